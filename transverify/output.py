@@ -1,0 +1,44 @@
+"""Human-readable reports of verification results (rich)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .verify.result import EQUIVALENT, NOT_EQUIVALENT, VerifyResult
+
+MAX_ROWS = 10
+
+
+def print_result(result: VerifyResult, source: Path, candidate: Path, console: Console | None = None) -> None:
+    console = console or Console(highlight=False)
+    if result.verdict == EQUIVALENT:
+        console.print(f"[bold green]equivalent[/]: {candidate} matches {source} on {result.cases} case(s)"
+                      + (f" ({result.mode} mode, entry {result.entry})" if result.entry else f" ({result.mode} mode)"))
+    elif result.verdict == NOT_EQUIVALENT:
+        console.print(f"[bold red]not equivalent[/] (stage {result.stage}): {result.message}")
+    else:
+        console.print(f"[bold yellow]error[/] (stage {result.stage}): {result.message}")
+    for diag in result.diagnostics[:MAX_ROWS]:
+        colour = {"error": "red", "warning": "yellow"}.get(diag.severity, "cyan")
+        console.print(f"  {diag.file}:{diag.line}:{diag.column}: [{colour}]{diag.severity}[/]: {diag.message}")
+    if result.mismatches:
+        table = Table(title="first mismatches", show_lines=False)
+        for column in ("output", "case", "index", "expected", "actual", "abs_err", "rel_err"):
+            table.add_column(column)
+        for m in result.mismatches[:MAX_ROWS]:
+            table.add_row(m.output, str(m.case), str(m.index), str(m.expected), str(m.actual),
+                          _fmt(m.abs_err), _fmt(m.rel_err))
+        console.print(table)
+    for warning in result.warnings:
+        if not warning.startswith("Traceback"):
+            console.print(f"[yellow]warning[/]: {warning}")
+    if result.timings:
+        console.print("timings: " + ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items()),
+                      style="dim")
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:.3g}"

@@ -1,0 +1,68 @@
+"""Entry point of the verification engine: pick the pair, run it, never crash.
+
+Every outcome, including bad input and internal failures, comes back as a
+VerifyResult, so callers (CLI, language server, translation loop) have one
+thing to handle.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from pathlib import Path
+
+from .errors import Cancelled, VerifyInputError
+from .languages import language_of
+from .options import VerifyOptions
+from .pairs import available_pairs, find_pair
+from .result import ERROR, Diagnostic, VerifyResult
+
+
+def verify(source: Path | str, candidate: Path | str, options: VerifyOptions | None = None) -> VerifyResult:
+    options = options or VerifyOptions()
+    source, candidate = Path(source), Path(candidate)
+    started = time.monotonic()
+    try:
+        pair = _select_pair(source, candidate)
+        result = pair.verify(source, candidate, options)
+    except VerifyInputError as exc:
+        result = _input_error(exc)
+    except Cancelled:
+        result = VerifyResult(verdict=ERROR, stage=None, message="cancelled")
+    except Exception as exc:  # a bug of ours must not look like a verdict on the user's code
+        result = VerifyResult(
+            verdict=ERROR, stage=None,
+            message=f"internal error in transverify: {exc.__class__.__name__}: {exc}",
+            warnings=[traceback.format_exc(limit=8)],
+        )
+    result.timings.setdefault("total", round(time.monotonic() - started, 4))
+    return result
+
+
+def _select_pair(source: Path, candidate: Path):
+    for path in (source, candidate):
+        if not path.exists():
+            raise VerifyInputError("no such file", file=str(path), construct="path")
+        if not path.is_file():
+            raise VerifyInputError("not a regular file", file=str(path), construct="path")
+    src_lang, cand_lang = language_of(source), language_of(candidate)
+    if src_lang is None:
+        raise VerifyInputError(f"unknown source language for suffix '{source.suffix}'", file=str(source),
+                               construct="file suffix")
+    if cand_lang is None:
+        raise VerifyInputError(f"unknown candidate language for suffix '{candidate.suffix}'", file=str(candidate),
+                               construct="file suffix")
+    pair = find_pair(src_lang, cand_lang)
+    if pair is None:
+        raise VerifyInputError(
+            f"no verifier for {src_lang} -> {cand_lang}; available: {', '.join(available_pairs()) or 'none'}",
+            file=str(candidate), construct="language pair")
+    return pair
+
+
+def _input_error(exc: VerifyInputError) -> VerifyResult:
+    diagnostics = []
+    if exc.file:
+        diagnostics.append(Diagnostic(file=exc.file, line=exc.line or 1, column=1, severity="error",
+                                      message=exc.describe()))
+    return VerifyResult(verdict=ERROR, stage=exc.stage, diagnostics=diagnostics, message=exc.describe())

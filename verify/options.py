@@ -1,0 +1,30 @@
+"""What a caller can ask of one verification."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+
+@dataclass
+class VerifyOptions:
+    entry: str | None = None  # procedure / host function to test; None = the only one
+    cases: int = 8  # generated input cases (unit mode)
+    seed: int = 0
+    timeout: float = 10.0  # wall-clock seconds per run of a compiled program
+    rtol: float | None = None  # override the per-type default tolerances
+    atol: float | None = None
+    shapes: dict[str, str] = field(default_factory=dict)  # CUDA/C++: array extents, e.g. {"x": "n"}
+    values: dict[str, str] = field(default_factory=dict)  # pinned scalar values, e.g. {"k": "3"}
+    cache_dir: Path | None = None  # compiled-reference cache; None = the per-user default
+    use_cache: bool = True
+    keep_workdir: bool = False  # leave the temp dir for debugging
+    cancel: threading.Event | None = None  # set() to stop compilers and runs promptly
+    progress: Callable[[str], None] | None = None  # stage messages for editors ("compiling", ...)
+    toolchain: dict[str, str] = field(default_factory=dict)  # overrides: {"gfortran": "/opt/..", "gxx": .., "nvcc": ..}
+
+    def report(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress(message)

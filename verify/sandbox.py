@@ -1,0 +1,264 @@
+"""Run untrusted commands (compilers, generated and translated programs).
+
+Every run gets: its own working directory (the only writable place), a
+wall-clock timeout, memory / CPU / file-size / process-count limits, no core
+dumps, no network, a read-only view of the rest of the file system, and its
+whole process tree killed at the end.
+
+Isolation is layered by what the machine offers:
+  bwrap    bubblewrap: read-only root, private /tmp, new pid and net namespaces
+  unshare  util-linux unshare: new pid and net namespaces (file system not read-only)
+  none     only rlimits and process-group killing; a warning says so
+Running as root, the program drops to an unprivileged uid, because root ignores
+RLIMIT_NPROC and a fork spree would otherwise be unbounded.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import Cancelled
+
+NOBODY = 65534
+DEFAULT_MEMORY_MB = 4096
+DEFAULT_OUTPUT_LIMIT = 16 * 1024 * 1024  # bytes of stdout/stderr kept; RLIMIT_FSIZE enforces it
+DEFAULT_MAX_PROCESSES = 256
+
+
+@dataclass
+class RunOutcome:
+    returncode: int | None
+    stdout: bytes
+    stderr: bytes
+    wall_time: float
+    timed_out: bool = False
+    cancelled: bool = False
+    signal_name: str | None = None  # set when killed by a signal
+    isolation: str = "none"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def stdout_text(self) -> str:
+        return self.stdout.decode("utf-8", "replace")
+
+    @property
+    def stderr_text(self) -> str:
+        return self.stderr.decode("utf-8", "replace")
+
+    def describe_failure(self) -> str:
+        """A one-line human reason why the run did not exit 0."""
+        if self.timed_out:
+            return f"timed out after {self.wall_time:.1f} s (killed with its whole process tree)"
+        if self.cancelled:
+            return "cancelled"
+        if self.signal_name:
+            reason = {
+                "SIGSEGV": "crashed with a segmentation fault (invalid memory access)",
+                "SIGBUS": "crashed with a bus error (invalid memory access)",
+                "SIGFPE": "crashed with a floating-point exception (e.g. integer division by zero)",
+                "SIGABRT": "aborted (failed assertion, allocation failure or runtime check)",
+                "SIGKILL": "was killed (memory or CPU limit exceeded)",
+                "SIGXCPU": "exceeded its CPU time limit",
+                "SIGXFSZ": "wrote more output than allowed",
+                "SIGILL": "executed an illegal instruction",
+            }.get(self.signal_name, f"was killed by {self.signal_name}")
+            return reason
+        return f"exited with status {self.returncode}"
+
+
+@dataclass
+class Limits:
+    timeout: float = 10.0  # wall-clock seconds
+    memory_mb: int | None = DEFAULT_MEMORY_MB  # address space; None for AddressSanitizer builds
+    cpu_seconds: int | None = None  # defaults to a multiple of the timeout
+    output_bytes: int = DEFAULT_OUTPUT_LIMIT
+    max_processes: int = DEFAULT_MAX_PROCESSES  # threads count too (OpenMP)
+
+
+def make_workdir(prefix: str = "transverify-") -> Path:
+    """A fresh directory that the unprivileged sandbox user can write."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    os.chmod(path, 0o777)
+    return path
+
+
+def remove_workdir(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@lru_cache(maxsize=1)
+def isolation_mode() -> str:
+    """Probe once per process which isolation works here."""
+    if os.environ.get("TRANSVERIFY_SANDBOX") in ("bwrap", "unshare", "none"):
+        return os.environ["TRANSVERIFY_SANDBOX"]
+    probe_dir = make_workdir("transverify-probe-")
+    try:
+        if shutil.which("bwrap"):
+            ok = subprocess.run(_bwrap_prefix(probe_dir) + ["true"], capture_output=True, timeout=10)
+            if ok.returncode == 0:
+                return "bwrap"
+        if shutil.which("unshare"):
+            ok = subprocess.run(_unshare_prefix() + ["true"], capture_output=True, timeout=10)
+            if ok.returncode == 0:
+                return "unshare"
+    except (OSError, subprocess.SubprocessError):
+        pass
+    finally:
+        remove_workdir(probe_dir)
+    return "none"
+
+
+def _bwrap_prefix(workdir: Path) -> list[str]:
+    work = str(workdir)
+    return [
+        "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+        "--tmpfs", "/tmp", "--bind", work, work, "--tmpfs", "/dev/shm",
+        "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
+        "--new-session", "--chdir", work, "--setenv", "TMPDIR", work, "--",
+    ]
+
+
+def _unshare_prefix() -> list[str]:
+    return ["unshare", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
+
+
+def _drop_privileges_prefix() -> list[str]:
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        return []
+    return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+
+
+def _limit_setter(limits: Limits):
+    cpu = limits.cpu_seconds or max(2, int(limits.timeout * 4) + 1)
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.output_bytes, limits.output_bytes))
+        if limits.memory_mb:
+            size = limits.memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+        if os.geteuid() != 0:
+            # Not root: RLIMIT_NPROC counts all of this user's processes, so
+            # allow what the user already runs plus the sandbox's share.
+            current = _count_user_processes()
+            resource.setrlimit(resource.RLIMIT_NPROC, (current + limits.max_processes,) * 2)
+        else:
+            resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
+
+    return apply
+
+
+def _count_user_processes() -> int:
+    uid = os.getuid()
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    count += len(os.listdir(f"/proc/{entry}/task"))
+            except OSError:
+                continue
+    return count
+
+
+def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: dict[str, str] | None = None,
+        stdin: bytes = b"", cancel: threading.Event | None = None, trusted_env: bool = False) -> RunOutcome:
+    """Run argv inside workdir under the sandbox and return what happened.
+
+    Output goes to files in workdir (capped by RLIMIT_FSIZE) rather than pipes,
+    so a program that prints forever is stopped by the limit, not by our memory.
+    """
+    limits = limits or Limits()
+    mode = isolation_mode()
+    warnings: list[str] = []
+    if mode == "bwrap":
+        prefix = _bwrap_prefix(workdir)
+    elif mode == "unshare":
+        prefix = _unshare_prefix()
+        warnings.append("sandbox: bubblewrap unavailable; file system is not read-only (pid and network namespaces only)")
+    else:
+        prefix = []
+        warnings.append("sandbox: no bubblewrap or unshare; running with resource limits only (no network or file-system isolation)")
+    command = prefix + _drop_privileges_prefix() + list(argv)
+
+    run_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(workdir), "TMPDIR": str(workdir),
+               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    if trusted_env:
+        run_env = {**os.environ, **run_env}
+    if env:
+        run_env.update(env)
+
+    out_path, err_path, in_path = workdir / ".stdout", workdir / ".stderr", workdir / ".stdin"
+    in_path.write_bytes(stdin)
+    start = time.monotonic()
+    timed_out = cancelled = False
+    with open(out_path, "wb") as out, open(err_path, "wb") as err, open(in_path, "rb") as inp:
+        proc = subprocess.Popen(command, cwd=workdir, stdin=inp, stdout=out, stderr=err, env=run_env,
+                                start_new_session=True, preexec_fn=_limit_setter(limits))
+        try:
+            deadline = start + limits.timeout
+            while True:
+                try:
+                    proc.wait(timeout=0.02)
+                    break
+                except subprocess.TimeoutExpired:
+                    if cancel is not None and cancel.is_set():
+                        cancelled = True
+                        break
+                    if time.monotonic() >= deadline:
+                        timed_out = True
+                        break
+        finally:
+            _kill_tree(proc)
+    wall = time.monotonic() - start
+    stdout = _read_capped(out_path, limits.output_bytes)
+    stderr = _read_capped(err_path, limits.output_bytes)
+    for path in (out_path, err_path, in_path):
+        path.unlink(missing_ok=True)
+    if cancelled:
+        raise Cancelled()
+    code = proc.returncode
+    signal_name = None
+    if code is not None and code < 0:
+        signal_name = signal.Signals(-code).name
+    elif code is not None and code > 128 and mode in ("bwrap", "unshare") and not timed_out:
+        # The namespace's init reports a killed child as 128+signal.
+        try:
+            signal_name = signal.Signals(code - 128).name
+        except ValueError:
+            pass
+    return RunOutcome(returncode=None if timed_out else code, stdout=stdout, stderr=stderr, wall_time=wall,
+                      timed_out=timed_out, signal_name=None if timed_out else signal_name,
+                      isolation=mode, warnings=warnings)
+
+
+def _kill_tree(proc: subprocess.Popen) -> None:
+    """Kill the process group (and with it, a pid namespace's every process)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _read_capped(path: Path, limit: int) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limit)
+    except OSError:
+        return b""
