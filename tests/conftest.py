@@ -1,0 +1,35 @@
+"""Shared test configuration.  Area-specific fixtures live in tests/<area>/conftest.py."""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+
+def transverify_command() -> list[str]:
+    """The installed `transverify` entry point of the environment running the tests."""
+    exe = Path(sys.executable).with_name("transverify")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "transverify"]
+
+
+@pytest.fixture
+def tv_cmd() -> list[str]:
+    return transverify_command()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    # Each test session gets its own reference cache and record store, never the user's.
+    base = tmp_path_factory.getbasetemp()
+    monkeypatch.setenv("TRANSVERIFY_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("TRANSVERIFY_RECORDS", str(base / "records.sqlite"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
+
+
+def have(tool: str) -> bool:
+    return shutil.which(tool) is not None
