@@ -1,0 +1,79 @@
+"""Content-addressed cache of compiled artifacts (reference binaries, their outputs).
+
+Public API:
+  cache_root(options_dir=None) -> Path      VerifyOptions.cache_dir, else $TRANSVERIFY_CACHE_DIR,
+                                            else ~/.cache/transverify
+  content_key(*parts) -> str                sha256 over str/bytes parts (sources, generated
+                                            harness text, flags, compiler versions)
+  ArtifactCache(root).get(key, name) -> Path | None
+  ArtifactCache(root).put(key, name, source_path) -> Path
+      atomic: a file is copied to a temp name and renamed, so concurrent verifications
+      (editor + loop) never see half-written binaries. Executables keep their mode.
+
+The key must cover everything that changes the artifact; callers include the
+compiler version line and the engine's harness version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def cache_root(options_dir: Path | str | None = None) -> Path:
+    if options_dir:
+        return Path(options_dir)
+    env = os.environ.get("TRANSVERIFY_CACHE_DIR")
+    if env:
+        return Path(env)
+    return Path.home() / ".cache" / "transverify"
+
+
+def content_key(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class ArtifactCache:
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    def _entry(self, key: str) -> Path:
+        return self.root / key[:2] / key
+
+    def get(self, key: str, name: str) -> Path | None:
+        path = self._entry(key) / name
+        return path if path.is_file() else None
+
+    def put(self, key: str, name: str, source: Path) -> Path:
+        entry = self._entry(key)
+        try:
+            entry.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=entry, prefix=f".{name}.")
+            os.close(fd)
+            shutil.copy2(source, tmp)
+            os.chmod(tmp, 0o755)
+            target = entry / name
+            os.replace(tmp, target)
+            return target
+        except OSError:
+            # A read-only or full cache must not fail a verification.
+            return source
+
+    def put_bytes(self, key: str, name: str, data: bytes) -> None:
+        entry = self._entry(key)
+        try:
+            entry.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=entry, prefix=f".{name}.")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, entry / name)
+        except OSError:
+            pass
