@@ -1,0 +1,19 @@
+namespace {
+constexpr double charge_over_mass = -1.75882;
+}
+
+// Updates positions with the old velocities (drift before kick).
+void push(int np, double dt, double efield, double* x, double* v) {
+    for (int p = 0; p < np; ++p) {
+        x[p] += v[p] * dt;
+        v[p] += charge_over_mass * efield * dt;
+    }
+}
+
+double kinetic_energy(int np, const double* v) {
+    double sum = 0.0;
+    for (int p = 0; p < np; ++p) {
+        sum += v[p] * v[p];
+    }
+    return 0.5 * sum;
+}
