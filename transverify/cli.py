@@ -31,6 +31,10 @@ from .commands import verify_cmd  # noqa: E402
 
 verify_cmd.register(app)
 
+from .commands import serve_cmd  # noqa: E402
+
+serve_cmd.register(app)
+
 
 def main() -> None:
     app()

@@ -1,0 +1,87 @@
+"""Code actions: "Translate to ... and verify" on the unit under the cursor,
+and the quick fixes on transverify's own diagnostics.
+
+Listing parses with tree-sitter only (cached per document version): no
+compiler and no LLM run until the user picks an action.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from ..pairs import translations_for, unavailable_reason
+from ..units import unit_at
+from .quick_fixes import SOLVER_FIX
+from .translate import COMMAND as TRANSLATE
+from .verification import REVERIFY, is_ours
+
+
+def register(server) -> None:
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.RefactorRewrite, types.CodeActionKind.QuickFix]))
+    def code_actions(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
+        wanted = params.context.only
+        actions: list[types.CodeAction] = []
+        if _wants(wanted, types.CodeActionKind.RefactorRewrite):
+            actions.extend(translate_actions(ls, params))
+        if _wants(wanted, types.CodeActionKind.QuickFix):
+            actions.extend(quick_fixes(ls, params))
+        return actions
+
+
+def _wants(only, kind: str) -> bool:
+    # "refactor" asked for includes "refactor.rewrite"; no filter means everything.
+    return not only or any(kind == k or kind.startswith(f"{k}.") for k in only)
+
+
+def _disabled_supported(ls) -> bool:
+    text_caps = ls.client_capabilities.text_document
+    action_caps = text_caps.code_action if text_caps is not None else None
+    return bool(action_caps is not None and action_caps.disabled_support)
+
+
+def translate_actions(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri = params.text_document.uri
+    language, units = ls.units_of(uri)
+    if language is None:
+        return []
+    unit = unit_at(units, params.range.start.line, params.range.end.line)
+    if unit is None:
+        return []
+    actions = []
+    for translation in translations_for(language):
+        if unit.kind not in translation.unit_kinds:
+            continue
+        reason = unavailable_reason(translation)
+        if reason is not None and not _disabled_supported(ls):
+            continue  # clients without `disabled` support would run it only to hear it cannot run
+        entry = None if unit.kind == "program" else unit.name
+        action = types.CodeAction(
+            title=translation.title, kind=types.CodeActionKind.RefactorRewrite,
+            command=types.Command(title=translation.title, command=TRANSLATE,
+                                  arguments=[{"uri": uri, "entry": entry, "target": translation.target}]))
+        if reason is not None:
+            action.disabled = types.CodeActionDisabled(reason=reason)
+        actions.append(action)
+    return actions
+
+
+def quick_fixes(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
+    ours = [d for d in params.context.diagnostics if is_ours(d)]
+    if not ours:
+        return []
+    path = Path(to_fs_path(params.text_document.uri) or params.text_document.uri)
+    link = ls.links_for(path).get(path)
+    if link is None:
+        return []
+    argument = [{"uri": params.text_document.uri}]
+    return [
+        types.CodeAction(title="Ask the Solver to fix", kind=types.CodeActionKind.QuickFix, diagnostics=ours,
+                         is_preferred=True,
+                         command=types.Command(title="Ask the Solver to fix", command=SOLVER_FIX, arguments=argument)),
+        types.CodeAction(title="Re-verify", kind=types.CodeActionKind.QuickFix, diagnostics=ours,
+                         command=types.Command(title="Re-verify", command=REVERIFY, arguments=argument)),
+    ]

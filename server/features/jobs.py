@@ -1,0 +1,78 @@
+"""Long work with the client's progress UI: begin/report/end, cancellation.
+
+The work runs on a worker thread; stage messages from the pipeline's progress
+callback become WorkDoneProgressReport notifications, and the client's
+window/workDoneProgress/cancel sets the job's threading.Event, which the
+pipeline and the verification engine watch to stop compilers and LLM calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from lsprotocol import types
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Job:
+    token: str
+    title: str
+    cancel: threading.Event = field(default_factory=threading.Event)
+    stages: list[str] = field(default_factory=list)
+
+
+def _supports_progress(ls) -> bool:
+    window = ls.client_capabilities.window
+    return bool(window is not None and window.work_done_progress)
+
+
+async def run_job(ls, title: str, work: Callable[[Job, Callable[[str], None]], Any],
+                  end_message: Callable[[Any], str], supersedes: str | None = None) -> tuple[Job, Any]:
+    """Run work(job, progress) on a worker; returns (job, its return value).
+
+    A job started with the same `supersedes` key as a running one cancels it
+    (saving twice quickly re-verifies once, for the latest text)."""
+    job = Job(token=f"transverify-{uuid.uuid4().hex[:12]}", title=title)
+    if supersedes is not None:
+        previous = ls.keyed_jobs.get(supersedes)
+        if previous is not None:
+            previous.cancel.set()
+        ls.keyed_jobs[supersedes] = job
+    progress_ok = _supports_progress(ls)
+    if progress_ok:
+        try:
+            await ls.work_done_progress.create_async(job.token)
+        except Exception as exc:  # the client refused a progress bar: run without one
+            log.warning("work done progress refused: %s", exc)
+            progress_ok = False
+    if progress_ok:
+        ls.work_done_progress.begin(job.token, types.WorkDoneProgressBegin(title=title, cancellable=True,
+                                                                            message="starting"))
+        # pygls cancels this future on window/workDoneProgress/cancel.
+        future = ls.work_done_progress.tokens.get(job.token)
+        if future is not None:
+            future.add_done_callback(lambda _f: job.cancel.set())
+
+    def progress(message: str) -> None:
+        job.stages.append(message)
+        if progress_ok and not job.cancel.is_set():
+            ls.call_soon(ls.work_done_progress.report, job.token, types.WorkDoneProgressReport(message=message))
+
+    ls.running[job.token] = job
+    try:
+        value = await ls.in_worker(work, job, progress)
+    finally:
+        ls.running.pop(job.token, None)
+        if supersedes is not None and ls.keyed_jobs.get(supersedes) is job:
+            del ls.keyed_jobs[supersedes]
+    if progress_ok:
+        message = "cancelled" if job.cancel.is_set() else end_message(value)
+        ls.work_done_progress.end(job.token, types.WorkDoneProgressEnd(message=message))
+        ls.work_done_progress.tokens.pop(job.token, None)
+    return job, value

@@ -1,0 +1,31 @@
+"""Startup: keep the client's initializationOptions and the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types
+
+
+def register(server) -> None:
+    @server.feature(types.INITIALIZE)
+    def on_initialize(ls, params: types.InitializeParams) -> None:
+        options = params.initialization_options
+        ls.init_options = options if isinstance(options, dict) else {}
+
+    @server.feature(types.INITIALIZED)
+    def on_initialized(ls, params: types.InitializedParams) -> None:
+        ls.loop = asyncio.get_running_loop()
+        # Import the pairs' checkers now, off the event loop, so the first code-action
+        # listing does not pay for it.
+        from ..pairs import TRANSLATIONS, unavailable_reason
+
+        for translation in TRANSLATIONS:
+            ls.workers.submit(unavailable_reason, translation)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def on_configuration(ls, params: types.DidChangeConfigurationParams) -> None:
+        # Settings are asked of the client before each job, so there is no cache to drop;
+        # a client that pushes settings (no workspace/configuration) sends them here.
+        if isinstance(params.settings, dict) and isinstance(params.settings.get("transverify"), dict):
+            ls.init_options = {**ls.init_options, "settings": params.settings["transverify"]}

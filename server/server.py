@@ -1,0 +1,132 @@
+"""The transverify language server: shared state plus the wiring of features/.
+
+Long work (translations, verifications) runs on this server's own worker
+pool, never on the event loop, so hover, code actions and didChange are
+served while it runs.  Workers talk back to the client only through
+`call_soon`, because pygls's transport is not thread-safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from .links import LinkStore
+from .settings import SECTION, Settings, parse_settings
+from .units import Unit, find_units
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_BY_SUFFIX = {
+    ".f90": "fortran", ".f95": "fortran", ".f03": "fortran", ".f08": "fortran", ".f": "fortran", ".for": "fortran",
+    ".cpp": "cpp", ".cc": "cpp", ".cxx": "cpp", ".c++": "cpp", ".hpp": "cpp",
+    ".cu": "cuda", ".cuh": "cuda", ".py": "python",
+}
+
+
+class TransverifyServer(LanguageServer):
+    def __init__(self) -> None:
+        from transverify import __version__
+
+        super().__init__("transverify", __version__)
+        self.init_options: dict[str, Any] = {}
+        self.loop: asyncio.AbstractEventLoop | None = None
+        # Translations and verifications; a handful can run side by side.
+        self.workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="transverify-work")
+        self.last_results: dict[str, Any] = {}  # target path -> last VerifyResult
+        self._link_stores: dict[Path, LinkStore] = {}
+        self._units_cache: dict[str, tuple[int | None, list[Unit]]] = {}
+        self.running: dict[str, Any] = {}  # progress token -> Job
+        self.keyed_jobs: dict[str, Any] = {}  # e.g. target path -> its background re-verification
+
+    # -- threads -------------------------------------------------------------
+    def call_soon(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run fn on the event loop; safe from worker threads."""
+        if self.loop is None:
+            fn(*args)
+        else:
+            self.loop.call_soon_threadsafe(fn, *args)
+
+    async def in_worker(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.workers, fn, *args)
+
+    # -- documents -----------------------------------------------------------
+    def text_of(self, path: Path) -> str | None:
+        """The editor's copy when the document is open, else the file on disk."""
+        uri = from_fs_path(str(path))
+        document = self.workspace.text_documents.get(uri) if uri else None
+        if document is not None:
+            return document.source
+        try:
+            return path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+
+    def units_of(self, uri: str) -> tuple[str | None, list[Unit]]:
+        """The document's language and units, parsed once per document version."""
+        path = Path(to_fs_path(uri) or uri)
+        language = LANGUAGE_BY_SUFFIX.get(path.suffix) or LANGUAGE_BY_SUFFIX.get(path.suffix.lower())
+        if language is None:
+            return None, []
+        document = self.workspace.get_text_document(uri)
+        version = document.version
+        cached = self._units_cache.get(uri)
+        if cached is not None and cached[0] == version and version is not None:
+            return language, cached[1]
+        units = find_units(document.source, language)
+        self._units_cache[uri] = (version, units)
+        return language, units
+
+    # -- workspace -----------------------------------------------------------
+    def root_for(self, path: Path) -> Path:
+        """The workspace folder holding path (the deepest one), else path's own folder."""
+        path = path.resolve()
+        roots = []
+        for folder in self.workspace.folders.values():
+            root = Path(to_fs_path(folder.uri) or "").resolve()
+            if root == path or root in path.parents:
+                roots.append(root)
+        if not roots and self.workspace.root_path:
+            root = Path(self.workspace.root_path).resolve()
+            if root in path.parents:
+                roots.append(root)
+        return max(roots, key=lambda r: len(r.parts)) if roots else path.parent
+
+    def links_for(self, path: Path) -> LinkStore:
+        root = self.root_for(path)
+        store = self._link_stores.get(root)
+        if store is None:
+            store = self._link_stores[root] = LinkStore(root)
+        return store
+
+    async def settings_for(self, uri: str | None) -> Settings:
+        """Fresh settings for a document: asked of the client each time, so edits apply at once."""
+        section = None
+        workspace_caps = self.client_capabilities.workspace
+        if workspace_caps is not None and workspace_caps.configuration:
+            try:
+                answer = await asyncio.wait_for(self.workspace_configuration_async(types.ConfigurationParams(
+                    items=[types.ConfigurationItem(scope_uri=uri, section=SECTION)])), timeout=10)
+                section = answer[0] if answer and isinstance(answer[0], dict) else None
+            except Exception as exc:  # a client that cannot answer gets the startup settings
+                log.warning("workspace/configuration failed: %s", exc)
+        return parse_settings(section, self.init_options)
+
+    # -- messages ------------------------------------------------------------
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        self.call_soon(self.window_show_message, types.ShowMessageParams(type=kind, message=message))
+
+
+def create_server() -> TransverifyServer:
+    from .features import register_all
+
+    server = TransverifyServer()
+    register_all(server)
+    return server

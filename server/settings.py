@@ -1,0 +1,118 @@
+"""The server's settings: section "transverify" of workspace/configuration,
+falling back to the initializationOptions the client sent at startup.
+
+The API key never travels through workspace/configuration (editors show and
+sync those values): it comes from the server's environment or from
+initializationOptions["apiKey"] (the VS Code extension reads it from its
+SecretStorage).  It is never logged and never part of repr().
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SECTION = "transverify"
+
+
+@dataclass
+class Settings:
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_questioner_model: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    solver: str = "auto"  # "auto" | "rules" | "llm"
+    questioner: str = "rules"  # "rules" | "llm"
+    max_rounds: int = 3
+    capture: bool = True
+    records_path: str | None = None
+    toolchain: dict[str, str] = field(default_factory=dict)  # gfortran, gxx, nvcc
+    output_suffix: dict[str, str] = field(default_factory=dict)  # target -> suffix, e.g. {"cpp": ".cxx"}
+    cases: int = 64
+    timeout: float = 10.0
+
+    def output_path(self, source: Path, target: str) -> Path:
+        from ..translators.pipeline import output_path_for
+
+        default = output_path_for(source, target)
+        suffix = self.output_suffix.get(target)
+        return default.with_suffix(suffix) if suffix else default
+
+    def llm_settings(self):
+        """The translator's LLMSettings: these settings over environment over config file."""
+        from ..translators.llm import resolve_settings
+
+        return resolve_settings(base_url=self.llm_base_url or None, api_key=self.api_key or None,
+                                model=self.llm_model or None, questioner_model=self.llm_questioner_model or None)
+
+    def verify_options(self, cancel=None, progress=None):
+        from ..verify import VerifyOptions
+
+        return VerifyOptions(cases=self.cases, timeout=self.timeout, cancel=cancel, progress=progress,
+                             toolchain={k: v for k, v in self.toolchain.items() if v})
+
+    def open_store(self):
+        from ..translators.records import RecordStore
+
+        return RecordStore.open(Path(self.records_path).expanduser() if self.records_path else None,
+                                enabled=None if self.capture else False)
+
+
+def _get(data: dict[str, Any], dotted: str) -> Any:
+    """Reads "llm.baseUrl" from either nested ({"llm": {"baseUrl": ..}}) or flat keys."""
+    if dotted in data:
+        return data[dotted]
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def parse_settings(section: dict[str, Any] | None, init_options: dict[str, Any] | None = None) -> Settings:
+    """Settings from the "transverify" configuration section; bad values fall back to defaults."""
+    init_options = init_options or {}
+    data: dict[str, Any] = {}
+    base = init_options.get("settings") if isinstance(init_options.get("settings"), dict) else {}
+    data.update(base or {})
+    data.update(section or {})
+    settings = Settings()
+    settings.llm_base_url = _str(_get(data, "llm.baseUrl"))
+    settings.llm_model = _str(_get(data, "llm.model"))
+    settings.llm_questioner_model = _str(_get(data, "llm.questionerModel"))
+    settings.api_key = (_str(init_options.get("apiKey")) or os.environ.get("OPENAI_API_KEY") or None)
+    settings.solver = _choice(_get(data, "solver"), ("auto", "rules", "llm"), "auto")
+    settings.questioner = _choice(_get(data, "questioner"), ("rules", "llm"), "rules")
+    settings.max_rounds = _int(_get(data, "maxRounds"), 3, low=1, high=20)
+    settings.cases = _int(_get(data, "cases"), 64, low=1, high=10000)
+    capture = _get(data, "capture")
+    settings.capture = capture if isinstance(capture, bool) else True
+    settings.records_path = _str(_get(data, "recordsPath"))
+    toolchain = _get(data, "toolchain")
+    if isinstance(toolchain, dict):
+        settings.toolchain = {k: v for k, v in toolchain.items() if isinstance(v, str) and v}
+    suffix = _get(data, "outputSuffix")
+    if isinstance(suffix, dict):
+        settings.output_suffix = {k: _dotted(v) for k, v in suffix.items() if isinstance(v, str) and v}
+    return settings
+
+
+def _str(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _choice(value: Any, allowed: tuple[str, ...], default: str) -> str:
+    return value if value in allowed else default
+
+
+def _int(value: Any, default: int, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return default
+    return max(low, min(high, int(value)))
+
+
+def _dotted(suffix: str) -> str:
+    return suffix if suffix.startswith(".") else "." + suffix
