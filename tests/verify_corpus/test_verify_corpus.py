@@ -49,6 +49,12 @@ class Expectation:
     extra_args: tuple[str, ...] = ()
 
 
+def _case_id(folder: Path, cand: dict) -> str:
+    # Candidates sharing a file differ by their source or entry: put those in the id.
+    extras = [f"{key}={cand[key]}" for key in ("source", "entry") if key in cand]
+    return "/".join([folder.parent.name, folder.name, cand["file"], *extras])
+
+
 def load_expectations() -> list[Expectation]:
     found = []
     for manifest_path in sorted(CORPUS.glob("*/*/case.toml")):
@@ -58,8 +64,8 @@ def load_expectations() -> list[Expectation]:
             if cand["verdict"] not in EXIT_CODES:
                 raise ValueError(f"{manifest_path}: unknown verdict {cand['verdict']!r}")
             found.append(Expectation(
-                id=f"{folder.parent.name}/{folder.name}/{cand['file']}",
-                source=folder / cand.get("source", manifest["source"]),
+                id=_case_id(folder, cand),
+                source=folder / (cand.get("source") or manifest["source"]),
                 candidate=folder / cand["file"],
                 verdict=cand["verdict"],
                 entry=cand.get("entry", manifest.get("entry")),

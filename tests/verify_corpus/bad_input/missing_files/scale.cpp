@@ -1,0 +1,5 @@
+void scale(int n, double alpha, double* x) {
+    for (int i = 0; i < n; ++i) {
+        x[i] *= alpha;
+    }
+}
