@@ -35,6 +35,14 @@ from .commands import serve_cmd  # noqa: E402
 
 serve_cmd.register(app)
 
+from .commands import translate_cmd  # noqa: E402
+
+translate_cmd.register(app)
+
+from .commands import records_cmd  # noqa: E402
+
+records_cmd.register(app)
+
 
 def main() -> None:
     app()

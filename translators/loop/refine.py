@@ -1,0 +1,233 @@
+"""The Questioner-Solver loop.
+
+Round by round: the Solver (an LLM) answers, the code is extracted and
+verified by the engine, and unless it is equivalent the Questioner turns the
+verdict into questions for the next round.  Every turn is stored as soon as it
+is complete (one transaction each), so an interrupted loop keeps its history.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ...verify import VerifyOptions, verify
+from ...verify.result import ERROR, VerifyResult
+from ..llm import ChatClient, LLMCancelled, LLMError, LLMSettings
+from ..records import RecordStore
+from .extract import extract_code
+from .llm_questioner import llm_questions
+from .questioner import Questions, no_code_questions, rules_questions
+from .retrieval import bug_context
+from .templates import PromptSet
+
+
+@dataclass
+class LoopTask:
+    source: Path
+    source_code: str
+    pair: str  # "fortran->cpp"
+    language: str  # language of the code asked for: cpp | cuda | python
+    candidate_name: str  # file name the candidate is verified under, e.g. "saxpy.cpp"
+    entry: str | None
+    prompts: PromptSet
+    settings: LLMSettings
+    max_rounds: int = 3
+    questioner: str = "rules"  # rules | llm
+    verify_options: VerifyOptions = field(default_factory=VerifyOptions)
+    store: RecordStore | None = None
+    cancel: threading.Event | None = None
+    progress: Callable[[str], None] | None = None
+    seed_code: str | None = None  # a draft to start from (rules translator, editor)
+    seed_result: VerifyResult | None = None
+    seed_origin: str = "rules"  # agent name of the seed turn: rules | editor
+    handover_note: str = ""  # what the rules could not translate, for the Solver
+
+
+@dataclass
+class LoopOutcome:
+    code: str | None
+    result: VerifyResult | None
+    rounds: int  # Solver answers received in this loop
+    status: str  # verified | not_verified | no_code | endpoint_error | source_error | cancelled
+    message: str
+    dialogue_id: str | None = None
+
+
+class _Session:
+    """One dialogue: the Solver's message list mirrored into the record store."""
+
+    def __init__(self, task: LoopTask):
+        self.task = task
+        self.messages: list[dict[str, str]] = []
+        self.dialogue_id: str | None = None
+        if task.store is not None:
+            self.dialogue_id = task.store.start_dialogue(
+                task.pair, task.source_code, task.source, entry=task.entry, solver_model=task.settings.model,
+                questioner_model=task.settings.questioner if task.questioner == "llm" else None,
+                questioner_mode=task.questioner, prompt_version=task.prompts.version)
+
+    def say(self, role: str, agent: str, content: str, **extra: object) -> None:
+        self.messages.append({"role": role, "content": content})
+        if self.task.store is not None:
+            self.task.store.add_turn(self.dialogue_id, role, agent, content, **extra)  # type: ignore[arg-type]
+
+
+def _report(task: LoopTask, message: str) -> None:
+    if task.progress is not None:
+        task.progress(message)
+
+
+def _fence(code: str, language: str) -> str:
+    return f"```{language}\n{code.rstrip()}\n```"
+
+
+class _Verifier:
+    """Writes each candidate into a private folder and verifies it against the source."""
+
+    def __init__(self, task: LoopTask):
+        self.task = task
+        self.folder = Path(tempfile.mkdtemp(prefix="transverify-loop-"))
+        self.folder.chmod(0o755)  # the sandboxed compiler runs as an unprivileged user
+
+    def __call__(self, code: str) -> VerifyResult:
+        path = self.folder / self.task.candidate_name
+        path.write_text(code, encoding="utf-8")
+        path.chmod(0o644)
+        _report(self.task, "compiling")
+        return verify(self.task.source, path, self.task.verify_options)
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _source_fault(result: VerifyResult, source: Path) -> bool:
+    """True when the verifier cannot use the source itself: no Solver answer can fix that."""
+    if result.verdict != ERROR:
+        return False
+    if result.stage == "compile_source":
+        return True
+    source_names = {str(source), str(source.resolve()), source.name}
+    return any(d.file in source_names or Path(d.file).name == source.name for d in result.diagnostics)
+
+
+def run_loop(task: LoopTask) -> LoopOutcome:
+    session = _Session(task)
+    cancel = task.cancel or threading.Event()
+    client = ChatClient(task.settings, cancel=cancel)
+    verifier = _Verifier(task)
+    try:
+        outcome = _loop(task, session, client, verifier, cancel)
+    finally:
+        verifier.close()
+        client.close()
+    outcome.dialogue_id = session.dialogue_id
+    if task.store is not None:
+        task.store.finish_dialogue(session.dialogue_id, outcome.status,
+                                   outcome.result.verdict if outcome.result else None, outcome.code, outcome.rounds)
+        if outcome.code is not None:
+            task.store.add_code_pair(task.pair, task.source_code, outcome.code,
+                                     outcome.result.verdict if outcome.result else None, "llm",
+                                     task.source, session.dialogue_id)
+    return outcome
+
+
+def _loop(task: LoopTask, session: _Session, client: ChatClient, verifier: _Verifier,
+          cancel: threading.Event) -> LoopOutcome:
+    language = task.language
+    session.say("system", "system", task.prompts.render("solver_system"))
+    session.say("user", "task", task.prompts.render(
+        "solver_task", source=task.source_code.rstrip(), source_file=task.source.name,
+        entry=task.entry or "the only procedure in the file", draft=task.handover_note, bug_context=""))
+
+    best_code, best_result = task.seed_code, task.seed_result
+    last_code, last_digest = None, None
+    if task.seed_code is not None:
+        if best_result is None:
+            best_result = verifier(task.seed_code)
+        session.say("assistant", task.seed_origin, _fence(task.seed_code, language), code=task.seed_code,
+                    feedback=best_result.to_dict())
+        if best_result.ok:
+            return LoopOutcome(task.seed_code, best_result, 0, "verified", "the starting code verifies")
+        questions = _ask(task, client, task.seed_code, best_result)
+        _send_questions(task, session, questions)
+        last_code, last_digest = task.seed_code, questions.digest
+
+    rounds = 0
+    while rounds < task.max_rounds:
+        if cancel.is_set():
+            return LoopOutcome(best_code, best_result, rounds, "cancelled", "cancelled")
+        _report(task, f"round {rounds + 1} of {task.max_rounds}")
+        _report(task, "drafting")
+        try:
+            reply = client.chat(session.messages)
+        except LLMCancelled:
+            return LoopOutcome(best_code, best_result, rounds, "cancelled", "cancelled")
+        except LLMError as exc:
+            return LoopOutcome(best_code, best_result, rounds, "endpoint_error", f"Solver: {exc}")
+        rounds += 1
+        extracted = extract_code(reply.content, language, task.entry)
+        meta = dict(model=reply.model, seconds=reply.seconds, prompt_tokens=reply.prompt_tokens,
+                    completion_tokens=reply.completion_tokens)
+        if extracted is None or extracted.truncated:
+            # No code, or code cut off mid-block: a reply to answer, not something to compile.
+            session.say("assistant", "solver", reply.content, **meta)
+            if rounds < task.max_rounds:
+                _send_questions(task, session, no_code_questions(language, truncated_hint=extracted is not None))
+            continue
+        try:
+            result = verifier(extracted.code)
+        except Exception as exc:  # the engine promises a result; anything else is reported, not raised
+            return LoopOutcome(best_code, best_result, rounds, "endpoint_error", f"verification failed: {exc}")
+        session.say("assistant", "solver", reply.content, code=extracted.code, feedback=result.to_dict(), **meta)
+        if result.message == "cancelled" or cancel.is_set():
+            return LoopOutcome(extracted.code, result, rounds, "cancelled", "cancelled")
+        best_code, best_result = extracted.code, result
+        if result.ok:
+            if last_code is not None and last_digest is not None and task.store is not None:
+                task.store.add_fix(task.pair, task.source_code, last_code, last_digest, extracted.code,
+                                   origin="loop", source_path=str(task.source), dialogue_id=session.dialogue_id)
+            return LoopOutcome(extracted.code, result, rounds, "verified",
+                               f"verified equivalent after {rounds} Solver round(s)")
+        if _source_fault(result, task.source):
+            return LoopOutcome(extracted.code, result, rounds, "source_error",
+                               f"the source cannot be verified: {result.message}")
+        if rounds >= task.max_rounds:
+            break
+        try:
+            questions = _ask(task, client, extracted.code, result)
+        except LLMCancelled:
+            return LoopOutcome(best_code, best_result, rounds, "cancelled", "cancelled")
+        _send_questions(task, session, questions)
+        last_code, last_digest = extracted.code, questions.digest
+
+    if best_code is None:
+        return LoopOutcome(None, None, rounds, "no_code",
+                           f"the Solver gave no usable code in {rounds} round(s)")
+    why = best_result.message if best_result and best_result.message else (best_result.verdict if best_result else "")
+    return LoopOutcome(best_code, best_result, rounds, "not_verified",
+                       f"not verified after {rounds} Solver round(s) (max rounds reached): {why}")
+
+
+def _ask(task: LoopTask, client: ChatClient, code: str, result: VerifyResult) -> Questions:
+    _report(task, "questioning")
+    if task.questioner == "llm":
+        try:
+            return llm_questions(client, task.prompts, task.settings.questioner, task.source_code, code, result)
+        except LLMError as exc:
+            # The deterministic questions still carry every fact; say that the model was not used.
+            fallback = rules_questions(result, code)
+            fallback.text += f"\n\n(The Questioner model was unavailable: {exc}; these questions are rule-based.)"
+            return fallback
+    return rules_questions(result, code)
+
+
+def _send_questions(task: LoopTask, session: _Session, questions: Questions) -> None:
+    context = bug_context(task.store, task.pair, questions.digest, task.language)
+    content = task.prompts.render("repair", questions=questions.text, language=task.language) + context
+    session.say("user", "questioner", content, model=questions.model, seconds=questions.seconds,
+                prompt_tokens=questions.prompt_tokens, completion_tokens=questions.completion_tokens)

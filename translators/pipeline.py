@@ -1,0 +1,371 @@
+"""One translation, end to end: rules draft -> verify -> Questioner-Solver loop.
+
+`translate()` is what the CLI and the language server call.  It never raises
+for user errors: every outcome, bad input included, comes back as a
+TranslateOutcome with the exit code of the `translate` command:
+  0  the translation is verified equivalent
+  1  translated but not verified (the reason is in `message` and `result`)
+  2  nothing to offer: unsupported constructs (listed in `unsupported`), bad
+     input, or an LLM that is needed but not configured or not reachable
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..verify import VerifyOptions, verify
+from ..verify.languages import language_of
+from ..verify.pairs import available_pairs, find_pair
+from ..verify.result import ERROR, VerifyResult
+from .llm import ConfigError, LLMSettings, guidance, resolve_settings
+from .loop import templates
+from .loop.refine import LoopTask, run_loop
+from .records import RecordStore, RecordStoreError
+from .registry import RuleDraft, RulesUnavailable, Unsupported, has_rules, run_rules
+
+# target -> (language of the translation, file suffix, stem suffix)
+TARGETS: dict[str, tuple[str, str, str]] = {
+    "cpp": ("cpp", ".cpp", ""),
+    "cuda": ("cuda", ".cu", ""),
+    "cpu": ("cpp", ".cpp", "_cpu"),
+    "jax": ("python", ".py", "_jax"),
+}
+# target -> the source languages it translates from
+SOURCES: dict[str, tuple[str, ...]] = {"cpp": ("fortran",), "cuda": ("cpp",), "cpu": ("cuda",), "jax": ("python",)}
+# prompt language tags of the code asked for
+FENCE_LANGUAGE = {"cpp": "cpp", "cuda": "cuda", "python": "python"}
+
+
+@dataclass
+class TranslateRequest:
+    source: Path
+    target: str  # "cpp" | "cuda" | "cpu" | "jax"
+    entry: str | None = None
+    solver: str = "auto"  # "auto" | "rules" | "llm"
+    questioner: str = "rules"  # "rules" | "llm"
+    max_rounds: int = 3
+    llm: LLMSettings | None = None  # None = resolve from env / config file
+    output: Path | None = None  # where the translation will live (default: beside source)
+    seed_candidate: str | None = None  # start the loop from this code (editor quick fix)
+    seed_result: VerifyResult | None = None
+    verify_options: VerifyOptions = field(default_factory=VerifyOptions)
+    cancel: threading.Event | None = None  # set() stops compilers and LLM calls promptly
+    progress: Callable[[str], None] | None = None  # "drafting", "compiling", "testing", "round 2 of 3"
+    store: RecordStore | None = None  # None = RecordStore.open() (respects opt-out)
+    # Beyond the contract:
+    write_output: bool = False  # write the code to `output` (exit 0, and exit 1 when there is code)
+    accept_verified: bool = False  # a verified, written translation counts as accepted (the CLI)
+
+
+@dataclass
+class TranslateOutcome:
+    code: str | None
+    exit_code: int  # 0 verified, 1 translated but not verified, 2 unsupported / bad input / no endpoint
+    result: VerifyResult | None  # the last verification
+    unsupported: list  # [Unsupported(line, construct, message)] from the rules
+    dialogue_id: str | None  # the record-store id of this translation's dialogue
+    rounds: int
+    solver_used: str  # "rules" | "llm"
+    message: str  # one-line human summary
+    # Beyond the contract:
+    output: Path | None = None  # where the code was (or would be) written
+    written: bool = False
+    details: str = ""  # multi-line explanation (what to configure, what the rules could not do)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str | None:
+        return self.result.verdict if self.result else None
+
+    def to_dict(self) -> dict:
+        return {
+            "verdict": self.verdict, "exit_code": self.exit_code,
+            "output": str(self.output) if self.output else None, "written": self.written,
+            "solver_used": self.solver_used, "rounds": self.rounds,
+            "unsupported": [{"line": u.line, "construct": u.construct, "message": u.message}
+                            for u in self.unsupported],
+            "result": self.result.to_dict() if self.result else None, "dialogue_id": self.dialogue_id,
+            "message": self.message, "details": self.details, "warnings": self.warnings,
+        }
+
+
+def output_path_for(source: Path, target: str) -> Path:
+    """foo.f90 -> foo.cpp, x.cpp -> x.cu, k.cu -> k_cpu.cpp, m.py -> m_jax.py"""
+    source = Path(source)
+    if target not in TARGETS:
+        raise ValueError(f"unknown target '{target}'; choose one of {', '.join(TARGETS)}")
+    _, suffix, stem_suffix = TARGETS[target]
+    candidate = source.with_name(source.stem + stem_suffix + suffix)
+    if candidate == source:
+        candidate = source.with_name(f"{source.stem}_{target}{suffix}")
+    return candidate
+
+
+class _Stop(Exception):
+    """Ends a translation early with a ready outcome."""
+
+    def __init__(self, outcome: TranslateOutcome):
+        self.outcome = outcome
+
+
+def _fail(message: str, details: str = "", unsupported: list | None = None, solver: str = "none",
+          code: str | None = None, result: VerifyResult | None = None, exit_code: int = 2) -> _Stop:
+    return _Stop(TranslateOutcome(code=code, exit_code=exit_code, result=result, unsupported=unsupported or [],
+                                  dialogue_id=None, rounds=0, solver_used=solver, message=message, details=details))
+
+
+def translate(request: TranslateRequest) -> TranslateOutcome:
+    try:
+        outcome = _translate(request)
+    except _Stop as stop:
+        outcome = stop.outcome
+    except Exception as exc:  # a bug of ours: report it, never a traceback in the user's face
+        outcome = TranslateOutcome(code=None, exit_code=2, result=None, unsupported=[], dialogue_id=None, rounds=0,
+                                   solver_used="none",
+                                   message=f"internal error in transverify: {exc.__class__.__name__}: {exc}",
+                                   details=traceback.format_exc(limit=8))
+    if request.write_output and outcome.code is not None and outcome.exit_code in (0, 1) and outcome.output:
+        try:
+            _write_atomically(outcome.output, outcome.code)
+            outcome.written = True
+        except OSError as exc:
+            outcome.exit_code = 2
+            outcome.message = f"{outcome.output}: cannot write the translation: {exc.strerror or exc}"
+    if outcome.written and outcome.exit_code == 0 and request.accept_verified and outcome.dialogue_id:
+        store = request.store
+        if store is not None:
+            try:
+                store.mark_outcome(outcome.dialogue_id, accepted=True, final_code=outcome.code)
+            except RecordStoreError as exc:
+                outcome.warnings.append(str(exc))
+    return outcome
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.transverify-partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _check_input(request: TranslateRequest) -> tuple[str, str, Path]:
+    source = Path(request.source)
+    if request.target not in TARGETS:
+        raise _fail(f"unknown target '{request.target}'; choose one of {', '.join(TARGETS)}")
+    if request.solver not in ("auto", "rules", "llm"):
+        raise _fail(f"unknown solver '{request.solver}'; choose auto, rules or llm")
+    if request.questioner not in ("rules", "llm"):
+        raise _fail(f"unknown questioner '{request.questioner}'; choose rules or llm")
+    if request.max_rounds < 1:
+        raise _fail("--max-rounds must be at least 1")
+    if not source.exists():
+        raise _fail(f"{source}: no such file")
+    if not source.is_file():
+        raise _fail(f"{source}: not a regular file")
+    language = language_of(source)
+    if language is None:
+        raise _fail(f"{source}: unknown source language for suffix '{source.suffix}'")
+    if language not in SOURCES[request.target]:
+        raise _fail(f"{source}: transverify translates {' or '.join(SOURCES[request.target])} to "
+                    f"{request.target}, not {language}")
+    output = Path(request.output) if request.output else output_path_for(source, request.target)
+    if output.resolve() == source.resolve():
+        raise _fail(f"{output}: the output would overwrite the source; choose another -o")
+    candidate_language = language_of(output)
+    if candidate_language != TARGETS[request.target][0]:
+        raise _fail(f"{output}: the output of --to {request.target} needs a {TARGETS[request.target][1]} suffix")
+    if find_pair(language, candidate_language) is None:
+        raise _fail(f"no verifier for {language} -> {candidate_language} (available: "
+                    f"{', '.join(available_pairs()) or 'none'}); transverify only offers translations it can check")
+    return language, candidate_language, output
+
+
+def _read_source(source: Path) -> str:
+    try:
+        return source.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise _fail(f"{source}: not UTF-8 text (byte {exc.start})")
+    except OSError as exc:
+        raise _fail(f"{source}: cannot read: {exc.strerror or exc}")
+
+
+def _translate(request: TranslateRequest) -> TranslateOutcome:
+    language, candidate_language, output = _check_input(request)
+    source = Path(request.source)
+    source_code = _read_source(source)
+    pair = f"{language}->{candidate_language}"
+    try:
+        prompts = templates.load(f"{language}_{request.target}")
+    except templates.PromptError as exc:
+        raise _fail(str(exc))
+    options = request.verify_options
+    options.entry = options.entry or request.entry
+    options.cancel = options.cancel or request.cancel
+    options.progress = options.progress or request.progress
+    warnings: list[str] = []
+    store = request.store
+    if store is None:
+        try:
+            store = RecordStore.open()
+            request.store = store
+        except (RecordStoreError, ConfigError) as exc:
+            warnings.append(f"records are not captured: {exc}")
+
+    def finish(outcome: TranslateOutcome) -> TranslateOutcome:
+        outcome.output = output
+        outcome.warnings = warnings + outcome.warnings
+        return outcome
+
+    settings = request.llm
+    if settings is None:
+        try:
+            settings = resolve_settings()
+        except ConfigError as exc:
+            raise _fail(str(exc))
+
+    draft: RuleDraft | None = None
+    draft_result: VerifyResult | None = None
+    seed_code, seed_result, seed_origin = request.seed_candidate, request.seed_result, "editor"
+    use_rules = request.seed_candidate is None and request.solver in ("auto", "rules") and \
+        has_rules(language, request.target)
+    if request.solver == "rules" and not has_rules(language, request.target):
+        raise _fail(f"no rule-based translator for {language} -> {request.target}; use --solver llm")
+
+    if use_rules:
+        draft, draft_result = _rules_draft(request, language, source, output)
+        rules_outcome = _rules_outcome(draft, draft_result)
+        ends_here = rules_outcome.exit_code == 0 or request.solver == "rules" or not settings.configured
+        if ends_here and store is not None:
+            rules_outcome.dialogue_id = _record_rules(store, request, pair, prompts, source, source_code, output,
+                                                      draft, draft_result)
+        if rules_outcome.exit_code == 0 or request.solver == "rules":
+            return finish(rules_outcome)
+        if not settings.configured:
+            rules_outcome.message += "; no LLM is configured to continue"
+            rules_outcome.details = "\n".join(filter(None, [rules_outcome.details, "Missing: " +
+                                                            "; ".join(settings.missing()), guidance()]))
+            return finish(rules_outcome)
+        seed_code, seed_result, seed_origin = draft.code, draft_result, "rules"
+    elif not settings.configured:
+        reason = ("the LLM Solver was requested" if request.solver == "llm" or request.seed_candidate is not None
+                  else f"there are no translation rules for {language} -> {request.target}")
+        raise _fail(f"cannot translate: {reason} but no LLM endpoint is configured",
+                    details="Missing: " + "; ".join(settings.missing()) + "\n" + guidance())
+
+    handover = ""
+    if draft is not None and draft.unsupported:
+        handover = ("\nThe rule-based translator could not translate these constructs; translate them yourself:\n"
+                    + "\n".join(f"- {u.describe()}" for u in draft.unsupported) + "\n")
+    task = LoopTask(source=source, source_code=source_code, pair=pair,
+                    language=FENCE_LANGUAGE[candidate_language], candidate_name=output.name,
+                    entry=request.entry, prompts=prompts, settings=settings, max_rounds=request.max_rounds,
+                    questioner=request.questioner, verify_options=options, store=store, cancel=request.cancel,
+                    progress=request.progress, seed_code=seed_code, seed_result=seed_result,
+                    seed_origin=seed_origin, handover_note=handover)
+    loop = run_loop(task)
+    unsupported = draft.unsupported if draft else []
+    solver_used = "llm" if loop.rounds > 0 or draft is None else "rules"
+    rounds = loop.rounds + (1 if draft is not None and draft.code is not None else 0)
+    outcome = TranslateOutcome(code=loop.code, exit_code=1, result=loop.result, unsupported=unsupported,
+                               dialogue_id=loop.dialogue_id, rounds=rounds, solver_used=solver_used,
+                               message=loop.message)
+    if loop.status == "verified":
+        outcome.exit_code = 0
+        outcome.unsupported = []  # the LLM covered what the rules could not
+    elif loop.status == "source_error":
+        outcome.exit_code = 2
+    elif loop.status == "endpoint_error":
+        if loop.code is None or (loop.code == (draft.code if draft else None) and unsupported):
+            outcome.exit_code = 2
+        outcome.details = guidance()
+    elif loop.code is None:
+        outcome.exit_code = 2 if unsupported else 1
+    if draft is not None and draft.unsupported and outcome.exit_code != 0:
+        outcome.details = "\n".join(filter(None, ["Not covered by the rules:"] +
+                                           [f"  {u.describe()}" for u in draft.unsupported] + [outcome.details]))
+    return finish(outcome)
+
+
+def _rules_draft(request: TranslateRequest, language: str, source: Path, output: Path
+                 ) -> tuple[RuleDraft, VerifyResult | None]:
+    """Translate with the rules and verify the draft."""
+    if request.progress:
+        request.progress("drafting")
+    try:
+        draft = run_rules(language, request.target, source, request.entry)
+    except RulesUnavailable as exc:
+        draft = RuleDraft(code=None, unsupported=[], notes=[str(exc)])
+    except Exception as exc:  # a rules bug must not stop the LLM from trying
+        draft = RuleDraft(code=None, unsupported=[Unsupported(None, "translator error",
+                                                              f"{exc.__class__.__name__}: {exc}")])
+    result = None
+    if draft.code is not None:
+        result = _verify_text(source, draft.code, output.name, request.verify_options)
+    return draft, result
+
+
+def _record_rules(store: RecordStore, request: TranslateRequest, pair: str, prompts: templates.PromptSet,
+                  source: Path, source_code: str, output: Path, draft: RuleDraft,
+                  result: VerifyResult | None) -> str | None:
+    """A rules-only translation is kept as a one-answer dialogue and a code pair."""
+    if draft.code is None:
+        return None
+    dialogue_id = store.start_dialogue(pair, source_code, source, entry=request.entry, solver_model="rules",
+                                       prompt_version=prompts.version)
+    store.add_turn(dialogue_id, "system", "system", prompts.render("solver_system"))
+    store.add_turn(dialogue_id, "user", "task", prompts.render(
+        "solver_task", source=source_code.rstrip(), source_file=source.name,
+        entry=request.entry or "the only procedure in the file", draft="", bug_context=""))
+    fence = FENCE_LANGUAGE[language_of(output) or "cpp"]
+    store.add_turn(dialogue_id, "assistant", "rules", f"```{fence}\n{draft.code.rstrip()}\n```", code=draft.code,
+                   feedback=result.to_dict() if result else None)
+    verdict = result.verdict if result else None
+    store.finish_dialogue(dialogue_id, "verified" if result and result.ok else "not_verified", verdict,
+                          draft.code, 1)
+    store.add_code_pair(pair, source_code, draft.code, verdict, "rules", source, dialogue_id)
+    return dialogue_id
+
+
+def _verify_text(source: Path, code: str, name: str, options: VerifyOptions) -> VerifyResult:
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="transverify-draft-"))
+    try:
+        folder.chmod(0o755)
+        path = folder / name
+        path.write_text(code, encoding="utf-8")
+        path.chmod(0o644)
+        return verify(source, path, options)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _rules_outcome(draft: RuleDraft, result: VerifyResult | None) -> TranslateOutcome:
+    outcome = TranslateOutcome(code=draft.code, exit_code=1, result=result, unsupported=draft.unsupported,
+                               dialogue_id=None, rounds=1 if draft.code is not None else 0,
+                               solver_used="rules", message="")
+    if draft.unsupported:
+        outcome.exit_code = 2
+        outcome.code = None  # a partial translation is a hand-over, not a result
+        outcome.message = (f"the rules do not cover {len(draft.unsupported)} construct(s): "
+                           + "; ".join(u.describe() for u in draft.unsupported[:3])
+                           + ("; ..." if len(draft.unsupported) > 3 else ""))
+        outcome.details = "\n".join(f"  {u.describe()}" for u in draft.unsupported)
+    elif draft.code is None:
+        outcome.exit_code = 2
+        outcome.message = "the rule-based translator produced nothing: " + "; ".join(draft.notes or ["no reason given"])
+    elif result is not None and result.ok:
+        outcome.exit_code = 0
+        outcome.message = f"verified equivalent on {result.cases} case(s) (rule-based translation)"
+    elif result is not None and result.verdict == ERROR and result.stage in ("parse", "compile_source"):
+        outcome.exit_code = 2
+        outcome.message = f"cannot verify: {result.message}"
+    else:
+        outcome.message = f"translated by the rules but not verified: {result.message if result else 'no result'}"
+    return outcome

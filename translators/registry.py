@@ -1,0 +1,85 @@
+"""Which rule-based translators exist, per (source language, target).
+
+Rules are the offline default Solver.  Only Fortran -> C++ has rules; CUDA,
+CPU and JAX targets are translated by the LLM loop alone.  Each rule
+translator is imported lazily and adapted to one shape, RuleDraft.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+# (source language, target) -> "module:function"
+RULES: dict[tuple[str, str], str] = {
+    ("fortran", "cpp"): "transverify.translators.fortran_cpp:translate_file",
+}
+
+
+@dataclass
+class Unsupported:
+    line: int | None
+    construct: str
+    message: str
+
+    def describe(self) -> str:
+        where = f"line {self.line}: " if self.line else ""
+        return f"{where}{self.construct}: {self.message}"
+
+
+@dataclass
+class RuleDraft:
+    code: str | None  # None when the rules produced nothing usable
+    unsupported: list[Unsupported] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class RulesUnavailable(Exception):
+    pass
+
+
+def has_rules(source_language: str, target: str) -> bool:
+    return (source_language, target) in RULES
+
+
+def rule_translator(source_language: str, target: str) -> Callable[..., Any]:
+    spec = RULES.get((source_language, target))
+    if spec is None:
+        raise RulesUnavailable(f"no rule-based translator for {source_language} -> {target}")
+    module_name, _, function = spec.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+        return getattr(module, function)
+    except (ImportError, AttributeError) as exc:
+        raise RulesUnavailable(f"the rule-based translator {spec} is not installed ({exc})") from None
+
+
+def _unsupported(item: Any) -> Unsupported:
+    if isinstance(item, Unsupported):
+        return item
+    if isinstance(item, dict):
+        return Unsupported(item.get("line"), str(item.get("construct", "construct")), str(item.get("message", "")))
+    return Unsupported(getattr(item, "line", None), str(getattr(item, "construct", "construct")),
+                       str(getattr(item, "message", item)))
+
+
+def run_rules(source_language: str, target: str, source: Path, entry: str | None) -> RuleDraft:
+    """Translate with the rules; the translator's own result object is adapted to RuleDraft."""
+    translate = rule_translator(source_language, target)
+    try:
+        outcome = translate(source, entry=entry)
+    except TypeError:
+        outcome = translate(source)
+    if isinstance(outcome, str):
+        return RuleDraft(code=outcome)
+    code = getattr(outcome, "code", None)
+    if code is None and isinstance(outcome, dict):
+        code = outcome.get("code")
+    items = getattr(outcome, "unsupported", None)
+    if items is None and isinstance(outcome, dict):
+        items = outcome.get("unsupported")
+    notes = list(getattr(outcome, "notes", None) or getattr(outcome, "warnings", None) or [])
+    return RuleDraft(code=code or None, unsupported=[_unsupported(i) for i in items or []],
+                     notes=[str(n) for n in notes])

@@ -1,0 +1,103 @@
+"""`transverify translate SOURCE --to TARGET`: rules and/or the Questioner-Solver loop, verified.
+
+Exit 0 verified equivalent (written to -o or beside the source), 1 translated
+but not verified (still written, so it can be inspected; the report says why),
+2 unsupported constructs / bad input / LLM needed but not configured or unreachable
+(nothing written).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("translate")
+    def translate_command(
+        source: Path = typer.Argument(..., help="The file to translate (e.g. a Fortran file)."),
+        to: str = typer.Option(..., "--to", help="Target: cpp, cuda, cpu or jax."),
+        entry: str = typer.Option(None, "--entry", help="Procedure or host function to translate and test."),
+        solver: str = typer.Option("auto", "--solver", help="auto (rules, then LLM), rules or llm."),
+        questioner: str = typer.Option("rules", "--questioner", help="rules (deterministic) or llm."),
+        max_rounds: int = typer.Option(3, "--max-rounds", min=1, max=50, help="Most Solver answers in the LLM loop."),
+        model: str = typer.Option(None, "--model", help="Solver model (else TRANSVERIFY_MODEL or the config file)."),
+        questioner_model: str = typer.Option(None, "--questioner-model", help="Questioner model (default: --model)."),
+        base_url: str = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1."),
+        api_key_env: str = typer.Option(None, "--api-key-env", help="Environment variable holding the API key."),
+        output: Path = typer.Option(None, "-o", "--output", help="Where to write the translation (default: beside SOURCE)."),
+        json_output: bool = typer.Option(False, "--json", help="Print one JSON object instead of a report."),
+        records: Path = typer.Option(None, "--records", help="Record store (default: TRANSVERIFY_RECORDS, config, per-user)."),
+        no_capture: bool = typer.Option(False, "--no-capture", help="Do not record this translation's dialogue."),
+        cases: int = typer.Option(8, "--cases", min=1, max=10000, help="Generated input cases per verification."),
+        seed: int = typer.Option(0, "--seed", help="Seed of the input generator."),
+        timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Wall-clock seconds allowed per program run."),
+    ) -> None:
+        """Translate SOURCE, verify the result, and repair it with an LLM when one is configured."""
+        from ..translators.llm import ConfigError, resolve_settings
+        from ..translators.pipeline import TranslateRequest, translate
+        from ..translators.records import RecordStore, RecordStoreError
+        from ..verify import VerifyOptions
+
+        def fail(message: str) -> None:
+            if json_output:
+                typer.echo(json.dumps({"verdict": None, "exit_code": 2, "message": message}))
+            else:
+                typer.echo(f"error: {message}", err=True)
+            raise typer.Exit(2)
+
+        try:
+            settings = resolve_settings(base_url=base_url, model=model, questioner_model=questioner_model,
+                                        api_key_env=api_key_env)
+            store = RecordStore.open(records, enabled=False if no_capture else None)
+        except (ConfigError, RecordStoreError) as exc:
+            fail(str(exc))
+            return
+        if api_key_env and settings.api_key is None:
+            fail(f"--api-key-env {api_key_env}: that environment variable is not set")
+
+        def progress(message: str) -> None:
+            if not json_output:
+                typer.echo(f"  … {message}", err=True)
+
+        request = TranslateRequest(
+            source=source, target=to, entry=entry, solver=solver, questioner=questioner, max_rounds=max_rounds,
+            llm=settings, output=output, store=store, progress=progress, write_output=True, accept_verified=True,
+            verify_options=VerifyOptions(entry=entry, cases=cases, seed=seed, timeout=timeout))
+        try:
+            outcome = translate(request)
+        finally:
+            store.close()
+        if json_output:
+            typer.echo(json.dumps(_strict(outcome.to_dict()), default=str))
+        else:
+            _report(outcome, source)
+        raise typer.Exit(outcome.exit_code)
+
+
+def _strict(value):
+    from ..verify.result import _strict as strict
+
+    return strict(value)
+
+
+def _report(outcome, source: Path) -> None:
+    from ..output import print_result
+
+    status = {0: "verified", 1: "NOT verified", 2: "not translated"}[outcome.exit_code]
+    typer.echo(f"{status}: {outcome.message}")
+    if outcome.result is not None and outcome.exit_code != 0:
+        print_result(outcome.result, source, outcome.output or Path("candidate"))
+    if outcome.details:
+        typer.echo(outcome.details)
+    if outcome.written:
+        note = "" if outcome.exit_code == 0 else " (unverified: inspect before use)"
+        typer.echo(f"wrote {outcome.output}{note}")
+    typer.echo(f"solver: {outcome.solver_used}, rounds: {outcome.rounds}"
+               + (f", dialogue {outcome.dialogue_id}" if outcome.dialogue_id else ""))
+    for warning in outcome.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    sys.stdout.flush()
