@@ -1,0 +1,500 @@
+"""Read a Fortran source with tree-sitter: is it a program, and what does its entry take?
+
+Public API:
+  parse_fortran(path) -> FortranFile        procedures (with module), whether a main program exists
+  select_entry(ffile, entry) -> Procedure   the named one, or the only one; VerifyInputError otherwise
+  Procedure.args / .result: Arg             base type, kind in bytes, intent, VALUE, dims, size role
+
+Anything the unit-mode calling convention cannot carry (assumed-shape, derived types,
+character, allocatable/pointer/optional dummies, unknown kinds, ...) raises
+VerifyInputError naming the file, line, argument and why.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import tree_sitter_fortran
+from tree_sitter import Language, Node, Parser
+
+from .errors import VerifyInputError
+
+# Kind names a source may use, with their size in bytes.
+_NAMED_KINDS = {
+    "real32": 4, "real64": 8, "int32": 4, "int64": 8, "c_float": 4, "c_double": 8, "c_int": 4, "c_long": 8,
+    "c_long_long": 8, "c_int32_t": 4, "c_int64_t": 8, "c_bool": 1, "sp": None, "dp": None,
+}
+_DTYPES = {("integer", 4): np.int32, ("integer", 8): np.int64, ("real", 4): np.float32, ("real", 8): np.float64,
+           ("logical", 4): np.bool_, ("logical", 1): np.bool_}
+
+
+@dataclass
+class Arg:
+    name: str  # lowercase, as the C++ convention names it
+    base: str  # "integer" | "real" | "logical"
+    kind: int  # bytes of the Fortran type (logical: of the Fortran LOGICAL)
+    intent: str | None  # "in" | "out" | "inout" | None
+    value: bool = False
+    dims: list[tuple[str, str]] = field(default_factory=list)  # (lower, upper) expressions, Fortran text
+    line: int = 0
+    is_size: bool = False  # an integer scalar used in some array's extent
+    assigned: bool = False  # the routine assigns it (scalars without intent)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return np.dtype(_DTYPES[(self.base, self.kind)])
+
+    @property
+    def is_array(self) -> bool:
+        return bool(self.dims)
+
+    @property
+    def is_output(self) -> bool:
+        """Compared after the call: out, inout, or no intent (never a size input)."""
+        if self.is_size or self.value:
+            return False
+        return self.intent in ("out", "inout") or self.intent is None
+
+    @property
+    def is_input_only(self) -> bool:
+        return not self.is_output
+
+
+@dataclass
+class Procedure:
+    name: str
+    kind: str  # "subroutine" | "function"
+    args: list[Arg]
+    result: Arg | None
+    module: str | None
+    line: int
+    body: str  # lowercase text of the procedure, for usage heuristics
+
+
+@dataclass
+class FortranFile:
+    path: Path
+    text: str
+    has_program: bool
+    program_line: int
+    procedures: list[Procedure]
+    unsupported: list[tuple[str, int, str]]  # (procedure, line, reason): procedures we could not read
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Parser:
+    return Parser(Language(tree_sitter_fortran.language()))
+
+
+def _text(node: Node) -> str:
+    return node.text.decode("utf-8", "replace")
+
+
+def parse_fortran(path: Path) -> FortranFile:
+    data = path.read_bytes()
+    tree = _parser().parse(data)
+    text = data.decode("utf-8", "replace")
+    params = _kind_parameters(text)
+    has_program, program_line = False, 0
+    procedures: list[Procedure] = []
+    unsupported: list[tuple[str, int, str]] = []
+    for node in tree.root_node.children:
+        if node.type == "program":
+            has_program, program_line = True, node.start_point[0] + 1
+        elif node.type in ("subroutine", "function"):
+            _collect(path, node, None, params, procedures, unsupported)
+        elif node.type == "module":
+            module_name = _module_name(node)
+            for child in node.children:
+                if child.type == "internal_procedures":
+                    for proc in child.children:
+                        if proc.type in ("subroutine", "function"):
+                            _collect(path, proc, module_name, params, procedures, unsupported)
+    return FortranFile(path=path, text=text, has_program=has_program, program_line=program_line,
+                       procedures=procedures, unsupported=unsupported)
+
+
+def _module_name(node: Node) -> str | None:
+    for child in node.children:
+        if child.type == "module_statement":
+            for sub in child.children:
+                if sub.type == "name":
+                    return _text(sub).lower()
+    return None
+
+
+def _collect(path, node, module, params, procedures, unsupported) -> None:
+    try:
+        procedures.append(_procedure(path, node, module, params))
+    except VerifyInputError as exc:
+        name = _procedure_name(node) or "?"
+        unsupported.append((name, exc.line or node.start_point[0] + 1, exc.describe()))
+        procedures.append(_Broken(name, exc))  # kept so that selecting it reports why
+
+
+class _Broken:
+    """A procedure whose interface is outside the convention; selecting it re-raises."""
+
+    def __init__(self, name: str, error: VerifyInputError):
+        self.name = name
+        self.error = error
+
+
+def _procedure_name(node: Node) -> str | None:
+    stmt = node.children[0] if node.children else None
+    if stmt is None:
+        return None
+    for child in stmt.children:
+        if child.type == "name":
+            return _text(child).lower()
+    return None
+
+
+def select_entry(ffile: FortranFile, entry: str | None) -> Procedure:
+    procs = ffile.procedures
+    if entry:
+        found = [p for p in procs if p.name == entry.lower()]
+        if not found:
+            names = ", ".join(p.name for p in procs) or "none"
+            raise VerifyInputError(f"no subroutine or function named '{entry}' (found: {names})",
+                                   file=str(ffile.path), construct="--entry")
+        chosen = found[0]
+    else:
+        if not procs:
+            raise VerifyInputError("no program, subroutine or function found", file=str(ffile.path), line=1,
+                                   construct="entry")
+        if len(procs) > 1:
+            names = ", ".join(p.name for p in procs)
+            raise VerifyInputError(f"several procedures ({names}); choose one with --entry", file=str(ffile.path),
+                                   construct="entry")
+        chosen = procs[0]
+    if isinstance(chosen, _Broken):
+        raise chosen.error
+    return chosen
+
+
+def _procedure(path: Path, node: Node, module: str | None, params: dict[str, int]) -> Procedure:
+    stmt = node.children[0]
+    line = node.start_point[0] + 1
+    name = _procedure_name(node) or ""
+    arg_names: list[str] = []
+    result_name = name
+    result_type: tuple[str, int] | None = None
+    for child in stmt.children:
+        if child.type == "parameters":
+            arg_names = [_text(c).lower() for c in child.children if c.type == "identifier"]
+        elif child.type == "function_result":
+            ids = [c for c in child.children if c.type == "identifier"]
+            if ids:
+                result_name = _text(ids[0]).lower()
+        elif child.type == "intrinsic_type":
+            result_type = _intrinsic(path, child, params, "result")
+        elif child.type in ("derived_type", "procedure_qualifier") and child.type == "derived_type":
+            raise VerifyInputError(f"function '{name}' returns a derived type; the convention covers integer, "
+                                   "real and logical results", file=str(path), line=line, construct="function result")
+        elif child.type == "procedure_qualifier":
+            word = _text(child).lower()
+            if word == "elemental":
+                pass
+    implicit_none = False
+    decls: dict[str, dict] = {}
+    for child in node.children[1:]:
+        if child.type == "implicit_statement":
+            implicit_none = "none" in _text(child).lower()
+        elif child.type == "variable_declaration":
+            _declaration(path, child, params, decls)
+    body = _text(node).lower()
+    args = [_make_arg(path, a, decls.get(a), implicit_none, line, name) for a in arg_names]
+    result = None
+    if stmt.type == "function_statement":
+        spec = decls.get(result_name)
+        if result_type is not None and (spec is None or spec.get("type") is None):
+            spec = {**(spec or {}), "type": result_type, "line": line}
+        result = _make_arg(path, result_name, spec, implicit_none, line, name, is_result=True)
+        if result.is_array:
+            raise VerifyInputError(f"function '{name}' returns an array; the convention covers scalar results",
+                                   file=str(path), line=line, construct="function result")
+        result.name = "result"
+        result.intent = "out"
+    _mark_sizes(path, args)
+    for arg in args:
+        if not arg.is_array and arg.intent is None and not arg.is_size:
+            arg.assigned = _assigns(body, arg.name)
+    return Procedure(name=name, kind="function" if stmt.type == "function_statement" else "subroutine",
+                     args=args, result=result, module=module, line=line, body=body)
+
+
+def _declaration(path: Path, node: Node, params: dict[str, int], decls: dict[str, dict]) -> None:
+    line = node.start_point[0] + 1
+    type_info = None
+    qualifiers: list[str] = []
+    dims: str | None = None
+    declarators: list[tuple[str, str | None, int]] = []
+    for child in node.children:
+        if child.type == "intrinsic_type":
+            type_info = ("intrinsic", child)
+        elif child.type == "derived_type":
+            type_info = ("derived", child)
+        elif child.type == "type_qualifier":
+            word = _text(child).lower().replace(" ", "")
+            if word.startswith("dimension"):
+                dims = _text(child)[len("dimension"):].strip()
+            else:
+                qualifiers.append(word)
+        elif child.type == "identifier":
+            declarators.append((_text(child).lower(), None, child.start_point[0] + 1))
+        elif child.type == "sized_declarator":
+            ident = next((c for c in child.children if c.type == "identifier"), None)
+            size = next((c for c in child.children if c.type == "size"), None)
+            if ident is not None:
+                declarators.append((_text(ident).lower(), _text(size) if size is not None else None,
+                                    child.start_point[0] + 1))
+        elif child.type == "init_declarator":
+            ident = next((c for c in child.children if c.type == "identifier"), None)
+            if ident is not None:
+                declarators.append((_text(ident).lower(), None, child.start_point[0] + 1))
+    for name, size, dline in declarators:
+        entry = decls.setdefault(name, {})
+        entry["line"] = dline or line
+        if type_info is not None:
+            entry["type_node"] = type_info
+        entry.setdefault("qualifiers", []).extend(qualifiers)
+        if size or dims:
+            entry["dims"] = size or dims
+        entry["path"] = path
+        entry["params"] = params
+
+
+def _make_arg(path: Path, name: str, spec: dict | None, implicit_none: bool, proc_line: int, proc: str,
+              is_result: bool = False) -> Arg:
+    what = "the result" if is_result else f"argument '{name}'"
+    line = (spec or {}).get("line", proc_line)
+    if spec and spec.get("type") is not None:
+        base, kind = spec["type"]
+    elif spec and "type_node" in spec:
+        tag, tnode = spec["type_node"]
+        if tag == "derived":
+            raise VerifyInputError(f"{what} of '{proc}' has a derived type ({_text(tnode)}); the convention covers "
+                                   "integer, real and logical only", file=str(path), line=line, construct=name)
+        base, kind = _intrinsic(path, tnode, spec["params"], name, line)
+    elif implicit_none:
+        raise VerifyInputError(f"{what} of '{proc}' has no type declaration", file=str(path), line=line,
+                               construct=name)
+    else:
+        base, kind = ("integer", 4) if name[:1] in "ijklmn" else ("real", 4)
+    qualifiers = (spec or {}).get("qualifiers", [])
+    intent = None
+    value = False
+    for q in qualifiers:
+        if q.startswith("intent("):
+            intent = q[len("intent("):-1].replace(" ", "")
+        elif q == "value":
+            value = True
+        elif q in ("allocatable", "pointer", "optional", "target") and q != "target":
+            raise VerifyInputError(f"{what} of '{proc}' is {q.upper()}; the harness passes plain explicit-shape "
+                                   "data only", file=str(path), line=line, construct=name)
+    dims = _parse_dims(path, (spec or {}).get("dims"), name, what, proc, line)
+    if value and dims:
+        raise VerifyInputError(f"{what} of '{proc}' is a VALUE array", file=str(path), line=line, construct=name)
+    if (base, kind) not in _DTYPES:
+        raise VerifyInputError(f"{what} of '{proc}' is {base}(kind={kind}); the convention covers integer(4/8), "
+                               "real(4/8) and logical", file=str(path), line=line, construct=name)
+    return Arg(name=name, base=base, kind=kind, intent=intent, value=value, dims=dims, line=line)
+
+
+def _intrinsic(path: Path, node: Node, params: dict[str, int], name: str, line: int | None = None) -> tuple[str, int]:
+    text = _text(node).lower().replace(" ", "")
+    line = line or node.start_point[0] + 1
+    if text.startswith("doubleprecision"):
+        return "real", 8
+    match = re.match(r"(integer|real|logical|character|complex|doublecomplex)(?:\*(\d+)|\((?:kind=)?([^)]*)\))?$",
+                     text)
+    if not match:
+        raise VerifyInputError(f"type '{_text(node)}' of '{name}' is not understood", file=str(path), line=line,
+                               construct=name)
+    base, star, kind_expr = match.groups()
+    if base in ("character", "complex", "doublecomplex"):
+        raise VerifyInputError(f"'{name}' is {base.upper()}; the convention covers integer, real and logical "
+                               "(character arguments carry hidden lengths, complex has no agreed C++ form)",
+                               file=str(path), line=line, construct=name)
+    if star:
+        return base, int(star)
+    if kind_expr is None:
+        return base, 4
+    kind = _resolve_kind(kind_expr, params)
+    if kind is None:
+        raise VerifyInputError(f"kind '{kind_expr}' of '{name}' cannot be resolved to 4 or 8 bytes",
+                               file=str(path), line=line, construct=name)
+    return base, kind
+
+
+def _resolve_kind(expr: str, params: dict[str, int]) -> int | None:
+    expr = expr.strip().lower()
+    if expr.isdigit():
+        return int(expr)
+    if expr in params:
+        return params[expr]
+    if _NAMED_KINDS.get(expr):
+        return _NAMED_KINDS[expr]
+    return _kind_value(expr)
+
+
+def _kind_value(expr: str) -> int | None:
+    """kind(1.0d0), selected_real_kind(15), selected_int_kind(18), ..."""
+    expr = expr.replace(" ", "")
+    m = re.match(r"kind\((.*)\)$", expr)
+    if m:
+        lit = m.group(1)
+        if "d" in lit:
+            return 8
+        m2 = re.search(r"_(\w+)$", lit)
+        if m2:
+            return _NAMED_KINDS.get(m2.group(1)) or (int(m2.group(1)) if m2.group(1).isdigit() else None)
+        return 4
+    m = re.match(r"selected_real_kind\((?:p=)?(\d+)", expr)
+    if m:
+        p = int(m.group(1))
+        return 4 if p <= 6 else 8 if p <= 15 else None
+    m = re.match(r"selected_int_kind\((?:r=)?(\d+)", expr)
+    if m:
+        r = int(m.group(1))
+        return 4 if r <= 9 else 8 if r <= 18 else None
+    return _NAMED_KINDS.get(expr)
+
+
+def _kind_parameters(text: str) -> dict[str, int]:
+    """Named kind constants declared anywhere in the file (integer, parameter :: dp = ...)."""
+    params: dict[str, int] = {}
+    for m in re.finditer(r"(?im)^\s*integer\s*,\s*parameter\s*::(.*)$", text):
+        for part in m.group(1).split(","):
+            if "=" in part:
+                name, value = part.split("=", 1)
+                value = value.split("!")[0].strip()
+                kind = _resolve_kind(value, params) if value else None
+                if kind:
+                    params[name.strip().lower()] = kind
+    # Parenthesised commas (selected_real_kind(15, 307)) are split above; retry those lines whole.
+    for m in re.finditer(r"(?im)^\s*integer\s*,\s*parameter\s*::\s*(\w+)\s*=\s*([^!\n]+)", text):
+        name = m.group(1).lower()
+        if name not in params:
+            kind = _resolve_kind(m.group(2).strip(), params)
+            if kind:
+                params[name] = kind
+    return params
+
+
+def _parse_dims(path: Path, text: str | None, name: str, what: str, proc: str, line: int) -> list[tuple[str, str]]:
+    if not text:
+        return []
+    inner = text.strip()
+    if inner.startswith("(") and inner.endswith(")"):
+        inner = inner[1:-1]
+    dims = []
+    for part in _split_top(inner):
+        part = part.strip().lower()
+        if part == "*" or part.endswith(":*"):
+            raise VerifyInputError(f"{what} of '{proc}' is assumed-size ({name}({inner})); the harness cannot know "
+                                   "how many elements it reads: give explicit extents", file=str(path), line=line,
+                                   construct=name)
+        if ":" in part:
+            lower, upper = part.split(":", 1)
+            if not upper.strip() or not lower.strip() and not upper.strip():
+                raise VerifyInputError(f"{what} of '{proc}' is assumed-shape ({name}({inner})); the C++ convention "
+                                       "passes a bare pointer, so use explicit extents such as x(n)",
+                                       file=str(path), line=line, construct=name)
+            lower = lower.strip() or "1"
+        else:
+            lower, upper = "1", part
+        dims.append((lower, upper.strip()))
+    return dims
+
+
+def _split_top(text: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return parts
+
+
+def _mark_sizes(path: Path, args: list[Arg]) -> None:
+    by_name = {a.name: a for a in args}
+    for arg in args:
+        for lower, upper in arg.dims:
+            for ident in re.findall(r"[a-z_]\w*", f"{lower} {upper}"):
+                other = by_name.get(ident)
+                if other is None:
+                    if ident not in _INTRINSICS:
+                        raise VerifyInputError(f"extent of argument '{arg.name}' uses '{ident}', which is not an "
+                                               "integer argument; extents must be built from integer arguments "
+                                               "and constants", file=str(path), line=arg.line, construct=arg.name)
+                    continue
+                if other.base != "integer" or other.is_array:
+                    raise VerifyInputError(f"extent of argument '{arg.name}' uses '{ident}', which is not an "
+                                           "integer scalar", file=str(path), line=arg.line, construct=arg.name)
+                other.is_size = True
+
+
+_INTRINSICS = {"max", "min", "mod", "abs"}
+
+
+def _assigns(body: str, name: str) -> bool:
+    """Does the routine body assign the scalar `name` (x = ..., read(..) x, do x = ...)?"""
+    pattern = rf"(?m)^\s*(?:\d+\s+)?(?:do\s+)?{re.escape(name)}\s*=(?!=)|\bread\b[^\n]*\b{re.escape(name)}\b"
+    lines = body.splitlines()[1:]  # skip the procedure statement
+    return re.search(pattern, "\n".join(lines)) is not None
+
+
+def evaluate_extent(expr: str, values: dict[str, int]) -> int:
+    """Evaluate a Fortran extent expression (n, 2*n+1, n/2, max(n,1)) with integer division."""
+    tree = ast.parse(expr.replace("%", "_"), mode="eval")
+
+    def ev(node):
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, ast.Name):
+            return values[node.id.lower()]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            v = ev(node.operand)
+            return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.BinOp):
+            a, b = ev(node.left), ev(node.right)
+            if isinstance(node.op, ast.Add):
+                return a + b
+            if isinstance(node.op, ast.Sub):
+                return a - b
+            if isinstance(node.op, ast.Mult):
+                return a * b
+            if isinstance(node.op, ast.Div):
+                return int(a / b) if b else 0  # Fortran truncates toward zero
+            if isinstance(node.op, ast.Pow):
+                return a ** b
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            args = [ev(a) for a in node.args]
+            fn = node.func.id.lower()
+            if fn == "max":
+                return max(args)
+            if fn == "min":
+                return min(args)
+            if fn == "abs":
+                return abs(args[0])
+            if fn == "mod":
+                return int(args[0] - int(args[0] / args[1]) * args[1]) if args[1] else 0
+        raise ValueError(f"unsupported extent expression: {expr}")
+
+    return int(ev(tree))

@@ -1,0 +1,356 @@
+"""Fortran -> C++: program mode (compare stdout and exit status) and unit mode
+(call the entry procedure and its translation on generated inputs, compare every output).
+
+The reference and the candidate are built concurrently, each in its own sandboxed
+directory, and run in their own sandboxes: the candidate can neither see nor touch the
+reference's files. Compiled references (and, in unit mode, their outputs for a given
+input file) are cached by content hash.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .. import sandbox
+from ..cache import ArtifactCache, cache_root, content_key
+from ..compare import compare_exit_status, compare_stdout, compare_values
+from ..cpp_signature import CppFunction, parse_cpp
+from ..diagnostics import parse_compiler_output, remap
+from ..errors import Cancelled, VerifyInputError
+from ..fortran_signature import FortranFile, Procedure, parse_fortran, select_entry
+from ..languages import CPP, FORTRAN
+from ..options import VerifyOptions
+from ..result import (EQUIVALENT, ERROR, NOT_EQUIVALENT, STAGE_COMPARE, STAGE_COMPILE_CANDIDATE,
+                      STAGE_COMPILE_SOURCE, STAGE_PARSE, STAGE_RUN, Diagnostic, Mismatch, VerifyResult)
+from ..toolchain import compile_in_sandbox, find_tool, tool_version
+from ..unit_harness import candidate_driver, check_candidate_signature, fortran_wrapper, reference_driver
+from ..unit_inputs import generate_cases, outputs_of, read_outputs, summarize, write_inputs
+from . import Pair, register
+
+HARNESS_VERSION = "fortran-cpp-1"
+# -O1: most of -O2's run-time benefit for a fraction of the compile time on small kernels.
+# -fwrapv: signed overflow wraps on both sides, so overflow tests are deterministic.
+FORTRAN_FLAGS = ["-O1", "-fwrapv"]
+CXX_FLAGS = ["-std=c++17", "-O1", "-fwrapv"]
+MAX_MISMATCHES = 10
+RUN_MEMORY_MB = 2048
+
+
+class FortranCpp(Pair):
+    name = "fortran->cpp"
+    source_language = FORTRAN
+    candidate_language = CPP
+
+    def verify(self, source: Path, candidate: Path, options: VerifyOptions) -> VerifyResult:
+        return _Verification(source, candidate, options).run()
+
+
+register(FortranCpp())
+
+
+class _Verification:
+    def __init__(self, source: Path, candidate: Path, options: VerifyOptions):
+        self.source, self.candidate, self.options = source, candidate, options
+        self.timings: dict[str, float] = {}
+        self.warnings: list[str] = []
+        self.cache = ArtifactCache(cache_root(options.cache_dir))
+        self.gfortran = find_tool("gfortran", options.toolchain)
+        self.gxx = find_tool("gxx", options.toolchain)
+        self.tools = {"gfortran": tool_version(self.gfortran), "g++": tool_version(self.gxx),
+                      "sandbox": sandbox.isolation_mode()}
+
+    # ---- shared steps ------------------------------------------------------------------
+
+    def _timed(self, stage: str, started: float) -> None:
+        self.timings[stage] = round(self.timings.get(stage, 0.0) + time.monotonic() - started, 4)
+
+    def _check_cancel(self) -> None:
+        if self.options.cancel is not None and self.options.cancel.is_set():
+            raise Cancelled()
+
+    def _result(self, verdict: str, stage: str | None, **fields) -> VerifyResult:
+        warnings = list(dict.fromkeys(self.warnings + fields.pop("warnings", [])))
+        return VerifyResult(verdict=verdict, stage=stage, timings=self.timings, pair=FortranCpp.name,
+                            execution="native", tools=self.tools, warnings=warnings, **fields)
+
+    def _build(self, key: str | None, workdir: Path, argv: list[str], output: str):
+        """Compile (or fetch from the cache) one side; returns (binary path | None, compiler output, cached)."""
+        if key is not None and self.options.use_cache:
+            hit = self.cache.get(key, "binary")
+            if hit is not None:
+                target = workdir / output
+                shutil.copy2(hit, target)
+                return target, "", True
+        outcome = compile_in_sandbox(argv, workdir, workdir / output, cancel=self.options.cancel)
+        self.warnings.extend(outcome.warnings)
+        if outcome.ok and key is not None:
+            self.cache.put(key, "binary", outcome.binary)
+        return outcome.binary, outcome.output, False
+
+    def _run(self, workdir: Path, argv: list[str]) -> sandbox.RunOutcome:
+        limits = sandbox.Limits(timeout=self.options.timeout, memory_mb=RUN_MEMORY_MB)
+        outcome = sandbox.run(argv, workdir, limits, cancel=self.options.cancel,
+                              env={"OMP_NUM_THREADS": "2", "GFORTRAN_UNBUFFERED_PRECONNECTED": "n"})
+        self.warnings.extend(outcome.warnings)
+        return outcome
+
+    # ---- entry ---------------------------------------------------------------------------
+
+    def run(self) -> VerifyResult:
+        started = time.monotonic()
+        ffile = parse_fortran(self.source)
+        cfile = parse_cpp(self.candidate)
+        self._timed(STAGE_PARSE, started)
+        workdir = sandbox.make_workdir()
+        try:
+            if ffile.has_program:
+                return self._program_mode(ffile, cfile, workdir)
+            proc = select_entry(ffile, self.options.entry)
+            return self._unit_mode(ffile, proc, cfile, workdir)
+        finally:
+            if self.options.keep_workdir:
+                self.warnings.append(f"kept build directory {workdir}")
+            else:
+                sandbox.remove_workdir(workdir)
+
+    def _side_dirs(self, workdir: Path) -> tuple[Path, Path]:
+        ref_dir, cand_dir = workdir / "reference", workdir / "candidate"
+        for d in (ref_dir, cand_dir):
+            d.mkdir()
+            d.chmod(0o777)
+        return ref_dir, cand_dir
+
+    def _copy_user_file(self, path: Path, directory: Path, stem: str) -> str:
+        name = stem + path.suffix
+        shutil.copyfile(path, directory / name)
+        (directory / name).chmod(0o644)
+        return name
+
+    # ---- compile both sides concurrently ------------------------------------------------
+
+    def _compile_both(self, ref_key, ref_dir, ref_argv, cand_dir, cand_argv):
+        started = time.monotonic()
+        self.options.report("compiling reference")
+        self.options.report("compiling candidate")
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            ref_future = pool.submit(self._build, ref_key, ref_dir, ref_argv, "reference")
+            cand_future = pool.submit(self._build, None, cand_dir, cand_argv, "candidate")
+            ref = ref_future.result()
+            cand = cand_future.result()
+        # Both compiles overlap; each stage is charged with the wall time it kept us waiting.
+        elapsed = time.monotonic() - started
+        self.timings[STAGE_COMPILE_SOURCE] = round(elapsed if not ref[2] else 0.0, 4)
+        self.timings[STAGE_COMPILE_CANDIDATE] = round(elapsed, 4)
+        return ref, cand
+
+    def _source_failed(self, output: str, source_name: str, line: int) -> VerifyResult:
+        diags = remap(parse_compiler_output(output), {source_name: str(self.source)}, (str(self.source), line))
+        first = next((d for d in diags if d.severity == "error"), None)
+        message = f"the source does not compile with gfortran" + (f": {first.file}:{first.line}: {first.message}"
+                                                                   if first else f": {output.strip()[-400:]}")
+        return self._result(ERROR, STAGE_COMPILE_SOURCE, diagnostics=diags, message=message)
+
+    def _candidate_failed(self, output: str, cand_name: str, line: int, **fields) -> VerifyResult:
+        diags = remap(parse_compiler_output(output), {cand_name: str(self.candidate)}, (str(self.candidate), line))
+        errors = [d for d in diags if d.severity == "error"]
+        if not errors:
+            diags.append(Diagnostic(str(self.candidate), line, 1, "error", output.strip()[-400:] or "compile failed"))
+            errors = diags[-1:]
+        first = errors[0]
+        return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, diagnostics=diags,
+                            message=f"the candidate does not compile: {first.file}:{first.line}: {first.message}",
+                            **fields)
+
+    # ---- program mode -------------------------------------------------------------------
+
+    def _program_mode(self, ffile: FortranFile, cfile, workdir: Path) -> VerifyResult:
+        fields = {"mode": "program", "entry": "main program"}
+        if cfile.main_line is None:
+            return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, message=(
+                f"{self.source} is a Fortran program but the candidate has no main(); a program translates to a "
+                "C++ program"), diagnostics=[Diagnostic(str(self.candidate), 1, 1, "error",
+                                                        "no main() function: the source is a Fortran program")],
+                **fields)
+        ref_dir, cand_dir = self._side_dirs(workdir)
+        src_name = self._copy_user_file(self.source, ref_dir, "user_source")
+        cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
+        ref_argv = [self.gfortran, *FORTRAN_FLAGS, src_name, "-o", "reference"]
+        cand_argv = [self.gxx, *CXX_FLAGS, *(["-fopenmp"] if "omp" in cfile.text else []), cand_name,
+                     "-o", "candidate"]
+        ref_key = content_key(HARNESS_VERSION, "program", ffile.text, " ".join(FORTRAN_FLAGS),
+                              self.tools["gfortran"], self.source.suffix)
+        (ref_bin, ref_out, _), (cand_bin, cand_out, _) = self._compile_both(ref_key, ref_dir, ref_argv, cand_dir,
+                                                                           cand_argv)
+        if ref_bin is None:
+            return self._source_failed(ref_out, src_name, ffile.program_line)
+        if cand_bin is None:
+            return self._candidate_failed(cand_out, cand_name, cfile.main_line, **fields)
+        self._check_cancel()
+        self.options.report("running 1 case")
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            ref_future = pool.submit(self._run, ref_dir, ["./reference"])
+            cand_future = pool.submit(self._run, cand_dir, ["./candidate"])
+            ref_run, cand_run = ref_future.result(), cand_future.result()
+        self._timed(STAGE_RUN, started)
+        if ref_run.timed_out or ref_run.signal_name:
+            return self._result(ERROR, STAGE_RUN, cases=1, message=(
+                f"the reference program {ref_run.describe_failure()}; nothing to compare against"), **fields)
+        if cand_run.timed_out or cand_run.signal_name:
+            return self._result(NOT_EQUIVALENT, STAGE_RUN, cases=1, message=(
+                f"the candidate {cand_run.describe_failure()}" + _stderr_tail(cand_run)),
+                diagnostics=[Diagnostic(str(self.candidate), cfile.main_line, 1, "error",
+                                        f"at run time: the program {cand_run.describe_failure()}")], **fields)
+        self.options.report("comparing")
+        started = time.monotonic()
+        mismatches = compare_stdout(ref_run.stdout_text, cand_run.stdout_text, limit=MAX_MISMATCHES)
+        mismatches += compare_exit_status(ref_run.returncode, cand_run.returncode)
+        self._timed(STAGE_COMPARE, started)
+        if mismatches:
+            first = mismatches[0]
+            what = (f"exit status {first.actual}, expected {first.expected}" if first.output == "exit_status"
+                    else f"stdout token {first.index}: expected {first.expected!r}, got {first.actual!r}")
+            return self._result(NOT_EQUIVALENT, STAGE_COMPARE, cases=1, mismatches=mismatches[:MAX_MISMATCHES],
+                                message=f"outputs differ ({len(mismatches)} mismatch(es)); first: {what}", **fields)
+        return self._result(EQUIVALENT, None, cases=1, message="same stdout and exit status", **fields)
+
+    # ---- unit mode ----------------------------------------------------------------------
+
+    def _unit_mode(self, ffile: FortranFile, proc: Procedure, cfile, workdir: Path) -> VerifyResult:
+        fields = {"mode": "unit", "entry": proc.name}
+        fn = self._candidate_function(proc, cfile)
+        if isinstance(fn, VerifyResult):
+            return fn
+        problems = check_candidate_signature(proc, fn)
+        if problems:
+            diags = [Diagnostic(str(self.candidate), line, 1, "error", msg) for line, msg in problems]
+            return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, diagnostics=diags,
+                                message=f"{self.candidate}:{problems[0][0]}: {problems[0][1]}", **fields)
+        started = time.monotonic()
+        try:
+            cases = generate_cases(proc, self.options.cases, self.options.seed, self.options.values)
+        except (KeyError, ValueError, ZeroDivisionError) as exc:
+            raise VerifyInputError(f"cannot generate inputs for '{proc.name}': {exc}", file=str(self.source),
+                                   line=proc.line, construct="array extents")
+        inputs = write_inputs(proc, cases)
+        self._timed("generate", started)
+        ref_dir, cand_dir = self._side_dirs(workdir)
+        src_name = self._copy_user_file(self.source, ref_dir, "user_source")
+        cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
+        wrapper, ref_driver = fortran_wrapper(proc), reference_driver(proc)
+        cand_driver = candidate_driver(proc, fn, cand_name)
+        (ref_dir / "tv_wrapper.f90").write_text(wrapper)
+        (ref_dir / "tv_driver.c").write_text(ref_driver)
+        (cand_dir / "tv_driver.cpp").write_text(cand_driver)
+        fields["harness"] = (f"! ---- tv_wrapper.f90\n{wrapper}\n/* ---- tv_driver.c (reference) */\n{ref_driver}\n"
+                             f"// ---- tv_driver.cpp (candidate)\n{cand_driver}")
+        for directory in (ref_dir, cand_dir):
+            (directory / "inputs.bin").write_bytes(inputs)
+            (directory / "inputs.bin").chmod(0o644)
+        ref_argv = [self.gfortran, *FORTRAN_FLAGS, src_name, "tv_wrapper.f90", "tv_driver.c", "-o", "reference"]
+        cand_argv = [self.gxx, *CXX_FLAGS, *(["-fopenmp"] if "omp" in cfile.text else []), "tv_driver.cpp",
+                     "-o", "candidate"]
+        ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, wrapper, ref_driver, " ".join(FORTRAN_FLAGS),
+                              self.tools["gfortran"], self.source.suffix)
+        outputs_key = content_key(ref_key, inputs)
+        cached_outputs = self.cache.get(outputs_key, "outputs") if self.options.use_cache else None
+        (ref_bin, ref_out, _), (cand_bin, cand_out, _) = self._compile_both(ref_key, ref_dir, ref_argv, cand_dir,
+                                                                           cand_argv)
+        if ref_bin is None:
+            return self._source_failed(ref_out, src_name, proc.line)
+        if cand_bin is None:
+            return self._candidate_failed(cand_out, cand_name, fn.line, **fields)
+        self._check_cancel()
+        self.options.report(f"running {len(cases)} cases")
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            ref_future = None
+            if cached_outputs is None:
+                ref_future = pool.submit(self._run, ref_dir, ["./reference", "inputs.bin", "outputs.bin"])
+            cand_future = pool.submit(self._run, cand_dir, ["./candidate", "inputs.bin", "outputs.bin"])
+            ref_run = ref_future.result() if ref_future else None
+            cand_run = cand_future.result()
+        self._timed(STAGE_RUN, started)
+        fields["inputs"] = [summarize(c) for c in cases]
+        if ref_run is not None:
+            ref_data = _read(ref_dir / "outputs.bin")
+            if ref_run.returncode != 0:
+                _, done = read_outputs(proc, cases, ref_data)
+                return self._result(ERROR, STAGE_RUN, cases=len(cases), message=(
+                    f"the reference {ref_run.describe_failure()} on generated case {done} "
+                    f"(sizes {cases[min(done, len(cases) - 1)].sizes}); pin inputs it accepts with --value NAME=V"
+                    + _stderr_tail(ref_run)), **fields)
+            if self.options.use_cache:
+                self.cache.put_bytes(outputs_key, "outputs", ref_data)
+        else:
+            ref_data = cached_outputs.read_bytes()
+        cand_data = _read(cand_dir / "outputs.bin")
+        ref_values, _ = read_outputs(proc, cases, ref_data)
+        cand_values, done = read_outputs(proc, cases, cand_data)
+        if cand_run.returncode != 0:
+            case = min(done, len(cases) - 1)
+            reason = f"the candidate {cand_run.describe_failure()} on case {case} (sizes {cases[case].sizes})"
+            return self._result(NOT_EQUIVALENT, STAGE_RUN, cases=len(cases), message=reason + _stderr_tail(cand_run),
+                                diagnostics=[Diagnostic(str(self.candidate), fn.line, 1, "error",
+                                                        f"at run time: {reason}")], **fields)
+        self.options.report("comparing")
+        started = time.monotonic()
+        mismatches = self._compare(proc, cases, ref_values, cand_values)
+        self._timed(STAGE_COMPARE, started)
+        if mismatches:
+            first = mismatches[0]
+            where = f"{first.output}{first.index if isinstance(first.index, str) else ''}"
+            if isinstance(first.index, int):
+                where += f"[{first.index}]"
+            return self._result(NOT_EQUIVALENT, STAGE_COMPARE, cases=len(cases), mismatches=mismatches,
+                                message=(f"outputs differ: {where} in case {first.case} (sizes "
+                                         f"{cases[first.case].sizes}): expected {first.expected}, got "
+                                         f"{first.actual}"), **fields)
+        return self._result(EQUIVALENT, None, cases=len(cases),
+                            message=f"all outputs match on {len(cases)} generated cases", **fields)
+
+    def _candidate_function(self, proc: Procedure, cfile) -> CppFunction | VerifyResult:
+        fields = {"mode": "unit", "entry": proc.name}
+        if cfile.main_line is not None:
+            raise VerifyInputError("the candidate defines main(), but the source has no Fortran program: in unit "
+                                   f"mode the harness calls '{proc.name}' itself", file=str(self.candidate),
+                                   line=cfile.main_line, construct="main()", stage=STAGE_PARSE)
+        fn = cfile.functions.get(proc.name)
+        if fn is None:
+            lower = {name.lower(): f for name, f in cfile.functions.items()}
+            fn = lower.get(proc.name)
+        if fn is None:
+            found = ", ".join(sorted(cfile.functions)) or "none"
+            line = cfile.syntax_error_line or 1
+            message = f"no function named '{proc.name}' in the candidate (found: {found})"
+            return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, message=message,
+                                diagnostics=[Diagnostic(str(self.candidate), line, 1, "error", message)], **fields)
+        return fn
+
+    def _compare(self, proc: Procedure, cases, ref_values, cand_values) -> list[Mismatch]:
+        mismatches: list[Mismatch] = []
+        for index, (case, ref, cand) in enumerate(zip(cases, ref_values, cand_values)):
+            for arg in outputs_of(proc):
+                shape = case.shapes.get(arg.name)
+                found = compare_values(arg.name, ref[arg.name], cand[arg.name], index, shape=shape,
+                                       lower=case.lowers.get(arg.name), rtol=self.options.rtol,
+                                       atol=self.options.atol, limit=MAX_MISMATCHES - len(mismatches))
+                mismatches.extend(found)
+                if len(mismatches) >= MAX_MISMATCHES:
+                    return mismatches
+        return mismatches
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _stderr_tail(outcome: sandbox.RunOutcome) -> str:
+    tail = outcome.stderr_text.strip()[-300:]
+    return f"; stderr: {tail}" if tail else ""

@@ -1,0 +1,300 @@
+"""Generate the unit-mode harness: a bind(C) Fortran wrapper and one driver per side.
+
+Public API:
+  fortran_wrapper(proc) -> str           bind(C) subroutine `tv_reference` that calls the user's
+                                         routine through an explicit interface (or `use module`),
+                                         converting 1-byte C booleans to Fortran LOGICAL and
+                                         passing VALUE arguments by value
+  reference_driver(proc) -> str          C program: read inputs, call tv_reference per case,
+                                         write outputs
+  candidate_driver(proc, fn, include) -> str
+                                         C++ program that #includes the candidate, checks each
+                                         parameter's type with static_assert and calls it per case
+  check_candidate_signature(proc, fn) -> list[(line, message)]
+                                         convention violations found before compiling
+
+Both drivers read the same input file (unit_inputs.write_inputs) and write the same
+output layout (unit_inputs.read_outputs), flushing after every case so the case that
+crashed is known. Every generated name starts with `tv_` to stay clear of user names.
+"""
+
+from __future__ import annotations
+
+from .cpp_signature import CppFunction, CppParam
+from .fortran_signature import Arg, Procedure
+
+_C_KIND = {("integer", 4): "c_int32_t", ("integer", 8): "c_int64_t", ("real", 4): "c_float",
+           ("real", 8): "c_double", ("logical", 4): "c_bool", ("logical", 1): "c_bool"}
+_C_TYPE = {("integer", 4): "int32_t", ("integer", 8): "int64_t", ("real", 4): "float", ("real", 8): "double",
+           ("logical", 4): "unsigned char", ("logical", 1): "unsigned char"}
+_CPP_CHECK = {("integer", 4): ("tv_is_int32", "int (Fortran integer)"),
+              ("integer", 8): ("tv_is_int64", "long long, long or int64_t (Fortran integer(8))"),
+              ("real", 4): ("tv_is_float", "float (Fortran real)"),
+              ("real", 8): ("tv_is_double", "double (Fortran real(8) / double precision)"),
+              ("logical", 4): ("tv_is_bool", "bool (Fortran logical)"),
+              ("logical", 1): ("tv_is_bool", "bool (Fortran logical)")}
+
+
+def _ftype(arg: Arg) -> str:
+    kind = _C_KIND[(arg.base, arg.kind)]
+    return f"{'real' if arg.base == 'real' else 'integer' if arg.base == 'integer' else 'logical'}({kind})"
+
+
+def _user_ftype(arg: Arg) -> str:
+    """The user's own type, for the explicit interface (kinds as byte counts work in gfortran)."""
+    return f"{arg.base}({arg.kind})"
+
+
+def fortran_wrapper(proc: Procedure) -> str:
+    lines = []
+    dummies = [f"tv_a{i}" for i in range(len(proc.args))]
+    counts = [f"tv_n{i}" for i, a in enumerate(proc.args) if a.is_array and a.base == "logical"]
+    formal = dummies + (["tv_res"] if proc.result is not None else []) + counts
+    lines.append(f"subroutine tv_reference({', '.join(formal)}) bind(C, name='tv_reference')")
+    lines.append("  use, intrinsic :: iso_c_binding")
+    if proc.module:
+        lines.append(f"  use {proc.module}, only: {proc.name}")
+    lines.append("  implicit none")
+    if not proc.module:
+        lines.extend(_interface(proc))
+    for i, arg in enumerate(proc.args):
+        shape = "(*)" if arg.is_array else ""
+        lines.append(f"  {_ftype(arg)}, intent(inout) :: tv_a{i}{shape}")
+        if arg.is_array and arg.base == "logical":
+            lines.append(f"  integer(c_int64_t), value :: tv_n{i}")
+            lines.append(f"  logical({arg.kind}), allocatable :: tv_l{i}(:)")
+        elif arg.base == "logical":
+            lines.append(f"  logical({arg.kind}) :: tv_l{i}")
+    if proc.result is not None:
+        lines.append(f"  {_ftype(proc.result)}, intent(out) :: tv_res")
+    for i, arg in enumerate(proc.args):
+        if arg.base == "logical" and arg.is_array:
+            lines.append(f"  allocate(tv_l{i}(tv_n{i}))")
+            lines.append(f"  tv_l{i} = logical(tv_a{i}(1:tv_n{i}), {arg.kind})")
+        elif arg.base == "logical":
+            lines.append(f"  tv_l{i} = logical(tv_a{i}, {arg.kind})")
+    actual = ", ".join(f"tv_l{i}" if a.base == "logical" else f"tv_a{i}" for i, a in enumerate(proc.args))
+    if proc.result is None:
+        lines.append(f"  call {proc.name}({actual})")
+    elif proc.result.base == "logical":
+        lines.append(f"  tv_res = logical({proc.name}({actual}), c_bool)")
+    else:
+        lines.append(f"  tv_res = {proc.name}({actual})")
+    for i, arg in enumerate(proc.args):
+        if arg.base == "logical" and arg.is_array:
+            lines.append(f"  tv_a{i}(1:tv_n{i}) = logical(tv_l{i}, c_bool)")
+        elif arg.base == "logical":
+            lines.append(f"  tv_a{i} = logical(tv_l{i}, c_bool)")
+    lines.append("end subroutine tv_reference")
+    return "\n".join(lines) + "\n"
+
+
+def _interface(proc: Procedure) -> list[str]:
+    names = ", ".join(a.name for a in proc.args)
+    out = ["  interface"]
+    if proc.result is None:
+        out.append(f"    subroutine {proc.name}({names})")
+    else:
+        out.append(f"    function {proc.name}({names}) result(tv_r)")
+    for arg in proc.args:
+        attrs = ", value" if arg.value else ""
+        shape = "(*)" if arg.is_array else ""
+        out.append(f"      {_user_ftype(arg)}{attrs} :: {arg.name}{shape}")
+    if proc.result is not None:
+        out.append(f"      {_user_ftype(proc.result)} :: tv_r")
+        out.append(f"    end function {proc.name}")
+    else:
+        out.append(f"    end subroutine {proc.name}")
+    out.append("  end interface")
+    return out
+
+
+_DRIVER_HEAD = r"""
+static unsigned char *tv_buf;
+static size_t tv_pos, tv_len;
+static void tv_read(void *dst, size_t n) {
+  if (tv_pos + n > tv_len) { fprintf(stderr, "transverify: input file truncated\n"); exit(97); }
+  memcpy(dst, tv_buf + tv_pos, n);
+  tv_pos += n;
+}
+static int64_t tv_count(void) { int64_t c; tv_read(&c, sizeof c); return c; }
+static void *tv_alloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) { fprintf(stderr, "transverify: out of memory\n"); exit(98); }
+  return p;
+}
+static void tv_load(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) { perror(path); exit(96); }
+  fseek(f, 0, SEEK_END);
+  tv_len = (size_t)ftell(f);
+  fseek(f, 0, SEEK_SET);
+  tv_buf = (unsigned char *)tv_alloc(tv_len);
+  if (fread(tv_buf, 1, tv_len, f) != tv_len) { perror(path); exit(96); }
+  fclose(f);
+}
+"""
+
+
+def reference_driver(proc: Procedure) -> str:
+    decls = []
+    formal = []
+    for i, arg in enumerate(proc.args):
+        ctype = _C_TYPE[(arg.base, arg.kind)]
+        formal.append(f"{ctype} *")
+    if proc.result is not None:
+        formal.append(f"{_C_TYPE[(proc.result.base, proc.result.kind)]} *")
+    formal += ["int64_t" for a in proc.args if a.is_array and a.base == "logical"]
+    decls.append(f"void tv_reference({', '.join(formal) or 'void'});")
+    body = []
+    for i, arg in enumerate(proc.args):
+        body.extend(_read_arg(i, arg, _C_TYPE[(arg.base, arg.kind)]))
+    args = [f"tv_v{i}" if a.is_array else f"&tv_v{i}" for i, a in enumerate(proc.args)]
+    if proc.result is not None:
+        body.append(f"    {_C_TYPE[(proc.result.base, proc.result.kind)]} tv_r;")
+        args.append("&tv_r")
+    args += [f"tv_c{i}" for i, a in enumerate(proc.args) if a.is_array and a.base == "logical"]
+    body.append(f"    tv_reference({', '.join(args)});")
+    body.extend(_write_outputs(proc))
+    return _program("#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <stdint.h>\n",
+                    "\n".join(decls), body, proc)
+
+
+def _read_arg(i: int, arg: Arg, ctype: str, vector: bool = False) -> list[str]:
+    if arg.is_array:
+        lines = [f"    int64_t tv_c{i} = tv_count();"]
+        if vector:
+            lines.append(f"    std::vector<{ctype}> tv_v{i}((size_t)tv_c{i});")
+            lines.append(f"    tv_read(tv_v{i}.data(), (size_t)tv_c{i} * sizeof({ctype}));")
+        elif arg.base == "logical":
+            lines.append(f"    {ctype} *tv_v{i} = ({ctype} *)tv_alloc((size_t)tv_c{i} * sizeof({ctype}));")
+            lines.append(f"    for (int64_t tv_k = 0; tv_k < tv_c{i}; ++tv_k) {{ unsigned char tv_b; tv_read(&tv_b, 1);"
+                         f" tv_v{i}[tv_k] = tv_b != 0; }}")
+        else:
+            lines.append(f"    {ctype} *tv_v{i} = ({ctype} *)tv_alloc((size_t)tv_c{i} * sizeof({ctype}));")
+            lines.append(f"    tv_read(tv_v{i}, (size_t)tv_c{i} * sizeof({ctype}));")
+        return lines
+    if arg.base == "logical":
+        return [f"    {ctype} tv_v{i}; {{ unsigned char tv_b; tv_read(&tv_b, 1); tv_v{i} = tv_b != 0; }}"]
+    return [f"    {ctype} tv_v{i}; tv_read(&tv_v{i}, sizeof tv_v{i});"]
+
+
+def _write_outputs(proc: Procedure, vectors: set[int] = frozenset()) -> list[str]:
+    lines = []
+    for i, arg in enumerate(proc.args):
+        if not arg.is_output:
+            continue
+        if arg.is_array:
+            data = f"tv_v{i}.data()" if i in vectors else f"tv_v{i}"
+            if arg.base == "logical":
+                lines.append(f"    for (int64_t tv_k = 0; tv_k < tv_c{i}; ++tv_k) {{ unsigned char tv_b = "
+                             f"tv_v{i}[tv_k] ? 1 : 0; fwrite(&tv_b, 1, 1, tv_out); }}")
+            else:
+                lines.append(f"    fwrite({data}, sizeof({data}[0]), (size_t)tv_c{i}, tv_out);")
+        elif arg.base == "logical":
+            lines.append(f"    {{ unsigned char tv_b = tv_v{i} ? 1 : 0; fwrite(&tv_b, 1, 1, tv_out); }}")
+        else:
+            lines.append(f"    fwrite(&tv_v{i}, sizeof tv_v{i}, 1, tv_out);")
+    if proc.result is not None:
+        if proc.result.base == "logical":
+            lines.append("    { unsigned char tv_b = tv_r ? 1 : 0; fwrite(&tv_b, 1, 1, tv_out); }")
+        else:
+            lines.append("    fwrite(&tv_r, sizeof tv_r, 1, tv_out);")
+    lines.append("    fflush(tv_out);")
+    for i, arg in enumerate(proc.args):
+        if arg.is_array and i not in vectors:
+            lines.append(f"    free(tv_v{i});")
+    return lines
+
+
+def _program(includes: str, decls: str, body: list[str], proc: Procedure) -> str:
+    return (f"{includes}{_DRIVER_HEAD}\n{decls}\n\n"
+            "int main(int argc, char **argv) {\n"
+            "  if (argc != 3) { fprintf(stderr, \"usage: driver INPUTS OUTPUTS\\n\"); return 95; }\n"
+            "  tv_load(argv[1]);\n"
+            "  FILE *tv_out = fopen(argv[2], \"wb\");\n"
+            "  if (!tv_out) { perror(argv[2]); return 96; }\n"
+            "  int64_t tv_cases = tv_count();\n"
+            "  for (int64_t tv_case = 0; tv_case < tv_cases; ++tv_case) {\n"
+            + "\n".join(body) + "\n  }\n  fclose(tv_out);\n  return 0;\n}\n")
+
+
+_CPP_TRAITS = r"""
+#include <type_traits>
+template <class T> constexpr bool tv_is_int32() { return std::is_integral<T>::value && std::is_signed<T>::value && sizeof(T) == 4 && !std::is_same<T, bool>::value; }
+template <class T> constexpr bool tv_is_int64() { return std::is_integral<T>::value && std::is_signed<T>::value && sizeof(T) == 8; }
+template <class T> constexpr bool tv_is_float() { return std::is_same<T, float>::value; }
+template <class T> constexpr bool tv_is_double() { return std::is_same<T, double>::value; }
+template <class T> constexpr bool tv_is_bool() { return std::is_same<T, bool>::value; }
+"""
+
+
+def check_candidate_signature(proc: Procedure, fn: CppFunction) -> list[tuple[int, str]]:
+    problems: list[tuple[int, str]] = []
+    if fn.unparsed:
+        problems.append((fn.line, f"parameter '{fn.unparsed[0]}' of '{fn.name}' is outside the calling convention "
+                                  "(scalars, T*, T& or std::vector<T>&)"))
+        return problems
+    if len(fn.params) != len(proc.args):
+        names = ", ".join(a.name for a in proc.args)
+        problems.append((fn.line, f"'{fn.name}' takes {len(fn.params)} parameter(s) but the Fortran "
+                                  f"{proc.kind} takes {len(proc.args)} ({names})"))
+        return problems
+    for arg, param in zip(proc.args, fn.params):
+        where = f"parameter {param.name or '?'} (Fortran argument '{arg.name}')"
+        if arg.is_array:
+            if param.form not in ("ptr", "vector"):
+                problems.append((param.line, f"{where} is an array: pass it as T* or std::vector<T>&"))
+            elif param.form == "vector" and arg.base == "logical":
+                problems.append((param.line, f"{where} is a logical array: std::vector<bool> has no contiguous "
+                                             "bool storage, use bool*"))
+            elif arg.is_output and param.const:
+                problems.append((param.line, f"{where} is intent({arg.intent or 'inout'}) but declared const"))
+        else:
+            if param.form == "vector":
+                problems.append((param.line, f"{where} is a scalar, not an array"))
+            elif arg.is_output and (arg.intent in ("out", "inout") or arg.assigned):
+                if param.form == "value":
+                    problems.append((param.line, f"{where} is {_role(arg)}: pass it as T& or T*, not by value"))
+                elif param.const:
+                    problems.append((param.line, f"{where} is {_role(arg)} but declared const"))
+    if proc.result is not None and fn.return_type.strip() == "void":
+        problems.append((fn.line, f"'{fn.name}' returns void but the Fortran function returns "
+                                  f"{proc.result.base}({proc.result.kind})"))
+    return problems
+
+
+def _role(arg: Arg) -> str:
+    return f"intent({arg.intent})" if arg.intent else "assigned by the routine"
+
+
+def candidate_driver(proc: Procedure, fn: CppFunction, include: str) -> str:
+    checks = []
+    body = []
+    vectors = set()
+    for i, (arg, param) in enumerate(zip(proc.args, fn.params)):
+        ctype = param.type_text
+        trait, spelled = _CPP_CHECK[(arg.base, arg.kind)]
+        checks.append(f"static_assert({trait}<std::remove_cv<{ctype}>::type>(), \"parameter '{param.name}' "
+                      f"(Fortran argument '{arg.name}') must be {spelled}\");")
+        if param.form == "vector":
+            vectors.add(i)
+        body.extend(_read_arg(i, arg, f"std::remove_cv<{ctype}>::type", vector=param.form == "vector"))
+    call_args = []
+    for i, (arg, param) in enumerate(zip(proc.args, fn.params)):
+        if param.form == "ptr" and not arg.is_array:
+            call_args.append(f"&tv_v{i}")
+        else:
+            call_args.append(f"tv_v{i}")
+    call = f"{fn.name}({', '.join(call_args)})"
+    if proc.result is not None:
+        trait, spelled = _CPP_CHECK[(proc.result.base, proc.result.kind)]
+        body.append(f"    auto tv_r = {call};")
+        body.append(f"    static_assert({trait}<decltype(tv_r)>(), \"'{fn.name}' must return {spelled}\");")
+    else:
+        body.append(f"    {call};")
+    body.extend(_write_outputs(proc, vectors=vectors))
+    includes = ("#include <cstdio>\n#include <cstdlib>\n#include <cstring>\n#include <cstdint>\n"
+                + ("#include <vector>\n" if vectors else "")
+                + f"#include \"{include}\"\n" + _CPP_TRAITS)
+    return _program(includes, "\n".join(checks), body, proc)

@@ -1,0 +1,185 @@
+"""Seeded inputs that find translation bugs, and the binary files the harness drivers read/write.
+
+Public API:
+  generate_cases(proc, count, seed, pinned=None) -> list[Case]
+  write_inputs(proc, cases) -> bytes           the file both drivers read
+  read_outputs(proc, cases, data) -> (list[dict[name, ndarray]], complete_cases)
+  summarize(case) -> dict                      small per-case description for the result
+
+Choices (each aimed at a bug class seen in translations):
+  - sizes cycle through 1, 3, 16, 100, 7, 33, 2, 64, ... so off-by-one, empty-tail and
+    odd-length bugs show; several size arguments get different values (row/column mix-ups).
+  - reals uniform in [-1, 1] (sign mix), with repeated values (ties) every other case.
+  - integers small and non-zero (no division-by-zero in the reference); every fourth case
+    uses magnitudes near 2**30 (integer(4)) or 2**40 (integer(8)) to expose overflow of
+    narrower accumulators; integers that index arrays or bound loops stay within extents.
+  - out/inout arrays and scalars start as random non-zero values, so a translation that
+    forgets to clear or assign them fails.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .fortran_signature import Arg, Procedure, evaluate_extent
+
+SIZE_SCHEDULE = [1, 3, 16, 100, 7, 33, 2, 64, 5, 17, 128, 9]
+MAX_ELEMENTS_PER_CASE = 400_000
+
+
+@dataclass
+class Case:
+    values: dict[str, np.ndarray]  # every argument, flat (Fortran order) for arrays, 0-d for scalars
+    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # arrays: Fortran extents
+    lowers: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
+
+
+def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str] | None = None) -> list[Case]:
+    rng = np.random.default_rng(seed)
+    pinned = {k.lower(): v for k, v in (pinned or {}).items()}
+    size_args = [a for a in proc.args if a.is_size]
+    cases = []
+    for index in range(count):
+        sizes = {}
+        for j, arg in enumerate(size_args):
+            sizes[arg.name] = SIZE_SCHEDULE[(index + 3 * j) % len(SIZE_SCHEDULE)]
+            if arg.name in pinned:
+                sizes[arg.name] = int(pinned[arg.name])
+        shapes, lowers = _shapes(proc, sizes)
+        while sum(int(np.prod(s)) for s in shapes.values()) > MAX_ELEMENTS_PER_CASE and sizes:
+            biggest = max(sizes, key=sizes.get)
+            if biggest in pinned or sizes[biggest] <= 1:
+                break
+            sizes[biggest] = max(1, sizes[biggest] // 2)
+            shapes, lowers = _shapes(proc, sizes)
+        case = Case(values={}, shapes=shapes, lowers=lowers, sizes=sizes)
+        min_extent = min((s for shape in shapes.values() for s in shape if s > 0), default=5)
+        large = index % 4 == 3
+        ties = index % 2 == 1
+        for arg in proc.args:
+            if arg.is_size:
+                case.values[arg.name] = np.array(sizes[arg.name], dtype=arg.dtype)
+            elif arg.name in pinned and not arg.is_array:
+                case.values[arg.name] = np.array(_parse_pinned(pinned[arg.name], arg), dtype=arg.dtype)
+            else:
+                n = int(np.prod(shapes[arg.name])) if arg.is_array else 1
+                data = _random(rng, arg, n, proc.body, min_extent, large, ties)
+                case.values[arg.name] = data if arg.is_array else data.reshape(())
+        cases.append(case)
+    return cases
+
+
+def _parse_pinned(text: str, arg: Arg):
+    if arg.base == "logical":
+        return text.strip().lower() in ("1", "true", ".true.", "t")
+    return int(text) if arg.base == "integer" else float(text)
+
+
+def _shapes(proc: Procedure, sizes: dict[str, int]):
+    shapes, lowers = {}, {}
+    for arg in proc.args:
+        if arg.is_array:
+            extents, lows = [], []
+            for lower, upper in arg.dims:
+                lo = evaluate_extent(lower, sizes)
+                hi = evaluate_extent(upper, sizes)
+                extents.append(max(0, hi - lo + 1))
+                lows.append(lo)
+            shapes[arg.name] = tuple(extents)
+            lowers[arg.name] = tuple(lows)
+    return shapes, lowers
+
+
+def _random(rng: np.random.Generator, arg: Arg, n: int, body: str, min_extent: int, large: bool,
+            ties: bool) -> np.ndarray:
+    output_only = arg.intent == "out"
+    if arg.base == "logical":
+        return rng.random(n) < 0.5
+    if arg.base == "real":
+        if output_only:
+            values = rng.uniform(0.5, 1.5, n) * rng.choice([-1.0, 1.0], n)
+        else:
+            values = rng.uniform(-1.0, 1.0, n)
+            if ties and n > 1:
+                repeat = rng.random(n) < 0.25
+                values[repeat] = values[rng.integers(0, n, repeat.sum())]
+        return values.astype(arg.dtype)
+    # integers
+    if not output_only and _used_as_index(arg.name, body):
+        return rng.integers(1, max(1, min_extent) + 1, n).astype(arg.dtype)
+    if large and not output_only:
+        bound = 2 ** 30 if arg.kind == 4 else 2 ** 40
+        values = rng.integers(bound // 2, bound, n) * rng.choice([-1, 1], n)
+    else:
+        values = rng.integers(1, 10, n) * rng.choice([-1, 1], n)
+        if ties and n > 1 and not output_only:
+            repeat = rng.random(n) < 0.25
+            values[repeat] = values[rng.integers(0, n, repeat.sum())]
+    return values.astype(arg.dtype)
+
+
+def _used_as_index(name: str, body: str) -> bool:
+    """Does `name` subscript an array or bound a loop in the routine body?"""
+    n = re.escape(name)
+    subscript = rf"\w\s*\([^()=]*\b{n}\b"
+    loop_bound = rf"\bdo\b[^\n]*=[^\n]*\b{n}\b"
+    return re.search(subscript, body) is not None or re.search(loop_bound, body) is not None
+
+
+def outputs_of(proc: Procedure) -> list[Arg]:
+    """Arguments (and the result) the drivers write after each call, in file order."""
+    outs = [a for a in proc.args if a.is_output]
+    if proc.result is not None:
+        outs.append(proc.result)
+    return outs
+
+
+def _storage(arg: Arg) -> np.dtype:
+    return np.dtype(np.uint8) if arg.base == "logical" else arg.dtype
+
+
+def write_inputs(proc: Procedure, cases: list[Case]) -> bytes:
+    """Per case, per argument: arrays as int64 count + elements, scalars as one element.
+    Logicals travel as one byte (0/1)."""
+    chunks = [np.array([len(cases)], dtype=np.int64).tobytes()]
+    for case in cases:
+        for arg in proc.args:
+            value = np.asarray(case.values[arg.name]).reshape(-1).astype(_storage(arg))
+            if arg.is_array:
+                chunks.append(np.array([value.size], dtype=np.int64).tobytes())
+            chunks.append(value.tobytes())
+    return b"".join(chunks)
+
+
+def read_outputs(proc: Procedure, cases: list[Case], data: bytes) -> tuple[list[dict[str, np.ndarray]], int]:
+    """Split a driver's output file into per-case values; also return how many cases completed."""
+    results: list[dict[str, np.ndarray]] = []
+    offset = 0
+    for case in cases:
+        values = {}
+        for arg in outputs_of(proc):
+            storage = _storage(arg)
+            count = int(np.prod(case.shapes[arg.name])) if arg.is_array else 1
+            nbytes = count * storage.itemsize
+            if offset + nbytes > len(data):
+                return results, len(results)
+            raw = np.frombuffer(data, dtype=storage, count=count, offset=offset)
+            offset += nbytes
+            values[arg.name] = raw.astype(np.bool_) if arg.base == "logical" else raw.copy()
+        results.append(values)
+    return results, len(results)
+
+
+def summarize(case: Case) -> dict:
+    summary: dict = {"sizes": dict(case.sizes)}
+    for name, value in case.values.items():
+        arr = np.asarray(value)
+        if arr.ndim == 0:
+            summary[name] = arr.item()
+        else:
+            summary[name] = f"{arr.dtype.name}[{arr.size}]"
+    return summary
