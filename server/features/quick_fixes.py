@@ -33,7 +33,7 @@ def register(server) -> None:
 async def solver_fix(ls, link) -> dict:
     from pygls.uris import from_fs_path
 
-    from .translate import deliver
+    from .translate import _llm, deliver
     from .verification import verify_text
 
     target, source = Path(link.target), Path(link.source)
@@ -53,7 +53,7 @@ async def solver_fix(ls, link) -> dict:
         store = settings.open_store()
         request = TranslateRequest(
             source=source, target=link.target_kind, entry=link.entry, solver="llm", questioner=settings.questioner,
-            max_rounds=1, llm=settings.llm_settings(), output=target, seed_candidate=code, seed_result=seed_result,
+            max_rounds=1, llm=_llm(settings), output=target, seed_candidate=code, seed_result=seed_result,
             verify_options=settings.verify_options(cancel=job.cancel, progress=progress),
             cancel=job.cancel, progress=progress, store=store)
         return translate(request), store

@@ -12,7 +12,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from ..links import Link
 from ..pairs import translation_named, unavailable_reason
-from ..status import error_context, lens_title
+from ..status import lens_title
 from ..units import find_unit
 from .edits import translation_edit
 from .jobs import run_job
@@ -90,9 +90,11 @@ async def translate_unit(ls, uri: str, entry: str | None, target: str) -> dict:
 
 
 def _llm(settings):
-    if settings.solver == "rules" and settings.questioner == "rules":
+    """The editor's LLM settings; None lets the pipeline resolve them and explain what is missing."""
+    try:
+        return settings.llm_settings()
+    except Exception:  # e.g. an unreadable config file: the pipeline reports it in words
         return None
-    return settings.llm_settings()
 
 
 def _unsupported_text(outcome) -> str:

@@ -118,8 +118,11 @@ def verify_text(link: Link, text: str, settings, cancel, progress):
 
     workdir = Path(tempfile.mkdtemp(prefix="transverify-lsp-"))
     try:
+        # Compilers and runs happen in the sandbox as an unprivileged user: it must read the copy.
+        workdir.chmod(0o755)
         candidate = workdir / Path(link.target).name
         candidate.write_text(text, encoding="utf-8")
+        candidate.chmod(0o644)
         options = settings.verify_options(cancel=cancel, progress=progress)
         options.entry = link.entry
         return verify(Path(link.source), candidate, options)

@@ -1,0 +1,138 @@
+"""The language server under test: a real `transverify serve` subprocess on
+stdio, driven by pytest-lsp with VS Code's client capabilities."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Union
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pygls.uris import from_fs_path, to_fs_path
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import make_test_lsp_client
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+
+
+def serve_command() -> list[str]:
+    exe = Path(sys.executable).with_name("transverify")
+    return [str(exe), "serve"] if exe.exists() else [sys.executable, "-m", "transverify", "serve"]
+
+
+def translation_ready() -> str | None:
+    """Why a Fortran -> C++ translation cannot run here, or None when it can."""
+    try:
+        from transverify.translators import pipeline  # noqa: F401
+        from transverify.verify.pairs import find_pair
+    except ImportError as exc:
+        return f"translation pipeline not importable: {exc}"
+    if find_pair("fortran", "cpp") is None:
+        return "the fortran -> cpp verification pair is not installed"
+    if shutil.which("gfortran") is None or shutil.which("g++") is None:
+        return "gfortran and g++ are needed to verify translations"
+    return None
+
+
+needs_translation = pytest.mark.skipif(translation_ready() is not None, reason=str(translation_ready()))
+
+
+def apply_to_disk(edit: types.WorkspaceEdit) -> None:
+    """What an editor does with an accepted WorkspaceEdit, written straight to the files."""
+    for change in edit.document_changes or []:
+        if isinstance(change, types.CreateFile):
+            path = Path(to_fs_path(change.uri))
+            if change.options and change.options.overwrite or not path.exists():
+                path.write_text("", encoding="utf-8")
+        elif isinstance(change, types.TextDocumentEdit):
+            path = Path(to_fs_path(change.text_document.uri))
+            text = path.read_text(encoding="utf-8") if path.exists() else ""
+            for text_edit in sorted(change.edits, key=lambda e: (e.range.start.line, e.range.start.character),
+                                    reverse=True):
+                start, end = _offset(text, text_edit.range.start), _offset(text, text_edit.range.end)
+                text = text[:start] + text_edit.new_text + text[end:]
+            path.write_text(text, encoding="utf-8")
+        else:
+            raise AssertionError(f"unexpected document change {change!r}")
+
+
+def _offset(text: str, position: types.Position) -> int:
+    lines = text.split("\n")
+    return sum(len(line) + 1 for line in lines[:position.line]) + position.character
+
+
+def make_client() -> LanguageClient:
+    client = make_test_lsp_client()
+    # pytest-lsp 1.0.1: lsprotocol's converter turns every CodeAction carrying a command into a Command.
+    conv = client.protocol._converter
+    conv.register_structure_hook(
+        Union[types.Command, types.CodeAction],
+        lambda obj, _: conv.structure(obj, types.Command if isinstance(obj.get("command"), str) else types.CodeAction))
+    client.accept_edits = True  # how the simulated user answers the refactor preview
+    client.edits = []
+    client.lens_refreshes = 0
+
+    @client.feature(types.WORKSPACE_APPLY_EDIT)
+    def apply_edit(ls: LanguageClient, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        ls.edits.append(params)
+        if not ls.accept_edits:
+            return types.ApplyWorkspaceEditResult(applied=False, failure_reason="rejected in the preview")
+        apply_to_disk(params.edit)
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+    @client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def lens_refresh(ls: LanguageClient, params: None) -> None:
+        ls.lens_refreshes += 1
+
+    return client
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    root.mkdir()
+    shutil.copy(EXAMPLES / "fortran" / "saxpy.f90", root / "saxpy.f90")
+    return root
+
+
+@pytest.fixture
+def records(tmp_path_factory) -> Path:
+    """The record store the server writes (TRANSVERIFY_RECORDS, set for every test)."""
+    return tmp_path_factory.getbasetemp() / "records.sqlite"
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=serve_command(), client_factory=make_client))
+async def client(lsp_client: LanguageClient, workspace: Path):
+    lsp_client.set_configuration({"solver": "rules", "cases": 16, "maxRounds": 1}, section="transverify")
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        root_uri=from_fs_path(str(workspace)),
+        workspace_folders=[types.WorkspaceFolder(uri=from_fs_path(str(workspace)), name="ws")],
+    ))
+    yield
+    await lsp_client.shutdown_session()
+
+
+def open_file(client: LanguageClient, path: Path, language: str, version: int = 1) -> str:
+    uri = from_fs_path(str(path))
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri, language_id=language, version=version, text=path.read_text(encoding="utf-8"))))
+    return uri
+
+
+async def code_actions(client: LanguageClient, uri: str, line: int, end_line: int | None = None,
+                       diagnostics: list | None = None) -> list:
+    end = types.Position(line=line if end_line is None else end_line, character=0)
+    return await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(start=types.Position(line=line, character=0), end=end),
+        context=types.CodeActionContext(diagnostics=diagnostics or []))) or []
+
+
+async def run_command(client: LanguageClient, command: types.Command):
+    return await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command=command.command, arguments=command.arguments))
