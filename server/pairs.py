@@ -42,10 +42,10 @@ def unavailable_reason(translation: Translation) -> str | None:
     the server runs, and code-action listing must stay instant.
     """
     try:
-        from ..translators import pipeline  # noqa: F401
+        from transverify.translators import pipeline  # noqa: F401
     except ImportError:
         return "the translation pipeline (transverify.translators.pipeline) is not installed"
-    from ..verify.pairs import available_pairs, find_pair
+    from transverify.verify.pairs import available_pairs, find_pair
 
     if find_pair(*translation.verify_pair) is None:
         names = ", ".join(available_pairs()) or "none"

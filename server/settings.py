@@ -9,6 +9,7 @@ SecretStorage).  It is never logged and never part of repr().
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ class Settings:
     timeout: float = 10.0
 
     def output_path(self, source: Path, target: str) -> Path:
-        from ..translators.pipeline import output_path_for
+        from transverify.translators.pipeline import output_path_for
 
         default = output_path_for(source, target)
         suffix = self.output_suffix.get(target)
@@ -42,22 +43,27 @@ class Settings:
 
     def llm_settings(self):
         """The translator's LLMSettings: these settings over environment over config file."""
-        from ..translators.llm import resolve_settings
+        from transverify.translators.llm import resolve_settings
 
         return resolve_settings(base_url=self.llm_base_url or None, api_key=self.api_key or None,
                                 model=self.llm_model or None, questioner_model=self.llm_questioner_model or None)
 
     def verify_options(self, cancel=None, progress=None):
-        from ..verify import VerifyOptions
+        from transverify.verify import VerifyOptions
 
         return VerifyOptions(cases=self.cases, timeout=self.timeout, cancel=cancel, progress=progress,
                              toolchain={k: v for k, v in self.toolchain.items() if v})
 
     def open_store(self):
-        from ..translators.records import RecordStore
+        """The record store these settings name; None when it cannot be opened (capture is best effort)."""
+        from transverify.translators.records import RecordStore
 
-        return RecordStore.open(Path(self.records_path).expanduser() if self.records_path else None,
-                                enabled=None if self.capture else False)
+        try:
+            return RecordStore.open(Path(self.records_path).expanduser() if self.records_path else None,
+                                    enabled=None if self.capture else False)
+        except Exception as exc:
+            logging.getLogger(__name__).warning("record store unavailable: %s", exc)
+            return None
 
 
 def _get(data: dict[str, Any], dotted: str) -> Any:

@@ -65,14 +65,16 @@ async def run_job(ls, title: str, work: Callable[[Job, Callable[[str], None]], A
             ls.call_soon(ls.work_done_progress.report, job.token, types.WorkDoneProgressReport(message=message))
 
     ls.running[job.token] = job
+    message = "failed"
     try:
         value = await ls.in_worker(work, job, progress)
+        message = "cancelled" if job.cancel.is_set() else end_message(value)
     finally:
+        # Whatever happened, the client's progress bar ends.
         ls.running.pop(job.token, None)
         if supersedes is not None and ls.keyed_jobs.get(supersedes) is job:
             del ls.keyed_jobs[supersedes]
-    if progress_ok:
-        message = "cancelled" if job.cancel.is_set() else end_message(value)
-        ls.work_done_progress.end(job.token, types.WorkDoneProgressEnd(message=message))
-        ls.work_done_progress.tokens.pop(job.token, None)
+        if progress_ok:
+            ls.work_done_progress.end(job.token, types.WorkDoneProgressEnd(message=message))
+            ls.work_done_progress.tokens.pop(job.token, None)
     return job, value

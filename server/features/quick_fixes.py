@@ -44,7 +44,7 @@ async def solver_fix(ls, link) -> dict:
     last = ls.last_results.get(link.target)
 
     def work(job, progress):
-        from ..translators.pipeline import TranslateRequest, translate
+        from transverify.translators.pipeline import TranslateRequest, translate
 
         seed_result = last
         if seed_result is None:  # e.g. after a restart: the Solver needs the failure it is fixing

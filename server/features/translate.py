@@ -74,7 +74,7 @@ async def translate_unit(ls, uri: str, entry: str | None, target: str) -> dict:
     name = entry or source.stem
 
     def work(job, progress):
-        from ..translators.pipeline import TranslateRequest, translate
+        from transverify.translators.pipeline import TranslateRequest, translate
 
         store = settings.open_store()
         request = TranslateRequest(
@@ -108,6 +108,8 @@ def _unsupported_text(outcome) -> str:
 async def deliver(ls, job, outcome, store, *, source: Path, target_path: Path, entry: str | None,
                   target_kind: str, settings, origin: str = "translation") -> dict:
     """Offer outcome.code as a confirmable edit of target_path; record the decision."""
+    if job.cancel.is_set() or outcome.code is None:
+        await ls.in_worker(_close, store)
     if job.cancel.is_set():
         ls.show(f"transverify: translation of {source.name} cancelled")
         return {"status": "cancelled", "message": "cancelled", "stages": job.stages}
@@ -125,8 +127,10 @@ async def deliver(ls, job, outcome, store, *, source: Path, target_path: Path, e
     edit = translation_edit(target_path, outcome.code, current, label=label, description=outcome.message)
     response = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label=label))
     accepted = bool(response is not None and response.applied)
-    if outcome.dialogue_id and store is not None:
-        await ls.in_worker(store.mark_outcome, outcome.dialogue_id, accepted, outcome.code if accepted else None)
+    record_error = await ls.in_worker(_mark_outcome, store, outcome.dialogue_id, accepted,
+                                      outcome.code if accepted else None)
+    if record_error:
+        ls.show(f"transverify: the decision was not recorded: {record_error}", types.MessageType.Warning)
     answer = {"status": "applied" if accepted else "rejected", "exitCode": outcome.exit_code,
               "verdict": result.verdict if result is not None else None, "target": str(target_path),
               "message": outcome.message, "dialogueId": outcome.dialogue_id, "stages": job.stages,
@@ -139,6 +143,26 @@ async def deliver(ls, job, outcome, store, *, source: Path, target_path: Path, e
 
     record_result(ls, link, result, outcome.code)
     return answer
+
+
+def _mark_outcome(store, dialogue_id: str | None, accepted: bool, code: str | None) -> str | None:
+    """Record accept/reject in the store; returns the error in words, if any."""
+    if store is None:
+        return None
+    try:
+        if dialogue_id:
+            store.mark_outcome(dialogue_id, accepted, code)
+        return None
+    except Exception as exc:  # a broken record store must not lose the user's edit
+        log.warning("mark_outcome failed: %s", exc)
+        return str(exc)
+    finally:
+        store.close()
+
+
+def _close(store) -> None:
+    if store is not None:
+        store.close()
 
 
 def _is_open(ls, path: Path) -> bool:

@@ -114,7 +114,7 @@ async def verify_link(ls, link: Link, human_edit: bool, text: str | None = None,
 
 
 def verify_text(link: Link, text: str, settings, cancel, progress):
-    from ..verify import verify
+    from transverify.verify import verify
 
     workdir = Path(tempfile.mkdtemp(prefix="transverify-lsp-"))
     try:
@@ -132,12 +132,20 @@ def verify_text(link: Link, text: str, settings, cancel, progress):
 
 def _store_fix(settings, link: Link, result, before: str, context: str, after: str) -> str | None:
     store = settings.open_store()
-    if not store.enabled:
+    if store is None:
         return None
-    source_code = Path(link.source).read_text(encoding="utf-8", errors="replace")
-    pair = result.pair or f"{Path(link.source).suffix.lstrip('.')}->{link.target_kind}"
-    return store.add_fix(pair=pair, source_code=source_code, before=before, error_context=context, after=after,
-                         origin="human", source_path=link.source)
+    try:
+        if not store.enabled:
+            return None
+        source_code = Path(link.source).read_text(encoding="utf-8", errors="replace")
+        pair = result.pair or f"{Path(link.source).suffix.lstrip('.')}->{link.target_kind}"
+        return store.add_fix(pair=pair, source_code=source_code, before=before, error_context=context, after=after,
+                             origin="human", source_path=link.source, dialogue_id=link.dialogue_id)
+    except Exception as exc:
+        log.warning("fix record not stored: %s", exc)
+        return None
+    finally:
+        store.close()
 
 
 def record_result(ls, link: Link, result, code: str) -> None:

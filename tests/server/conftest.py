@@ -17,6 +17,14 @@ from pytest_lsp.client import make_test_lsp_client
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from tests.support.scripted_llm import ScriptedLLM  # noqa: E402
+
+CORRECT_CPP = (EXAMPLES / "fortran" / "saxpy.cpp").read_text()
+WRONG_CPP = CORRECT_CPP.replace("y[i] = a * x[i] + y[i];", "y[i] = a * x[i] - y[i];")
+assert WRONG_CPP != CORRECT_CPP
 
 
 def serve_command() -> list[str]:
@@ -100,18 +108,28 @@ def workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def records(tmp_path_factory) -> Path:
-    """The record store the server writes (TRANSVERIFY_RECORDS, set for every test)."""
-    return tmp_path_factory.getbasetemp() / "records.sqlite"
+def records(tmp_path: Path) -> Path:
+    """This test's own record store, named to the server by the recordsPath setting."""
+    return tmp_path / "records.sqlite"
+
+
+@pytest.fixture
+def llm():
+    with ScriptedLLM() as server:
+        yield server
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=serve_command(), client_factory=make_client))
-async def client(lsp_client: LanguageClient, workspace: Path):
-    lsp_client.set_configuration({"solver": "rules", "cases": 16, "maxRounds": 1}, section="transverify")
+async def client(lsp_client: LanguageClient, workspace: Path, llm: ScriptedLLM, records: Path):
+    # The LLM Solver against the scripted endpoint: translations that do not depend on the rules' coverage.
+    lsp_client.set_configuration({"solver": "llm", "cases": 16, "maxRounds": 1, "recordsPath": str(records),
+                                  "llm": {"baseUrl": llm.base_url, "model": "scripted-model"}},
+                                 section="transverify")
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"),
         root_uri=from_fs_path(str(workspace)),
         workspace_folders=[types.WorkspaceFolder(uri=from_fs_path(str(workspace)), name="ws")],
+        initialization_options={"apiKey": "sk-editor-secret"},
     ))
     yield
     await lsp_client.shutdown_session()
@@ -136,3 +154,28 @@ async def code_actions(client: LanguageClient, uri: str, line: int, end_line: in
 async def run_command(client: LanguageClient, command: types.Command):
     return await client.workspace_execute_command_async(types.ExecuteCommandParams(
         command=command.command, arguments=command.arguments))
+
+
+def fenced(code: str) -> str:
+    return f"```cpp\n{code}```"
+
+
+def store_at(path: Path):
+    from transverify.translators.records import RecordStore
+
+    return RecordStore.open(path)
+
+
+async def wait_for_diagnostics(client: LanguageClient, uri: str, predicate, timeout: float = 60.0) -> list:
+    """Wait until the diagnostics published for uri satisfy predicate."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        current = client.diagnostics.get(uri)
+        if current is not None and predicate(current):
+            return list(current)
+        if loop.time() > deadline:
+            raise AssertionError(f"diagnostics for {uri} never matched; last: {current!r}")
+        await asyncio.sleep(0.1)
