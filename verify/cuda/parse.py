@@ -1,0 +1,70 @@
+"""tree-sitter parsing of CUDA and C++ files, shared by the CUDA modules."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterator
+
+from tree_sitter import Language, Node, Parser, Tree
+
+
+@lru_cache(maxsize=None)
+def _parser(language: str) -> Parser:
+    if language == "cuda":
+        import tree_sitter_cuda as grammar
+    else:
+        import tree_sitter_cpp as grammar
+    return Parser(Language(grammar.language()))
+
+
+def parse(text: str, language: str) -> Tree:
+    """Parse with the CUDA grammar for .cu (the C++ one mis-reads `<<<...>>>`)."""
+    return _parser(language).parse(text.encode("utf-8"))
+
+
+def text_of(node: Node) -> str:
+    return node.text.decode("utf-8", "replace")
+
+
+def walk(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
+
+
+def line_of(node: Node) -> int:
+    return node.start_point[0] + 1
+
+
+def is_kernel_launch(node: Node) -> bool:
+    return node.type == "call_expression" and any(c.type == "kernel_call_syntax" for c in node.children)
+
+
+def function_qualifiers(func: Node) -> set[str]:
+    """CUDA execution-space and linkage words of a function_definition
+    (`__global__` is an unnamed child in the CUDA grammar)."""
+    words = set()
+    for child in func.children:
+        if child.type in ("function_declarator", "compound_statement"):
+            break
+        words.update(text_of(child).split())
+    return words
+
+
+def function_name(func: Node) -> str | None:
+    declarator = func.child_by_field_name("declarator")
+    while declarator is not None and declarator.type != "function_declarator":
+        declarator = declarator.child_by_field_name("declarator")
+    if declarator is None:
+        return None
+    name = declarator.child_by_field_name("declarator")
+    return text_of(name) if name is not None else None
+
+
+def enclosing_function(node: Node) -> Node | None:
+    current = node.parent
+    while current is not None and current.type != "function_definition":
+        current = current.parent
+    return current
