@@ -118,8 +118,8 @@ class ChatClient:
     def _parse(self, response: Any, model: str) -> ChatReply:
         choices = getattr(response, "choices", None)
         if not choices:
-            raise LLMError(f"the endpoint {self.settings.base_url} replied with no choices "
-                           f"(not an OpenAI-compatible chat completion: {str(response)[:200]!r})")
+            raise LLMError(f"the endpoint {self.settings.base_url} sent a reply that is not an OpenAI-compatible "
+                           f"chat completion (no choices: {str(response)[:120]!r})")
         message = getattr(choices[0], "message", None)
         content = getattr(message, "content", None)
         if not isinstance(content, str) or not content.strip():
@@ -157,12 +157,13 @@ def _classify(exc: BaseException, settings: LLMSettings) -> Exception:
                             f"or unknown model: {body}")
         return LLMError(f"HTTP {status} from {settings.base_url}: {body}")
     if isinstance(exc, openai.APIResponseValidationError):
-        return LLMError(f"the endpoint {settings.base_url} sent a reply that is not an OpenAI chat completion")
+        return LLMError(f"the endpoint {settings.base_url} sent a reply that is not an OpenAI-compatible chat "
+                        "completion")
     if isinstance(exc, openai.OpenAIError):
         return LLMError(f"LLM request failed: {exc}")
     if isinstance(exc, (ValueError, TypeError, KeyError, AttributeError)):
-        return LLMError(f"the endpoint {settings.base_url} sent a reply that cannot be read: "
-                        f"{exc.__class__.__name__}: {exc}")
+        return LLMError(f"the endpoint {settings.base_url} sent a reply that is not an OpenAI-compatible chat "
+                        f"completion ({exc.__class__.__name__}: {exc})")
     return exc if isinstance(exc, Exception) else LLMError(str(exc))
 
 
