@@ -71,7 +71,7 @@ def load_expectations() -> list[Expectation]:
                 entry=cand.get("entry", manifest.get("entry")),
                 stage=cand.get("stage"),
                 output=cand.get("output"),
-                bug=cand.get("bug"),
+                bug=cand.get("bug") or cand.get("note"),
                 diagnostic_line=cand.get("diagnostic_line"),
                 source_diagnostic_line=cand.get("source_diagnostic_line"),
                 message_contains=tuple(cand.get("message_contains", ())),
