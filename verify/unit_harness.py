@@ -12,6 +12,8 @@ Public API:
                                          parameter's type with static_assert and calls it per case
   check_candidate_signature(proc, fn) -> list[(line, message)]
                                          convention violations found before compiling
+  signature_warnings(proc, fn) -> list[str]
+                                         const/by-value parameters for outputs (likely bugs)
 
 Both drivers read the same input file (unit_inputs.write_inputs) and write the same
 output layout (unit_inputs.read_outputs), flushing after every case so the case that
@@ -248,24 +250,31 @@ def check_candidate_signature(proc: Procedure, fn: CppFunction) -> list[tuple[in
             elif param.form == "vector" and arg.base == "logical":
                 problems.append((param.line, f"{where} is a logical array: std::vector<bool> has no contiguous "
                                              "bool storage, use bool*"))
-            elif arg.is_output and param.const:
-                problems.append((param.line, f"{where} is intent({arg.intent or 'inout'}) but declared const"))
         else:
             if param.form == "vector":
                 problems.append((param.line, f"{where} is a scalar, not an array"))
-            elif arg.is_output and (arg.intent in ("out", "inout") or arg.assigned):
-                if param.form == "value":
-                    problems.append((param.line, f"{where} is {_role(arg)}: pass it as T& or T*, not by value"))
-                elif param.const:
-                    problems.append((param.line, f"{where} is {_role(arg)} but declared const"))
     if proc.result is not None and fn.return_type.strip() == "void":
         problems.append((fn.line, f"'{fn.name}' returns void but the Fortran function returns "
                                   f"{proc.result.base}({proc.result.kind})"))
     return problems
 
 
-def _role(arg: Arg) -> str:
-    return f"intent({arg.intent})" if arg.intent else "assigned by the routine"
+def signature_warnings(proc: Procedure, fn: CppFunction) -> list[str]:
+    """Parameters that cannot carry an output back: the comparison will show the effect,
+    these notes say the likely cause."""
+    notes = []
+    for arg, param in zip(proc.args, fn.params):
+        writes = arg.intent in ("out", "inout") or (arg.intent is None and (arg.is_array or arg.assigned))
+        if arg.is_size or not writes:
+            continue
+        role = f"intent({arg.intent})" if arg.intent else "assigned by the routine"
+        if not arg.is_array and param.form == "value":
+            notes.append(f"parameter '{param.name}' (line {param.line}) is passed by value, but Fortran argument "
+                         f"'{arg.name}' is {role}: use T& or T*")
+        elif param.const:
+            notes.append(f"parameter '{param.name}' (line {param.line}) is const, but Fortran argument "
+                         f"'{arg.name}' is {role}")
+    return notes
 
 
 def candidate_driver(proc: Procedure, fn: CppFunction, include: str) -> str:

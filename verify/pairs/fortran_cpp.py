@@ -26,7 +26,8 @@ from ..options import VerifyOptions
 from ..result import (EQUIVALENT, ERROR, NOT_EQUIVALENT, STAGE_COMPARE, STAGE_COMPILE_CANDIDATE,
                       STAGE_COMPILE_SOURCE, STAGE_PARSE, STAGE_RUN, Diagnostic, Mismatch, VerifyResult)
 from ..toolchain import compile_in_sandbox, find_tool, tool_version
-from ..unit_harness import candidate_driver, check_candidate_signature, fortran_wrapper, reference_driver
+from ..unit_harness import (candidate_driver, check_candidate_signature, fortran_wrapper, reference_driver,
+                            signature_warnings)
 from ..unit_inputs import generate_cases, outputs_of, read_outputs, summarize, write_inputs
 from . import Pair, register
 
@@ -229,6 +230,7 @@ class _Verification:
             diags = [Diagnostic(str(self.candidate), line, 1, "error", msg) for line, msg in problems]
             return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, diagnostics=diags,
                                 message=f"{self.candidate}:{problems[0][0]}: {problems[0][1]}", **fields)
+        self.warnings.extend(signature_warnings(proc, fn))
         started = time.monotonic()
         try:
             cases = generate_cases(proc, self.options.cases, self.options.seed, self.options.values)
