@@ -1,0 +1,19 @@
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+// Fills the matrix row by row, as if reshape were row-major: a different matrix.
+int main() {
+    for (int trial = 1; trial <= 2; ++trial) {
+        const double a11 = 4.0, a12 = 2.0, a21 = 6.0, a22 = 3.0 + (2 - trial) * 1.0;
+        const double det = a11 * a22 - a12 * a21;
+        std::printf(" trial %d det %.17g\n", trial, det);
+        if (std::fabs(det) < 1.0e-12) {
+            std::fprintf(stderr, "ERROR STOP singular matrix\n");
+            return 1;
+        }
+        std::printf(" %.17g %.17g\n", a22 / det, -a12 / det);
+        std::printf(" %.17g %.17g\n", -a21 / det, a11 / det);
+    }
+    return 0;
+}
