@@ -25,11 +25,15 @@ def lens_title(result, source: Path, source_line: int) -> str:
 def first_mismatch(result) -> str:
     if not result.mismatches:
         return result.message or "outputs differ"
-    m = result.mismatches[0]
-    index = m.index if m.index is not None else ""
+    return f"{element(result.mismatches[0])} differs"
+
+
+def element(mismatch) -> str:
+    """y(3) for a Fortran subscript, stdout[4] for a flat index or token position."""
+    index = mismatch.index if mismatch.index is not None else ""
     if isinstance(index, int):
         index = f"[{index}]"
-    return f"{m.output}{index} differs"
+    return f"{mismatch.output}{index}"
 
 
 def short_message(result) -> str:
@@ -49,7 +53,7 @@ def error_context(result) -> str:
     for d in result.diagnostics[:20]:
         lines.append(f"{os.path.basename(d.file)}:{d.line}:{d.column}: {d.severity}: {d.message}")
     for m in result.mismatches[:20]:
-        lines.append(f"mismatch {m.output} {m.index} case {m.case}: expected {m.expected!r}, got {m.actual!r}")
+        lines.append(f"mismatch {element(m)} case {m.case}: expected {m.expected!r}, got {m.actual!r}")
     return "\n".join(lines)
 
 
@@ -75,8 +79,7 @@ def diagnostics_for(result, target: Path, unit: Unit | None, text_lines: list[st
     if result.verdict == "not_equivalent":
         for m in result.mismatches[:10]:
             detail = f"expected {m.expected!r}, got {m.actual!r} (case {m.case})"
-            index = f"[{m.index}]" if isinstance(m.index, int) else (m.index or "")
-            out.append(types.Diagnostic(range=anchor, message=f"not equivalent: {m.output}{index} differs: {detail}",
+            out.append(types.Diagnostic(range=anchor, message=f"not equivalent: {element(m)} differs: {detail}",
                                         severity=types.DiagnosticSeverity.Error, source=SOURCE, code="mismatch"))
         if not result.mismatches:
             out.append(types.Diagnostic(range=anchor, message=f"not equivalent: {short_message(result)}",

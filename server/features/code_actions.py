@@ -25,10 +25,11 @@ def register(server) -> None:
     def code_actions(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
         wanted = params.context.only
         actions: list[types.CodeAction] = []
-        if _wants(wanted, types.CodeActionKind.RefactorRewrite):
-            actions.extend(translate_actions(ls, params))
+        # Fixes for the diagnostics at hand come before the refactorings.
         if _wants(wanted, types.CodeActionKind.QuickFix):
             actions.extend(quick_fixes(ls, params))
+        if _wants(wanted, types.CodeActionKind.RefactorRewrite):
+            actions.extend(translate_actions(ls, params))
         return actions
 
 

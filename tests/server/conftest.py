@@ -49,8 +49,11 @@ def translation_ready() -> str | None:
 needs_translation = pytest.mark.skipif(translation_ready() is not None, reason=str(translation_ready()))
 
 
-def apply_to_disk(edit: types.WorkspaceEdit) -> None:
-    """What an editor does with an accepted WorkspaceEdit, written straight to the files."""
+def apply_to_disk(edit: types.WorkspaceEdit) -> list[str]:
+    """What an editor does with an accepted WorkspaceEdit, written straight to the files.
+
+    Returns the URIs whose text changed."""
+    changed = []
     for change in edit.document_changes or []:
         if isinstance(change, types.CreateFile):
             path = Path(to_fs_path(change.uri))
@@ -64,8 +67,10 @@ def apply_to_disk(edit: types.WorkspaceEdit) -> None:
                 start, end = _offset(text, text_edit.range.start), _offset(text, text_edit.range.end)
                 text = text[:start] + text_edit.new_text + text[end:]
             path.write_text(text, encoding="utf-8")
+            changed.append(change.text_document.uri)
         else:
             raise AssertionError(f"unexpected document change {change!r}")
+    return changed
 
 
 def _offset(text: str, position: types.Position) -> int:
@@ -83,13 +88,20 @@ def make_client() -> LanguageClient:
     client.accept_edits = True  # how the simulated user answers the refactor preview
     client.edits = []
     client.lens_refreshes = 0
+    client.open_versions = {}
 
     @client.feature(types.WORKSPACE_APPLY_EDIT)
     def apply_edit(ls: LanguageClient, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
         ls.edits.append(params)
         if not ls.accept_edits:
             return types.ApplyWorkspaceEditResult(applied=False, failure_reason="rejected in the preview")
-        apply_to_disk(params.edit)
+        for uri in apply_to_disk(params.edit):
+            if uri in ls.open_versions:  # an editor tells the server about its changed buffers
+                ls.open_versions[uri] += 1
+                ls.text_document_did_change(types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=ls.open_versions[uri]),
+                    content_changes=[types.TextDocumentContentChangeWholeDocument(
+                        text=Path(to_fs_path(uri)).read_text(encoding="utf-8"))]))
         return types.ApplyWorkspaceEditResult(applied=True)
 
     @client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
@@ -137,6 +149,7 @@ async def client(lsp_client: LanguageClient, workspace: Path, llm: ScriptedLLM, 
 
 def open_file(client: LanguageClient, path: Path, language: str, version: int = 1) -> str:
     uri = from_fs_path(str(path))
+    client.open_versions[uri] = version
     client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
         uri=uri, language_id=language, version=version, text=path.read_text(encoding="utf-8"))))
     return uri
