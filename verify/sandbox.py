@@ -206,6 +206,7 @@ def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: di
     with open(out_path, "wb") as out, open(err_path, "wb") as err, open(in_path, "rb") as inp:
         proc = subprocess.Popen(command, cwd=workdir, stdin=inp, stdout=out, stderr=err, env=run_env,
                                 start_new_session=True, preexec_fn=_limit_setter(limits))
+        namespace = None
         try:
             deadline = start + limits.timeout
             while True:
@@ -213,6 +214,8 @@ def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: di
                     proc.wait(timeout=0.02)
                     break
                 except subprocess.TimeoutExpired:
+                    if namespace is None and mode in ("bwrap", "unshare"):
+                        namespace = _child_pid_namespace(proc.pid)
                     if cancel is not None and cancel.is_set():
                         cancelled = True
                         break
@@ -221,7 +224,9 @@ def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: di
                         break
         finally:
             _kill_tree(proc)
-    wall = time.monotonic() - start
+            wall = time.monotonic() - start
+            if namespace is not None:
+                _reap_namespace(namespace)
     stdout = _read_capped(out_path, limits.output_bytes)
     stderr = _read_capped(err_path, limits.output_bytes)
     for path in (out_path, err_path, in_path):
@@ -254,6 +259,58 @@ def _kill_tree(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def _child_pid_namespace(pid: int) -> str | None:
+    """The pid namespace of the sandbox launcher's first child (e.g. 'pid:[4026532…]'), if it has one."""
+    try:
+        own = os.readlink("/proc/self/ns/pid")
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            children = handle.read().split()
+        for child in children:
+            link = os.readlink(f"/proc/{child}/ns/pid")
+            if link != own:
+                return link
+    except OSError:
+        pass
+    return None
+
+
+def _reap_namespace(namespace: str, patience: float = 5.0) -> None:
+    """Kill every process still in the sandbox's pid namespace and wait until none is left.
+
+    The kernel kills them when the namespace's init dies, but not instantly: a fork
+    spree's children can linger for most of a second, and the caller is promised that
+    nothing outlives run().
+    """
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        survivors = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                if os.readlink(f"/proc/{entry}/ns/pid") == namespace and not _is_zombie(entry):
+                    survivors.append(int(entry))
+            except OSError:
+                continue
+        if not survivors:
+            return
+        for pid in survivors:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.01)
+
+
+def _is_zombie(pid: str) -> bool:
+    """Dead and waiting for its (host) parent to collect it: it runs nothing any more."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True
 
 
 def _read_capped(path: Path, limit: int) -> bytes:
