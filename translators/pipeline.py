@@ -241,8 +241,11 @@ def _translate(request: TranslateRequest) -> TranslateOutcome:
         rules_outcome = _rules_outcome(draft, draft_result)
         ends_here = rules_outcome.exit_code == 0 or request.solver == "rules" or not settings.configured
         if ends_here and store is not None:
-            rules_outcome.dialogue_id = _record_rules(store, request, pair, prompts, source, source_code, output,
-                                                      draft, draft_result)
+            try:
+                rules_outcome.dialogue_id = _record_rules(store, request, pair, prompts, source, source_code,
+                                                          output, draft, draft_result)
+            except RecordStoreError as exc:
+                warnings.append(f"records are not captured: {exc}")
         if rules_outcome.exit_code == 0 or request.solver == "rules":
             return finish(rules_outcome)
         if not settings.configured:
@@ -273,7 +276,7 @@ def _translate(request: TranslateRequest) -> TranslateOutcome:
     rounds = loop.rounds + (1 if draft is not None and draft.code is not None else 0)
     outcome = TranslateOutcome(code=loop.code, exit_code=1, result=loop.result, unsupported=unsupported,
                                dialogue_id=loop.dialogue_id, rounds=rounds, solver_used=solver_used,
-                               message=loop.message)
+                               message=loop.message, warnings=loop.warnings)
     if loop.status == "verified":
         outcome.exit_code = 0
         outcome.unsupported = []  # the LLM covered what the rules could not

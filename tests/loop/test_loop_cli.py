@@ -214,3 +214,14 @@ def test_bad_input_is_exit_2_with_the_file_named(run_cli, tmp_path, source):
     assert source.read_text().startswith("! y <- a*x + y")
     done = run_cli("records", "export", "--format", "alpaca", "--out", str(tmp_path / "x.jsonl"))
     assert done.returncode == 2 and "unknown format 'alpaca'" in done.stderr
+
+
+def test_an_unwritable_store_never_stops_a_translation(llm, source, run_cli, tmp_path):
+    llm.reply(answer(CORRECT))
+    blocked = tmp_path / "a-directory.sqlite"
+    blocked.mkdir()
+    done = run_cli("translate", str(source), "--to", "cpp", "--solver", "llm", "--records", str(blocked),
+                   extra_env=endpoint(llm))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"records are no longer captured: {blocked}: cannot open the record store" in done.stderr
+    assert source.with_suffix(".cpp").read_text() == CORRECT

@@ -18,7 +18,7 @@ from typing import Callable
 from ...verify import VerifyOptions, verify
 from ...verify.result import ERROR, VerifyResult
 from ..llm import ChatClient, LLMCancelled, LLMError, LLMSettings
-from ..records import RecordStore
+from ..records import RecordStore, RecordStoreError
 from .extract import extract_code
 from .llm_questioner import llm_questions
 from .questioner import Questions, no_code_questions, rules_questions
@@ -56,6 +56,7 @@ class LoopOutcome:
     status: str  # verified | not_verified | no_code | endpoint_error | source_error | cancelled
     message: str
     dialogue_id: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 class _Session:
@@ -65,16 +66,26 @@ class _Session:
         self.task = task
         self.messages: list[dict[str, str]] = []
         self.dialogue_id: str | None = None
-        if task.store is not None:
-            self.dialogue_id = task.store.start_dialogue(
-                task.pair, task.source_code, task.source, entry=task.entry, solver_model=task.settings.model,
-                questioner_model=task.settings.questioner if task.questioner == "llm" else None,
-                questioner_mode=task.questioner, prompt_version=task.prompts.version)
+        self.warnings: list[str] = []
+        self.record(lambda store: setattr(self, "dialogue_id", store.start_dialogue(
+            task.pair, task.source_code, task.source, entry=task.entry, solver_model=task.settings.model,
+            questioner_model=task.settings.questioner if task.questioner == "llm" else None,
+            questioner_mode=task.questioner, prompt_version=task.prompts.version)))
+
+    def record(self, write: Callable[[RecordStore], object]) -> None:
+        """Capture is best effort: a store that fails stops recording, never the translation."""
+        if self.task.store is None:
+            return
+        try:
+            write(self.task.store)
+        except RecordStoreError as exc:
+            self.warnings.append(f"records are no longer captured: {exc}")
+            self.task.store = None
+            self.dialogue_id = None
 
     def say(self, role: str, agent: str, content: str, **extra: object) -> None:
         self.messages.append({"role": role, "content": content})
-        if self.task.store is not None:
-            self.task.store.add_turn(self.dialogue_id, role, agent, content, **extra)  # type: ignore[arg-type]
+        self.record(lambda store: store.add_turn(self.dialogue_id, role, agent, content, **extra))  # type: ignore[arg-type]
 
 
 def _report(task: LoopTask, message: str) -> None:
@@ -125,14 +136,14 @@ def run_loop(task: LoopTask) -> LoopOutcome:
     finally:
         verifier.close()
         client.close()
+    verdict = outcome.result.verdict if outcome.result else None
+    session.record(lambda store: store.finish_dialogue(session.dialogue_id, outcome.status, verdict, outcome.code,
+                                                       outcome.rounds))
+    if outcome.code is not None:
+        session.record(lambda store: store.add_code_pair(task.pair, task.source_code, outcome.code, verdict, "llm",
+                                                         task.source, session.dialogue_id))
     outcome.dialogue_id = session.dialogue_id
-    if task.store is not None:
-        task.store.finish_dialogue(session.dialogue_id, outcome.status,
-                                   outcome.result.verdict if outcome.result else None, outcome.code, outcome.rounds)
-        if outcome.code is not None:
-            task.store.add_code_pair(task.pair, task.source_code, outcome.code,
-                                     outcome.result.verdict if outcome.result else None, "llm",
-                                     task.source, session.dialogue_id)
+    outcome.warnings = session.warnings
     return outcome
 
 
@@ -188,9 +199,11 @@ def _loop(task: LoopTask, session: _Session, client: ChatClient, verifier: _Veri
             return LoopOutcome(extracted.code, result, rounds, "cancelled", "cancelled")
         best_code, best_result = extracted.code, result
         if result.ok:
-            if last_code is not None and last_digest is not None and task.store is not None:
-                task.store.add_fix(task.pair, task.source_code, last_code, last_digest, extracted.code,
-                                   origin="loop", source_path=str(task.source), dialogue_id=session.dialogue_id)
+            if last_code is not None and last_digest is not None:
+                fixed = extracted.code
+                session.record(lambda store: store.add_fix(task.pair, task.source_code, last_code, last_digest, fixed,
+                                                           origin="loop", source_path=str(task.source),
+                                                           dialogue_id=session.dialogue_id))
             return LoopOutcome(extracted.code, result, rounds, "verified",
                                f"verified equivalent after {rounds} Solver round(s)")
         if _source_fault(result, task.source):

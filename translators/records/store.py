@@ -99,13 +99,22 @@ class RecordStore:
         with self._lock:
             conn = self._connect(create=True)
             assert conn is not None
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise RecordStoreError(f"{self.path}: cannot write to the record store: {exc}") from None
             try:
                 yield conn
+            except sqlite3.Error as exc:
+                conn.execute("ROLLBACK")
+                raise RecordStoreError(f"{self.path}: cannot write to the record store: {exc}") from None
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise RecordStoreError(f"{self.path}: cannot write to the record store: {exc}") from None
 
     def _read(self) -> sqlite3.Connection | None:
         return self._connect(create=False)

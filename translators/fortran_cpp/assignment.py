@@ -1,0 +1,284 @@
+"""Assignments: scalar, whole-array, section, array constructors, matmul/transpose, where."""
+
+from __future__ import annotations
+
+from fparser.two import Fortran2003 as F
+from fparser.two.utils import walk
+
+from .arrays import ArrayView
+from .errors import UnsupportedConstruct
+from .expressions import Elementwise, Expr
+from .linear import Linear
+from .loops import loop_nest
+from .types import FType
+
+INDENT = "    "
+
+
+def converted(tr, value: Expr, target: FType) -> str:
+    """Value as assigned to a variable of type target, with Fortran's conversion rules."""
+    if value.type == target:
+        return value.code
+    if target.is_int and value.type.base in ("real", "complex"):
+        inner = f"std::real({value.code})" if value.type.base == "complex" else value.code
+        return f"static_cast<{target.cpp}>({inner})"
+    if target.is_real and value.type.base == "complex":
+        return f"std::real({value.code})"
+    if value.literal is not None and target.numeric and target.base != "complex":
+        return tr.coerce(value, target)
+    if target.base == "complex" and value.type.base != "complex":
+        return tr.coerce(value, target)
+    return value.code
+
+
+def assign(st, node) -> None:
+    tr = st.tr
+    lhs, _, rhs = node.items
+    if isinstance(rhs, F.Intrinsic_Function_Reference):
+        name = str(rhs.items[0]).lower()
+        if name == "matmul":
+            return _matmul(st, lhs, rhs)
+        if name == "transpose":
+            return _transpose(st, lhs, rhs)
+    if not isinstance(lhs, (F.Name, F.Part_Ref)):
+        raise UnsupportedConstruct("assignment", f"assignment to '{lhs}'")
+    view = tr.view(lhs)
+    if view is None:
+        target = tr.scalar(lhs)
+        if tr.rank(rhs):
+            raise UnsupportedConstruct("array expression", f"array value assigned to scalar '{lhs}'")
+        value = tr.scalar(rhs)
+        st.flush_pre()
+        st.emit(f"{target.code} = {converted(tr, value, target.type)};")
+        return
+    element_type = view.symbol.type
+    if isinstance(rhs, F.Array_Constructor):
+        return _constructor(st, view, rhs)
+    if isinstance(rhs, F.Intrinsic_Function_Reference) and str(rhs.items[0]).lower() in ("maxloc", "minloc") \
+            and view.rank == 1:
+        # the one-element result of maxloc/minloc of a vector
+        value = tr.scalar(rhs)
+        st.flush_pre()
+        st.emit(f"{view.symbol.cname}[{view.first_offset()}] = {value.code};")
+        return
+    if not tr.rank(rhs):
+        value = tr.scalar(rhs)
+        fill = converted(tr, value, element_type)
+        if view.whole:
+            begin, end = _range(tr, view)
+            st.ctx.includes.add("algorithm")
+            st.flush_pre()
+            st.emit(f"std::fill({begin}, {end}, {fill});")
+            return
+        return _elementwise(st, view, lambda elem: fill, [])
+    flat = view.whole and all(v.whole and v.rank == view.rank for v in tr.array_operands(rhs)) and \
+        not any(isinstance(n, F.Array_Constructor) for n in walk(rhs, F.Array_Constructor))
+    if _needs_temporary(tr, view, rhs):
+        return _via_temporary(st, view, rhs)
+    return _elementwise(st, view, lambda elem: converted(tr, tr.expr(rhs, elem), element_type), [], flat=flat)
+
+
+def _range(tr, view: ArrayView) -> tuple[str, str]:
+    symbol = view.symbol
+    if symbol.storage == "pointer":
+        return symbol.cname, f"{symbol.cname} + {tr.size(symbol).render(wrap=True)}"
+    return f"{symbol.cname}.begin()", f"{symbol.cname}.end()"
+
+
+def _elementwise(st, view: ArrayView, value_of, masks, flat: bool = False) -> None:
+    """for each element of the view: lhs = value (masks: extra wrapping conditions)."""
+    ctx = st.ctx
+    if flat:
+        shape = [st.tr.size(view.symbol)]
+    else:
+        shape = view.shape
+    counters = [ctx.fresh("idx" if len(shape) == 1 else f"idx{d + 1}") for d in range(len(shape))]
+    elem = Elementwise(counters, flat=flat)
+    value = value_of(elem)
+    target = f"{view.symbol.cname}[{counters[0]}]" if flat else view.element(counters)
+    opening, closing, depth = loop_nest(counters, shape)
+    st.flush_pre()
+    st.emit_lines(opening)
+    st.emit(INDENT * depth + f"{target} = {value};")
+    st.emit_lines(closing)
+    for counter in counters:
+        ctx.release(counter)
+
+
+def _needs_temporary(tr, view: ArrayView, rhs) -> bool:
+    """Fortran evaluates the whole right side first; a loop may not when the target is read."""
+    name = view.symbol.name
+    for ref in walk(rhs, (F.Name, F.Part_Ref)):
+        base = str(ref.items[0] if isinstance(ref, F.Part_Ref) else ref).lower()
+        if base != name:
+            continue
+        other = tr.view(ref)
+        if other is None or not _same_view(other, view):
+            return True
+    return False
+
+
+def _same_view(a: ArrayView, b: ArrayView) -> bool:
+    if a.whole and b.whole:
+        return True
+    if len(a.subscripts) != len(b.subscripts):
+        return False
+    for x, y in zip(a.subscripts, b.subscripts):
+        if x.is_range != y.is_range:
+            return False
+        if x.is_range:
+            if (x.start.render(), x.stride, x.count.render()) != (y.start.render(), y.stride, y.count.render()):
+                return False
+        elif x.index.render() != y.index.render():
+            return False
+    return True
+
+
+def _via_temporary(st, view: ArrayView, rhs) -> None:
+    tr, ctx = st.tr, st.ctx
+    shape = view.shape
+    if len(shape) != 1:
+        raise UnsupportedConstruct("overlapping array assignment", f"rank-{len(shape)} assignment that reads its own target")
+    temp = ctx.fresh(f"{view.symbol.name}_new")
+    counter = ctx.fresh("idx")
+    elem = Elementwise([counter])
+    value = converted(tr, tr.expr(rhs, elem), view.symbol.type)
+    ctx.includes.add("vector")
+    st.flush_pre()
+    st.emit(f"std::vector<{view.symbol.type.cpp}> {temp}({shape[0].render()});")
+    opening, closing, depth = loop_nest([counter], shape)
+    st.emit_lines(opening)
+    st.emit(INDENT + f"{temp}[{counter}] = {value};")
+    st.emit_lines(closing)
+    st.emit_lines(opening)
+    st.emit(INDENT + f"{view.element([counter])} = {temp}[{counter}];")
+    st.emit_lines(closing)
+    ctx.release(counter)
+
+
+def _constructor(st, view: ArrayView, rhs) -> None:
+    tr = st.tr
+    values = list(rhs.items[1].items) if rhs.items[1] is not None else []
+    if view.rank != 1:
+        raise UnsupportedConstruct("array constructor", f"array constructor assigned to a rank-{view.rank} array")
+    if len(values) == 1 and isinstance(values[0], F.Ac_Implied_Do):
+        inner, control = values[0].items
+        var, bounds = control.items[0], control.items[1]
+        if len(bounds) > 2 or len(inner.items) != 1:
+            raise UnsupportedConstruct("implied do", f"implied-do '{values[0]}'")
+        header = st._counted_for(var, bounds[0], bounds[1], None)
+        start = tr.linear(bounds[0])
+        position = tr.linear(var) - start
+        value = converted(tr, tr.scalar(inner.items[0]), view.symbol.type)
+        st.flush_pre()
+        st.emit(header)
+        st.emit(INDENT + f"{view.symbol.cname}[{view.offset([position])}] = {value};")
+        st.emit("}")
+        return
+    if any(isinstance(v, F.Ac_Implied_Do) for v in values):
+        raise UnsupportedConstruct("implied do", f"implied-do loop mixed with values in '{rhs}'")
+    items = [converted(tr, tr.scalar(v), view.symbol.type) for v in values]
+    st.flush_pre()
+    for position, item in enumerate(items):
+        st.emit(f"{view.symbol.cname}[{view.offset([Linear.constant(position)])}] = {item};")
+
+
+def _operand_view(tr, node, what):
+    view = tr.view(node) if isinstance(node, (F.Name, F.Part_Ref)) else None
+    if view is None:
+        raise UnsupportedConstruct(what, f"{what} of '{node}': only arrays and array sections are translated")
+    return view
+
+
+def _matmul(st, lhs, rhs) -> None:
+    tr, ctx = st.tr, st.ctx
+    from .intrinsics import positional
+    a_node, b_node = positional(list(rhs.items[1].items))
+    a, b = _operand_view(tr, a_node, "matmul"), _operand_view(tr, b_node, "matmul")
+    c = _operand_view(tr, lhs, "matmul")
+    if c.symbol.name in (a.symbol.name, b.symbol.name):
+        raise UnsupportedConstruct("matmul", "matmul whose result overwrites an operand")
+    if a.rank != 2 or b.rank not in (1, 2) or c.rank != b.rank:
+        raise UnsupportedConstruct("matmul", f"matmul of ranks {a.rank} and {b.rank}")
+    from .types import promote
+    ftype = promote(a.symbol.type, b.symbol.type)
+    rows, inner = a.shape
+    i = ctx.fresh("i")
+    k = ctx.fresh("k")
+    acc = ctx.fresh("acc")
+    st.flush_pre()
+    if b.rank == 2:
+        j = ctx.fresh("j")
+        cols = b.shape[1]
+        st.emit(f"for (int {j} = 0; {j} < {cols.render()}; ++{j}) {{")
+        st.emit(f"    for (int {i} = 0; {i} < {rows.render()}; ++{i}) {{")
+        st.emit(f"        {ftype.cpp} {acc} = {ftype.zero()};")
+        st.emit(f"        for (int {k} = 0; {k} < {inner.render()}; ++{k}) {{")
+        st.emit(f"            {acc} += {a.element([i, k])} * {b.element([k, j])};")
+        st.emit("        }")
+        st.emit(f"        {c.element([i, j])} = {acc};")
+        st.emit("    }")
+        st.emit("}")
+        ctx.release(j)
+    else:
+        st.emit(f"for (int {i} = 0; {i} < {rows.render()}; ++{i}) {{")
+        st.emit(f"    {ftype.cpp} {acc} = {ftype.zero()};")
+        st.emit(f"    for (int {k} = 0; {k} < {inner.render()}; ++{k}) {{")
+        st.emit(f"        {acc} += {a.element([i, k])} * {b.element([k])};")
+        st.emit("    }")
+        st.emit(f"    {c.element([i])} = {acc};")
+        st.emit("}")
+    for name in (i, k, acc):
+        ctx.release(name)
+
+
+def _transpose(st, lhs, rhs) -> None:
+    tr, ctx = st.tr, st.ctx
+    from .intrinsics import positional
+    (a_node,) = positional(list(rhs.items[1].items))
+    a, c = _operand_view(tr, a_node, "transpose"), _operand_view(tr, lhs, "transpose")
+    if a.rank != 2 or c.rank != 2 or a.symbol.name == c.symbol.name:
+        raise UnsupportedConstruct("transpose", f"transpose into '{lhs}'")
+    i, j = ctx.fresh("i"), ctx.fresh("j")
+    rows, cols = c.shape
+    st.flush_pre()
+    st.emit(f"for (int {j} = 0; {j} < {cols.render()}; ++{j}) {{")
+    st.emit(f"    for (int {i} = 0; {i} < {rows.render()}; ++{i}) {{")
+    st.emit(f"        {c.element([i, j])} = {a.element([j, i])};")
+    st.emit("    }")
+    st.emit("}")
+    ctx.release(i)
+    ctx.release(j)
+
+
+def where(st, branches) -> None:
+    """where (mask) ... elsewhere ... end where: one loop over the mask's shape."""
+    tr, ctx = st.tr, st.ctx
+    first_mask = branches[0][0]
+    shape = tr.shape(first_mask)
+    counters = [ctx.fresh("idx" if len(shape) == 1 else f"idx{d + 1}") for d in range(len(shape))]
+    elem = Elementwise(counters)
+    body: list[str] = []
+    for position, (mask, statements) in enumerate(branches):
+        if mask is not None:
+            condition = tr.expr(mask, elem).code
+            body.append(f"if ({condition}) {{" if position == 0 else f"}} else if ({condition}) {{")
+        else:
+            body.append("} else {")
+        for statement in statements:
+            if not isinstance(statement, F.Assignment_Stmt):
+                raise UnsupportedConstruct("where", f"'{statement}' inside where")
+            lhs, _, rhs = statement.items
+            view = tr.view(lhs)
+            if view is None or view.rank != len(counters):
+                raise UnsupportedConstruct("where", f"assignment to '{lhs}' does not conform to the mask")
+            value = converted(tr, tr.expr(rhs, elem), view.symbol.type)
+            body.append(f"{INDENT}{view.element(counters)} = {value};")
+    body.append("}")
+    opening, closing, depth = loop_nest(counters, shape)
+    st.flush_pre()
+    st.emit_lines(opening)
+    st.emit_lines([INDENT * depth + line for line in body])
+    st.emit_lines(closing)
+    for counter in counters:
+        ctx.release(counter)

@@ -1,0 +1,57 @@
+"""Actual arguments of calls to procedures of the same file, under the calling convention:
+arrays as pointers to their first element (sequence association), scalars the callee
+writes as references, other scalars by value."""
+
+from __future__ import annotations
+
+from fparser.two import Fortran2003 as F
+
+from .errors import UnsupportedConstruct
+from .symbols import Procedure
+
+
+def call_arguments(tr, procedure: Procedure, args: list, node, elem) -> list[str]:
+    dummies = procedure.args
+    bound: dict[str, object] = {}
+    for position, arg in enumerate(args):
+        if isinstance(arg, F.Actual_Arg_Spec):
+            bound[str(arg.items[0]).lower()] = arg.items[1]
+        elif position < len(dummies):
+            bound[dummies[position]] = arg
+        else:
+            raise UnsupportedConstruct("procedure call", f"too many arguments in '{node}'")
+    result = []
+    for name in dummies:
+        if name not in bound:
+            raise UnsupportedConstruct("optional argument", f"argument '{name}' of '{procedure.name}' is missing in '{node}'")
+        dummy = procedure.scope.symbols[name]
+        actual = bound[name]
+        if dummy.is_array:
+            result.append(_array_argument(tr, actual, node))
+        elif dummy.by_reference:
+            value = tr.expr(actual, elem)
+            if not value.lvalue:
+                raise UnsupportedConstruct("procedure call", f"'{actual}' is passed to '{name}', which "
+                                           f"'{procedure.name}' may modify, but it is not a variable")
+            if value.type != dummy.type:
+                raise UnsupportedConstruct("procedure call", f"'{actual}' has a different type from argument '{name}' of '{procedure.name}'")
+            result.append(value.code)
+        else:
+            result.append(tr.expr(actual, elem).code)
+    return result
+
+
+def _array_argument(tr, actual, node) -> str:
+    if isinstance(actual, F.Name):
+        symbol = tr.symbol(actual.string.lower())
+        if symbol.is_array:
+            return symbol.cname if symbol.storage == "pointer" else f"{symbol.cname}.data()"
+    view = tr.view(actual) if isinstance(actual, (F.Name, F.Part_Ref)) else None
+    if view is not None:
+        if not view.contiguous_prefix():
+            raise UnsupportedConstruct("array section argument", f"non-contiguous section '{actual}' passed as an array in '{node}'")
+        return f"&{view.symbol.cname}[{view.first_offset()}]"
+    if isinstance(actual, F.Part_Ref):  # an element: the array from that element on
+        value = tr.scalar(actual)
+        return f"&{value.code}"
+    raise UnsupportedConstruct("procedure call", f"'{actual}' passed where '{node}' expects an array")

@@ -1,0 +1,89 @@
+"""C++ declarations of Fortran entities: variables, constants, arrays, dummy arguments."""
+
+from __future__ import annotations
+
+from fparser.two import Fortran2003 as F
+from fparser.two.utils import walk
+
+from .errors import UnsupportedConstruct
+from .expressions import ExprTranslator
+from .symbols import Procedure, Symbol
+
+
+def comment_line(text: str) -> str:
+    if not text.strip():
+        return ""
+    body = text[1:] if text.startswith("!") else text
+    return "//" + (body if body.startswith(" ") or not body else " " + body)
+
+
+def signature(procedure: Procedure, result_type: str) -> str:
+    params = []
+    for name in procedure.args:
+        symbol = procedure.scope.symbols[name]
+        ctype = symbol.type.cpp
+        if symbol.is_array:
+            params.append(f"{'const ' if symbol.read_only else ''}{ctype}* {symbol.cname}")
+        elif symbol.by_reference:
+            params.append(f"{ctype}& {symbol.cname}")
+        else:
+            params.append(f"{ctype} {symbol.cname}")
+    return f"{result_type} {procedure.cname}({', '.join(params)})"
+
+
+def _is_constexpr(node) -> bool:
+    return not any(True for _ in walk(node, (F.Intrinsic_Function_Reference, F.Part_Ref))) and \
+        not isinstance(node, (F.Intrinsic_Function_Reference, F.Part_Ref))
+
+
+def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool) -> list[str]:
+    """The C++ declaration of a local, module or program variable (empty for loop counters)."""
+    if symbol.loop_local or symbol.is_arg:
+        return []
+    ctype = symbol.type.cpp if symbol.type.base != "character" else "char"
+    name = symbol.cname
+    if symbol.parameter:
+        if symbol.init is None:
+            raise UnsupportedConstruct("parameter", f"parameter '{symbol.name}' without a value")
+        if symbol.type.base == "character":
+            value = tr.scalar(symbol.init)
+            return [f"constexpr char {name}[] = {value.code};"]
+        qualifier = "constexpr" if _is_constexpr(symbol.init) else "const"
+        if symbol.is_array:
+            values = _constructor_values(symbol, tr)
+            tr.ctx.includes.add("array")
+            return [f"{qualifier} std::array<{ctype}, {len(values)}> {name} = {{{', '.join(values)}}};"]
+        from .assignment import converted
+        value = converted(tr, tr.scalar(symbol.init), symbol.type)
+        return [f"{qualifier} {ctype} {name} = {value};"]
+    static = "static " if symbol.save and not namespace_level else ""
+    if symbol.is_array:
+        tr.ctx.includes.add("vector")
+        if symbol.init is not None:
+            values = _constructor_values(symbol, tr)
+            return [f"{static}std::vector<{ctype}> {name} = {{{', '.join(values)}}};"]
+        if symbol.allocatable:
+            return [f"{static}std::vector<{ctype}> {name};"]
+        size = tr.size(symbol)
+        return [f"{static}std::vector<{ctype}> {name}({size.render()});"]
+    if symbol.init is not None:
+        from .assignment import converted
+        value = converted(tr, tr.scalar(symbol.init), symbol.type)
+        return [f"{static}{ctype} {name} = {value};"]
+    return [f"{ctype} {name} = {symbol.type.zero()};"]
+
+
+def _constructor_values(symbol: Symbol, tr: ExprTranslator) -> list[str]:
+    init = symbol.init
+    from .assignment import converted
+    if isinstance(init, F.Array_Constructor):
+        values = [converted(tr, tr.scalar(v), symbol.type) for v in tr.constructor_values(init)]
+        expected = tr.size(symbol)
+        if expected.is_constant() and expected.const != len(values):
+            raise UnsupportedConstruct("array constructor", f"'{symbol.name}' has {expected.const} elements, its initialiser {len(values)}")
+        return values
+    size = tr.size(symbol)
+    if not size.is_constant():
+        raise UnsupportedConstruct("array initialiser", f"scalar initialiser of '{symbol.name}' with non-constant size")
+    value = converted(tr, tr.scalar(init), symbol.type)
+    return [value] * size.const

@@ -1,0 +1,247 @@
+"""Assembles the translation unit: includes, helpers, module data, procedures, main."""
+
+from __future__ import annotations
+
+from fparser.two import Fortran2003 as F
+from fparser.two.utils import walk
+
+from .context import UnitContext
+from .emit_decls import comment_line, declaration_lines, signature
+from .errors import UnsupportedConstruct
+from .runtime import helper_code
+from .statements import INDENT, StatementTranslator
+from .symbols import Procedure, Scope
+from .units import FileModel, _part
+
+
+def _context(scope: Scope, model: FileModel, name: str, **kwargs) -> UnitContext:
+    ctx = UnitContext(scope=scope, procedures=model.procedures, unit_name=name, **kwargs)
+    ctx.taken = scope.all_names() | {p.cname for p in model.procedures.values()}
+    return ctx
+
+
+def _order(model: FileModel, names: list[str]) -> tuple[list[str], bool]:
+    """Callees before callers; the flag says a cycle (recursion) needs prototypes."""
+    ordered: list[str] = []
+    state: dict[str, int] = {}
+    cyclic = False
+
+    def visit(name: str):
+        nonlocal cyclic
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            cyclic = True
+            return
+        state[name] = 1
+        for callee in sorted(model.procedures[name].calls):
+            if callee in model.procedures:
+                visit(callee)
+        state[name] = 2
+        ordered.append(name)
+
+    for name in names:
+        visit(name)
+    return ordered, cyclic
+
+
+def _reachable(model: FileModel, roots: list[str]) -> list[str]:
+    seen: list[str] = []
+    stack = list(roots)
+    while stack:
+        name = stack.pop()
+        if name in seen or name not in model.procedures:
+            continue
+        seen.append(name)
+        stack.extend(sorted(model.procedures[name].calls))
+    return seen
+
+
+def generate(model: FileModel, entry: str | None, source_name: str):
+    """(code, problems, notes) for the whole file, or for entry and what it calls."""
+    problems = list(model.problems)
+    notes: list[str] = []
+    includes: set[str] = set()
+    helpers: set[str] = set()
+    sections: list[str] = []
+
+    if entry is not None:
+        if entry not in model.procedures:
+            available = ", ".join(sorted(model.procedures)) or "none"
+            problems.append((1, "entry", f"no procedure named '{entry}' in {source_name} (available: {available})"))
+            return None, problems, notes
+        selected = _reachable(model, [entry])
+        include_main = False
+    else:
+        selected = list(model.procedures)
+        include_main = model.main is not None
+
+    # Module data first: every procedure may refer to it.
+    for module in model.modules.values():
+        ctx = _context(module.scope, model, module.name)
+        lines = []
+        for kind, payload in module.items:
+            if kind == "comment":
+                lines.append(comment_line(payload) if payload.strip() else "")
+                continue
+            try:
+                from .expressions import ExprTranslator
+                lines += declaration_lines(payload, ExprTranslator(ctx), namespace_level=True)
+            except UnsupportedConstruct as exc:
+                problems.append((exc.line or payload.line, exc.construct, exc.message))
+        includes |= ctx.includes
+        if any(line and not line.startswith("//") for line in lines):
+            header = [comment_line(c) for c in module.leading] or [f"// module {module.name}"]
+            sections.append("\n".join(_tidy(header + lines)).strip("\n"))
+            notes.append(f"module {module.name}: its variables and parameters are namespace-scope C++ entities")
+
+    main_hosts_procedures = model.main is not None and any(p.host == model.main.name for p in model.procedures.values())
+    if include_main and main_hosts_procedures:
+        # Internal procedures of the program see its parameters: make them namespace-level constants.
+        ctx = _context(model.main.scope, model, model.main.name)
+        from .expressions import ExprTranslator
+        lines = []
+        for kind, payload in model.main.spec_items:
+            if kind == "symbol" and payload.parameter:
+                try:
+                    lines += declaration_lines(payload, ExprTranslator(ctx), namespace_level=True)
+                except UnsupportedConstruct as exc:
+                    problems.append((exc.line or payload.line, exc.construct, exc.message))
+                payload.hoisted = True
+        includes |= ctx.includes
+        if lines:
+            sections.append("\n".join(lines))
+
+    ordered, cyclic = _order(model, selected)
+    bodies = []
+    prototypes = []
+    for name in ordered:
+        procedure = model.procedures[name]
+        text, ctx = _procedure_text(procedure, model, problems)
+        if text is None:
+            continue
+        includes |= ctx.includes
+        helpers |= ctx.helpers
+        notes += ctx.notes
+        bodies.append(text)
+        prototypes.append(ctx.signature_text + ";")
+    if include_main:
+        text, ctx = _procedure_text(model.main, model, problems, is_main=True)
+        if text is not None:
+            includes |= ctx.includes
+            helpers |= ctx.helpers
+            notes += ctx.notes
+            bodies.append(text)
+    if problems:
+        return None, _dedupe(problems), notes
+    helper_text, helper_includes = helper_code(helpers)
+    includes |= helper_includes
+    code_parts = [f"// C++17 translation of {source_name} (Fortran), generated by transverify's rule-based translator."]
+    if includes:
+        code_parts.append("\n".join(f"#include <{name}>" for name in sorted(includes)))
+    if helper_text:
+        code_parts.append(helper_text.rstrip())
+    code_parts += sections
+    if cyclic and len(prototypes) > 1:
+        code_parts.append("\n".join(prototypes))
+    code_parts += bodies
+    code = "\n\n".join(part.rstrip() for part in code_parts) + "\n"
+    if "#pragma omp" in code:
+        notes.append("OpenMP loops became #pragma omp: compile with -fopenmp to run them in parallel")
+    return code, [], sorted(set(notes), key=notes.index)
+
+
+def _dedupe(problems):
+    seen, result = set(), []
+    for problem in sorted(problems, key=lambda p: p[0]):
+        if problem not in seen:
+            seen.add(problem)
+            result.append(problem)
+    return result
+
+
+def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_main: bool = False):
+    scope = procedure.scope
+    result_symbol = scope.symbols.get(procedure.result) if procedure.result else None
+    ctx = _context(scope, model, procedure.name, is_main=is_main)
+    if result_symbol is not None and result_symbol.cname == procedure.cname:
+        result_symbol.cname = "result" if "result" not in ctx.taken else f"{procedure.name}_result"
+        ctx.taken.add(result_symbol.cname)
+    ctx.result_name = result_symbol.cname if result_symbol is not None else None
+    _check_host_association(procedure, model, ctx)
+    st = StatementTranslator(ctx)
+    result_type = "int" if is_main else (result_symbol.type.cpp if result_symbol is not None else "void")
+    if is_main:
+        header = "int main()"
+    else:
+        header = signature(procedure, result_type)
+    ctx.signature_text = header
+    lines: list[str] = [comment_line(c) for c in procedure.leading]
+    lines.append(header + " {")
+    from .expressions import ExprTranslator
+    tr = ExprTranslator(ctx)
+    declared = []
+    for kind, payload in procedure.spec_items:
+        if kind == "comment":
+            declared.append(INDENT + comment_line(payload) if payload.strip() else "")
+            continue
+        if getattr(payload, "hoisted", False):
+            continue
+        try:
+            declared += [INDENT + line for line in declaration_lines(payload, tr, namespace_level=False)]
+        except UnsupportedConstruct as exc:
+            ctx.problems.append((exc.line or payload.line, exc.construct, exc.message))
+    # implicitly typed variables have no declaration statement
+    for symbol in scope.symbols.values():
+        if symbol.line == 0 and not symbol.is_arg:
+            declared += [INDENT + line for line in declaration_lines(symbol, tr, namespace_level=False)]
+    lines += declared
+    body = _part(procedure.node, F.Execution_Part)
+    st.depth = 1
+    if body is not None:
+        if declared:
+            st.lines.append("")
+        st.block(body.children)
+    lines += st.lines
+    if procedure.kind == "function" and not (lines and lines[-1].strip().startswith("return ")):
+        lines.append(f"{INDENT}return {ctx.result_name};")
+    if is_main and not (lines and lines[-1].strip().startswith("return ")):
+        lines.append(f"{INDENT}return 0;")
+    lines.append("}")
+    problems += ctx.problems
+    if ctx.problems:
+        return None, ctx
+    return "\n".join(_tidy(lines)), ctx
+
+
+def _tidy(lines: list[str]) -> list[str]:
+    """No blank line right after an opening brace or before a closing one, none doubled."""
+    result: list[str] = []
+    for line in lines:
+        if line == "" and (not result or result[-1] == "" or result[-1].endswith("{")):
+            continue
+        if line.strip().startswith("}") and result and result[-1] == "":
+            result.pop()
+        result.append(line)
+    return result
+
+
+def _check_host_association(procedure: Procedure, model: FileModel, ctx: UnitContext) -> None:
+    host = procedure.host
+    if host is None or host in model.modules:
+        return
+    host_scope = procedure.scope.parent
+    body = procedure.node
+    for name in walk(body, F.Name):
+        symbol = procedure.scope.symbols.get(name.string.lower())
+        if symbol is not None:
+            continue
+        found = host_scope.symbols.get(name.string.lower()) if host_scope is not None else None
+        if found is not None and not found.parameter:
+            ctx.problems.append((procedure.line, "host association",
+                                 f"internal procedure '{procedure.name}' uses '{found.name}' of its host '{host}'"))
+            return
+        if found is not None and found.parameter and (model.main is None or host != model.main.name):
+            ctx.problems.append((procedure.line, "host association",
+                                 f"internal procedure '{procedure.name}' uses parameter '{found.name}' of its host '{host}'"))
+            return

@@ -1,0 +1,15 @@
+"""The one exception the translator raises internally: a construct the rules do not cover.
+
+It is always caught at statement level and turned into an `Unsupported` entry, so a
+single unknown construct never hides the others, and callers never see a traceback.
+"""
+
+from __future__ import annotations
+
+
+class UnsupportedConstruct(Exception):
+    def __init__(self, construct: str, message: str, line: int | None = None):
+        super().__init__(message)
+        self.construct = construct
+        self.message = message
+        self.line = line

@@ -1,0 +1,119 @@
+"""Small C++ helpers emitted into the translated file (inline, no separate header), only
+when the translation uses them: Fortran semantics that C++ lacks a one-liner for."""
+
+from __future__ import annotations
+
+HELPERS = {
+    "int_pow": ("""\
+// Integer power as Fortran defines it: a negative exponent yields 0 unless |base| is 1.
+template <typename T>
+inline T int_pow(T base, T exponent) {
+    if (exponent < 0) {
+        if (base == 1) return 1;
+        if (base == -1) return exponent % 2 == 0 ? 1 : -1;
+        return 0;
+    }
+    T result = 1;
+    while (exponent > 0) {
+        if (exponent % 2 == 1) result *= base;
+        base *= base;
+        exponent /= 2;
+    }
+    return result;
+}
+""", set()),
+    "fortran_modulo": ("""\
+// Fortran MODULO: the result takes the sign of the divisor (C++ % and fmod follow the dividend).
+template <typename T>
+inline T fortran_modulo(T a, T p) {
+    T r;
+    if constexpr (std::is_integral_v<T>) {
+        r = a % p;
+    } else {
+        r = std::fmod(a, p);
+    }
+    return (r != 0 && ((r < 0) != (p < 0))) ? r + p : r;
+}
+""", {"cmath", "type_traits"}),
+    "fortran_sign": ("""\
+// Fortran SIGN for integers: |a| with the sign of b.
+template <typename T>
+inline T fortran_sign(T a, T b) {
+    return b >= 0 ? std::abs(a) : -std::abs(a);
+}
+""", {"cstdlib"}),
+    "ListDirected": ("""\
+// Fortran list-directed output (PRINT *, WRITE(*,*)) laid out as gfortran does: one record
+// per statement, items separated by blanks, adjacent character items run together, reals
+// with 9 (single) or 17 (double) significant digits.
+class ListDirected {
+public:
+    ListDirected() = default;
+    ListDirected(const ListDirected&) = delete;
+    ListDirected& operator=(const ListDirected&) = delete;
+    ~ListDirected() { std::fputc('\\n', stdout); }
+
+    ListDirected& operator<<(const char* text) {
+        if (!last_was_text_) std::fputc(' ', stdout);
+        std::fputs(text, stdout);
+        last_was_text_ = true;
+        return *this;
+    }
+    ListDirected& operator<<(bool value) { return item(value ? "T" : "F"); }
+    ListDirected& operator<<(int value) { return item(std::to_string(value)); }
+    ListDirected& operator<<(long long value) { return item(std::to_string(value)); }
+    ListDirected& operator<<(float value) { return item(real_text(value, 9, 2)); }
+    ListDirected& operator<<(double value) { return item(real_text(value, 17, 3)); }
+    template <typename T>
+    ListDirected& operator<<(const std::complex<T>& value) {
+        const int digits = sizeof(T) == 4 ? 9 : 17;
+        const int exponent_digits = sizeof(T) == 4 ? 2 : 3;
+        return item("(" + real_text(value.real(), digits, exponent_digits) + "," +
+                    real_text(value.imag(), digits, exponent_digits) + ")");
+    }
+
+private:
+    ListDirected& item(const std::string& text) {
+        std::fputc(' ', stdout);
+        std::fputs(text.c_str(), stdout);
+        last_was_text_ = false;
+        return *this;
+    }
+
+    // gfortran's choice between F and E editing: F while the decimal exponent fits the digits.
+    static std::string real_text(double value, int digits, int exponent_digits) {
+        if (std::isnan(value)) return "NaN";
+        if (std::isinf(value)) return value < 0 ? "-Infinity" : "Infinity";
+        char buffer[64];
+        std::snprintf(buffer, sizeof buffer, "%.*E", digits - 1, value);
+        char* mark = std::strchr(buffer, 'E');
+        const int exponent = std::atoi(mark + 1);
+        if (value == 0 || (exponent >= -1 && exponent < digits)) {
+            const int decimals = value == 0 ? digits - 1 : digits - 1 - exponent;
+            std::snprintf(buffer, sizeof buffer, "%#.*f", decimals, value);
+            return buffer;
+        }
+        *mark = '\\0';
+        char suffix[16];
+        std::snprintf(suffix, sizeof suffix, "E%c%0*d", exponent < 0 ? '-' : '+', exponent_digits,
+                      std::abs(exponent));
+        return std::string(buffer) + suffix;
+    }
+
+    bool last_was_text_ = false;
+};
+""", {"cstdio", "cstdlib", "cstring", "cmath", "string", "complex"}),
+}
+
+ORDER = ["int_pow", "fortran_modulo", "fortran_sign", "ListDirected"]
+
+
+def helper_code(names: set[str]) -> tuple[str, set[str]]:
+    """Source of the requested helpers and the headers they need."""
+    parts, includes = [], set()
+    for name in ORDER:
+        if name in names:
+            code, needs = HELPERS[name]
+            parts.append(code)
+            includes |= needs
+    return "\n".join(parts), includes

@@ -1,0 +1,469 @@
+"""Executable statements and constructs to C++ statements."""
+
+from __future__ import annotations
+
+from fparser.two import Fortran2003 as F
+from fparser.two.utils import walk
+
+from .arrays import ArrayView
+from .context import UnitContext
+from .declarations import const_int
+from .errors import UnsupportedConstruct
+from .expressions import COND, Elementwise, Expr, ExprTranslator, wrap
+from .linear import Linear
+from .loops import loop_nest
+from .openmp import OmpDirective, parse_directive
+from .symbols import node_line
+from .types import FType, INTEGER
+
+INDENT = "    "
+
+
+class StatementTranslator:
+    def __init__(self, ctx: UnitContext):
+        self.ctx = ctx
+        self.tr = ExprTranslator(ctx)
+        self.lines: list[str] = []
+        self.depth = 0
+        self.omp_pending: OmpDirective | None = None
+
+    # ---- output -------------------------------------------------------------------------
+
+    def emit(self, text: str) -> None:
+        self.lines.append(INDENT * self.depth + text if text else "")
+
+    def emit_lines(self, lines: list[str]) -> None:
+        for line in lines:
+            self.emit(line)
+
+    def flush_pre(self) -> None:
+        pre, self.ctx.pre = self.ctx.pre, []
+        self.emit_lines(pre)
+
+    def nested(self, nodes) -> None:
+        self.depth += 1
+        self.block(nodes)
+        self.depth -= 1
+
+    # ---- dispatch -----------------------------------------------------------------------
+
+    def block(self, nodes) -> None:
+        for node in nodes:
+            self.statement(node)
+
+    def statement(self, node) -> None:
+        line = node_line(node) or self.ctx.line
+        self.ctx.line = line
+        self.ctx.pre = []
+        mark = len(self.lines)
+        try:
+            handler = getattr(self, f"_s_{type(node).__name__}", None)
+            if handler is None:
+                raise UnsupportedConstruct(_describe(node), f"statement '{_first_line(node)}'")
+            handler(node)
+        except UnsupportedConstruct as problem:
+            del self.lines[mark:]
+            self.ctx.pre = []
+            self.ctx.problems.append((problem.line or line, problem.construct, problem.message))
+
+    # ---- simple statements --------------------------------------------------------------
+
+    def _s_Comment(self, node):
+        text = str(node.items[0]).strip()
+        if not text:
+            if self.lines and self.lines[-1] != "":
+                self.emit("")
+            return
+        directive = parse_directive(text, self.ctx)
+        if directive is not None:
+            self._omp(directive)
+            return
+        if text.startswith("!$"):
+            raise UnsupportedConstruct("compiler directive", f"directive '{text}'")
+        body = text[1:]
+        self.emit("//" + (body if body.startswith(" ") or not body else " " + body))
+
+    def _omp(self, directive: OmpDirective):
+        if directive.kind == "loop":
+            self.omp_pending = directive
+        elif directive.kind == "open":
+            self.emit(directive.pragma)
+            self.emit("{")
+            self.depth += 1
+        elif directive.kind == "close":
+            self.depth -= 1
+            self.emit("}")
+        elif directive.kind == "standalone":
+            self.emit(directive.pragma)
+
+    def _s_Continue_Stmt(self, node):
+        pass
+
+    def _s_Implicit_Stmt(self, node):
+        pass
+
+    def _s_Assignment_Stmt(self, node):
+        from .assignment import assign
+        assign(self, node)
+
+    def _s_Pointer_Assignment_Stmt(self, node):
+        raise UnsupportedConstruct("pointer", f"pointer assignment '{node}'")
+
+    def _s_Call_Stmt(self, node):
+        name = str(node.items[0]).lower()
+        args = list(node.items[1].items) if node.items[1] is not None else []
+        procedure = self.ctx.procedures.get(name)
+        if procedure is None:
+            raise UnsupportedConstruct("external procedure", f"call of '{name}', which is not defined in this file")
+        if procedure.kind != "subroutine":
+            raise UnsupportedConstruct("procedure call", f"'call' of function '{name}'")
+        from .calls import call_arguments
+        actual = call_arguments(self.tr, procedure, args, node, None)
+        self.flush_pre()
+        self.emit(f"{procedure.cname}({', '.join(actual)});")
+
+    def _s_Return_Stmt(self, node):
+        self.emit(self._return_text())
+
+    def _return_text(self) -> str:
+        if self.ctx.is_main:
+            return "return 0;"
+        if self.ctx.result_name:
+            return f"return {self.ctx.result_name};"
+        return "return;"
+
+    def _s_Stop_Stmt(self, node):
+        self._stop(node, error=False)
+
+    def _s_Error_Stop_Stmt(self, node):
+        self._stop(node, error=True)
+
+    def _stop(self, node, error: bool):
+        code_node = node.items[1] if len(node.items) > 1 else None
+        word = "ERROR STOP" if error else "STOP"
+        status = "1" if error else "0"
+        if code_node is not None:
+            value = self.tr.scalar(code_node)
+            if value.type.is_int:
+                literal = value.literal
+                if literal is None:
+                    raise UnsupportedConstruct("stop code", f"non-constant stop code in '{node}'")
+                self.emit(f'std::fputs("{word} {literal}\\n", stderr);')
+                status = literal
+            elif value.type.base == "character":
+                self.emit(f'std::fputs("{word} " {value.code} "\\n", stderr);')
+        elif error:
+            self.emit(f'std::fputs("{word}\\n", stderr);')
+        self.ctx.includes.add("cstdio")
+        if self.ctx.is_main and self.depth == 1:
+            self.emit(f"return {status};")
+        else:
+            self.ctx.includes.add("cstdlib")
+            self.emit(f"std::exit({status});")
+
+    def _s_Exit_Stmt(self, node):
+        self._jump(node.items[1], "exit")
+
+    def _s_Cycle_Stmt(self, node):
+        self._jump(node.items[1], "cycle")
+
+    def _jump(self, name_node, kind: str):
+        if not self.ctx.loop_stack:
+            raise UnsupportedConstruct(kind, f"{kind} outside a loop")
+        name = str(name_node).lower() if name_node is not None else None
+        if name is None or name == self.ctx.loop_stack[-1]:
+            self.emit("break;" if kind == "exit" else "continue;")
+            return
+        if name not in self.ctx.loop_stack:
+            raise UnsupportedConstruct(kind, f"{kind} of unknown construct '{name}'")
+        label = f"{name}_{'done' if kind == 'exit' else 'next'}"
+        self.ctx.gotos.add(label)
+        self.emit(f"goto {label};")
+
+    # ---- allocation ---------------------------------------------------------------------
+
+    def _s_Allocate_Stmt(self, node):
+        type_spec, allocations, options = node.items
+        if type_spec is not None or options is not None:
+            raise UnsupportedConstruct("allocate option", f"'{node}'")
+        for allocation in allocations.items:
+            name = str(allocation.items[0]).lower()
+            symbol = self.tr.symbol(name)
+            if not symbol.allocatable:
+                raise UnsupportedConstruct("allocate", f"'{name}' is not allocatable")
+            shape = allocation.items[1]
+            bounds = [(spec.items[0], spec.items[1]) for spec in shape.items]
+            if len(bounds) != symbol.rank:
+                raise UnsupportedConstruct("allocate", f"rank mismatch in '{node}'")
+            if not _simple_allocatable(symbol, bounds):
+                unstable = _unstable_names(self.ctx, bounds)
+                if unstable:
+                    raise UnsupportedConstruct(
+                        "allocate", f"bounds of '{name}' depend on {', '.join(sorted(unstable))}, which change "
+                        "later; only rank-1 arrays with lower bound 1 may be allocated with such bounds")
+                if symbol.allocated_bounds is not None and [str(b) for b in symbol.allocated_bounds] != [str(b) for b in bounds]:
+                    raise UnsupportedConstruct("allocate", f"'{name}' is allocated with different bounds in two places")
+                symbol.allocated_bounds = bounds
+            extents = []
+            for lower, upper in bounds:
+                up = self.tr.linear(upper)
+                extents.append(up if lower is None else up - self.tr.linear(lower) + Linear.constant(1))
+            total = extents[0]
+            for extent in extents[1:]:
+                total = total.times(extent)
+            self.emit(f"{symbol.cname}.resize({total.render()});")
+
+    def _s_Deallocate_Stmt(self, node):
+        for item in node.items[0].items:
+            symbol = self.tr.symbol(str(item).lower())
+            self.emit(f"{symbol.cname}.clear();")
+
+    # ---- output -------------------------------------------------------------------------
+
+    def _s_Print_Stmt(self, node):
+        fmt, items = node.items
+        if str(fmt) != "*":
+            raise UnsupportedConstruct("formatted output", f"format {fmt} in '{node}' (only list-directed print * is translated)")
+        self._list_output(list(items.items) if items is not None else [])
+
+    def _s_Write_Stmt(self, node):
+        controls, items = node.items[0], node.items[1]
+        specs = list(controls.items)
+        unit = specs[0] if specs else None
+        fmt = specs[1] if len(specs) > 1 else None
+        if len(specs) != 2 or str(unit).replace("UNIT =", "").strip() not in ("*", "6") or \
+                str(fmt).replace("FMT =", "").strip() != "*":
+            raise UnsupportedConstruct("formatted output", f"'{_first_line(node)}' (only write(*,*) is translated)")
+        self._list_output(list(items.items) if items is not None else [])
+
+    def _list_output(self, items):
+        self.ctx.helpers.add("ListDirected")
+        parts: list[tuple[str, object]] = []
+        for item in items:
+            if isinstance(item, F.Io_Implied_Do):
+                parts.append(("implied", item))
+            elif self.tr.rank(item):
+                parts.append(("array", item))
+            else:
+                parts.append(("scalar", self.tr.scalar(item)))
+        if all(kind == "scalar" for kind, _ in parts):
+            self.flush_pre()
+            chain = "".join(f" << {self._print_value(value)}" for _, value in parts)
+            self.emit(f"ListDirected(){chain};")
+            return
+        out = self.ctx.fresh("line")
+        body: list[str] = [f"ListDirected {out};"]
+        for kind, value in parts:
+            if kind == "scalar":
+                body.append(f"{out} << {self._print_value(value)};")
+            elif kind == "array":
+                body += self._print_array(out, value)
+            else:
+                body += self._print_implied(out, value)
+        self.flush_pre()
+        self.emit("{")
+        self.emit_lines([INDENT + line for line in body])
+        self.emit("}")
+        self.ctx.release(out)
+
+    def _print_value(self, value: Expr) -> str:
+        if value.type.base == "integer" and value.type.kind < 4:
+            return f"static_cast<int>({value.code})"
+        return value.code
+
+    def _print_array(self, out: str, node) -> list[str]:
+        shape = self.tr.shape(node)
+        counters = [self.ctx.fresh("idx" if len(shape) == 1 else f"idx{d + 1}") for d in range(len(shape))]
+        value = self.tr.expr(node, Elementwise(counters))
+        opening, closing, depth = loop_nest(counters, shape)
+        for counter in counters:
+            self.ctx.release(counter)
+        return opening + [INDENT * depth + f"{out} << {self._print_value(value)};"] + closing
+
+    def _print_implied(self, out: str, node) -> list[str]:
+        objects, control = node.items
+        var, start, stop, step = _implied_control(control)
+        head = self._counted_for(var, start, stop, step)
+        body = []
+        for item in objects.items:
+            if isinstance(item, F.Io_Implied_Do):
+                body += self._print_implied(out, item)
+            elif self.tr.rank(item):
+                body += self._print_array(out, item)
+            else:
+                body.append(f"{out} << {self._print_value(self.tr.scalar(item))};")
+        return [head] + [INDENT + line for line in body] + ["}"]
+
+    # ---- control flow -------------------------------------------------------------------
+
+    def _condition(self, node) -> str:
+        value = self.tr.scalar(node)
+        if value.type.base != "logical":
+            raise UnsupportedConstruct("condition", f"condition '{node}' is not logical")
+        return value.code
+
+    def _s_If_Stmt(self, node):
+        condition = self._condition(node.items[0])
+        self.flush_pre()
+        self.emit(f"if ({condition}) {{")
+        self.nested([node.items[1]])
+        self.emit("}")
+
+    def _s_If_Construct(self, node):
+        branches: list[tuple[object | None, list]] = []
+        for child in node.children:
+            if isinstance(child, (F.If_Then_Stmt, F.Else_If_Stmt)):
+                branches.append((child.items[0], []))
+            elif isinstance(child, F.Else_Stmt):
+                branches.append((None, []))
+            elif isinstance(child, F.End_If_Stmt):
+                continue
+            else:
+                branches[-1][1].append(child)
+        conditions = [self._condition(c) if c is not None else None for c, _ in branches]
+        self.flush_pre()
+        for position, ((_, body), condition) in enumerate(zip(branches, conditions)):
+            if position == 0:
+                self.emit(f"if ({condition}) {{")
+            elif condition is None:
+                self.emit("} else {")
+            else:
+                self.emit(f"}} else if ({condition}) {{")
+            self.nested(body)
+        self.emit("}")
+
+    def _s_Case_Construct(self, node):
+        from .select_case import select_case
+        select_case(self, node)
+
+    def _counted_for(self, var_node, start_node, stop_node, step_node, declare: bool | None = None) -> str:
+        name = str(var_node).lower()
+        symbol = self.tr.symbol(name)
+        if not symbol.type.is_int:
+            raise UnsupportedConstruct("real do variable", f"do variable '{name}' is not an integer")
+        start = self.tr.scalar(start_node)
+        stop = self.tr.scalar(stop_node)
+        var = symbol.cname
+        init = f"{symbol.type.cpp} {var} = {start.code}" if symbol.loop_local else f"{var} = {start.code}"
+        step = 1 if step_node is None else const_int(step_node, self.tr.scope)
+        if step == 1:
+            return f"for ({init}; {var} <= {stop.code}; ++{var}) {{"
+        if step == -1:
+            return f"for ({init}; {var} >= {stop.code}; --{var}) {{"
+        if step is not None and step > 0:
+            return f"for ({init}; {var} <= {stop.code}; {var} += {step}) {{"
+        if step is not None and step < 0:
+            return f"for ({init}; {var} >= {stop.code}; {var} -= {-step}) {{"
+        increment = self.tr.scalar(step_node)
+        inc = wrap(increment, COND + 1)
+        return f"for ({init}; {inc} > 0 ? {var} <= {stop.code} : {var} >= {stop.code}; {var} += {increment.code}) {{"
+
+    def _s_Block_Nonlabel_Do_Construct(self, node):
+        children = list(node.children)
+        while children and isinstance(children[0], F.Comment):
+            self.statement(children.pop(0))
+        do_stmt = children[0]
+        body = children[1:]
+        if body and isinstance(body[-1], F.End_Do_Stmt):
+            body = body[:-1]
+        self._loop(do_stmt, body, getattr(do_stmt.item, "name", None))
+
+    def _s_Block_Label_Do_Construct(self, node):
+        children = list(node.children)
+        while children and isinstance(children[0], F.Comment):
+            self.statement(children.pop(0))
+        do_stmt = children[0]
+        body = children[1:]
+        if body and isinstance(body[-1], (F.Continue_Stmt, F.End_Do_Stmt)):
+            body = body[:-1]
+        self._loop(do_stmt, body, getattr(do_stmt.item, "name", None))
+
+    def _s_Action_Term_Do_Construct(self, node):
+        self._s_Block_Label_Do_Construct(node)
+
+    def _loop(self, do_stmt, body, name):
+        name = name.lower() if name else None
+        omp, self.omp_pending = self.omp_pending, None
+        control = next((c for c in do_stmt.items if isinstance(c, F.Loop_Control)), None)
+        if control is None:
+            header = "while (true) {"
+        elif control.items[0] is not None:  # do while
+            header = f"while ({self._condition(control.items[0])}) {{"
+            if self.ctx.pre:
+                raise UnsupportedConstruct("do while", "a reduction in a do while condition")
+        elif len(control.items) > 1 and isinstance(control.items[1], tuple):
+            var, bounds = control.items[1]
+            header = self._counted_for(var, bounds[0], bounds[1], bounds[2] if len(bounds) > 2 else None)
+        else:
+            raise UnsupportedConstruct("do concurrent", f"loop control '{control}'")
+        self.flush_pre()
+        if omp is not None:
+            self.emit(omp.pragma)
+        self.emit(header)
+        self.ctx.loop_stack.append(name)
+        self.nested(body)
+        self.ctx.loop_stack.pop()
+        if name and f"{name}_next" in self.ctx.gotos:
+            self.emit(f"{INDENT}{name}_next:;")
+        self.emit("}")
+        if name and f"{name}_done" in self.ctx.gotos:
+            self.emit(f"{name}_done:;")
+
+    def _s_Where_Stmt(self, node):
+        from .assignment import where
+        where(self, [(node.items[0], [node.items[1]])])
+
+    def _s_Where_Construct(self, node):
+        from .assignment import where
+        branches = []
+        for child in node.children:
+            if isinstance(child, F.Where_Construct_Stmt):
+                branches.append((child.items[0], []))
+            elif isinstance(child, (F.Elsewhere_Stmt, F.Masked_Elsewhere_Stmt)):
+                mask = child.items[1] if isinstance(child, F.Masked_Elsewhere_Stmt) else None
+                branches.append((mask, []))
+            elif isinstance(child, F.End_Where_Stmt):
+                continue
+            elif isinstance(child, F.Comment):
+                continue
+            else:
+                branches[-1][1].append(child)
+        where(self, branches)
+
+
+def _implied_control(control):
+    items = control.items
+    var = items[0]
+    bounds = items[1]
+    return var, bounds[0], bounds[1], bounds[2] if len(bounds) > 2 else None
+
+
+def _simple_allocatable(symbol, bounds) -> bool:
+    return symbol.rank == 1 and bounds[0][0] is None
+
+
+def _unstable_names(ctx: UnitContext, bounds) -> set[str]:
+    names = set()
+    for lower, upper in bounds:
+        for part in (lower, upper):
+            if part is None:
+                continue
+            for name in walk(part, F.Name) if not isinstance(part, F.Name) else [part]:
+                symbol = ctx.scope.lookup(str(name).lower())
+                if symbol is not None and not symbol.parameter and symbol.modified and not symbol.is_arg:
+                    names.add(symbol.name)
+                elif symbol is not None and symbol.is_arg and symbol.modified:
+                    names.add(symbol.name)
+    return names
+
+
+def _describe(node) -> str:
+    name = type(node).__name__
+    for suffix in ("_Stmt", "_Construct"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return name.lower().replace("_", " ")
+
+
+def _first_line(node) -> str:
+    return str(node).splitlines()[0] if str(node) else type(node).__name__

@@ -1,0 +1,162 @@
+"""Symbols (variables, parameters, dummy arguments) and the scopes that hold them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fparser.two import Fortran2003 as F
+
+from .types import FType
+
+# C++ keywords and names of the standard library that a Fortran variable may well be
+# called; such a variable gets a trailing underscore in the output.
+CPP_RESERVED = {
+    "alignas", "alignof", "and", "asm", "auto", "bool", "break", "case", "catch", "char", "class",
+    "const", "constexpr", "continue", "decltype", "default", "delete", "do", "double", "else",
+    "enum", "explicit", "export", "extern", "false", "float", "for", "friend", "goto", "if",
+    "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "nullptr",
+    "operator", "or", "private", "protected", "public", "register", "return", "short", "signed",
+    "sizeof", "static", "struct", "switch", "template", "this", "throw", "true", "try", "typedef",
+    "typeid", "typename", "union", "unsigned", "using", "virtual", "void", "volatile", "while",
+    "xor", "main", "std", "abs", "exp", "log", "sqrt", "pow", "min", "max", "fill", "accumulate",
+    "printf", "exit", "int_pow", "fortran_modulo", "fortran_sign", "ListDirected", "result_t",
+}
+
+
+def cpp_name(name: str) -> str:
+    return f"{name}_" if name in CPP_RESERVED else name
+
+
+@dataclass
+class Dimension:
+    lower: object | None  # fparser expression node, None = 1
+    upper: object | None  # None = assumed size (*) or deferred (:)
+
+
+@dataclass
+class Symbol:
+    name: str
+    type: FType
+    line: int
+    dims: list[Dimension] | None = None  # None: scalar
+    intent: str | None = None  # in | out | inout
+    is_arg: bool = False
+    value_attr: bool = False
+    parameter: bool = False
+    allocatable: bool = False
+    save: bool = False
+    init: object | None = None  # fparser initialisation expression
+    is_result: bool = False
+    module_level: bool = False
+    modified: bool = False  # assigned (or passed to a modifying dummy) in the body
+    loop_local: bool = False  # integer used only as a do-variable: declared in the for
+    # extents of an allocatable, recorded at its allocate statement: list of (lower, upper)
+    allocated_bounds: list[tuple[object | None, object]] | None = None
+    cname: str = ""
+
+    def __post_init__(self) -> None:
+        self.cname = self.cname or cpp_name(self.name)
+
+    @property
+    def rank(self) -> int:
+        return len(self.dims) if self.dims else 0
+
+    @property
+    def is_array(self) -> bool:
+        return bool(self.dims)
+
+    @property
+    def storage(self) -> str:
+        """pointer (dummy array, flat column-major) or container (std::vector/std::array)."""
+        return "pointer" if self.is_arg else "container"
+
+    @property
+    def read_only(self) -> bool:
+        if self.parameter:
+            return True
+        if self.is_arg:
+            return self.intent == "in" or (self.intent is None and not self.modified)
+        return False
+
+    @property
+    def by_reference(self) -> bool:
+        """A scalar dummy passed as T&: the caller sees what the procedure writes."""
+        return self.is_arg and not self.is_array and not self.value_attr and (
+            self.intent in ("out", "inout") or (self.intent is None and self.modified))
+
+
+@dataclass
+class Procedure:
+    name: str
+    kind: str  # subroutine | function
+    node: object
+    line: int
+    args: list[str] = field(default_factory=list)
+    result: str | None = None
+    prefixes: set[str] = field(default_factory=set)
+    scope: "Scope | None" = None
+    host: str | None = None  # module or program that contains it
+    calls: set[str] = field(default_factory=set)
+    leading: list[str] = field(default_factory=list)  # comments just before the unit
+    spec_items: list = field(default_factory=list)  # ('comment', text) | ('symbol', Symbol) in source order
+
+    @property
+    def cname(self) -> str:
+        return cpp_name(self.name)
+
+
+class Scope:
+    def __init__(self, parent: "Scope | None" = None, implicit_none: bool = False):
+        self.parent = parent
+        self.symbols: dict[str, Symbol] = {}
+        self.implicit_none = implicit_none
+        self.imports: list[tuple[Scope, set[str] | None]] = []  # use statements: (module scope, only-list)
+
+    def implicit_none_in_effect(self) -> bool:
+        scope: Scope | None = self
+        while scope is not None:
+            if scope.implicit_none:
+                return True
+            scope = scope.parent
+        return False
+
+    def lookup(self, name: str) -> Symbol | None:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.symbols:
+                return scope.symbols[name]
+            for imported, only in scope.imports:
+                if only is None or name in only:
+                    found = imported.lookup(name)
+                    if found is not None:
+                        return found
+            scope = scope.parent
+        return None
+
+    def add(self, symbol: Symbol) -> Symbol:
+        self.symbols[symbol.name] = symbol
+        return symbol
+
+    def all_names(self) -> set[str]:
+        names: set[str] = set()
+        scope: Scope | None = self
+        while scope is not None:
+            names.update(s.cname for s in scope.symbols.values())
+            for imported, _ in scope.imports:
+                names |= imported.all_names()
+            scope = scope.parent
+        return names
+
+
+def node_line(node) -> int | None:
+    """1-based source line of a statement node (expressions have none; callers pass theirs)."""
+    item = getattr(node, "item", None)
+    span = getattr(item, "span", None)
+    if span:
+        return span[0]
+    for child in getattr(node, "children", ()) or ():
+        if isinstance(child, F.Base if hasattr(F, "Base") else object):
+            line = node_line(child)
+            if line:
+                return line
+    return None

@@ -1,0 +1,255 @@
+"""Program units (modules, procedures, the main program) to one C++17 translation unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fparser.two import Fortran2003 as F
+
+from .analysis import analyse
+from .context import UnitContext
+from .declarations import ISO_FORTRAN_ENV_KINDS, declare, implicit_type, type_of_spec
+from .emit_decls import declaration_lines, signature
+from .errors import UnsupportedConstruct
+from .statements import StatementTranslator
+from .symbols import Procedure, Scope, Symbol, node_line
+
+_SUPPORTED_MODULES = {"iso_fortran_env", "omp_lib"}
+
+
+@dataclass
+class Module:
+    name: str
+    scope: Scope
+    items: list  # ('comment', text) | ('symbol', Symbol), in source order
+    line: int
+    leading: list = field(default_factory=list)
+
+
+@dataclass
+class FileModel:
+    modules: dict[str, Module] = field(default_factory=dict)
+    procedures: dict[str, Procedure] = field(default_factory=dict)
+    main: Procedure | None = None
+    problems: list[tuple[int, str, str]] = field(default_factory=list)
+    leading_comments: dict[int, list[str]] = field(default_factory=dict)  # id(unit node) -> comments
+
+
+def _problem(model: FileModel, line: int, exc: UnsupportedConstruct) -> None:
+    model.problems.append((exc.line or line, exc.construct, exc.message))
+
+
+def build(tree) -> FileModel:
+    model = FileModel()
+    global_scope = Scope()
+    pending: list[str] = []
+    for unit in tree.children:
+        line = node_line(unit) or 1
+        if isinstance(unit, F.Comment):
+            text = str(unit).strip()
+            if text:
+                pending.append(text)
+            continue
+        try:
+            if isinstance(unit, F.Module):
+                _module(model, unit, global_scope).leading = pending
+            elif isinstance(unit, (F.Subroutine_Subprogram, F.Function_Subprogram)):
+                procedure = _procedure(model, unit, global_scope, host=None)
+                procedure.leading = pending + procedure.leading
+            elif isinstance(unit, F.Main_Program):
+                _main(model, unit, global_scope).leading = pending
+            else:
+                raise UnsupportedConstruct(type(unit).__name__.lower().replace("_", " "), "program unit not translated")
+        except UnsupportedConstruct as exc:
+            _problem(model, line, exc)
+        pending = []
+    for procedure in list(model.procedures.values()) + ([model.main] if model.main else []):
+        try:
+            procedure.calls = analyse(_part(procedure.node, F.Execution_Part), procedure.scope, model.procedures,
+                                      procedure.name)
+        except UnsupportedConstruct as exc:
+            _problem(model, procedure.line, exc)
+    return model
+
+
+def _part(node, kind):
+    return next((c for c in node.children if isinstance(c, kind)), None)
+
+
+def _specification(model: FileModel, spec, scope: Scope, args: list[str], module_level: bool,
+                   items: list) -> None:
+    if spec is None:
+        return
+    for stmt in spec.children:
+        line = node_line(stmt) or 0
+        try:
+            _spec_statement(model, stmt, scope, args, module_level, items, line)
+        except UnsupportedConstruct as exc:
+            _problem(model, line, exc)
+
+
+def _spec_statement(model, stmt, scope, args, module_level, items, line):
+    if isinstance(stmt, F.Implicit_Part):
+        for child in stmt.children:
+            _spec_statement(model, child, scope, args, module_level, items, node_line(child) or line)
+    elif isinstance(stmt, F.Implicit_Stmt):
+        if str(stmt).upper().replace(" ", "") != "IMPLICITNONE":
+            raise UnsupportedConstruct("implicit statement", f"'{stmt}' (only implicit none and default implicit typing)")
+        scope.implicit_none = True
+    elif isinstance(stmt, F.Comment):
+        text = str(stmt).strip()
+        if text.lower().startswith("!$omp"):
+            raise UnsupportedConstruct("openmp directive", f"'{text}' in a specification part")
+        items.append(("comment", text))
+    elif isinstance(stmt, F.Type_Declaration_Stmt):
+        for symbol in declare(stmt, scope, line, args, module_level):
+            items.append(("symbol", symbol))
+    elif isinstance(stmt, F.Use_Stmt):
+        _use(model, stmt, scope)
+    elif isinstance(stmt, F.Parameter_Stmt):
+        for definition in stmt.items[1].items:
+            name = str(definition.items[0]).lower()
+            symbol = scope.symbols.get(name)
+            if symbol is None:
+                symbol = scope.add(Symbol(name=name, type=implicit_type(name), line=line, module_level=module_level))
+                items.append(("symbol", symbol))
+            symbol.parameter = True
+            symbol.init = definition.items[1]
+    elif isinstance(stmt, F.Save_Stmt):
+        for symbol in scope.symbols.values():
+            symbol.save = True
+    else:
+        name = type(stmt).__name__
+        construct = name.replace("_Stmt", "").replace("_Def", "").replace("_", " ").lower()
+        raise UnsupportedConstruct(construct, f"'{str(stmt).splitlines()[0]}'")
+
+
+def _use(model: FileModel, stmt, scope: Scope) -> None:
+    module_name = str(stmt.items[2]).lower()
+    only_list = stmt.items[4]
+    only = None
+    if only_list is not None:
+        only = set()
+        for entry in only_list.items:
+            if isinstance(entry, F.Rename):
+                raise UnsupportedConstruct("use rename", f"renaming in '{stmt}'")
+            only.add(str(entry).lower())
+    if module_name in model.modules:
+        scope.imports.append((model.modules[module_name].scope, only))
+    elif module_name == "iso_fortran_env":
+        env = Scope()
+        for name, kind in ISO_FORTRAN_ENV_KINDS.items():
+            env.add(Symbol(name=name, type=implicit_type("i"), line=0, parameter=True,
+                           init=F.Int_Literal_Constant(str(kind)), module_level=True))
+        scope.imports.append((env, only))
+    elif module_name == "omp_lib":
+        pass  # its procedures are reported where they are called
+    else:
+        raise UnsupportedConstruct("use", f"module '{module_name}' is neither in this file nor a translated intrinsic module")
+
+
+def _module(model: FileModel, unit, global_scope: Scope) -> Module:
+    name = str(unit.children[0].items[1]).lower()
+    scope = Scope(parent=global_scope)
+    module = Module(name, scope, [], node_line(unit.children[0]) or 1)
+    model.modules[name] = module
+    _specification(model, _part(unit, F.Specification_Part), scope, [], True, module.items)
+    for symbol in scope.symbols.values():
+        symbol.module_level = True
+    subprograms = _part(unit, F.Module_Subprogram_Part)
+    if subprograms is not None:
+        pending: list[str] = []
+        for child in subprograms.children:
+            if isinstance(child, (F.Subroutine_Subprogram, F.Function_Subprogram)):
+                try:
+                    procedure = _procedure(model, child, scope, host=name)
+                    procedure.leading = pending + procedure.leading
+                except UnsupportedConstruct as exc:
+                    _problem(model, node_line(child) or 1, exc)
+                pending = []
+            elif isinstance(child, F.Comment) and str(child).strip():
+                pending.append(str(child).strip())
+    return module
+
+
+def _procedure(model: FileModel, unit, host_scope: Scope, host: str | None) -> Procedure:
+    stmt = next(c for c in unit.children if isinstance(c, (F.Subroutine_Stmt, F.Function_Stmt)))
+    kind = "function" if isinstance(stmt, F.Function_Stmt) else "subroutine"
+    prefix, name_node, arg_list, suffix = stmt.items[0], stmt.items[1], stmt.items[2], stmt.items[3]
+    name = str(name_node).lower()
+    line = node_line(stmt) or 1
+    args = [str(a).lower() for a in arg_list.items] if arg_list is not None else []
+    if "*" in args:
+        raise UnsupportedConstruct("alternate return", f"alternate return in '{stmt}'")
+    procedure = Procedure(name=name, kind=kind, node=unit, line=line, args=args, host=host)
+    procedure.leading = [str(c).strip() for c in unit.children
+                         if isinstance(c, F.Comment) and str(c).strip() and node_line(c) and node_line(c) < line]
+    scope = Scope(parent=host_scope)
+    procedure.scope = scope
+    prefix_type = None
+    if prefix is not None:
+        for spec in prefix.items:
+            if isinstance(spec, (F.Intrinsic_Type_Spec, F.Declaration_Type_Spec)):
+                prefix_type = spec
+            else:
+                word = str(spec).lower()
+                if word not in ("pure", "elemental", "recursive", "impure"):
+                    raise UnsupportedConstruct(f"{word} procedure", f"prefix '{word}' of '{name}'")
+                procedure.prefixes.add(word)
+    if kind == "function":
+        result = name
+        if suffix is not None and getattr(suffix, "items", None) and suffix.items[0] is not None:
+            result = str(suffix.items[0]).lower()
+        procedure.result = result
+        if prefix_type is not None:
+            scope.add(Symbol(name=result, type=type_of_spec(prefix_type, host_scope), line=line, is_result=True))
+    if name in model.procedures:
+        raise UnsupportedConstruct("duplicate procedure", f"'{name}' is defined twice")
+    model.procedures[name] = procedure
+    items: list = []
+    _specification(model, _part(unit, F.Specification_Part), scope, args, False, items)
+    procedure.spec_items = items
+    implicit_none = scope.implicit_none_in_effect()
+    for arg in args:
+        if arg not in scope.symbols:
+            if implicit_none:
+                raise UnsupportedConstruct("undeclared argument", f"argument '{arg}' of '{name}' has no declaration")
+            scope.add(Symbol(name=arg, type=implicit_type(arg), line=line, is_arg=True))
+        scope.symbols[arg].is_arg = True
+    if kind == "function":
+        if procedure.result not in scope.symbols:
+            if implicit_none:
+                raise UnsupportedConstruct("undeclared result", f"the result of function '{name}' has no type")
+            scope.add(Symbol(name=procedure.result, type=implicit_type(procedure.result), line=line))
+        result_symbol = scope.symbols[procedure.result]
+        result_symbol.is_result = True
+        result_symbol.save = False
+        if result_symbol.is_array:
+            raise UnsupportedConstruct("array-valued function", f"function '{name}' returns an array")
+    internal = _part(unit, F.Internal_Subprogram_Part)
+    if internal is not None:
+        for child in internal.children:
+            if isinstance(child, (F.Subroutine_Subprogram, F.Function_Subprogram)):
+                _procedure(model, child, scope, host=name)
+    return procedure
+
+
+def _main(model: FileModel, unit, global_scope: Scope) -> Procedure:
+    if model.main is not None:
+        raise UnsupportedConstruct("program", "two main programs")
+    stmt = unit.children[0]
+    name = str(stmt.items[1]).lower() if isinstance(stmt, F.Program_Stmt) else "main"
+    scope = Scope(parent=global_scope)
+    main = Procedure(name=name, kind="program", node=unit, line=node_line(stmt) or 1)
+    main.scope = scope
+    main.leading = []
+    items: list = []
+    _specification(model, _part(unit, F.Specification_Part), scope, [], False, items)
+    main.spec_items = items
+    model.main = main
+    internal = _part(unit, F.Internal_Subprogram_Part)
+    if internal is not None:
+        for child in internal.children:
+            if isinstance(child, (F.Subroutine_Subprogram, F.Function_Subprogram)):
+                _procedure(model, child, scope, host=name)
+    return main
