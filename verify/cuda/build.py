@@ -1,0 +1,133 @@
+"""Compile one side (a .cu or .cpp file, with or without the unit harness) and run it.
+
+  * .cu, no GPU:  launches rewritten, built by g++ against the CPU execution layer
+                  (runtime/tvcuda_runtime.h), with AddressSanitizer.
+  * .cu, GPU:     built by nvcc for the local GPU (-arch=native).
+  * .cpp:         g++ -std=c++17 -fopenmp, with AddressSanitizer.
+Every .cu is also compiled by nvcc (`nvcc_check`), GPU or not, for real CUDA
+diagnostics.  All compiles and runs go through the sandbox.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import sandbox
+from ..diagnostics import parse_compiler_output, remap
+from ..options import VerifyOptions
+from ..result import Diagnostic
+from ..toolchain import compile_in_sandbox, find_tool
+from .rewrite import rewrite
+from .signature import SourceFile
+
+RUNTIME_HEADER = Path(__file__).resolve().parent / "runtime" / "tvcuda_runtime.h"
+CXX_FLAGS = ["-std=c++17", "-O2", "-g", "-fno-omit-frame-pointer", "-fopenmp", "-pthread"]
+ASAN_FLAGS = ["-fsanitize=address"]
+NVCC_CHECK_ARCH = "-arch=sm_80"
+OMP_THREADS = "4"  # several threads even on 2 cores, so that races can show
+ASAN_OPTIONS = "detect_leaks=0:halt_on_error=1:abort_on_error=0:exitcode=99:allocator_may_return_null=1:symbolize=1"
+
+
+def use_asan() -> bool:
+    return os.environ.get("TRANSVERIFY_CUDA_ASAN", "1") != "0"
+
+
+class Workdirs:
+    """The sandbox binds one directory per command, so each build, check and run
+    gets a top-level temp directory of its own; all are removed together."""
+
+    def __init__(self) -> None:
+        self.paths: list[Path] = []
+
+    def new(self, prefix: str) -> Path:
+        path = sandbox.make_workdir(prefix)
+        self.paths.append(path)
+        return path
+
+    def remove(self) -> None:
+        for path in self.paths:
+            sandbox.remove_workdir(path)
+
+
+@dataclass
+class Build:
+    ok: bool
+    binary: Path | None
+    diagnostics: list[Diagnostic]
+    output: str
+    kernels: list[str] = field(default_factory=list)
+    path_map: dict[str, str] = field(default_factory=dict)  # compiled path -> user's path
+    warnings: list[str] = field(default_factory=list)
+    workdir: Path | None = None
+
+
+def runtime_header_text() -> str:
+    return RUNTIME_HEADER.read_text()
+
+
+def build_side(source: SourceFile, harness: str | None, workdirs: Workdirs, role: str, gpu: bool,
+               options: VerifyOptions) -> Build:
+    """Compile `source` (+ harness) in a new directory; role is "source" or "candidate"."""
+    user_path = str(source.path)
+    side_dir = workdirs.new(f"transverify-cuda-{role}-")
+    binary = side_dir / "prog"
+    files: list[str] = []
+    path_map = {user_path: user_path}
+    kernels = list(source.kernels)
+    if source.language == "cuda" and gpu:
+        copy = side_dir / ("user" + source.path.suffix)
+        copy.write_text(source.text)
+        path_map[str(copy)] = user_path
+        argv = [find_tool("nvcc", options.toolchain), "-std=c++17", "-O2", "-arch=native", "-Xcompiler", "-fopenmp",
+                "-DTV_GPU_BUILD", "-o", str(binary), str(copy)]
+        files = []
+    elif source.language == "cuda":
+        rewritten = rewrite(source.text, user_path)
+        kernels = rewritten.kernels
+        copy = side_dir / "user_cuda.cpp"
+        copy.write_text(rewritten.text)
+        path_map[str(copy)] = user_path
+        argv = [find_tool("gxx", options.toolchain), *CXX_FLAGS, *(ASAN_FLAGS if use_asan() else []),
+                "-include", str(RUNTIME_HEADER), "-o", str(binary), str(copy)]
+    else:
+        copy = side_dir / ("user" + source.path.suffix)
+        copy.write_text(f'#line 1 "{user_path}"\n' + source.text)
+        path_map[str(copy)] = user_path
+        argv = [find_tool("gxx", options.toolchain), *CXX_FLAGS, *(ASAN_FLAGS if use_asan() else []),
+                "-o", str(binary), str(copy)]
+    if harness is not None:
+        harness_path = side_dir / "harness.cpp"
+        harness_path.write_text(harness)
+        files.append(str(harness_path))
+    argv += files
+    for path in side_dir.iterdir():
+        os.chmod(path, 0o644)
+    compiled = compile_in_sandbox(argv, side_dir, binary, cancel=options.cancel)
+    diagnostics = remap(parse_compiler_output(compiled.output), path_map, fallback=(user_path, 1))
+    return Build(ok=compiled.ok, binary=compiled.binary, diagnostics=diagnostics, output=compiled.output,
+                 kernels=kernels, path_map=path_map, warnings=compiled.warnings, workdir=side_dir)
+
+
+def nvcc_check(source: SourceFile, workdirs: Workdirs, role: str, options: VerifyOptions) -> Build:
+    """Compile the .cu with nvcc for diagnostics only (the object is discarded)."""
+    check_dir = workdirs.new(f"transverify-nvcc-{role}-")
+    copy = check_dir / source.path.name
+    copy.write_text(source.text)
+    os.chmod(copy, 0o644)
+    obj = check_dir / "check.o"
+    argv = [find_tool("nvcc", options.toolchain), "-std=c++17", NVCC_CHECK_ARCH, "-c", "-o", str(obj), str(copy)]
+    compiled = compile_in_sandbox(argv, check_dir, obj, cancel=options.cancel)
+    path_map = {str(copy): str(source.path), source.path.name: str(source.path)}
+    diagnostics = remap(parse_compiler_output(compiled.output), path_map, fallback=(str(source.path), 1))
+    return Build(ok=compiled.ok, binary=None, diagnostics=diagnostics, output=compiled.output,
+                 warnings=compiled.warnings)
+
+
+def run_side(binary: Path, args: list[str], workdir: Path, options: VerifyOptions, gpu: bool) -> sandbox.RunOutcome:
+    env = {"OMP_NUM_THREADS": OMP_THREADS, "ASAN_OPTIONS": ASAN_OPTIONS}
+    # AddressSanitizer and the CUDA driver reserve terabytes of address space:
+    # RLIMIT_AS must be off for them.
+    limits = sandbox.Limits(timeout=options.timeout, memory_mb=None if (use_asan() or gpu) else 4096)
+    return sandbox.run([str(binary), *args], workdir, limits, env=env, cancel=options.cancel)

@@ -1,0 +1,319 @@
+"""The CUDA pairs: C++ -> CUDA and CUDA -> C++ (CPU, OpenMP allowed).
+
+Unit mode calls one host function (docs/cuda.md has the convention) on
+generated cases; program mode (SOURCE has a main()) compares stdout and the
+exit status.  CUDA runs natively when a GPU works, else on the CPU execution
+layer (verify/cuda/).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .. import sandbox
+from ..cache import ArtifactCache, cache_root, content_key
+from ..compare import MAX_MISMATCHES, compare_exit_status, compare_stdout, compare_values
+from ..cuda import build as cuda_build
+from ..cuda.extents import resolve
+from ..cuda.gpu import detect_gpu, execution_label
+from ..cuda.harness import HARNESS_VERSION, harness_source, plan_cases, read_outputs
+from ..cuda.rewrite import check_supported
+from ..cuda.runtime_errors import explain
+from ..cuda.signature import SourceFile, choose_entry, check_convention, read_source
+from ..errors import VerifyInputError
+from ..languages import CPP, CUDA
+from ..options import VerifyOptions
+from ..result import EQUIVALENT, ERROR, NOT_EQUIVALENT, Diagnostic, Mismatch, VerifyResult
+from ..toolchain import ToolMissing, find_tool, tool_version
+from . import Pair, register
+
+
+class CudaPair(Pair):
+    def __init__(self, source_language: str, candidate_language: str):
+        self.source_language = source_language
+        self.candidate_language = candidate_language
+        self.name = f"{source_language}->{candidate_language}"
+
+    def verify(self, source: Path, candidate: Path, options: VerifyOptions) -> VerifyResult:
+        return _Verification(self, source, candidate, options).run()
+
+
+class _Failure(Exception):
+    """Stops a verification with a finished result."""
+
+    def __init__(self, result: VerifyResult):
+        self.result = result
+
+
+class _Verification:
+    def __init__(self, pair: CudaPair, source: Path, candidate: Path, options: VerifyOptions):
+        self.pair, self.options = pair, options
+        self.source_path, self.candidate_path = source.resolve(), candidate.resolve()
+        self.timings: dict[str, float] = {}
+        self.warnings: list[str] = []
+        self.tools: dict[str, str] = {"sandbox": sandbox.isolation_mode()}
+        self.gpu_name: str | None = None
+        self.mode = "unit"
+        self.entry_name: str | None = None
+        self.harness_text: str | None = None
+        self.inputs: list[dict] = []
+
+    # -- result helpers ---------------------------------------------------------------------
+    def result(self, verdict: str, stage: str | None, message: str, **fields) -> VerifyResult:
+        return VerifyResult(verdict=verdict, stage=stage, message=message, pair=self.pair.name, mode=self.mode,
+                            entry=self.entry_name, execution=execution_label(self.gpu_name),
+                            timings=self.timings, warnings=list(dict.fromkeys(self.warnings)),
+                            tools=self.tools, harness=self.harness_text, inputs=self.inputs, **fields)
+
+    def fail(self, verdict: str, stage: str, message: str, **fields) -> _Failure:
+        return _Failure(self.result(verdict, stage, message, **fields))
+
+    def timed(self, name: str, started: float) -> None:
+        self.timings[name] = round(self.timings.get(name, 0.0) + time.monotonic() - started, 4)
+
+    # -- the verification ------------------------------------------------------------------------
+    def run(self) -> VerifyResult:
+        started = time.monotonic()
+        source = read_source(self.source_path, self.pair.source_language)
+        candidate = read_source(self.candidate_path, self.pair.candidate_language)
+        self.nvcc = self._nvcc()
+        self.gpu_name = detect_gpu(self.nvcc)
+        self.tools["gxx"] = tool_version(find_tool("gxx", self.options.toolchain))
+        if not self.gpu_name:
+            for side in (source, candidate):
+                if side.language == CUDA:
+                    check_supported(side.text, str(side.path))
+        self.mode = "program" if source.has_main else "unit"
+        try:
+            if self.mode == "program":
+                self._prepare_program(candidate)
+                harnesses = (None, None)
+                plan = None
+            else:
+                plan, harnesses = self._prepare_unit(source, candidate)
+            self.timed("parse", started)
+            self.options.report("building")
+            workdir = cuda_build.Workdirs()
+            try:
+                expected = self._reference(source, harnesses[0], plan, workdir)
+                actual = self._candidate(candidate, harnesses[1], plan, workdir)
+                return self._compare(expected, actual, plan)
+            finally:
+                if self.options.keep_workdir:
+                    self.warnings.append(f"kept build directories {', '.join(map(str, workdir.paths))}")
+                else:
+                    workdir.remove()
+        except _Failure as failure:
+            return failure.result
+
+    def _nvcc(self) -> str | None:
+        if CUDA not in (self.pair.source_language, self.pair.candidate_language):
+            return None
+        try:
+            nvcc = find_tool("nvcc", self.options.toolchain)
+        except ToolMissing:
+            self.warnings.append("nvcc not found: CUDA files were not compiled by nvcc, so CUDA-only errors may "
+                                 "go unreported; install the CUDA toolkit")
+            return None
+        self.tools["nvcc"] = tool_version(nvcc)
+        return nvcc
+
+    def _prepare_program(self, candidate: SourceFile) -> None:
+        if not candidate.has_main:
+            raise self.fail(NOT_EQUIVALENT, "compile_candidate",
+                            f"{candidate.path}: the source is a program (has main()) but the candidate has no main()",
+                            diagnostics=[Diagnostic(str(candidate.path), 1, 1, "error", "no main() function")])
+
+    def _prepare_unit(self, source: SourceFile, candidate: SourceFile):
+        entry = choose_entry(source, self.options.entry)
+        check_convention(entry, source.path)
+        self.entry_name = entry.name
+        cand_entry = next((f for f in candidate.host_functions if f.name == entry.name), None)
+        if cand_entry is None:
+            raise self.fail(NOT_EQUIVALENT, "compile_candidate",
+                            f"{candidate.path}: no host function '{entry.name}' with external linkage; the "
+                            f"translation must define it with the same parameters",
+                            diagnostics=[Diagnostic(str(candidate.path), 1, 1, "error",
+                                                    f"missing host function '{entry.name}'")])
+        self._check_same_signature(entry, cand_entry, candidate.path)
+        extents = resolve(entry, [source, candidate], self.options.shapes, self.options.values)
+        plan = plan_cases(entry, extents, self.options.cases, self.options.seed)
+        self.inputs = plan.inputs_summary
+        harness_src = harness_source(entry, extents, source.language == CUDA)
+        harness_cand = harness_source(cand_entry, extents, candidate.language == CUDA)
+        self.harness_text = harness_cand
+        return plan, (harness_src, harness_cand)
+
+    def _check_same_signature(self, entry, cand_entry, path: Path) -> None:
+        problem = None
+        if cand_entry.problems:
+            problem = cand_entry.problems[0][0], cand_entry.problems[0][1]
+        elif len(cand_entry.params) != len(entry.params):
+            problem = (f"'{entry.name}' takes {len(cand_entry.params)} parameters; the source's takes "
+                       f"{len(entry.params)}", cand_entry.line)
+        elif cand_entry.return_dtype != entry.return_dtype:
+            problem = (f"'{entry.name}' returns {cand_entry.return_text}; the source's returns {entry.return_text}",
+                       cand_entry.line)
+        else:
+            for mine, theirs in zip(cand_entry.params, entry.params):
+                if mine.dtype != theirs.dtype or mine.pointer != theirs.pointer:
+                    problem = (f"parameter {mine.name} is '{mine.declaration}'; the source's is "
+                               f"'{theirs.declaration}'", mine.line)
+                    break
+        if problem:
+            message, line = problem
+            raise self.fail(NOT_EQUIVALENT, "compile_candidate", f"{path}:{line}: signature differs: {message}",
+                            diagnostics=[Diagnostic(str(path), line, 1, "error", f"signature differs: {message}")])
+
+    # -- building and running ----------------------------------------------------------------
+    def _reference_key(self, source: SourceFile, harness: str | None, plan) -> str:
+        return content_key(HARNESS_VERSION, self.mode, source.path.suffix, source.text, harness or "",
+                           plan.case_file if plan else "", cuda_build.runtime_header_text(),
+                           " ".join(cuda_build.CXX_FLAGS), str(cuda_build.use_asan()), self.tools.get("gxx", ""),
+                           self.tools.get("nvcc", ""), execution_label(self.gpu_name))
+
+    def _reference(self, source: SourceFile, harness: str | None, plan, workdir: cuda_build.Workdirs):
+        cache = ArtifactCache(cache_root(self.options.cache_dir))
+        key = self._reference_key(source, harness, plan)
+        if self.options.use_cache:
+            hit = cache.get(key, "reference.json")
+            if hit is not None:
+                self.tools["reference"] = "cached"
+                return self._load_reference(hit, plan)
+        started = time.monotonic()
+        build, check = self._build(source, harness, workdir, "source")
+        self.timed("compile_source", started)
+        for outcome in (check, build):
+            if outcome is not None and not outcome.ok:
+                raise self.fail(ERROR, "compile_source", f"{source.path}: the source does not compile",
+                                diagnostics=outcome.diagnostics or [Diagnostic(str(source.path), 1, 1, "error",
+                                                                               outcome.output.strip()[-500:])])
+        started = time.monotonic()
+        outcome, data = self._execute(build, plan, workdir, "source")
+        self.timed("run_source", started)
+        failure = self._run_failure(outcome, build, data, plan)
+        if failure is not None:
+            message, diagnostics = failure
+            raise self.fail(ERROR, "run", f"{source.path}: the source itself fails at run time: {message}",
+                            diagnostics=diagnostics)
+        record = {"stdout": outcome.stdout_text, "status": outcome.returncode, "outputs": data.hex() if data else ""}
+        cache.put_bytes(key, "reference.json", json.dumps(record).encode())
+        return self._decode(record, plan)
+
+    def _load_reference(self, path: Path, plan):
+        return self._decode(json.loads(path.read_text()), plan)
+
+    def _decode(self, record: dict, plan):
+        if plan is None:
+            return record
+        return read_outputs(bytes.fromhex(record["outputs"]), plan)
+
+    def _candidate(self, candidate: SourceFile, harness: str | None, plan, workdir: cuda_build.Workdirs):
+        started = time.monotonic()
+        build, check = self._build(candidate, harness, workdir, "candidate")
+        self.timed("compile_candidate", started)
+        for outcome in (check, build):
+            if outcome is not None and not outcome.ok:
+                raise self.fail(NOT_EQUIVALENT, "compile_candidate", f"{candidate.path}: the candidate does not compile",
+                                diagnostics=outcome.diagnostics or [Diagnostic(str(candidate.path), 1, 1, "error",
+                                                                               outcome.output.strip()[-500:])])
+        self.options.report("running")
+        started = time.monotonic()
+        outcome, data = self._execute(build, plan, workdir, "candidate")
+        self.timed("run_candidate", started)
+        failure = self._run_failure(outcome, build, data, plan)
+        if failure is not None:
+            message, diagnostics = failure
+            raise self.fail(NOT_EQUIVALENT, "run", f"{candidate.path}: the candidate fails at run time: {message}",
+                            diagnostics=diagnostics, cases=len(plan.cases) if plan else 1)
+        record = {"stdout": outcome.stdout_text, "status": outcome.returncode, "outputs": data.hex() if data else ""}
+        return self._decode(record, plan)
+
+    def _build(self, side: SourceFile, harness: str | None, workdir: cuda_build.Workdirs, role: str):
+        """Build the side; a .cu is also compiled by nvcc, concurrently, for its diagnostics."""
+        gpu = bool(self.gpu_name) and side.language == CUDA
+        if side.language != CUDA or self.nvcc is None or gpu:
+            # On the GPU path the nvcc build itself gives the CUDA diagnostics.
+            return cuda_build.build_side(side, harness, workdir, role, gpu, self.options), None
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            check = pool.submit(cuda_build.nvcc_check, side, workdir, role, self.options)
+            build = cuda_build.build_side(side, harness, workdir, role, gpu, self.options)
+            checked = check.result()
+        if not checked.ok:
+            return build, checked
+        if not build.ok:
+            # nvcc accepts it but the CPU layer's build does not: a CUDA feature the layer lacks.
+            build.diagnostics = [Diagnostic(d.file, d.line, d.column, d.severity,
+                                            f"CPU execution layer: {d.message}") for d in build.diagnostics]
+            first = next((d for d in build.diagnostics if d.severity == "error"), None)
+            where = f"{first.file}:{first.line}: " if first else ""
+            raise VerifyInputError(
+                f"nvcc accepts this file but the CPU execution layer cannot build it (a CUDA feature it does not "
+                f"implement?): {where}{first.message if first else build.output.strip()[-300:]}",
+                file=str(side.path), line=first.line if first else None, construct="CPU execution layer",
+                stage="compile_source" if role == "source" else "compile_candidate")
+        return build, checked
+
+    def _execute(self, build, plan, workdir: cuda_build.Workdirs, role: str):
+        gpu = bool(self.gpu_name)
+        run_dir = build.workdir
+        if plan is None:
+            outcome = cuda_build.run_side(build.binary, [], run_dir, self.options, gpu)
+            return outcome, b""
+        cases = run_dir / "cases.txt"
+        cases.write_text(plan.case_file)
+        out = run_dir / "outputs.bin"
+        outcome = cuda_build.run_side(build.binary, [str(cases), str(out)], run_dir, self.options, gpu)
+        data = out.read_bytes() if out.exists() else b""
+        return outcome, data
+
+    def _run_failure(self, outcome, build, data: bytes, plan):
+        self.warnings.extend(outcome.warnings)
+        files = dict(build.path_map)
+        explained = explain(outcome.stderr_text, files, set(build.kernels))
+        if explained is not None:
+            return explained.message, explained.diagnostics
+        if plan is None:
+            if outcome.timed_out or outcome.signal_name:
+                return outcome.describe_failure(), []
+            return None  # a program's exit status is compared, not judged
+        if outcome.returncode != 0:
+            tail = outcome.stderr_text.strip().splitlines()[-3:]
+            return outcome.describe_failure() + (f": {' | '.join(tail)}" if tail else ""), []
+        if len(read_outputs(data, plan)) != len(plan.cases):
+            return "the harness wrote incomplete outputs", []
+        return None
+
+    # -- comparing ------------------------------------------------------------------------------
+    def _compare(self, expected, actual, plan) -> VerifyResult:
+        started = time.monotonic()
+        mismatches: list[Mismatch] = []
+        if plan is None:
+            mismatches = compare_stdout(expected["stdout"], actual["stdout"])
+            if len(mismatches) < MAX_MISMATCHES:
+                mismatches += compare_exit_status(expected["status"], actual["status"])
+            cases = 1
+        else:
+            cases = len(plan.cases)
+            for case, (exp, act) in enumerate(zip(expected, actual)):
+                for output in plan.outputs:
+                    left = MAX_MISMATCHES - len(mismatches)
+                    if left <= 0:
+                        break
+                    mismatches += compare_values(output.name, exp[output.name], act[output.name], case,
+                                                 rtol=self.options.rtol, atol=self.options.atol, limit=left)
+        self.timed("compare", started)
+        if mismatches:
+            first = mismatches[0]
+            where = f"[{first.index}]" if first.index is not None else ""
+            message = (f"outputs differ: {first.output}{where} in case {first.case}: expected {first.expected}, "
+                       f"got {first.actual}")
+            return self.result(NOT_EQUIVALENT, "compare", message, mismatches=mismatches, cases=cases)
+        return self.result(EQUIVALENT, None, f"equivalent on {cases} case(s)", cases=cases)
+
+
+register(CudaPair(CPP, CUDA))
+register(CudaPair(CUDA, CPP))
