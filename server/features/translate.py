@@ -14,7 +14,7 @@ from ..links import Link
 from ..pairs import translation_named, unavailable_reason
 from ..status import lens_title
 from ..units import find_unit
-from .edits import translation_edit
+from .edits import supports_document_changes, translation_edit
 from .jobs import run_job
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,8 @@ async def deliver(ls, job, outcome, store, *, source: Path, target_path: Path, e
     verdict_text = lens_title(result, source, source_line) if result is not None else outcome.message
     current = ls.text_of(target_path) if target_path.exists() or _is_open(ls, target_path) else None
     label = f"{source.name} → {target_path.name}: {verdict_text}"
-    edit = translation_edit(target_path, outcome.code, current, label=label, description=outcome.message)
+    edit = translation_edit(target_path, outcome.code, current, label=label, description=outcome.message,
+                            document_changes=supports_document_changes(ls.client_capabilities))
     response = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label=label))
     accepted = bool(response is not None and response.applied)
     record_error = await ls.in_worker(_mark_outcome, store, outcome.dialogue_id, accepted,
