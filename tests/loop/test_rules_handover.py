@@ -1,0 +1,78 @@
+"""--solver rules and auto: the rule-based translator drafts, the loop takes over where it stops."""
+
+from __future__ import annotations
+
+import json
+
+from tests.loop.samples import answer, endpoint
+
+USES_CHARACTER = """\
+subroutine scale(n, x)
+  implicit none
+  integer, intent(in) :: n
+  real, intent(inout) :: x(n)
+  integer :: i
+  character(len=8) :: label
+  label = 'scaled'
+  do i = 1, n
+    x(i) = 2.0 * x(i)
+  end do
+end subroutine scale
+"""
+SCALE_CPP = """\
+void scale(int n, float* x) {
+    for (int i = 0; i < n; ++i) {
+        x[i] = 2.0f * x[i];
+    }
+}
+"""
+
+
+def test_rules_solver_translates_and_verifies_offline(llm, source, store_path, run_cli, tmp_path):
+    out = tmp_path / "saxpy.cpp"
+    done = run_cli("translate", str(source), "--to", "cpp", "--solver", "rules", "-o", str(out), "--json",
+                   extra_env=endpoint(llm))
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert (report["verdict"], report["solver_used"], report["rounds"]) == ("equivalent", "rules", 1)
+    assert "void saxpy(int n, float a, const float* x, float* y)" in out.read_text()
+    assert llm.requests == []  # the rules never call an LLM
+    codepairs = tmp_path / "pairs.jsonl"
+    assert run_cli("records", "export", "--format", "codepair", "--out", str(codepairs)).returncode == 0
+    [pair] = [json.loads(line) for line in codepairs.read_text().splitlines()]
+    assert (pair["origin"], pair["verdict"], pair["target_code"]) == ("rules", "equivalent", out.read_text())
+    stats = json.loads(run_cli("records", "stats", "--json").stdout)
+    assert stats["by_status"] == {"accepted": 1} and stats["verified_translations"] == 1
+
+
+def test_auto_with_a_verified_draft_asks_no_llm(llm, source, run_cli):
+    done = run_cli("translate", str(source), "--to", "cpp", "--json", extra_env=endpoint(llm))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["solver_used"] == "rules" and llm.requests == []
+
+
+def test_unsupported_constructs_without_llm_exit_2_with_lines(run_cli, tmp_path):
+    source = tmp_path / "scale.f90"
+    source.write_text(USES_CHARACTER)
+    done = run_cli("translate", str(source), "--to", "cpp", "--json")
+    assert done.returncode == 2
+    report = json.loads(done.stdout)
+    assert {"line": 6, "construct": "character variable"}.items() <= report["unsupported"][0].items()
+    assert "no LLM is configured" in report["message"] and "OPENAI_BASE_URL" in report["details"]
+    assert not (tmp_path / "scale.cpp").exists()
+    human = run_cli("translate", str(source), "--to", "cpp")
+    assert human.returncode == 2 and "line 6: character variable" in human.stdout
+
+
+def test_auto_hands_unsupported_constructs_to_the_llm(llm, run_cli, tmp_path):
+    source = tmp_path / "scale.f90"
+    source.write_text(USES_CHARACTER)
+    llm.reply(answer(SCALE_CPP))
+    done = run_cli("translate", str(source), "--to", "cpp", "--json", extra_env=endpoint(llm))
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert (report["solver_used"], report["unsupported"]) == ("llm", [])
+    [request] = llm.requests
+    task = request["body"]["messages"][1]["content"]
+    assert "could not translate these constructs" in task and "line 6: character variable" in task
+    assert (tmp_path / "scale.cpp").read_text() == SCALE_CPP
