@@ -60,7 +60,7 @@ def compare_values(name: str, expected: Any, actual: Any, case: int, *, shape: t
     rel = default_rtol if rtol is None else rtol
     floor = scale * magnitude if atol is None else atol
     with np.errstate(invalid="ignore", over="ignore"):
-        close = np.abs(a - e) <= floor + rel * np.abs(e)
+        close = finite & (np.abs(a - e) <= floor + rel * np.abs(e))
     both_nan = np.isnan(e) & np.isnan(a)
     same_inf = np.isinf(e) & (e == a)
     bad = np.nonzero(~(close | both_nan | same_inf))[0]

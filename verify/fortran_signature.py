@@ -84,6 +84,7 @@ class FortranFile:
     program_line: int
     procedures: list[Procedure]
     unsupported: list[tuple[str, int, str]]  # (procedure, line, reason): procedures we could not read
+    has_syntax_error: bool = False  # tree-sitter could not parse all of it (gfortran decides)
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +117,7 @@ def parse_fortran(path: Path) -> FortranFile:
                         if proc.type in ("subroutine", "function"):
                             _collect(path, proc, module_name, params, procedures, unsupported)
     return FortranFile(path=path, text=text, has_program=has_program, program_line=program_line,
-                       procedures=procedures, unsupported=unsupported)
+                       procedures=procedures, unsupported=unsupported, has_syntax_error=tree.root_node.has_error)
 
 
 def _module_name(node: Node) -> str | None:

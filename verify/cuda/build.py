@@ -10,21 +10,26 @@ diagnostics.  All compiles and runs go through the sandbox.
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import sandbox
+from ..cache import ArtifactCache, cache_root, content_key
 from ..diagnostics import parse_compiler_output, remap
 from ..options import VerifyOptions
 from ..result import Diagnostic
-from ..toolchain import compile_in_sandbox, find_tool
+from ..toolchain import compile_in_sandbox, find_tool, tool_version
 from .rewrite import rewrite
 from .signature import SourceFile
 
 RUNTIME_HEADER = Path(__file__).resolve().parent / "runtime" / "tvcuda_runtime.h"
-CXX_FLAGS = ["-std=c++17", "-O2", "-g", "-fno-omit-frame-pointer", "-fopenmp", "-pthread"]
-ASAN_FLAGS = ["-fsanitize=address"]
+CXX_FLAGS = ["-std=c++17", "-g", "-fno-omit-frame-pointer", "-fopenmp", "-pthread"]
+# -O1 under AddressSanitizer: builds take about half as long as -O2 (measured
+# 1.6 s vs 2.8 s for a small kernel) and verification runs are short.
+ASAN_FLAGS = ["-O1", "-fsanitize=address"]
+PLAIN_FLAGS = ["-O2"]
 NVCC_CHECK_ARCH = "-arch=sm_80"
 OMP_THREADS = "4"  # several threads even on 2 cores, so that races can show
 ASAN_OPTIONS = "detect_leaks=0:halt_on_error=1:abort_on_error=0:exitcode=99:allocator_may_return_null=1:symbolize=1"
@@ -89,13 +94,13 @@ def build_side(source: SourceFile, harness: str | None, workdirs: Workdirs, role
         copy = side_dir / "user_cuda.cpp"
         copy.write_text(rewritten.text)
         path_map[str(copy)] = user_path
-        argv = [find_tool("gxx", options.toolchain), *CXX_FLAGS, *(ASAN_FLAGS if use_asan() else []),
+        argv = [find_tool("gxx", options.toolchain), *CXX_FLAGS, *(ASAN_FLAGS if use_asan() else PLAIN_FLAGS),
                 "-include", str(RUNTIME_HEADER), "-o", str(binary), str(copy)]
     else:
         copy = side_dir / ("user" + source.path.suffix)
         copy.write_text(f'#line 1 "{user_path}"\n' + source.text)
         path_map[str(copy)] = user_path
-        argv = [find_tool("gxx", options.toolchain), *CXX_FLAGS, *(ASAN_FLAGS if use_asan() else []),
+        argv = [find_tool("gxx", options.toolchain), *CXX_FLAGS, *(ASAN_FLAGS if use_asan() else PLAIN_FLAGS),
                 "-o", str(binary), str(copy)]
     if harness is not None:
         harness_path = side_dir / "harness.cpp"
@@ -111,13 +116,31 @@ def build_side(source: SourceFile, harness: str | None, workdirs: Workdirs, role
 
 
 def nvcc_check(source: SourceFile, workdirs: Workdirs, role: str, options: VerifyOptions) -> Build:
-    """Compile the .cu with nvcc for diagnostics only (the object is discarded)."""
+    """Compile the .cu with nvcc for diagnostics only (the object is discarded).
+
+    Cached by content: the editor and the translation loop check one file many times."""
+    nvcc = find_tool("nvcc", options.toolchain)
+    cache = ArtifactCache(cache_root(options.cache_dir))
+    key = content_key("nvcc-check-1", source.text, str(source.path), tool_version(nvcc), NVCC_CHECK_ARCH)
+    hit = cache.get(key, "check.json") if options.use_cache else None
+    if hit is not None:
+        record = json.loads(hit.read_text())
+        return Build(ok=record["ok"], binary=None, output=record["output"],
+                     diagnostics=[Diagnostic(**d) for d in record["diagnostics"]])
+    built = _nvcc_check(nvcc, source, workdirs, role, options)
+    if not built.warnings:
+        record = {"ok": built.ok, "output": built.output, "diagnostics": [asdict(d) for d in built.diagnostics]}
+        cache.put_bytes(key, "check.json", json.dumps(record).encode())
+    return built
+
+
+def _nvcc_check(nvcc: str, source: SourceFile, workdirs: Workdirs, role: str, options: VerifyOptions) -> Build:
     check_dir = workdirs.new(f"transverify-nvcc-{role}-")
     copy = check_dir / source.path.name
     copy.write_text(source.text)
     os.chmod(copy, 0o644)
     obj = check_dir / "check.o"
-    argv = [find_tool("nvcc", options.toolchain), "-std=c++17", NVCC_CHECK_ARCH, "-c", "-o", str(obj), str(copy)]
+    argv = [nvcc, "-std=c++17", NVCC_CHECK_ARCH, "-c", "-o", str(obj), str(copy)]
     compiled = compile_in_sandbox(argv, check_dir, obj, cancel=options.cancel)
     path_map = {str(copy): str(source.path), source.path.name: str(source.path)}
     diagnostics = remap(parse_compiler_output(compiled.output), path_map, fallback=(str(source.path), 1))

@@ -107,6 +107,10 @@ class _Verification:
         self._timed(STAGE_PARSE, started)
         workdir = sandbox.make_workdir()
         try:
+            if ffile.has_syntax_error:
+                failed = self._syntax_check(workdir)
+                if failed is not None:
+                    return failed
             if ffile.has_program:
                 return self._program_mode(ffile, cfile, workdir)
             proc = select_entry(ffile, self.options.entry)
@@ -116,6 +120,18 @@ class _Verification:
                 self.warnings.append(f"kept build directory {workdir}")
             else:
                 sandbox.remove_workdir(workdir)
+
+    def _syntax_check(self, workdir: Path) -> VerifyResult | None:
+        """The grammar stumbled: let gfortran say whether the source really is broken, and where."""
+        started = time.monotonic()
+        check_dir = workdir / "syntax"
+        check_dir.mkdir()
+        check_dir.chmod(0o777)
+        name = self._copy_user_file(self.source, check_dir, "user_source")
+        outcome = compile_in_sandbox([self.gfortran, "-fsyntax-only", name], check_dir, None,
+                                     cancel=self.options.cancel)
+        self._timed(STAGE_COMPILE_SOURCE, started)
+        return None if outcome.ok else self._source_failed(outcome.output, name, 1)
 
     def _side_dirs(self, workdir: Path) -> tuple[Path, Path]:
         ref_dir, cand_dir = workdir / "reference", workdir / "candidate"
