@@ -225,3 +225,13 @@ def test_an_unwritable_store_never_stops_a_translation(llm, source, run_cli, tmp
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"records are no longer captured: {blocked}: cannot open the record store" in done.stderr
     assert source.with_suffix(".cpp").read_text() == CORRECT
+
+
+def test_refused_key_and_missing_key_variable_are_named(llm, source, run_cli):
+    llm.error(401, "invalid api key")
+    done = run_cli("translate", str(source), "--to", "cpp", "--solver", "llm", extra_env=endpoint(llm))
+    assert done.returncode == 2 and "HTTP 401" in done.stdout and "the API key was refused" in done.stdout
+    assert len(llm.requests) == 1  # an auth error is not retried
+    done = run_cli("translate", str(source), "--to", "cpp", "--solver", "llm", "--api-key-env", "NO_SUCH_KEY_VAR",
+                   extra_env=endpoint(llm))
+    assert done.returncode == 2 and "--api-key-env NO_SUCH_KEY_VAR: that environment variable is not set" in done.stderr

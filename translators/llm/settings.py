@@ -85,8 +85,8 @@ def resolve_settings(base_url: str | None = None, api_key: str | None = None, mo
     key_var = api_key_env or llm.get("api_key_env")
     key = api_key
     if key is None and api_key_env:
-        key = os.environ.get(api_key_env)
-    if key is None:
+        key = os.environ.get(api_key_env)  # named explicitly: no fallback to another variable
+    elif key is None:
         key = os.environ.get("OPENAI_API_KEY")
     if key is None and key_var:
         key = os.environ.get(str(key_var))
