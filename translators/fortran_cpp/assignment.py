@@ -17,6 +17,15 @@ INDENT = "    "
 
 def converted(tr, value: Expr, target: FType) -> str:
     """Value as assigned to a variable of type target, with Fortran's conversion rules."""
+    if target.base == "character":
+        if value.type.base != "character":
+            raise UnsupportedConstruct("character assignment", f"non-character value assigned to a character variable")
+        if value.literal is not None:
+            if len(value.literal) != 1:
+                raise UnsupportedConstruct("character variable", f"string {value.code} assigned to a single character")
+            from .expressions import char_literal
+            return char_literal(value.literal)
+        return value.code
     if value.type == target:
         return value.code
     if target.is_int and value.type.base in ("real", "complex"):

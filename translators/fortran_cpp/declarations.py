@@ -176,8 +176,9 @@ def declare(stmt, scope: Scope, line: int, args: list[str], module_level: bool) 
         name_node, array_spec, char_length, init = entity.items
         name = name_node.string.lower()
         dims, entity_deferred = (_dims(array_spec) if array_spec is not None else (shape, deferred))
-        if ftype.base == "character" and not parameter:
-            raise UnsupportedConstruct("character variable", f"character variable '{name}'")
+        if ftype.base == "character" and not parameter and (dims or _char_length(stmt.items[0], char_length) != 1):
+            raise UnsupportedConstruct("character variable", f"character variable '{name}' (only single characters "
+                                       "and character constants are translated)")
         is_arg = name in args
         if dims and entity_deferred and not allocatable:
             if is_arg:
@@ -203,3 +204,13 @@ def declare(stmt, scope: Scope, line: int, args: list[str], module_level: bool) 
         scope.add(symbol)
         symbols.append(symbol)
     return symbols
+
+
+def _char_length(spec, entity_length) -> int | None:
+    """Declared length of a character entity (None when not a constant)."""
+    selector = entity_length if entity_length is not None else spec.items[1]
+    if selector is None:
+        return 1
+    text = str(selector).replace(" ", "").lower().lstrip("*").strip("()")
+    text = text.replace("len=", "").split(",")[0]
+    return int(text) if text.isdigit() else None

@@ -70,6 +70,8 @@ def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool)
         from .assignment import converted
         value = converted(tr, tr.scalar(symbol.init), symbol.type)
         return [f"{static}{ctype} {name} = {value};"]
+    if symbol.type.base == "character":
+        return [f"char {name} = ' ';"]
     return [f"{ctype} {name} = {symbol.type.zero()};"]
 
 

@@ -162,6 +162,8 @@ def _dedupe(problems):
 
 def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_main: bool = False):
     scope = procedure.scope
+    if any(arg not in scope.symbols for arg in procedure.args):
+        return None, _context(scope, model, procedure.name)  # its declarations were reported
     result_symbol = scope.symbols.get(procedure.result) if procedure.result else None
     ctx = _context(scope, model, procedure.name, is_main=is_main)
     if result_symbol is not None and result_symbol.cname == procedure.cname:
@@ -181,9 +183,13 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     from .expressions import ExprTranslator
     tr = ExprTranslator(ctx)
     declared = []
+    directives: list[str] = []
     for kind, payload in procedure.spec_items:
         if kind == "comment":
             declared.append(INDENT + comment_line(payload) if payload.strip() else "")
+            continue
+        if kind == "directive":  # an OpenMP directive the parser filed with the declarations
+            directives.append(payload)
             continue
         if getattr(payload, "hoisted", False):
             continue
@@ -191,9 +197,10 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
             declared += [INDENT + line for line in declaration_lines(payload, tr, namespace_level=False)]
         except UnsupportedConstruct as exc:
             ctx.problems.append((exc.line or payload.line, exc.construct, exc.message))
-    # implicitly typed variables have no declaration statement
+    # implicitly typed variables, and results typed in the function statement, have no declaration statement
+    listed = {id(payload) for kind, payload in procedure.spec_items if kind == "symbol"}
     for symbol in scope.symbols.values():
-        if symbol.line == 0 and not symbol.is_arg:
+        if (symbol.line == 0 or symbol.is_result) and not symbol.is_arg and id(symbol) not in listed:
             declared += [INDENT + line for line in declaration_lines(symbol, tr, namespace_level=False)]
     lines += declared
     body = _part(procedure.node, F.Execution_Part)
@@ -201,6 +208,8 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     if body is not None:
         if declared:
             st.lines.append("")
+        for text in directives:
+            st.comment_text(text)
         st.block(body.children)
     lines += st.lines
     if procedure.kind == "function" and not (lines and lines[-1].strip().startswith("return ")):

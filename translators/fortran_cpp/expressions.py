@@ -69,7 +69,9 @@ def real_digits(text: str) -> str:
         mantissa += "0"
     if "." not in mantissa:
         mantissa += ".0"
-    return mantissa + (f"e{exponent}" if exponent else "")
+    if exponent and int(exponent) == 0:
+        exponent = ""
+    return mantissa + (f"e{exponent.lstrip('+')}" if exponent else "")
 
 
 class ExprTranslator:
@@ -340,6 +342,21 @@ class ExprTranslator:
         digits = real_digits(node.items[0])
         return Expr(literal_of(ftype, digits), ftype, literal=digits)
 
+    def _x_Signed_Real_Literal_Constant(self, node, elem):
+        text, kind = node.items
+        sign = "-" if text.startswith("-") else ""
+        literal = self._x_Real_Literal_Constant(F.Real_Literal_Constant(text.lstrip("+-") + (f"_{kind}" if kind else "")), elem)
+        if not sign:
+            return literal
+        return Expr(f"-{literal.code}", literal.type, 15, literal=f"-{literal.literal}")
+
+    def _x_Signed_Int_Literal_Constant(self, node, elem):
+        text, kind = node.items
+        literal = self._x_Int_Literal_Constant(F.Int_Literal_Constant(text.lstrip("+-") + (f"_{kind}" if kind else "")), elem)
+        if not text.startswith("-"):
+            return literal
+        return Expr(f"-{literal.code}", literal.type, 15, literal=f"-{literal.literal}")
+
     def _x_Logical_Literal_Constant(self, node, elem):
         return Expr("true" if node.items[0].upper() == ".TRUE." else "false", LOGICAL)
 
@@ -348,7 +365,7 @@ class ExprTranslator:
         quote = text[0]
         body = text[1:-1].replace(quote * 2, quote)
         escaped = body.replace("\\", "\\\\").replace('"', '\\"')
-        return Expr(f'"{escaped}"', CHARACTER)
+        return Expr(f'"{escaped}"', CHARACTER, literal=body)
 
     def _x_Complex_Literal_Constant(self, node, elem):
         re, im = self.scalar(node.items[0]), self.scalar(node.items[1])
@@ -430,7 +447,7 @@ class ExprTranslator:
         a, b = self.expr(left, elem), self.expr(right, elem)
         cpp = _RELATIONAL[op.lower()]
         if a.type.base == "character" or b.type.base == "character":
-            raise UnsupportedConstruct("character comparison", f"comparison of character values '{node}'")
+            a, b = _single_char(a, node), _single_char(b, node)
         prec = EQ if cpp in ("==", "!=") else REL
         if a.type.base == "complex" or b.type.base == "complex":
             return Expr(self._arith(a, cpp, b, prec).code, LOGICAL, prec)
@@ -475,6 +492,21 @@ def _offset(tr: ExprTranslator, symbol: Symbol, indices: list[Linear]) -> str:
     if len(indices) != symbol.rank:
         raise UnsupportedConstruct("array reference", f"'{symbol.name}' has rank {symbol.rank}, referenced with {len(indices)} subscripts")
     return flat_offset(indices, tr.lowers(symbol), tr.extents(symbol), symbol.name)
+
+
+def char_literal(body: str) -> str:
+    return "'\\''" if body == "'" else "'\\\\'" if body == "\\" else f"'{body}'"
+
+
+def _single_char(value: Expr, node) -> Expr:
+    """One-character values compare as C++ chars; longer strings are not translated."""
+    if value.type.base != "character":
+        raise UnsupportedConstruct("character comparison", f"comparison of character and numeric values '{node}'")
+    if value.literal is not None:
+        if len(value.literal) != 1:
+            raise UnsupportedConstruct("character comparison", f"comparison of character strings '{node}'")
+        return Expr(char_literal(value.literal), value.type)
+    return value
 
 
 def _is_literal(node) -> bool:

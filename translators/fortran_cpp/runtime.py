@@ -59,6 +59,10 @@ public:
         last_was_text_ = true;
         return *this;
     }
+    ListDirected& operator<<(char letter) {
+        const char text[2] = {letter, '\\0'};
+        return *this << text;
+    }
     ListDirected& operator<<(bool value) { return item(value ? "T" : "F"); }
     ListDirected& operator<<(int value) { return item(std::to_string(value)); }
     ListDirected& operator<<(long long value) { return item(std::to_string(value)); }

@@ -69,7 +69,10 @@ class StatementTranslator:
     # ---- simple statements --------------------------------------------------------------
 
     def _s_Comment(self, node):
-        text = str(node.items[0]).strip()
+        self.comment_text(str(node.items[0]))
+
+    def comment_text(self, text: str) -> None:
+        text = text.strip()
         if not text:
             if self.lines and self.lines[-1] != "":
                 self.emit("")

@@ -16,6 +16,7 @@ _CPP_NAMES = {
     ("logical", 8): "bool",
     ("complex", 4): "std::complex<float>",
     ("complex", 8): "std::complex<double>",
+    ("character", 1): "char",
 }
 
 _RANK = {"integer": 0, "real": 1, "complex": 2}

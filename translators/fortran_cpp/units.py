@@ -99,7 +99,8 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
     elif isinstance(stmt, F.Comment):
         text = str(stmt).strip()
         if text.lower().startswith("!$omp"):
-            raise UnsupportedConstruct("openmp directive", f"'{text}' in a specification part")
+            items.append(("directive", text))
+            return
         items.append(("comment", text))
     elif isinstance(stmt, F.Type_Declaration_Stmt):
         for symbol in declare(stmt, scope, line, args, module_level):
