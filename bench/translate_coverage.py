@@ -63,6 +63,10 @@ def _reason(payload: dict | None, proc: subprocess.CompletedProcess) -> str:
                     parts.append(str(item))
             return "; ".join(parts)
     result = payload.get("result") or {}
+    diagnostics = [d for d in result.get("diagnostics") or [] if d.get("severity") == "error"]
+    if diagnostics:
+        d = diagnostics[0]
+        return f"{result.get('stage')}: {Path(d.get('file') or '?').name}:{d.get('line')}: {d.get('message')}"
     mismatches = result.get("mismatches") or []
     if mismatches:
         m = mismatches[0]
@@ -71,7 +75,7 @@ def _reason(payload: dict | None, proc: subprocess.CompletedProcess) -> str:
     message = payload.get("message") or result.get("message") or ""
     if result.get("stage") and result.get("stage") not in message:
         message = f"{result['stage']}: {message}"
-    return message.strip().splitlines()[0] if message.strip() else f"exit {proc.returncode}"
+    return " ".join(message.split()) if message.strip() else f"exit {proc.returncode}"
 
 
 def run_one(source: Path, workdir: Path, unsupported: set[str], timeout: float) -> Row:
@@ -90,7 +94,7 @@ def run_one(source: Path, workdir: Path, unsupported: set[str], timeout: float) 
         payload = None
     outcome = OUTCOMES.get(proc.returncode, f"exit {proc.returncode}")
     reason = "" if proc.returncode == 0 else _reason(payload, proc)
-    return Row(source.name, proc.returncode, outcome, source.stem in unsupported, round(seconds, 2), reason[:140])
+    return Row(source.name, proc.returncode, outcome, source.stem in unsupported, round(seconds, 2), reason[:160])
 
 
 def main() -> int:
