@@ -1,0 +1,5 @@
+// CPU translation with OpenMP.
+void vector_add(int n, const float* a, const float* b, float* c) {
+#pragma omp parallel for
+    for (int i = 0; i < n; ++i) c[i] = a[i] + b[i];
+}
