@@ -45,10 +45,8 @@ def assign(st, node) -> None:
     lhs, _, rhs = node.items
     if isinstance(rhs, F.Intrinsic_Function_Reference):
         name = str(rhs.items[0]).lower()
-        if name == "matmul":
-            return _matmul(st, lhs, rhs)
-        if name == "transpose":
-            return _transpose(st, lhs, rhs)
+        if name in ("matmul", "transpose") and name not in st.ctx.procedures:
+            return _product(st, lhs, rhs)
     if not isinstance(lhs, (F.Name, F.Part_Ref)):
         raise UnsupportedConstruct("assignment", f"assignment to '{lhs}'")
     view = tr.view(lhs)
@@ -192,72 +190,25 @@ def _constructor(st, view: ArrayView, rhs) -> None:
         st.emit(f"{view.symbol.cname}[{view.offset([Linear.constant(position)])}] = {item};")
 
 
-def _operand_view(tr, node, what):
-    view = tr.view(node) if isinstance(node, (F.Name, F.Part_Ref)) else None
-    if view is None:
-        raise UnsupportedConstruct(what, f"{what} of '{node}': only arrays and array sections are translated")
-    return view
-
-
-def _matmul(st, lhs, rhs) -> None:
-    tr, ctx = st.tr, st.ctx
-    from .intrinsics import positional
-    a_node, b_node = positional(list(rhs.items[1].items))
-    a, b = _operand_view(tr, a_node, "matmul"), _operand_view(tr, b_node, "matmul")
-    c = _operand_view(tr, lhs, "matmul")
-    if c.symbol.name in (a.symbol.name, b.symbol.name):
-        raise UnsupportedConstruct("matmul", "matmul whose result overwrites an operand")
-    if a.rank != 2 or b.rank not in (1, 2) or c.rank != b.rank:
-        raise UnsupportedConstruct("matmul", f"matmul of ranks {a.rank} and {b.rank}")
-    from .types import promote
-    ftype = promote(a.symbol.type, b.symbol.type)
-    rows, inner = a.shape
-    i = ctx.fresh("i")
-    k = ctx.fresh("k")
-    acc = ctx.fresh("acc")
+def _product(st, lhs, rhs) -> None:
+    """c = matmul(a, b) / c = transpose(a): loops writing the target directly."""
+    from .matrix import matrix_operands, product_lines
+    tr = st.tr
+    target = tr.view(lhs) if isinstance(lhs, (F.Name, F.Part_Ref)) else None
+    operands, _, shape = matrix_operands(tr, rhs)
+    if target is None or target.rank != len(shape):
+        raise UnsupportedConstruct(str(rhs.items[0]).lower(), f"result of '{rhs}' assigned to '{lhs}'")
+    if any(op.symbol.name == target.symbol.name for op in operands):
+        return _via_product_temporary(st, target, rhs)
+    lines = product_lines(tr, rhs, lambda counters: target.element(counters))
     st.flush_pre()
-    if b.rank == 2:
-        j = ctx.fresh("j")
-        cols = b.shape[1]
-        st.emit(f"for (int {j} = 0; {j} < {cols.render()}; ++{j}) {{")
-        st.emit(f"    for (int {i} = 0; {i} < {rows.render()}; ++{i}) {{")
-        st.emit(f"        {ftype.cpp} {acc} = {ftype.zero()};")
-        st.emit(f"        for (int {k} = 0; {k} < {inner.render()}; ++{k}) {{")
-        st.emit(f"            {acc} += {a.element([i, k])} * {b.element([k, j])};")
-        st.emit("        }")
-        st.emit(f"        {c.element([i, j])} = {acc};")
-        st.emit("    }")
-        st.emit("}")
-        ctx.release(j)
-    else:
-        st.emit(f"for (int {i} = 0; {i} < {rows.render()}; ++{i}) {{")
-        st.emit(f"    {ftype.cpp} {acc} = {ftype.zero()};")
-        st.emit(f"    for (int {k} = 0; {k} < {inner.render()}; ++{k}) {{")
-        st.emit(f"        {acc} += {a.element([i, k])} * {b.element([k])};")
-        st.emit("    }")
-        st.emit(f"    {c.element([i])} = {acc};")
-        st.emit("}")
-    for name in (i, k, acc):
-        ctx.release(name)
+    st.emit_lines(lines)
 
 
-def _transpose(st, lhs, rhs) -> None:
-    tr, ctx = st.tr, st.ctx
-    from .intrinsics import positional
-    (a_node,) = positional(list(rhs.items[1].items))
-    a, c = _operand_view(tr, a_node, "transpose"), _operand_view(tr, lhs, "transpose")
-    if a.rank != 2 or c.rank != 2 or a.symbol.name == c.symbol.name:
-        raise UnsupportedConstruct("transpose", f"transpose into '{lhs}'")
-    i, j = ctx.fresh("i"), ctx.fresh("j")
-    rows, cols = c.shape
-    st.flush_pre()
-    st.emit(f"for (int {j} = 0; {j} < {cols.render()}; ++{j}) {{")
-    st.emit(f"    for (int {i} = 0; {i} < {rows.render()}; ++{i}) {{")
-    st.emit(f"        {c.element([i, j])} = {a.element([j, i])};")
-    st.emit("    }")
-    st.emit("}")
-    ctx.release(i)
-    ctx.release(j)
+def _via_product_temporary(st, target, rhs) -> None:
+    tr = st.tr
+    view = tr.temporary(rhs)
+    _elementwise(st, target, lambda elem: tr.element_of(view, elem), [])
 
 
 def where(st, branches) -> None:

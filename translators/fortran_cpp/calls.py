@@ -27,7 +27,7 @@ def call_arguments(tr, procedure: Procedure, args: list, node, elem) -> list[str
         dummy = procedure.scope.symbols[name]
         actual = bound[name]
         if dummy.is_array:
-            result.append(_array_argument(tr, actual, node))
+            result.append(_array_argument(tr, actual, node, dummy))
         elif dummy.by_reference:
             value = tr.expr(actual, elem)
             if not value.lvalue:
@@ -41,7 +41,7 @@ def call_arguments(tr, procedure: Procedure, args: list, node, elem) -> list[str
     return result
 
 
-def _array_argument(tr, actual, node) -> str:
+def _array_argument(tr, actual, node, dummy) -> str:
     if isinstance(actual, F.Name):
         symbol = tr.symbol(actual.string.lower())
         if symbol.is_array:
@@ -54,4 +54,10 @@ def _array_argument(tr, actual, node) -> str:
     if isinstance(actual, F.Part_Ref):  # an element: the array from that element on
         value = tr.scalar(actual)
         return f"&{value.code}"
+    if tr.rank(actual):
+        if not dummy.read_only:
+            raise UnsupportedConstruct("procedure call", f"array expression '{actual}' passed to '{dummy.name}', "
+                                       "which the procedure may modify")
+        view = tr.temporary(actual, f"{dummy.name}_value")  # Fortran passes a temporary copy of the value too
+        return f"{view.symbol.cname}.data()"
     raise UnsupportedConstruct("procedure call", f"'{actual}' passed where '{node}' expects an array")

@@ -23,6 +23,7 @@ class UnitContext:
     labels: dict[str, str] = field(default_factory=dict)  # construct name -> C++ label stem
     loop_stack: list[str | None] = field(default_factory=list)  # names of enclosing do constructs
     gotos: set[str] = field(default_factory=set)  # labels a goto jumps to (labelled exit/cycle)
+    temporaries: dict = field(default_factory=dict)  # id(expression node) -> ArrayView of its temporary
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, construct, message)
 
     def fresh(self, base: str) -> str:

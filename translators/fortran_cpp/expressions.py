@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fparser.two import Fortran2003 as F
+from fparser.two.utils import walk
 
 from .arrays import ArrayView, Subscript
 from .context import UnitContext
@@ -119,6 +120,8 @@ class ExprTranslator:
         return None
 
     def lowers(self, symbol: Symbol) -> list[Linear]:
+        if symbol.known_extents is not None:
+            return [Linear.constant(1)] * len(symbol.known_extents)
         bounds = symbol.allocated_bounds
         if symbol.allocatable and bounds is None and symbol.rank == 1:
             return [Linear.constant(1)]
@@ -130,6 +133,8 @@ class ExprTranslator:
 
     def extents(self, symbol: Symbol) -> list[Linear | None]:
         result: list[Linear | None] = []
+        if symbol.known_extents is not None:
+            return list(symbol.known_extents)
         if symbol.allocatable and symbol.allocated_bounds is None and symbol.rank == 1:
             return [Linear.of(f"static_cast<int>({symbol.cname}.size())")]
         if symbol.allocatable:
@@ -202,7 +207,7 @@ class ExprTranslator:
             if name in SCALAR_VALUED:
                 return 0
             if name in ("matmul", "transpose"):
-                raise UnsupportedConstruct(name, f"{name} inside an expression; assign its result to an array first")
+                return len(self.matrix_shape(node))
         if isinstance(node, F.Array_Constructor):
             return 1
         ranks = [self.rank(child) for child in _operands(node)]
@@ -223,6 +228,9 @@ class ExprTranslator:
     def shape(self, node) -> list[Linear]:
         if isinstance(node, F.Array_Constructor):
             return [Linear.constant(len(self.constructor_values(node)))]
+        for product in walk([node], F.Intrinsic_Function_Reference):
+            if str(product.items[0]).lower() in ("matmul", "transpose"):
+                return self.matrix_shape(product)
         views = self.array_operands(node)
         if not views:
             for child in _operands(node):
@@ -320,9 +328,28 @@ class ExprTranslator:
         self.ctx.taken.add(procedure.cname)
         return Expr(f"{procedure.cname}({', '.join(actual)})", result.type)
 
+    def matrix_shape(self, node) -> list[Linear]:
+        from .matrix import matrix_operands
+        return matrix_operands(self, node)[2]
+
+    def temporary(self, node, base: str | None = None) -> ArrayView:
+        """matmul/transpose (or another array expression) evaluated into a vector before the statement."""
+        cached = self.ctx.temporaries.get(id(node))
+        if cached is not None:
+            return cached
+        from .matrix import evaluate_into_temporary
+        view = evaluate_into_temporary(self, node, base)
+        self.ctx.temporaries[id(node)] = view
+        return view
+
     def _x_Intrinsic_Function_Reference(self, node, elem):
         name = str(node.items[0]).lower()
         args = list(node.items[1].items) if node.items[1] is not None else []
+        if name in ("matmul", "transpose") and name not in self.ctx.procedures:
+            if elem is None:
+                raise UnsupportedConstruct(name, f"{name} where a scalar is needed")
+            view = self.temporary(node)
+            return Expr(self.element_of(view, elem), view.symbol.type, lvalue=True)
         symbol = self.scope.lookup(name)
         if symbol is not None and symbol.is_array:  # a variable that shadows an intrinsic
             return self._x_Part_Ref(F.Part_Ref(str(node)), elem)

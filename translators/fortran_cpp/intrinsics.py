@@ -253,7 +253,10 @@ def _i_epsilon(tr, args, node, elem):
 
 
 def _elem_type(tr, node) -> FType:
-    view = tr.view(node)
+    implied = _implied_do(node)
+    if implied is not None:
+        return tr.scalar(implied.items[0].items[0]).type
+    view = tr.view(node) if isinstance(node, (F.Name, F.Part_Ref)) else None
     if view is not None:
         return view.symbol.type
     counters = [f"c{i}" for i in range(max(tr.rank(node), 1))]
@@ -340,6 +343,9 @@ def _check_dim(tr, kw, node, array_node):
 def _hoisted_reduction(tr, name, array_node, mask_node, init, update, result_type, extra_decl=None):
     """Emit `T acc = init; for (...) acc = update(acc, element);` before the statement."""
     ctx = tr.ctx
+    implied = _implied_do(array_node)
+    if implied is not None:
+        return _implied_reduction(tr, name, implied, mask_node, init, update, result_type, extra_decl)
     shape = tr.shape(array_node if array_node is not None else mask_node)
     base = _base_name(array_node if array_node is not None else mask_node)
     acc = ctx.fresh(f"{name}_{base}" if base else name)
@@ -504,3 +510,32 @@ def _i_all(tr, args, node, elem):
     negated = F.And_Operand(f".not. ({kw['mask']})")
     acc = _hoisted_reduction(tr, "all", None, negated, "true", lambda acc, v, c: [f"{acc} = false;"], LOGICAL)
     return Expr(acc, LOGICAL)
+
+
+def _implied_do(node):
+    """The Ac_Implied_Do of `[(expr, i = a, b)]`, or None."""
+    if not isinstance(node, F.Array_Constructor) or node.items[1] is None:
+        return None
+    values = node.items[1].items
+    if len(values) == 1 and isinstance(values[0], F.Ac_Implied_Do):
+        return values[0]
+    return None
+
+
+def _implied_reduction(tr, name, implied, mask_node, init, update, result_type, extra_decl):
+    from .loops import counted_for
+    ctx = tr.ctx
+    if mask_node is not None or extra_decl is not None:
+        raise UnsupportedConstruct("implied do", f"{name} of an implied-do array constructor with a mask or location")
+    inner, control = implied.items
+    if len(inner.items) != 1 or isinstance(inner.items[0], F.Ac_Implied_Do):
+        raise UnsupportedConstruct("implied do", f"nested or multi-valued implied-do '{implied}'")
+    var, bounds = control.items[0], control.items[1]
+    header = counted_for(tr, var, bounds[0], bounds[1], bounds[2] if len(bounds) > 2 else None)
+    value = tr.scalar(inner.items[0])
+    acc = ctx.fresh(f"{name}_values")
+    lines = [f"{result_type.cpp} {acc} = {init};", header]
+    lines += ["    " + line for line in update(acc, value, [str(var)])]
+    lines.append("}")
+    ctx.pre.extend(lines)
+    return acc

@@ -55,6 +55,7 @@ class StatementTranslator:
         line = node_line(node) or self.ctx.line
         self.ctx.line = line
         self.ctx.pre = []
+        self.ctx.temporaries = {}
         mark = len(self.lines)
         try:
             handler = getattr(self, f"_s_{type(node).__name__}", None)
@@ -225,19 +226,33 @@ class StatementTranslator:
 
     def _s_Print_Stmt(self, node):
         fmt, items = node.items
-        if str(fmt) != "*":
-            raise UnsupportedConstruct("formatted output", f"format {fmt} in '{node}' (only list-directed print * is translated)")
-        self._list_output(list(items.items) if items is not None else [])
+        self._output(str(fmt), list(items.items) if items is not None else [], node)
 
     def _s_Write_Stmt(self, node):
         controls, items = node.items[0], node.items[1]
         specs = list(controls.items)
         unit = specs[0] if specs else None
         fmt = specs[1] if len(specs) > 1 else None
-        if len(specs) != 2 or str(unit).replace("UNIT =", "").strip() not in ("*", "6") or \
-                str(fmt).replace("FMT =", "").strip() != "*":
-            raise UnsupportedConstruct("formatted output", f"'{_first_line(node)}' (only write(*,*) is translated)")
-        self._list_output(list(items.items) if items is not None else [])
+        if len(specs) != 2 or str(unit).replace("UNIT =", "").strip() not in ("*", "6"):
+            raise UnsupportedConstruct("write", f"'{_first_line(node)}' (only output to the screen, unit * or 6)")
+        self._output(str(fmt).replace("FMT =", "").strip(), list(items.items) if items is not None else [], node)
+
+    def _output(self, fmt: str, items, node):
+        if fmt == "*":
+            self._list_output(items)
+            return
+        if not (fmt.startswith("'") or fmt.startswith('"')):
+            raise UnsupportedConstruct("format", f"format {fmt} in '{_first_line(node)}' (only literal formats)")
+        from .formatted import printf_call
+        values = []
+        for item in items:
+            if isinstance(item, F.Io_Implied_Do) or self.tr.rank(item):
+                raise UnsupportedConstruct("formatted output", f"array item '{item}' in formatted output")
+            values.append(self.tr.scalar(item))
+        call, includes = printf_call(fmt[1:-1].replace(fmt[0] * 2, fmt[0]), values, node)
+        self.ctx.includes |= includes
+        self.flush_pre()
+        self.emit(call)
 
     def _list_output(self, items):
         self.ctx.helpers.add("ListDirected")
@@ -339,27 +354,9 @@ class StatementTranslator:
         from .select_case import select_case
         select_case(self, node)
 
-    def _counted_for(self, var_node, start_node, stop_node, step_node, declare: bool | None = None) -> str:
-        name = str(var_node).lower()
-        symbol = self.tr.symbol(name)
-        if not symbol.type.is_int:
-            raise UnsupportedConstruct("real do variable", f"do variable '{name}' is not an integer")
-        start = self.tr.scalar(start_node)
-        stop = self.tr.scalar(stop_node)
-        var = symbol.cname
-        init = f"{symbol.type.cpp} {var} = {start.code}" if symbol.loop_local else f"{var} = {start.code}"
-        step = 1 if step_node is None else const_int(step_node, self.tr.scope)
-        if step == 1:
-            return f"for ({init}; {var} <= {stop.code}; ++{var}) {{"
-        if step == -1:
-            return f"for ({init}; {var} >= {stop.code}; --{var}) {{"
-        if step is not None and step > 0:
-            return f"for ({init}; {var} <= {stop.code}; {var} += {step}) {{"
-        if step is not None and step < 0:
-            return f"for ({init}; {var} >= {stop.code}; {var} -= {-step}) {{"
-        increment = self.tr.scalar(step_node)
-        inc = wrap(increment, COND + 1)
-        return f"for ({init}; {inc} > 0 ? {var} <= {stop.code} : {var} >= {stop.code}; {var} += {increment.code}) {{"
+    def _counted_for(self, var_node, start_node, stop_node, step_node) -> str:
+        from .loops import counted_for
+        return counted_for(self.tr, var_node, start_node, stop_node, step_node)
 
     def _s_Block_Nonlabel_Do_Construct(self, node):
         children = list(node.children)

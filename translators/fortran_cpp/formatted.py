@@ -1,0 +1,126 @@
+"""Formatted output (`write(*, '(a, i5, f10.4)')`) with simple edit descriptors to printf.
+
+Covered: A[w], Iw[.m], Fw.d, ESw.d, Ew.d, Lw, nX, /, quoted literals and repeat counts
+(also on parenthesised groups).  Anything else (T, SP, G, D, P, colon, unlimited repeat,
+format reversion when items outnumber descriptors) is reported as unsupported, since
+the output would not match gfortran's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import UnsupportedConstruct
+
+_TOKEN = re.compile(r"""\s*(?:(?P<lit>'(?:[^']|'')*'|"(?:[^"]|"")*")|(?P<rep>\d*)(?P<body>\((?P<group>)|[a-z]+[\d.]*|/))""",
+                    re.IGNORECASE)
+
+
+def parse_format(text: str) -> list[tuple[str, str]]:
+    """Flattened list of ('literal', text) / ('edit', descriptor) / ('newline', '')."""
+    text = text.strip()
+    if not (text.startswith("(") and text.endswith(")")):
+        raise UnsupportedConstruct("format", f"format '{text}'")
+    items, _ = _parse_list(text, 1)
+    return items
+
+
+def _parse_list(text: str, pos: int):
+    items: list[tuple[str, str]] = []
+    while pos < len(text):
+        while pos < len(text) and text[pos] in " ,":
+            pos += 1
+        if pos < len(text) and text[pos] == ")":
+            return items, pos + 1
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            raise UnsupportedConstruct("edit descriptor", f"edit descriptor at '{text[pos:]}' in format {text}")
+        if match.group("lit"):
+            quote = match.group("lit")[0]
+            items.append(("literal", match.group("lit")[1:-1].replace(quote * 2, quote)))
+            pos = match.end()
+            continue
+        repeat = int(match.group("rep")) if match.group("rep") else 1
+        body = match.group("body")
+        if body == "(":
+            group, pos = _parse_list(text, match.end())
+            items += group * repeat
+            continue
+        pos = match.end()
+        descriptor = body.lower()
+        if descriptor == "/":
+            items += [("newline", "")] * repeat
+        elif re.fullmatch(r"\d*x", match.group(0).strip().lower()):
+            count = int(match.group(0).strip()[:-1] or 1)
+            items.append(("literal", " " * count))
+        elif descriptor == "x":
+            items.append(("literal", " " * repeat))
+        elif re.fullmatch(r"(a\d*|i\d+(\.\d+)?|f\d+\.\d+|es\d+\.\d+|e\d+\.\d+|l\d+)", descriptor):
+            items += [("edit", descriptor)] * repeat
+        else:
+            raise UnsupportedConstruct("edit descriptor", f"edit descriptor '{body}' in format {text}")
+    raise UnsupportedConstruct("format", f"unbalanced parentheses in format {text}")
+
+
+def printf_call(format_text: str, values, node) -> tuple[str, set[str]]:
+    """`std::printf(...)` text writing one record; values are translated Exprs."""
+    items = parse_format(format_text)
+    spec = ""
+    args: list[str] = []
+    remaining = list(values)
+    for kind, text in items:
+        if kind == "literal":
+            spec += _escape(text)
+            continue
+        if kind == "newline":
+            spec += "\\n"
+            continue
+        if not remaining:
+            break  # output stops at the first data descriptor without an item
+        value = remaining.pop(0)
+        piece, arg = _conversion(text, value, node)
+        spec += piece
+        if arg is not None:
+            args.append(arg)
+    if remaining:
+        raise UnsupportedConstruct("format reversion", f"more items than edit descriptors in '{node}'")
+    call = f'std::printf("{spec}\\n"' + "".join(f", {a}" for a in args) + ");"
+    return call, {"cstdio"}
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
+
+
+def _conversion(descriptor: str, value, node) -> tuple[str, str | None]:
+    base = value.type.base
+    letter = re.match(r"[a-z]+", descriptor).group(0)
+    numbers = descriptor[len(letter):]
+    width, _, decimals = numbers.partition(".")
+    if letter == "a":
+        if base != "character":
+            raise UnsupportedConstruct("edit descriptor", f"A edit of a non-character value in '{node}'")
+        if value.literal is not None:
+            text = value.literal
+            if width:
+                text = text[: int(width)].rjust(int(width))
+            return _escape(text), None
+        return (f"%{width}c" if width else "%c"), value.code
+    if letter == "i":
+        if base != "integer":
+            raise UnsupportedConstruct("edit descriptor", f"I edit of a {base} value in '{node}'")
+        length = "ll" if value.type.kind == 8 else ""
+        precision = f".{decimals}" if decimals else ""
+        return f"%{width if width != '0' else ''}{precision}{length}d", value.code
+    if letter == "l":
+        if base != "logical":
+            raise UnsupportedConstruct("edit descriptor", f"L edit of a {base} value in '{node}'")
+        return f"%{width}s", f'{value.code} ? "T" : "F"' if value.prec > 3 else f'({value.code}) ? "T" : "F"'
+    if base not in ("real", "integer") or base == "integer":
+        raise UnsupportedConstruct("edit descriptor", f"{letter.upper()} edit of a {base} value in '{node}'")
+    if letter == "f":
+        return f"%{width if width != '0' else ''}.{decimals}f", value.code
+    if letter == "es":
+        return f"%{width}.{decimals}E", value.code
+    # E: gfortran writes 0.ddddE+xx; the same digits as d.ddd E+(xx-1): the same number
+    return f"%{width}.{max(int(decimals) - 1, 0)}E", value.code
