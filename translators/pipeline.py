@@ -11,6 +11,7 @@ TranslateOutcome with the exit code of the `translate` command:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 import traceback
@@ -203,10 +204,10 @@ def _translate(request: TranslateRequest) -> TranslateOutcome:
         prompts = templates.load(f"{language}_{request.target}")
     except templates.PromptError as exc:
         raise _fail(str(exc))
-    options = request.verify_options
-    options.entry = options.entry or request.entry
-    options.cancel = options.cancel or request.cancel
-    options.progress = options.progress or request.progress
+    # A copy: the caller's options object is not changed behind its back.
+    options = dataclasses.replace(request.verify_options, entry=request.verify_options.entry or request.entry,
+                                  cancel=request.verify_options.cancel or request.cancel,
+                                  progress=request.verify_options.progress or request.progress)
     warnings: list[str] = []
     store = request.store
     if store is None:
@@ -237,7 +238,7 @@ def _translate(request: TranslateRequest) -> TranslateOutcome:
         raise _fail(f"no rule-based translator for {language} -> {request.target}; use --solver llm")
 
     if use_rules:
-        draft, draft_result = _rules_draft(request, language, source, output)
+        draft, draft_result = _rules_draft(request, language, source, output, options)
         rules_outcome = _rules_outcome(draft, draft_result)
         ends_here = rules_outcome.exit_code == 0 or request.solver == "rules" or not settings.configured
         if ends_here and store is not None:
@@ -294,7 +295,7 @@ def _translate(request: TranslateRequest) -> TranslateOutcome:
     return finish(outcome)
 
 
-def _rules_draft(request: TranslateRequest, language: str, source: Path, output: Path
+def _rules_draft(request: TranslateRequest, language: str, source: Path, output: Path, options: VerifyOptions
                  ) -> tuple[RuleDraft, VerifyResult | None]:
     """Translate with the rules and verify the draft."""
     if request.progress:
@@ -308,7 +309,7 @@ def _rules_draft(request: TranslateRequest, language: str, source: Path, output:
                                                               f"{exc.__class__.__name__}: {exc}")])
     result = None
     if draft.code is not None:
-        result = _verify_text(source, draft.code, output.name, request.verify_options)
+        result = _verify_text(source, draft.code, output.name, options)
     return draft, result
 
 

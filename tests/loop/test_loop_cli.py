@@ -235,3 +235,13 @@ def test_refused_key_and_missing_key_variable_are_named(llm, source, run_cli):
     done = run_cli("translate", str(source), "--to", "cpp", "--solver", "llm", "--api-key-env", "NO_SUCH_KEY_VAR",
                    extra_env=endpoint(llm))
     assert done.returncode == 2 and "--api-key-env NO_SUCH_KEY_VAR: that environment variable is not set" in done.stderr
+
+
+def test_a_source_that_does_not_compile_stops_the_loop(llm, source, run_cli):
+    source.write_text(source.read_text().replace("y(i) = a * x(i) + y(i)", "y(i) = a * x(i) + + oops("))
+    llm.reply(answer(CORRECT)).reply(answer(CORRECT))
+    done = run_cli("translate", str(source), "--to", "cpp", "--solver", "llm", "--json", extra_env=endpoint(llm))
+    assert done.returncode == 2, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["result"]["stage"] == "compile_source" and "saxpy.f90:11" in report["message"]
+    assert len(llm.requests) == 1  # no Solver answer can fix the source

@@ -127,6 +127,10 @@ def implicit_type(name: str) -> FType:
     return INTEGER if name[0] in "ijklmn" else REAL
 
 
+def array_dims(spec):
+    return _dims(spec)
+
+
 def _dims(spec) -> tuple[list[Dimension], bool]:
     """Dimensions of an array spec; the flag tells a deferred/assumed shape (`:`)."""
     if isinstance(spec, F.Explicit_Shape_Spec_List):

@@ -48,6 +48,11 @@ def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool)
         if symbol.type.base == "character":
             value = tr.scalar(symbol.init)
             return [f"constexpr char {name}[] = {value.code};"]
+        if symbol.type.is_int and not symbol.is_array:
+            from .declarations import const_int
+            value = const_int(symbol.init, tr.scope)  # kind(1.0d0), selected_real_kind(15): a number
+            if value is not None and not _is_constexpr(symbol.init):
+                return [f"constexpr {ctype} {name} = {value};"]
         qualifier = "constexpr" if _is_constexpr(symbol.init) else "const"
         if symbol.is_array:
             values = _constructor_values(symbol, tr)

@@ -420,7 +420,7 @@ class StatementTranslator:
             if isinstance(child, F.Where_Construct_Stmt):
                 branches.append((child.items[0], []))
             elif isinstance(child, (F.Elsewhere_Stmt, F.Masked_Elsewhere_Stmt)):
-                mask = child.items[1] if isinstance(child, F.Masked_Elsewhere_Stmt) else None
+                mask = child.items[0] if isinstance(child, F.Masked_Elsewhere_Stmt) else None
                 branches.append((mask, []))
             elif isinstance(child, F.End_Where_Stmt):
                 continue

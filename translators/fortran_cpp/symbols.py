@@ -18,8 +18,7 @@ CPP_RESERVED = {
     "operator", "or", "private", "protected", "public", "register", "return", "short", "signed",
     "sizeof", "static", "struct", "switch", "template", "this", "throw", "true", "try", "typedef",
     "typeid", "typename", "union", "unsigned", "using", "virtual", "void", "volatile", "while",
-    "xor", "main", "std", "abs", "exp", "log", "sqrt", "pow", "min", "max", "fill", "accumulate",
-    "printf", "exit", "int_pow", "fortran_modulo", "fortran_sign", "ListDirected", "result_t",
+    "xor", "main", "std", "int_pow", "fortran_modulo", "fortran_sign", "ListDirected",
 }
 
 

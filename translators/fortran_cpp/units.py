@@ -116,6 +116,28 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
                 items.append(("symbol", symbol))
             symbol.parameter = True
             symbol.init = definition.items[1]
+    elif isinstance(stmt, F.Dimension_Stmt):
+        from .declarations import array_dims
+        for name_node, spec in stmt.items[0]:
+            name = str(name_node).lower()
+            symbol = scope.symbols.get(name)
+            if symbol is None:
+                symbol = scope.add(Symbol(name=name, type=implicit_type(name), line=line, is_arg=name in args,
+                                          module_level=module_level))
+                items.append(("symbol", symbol))
+            dims, deferred = array_dims(spec)
+            if deferred and not symbol.allocatable:
+                raise UnsupportedConstruct("assumed-shape array", f"deferred shape of '{name}' in '{stmt}'")
+            symbol.dims = dims
+    elif isinstance(stmt, F.Intent_Stmt):
+        intent = str(stmt.items[0]).lower().replace(" ", "")
+        for name_node in stmt.items[1].items:
+            symbol = scope.symbols.get(str(name_node).lower())
+            if symbol is None:
+                name = str(name_node).lower()
+                symbol = scope.add(Symbol(name=name, type=implicit_type(name), line=line, is_arg=name in args))
+                items.append(("symbol", symbol))
+            symbol.intent = intent
     elif isinstance(stmt, F.Save_Stmt):
         for symbol in scope.symbols.values():
             symbol.save = True

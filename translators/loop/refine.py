@@ -116,14 +116,16 @@ class _Verifier:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _source_fault(result: VerifyResult, source: Path) -> bool:
-    """True when the verifier cannot use the source itself: no Solver answer can fix that."""
+def _source_fault(result: VerifyResult, source: Path, candidate_name: str) -> bool:
+    """True when the verifier cannot go on for a reason no Solver answer can fix: the source
+    itself is unusable, or the verifier failed without pointing at the candidate."""
     if result.verdict != ERROR:
         return False
     if result.stage == "compile_source":
         return True
-    source_names = {str(source), str(source.resolve()), source.name}
-    return any(d.file in source_names or Path(d.file).name == source.name for d in result.diagnostics)
+    if any(Path(d.file).name == source.name for d in result.diagnostics):
+        return True
+    return not any(Path(d.file).name == candidate_name for d in result.diagnostics)
 
 
 def run_loop(task: LoopTask) -> LoopOutcome:
@@ -206,9 +208,9 @@ def _loop(task: LoopTask, session: _Session, client: ChatClient, verifier: _Veri
                                                            dialogue_id=session.dialogue_id))
             return LoopOutcome(extracted.code, result, rounds, "verified",
                                f"verified equivalent after {rounds} Solver round(s)")
-        if _source_fault(result, task.source):
+        if _source_fault(result, task.source, task.candidate_name):
             return LoopOutcome(extracted.code, result, rounds, "source_error",
-                               f"the source cannot be verified: {result.message}")
+                               f"cannot verify: {result.message}")
         if rounds >= task.max_rounds:
             break
         try:
