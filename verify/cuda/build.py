@@ -128,7 +128,9 @@ def nvcc_check(source: SourceFile, workdirs: Workdirs, role: str, options: Verif
         return Build(ok=record["ok"], binary=None, output=record["output"],
                      diagnostics=[Diagnostic(**d) for d in record["diagnostics"]])
     built = _nvcc_check(nvcc, source, workdirs, role, options)
-    if not built.warnings:
+    # Only real answers are kept: a failure without nvcc diagnostics (killed,
+    # refused a process) may not happen next time.
+    if not built.warnings and (built.ok or parse_compiler_output(built.output)):
         record = {"ok": built.ok, "output": built.output, "diagnostics": [asdict(d) for d in built.diagnostics]}
         cache.put_bytes(key, "check.json", json.dumps(record).encode())
     return built

@@ -30,6 +30,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <system_error>
 #include <thread>
 #include <tuple>
 #include <type_traits>
@@ -450,7 +451,14 @@ inline void run_grid(const char* kernel, dim3 grid, dim3 block, size_t shmem, Th
     };
     unsigned nworkers = unsigned(std::min<unsigned long long>(hardware_workers(), nblocks));
     std::vector<std::thread> helpers;
-    for (unsigned i = 1; i < nworkers; ++i) helpers.emplace_back(work);
+    for (unsigned i = 1; i < nworkers; ++i) {
+        // Fewer workers when the process limit refuses a thread: slower, same result.
+        try {
+            helpers.emplace_back(work);
+        } catch (const std::system_error&) {
+            break;
+        }
+    }
     work();
     for (auto& t : helpers) t.join();
 }
