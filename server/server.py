@@ -20,7 +20,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from .links import LinkStore
 from .settings import SECTION, Settings, parse_settings
-from .units import Unit, find_units
+from .units import ParsedDocument, Unit
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class TransverifyServer(LanguageServer):
         self.workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="transverify-work")
         self.last_results: dict[str, Any] = {}  # target path -> last VerifyResult
         self._link_stores: dict[Path, LinkStore] = {}
-        self._units_cache: dict[str, tuple[int | None, list[Unit]]] = {}
+        self._parsed: dict[str, ParsedDocument] = {}  # uri -> incrementally parsed tree
         self.running: dict[str, Any] = {}  # progress token -> Job
         self.keyed_jobs: dict[str, Any] = {}  # e.g. target path -> its background re-verification
 
@@ -69,20 +69,21 @@ class TransverifyServer(LanguageServer):
         except OSError:
             return None
 
-    def units_of(self, uri: str) -> tuple[str | None, list[Unit]]:
-        """The document's language and units, parsed once per document version."""
+    def language_of(self, uri: str) -> str | None:
         path = Path(to_fs_path(uri) or uri)
-        language = LANGUAGE_BY_SUFFIX.get(path.suffix) or LANGUAGE_BY_SUFFIX.get(path.suffix.lower())
+        return LANGUAGE_BY_SUFFIX.get(path.suffix) or LANGUAGE_BY_SUFFIX.get(path.suffix.lower())
+
+    def unit_at(self, uri: str, first_line: int, last_line: int | None = None) -> Unit | None:
+        """The unit under the cursor/selection, from a tree kept up to date incrementally."""
+        language = self.language_of(uri)
         if language is None:
-            return None, []
+            return None
         document = self.workspace.get_text_document(uri)
-        version = document.version
-        cached = self._units_cache.get(uri)
-        if cached is not None and cached[0] == version and version is not None:
-            return language, cached[1]
-        units = find_units(document.source, language)
-        self._units_cache[uri] = (version, units)
-        return language, units
+        parsed = self._parsed.get(uri)
+        if parsed is None or parsed.language != language:
+            parsed = self._parsed[uri] = ParsedDocument(language)
+        parsed.update(document.source)
+        return parsed.unit_at(first_line, last_line)
 
     # -- workspace -----------------------------------------------------------
     def root_for(self, path: Path) -> Path:

@@ -28,6 +28,11 @@ class Unit:
         return self.start_line <= first and last <= self.end_line
 
 
+# tree-sitter node type -> the unit kind users see
+_FORTRAN_KINDS = {"subroutine": "subroutine", "function": "function", "program": "program",
+                  "module_procedure": "procedure"}
+
+
 @lru_cache(maxsize=None)
 def _parser(language: str) -> Parser:
     if language == FORTRAN:
@@ -42,6 +47,110 @@ def _parser(language: str) -> Parser:
     else:
         raise ValueError(f"no grammar for language '{language}'")
     return Parser(Language(grammar.language()))
+
+
+class ParsedDocument:
+    """A document's tree, re-parsed incrementally as its text changes.
+
+    The changed span is found by comparing old and new text (common prefix and
+    suffix), so it works whatever edits the editor sent; tree-sitter then
+    re-parses only around it, which keeps listing instant on long files.
+    """
+
+    def __init__(self, language: str):
+        self.language = language
+        self.text = b""
+        self.tree = None
+        self._lines: list[bytes] | None = None
+
+    def update(self, text: str):
+        new = text.encode("utf-8")
+        parser = _parser(self.language)
+        if self.tree is None:
+            self.tree = parser.parse(new)
+        elif new != self.text:
+            old = self.text
+            start = _common_prefix(old, new)
+            tail = _common_prefix(old[start:][::-1], new[start:][::-1]) if len(old) - start and len(new) - start else 0
+            old_end, new_end = len(old) - tail, len(new) - tail
+            self.tree.edit(start_byte=start, old_end_byte=old_end, new_end_byte=new_end,
+                           start_point=_point(old, start), old_end_point=_point(old, old_end),
+                           new_end_point=_point(new, new_end))
+            self.tree = parser.parse(new, self.tree)
+        self.text = new
+        self._lines = None
+        return self.tree
+
+    def unit_at(self, first_line: int, last_line: int | None = None) -> Unit | None:
+        last_line = first_line if last_line is None else last_line
+        # Look from the first and last non-blank characters: at column 0 of an indented
+        # line the smallest node is whatever ended just before it.
+        start, end = self._line_span(first_line), self._line_span(last_line)
+        return unit_at_point(self.tree.root_node, self.language, (first_line, start[0]), (last_line, end[1]))
+
+    def _line_span(self, line: int) -> tuple[int, int]:
+        """(first, last) non-blank byte columns of a line; (0, 0) for a blank or missing one."""
+        if self._lines is None:
+            self._lines = self.text.split(b"\n")  # once per text version, in C
+        if not 0 <= line < len(self._lines):
+            return 0, 0
+        content = self._lines[line]
+        stripped = content.strip()
+        if not stripped:
+            return 0, 0
+        first = len(content) - len(content.lstrip())
+        return first, first + len(stripped) - 1
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    # Binary search over slice comparisons: memcmp speed, no Python loop per byte.
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _point(data: bytes, offset: int) -> tuple[int, int]:
+    row = data.count(b"\n", 0, offset)
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return row, offset - line_start
+
+
+_UNIT_TYPES = {FORTRAN: set(_FORTRAN_KINDS),
+               CPP: {"function_definition"}, CUDA: {"function_definition"},
+               PYTHON: {"class_definition"}}
+
+
+def unit_at_point(root: Node, language: str, start: tuple[int, int], end: tuple[int, int]) -> Unit | None:
+    """The innermost unit holding start..end (row, byte column): walk up from the smallest node there."""
+    first_line, last_line = start[0], end[0]
+    node = root.named_descendant_for_point_range(start, end)
+    while node is not None:
+        if node.type in _UNIT_TYPES[language]:
+            unit = _as_unit(node, language)
+            if unit is not None and unit.contains(first_line, last_line):
+                return unit
+        node = node.parent
+    return None
+
+
+def _as_unit(node: Node, language: str) -> Unit | None:
+    if language == FORTRAN:
+        statement = node.named_children[0] if node.named_children else None
+        name = statement.child_by_field_name("name") if statement is not None else None
+        return _unit(node, name, _FORTRAN_KINDS[node.type], language)
+    if language in (CPP, CUDA):
+        kernel = any(c.type == "__global__" for c in node.children)
+        return _unit(node, _declarator_name(node.child_by_field_name("declarator")),
+                     "kernel" if kernel else "function", language)
+    if _is_torch_module(node):
+        outer = node.parent if node.parent is not None and node.parent.type == "decorated_definition" else node
+        return _unit(outer, node.child_by_field_name("name"), "nn.Module", language)
+    return None
 
 
 def find_units(text: str, language: str) -> list[Unit]:
@@ -75,10 +184,6 @@ def _unit(node: Node, name_node: Node | None, kind: str, language: str) -> Unit:
         end -= 1
     return Unit(name=name, kind=kind, language=language, start_line=node.start_point[0], end_line=end,
                 name_line=name_line)
-
-
-_FORTRAN_KINDS = {"subroutine": "subroutine", "function": "function", "program": "program",
-                  "module_procedure": "procedure"}
 
 
 def _fortran_units(node: Node, language: str, out: list[Unit]) -> None:

@@ -13,7 +13,6 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from ..pairs import translations_for, unavailable_reason
-from ..units import unit_at
 from .quick_fixes import SOLVER_FIX
 from .translate import COMMAND as TRANSLATE
 from .verification import REVERIFY, is_ours
@@ -46,12 +45,10 @@ def _disabled_supported(ls) -> bool:
 
 def translate_actions(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
-    language, units = ls.units_of(uri)
-    if language is None:
-        return []
-    unit = unit_at(units, params.range.start.line, params.range.end.line)
+    unit = ls.unit_at(uri, params.range.start.line, params.range.end.line)
     if unit is None:
         return []
+    language = unit.language
     actions = []
     for translation in translations_for(language):
         if unit.kind not in translation.unit_kinds:

@@ -8,7 +8,6 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from ..pairs import translations_for
-from ..units import unit_at
 
 
 def register(server) -> None:
@@ -20,10 +19,9 @@ def register(server) -> None:
         if link is not None:
             lines.append(f"transverify: translation of `{Path(link.source).name}`"
                          f"{f' ({link.entry})' if link.entry else ''}: {link.summary or 'not verified yet'}")
-        language, units = ls.units_of(params.text_document.uri)
-        unit = unit_at(units, params.position.line) if language else None
+        unit = ls.unit_at(params.text_document.uri, params.position.line)
         if unit is not None:
-            offers = [t.title for t in translations_for(language) if unit.kind in t.unit_kinds]
+            offers = [t.title for t in translations_for(unit.language) if unit.kind in t.unit_kinds]
             for other in ls.links_for(path).for_source(path):
                 if other.entry is None or other.entry.lower() == unit.name.lower():
                     lines.append(f"`{unit.name}` → `{Path(other.target).name}`: {other.summary or 'not verified yet'}")

@@ -8,6 +8,8 @@ from lsprotocol import types
 
 
 def register(server) -> None:
+    _register_shutdown(server)
+
     @server.feature(types.INITIALIZE)
     def on_initialize(ls, params: types.InitializeParams) -> None:
         options = params.initialization_options
@@ -29,3 +31,12 @@ def register(server) -> None:
         # a client that pushes settings (no workspace/configuration) sends them here.
         if isinstance(params.settings, dict) and isinstance(params.settings.get("transverify"), dict):
             ls.init_options = {**ls.init_options, "settings": params.settings["transverify"]}
+
+
+def _register_shutdown(server) -> None:
+    @server.feature(types.SHUTDOWN)
+    def on_shutdown(ls, params: None) -> None:
+        # Stop compilers and LLM calls of running jobs, so the process can exit at once.
+        for job in list(ls.running.values()):
+            job.cancel.set()
+        ls.workers.shutdown(wait=False, cancel_futures=True)
