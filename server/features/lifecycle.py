@@ -6,6 +6,8 @@ import asyncio
 
 from lsprotocol import types
 
+from .. import redaction
+
 
 def register(server) -> None:
     _register_shutdown(server)
@@ -14,6 +16,7 @@ def register(server) -> None:
     def on_initialize(ls, params: types.InitializeParams) -> None:
         options = params.initialization_options
         ls.init_options = options if isinstance(options, dict) else {}
+        redaction.remember(ls.init_options.get("apiKey") if isinstance(ls.init_options.get("apiKey"), str) else None)
 
     @server.feature(types.INITIALIZED)
     def on_initialized(ls, params: types.InitializedParams) -> None:

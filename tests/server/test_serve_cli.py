@@ -62,3 +62,22 @@ def test_bad_tcp_address_is_a_usage_error():
     run = subprocess.run([*serve_command(), "--tcp", "nowhere"], capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
     assert "HOST:PORT" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_verbose_log_never_shows_the_api_key(tmp_path):
+    log = tmp_path / "server.log"
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+         "params": {"processId": None, "rootUri": None, "capabilities": {},
+                    "initializationOptions": {"apiKey": "sk-from-editor-123"}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
+    env = {**__import__("os").environ, "OPENAI_API_KEY": "sk-from-environment-456"}
+    run = subprocess.run([*serve_command(), "--verbose", "--log-file", str(log)],
+                         input=b"".join(_message(m) for m in messages), capture_output=True, timeout=120, env=env)
+    assert b'"id": 2' in run.stdout  # the session ran to its shutdown answer
+    text = log.read_text()
+    assert "initializationOptions" in text or "initialization_options" in text  # the message was logged...
+    assert "sk-from-editor-123" not in text and "sk-from-environment-456" not in text  # ...without the key

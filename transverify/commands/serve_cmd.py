@@ -26,6 +26,9 @@ def register(app: typer.Typer) -> None:
         # stdout carries the protocol: logging goes to stderr or a file, never stdout.
         logging.basicConfig(filename=log_file, level=logging.DEBUG if verbose else logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        from ..server import redaction
+
+        redaction.install()  # the LLM key never reaches the log
         from ..server.server import create_server
 
         server = create_server()
