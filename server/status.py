@@ -81,7 +81,7 @@ def diagnostics_for(result, target: Path, unit: Unit | None, text_lines: list[st
             detail = f"expected {m.expected!r}, got {m.actual!r} (case {m.case})"
             out.append(types.Diagnostic(range=anchor, message=f"not equivalent: {element(m)} differs: {detail}",
                                         severity=types.DiagnosticSeverity.Error, source=SOURCE, code="mismatch"))
-        if not result.mismatches:
+        if not result.mismatches and not out:  # a failed compile already speaks at its lines
             out.append(types.Diagnostic(range=anchor, message=f"not equivalent: {short_message(result)}",
                                         severity=types.DiagnosticSeverity.Error, source=SOURCE, code="mismatch"))
     elif not out:

@@ -126,3 +126,18 @@ async def test_verify_against_source_links_a_hand_written_file(client, workspace
     await wait_for_diagnostics(client, uri, lambda d: len(d) > 0)
     assert (await lens_titles(client, uri))[0].startswith("not equivalent: y(")
     assert llm.requests == []  # verification alone never calls the LLM
+
+
+async def test_compile_error_lands_on_its_line(client, workspace, llm):
+    target = workspace / "broken.cpp"
+    target.write_text(CORRECT_CPP.replace("y[i] = a * x[i] + y[i];", "y[i] = a * x[i] + y[i]"))
+    uri = from_fs_path(str(target))
+    answer = await run_command(client, types.Command(title="", command="transverify.verifyAgainstSource", arguments=[
+        {"uri": uri, "source": str(workspace / "saxpy.f90")}]))
+    assert answer["verdict"] == "not_equivalent"  # a candidate that does not compile is not a translation
+    diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) > 0)
+    compile_errors = [d for d in diagnostics if d.code == "compile"]
+    assert compile_errors == diagnostics, diagnostics  # at their lines, not repeated on the function
+    assert {d.range.start.line for d in compile_errors} <= {3, 4}  # the statement missing its ';' (0-based)
+    assert compile_errors[0].severity == types.DiagnosticSeverity.Error
+    assert "does not compile" in (await lens_titles(client, uri))[0]
