@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fparser.two import Fortran2003 as F
 from fparser.two.utils import walk
 
@@ -184,6 +186,7 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     tr = ExprTranslator(ctx)
     declared = []
     directives: list[str] = []
+    constants: list[tuple[str, list[str]]] = []
     for kind, payload in procedure.spec_items:
         if kind == "comment":
             declared.append(INDENT + comment_line(payload) if payload.strip() else "")
@@ -194,7 +197,10 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
         if getattr(payload, "hoisted", False):
             continue
         try:
-            declared += [INDENT + line for line in declaration_lines(payload, tr, namespace_level=False)]
+            lines_of_symbol = [INDENT + line for line in declaration_lines(payload, tr, namespace_level=False)]
+            if payload.parameter:
+                constants.append((payload.cname, lines_of_symbol))
+            declared += lines_of_symbol
         except UnsupportedConstruct as exc:
             ctx.problems.append((exc.line or payload.line, exc.construct, exc.message))
     # implicitly typed variables, and results typed in the function statement, have no declaration statement
@@ -212,6 +218,7 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
             st.comment_text(text)
         st.block(body.children)
     lines += st.lines
+    lines = _drop_unused_constants(lines, constants)
     if procedure.kind == "function" and not (lines and lines[-1].strip().startswith("return ")):
         lines.append(f"{INDENT}return {ctx.result_name};")
     if is_main and not (lines and lines[-1].strip().startswith("return ")):
@@ -221,6 +228,16 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     if ctx.problems:
         return None, ctx
     return "\n".join(_tidy(lines)), ctx
+
+
+def _drop_unused_constants(lines: list[str], constants) -> list[str]:
+    """Kind parameters (dp = kind(1.0d0)) only shape types in Fortran; unused in C++, they go."""
+    for name, declaration in constants:
+        pattern = re.compile(rf"\b{re.escape(name)}\b")
+        rest = [line for line in lines if line not in declaration]
+        if not any(pattern.search(line) for line in rest):
+            lines = [line for line in lines if line not in declaration]
+    return lines
 
 
 def _tidy(lines: list[str]) -> list[str]:

@@ -66,6 +66,11 @@ class StatementTranslator:
             del self.lines[mark:]
             self.ctx.pre = []
             self.ctx.problems.append((problem.line or line, problem.construct, problem.message))
+        except Exception as exc:  # a translator defect: report it at this statement, keep going
+            del self.lines[mark:]
+            self.ctx.pre = []
+            self.ctx.problems.append((line, "internal error",
+                                      f"translating '{_first_line(node)}': {exc.__class__.__name__}: {exc}"))
 
     # ---- simple statements --------------------------------------------------------------
 
@@ -146,16 +151,15 @@ class StatementTranslator:
         code_node = node.items[1] if len(node.items) > 1 else None
         word = "ERROR STOP" if error else "STOP"
         status = "1" if error else "0"
-        if code_node is not None:
-            value = self.tr.scalar(code_node)
-            if value.type.is_int:
-                literal = value.literal
-                if literal is None:
-                    raise UnsupportedConstruct("stop code", f"non-constant stop code in '{node}'")
-                self.emit(f'std::fputs("{word} {literal}\\n", stderr);')
-                status = literal
-            elif value.type.base == "character":
-                self.emit(f'std::fputs("{word} " {value.code} "\\n", stderr);')
+        code = str(code_node).strip() if code_node is not None else ""
+        if code.isdigit():
+            self.emit(f'std::fputs("{word} {code}\\n", stderr);')
+            status = code
+        elif code[:1] in ("'", '"'):
+            text = code[1:-1].replace(code[0] * 2, code[0]).replace("\\", "\\\\").replace('"', '\\"')
+            self.emit(f'std::fputs("{word} {text}\\n", stderr);')
+        elif code:
+            raise UnsupportedConstruct("stop code", f"non-constant stop code in '{node}'")
         elif error:
             self.emit(f'std::fputs("{word}\\n", stderr);')
         self.ctx.includes.add("cstdio")
@@ -433,9 +437,10 @@ class StatementTranslator:
 
 def _implied_control(control):
     items = control.items
-    var = items[0]
-    bounds = items[1]
-    return var, bounds[0], bounds[1], bounds[2] if len(bounds) > 2 else None
+    if isinstance(items[1], (list, tuple)):
+        bounds = items[1]
+        return items[0], bounds[0], bounds[1], bounds[2] if len(bounds) > 2 else None
+    return items[0], items[1], items[2], items[3] if len(items) > 3 else None
 
 
 def _simple_allocatable(symbol, bounds) -> bool:
