@@ -49,7 +49,7 @@ class ChatClient:
         self.cancel = cancel or threading.Event()
         # Retries are ours (cancellable waits); the openai client makes one attempt.
         self._client = openai.OpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
-                                     timeout=settings.timeout, max_retries=0)
+                                     timeout=settings.timeout, max_retries=0, http_client=_shared_http_client())
 
     def chat(self, messages: list[dict[str, str]], model: str | None = None) -> ChatReply:
         model = model or self.settings.model
@@ -80,7 +80,7 @@ class ChatClient:
             return reply
 
     def close(self) -> None:
-        self._client.close()
+        """Nothing to release: the HTTP connection pool is shared by every ChatClient of the process."""
 
     def _check_cancel(self) -> None:
         if self.cancel.is_set():
@@ -129,6 +129,20 @@ class ChatClient:
                          prompt_tokens=getattr(usage, "prompt_tokens", None),
                          completion_tokens=getattr(usage, "completion_tokens", None),
                          finish_reason=getattr(choices[0], "finish_reason", None))
+
+
+_HTTP_LOCK = threading.Lock()
+_HTTP_CLIENT: openai.DefaultHttpxClient | None = None
+
+
+def _shared_http_client() -> openai.DefaultHttpxClient:
+    """One connection pool per process: building one (TLS context included) costs ~0.1 s,
+    which a language server would otherwise pay on every translation."""
+    global _HTTP_CLIENT
+    with _HTTP_LOCK:
+        if _HTTP_CLIENT is None or _HTTP_CLIENT.is_closed:
+            _HTTP_CLIENT = openai.DefaultHttpxClient()
+        return _HTTP_CLIENT
 
 
 class _Retryable(Exception):
