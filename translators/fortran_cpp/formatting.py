@@ -13,6 +13,13 @@ STYLE = "{BasedOnStyle: Google, IndentWidth: 4, ColumnLimit: 100, AccessModifier
 
 
 def clang_format_binary() -> str | None:
+    try:  # the PyPI wheel ships the native binary; its console script is a slow Python wrapper
+        import clang_format
+        native = clang_format.get_executable("clang-format")
+        if native and Path(native).exists():
+            return native
+    except (ImportError, AttributeError, OSError):
+        pass
     local = Path(sys.executable).with_name("clang-format")
     if local.exists():
         return str(local)
