@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import tree_sitter_fortran
 from tree_sitter import Language, Node, Parser
 
@@ -29,8 +28,8 @@ _NAMED_KINDS = {
     "real32": 4, "real64": 8, "int32": 4, "int64": 8, "c_float": 4, "c_double": 8, "c_int": 4, "c_long": 8,
     "c_long_long": 8, "c_int32_t": 4, "c_int64_t": 8, "c_bool": 1, "sp": None, "dp": None,
 }
-_DTYPES = {("integer", 4): np.int32, ("integer", 8): np.int64, ("real", 4): np.float32, ("real", 8): np.float64,
-           ("logical", 4): np.bool_, ("logical", 1): np.bool_}
+_DTYPES = {("integer", 4): "int32", ("integer", 8): "int64", ("real", 4): "float32", ("real", 8): "float64",
+           ("logical", 4): "bool", ("logical", 1): "bool"}
 
 
 @dataclass
@@ -46,7 +45,9 @@ class Arg:
     assigned: bool = False  # the routine assigns it (scalars without intent)
 
     @property
-    def dtype(self) -> np.dtype:
+    def dtype(self):
+        import numpy as np  # imported on first use: the CLI starts compiling before numpy is loaded
+
         return np.dtype(_DTYPES[(self.base, self.kind)])
 
     @property
@@ -74,6 +75,7 @@ class Procedure:
     module: str | None
     line: int
     body: str  # lowercase text of the procedure, for usage heuristics
+    arrays: frozenset[str] = frozenset()  # every array declared in it (arguments and locals)
 
 
 @dataclass
@@ -226,8 +228,9 @@ def _procedure(path: Path, node: Node, module: str | None, params: dict[str, int
     for arg in args:
         if not arg.is_array and arg.intent is None and not arg.is_size:
             arg.assigned = _assigns(body, arg.name)
+    arrays = frozenset(n for n, spec in decls.items() if spec.get("dims"))
     return Procedure(name=name, kind="function" if stmt.type == "function_statement" else "subroutine",
-                     args=args, result=result, module=module, line=line, body=body)
+                     args=args, result=result, module=module, line=line, body=body, arrays=arrays)
 
 
 def _declaration(path: Path, node: Node, params: dict[str, int], decls: dict[str, dict]) -> None:

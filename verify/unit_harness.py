@@ -265,7 +265,7 @@ def signature_warnings(proc: Procedure, fn: CppFunction) -> list[str]:
     notes = []
     for arg, param in zip(proc.args, fn.params):
         writes = arg.intent in ("out", "inout") or (arg.intent is None and (arg.is_array or arg.assigned))
-        if arg.is_size or not writes:
+        if arg.is_size or arg.value or not writes:
             continue
         role = f"intent({arg.intent})" if arg.intent else "assigned by the routine"
         if not arg.is_array and param.form == "value":

@@ -67,7 +67,7 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 case.values[arg.name] = np.array(_parse_pinned(pinned[arg.name], arg), dtype=arg.dtype)
             else:
                 n = int(np.prod(shapes[arg.name])) if arg.is_array else 1
-                data = _random(rng, arg, n, proc.body, min_extent, large, ties)
+                data = _random(rng, arg, n, proc.body, proc.arrays, min_extent, large, ties)
                 case.values[arg.name] = data if arg.is_array else data.reshape(())
         cases.append(case)
     return cases
@@ -94,8 +94,8 @@ def _shapes(proc: Procedure, sizes: dict[str, int]):
     return shapes, lowers
 
 
-def _random(rng: np.random.Generator, arg: Arg, n: int, body: str, min_extent: int, large: bool,
-            ties: bool) -> np.ndarray:
+def _random(rng: np.random.Generator, arg: Arg, n: int, body: str, arrays: frozenset[str], min_extent: int,
+            large: bool, ties: bool) -> np.ndarray:
     output_only = arg.intent == "out"
     if arg.base == "logical":
         return rng.random(n) < 0.5
@@ -109,7 +109,7 @@ def _random(rng: np.random.Generator, arg: Arg, n: int, body: str, min_extent: i
                 values[repeat] = values[rng.integers(0, n, repeat.sum())]
         return values.astype(arg.dtype)
     # integers
-    if not output_only and _used_as_index(arg.name, body):
+    if not output_only and _used_as_index(arg.name, body, arrays):
         return rng.integers(1, max(1, min_extent) + 1, n).astype(arg.dtype)
     if large and not output_only:
         bound = 2 ** 30 if arg.kind == 4 else 2 ** 40
@@ -122,12 +122,17 @@ def _random(rng: np.random.Generator, arg: Arg, n: int, body: str, min_extent: i
     return values.astype(arg.dtype)
 
 
-def _used_as_index(name: str, body: str) -> bool:
-    """Does `name` subscript an array or bound a loop in the routine body?"""
+def _used_as_index(name: str, body: str, arrays: frozenset[str]) -> bool:
+    """Does `name` appear in a subscript of one of the routine's arrays, or bound a DO loop?
+    (Intrinsic calls such as real(k, 8) or mod(k, m) look alike; only declared arrays count.)"""
     n = re.escape(name)
-    subscript = rf"\w\s*\([^()=]*\b{n}\b"
-    loop_bound = rf"\bdo\b[^\n]*=[^\n]*\b{n}\b"
-    return re.search(subscript, body) is not None or re.search(loop_bound, body) is not None
+    loop_bound = rf"\bdo\b\s+\w+\s*=[^\n]*\b{n}\b"
+    if re.search(loop_bound, body):
+        return True
+    for array in arrays:
+        if array != name and re.search(rf"\b{re.escape(array)}\s*\([^()=]*(?:\([^()]*\)[^()=]*)*\b{n}\b", body):
+            return True
+    return False
 
 
 def outputs_of(proc: Procedure) -> list[Arg]:

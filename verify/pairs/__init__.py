@@ -31,7 +31,13 @@ def register(pair: Pair) -> Pair:
 
 
 def find_pair(source_language: str, candidate_language: str) -> Pair | None:
-    _load_builtin_pairs()
+    # Load pair modules one by one until one serves this combination: each pulls in its own
+    # parsers and libraries, and a command-line verify should pay only for its own.
+    for module in _BUILTIN_PAIRS:
+        found = _REGISTRY.get((source_language, candidate_language))
+        if found is not None:
+            return found
+        _load(module)
     return _REGISTRY.get((source_language, candidate_language))
 
 
@@ -40,13 +46,20 @@ def available_pairs() -> list[str]:
     return sorted(pair.name for pair in _REGISTRY.values())
 
 
+_BUILTIN_PAIRS = ("fortran_cpp", "cuda")
+
+
 def _load_builtin_pairs() -> None:
+    for module in _BUILTIN_PAIRS:
+        _load(module)
+
+
+def _load(module: str) -> None:
     # Imported lazily: each pair pulls in its own parsers and toolchains.
     import importlib
 
-    for module in ("fortran_cpp", "cuda"):
-        try:
-            importlib.import_module(f"{__name__}.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{module}":
-                raise
+    try:
+        importlib.import_module(f"{__name__}.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{module}":
+            raise

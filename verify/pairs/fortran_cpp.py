@@ -16,7 +16,6 @@ from pathlib import Path
 
 from .. import sandbox
 from ..cache import ArtifactCache, cache_root, content_key
-from ..compare import compare_exit_status, compare_stdout, compare_values
 from ..cpp_signature import CppFunction, parse_cpp
 from ..diagnostics import parse_compiler_output, remap
 from ..errors import Cancelled, VerifyInputError
@@ -28,7 +27,6 @@ from ..result import (EQUIVALENT, ERROR, NOT_EQUIVALENT, STAGE_COMPARE, STAGE_CO
 from ..toolchain import compile_in_sandbox, find_tool, tool_version
 from ..unit_harness import (candidate_driver, check_candidate_signature, fortran_wrapper, reference_driver,
                             signature_warnings)
-from ..unit_inputs import generate_cases, outputs_of, read_outputs, summarize, write_inputs
 from . import Pair, register
 
 HARNESS_VERSION = "fortran-cpp-1"
@@ -148,20 +146,22 @@ class _Verification:
 
     # ---- compile both sides concurrently ------------------------------------------------
 
-    def _compile_both(self, ref_key, ref_dir, ref_argv, cand_dir, cand_argv):
+    def _compile_both(self, ref_key, ref_dir, ref_argv, cand_dir, cand_argv, meanwhile=None):
+        """Build both sides concurrently; `meanwhile()` runs in this thread while they compile."""
         started = time.monotonic()
         self.options.report("compiling reference")
         self.options.report("compiling candidate")
         with ThreadPoolExecutor(max_workers=2) as pool:
             ref_future = pool.submit(self._build, ref_key, ref_dir, ref_argv, "reference")
             cand_future = pool.submit(self._build, None, cand_dir, cand_argv, "candidate")
+            side = meanwhile() if meanwhile is not None else None
             ref = ref_future.result()
             cand = cand_future.result()
         # Both compiles overlap; each stage is charged with the wall time it kept us waiting.
         elapsed = time.monotonic() - started
         self.timings[STAGE_COMPILE_SOURCE] = round(elapsed if not ref[2] else 0.0, 4)
         self.timings[STAGE_COMPILE_CANDIDATE] = round(elapsed, 4)
-        return ref, cand
+        return ref, cand, side
 
     def _source_failed(self, output: str, source_name: str, line: int) -> VerifyResult:
         diags = remap(parse_compiler_output(output), {source_name: str(self.source)}, (str(self.source), line))
@@ -199,8 +199,8 @@ class _Verification:
                      "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "program", ffile.text, " ".join(FORTRAN_FLAGS),
                               self.tools["gfortran"], self.source.suffix)
-        (ref_bin, ref_out, _), (cand_bin, cand_out, _) = self._compile_both(ref_key, ref_dir, ref_argv, cand_dir,
-                                                                           cand_argv)
+        (ref_bin, ref_out, _), (cand_bin, cand_out, _), _ = self._compile_both(ref_key, ref_dir, ref_argv,
+                                                                              cand_dir, cand_argv)
         if ref_bin is None:
             return self._source_failed(ref_out, src_name, ffile.program_line)
         if cand_bin is None:
@@ -221,6 +221,8 @@ class _Verification:
                 f"the candidate {cand_run.describe_failure()}" + _stderr_tail(cand_run)),
                 diagnostics=[Diagnostic(str(self.candidate), cfile.main_line, 1, "error",
                                         f"at run time: the program {cand_run.describe_failure()}")], **fields)
+        from ..compare import compare_exit_status, compare_stdout
+
         self.options.report("comparing")
         started = time.monotonic()
         mismatches = compare_stdout(ref_run.stdout_text, cand_run.stdout_text, limit=MAX_MISMATCHES)
@@ -247,14 +249,6 @@ class _Verification:
             return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, diagnostics=diags,
                                 message=f"{self.candidate}:{problems[0][0]}: {problems[0][1]}", **fields)
         self.warnings.extend(signature_warnings(proc, fn))
-        started = time.monotonic()
-        try:
-            cases = generate_cases(proc, self.options.cases, self.options.seed, self.options.values)
-        except (KeyError, ValueError, ZeroDivisionError) as exc:
-            raise VerifyInputError(f"cannot generate inputs for '{proc.name}': {exc}", file=str(self.source),
-                                   line=proc.line, construct="array extents")
-        inputs = write_inputs(proc, cases)
-        self._timed("generate", started)
         ref_dir, cand_dir = self._side_dirs(workdir)
         src_name = self._copy_user_file(self.source, ref_dir, "user_source")
         cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
@@ -265,18 +259,38 @@ class _Verification:
         (cand_dir / "tv_driver.cpp").write_text(cand_driver)
         fields["harness"] = (f"! ---- tv_wrapper.f90\n{wrapper}\n/* ---- tv_driver.c (reference) */\n{ref_driver}\n"
                              f"// ---- tv_driver.cpp (candidate)\n{cand_driver}")
-        for directory in (ref_dir, cand_dir):
-            (directory / "inputs.bin").write_bytes(inputs)
-            (directory / "inputs.bin").chmod(0o644)
         ref_argv = [self.gfortran, *FORTRAN_FLAGS, src_name, "tv_wrapper.f90", "tv_driver.c", "-o", "reference"]
         cand_argv = [self.gxx, *CXX_FLAGS, *(["-fopenmp"] if "omp" in cfile.text else []), "tv_driver.cpp",
                      "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, wrapper, ref_driver, " ".join(FORTRAN_FLAGS),
                               self.tools["gfortran"], self.source.suffix)
+
+        def prepare_inputs():
+            # Runs while the compilers work: numpy's import and input generation cost nothing extra.
+            from ..unit_inputs import generate_cases, write_inputs
+
+            started = time.monotonic()
+            try:
+                cases = generate_cases(proc, self.options.cases, self.options.seed, self.options.values)
+            except (KeyError, ValueError, ZeroDivisionError) as exc:
+                return exc
+            inputs = write_inputs(proc, cases)
+            for directory in (ref_dir, cand_dir):
+                (directory / "inputs.bin").write_bytes(inputs)
+                (directory / "inputs.bin").chmod(0o644)
+            self._timed("generate", started)
+            return cases, inputs
+
+        (ref_bin, ref_out, _), (cand_bin, cand_out, _), prepared = self._compile_both(
+            ref_key, ref_dir, ref_argv, cand_dir, cand_argv, meanwhile=prepare_inputs)
+        if isinstance(prepared, Exception):
+            raise VerifyInputError(f"cannot generate inputs for '{proc.name}': {prepared}", file=str(self.source),
+                                   line=proc.line, construct="array extents")
+        cases, inputs = prepared
+        from ..unit_inputs import read_outputs, summarize
+
         outputs_key = content_key(ref_key, inputs)
         cached_outputs = self.cache.get(outputs_key, "outputs") if self.options.use_cache else None
-        (ref_bin, ref_out, _), (cand_bin, cand_out, _) = self._compile_both(ref_key, ref_dir, ref_argv, cand_dir,
-                                                                           cand_argv)
         if ref_bin is None:
             return self._source_failed(ref_out, src_name, proc.line)
         if cand_bin is None:
@@ -349,6 +363,9 @@ class _Verification:
         return fn
 
     def _compare(self, proc: Procedure, cases, ref_values, cand_values) -> list[Mismatch]:
+        from ..compare import compare_values
+        from ..unit_inputs import outputs_of
+
         mismatches: list[Mismatch] = []
         for index, (case, ref, cand) in enumerate(zip(cases, ref_values, cand_values)):
             for arg in outputs_of(proc):
