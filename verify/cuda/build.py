@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,24 @@ PLAIN_FLAGS = ["-O2"]
 NVCC_CHECK_ARCH = "-arch=sm_80"
 OMP_THREADS = "4"  # several threads even on 2 cores, so that races can show
 ASAN_OPTIONS = "detect_leaks=0:halt_on_error=1:abort_on_error=0:exitcode=99:allocator_may_return_null=1:symbolize=1"
+
+
+# The sandbox runs everything as one unprivileged user with a process limit:
+# on a busy machine a compiler or an OpenMP thread can be refused with EAGAIN.
+# Such a refusal says nothing about the code, so the step is tried once more.
+_TRANSIENT = ("Resource temporarily unavailable", "exited with status 127", "exited with status 126")
+
+
+def _transient(text: str) -> bool:
+    return any(marker in text for marker in _TRANSIENT) and not parse_compiler_output(text)
+
+
+def _compile(argv: list[str], workdir: Path, output: Path, options: VerifyOptions):
+    compiled = compile_in_sandbox(argv, workdir, output, cancel=options.cancel)
+    if not compiled.ok and _transient(compiled.output):
+        time.sleep(1.0)
+        compiled = compile_in_sandbox(argv, workdir, output, cancel=options.cancel)
+    return compiled
 
 
 def use_asan() -> bool:
@@ -109,7 +128,7 @@ def build_side(source: SourceFile, harness: str | None, workdirs: Workdirs, role
     argv += files
     for path in side_dir.iterdir():
         os.chmod(path, 0o644)
-    compiled = compile_in_sandbox(argv, side_dir, binary, cancel=options.cancel)
+    compiled = _compile(argv, side_dir, binary, options)
     diagnostics = remap(parse_compiler_output(compiled.output), path_map, fallback=(user_path, 1))
     return Build(ok=compiled.ok, binary=compiled.binary, diagnostics=diagnostics, output=compiled.output,
                  kernels=kernels, path_map=path_map, warnings=compiled.warnings, workdir=side_dir)
@@ -143,7 +162,7 @@ def _nvcc_check(nvcc: str, source: SourceFile, workdirs: Workdirs, role: str, op
     os.chmod(copy, 0o644)
     obj = check_dir / "check.o"
     argv = [nvcc, "-std=c++17", NVCC_CHECK_ARCH, "-c", "-o", str(obj), str(copy)]
-    compiled = compile_in_sandbox(argv, check_dir, obj, cancel=options.cancel)
+    compiled = _compile(argv, check_dir, obj, options)
     path_map = {str(copy): str(source.path), source.path.name: str(source.path)}
     diagnostics = remap(parse_compiler_output(compiled.output), path_map, fallback=(str(source.path), 1))
     return Build(ok=compiled.ok, binary=None, diagnostics=diagnostics, output=compiled.output,
@@ -155,4 +174,8 @@ def run_side(binary: Path, args: list[str], workdir: Path, options: VerifyOption
     # AddressSanitizer and the CUDA driver reserve terabytes of address space:
     # RLIMIT_AS must be off for them.
     limits = sandbox.Limits(timeout=options.timeout, memory_mb=None if (use_asan() or gpu) else 4096)
-    return sandbox.run([str(binary), *args], workdir, limits, env=env, cancel=options.cancel)
+    outcome = sandbox.run([str(binary), *args], workdir, limits, env=env, cancel=options.cancel)
+    if outcome.returncode != 0 and "Resource temporarily unavailable" in outcome.stderr_text:
+        time.sleep(1.0)
+        outcome = sandbox.run([str(binary), *args], workdir, limits, env=env, cancel=options.cancel)
+    return outcome
