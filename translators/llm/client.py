@@ -15,18 +15,11 @@ from typing import Any
 
 import openai
 
+from .errors import LLMCancelled, LLMError
 from .settings import LLMSettings
 
 RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 60.0
-
-
-class LLMError(Exception):
-    """The endpoint could not give a usable reply; the message says why."""
-
-
-class LLMCancelled(Exception):
-    """The caller cancelled while waiting for the endpoint."""
 
 
 @dataclass

@@ -3,13 +3,17 @@ pre-digested feedback and the numbered candidate and writes the questions."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...verify.result import VerifyResult
-from ..llm import ChatClient
 from .questioner import Questions, feedback_text, numbered_source
 from .templates import PromptSet
 
+if TYPE_CHECKING:
+    from ..llm.client import ChatClient
 
-def llm_questions(client: ChatClient, prompts: PromptSet, model: str | None, source: str,
+
+def llm_questions(client: "ChatClient", prompts: PromptSet, model: str | None, source: str,
                   candidate: str, result: VerifyResult) -> Questions:
     digest = feedback_text(result, candidate)
     messages = [

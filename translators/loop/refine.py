@@ -13,17 +13,20 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ...verify import VerifyOptions, verify
 from ...verify.result import ERROR, VerifyResult
-from ..llm import ChatClient, LLMCancelled, LLMError, LLMSettings
+from ..llm import LLMCancelled, LLMError, LLMSettings
 from ..records import RecordStore, RecordStoreError
 from .extract import extract_code
 from .llm_questioner import llm_questions
 from .questioner import Questions, no_code_questions, rules_questions
 from .retrieval import bug_context
 from .templates import PromptSet
+
+if TYPE_CHECKING:
+    from ..llm.client import ChatClient
 
 
 @dataclass
@@ -131,6 +134,8 @@ def _source_fault(result: VerifyResult, source: Path, candidate_name: str) -> bo
 def run_loop(task: LoopTask) -> LoopOutcome:
     session = _Session(task)
     cancel = task.cancel or threading.Event()
+    from ..llm.client import ChatClient  # loads openai only when an LLM is really called
+
     client = ChatClient(task.settings, cancel=cancel)
     verifier = _Verifier(task)
     try:
