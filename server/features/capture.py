@@ -1,9 +1,11 @@
 """Passive capture: saving a translated file re-verifies it in the background;
 a human edit that turns a failing translation into a verified one is stored
-as a fix record (see verification.verify_link)."""
+as a fix record (see verification.verify_link).  Saving a source re-verifies
+the translations linked to it."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from lsprotocol import types
@@ -17,7 +19,12 @@ def register(server) -> None:
     async def did_save(ls, params: types.DidSaveTextDocumentParams) -> None:
         path = Path(to_fs_path(params.text_document.uri) or params.text_document.uri)
         link = ls.links_for(path).get(path)
-        if link is None:
+        if link is not None:
+            text = params.text if params.text is not None else ls.text_of(path)
+            await verify_link(ls, link, human_edit=True, text=text, background=True)
             return
-        text = params.text if params.text is not None else ls.text_of(path)
-        await verify_link(ls, link, human_edit=True, text=text, background=True)
+        # A saved source: its translations may no longer match it; check them again
+        # (not a human fix of the translation, so nothing is captured).
+        linked = ls.links_for(path).for_source(path)
+        if linked:
+            await asyncio.gather(*(verify_link(ls, other, human_edit=False, background=True) for other in linked))

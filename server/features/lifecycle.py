@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from lsprotocol import types
 
@@ -25,8 +26,12 @@ def register(server) -> None:
         # listing does not pay for it.
         from ..pairs import TRANSLATIONS, unavailable_reason
 
-        for translation in TRANSLATIONS:
-            ls.workers.submit(unavailable_reason, translation)
+        def warm() -> None:
+            for translation in TRANSLATIONS:
+                unavailable_reason(translation)
+
+        # A daemon thread: an editor that exits right away need not wait for these imports.
+        threading.Thread(target=warm, name="transverify-warm", daemon=True).start()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def on_configuration(ls, params: types.DidChangeConfigurationParams) -> None:

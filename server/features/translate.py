@@ -124,7 +124,11 @@ async def deliver(ls, job, outcome, store, *, source: Path, target_path: Path, e
     verdict_text = lens_title(result, source, source_line) if result is not None else outcome.message
     current = ls.text_of(target_path) if target_path.exists() or _is_open(ls, target_path) else None
     label = f"{source.name} → {target_path.name}: {verdict_text}"
+    open_document = ls.workspace.text_documents.get(from_fs_path(str(target_path)))
+    # With the open buffer's version, the editor refuses the edit if the buffer changed meanwhile.
     edit = translation_edit(target_path, outcome.code, current, label=label, description=outcome.message,
+                            version=open_document.version if open_document is not None and current is not None
+                            else None,
                             document_changes=supports_document_changes(ls.client_capabilities))
     response = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label=label))
     accepted = bool(response is not None and response.applied)

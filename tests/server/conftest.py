@@ -179,7 +179,7 @@ def store_at(path: Path):
     return RecordStore.open(path)
 
 
-async def wait_for_diagnostics(client: LanguageClient, uri: str, predicate, timeout: float = 60.0) -> list:
+async def wait_for_diagnostics(client: LanguageClient, uri: str, predicate, timeout: float = 240.0) -> list:
     """Wait until the diagnostics published for uri satisfy predicate."""
     import asyncio
 

@@ -141,3 +141,15 @@ async def test_compile_error_lands_on_its_line(client, workspace, llm):
     assert {d.range.start.line for d in compile_errors} <= {3, 4}  # the statement missing its ';' (0-based)
     assert compile_errors[0].severity == types.DiagnosticSeverity.Error
     assert "does not compile" in (await lens_titles(client, uri))[0]
+
+
+async def test_saving_the_source_re_verifies_its_translation(client, workspace, llm):
+    target_uri = await accept_failing_translation(client, workspace, llm)
+    await wait_for_diagnostics(client, target_uri, lambda d: len(d) > 0)
+    # The source changes so that the "wrong" translation becomes right: y <- a*x - y.
+    source = workspace / "saxpy.f90"
+    source.write_text(source.read_text().replace("y(i) = a * x(i) + y(i)", "y(i) = a * x(i) - y(i)"))
+    client.text_document_did_save(types.DidSaveTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=from_fs_path(str(source)))))
+    await wait_for_diagnostics(client, target_uri, lambda d: len(d) == 0)
+    assert await lens_titles(client, target_uri) == ["verified against saxpy.f90:2, 16 cases"]
