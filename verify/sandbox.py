@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import resource
+import secrets
 import shutil
 import signal
 import subprocess
@@ -29,7 +30,11 @@ from pathlib import Path
 
 from .errors import Cancelled
 
-NOBODY = 65534
+# Runs as root drop to a fresh unprivileged uid from this range (no passwd entry needed):
+# RLIMIT_NPROC counts processes per uid machine-wide, so a shared uid such as nobody would
+# let one sandbox's fork spree starve every other sandbox's compiler of processes.
+SANDBOX_UID_BASE = 0x10000000
+SANDBOX_UID_SPAN = 0x01000000
 DEFAULT_MEMORY_MB = 4096
 DEFAULT_OUTPUT_LIMIT = 16 * 1024 * 1024  # bytes of stdout/stderr kept; RLIMIT_FSIZE enforces it
 DEFAULT_MAX_PROCESSES = 256
@@ -135,7 +140,8 @@ def _unshare_prefix() -> list[str]:
 def _drop_privileges_prefix() -> list[str]:
     if os.geteuid() != 0 or not shutil.which("setpriv"):
         return []
-    return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+    uid = SANDBOX_UID_BASE + secrets.randbelow(SANDBOX_UID_SPAN)
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
 
 
 def _limit_setter(limits: Limits):
