@@ -281,7 +281,7 @@ def _translate(request: TranslateRequest) -> TranslateOutcome:
     if loop.status == "verified":
         outcome.exit_code = 0
         outcome.unsupported = []  # the LLM covered what the rules could not
-    elif loop.status == "source_error":
+    elif loop.status in ("source_error", "verifier_error"):
         outcome.exit_code = 2
     elif loop.status == "endpoint_error":
         if loop.code is None or (loop.code == (draft.code if draft else None) and unsupported):

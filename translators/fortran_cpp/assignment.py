@@ -78,11 +78,31 @@ def assign(st, node) -> None:
             st.emit(f"std::fill({begin}, {end}, {fill});")
             return
         return _elementwise(st, view, lambda elem: fill, [])
+    if view.whole and isinstance(rhs, F.Name):
+        source = tr.view(rhs)
+        if source is not None and source.whole and source.symbol.type == element_type \
+                and source.symbol.name != view.symbol.name and source.rank == view.rank:
+            return _copy(st, view, source)
     flat = view.whole and all(v.whole and v.rank == view.rank for v in tr.array_operands(rhs)) and \
         not any(isinstance(n, F.Array_Constructor) for n in walk(rhs, F.Array_Constructor))
     if _needs_temporary(tr, view, rhs):
         return _via_temporary(st, view, rhs)
     return _elementwise(st, view, lambda elem: converted(tr, tr.expr(rhs, elem), element_type), [], flat=flat)
+
+
+def _copy(st, target: ArrayView, source: ArrayView) -> None:
+    """a = b for whole arrays: container assignment, or std::copy through pointers."""
+    tr = st.tr
+    if target.symbol.storage == "container" and source.symbol.storage == "container" and \
+            (target.symbol.allocatable or not source.symbol.allocatable):
+        st.flush_pre()
+        st.emit(f"{target.symbol.cname} = {source.symbol.cname};")
+        return
+    begin, end = _range(tr, source)
+    first = target.symbol.cname if target.symbol.storage == "pointer" else f"{target.symbol.cname}.begin()"
+    st.ctx.includes.add("algorithm")
+    st.flush_pre()
+    st.emit(f"std::copy({begin}, {end}, {first});")
 
 
 def _range(tr, view: ArrayView) -> tuple[str, str]:

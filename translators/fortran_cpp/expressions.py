@@ -270,7 +270,7 @@ class ExprTranslator:
         expr = self.scalar(node)
         if expr.type.base not in ("integer",):
             raise UnsupportedConstruct("array subscript", f"subscript '{node}' is not an integer")
-        return Linear.of(expr.code if expr.prec > MUL else f"({expr.code})")
+        return Linear.of(expr.code if expr.prec >= MUL else f"({expr.code})")
 
     # ---- leaves -------------------------------------------------------------------------
 

@@ -58,7 +58,7 @@ class Linear:
         parts: list[str] = []
         for code, coef in self.terms.items():
             magnitude = abs(coef)
-            text = code if magnitude == 1 else f"{magnitude} * {code}"
+            text = code if magnitude == 1 else f"{magnitude} * {_operand(code)}"
             if not parts:
                 parts.append(text if coef > 0 else f"-{text}")
             else:
@@ -69,6 +69,11 @@ class Linear:
             else:
                 parts.append(f"+ {self.const}" if self.const > 0 else f"- {-self.const}")
         text = " ".join(parts)
-        if wrap and (len(parts) > 1 or text.startswith("-")):
+        if wrap and (len(parts) > 1 or text.startswith("-") or " " in text):
             return f"({text})"
         return text
+
+
+def _operand(code: str) -> str:
+    """A term as the right operand of `k *`: `n / 2` must stay one operand."""
+    return f"({code})" if " " in code and not (code.startswith("(") and code.endswith(")")) else code

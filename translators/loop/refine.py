@@ -56,7 +56,7 @@ class LoopOutcome:
     code: str | None
     result: VerifyResult | None
     rounds: int  # Solver answers received in this loop
-    status: str  # verified | not_verified | no_code | endpoint_error | source_error | cancelled
+    status: str  # verified | not_verified | no_code | endpoint_error | source_error | verifier_error | cancelled
     message: str
     dialogue_id: str | None = None
     warnings: list[str] = field(default_factory=list)
@@ -119,16 +119,16 @@ class _Verifier:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _source_fault(result: VerifyResult, source: Path, candidate_name: str) -> bool:
-    """True when the verifier cannot go on for a reason no Solver answer can fix: the source
-    itself is unusable, or the verifier failed without pointing at the candidate."""
-    if result.verdict != ERROR:
-        return False
-    if result.stage == "compile_source":
-        return True
-    if any(Path(d.file).name == source.name for d in result.diagnostics):
-        return True
-    return not any(Path(d.file).name == candidate_name for d in result.diagnostics)
+def _dead_end(result: VerifyResult, source: Path, candidate_name: str) -> LoopOutcome | None:
+    """A verification no Solver answer can change: the source itself is unusable, or the
+    verifier failed without pointing at the candidate.  None when the Solver can act on it."""
+    if result.verdict != ERROR or result.message == "cancelled":
+        return None
+    if result.stage == "compile_source" or any(Path(d.file).name == source.name for d in result.diagnostics):
+        return LoopOutcome(None, result, 0, "source_error", f"cannot verify: {result.message}")
+    if not any(Path(d.file).name == candidate_name for d in result.diagnostics):
+        return LoopOutcome(None, result, 0, "verifier_error", f"cannot verify: {result.message}")
+    return None
 
 
 def run_loop(task: LoopTask) -> LoopOutcome:
@@ -171,6 +171,12 @@ def _loop(task: LoopTask, session: _Session, client: ChatClient, verifier: _Veri
                     feedback=best_result.to_dict())
         if best_result.ok:
             return LoopOutcome(task.seed_code, best_result, 0, "verified", "the starting code verifies")
+        if best_result.message == "cancelled" or cancel.is_set():
+            return LoopOutcome(task.seed_code, best_result, 0, "cancelled", "cancelled")
+        stop = _dead_end(best_result, task.source, task.candidate_name)
+        if stop is not None:
+            stop.code = task.seed_code
+            return stop
         questions = _ask(task, client, task.seed_code, best_result)
         _send_questions(task, session, questions)
         last_code, last_digest = task.seed_code, questions.digest
@@ -200,7 +206,8 @@ def _loop(task: LoopTask, session: _Session, client: ChatClient, verifier: _Veri
         try:
             result = verifier(extracted.code)
         except Exception as exc:  # the engine promises a result; anything else is reported, not raised
-            return LoopOutcome(best_code, best_result, rounds, "endpoint_error", f"verification failed: {exc}")
+            return LoopOutcome(best_code, best_result, rounds, "verifier_error",
+                               f"verification failed: {exc.__class__.__name__}: {exc}")
         session.say("assistant", "solver", reply.content, code=extracted.code, feedback=result.to_dict(), **meta)
         if result.message == "cancelled" or cancel.is_set():
             return LoopOutcome(extracted.code, result, rounds, "cancelled", "cancelled")
@@ -213,9 +220,10 @@ def _loop(task: LoopTask, session: _Session, client: ChatClient, verifier: _Veri
                                                            dialogue_id=session.dialogue_id))
             return LoopOutcome(extracted.code, result, rounds, "verified",
                                f"verified equivalent after {rounds} Solver round(s)")
-        if _source_fault(result, task.source, task.candidate_name):
-            return LoopOutcome(extracted.code, result, rounds, "source_error",
-                               f"cannot verify: {result.message}")
+        stop = _dead_end(result, task.source, task.candidate_name)
+        if stop is not None:
+            stop.code, stop.rounds = extracted.code, rounds
+            return stop
         if rounds >= task.max_rounds:
             break
         try:
