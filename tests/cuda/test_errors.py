@@ -138,3 +138,19 @@ def test_kernel_that_never_ends_times_out(tmp_path, verify_json):
     cand = write(tmp_path, "s.cu", kernel)
     code, result = verify_json(src, cand, "--timeout", "3")
     assert code == 1 and result["stage"] == "run" and "timed out" in result["message"]
+
+
+def test_missing_syncthreads_is_reported_as_a_race(verify_json):
+    code, result = verify_json(CORPUS / "stencil1d" / "stencil1d.cpp", CORPUS / "stencil1d" / "stencil1d_wrong_nosync.cu")
+    assert code == 1 and result["stage"] == "run"
+    assert "data race" in result["message"] and "__syncthreads" in result["message"]
+    assert "race_check" in result["timings"]
+
+
+def test_program_mode_compares_stdout_and_reports_failed_launch(verify_json):
+    folder = CORPUS / "program_sum"
+    code, result = verify_json(folder / "program_sum.cpp", folder / "program_sum.cu")
+    assert code == 0 and result["mode"] == "program"
+    code, result = verify_json(folder / "program_sum.cpp", folder / "program_sum_bad_launch.cu")
+    assert code == 1 and "invalid configuration" in result["message"]
+    assert result["diagnostics"][0]["line"] == 10  # the launch

@@ -169,8 +169,11 @@ def _nvcc_check(nvcc: str, source: SourceFile, workdirs: Workdirs, role: str, op
                  warnings=compiled.warnings)
 
 
-def run_side(binary: Path, args: list[str], workdir: Path, options: VerifyOptions, gpu: bool) -> sandbox.RunOutcome:
+def run_side(binary: Path, args: list[str], workdir: Path, options: VerifyOptions, gpu: bool,
+             reverse_threads: bool = False) -> sandbox.RunOutcome:
     env = {"OMP_NUM_THREADS": OMP_THREADS, "ASAN_OPTIONS": ASAN_OPTIONS}
+    if reverse_threads:
+        env["TVCUDA_THREAD_ORDER"] = "reverse"
     # AddressSanitizer and the CUDA driver reserve terabytes of address space:
     # RLIMIT_AS must be off for them.
     limits = sandbox.Limits(timeout=options.timeout, memory_mb=None if (use_asan() or gpu) else 4096)

@@ -195,6 +195,8 @@ class _Verification:
         outcome, data = self._execute(build, plan, workdir, "source")
         self.timed("run_source", started)
         failure = self._run_failure(outcome, build, data, plan)
+        if failure is None:
+            failure = self._race_check(source, build, plan, outcome, data)
         if failure is not None:
             message, diagnostics = failure
             raise self.fail(ERROR, "run", f"{source.path}: the source itself fails at run time: {message}",
@@ -225,6 +227,8 @@ class _Verification:
         outcome, data = self._execute(build, plan, workdir, "candidate")
         self.timed("run_candidate", started)
         failure = self._run_failure(outcome, build, data, plan)
+        if failure is None:
+            failure = self._race_check(candidate, build, plan, outcome, data)
         if failure is not None:
             message, diagnostics = failure
             raise self.fail(NOT_EQUIVALENT, "run", f"{candidate.path}: the candidate fails at run time: {message}",
@@ -269,6 +273,46 @@ class _Verification:
         outcome = cuda_build.run_side(build.binary, [str(cases), str(out)], run_dir, self.options, gpu)
         data = out.read_bytes() if out.exists() else b""
         return outcome, data
+
+    def _race_check(self, side: SourceFile, build, plan, first, first_data: bytes):
+        """On the CPU path, run the CUDA side again with the threads of every block in reverse
+        order between barriers: a race-free kernel gives the same outputs, a missing
+        __syncthreads (or another intra-block race) usually does not."""
+        if side.language != CUDA or self.gpu_name or not side.kernels:
+            return None
+        started = time.monotonic()
+        if plan is None:
+            second = cuda_build.run_side(build.binary, [], build.workdir, self.options, False, reverse_threads=True)
+            differences = compare_stdout(first.stdout_text, second.stdout_text)
+            data = b""
+        else:
+            out = build.workdir / "outputs.bin"
+            out.unlink(missing_ok=True)
+            second = cuda_build.run_side(build.binary, [str(build.workdir / "cases.txt"), str(out)], build.workdir,
+                                         self.options, False, reverse_threads=True)
+            data = out.read_bytes() if out.exists() else b""
+            differences = []
+        self.timed("race_check", started)
+        failure = self._run_failure(second, build, data, plan)
+        if failure is not None:
+            return failure
+        if plan is not None:
+            forward, backward = read_outputs(first_data, plan), read_outputs(data, plan)
+            for case, (a, b) in enumerate(zip(forward, backward)):
+                for output in plan.outputs:
+                    differences += compare_values(output.name, a[output.name], b[output.name], case,
+                                                  rtol=self.options.rtol, atol=self.options.atol, limit=1)
+                if differences:
+                    break
+        if not differences:
+            return None
+        first_diff = differences[0]
+        where = f"[{first_diff.index}]" if first_diff.index is not None else ""
+        message = (f"data race: the result depends on the order in which the threads of a block run between "
+                   f"barriers ({first_diff.output}{where} in case {first_diff.case} is {first_diff.expected} when "
+                   f"threads run first to last, {first_diff.actual} when last to first); a missing "
+                   f"__syncthreads()?")
+        return message, [Diagnostic(str(side.path), 1, 1, "error", message)]
 
     def _run_failure(self, outcome, build, data: bytes, plan):
         self.warnings.extend(outcome.warnings)

@@ -239,6 +239,7 @@ struct BlockRun {
     const char* kernel;
     int nthreads;
     int next_unstarted = 0;
+    bool reverse = false;  // run the threads of each phase last to first
     std::vector<Fiber*> fibers;  // fibers in use by this block
     std::vector<int> thread_fiber;  // CUDA thread -> index in fibers
     std::vector<uint32_t> warp_gen;  // per-thread count of warp-level operations
@@ -251,6 +252,11 @@ struct BlockRun {
 
 inline void set_thread_index(int t) {
     const dim3& b = blockDim;
+    if (b.y == 1 && b.z == 1) {  // 1-D blocks, the common case: no divisions
+        threadIdx.x = unsigned(t);
+        threadIdx.y = threadIdx.z = 0;
+        return;
+    }
     threadIdx.x = unsigned(t) % b.x;
     threadIdx.y = (unsigned(t) / b.x) % b.y;
     threadIdx.z = unsigned(t) / (b.x * b.y);
@@ -295,7 +301,8 @@ extern "C" inline void tvcuda_fiber_main(void* arg) {
     // Run CUDA threads back to back until one of them blocks at a barrier; the
     // scheduler then starts the remaining ones on other fibers.
     while (run.next_unstarted < run.nthreads) {
-        int t = run.next_unstarted++;
+        int k = run.next_unstarted++;
+        int t = run.reverse ? run.nthreads - 1 - k : k;
         self->thread = t;
         self->state = Fiber::Running;
         run.thread_fiber[t] = self->index;
@@ -393,6 +400,7 @@ inline void run_block(Worker& w, BlockRun& run) {
                 if (f->thread == t && f->state == Fiber::WaitBlock) ready.push_back(f);
             }
         }
+        if (run.reverse) std::reverse(ready.begin(), ready.end());
         for (Fiber* f : ready) {
             f->state = Fiber::Running;
             switch_to_fiber(run, f);
@@ -409,6 +417,17 @@ inline void wait(Fiber::State kind) {
     run->current->state = kind;
     // A fiber that blocks keeps its thread; later threads go to new fibers.
     yield_to_scheduler(*run);
+}
+
+// TVCUDA_THREAD_ORDER=reverse runs the threads of every block, between two
+// barriers, from last to first.  A race-free kernel gives the same result in
+// either order; verification runs both and reports a difference as a race.
+inline bool reverse_order() {
+    static const bool reverse = [] {
+        const char* env = std::getenv("TVCUDA_THREAD_ORDER");
+        return env && std::strcmp(env, "reverse") == 0;
+    }();
+    return reverse;
 }
 
 inline unsigned hardware_workers() {
@@ -431,6 +450,7 @@ inline void run_grid(const char* kernel, dim3 grid, dim3 block, size_t shmem, Th
         run.args = args;
         run.kernel = kernel;
         run.nthreads = nthreads;
+        run.reverse = reverse_order();
         run.thread_fiber.assign(nthreads, -1);
         run.warp_gen.assign(nthreads, 0u);
         run.warp_slots.assign(size_t((nthreads + 31) / 32) * 64, 0u);
