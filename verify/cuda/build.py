@@ -105,7 +105,7 @@ def build_side(source: SourceFile, harness: str | None, workdirs: Workdirs, role
         copy.write_text(source.text)
         path_map[str(copy)] = user_path
         argv = [find_tool("nvcc", options.toolchain), "-std=c++17", "-O2", "-arch=native", "-Xcompiler", "-fopenmp",
-                "-DTV_GPU_BUILD", "-o", str(binary), str(copy)]
+                "-lgomp", "-DTV_GPU_BUILD", "-o", str(binary), str(copy)]
         files = []
     elif source.language == "cuda":
         rewritten = rewrite(source.text, user_path)

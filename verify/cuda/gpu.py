@@ -65,8 +65,11 @@ def _probe_runs(nvcc: str) -> bool:
                                capture_output=True, text=True, timeout=180, cwd=workdir)
         if built.returncode != 0:
             return False
-        ran = subprocess.run([str(workdir / "probe")], capture_output=True, text=True, timeout=60, cwd=workdir)
-        return ran.returncode == 0 and "probe ok" in ran.stdout
+        # Run it the way verification will: inside the sandbox.  If the sandbox
+        # hides the GPU's device files, the CPU path is used instead.
+        os.chmod(workdir / "probe", 0o755)
+        ran = sandbox.run([str(workdir / "probe")], workdir, sandbox.Limits(timeout=60, memory_mb=None))
+        return ran.returncode == 0 and "probe ok" in ran.stdout_text
     except (OSError, subprocess.SubprocessError):
         return False
     finally:
