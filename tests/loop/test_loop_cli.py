@@ -50,6 +50,7 @@ def test_three_rounds_questions_carry_diagnostics_and_mismatches(llm, source, st
     # Round 2's question quotes the compiler's own message and the candidate line it points at.
     diag = first_feedback["diagnostics"][0]
     question = _last_user(llm.requests[1])
+    assert question.startswith("Your translation is not yet equivalent to the Fortran source.")
     assert diag["message"] in question and "was not declared" in question
     assert f"Line {diag['line']}" in question and "y[i] = a * x[i] + z[i];" in question
     # Round 3's question names the output, case, index and both values of the first mismatch.
@@ -161,6 +162,7 @@ def test_reply_without_code_becomes_a_question(llm, source, store_path, run_cli)
     llm.reply(answer(CORRECT))
     done = run_cli("translate", str(source), "--to", "cpp", "--solver", "llm", extra_env=endpoint(llm))
     assert done.returncode == 0, done.stdout + done.stderr
+    assert _last_user(llm.requests[1]).startswith("Your reply did not contain a complete translation.")
     assert "contained no cpp code block" in _last_user(llm.requests[1])
     assert "cut off inside the code block" in _last_user(llm.requests[2])
     assert source.with_suffix(".cpp").read_text() == CORRECT

@@ -31,6 +31,7 @@ class Questions:
     seconds: float | None = None
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    kind: str = "feedback"  # feedback | no_code
 
 
 def _candidate_line(candidate: str, line: int | None) -> str | None:
@@ -214,7 +215,7 @@ def no_code_questions(language: str, truncated_hint: bool = False) -> Questions:
     else:
         text = (f"1. Your reply contained no {language} code block. Reply with the complete translation "
                 f"in one fenced ```{language} block.")
-    return Questions(text=text, digest=text)
+    return Questions(text=text, digest=text, kind="no_code")
 
 
 def numbered_source(code: str) -> str:

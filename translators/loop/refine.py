@@ -254,8 +254,15 @@ def _ask(task: LoopTask, client: ChatClient, code: str, result: VerifyResult) ->
     return rules_questions(result, code)
 
 
+LANGUAGE_NAMES = {"fortran": "Fortran", "cpp": "C++", "cuda": "CUDA", "python": "Python"}
+
+
 def _send_questions(task: LoopTask, session: _Session, questions: Questions) -> None:
     context = bug_context(task.store, task.pair, questions.digest, task.language)
-    content = task.prompts.render("repair", questions=questions.text, language=task.language) + context
+    source_name = LANGUAGE_NAMES.get(task.pair.split("->")[0], "source")
+    headline = ("Your reply did not contain a complete translation." if questions.kind == "no_code"
+                else f"Your translation is not yet equivalent to the {source_name} source.")
+    content = task.prompts.render("repair", headline=headline, questions=questions.text,
+                                  language=task.language) + context
     session.say("user", "questioner", content, model=questions.model, seconds=questions.seconds,
                 prompt_tokens=questions.prompt_tokens, completion_tokens=questions.completion_tokens)
