@@ -192,3 +192,23 @@ async def wait_for_diagnostics(client: LanguageClient, uri: str, predicate, time
         if loop.time() > deadline:
             raise AssertionError(f"diagnostics for {uri} never matched; last: {current!r}")
         await asyncio.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def shared_workspace(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("shared-ws")
+    shutil.copy(EXAMPLES / "fortran" / "saxpy.f90", root / "saxpy.f90")
+    return root
+
+
+@pytest_lsp.fixture(scope="module",
+                    config=ClientServerConfig(server_command=serve_command(), client_factory=make_client))
+async def listing_client(lsp_client: LanguageClient, shared_workspace: Path):
+    """One server for the read-only tests of a module (listing, hover): no translation runs on it."""
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        root_uri=from_fs_path(str(shared_workspace)),
+        workspace_folders=[types.WorkspaceFolder(uri=from_fs_path(str(shared_workspace)), name="ws")],
+    ))
+    yield
+    await lsp_client.shutdown_session()

@@ -9,7 +9,17 @@ from lsprotocol import types
 
 from .conftest import code_actions, open_file, translation_ready
 
-pytestmark = pytest.mark.asyncio
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest.fixture
+def client(listing_client):
+    return listing_client
+
+
+@pytest.fixture
+def workspace(shared_workspace):
+    return shared_workspace
 
 CUDA = """
 __global__ void scale(float* x, float a, int n) {
