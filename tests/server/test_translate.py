@@ -123,3 +123,23 @@ async def test_unsaved_source_is_not_translated(client, workspace, llm):
     answer = await run_command(client, action.command)
     assert answer["status"] == "error" and "unsaved" in answer["message"]
     assert llm.requests == [] and client.edits == []
+
+
+async def test_output_suffix_setting_names_the_target(client, workspace, llm):
+    client.set_configuration({"cpp": ".cxx"}, section="transverify.outputSuffix")
+    llm.reply(fenced(CORRECT_CPP))
+    action = await translate_action(client, workspace)
+    answer = await run_command(client, action.command)
+    assert answer["status"] == "applied" and answer["target"] == str(workspace / "saxpy.cxx")
+    assert (workspace / "saxpy.cxx").read_text() == CORRECT_CPP and not (workspace / "saxpy.cpp").exists()
+
+
+async def test_unknown_target_and_bad_arguments_answer_in_words(client, workspace, llm):
+    uri = open_file(client, workspace / "saxpy.f90", "fortran")
+    answer = await run_command(client, types.Command(title="", command="transverify.translate",
+                                                     arguments=[{"uri": uri, "entry": "saxpy", "target": "rust"}]))
+    assert answer == {"status": "error", "message": "unknown target 'rust'"}
+    answer = await run_command(client, types.Command(title="", command="transverify.translate", arguments=["x", 1]))
+    assert answer["status"] == "error" and "expects one argument" in answer["message"]
+    assert any("unknown target 'rust'" in m.message for m in client.messages)
+    assert llm.requests == []
