@@ -143,3 +143,17 @@ async def test_unknown_target_and_bad_arguments_answer_in_words(client, workspac
     assert answer["status"] == "error" and "expects one argument" in answer["message"]
     assert any("unknown target 'rust'" in m.message for m in client.messages)
     assert llm.requests == []
+
+
+async def test_rule_translator_works_offline_without_any_llm(client, workspace, llm, records):
+    client.set_configuration("rules", section="transverify.solver")
+    action = await translate_action(client, workspace)
+    answer = await run_command(client, action.command)
+    assert answer["status"] == "applied" and answer["verdict"] == "equivalent", answer
+    assert llm.requests == []
+    code = (workspace / "saxpy.cpp").read_text()
+    (lens,) = await client.text_document_code_lens_async(types.CodeLensParams(
+        text_document=types.TextDocumentIdentifier(uri=from_fs_path(str(workspace / "saxpy.cpp")))))
+    # The lens sits on the translated function, wherever the rules put it.
+    assert "saxpy" in code.split("\n")[lens.range.start.line]
+    assert lens.command.title == "verified against saxpy.f90:2, 16 cases"
