@@ -381,6 +381,34 @@ CASES = {
           end where
         end subroutine clip
         """, None),
+    "forall_and_do_concurrent": ("""
+        subroutine symmetrise(n, x, y, a)
+          implicit none
+          integer, intent(in) :: n
+          real(8), intent(in) :: x(n), y(n)
+          real(8), intent(inout) :: a(n, n)
+          integer :: i, j
+          forall (i = 1:n, j = 1:n) a(i, j) = a(i, j) + x(i) * y(j)
+          forall (i = 1:n, j = 1:n, i > j)
+            a(i, j) = 0.5d0 * (a(i, j) + a(j, i))
+          end forall
+          do concurrent (i = 1:n, j = 1:n, i == j)
+            a(i, j) = a(i, j) + 1.0d0
+          end do
+        end subroutine symmetrise
+        """, None),
+    "dim_reductions": ("""
+        subroutine margins(m, n, a, colsum, rowmax, npos)
+          implicit none
+          integer, intent(in) :: m, n
+          real(8), intent(in) :: a(m, n)
+          real(8), intent(out) :: colsum(n), rowmax(m)
+          integer, intent(out) :: npos(n)
+          colsum = sum(a, dim=1)
+          rowmax = maxval(a, 2) - minval(a, dim=2)
+          npos = count(a > 0.0d0, dim=1)
+        end subroutine margins
+        """, None),
     "implicit_typing": ("""
         subroutine old_style(n, x, total)
           integer, intent(in) :: n

@@ -126,6 +126,21 @@ def _loop_locals(body, scope: Scope) -> None:
     counters: set[str] = set()
 
     def visit(node, active: tuple[str, ...]):
+        header = _forall_header(node)
+        if header is not None:
+            names = tuple(str(spec.items[0]).lower() for spec in header.items[-2].items)
+            counters.update(names)
+            for spec in header.items[-2].items:
+                for bound in spec.items[1:]:
+                    if bound is not None:
+                        visit(bound, active)
+            for child in node.children:
+                if isinstance(child, (F.Forall_Header, F.Forall_Construct_Stmt)):
+                    if header.items[-1] is not None:
+                        visit(header.items[-1], active + names)
+                    continue
+                visit(child, active + names)
+            return
         if isinstance(node, _DO_CONSTRUCTS):
             var, bounds = do_variable(node)
             name = str(var).lower() if var is not None else None
@@ -158,6 +173,21 @@ def _loop_locals(body, scope: Scope) -> None:
             symbol.loop_local = True
 
 
+def _forall_header(node):
+    if isinstance(node, F.Forall_Stmt):
+        return node.items[0]
+    if isinstance(node, F.Forall_Construct):
+        return node.children[0].items[1]
+    if isinstance(node, _DO_CONSTRUCTS):
+        for child in node.children:
+            if isinstance(child, F.Nonlabel_Do_Stmt):
+                control = next((c for c in child.items if isinstance(c, F.Loop_Control)), None)
+                if control is not None and len(control.items) > 3 and isinstance(control.items[3], F.Forall_Header):
+                    return control.items[3]
+    return None
+
+
 def _is_leafish(node) -> bool:
     """A node with no do construct below it: its names can be collected in one pass."""
-    return not any(True for _ in walk(node, _DO_CONSTRUCTS)) if not isinstance(node, _DO_CONSTRUCTS) else False
+    scoping = _DO_CONSTRUCTS + (F.Forall_Stmt, F.Forall_Construct)
+    return not any(True for _ in walk(node, scoping)) if not isinstance(node, scoping) else False

@@ -47,6 +47,14 @@ def assign(st, node) -> None:
         name = str(rhs.items[0]).lower()
         if name in ("matmul", "transpose") and name not in st.ctx.procedures:
             return _product(st, lhs, rhs)
+        from .matrix import dim_reduction, dim_reduction_lines
+        if dim_reduction(tr, rhs) is not None:
+            target = tr.view(lhs) if isinstance(lhs, (F.Name, F.Part_Ref)) else None
+            if target is not None and target.rank == tr.rank(rhs):
+                lines = dim_reduction_lines(tr, rhs, lambda counters: target.element(counters))
+                st.flush_pre()
+                st.emit_lines(lines)
+                return
     if not isinstance(lhs, (F.Name, F.Part_Ref)):
         raise UnsupportedConstruct("assignment", f"assignment to '{lhs}'")
     view = tr.view(lhs)

@@ -204,6 +204,10 @@ class ExprTranslator:
             return 0
         if isinstance(node, F.Intrinsic_Function_Reference):
             name = str(node.items[0]).lower()
+            from .matrix import dim_reduction
+            reduction = dim_reduction(self, node) if name in SCALAR_VALUED else None
+            if reduction is not None:
+                return len(reduction[2]) - 1
             if name in SCALAR_VALUED:
                 return 0
             if name in ("matmul", "transpose"):
@@ -228,9 +232,13 @@ class ExprTranslator:
     def shape(self, node) -> list[Linear]:
         if isinstance(node, F.Array_Constructor):
             return [Linear.constant(len(self.constructor_values(node)))]
+        from .matrix import dim_reduction
         for product in walk([node], F.Intrinsic_Function_Reference):
             if str(product.items[0]).lower() in ("matmul", "transpose"):
                 return self.matrix_shape(product)
+            reduction = dim_reduction(self, product)
+            if reduction is not None:
+                return [e for d, e in enumerate(reduction[2]) if d != reduction[1] - 1]
         views = self.array_operands(node)
         if not views:
             for child in _operands(node):
@@ -345,7 +353,8 @@ class ExprTranslator:
     def _x_Intrinsic_Function_Reference(self, node, elem):
         name = str(node.items[0]).lower()
         args = list(node.items[1].items) if node.items[1] is not None else []
-        if name in ("matmul", "transpose") and name not in self.ctx.procedures:
+        from .matrix import dim_reduction
+        if (name in ("matmul", "transpose") or dim_reduction(self, node) is not None) and name not in self.ctx.procedures:
             if elem is None:
                 raise UnsupportedConstruct(name, f"{name} where a scalar is needed")
             view = self.temporary(node)

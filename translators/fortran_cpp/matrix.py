@@ -23,6 +23,75 @@ def _view(tr: ExprTranslator, node, what: str) -> ArrayView:
     return view
 
 
+DIM_REDUCTIONS = {"sum", "product", "maxval", "minval", "count", "any", "all"}
+
+
+def dim_reduction(tr: ExprTranslator, node):
+    """(array expression, dim, array shape) of sum(a, dim=k) on a rank >= 2 array, else None."""
+    if not isinstance(node, F.Intrinsic_Function_Reference):
+        return None
+    name = str(node.items[0]).lower()
+    if name not in DIM_REDUCTIONS or node.items[1] is None:
+        return None
+    from .declarations import const_int
+    from .intrinsics import split_args
+    kw = split_args(name, list(node.items[1].items))
+    array = kw.get("array", kw.get("mask")) if name not in ("count", "any", "all") else kw.get("mask")
+    if "dim" not in kw or array is None or tr.rank(array) < 2:
+        return None
+    if name not in ("count", "any", "all") and "mask" in kw:
+        raise UnsupportedConstruct(name, f"{name} with both dim and mask '{node}'")
+    dim = const_int(kw["dim"], tr.scope)
+    shape = tr.shape(array)
+    if dim is None or not 1 <= dim <= len(shape):
+        raise UnsupportedConstruct(name, f"non-constant or invalid dim in '{node}'")
+    return array, dim, shape
+
+
+def reduction_result_type(tr, node, array):
+    name = str(node.items[0]).lower()
+    from .types import INTEGER, LOGICAL
+    if name == "count":
+        return INTEGER
+    if name in ("any", "all"):
+        return LOGICAL
+    counters = [f"c{d}" for d in range(tr.rank(array))]
+    return tr.expr(array, Elementwise(counters)).type
+
+
+def dim_reduction_lines(tr: ExprTranslator, node, target) -> list[str]:
+    """Loops computing sum(a, dim=k) (and kin) into target(counters of the result)."""
+    ctx = tr.ctx
+    name = str(node.items[0]).lower()
+    array, dim, shape = dim_reduction(tr, node)
+    ftype = reduction_result_type(tr, node, array)
+    outer_shape = [extent for d, extent in enumerate(shape) if d != dim - 1]
+    outer = [ctx.fresh("i" if len(outer_shape) == 1 else f"i{d + 1}") for d in range(len(outer_shape))]
+    k, acc = ctx.fresh("k"), ctx.fresh(name)
+    counters = list(outer)
+    counters.insert(dim - 1, k)
+    value = tr.expr(array, Elementwise(counters)).code
+    init = {"sum": ftype.zero(), "product": ftype.one(), "count": "0", "any": "false", "all": "true",
+            "maxval": f"std::numeric_limits<{ftype.cpp}>::lowest()",
+            "minval": f"std::numeric_limits<{ftype.cpp}>::max()"}[name]
+    update = {"sum": f"{acc} += {value};", "product": f"{acc} *= {value};",
+              "maxval": f"{acc} = std::max({acc}, {value});", "minval": f"{acc} = std::min({acc}, {value});",
+              "count": f"if ({value}) ++{acc};", "any": f"{acc} = {acc} || {value};",
+              "all": f"{acc} = {acc} && {value};"}[name]
+    if name in ("maxval", "minval"):
+        ctx.includes.update({"algorithm", "limits"})
+    opening, closing, depth = loop_nest(outer, outer_shape)
+    pad = INDENT * depth
+    body = [f"{pad}{ftype.cpp} {acc} = {init};",
+            f"{pad}for (int {k} = 0; {k} < {shape[dim - 1].render()}; ++{k}) {{",
+            f"{pad}{INDENT}{update}",
+            f"{pad}}}",
+            f"{pad}{target(outer)} = {acc};"]
+    for used in outer + [k, acc]:
+        ctx.release(used)
+    return opening + body + closing
+
+
 def matrix_operands(tr: ExprTranslator, node):
     """(operand views, result type, result shape) of a matmul or transpose reference."""
     from .intrinsics import positional
@@ -83,7 +152,13 @@ def evaluate_into_temporary(tr: ExprTranslator, node, base: str | None = None) -
     ctx = tr.ctx
     is_product = isinstance(node, F.Intrinsic_Function_Reference) and \
         str(node.items[0]).lower() in ("matmul", "transpose")
-    if is_product:
+    reduction = dim_reduction(tr, node)
+    if reduction is not None:
+        array, dim, array_shape = reduction
+        shape = [extent for d, extent in enumerate(array_shape) if d != dim - 1]
+        ftype = reduction_result_type(tr, node, array)
+        base = base or f"{str(node.items[0]).lower()}_{dim}"
+    elif is_product:
         _, ftype, shape = matrix_operands(tr, node)
         base = base or {"matmul": "product", "transpose": "transposed"}[str(node.items[0]).lower()]
     else:
@@ -98,7 +173,9 @@ def evaluate_into_temporary(tr: ExprTranslator, node, base: str | None = None) -
         size = size.times(extent)
     ctx.includes.add("vector")
     lines = [f"std::vector<{ftype.cpp}> {name}({size.render()});"]
-    if is_product:
+    if reduction is not None:
+        lines += dim_reduction_lines(tr, node, lambda counters: f"{name}[{flat_index(counters, shape)}]")
+    elif is_product:
         lines += product_lines(tr, node, lambda counters: f"{name}[{flat_index(counters, shape)}]")
     else:
         counters = [ctx.fresh("idx" if len(shape) == 1 else f"idx{d + 1}") for d in range(len(shape))]

@@ -398,6 +398,8 @@ class StatementTranslator:
         elif len(control.items) > 1 and isinstance(control.items[1], tuple):
             var, bounds = control.items[1]
             header = self._counted_for(var, bounds[0], bounds[1], bounds[2] if len(bounds) > 2 else None)
+        elif len(control.items) > 3 and isinstance(control.items[3], F.Forall_Header):
+            return self._concurrent(control.items[3], body, name, omp)
         else:
             raise UnsupportedConstruct("do concurrent", f"loop control '{control}'")
         self.flush_pre()
@@ -412,6 +414,37 @@ class StatementTranslator:
         self.emit("}")
         if name and f"{name}_done" in self.ctx.gotos:
             self.emit(f"{name}_done:;")
+
+    def _s_Forall_Stmt(self, node):
+        from .forall import forall
+        forall(self, node.items[0], [node.items[1]])
+
+    def _s_Forall_Construct(self, node):
+        from .forall import forall
+        children = list(node.children)
+        header = children[0].items[1]
+        body = [c for c in children[1:] if not isinstance(c, (F.End_Forall_Stmt, F.Comment))]
+        forall(self, header, body)
+
+    def _concurrent(self, header, body, name, omp):
+        """do concurrent: iterations are independent, so plain nested loops (mask as an if)."""
+        from .forall import concurrent_header
+        opening, closing, condition = concurrent_header(self, header)
+        if any(True for _ in walk(body, (F.Exit_Stmt, F.Cycle_Stmt))) if body else False:
+            raise UnsupportedConstruct("do concurrent", "exit or cycle inside do concurrent")
+        self.flush_pre()
+        if omp is not None:
+            self.emit(omp.pragma)
+        self.emit_lines(opening)
+        self.depth += len(opening)
+        if condition is not None:
+            self.emit(f"if ({condition}) {{")
+            self.nested(body)
+            self.emit("}")
+        else:
+            self.block(body)
+        self.depth -= len(opening)
+        self.emit_lines(closing)
 
     def _s_Where_Stmt(self, node):
         from .assignment import where
