@@ -12,7 +12,7 @@ import json
 import os
 import tempfile
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 FILE_NAME = "links.json"
@@ -32,7 +32,6 @@ class Link:
     failing_code: str | None = None
     error_context: str | None = None
     dialogue_id: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 class LinkStore:
