@@ -85,6 +85,9 @@ class TransverifyServer(LanguageServer):
         parsed.update(document.source)
         return parsed.unit_at(first_line, last_line)
 
+    def forget(self, uri: str) -> None:
+        self._parsed.pop(uri, None)
+
     # -- workspace -----------------------------------------------------------
     def root_for(self, path: Path) -> Path:
         """The workspace folder holding path (the deepest one), else path's own folder."""

@@ -12,6 +12,7 @@ from .. import redaction
 
 def register(server) -> None:
     _register_shutdown(server)
+    _register_documents(server)
 
     @server.feature(types.INITIALIZE)
     def on_initialize(ls, params: types.InitializeParams) -> None:
@@ -39,6 +40,12 @@ def register(server) -> None:
         # a client that pushes settings (no workspace/configuration) sends them here.
         if isinstance(params.settings, dict) and isinstance(params.settings.get("transverify"), dict):
             ls.init_options = {**ls.init_options, "settings": params.settings["transverify"]}
+
+
+def _register_documents(server) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def on_close(ls, params: types.DidCloseTextDocumentParams) -> None:
+        ls.forget(params.text_document.uri)  # its parse tree is no longer kept up to date
 
 
 def _register_shutdown(server) -> None:
