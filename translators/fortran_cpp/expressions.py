@@ -568,7 +568,8 @@ def _construct_name(node) -> str:
 
 # Intrinsics whose result is a scalar whatever their argument (reductions, inquiries).
 SCALAR_VALUED = {"sum", "product", "maxval", "minval", "maxloc", "minloc", "dot_product", "size", "count",
-                 "any", "all", "lbound", "ubound", "huge", "tiny", "epsilon", "kind", "norm2", "present"}
+                 "any", "all", "lbound", "ubound", "huge", "tiny", "epsilon", "kind", "norm2", "present",
+                 "allocated"}
 
 INTRINSIC_NAMES = {
     "abs", "sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh",

@@ -62,30 +62,41 @@ def _parse_list(text: str, pos: int):
     raise UnsupportedConstruct("format", f"unbalanced parentheses in format {text}")
 
 
-def printf_call(format_text: str, values, node) -> tuple[str, set[str]]:
-    """`std::printf(...)` text writing one record; values are translated Exprs."""
+def printf_call(format_text: str, values, node) -> tuple[list[str], set[str]]:
+    """`std::printf(...)` lines, one per record; values are translated Exprs.
+
+    When items outnumber the data descriptors, Fortran starts a new record and reuses the
+    format from its beginning (format reversion); that is followed for formats without
+    parenthesised groups."""
     items = parse_format(format_text)
-    spec = ""
-    args: list[str] = []
+    has_data = any(kind == "edit" for kind, _ in items)
     remaining = list(values)
-    for kind, text in items:
-        if kind == "literal":
-            spec += _escape(text)
-            continue
-        if kind == "newline":
-            spec += "\\n"
-            continue
-        if not remaining:
-            break  # output stops at the first data descriptor without an item
-        value = remaining.pop(0)
-        piece, arg = _conversion(text, value, node)
-        spec += piece
-        if arg is not None:
-            args.append(arg)
+    calls = []
+    while True:
+        spec = ""
+        args: list[str] = []
+        for kind, text in items:
+            if kind == "literal":
+                spec += _escape(text)
+                continue
+            if kind == "newline":
+                spec += "\\n"
+                continue
+            if not remaining:
+                break  # output stops at the first data descriptor without an item
+            value = remaining.pop(0)
+            piece, arg = _conversion(text, value, node)
+            spec += piece
+            if arg is not None:
+                args.append(arg)
+        calls.append(f'std::printf("{spec}\\n"' + "".join(f", {a}" for a in args) + ");")
+        if not remaining or not has_data:
+            break
+        if "(" in format_text.strip()[1:-1]:
+            raise UnsupportedConstruct("format reversion", f"format reversion into a group in '{node}'")
     if remaining:
         raise UnsupportedConstruct("format reversion", f"more items than edit descriptors in '{node}'")
-    call = f'std::printf("{spec}\\n"' + "".join(f", {a}" for a in args) + ");"
-    return call, {"cstdio"}
+    return calls, {"cstdio"}
 
 
 def _escape(text: str) -> str:

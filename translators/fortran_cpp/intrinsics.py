@@ -312,6 +312,13 @@ def _bound(tr, args, node, upper: bool):
     return _linear_expr(lower + extent - Linear.constant(1))
 
 
+def _i_allocated(tr, args, node, elem):
+    symbol = _array_symbol(tr, positional(args)[0], "allocated")
+    if not symbol.allocatable:
+        raise UnsupportedConstruct("allocated", f"'{symbol.name}' is not allocatable")
+    return Expr(f"!{symbol.cname}.empty()", LOGICAL, 15)
+
+
 def _i_lbound(tr, args, node, elem):
     return _bound(tr, args, node, upper=False)
 

@@ -250,13 +250,29 @@ class StatementTranslator:
         from .formatted import printf_call
         values = []
         for item in items:
-            if isinstance(item, F.Io_Implied_Do) or self.tr.rank(item):
-                raise UnsupportedConstruct("formatted output", f"array item '{item}' in formatted output")
-            values.append(self.tr.scalar(item))
-        call, includes = printf_call(fmt[1:-1].replace(fmt[0] * 2, fmt[0]), values, node)
+            if isinstance(item, F.Io_Implied_Do):
+                raise UnsupportedConstruct("formatted output", f"implied-do item '{item}' in formatted output")
+            if self.tr.rank(item):
+                values += self._constant_elements(item)
+            else:
+                values.append(self.tr.scalar(item))
+        calls, includes = printf_call(fmt[1:-1].replace(fmt[0] * 2, fmt[0]), values, node)
         self.ctx.includes |= includes
         self.flush_pre()
-        self.emit(call)
+        self.emit_lines(calls)
+
+    def _constant_elements(self, item) -> list[Expr]:
+        """The elements of an array item of constant shape, in array element order."""
+        view = self.tr.view(item) if isinstance(item, (F.Name, F.Part_Ref)) else None
+        if view is None or not all(extent.is_constant() for extent in view.shape):
+            raise UnsupportedConstruct("formatted output", f"array item '{item}' of non-constant size in formatted output")
+        import itertools
+        shape = [extent.const for extent in view.shape]
+        elements = []
+        for reversed_index in itertools.product(*[range(e) for e in reversed(shape)]):
+            counters = [Linear.constant(c) for c in reversed(reversed_index)]
+            elements.append(Expr(f"{view.symbol.cname}[{view.offset(counters)}]", view.symbol.type))
+        return elements
 
     def _list_output(self, items):
         self.ctx.helpers.add("ListDirected")
