@@ -99,6 +99,7 @@ def test_translate_corpus(tv_cmd, tmp_path, source: Path) -> None:
                                capture_output=True, text=True, timeout=120)
         assert check.returncode == 0, check.stderr
     else:
+        assert proc.returncode != 0, f"now translated and verified: remove it from unsupported.toml: {why}"
         assert proc.returncode == 2, why
         text = proc.stdout + proc.stderr
         assert any(name.lower() in text.lower() for name in expected["names"]), \
