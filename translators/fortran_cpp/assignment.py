@@ -143,7 +143,11 @@ def _elementwise(st, view: ArrayView, value_of, masks, flat: bool = False) -> No
 def _needs_temporary(tr, view: ArrayView, rhs) -> bool:
     """Fortran evaluates the whole right side first; a loop may not when the target is read."""
     name = view.symbol.name
-    for ref in walk(rhs, (F.Name, F.Part_Ref)):
+    refs = list(walk([rhs], (F.Name, F.Part_Ref)))
+    heads = {id(ref.items[0]) for ref in refs if isinstance(ref, F.Part_Ref)}  # the `b` of `b(1, :)`
+    for ref in refs:
+        if id(ref) in heads:
+            continue
         base = str(ref.items[0] if isinstance(ref, F.Part_Ref) else ref).lower()
         if base != name:
             continue
