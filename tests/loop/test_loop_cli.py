@@ -247,3 +247,13 @@ def test_a_source_that_does_not_compile_stops_the_loop(llm, source, run_cli):
     report = json.loads(done.stdout)
     assert report["result"]["stage"] == "compile_source" and "saxpy.f90:11" in report["message"]
     assert len(llm.requests) == 1  # no Solver answer can fix the source
+
+
+def test_failing_questioner_model_falls_back_to_rule_questions(llm, source, run_cli):
+    llm.reply(answer(NOT_COMPILING)).error(401, "no such key for the critic").reply(answer(CORRECT))
+    done = run_cli("translate", str(source), "--to", "cpp", "--solver", "llm", "--questioner", "llm",
+                   "--questioner-model", "critic-model", extra_env=endpoint(llm))
+    assert done.returncode == 0, done.stdout + done.stderr
+    question = _last_user(llm.requests[2])
+    assert "was not declared" in question
+    assert "(The Questioner model was unavailable: HTTP 401" in question and "these questions are rule-based" in question

@@ -43,6 +43,8 @@ def test_rules_solver_translates_and_verifies_offline(llm, source, store_path, r
     assert (pair["origin"], pair["verdict"], pair["target_code"]) == ("rules", "equivalent", out.read_text())
     stats = json.loads(run_cli("records", "stats", "--json").stdout)
     assert stats["by_status"] == {"accepted": 1} and stats["verified_translations"] == 1
+    human = run_cli("records", "stats").stdout
+    assert "verified translations: 1" in human and "by pair: fortran->cpp 1" in human
 
 
 def test_auto_with_a_verified_draft_asks_no_llm(llm, source, run_cli):
