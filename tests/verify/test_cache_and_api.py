@@ -60,3 +60,26 @@ def test_tolerance_overrides(tmp_path, write):
     assert strict.verdict == "not_equivalent" and strict.mismatches[0].rel_err > 1e-4
     loose = verify(EXAMPLES / "saxpy.f90", candidate, VerifyOptions(cache_dir=tmp_path, rtol=1e-2))
     assert loose.verdict == "equivalent"
+
+
+def test_precompiled_std_headers_never_change_a_verdict(tmp_path, write):
+    """The cached PCH speeds up candidate compiles; a candidate it would break (its own max()
+    under `using namespace std`) is compiled again without it and judged on its own."""
+    cache = tmp_path / "cache"
+    verify(EXAMPLES / "saxpy.f90", EXAMPLES / "saxpy.cpp", VerifyOptions(cache_dir=cache))  # starts the build
+    deadline = time.monotonic() + 120
+    while not list(cache.rglob("tv_std.h.gch")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert list(cache.rglob("tv_std.h.gch")), "the precompiled header was not built in the background"
+    clash = write("clash.cpp", "using namespace std;\ntemplate <class T> T max(T a, T b) { return a > b ? a : b; }\n"
+                               "void saxpy(int n, float a, const float* x, float* y) {\n"
+                               "  for (int i = 0; i < n; ++i) y[i] = max(a * x[i] + y[i], a * x[i] + y[i]);\n}\n")
+    result = verify(EXAMPLES / "saxpy.f90", clash, VerifyOptions(cache_dir=cache, keep_workdir=True))
+    kept = Path(result.warnings[0].rsplit(" ", 1)[1])
+    try:
+        assert (kept / "candidate" / "tv_std.h.gch").exists()  # the PCH was offered
+        assert result.verdict == "equivalent", result.message
+    finally:
+        import shutil
+
+        shutil.rmtree(kept, ignore_errors=True)

@@ -21,6 +21,7 @@ from ..diagnostics import parse_compiler_output, remap
 from ..errors import Cancelled, VerifyInputError
 from ..fortran_signature import FortranFile, Procedure, parse_fortran, select_entry
 from ..languages import CPP, FORTRAN
+from ..pch import cached_pch, stage_pch
 from ..options import VerifyOptions
 from ..result import (EQUIVALENT, ERROR, NOT_EQUIVALENT, STAGE_COMPARE, STAGE_COMPILE_CANDIDATE,
                       STAGE_COMPILE_SOURCE, STAGE_PARSE, STAGE_RUN, Diagnostic, Mismatch, VerifyResult)
@@ -34,6 +35,9 @@ HARNESS_VERSION = "fortran-cpp-1"
 # -fwrapv: signed overflow wraps on both sides, so overflow tests are deterministic.
 FORTRAN_FLAGS = ["-O1", "-fwrapv"]
 CXX_FLAGS = ["-std=c++17", "-O1", "-fwrapv"]
+# Unit mode runs each routine on small inputs: compile time dominates, and -O0 halves it
+# for header-heavy C++. x86-64 arithmetic is SSE at every level, so results do not change.
+CXX_UNIT_FLAGS = ["-std=c++17", "-O0", "-fwrapv"]
 MAX_MISMATCHES = 10
 RUN_MEMORY_MB = 2048
 
@@ -75,19 +79,32 @@ class _Verification:
         return VerifyResult(verdict=verdict, stage=stage, timings=self.timings, pair=FortranCpp.name,
                             execution="native", tools=self.tools, warnings=warnings, **fields)
 
-    def _build(self, key: str | None, workdir: Path, argv: list[str], output: str):
-        """Compile (or fetch from the cache) one side; returns (binary path | None, compiler output, cached)."""
+    def _build(self, key: str | None, workdir: Path, argv: list[str], output: str, pch_flags: list[str] = ()):
+        """Compile (or fetch from the cache) one side; returns (binary path | None, compiler output, cached).
+
+        With `pch_flags`, a failed compile is retried without the precompiled header, so
+        the header can speed a verdict up but never change it."""
         if key is not None and self.options.use_cache:
             hit = self.cache.get(key, "binary")
             if hit is not None:
                 target = workdir / output
                 shutil.copy2(hit, target)
                 return target, "", True
-        outcome = compile_in_sandbox(argv, workdir, workdir / output, cancel=self.options.cancel)
+        with_pch = argv[:1] + list(pch_flags) + argv[1:]
+        outcome = compile_in_sandbox(with_pch, workdir, workdir / output, cancel=self.options.cancel)
+        if not outcome.ok and pch_flags:
+            outcome = compile_in_sandbox(argv, workdir, workdir / output, cancel=self.options.cancel)
         self.warnings.extend(outcome.warnings)
         if outcome.ok and key is not None:
             self.cache.put(key, "binary", outcome.binary)
         return outcome.binary, outcome.output, False
+
+    def _pch(self, directory: Path, flags: list[str]) -> list[str]:
+        """Flags that use the cached standard-header PCH (staged into `directory`), or none."""
+        if not self.options.use_cache:
+            return []
+        gch = cached_pch(self.gxx, self.tools["g++"], flags, self.cache)
+        return stage_pch(gch, directory) if gch is not None else []
 
     def _run(self, workdir: Path, argv: list[str]) -> sandbox.RunOutcome:
         limits = sandbox.Limits(timeout=self.options.timeout, memory_mb=RUN_MEMORY_MB)
@@ -104,6 +121,8 @@ class _Verification:
         cfile = parse_cpp(self.candidate)
         self._timed(STAGE_PARSE, started)
         workdir = sandbox.make_workdir()
+        if self.options.keep_workdir:
+            self.warnings.append(f"kept build directory {workdir}")
         try:
             if ffile.has_syntax_error:
                 failed = self._syntax_check(workdir)
@@ -114,9 +133,7 @@ class _Verification:
             proc = select_entry(ffile, self.options.entry)
             return self._unit_mode(ffile, proc, cfile, workdir)
         finally:
-            if self.options.keep_workdir:
-                self.warnings.append(f"kept build directory {workdir}")
-            else:
+            if not self.options.keep_workdir:
                 sandbox.remove_workdir(workdir)
 
     def _syntax_check(self, workdir: Path) -> VerifyResult | None:
@@ -146,14 +163,14 @@ class _Verification:
 
     # ---- compile both sides concurrently ------------------------------------------------
 
-    def _compile_both(self, ref_key, ref_dir, ref_argv, cand_dir, cand_argv, meanwhile=None):
+    def _compile_both(self, ref_key, ref_dir, ref_argv, cand_dir, cand_argv, meanwhile=None, pch_flags=()):
         """Build both sides concurrently; `meanwhile()` runs in this thread while they compile."""
         started = time.monotonic()
         self.options.report("compiling reference")
         self.options.report("compiling candidate")
         with ThreadPoolExecutor(max_workers=2) as pool:
             ref_future = pool.submit(self._build, ref_key, ref_dir, ref_argv, "reference")
-            cand_future = pool.submit(self._build, None, cand_dir, cand_argv, "candidate")
+            cand_future = pool.submit(self._build, None, cand_dir, cand_argv, "candidate", pch_flags)
             side = meanwhile() if meanwhile is not None else None
             ref = ref_future.result()
             cand = cand_future.result()
@@ -260,7 +277,7 @@ class _Verification:
         fields["harness"] = (f"! ---- tv_wrapper.f90\n{wrapper}\n/* ---- tv_driver.c (reference) */\n{ref_driver}\n"
                              f"// ---- tv_driver.cpp (candidate)\n{cand_driver}")
         ref_argv = [self.gfortran, *FORTRAN_FLAGS, src_name, "tv_wrapper.f90", "tv_driver.c", "-o", "reference"]
-        cand_argv = [self.gxx, *CXX_FLAGS, *(["-fopenmp"] if "omp" in cfile.text else []), "tv_driver.cpp",
+        cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *(["-fopenmp"] if "omp" in cfile.text else []), "tv_driver.cpp",
                      "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, wrapper, ref_driver, " ".join(FORTRAN_FLAGS),
                               self.tools["gfortran"], self.source.suffix)
@@ -281,8 +298,9 @@ class _Verification:
             self._timed("generate", started)
             return cases, inputs
 
+        pch_flags = self._pch(cand_dir, CXX_UNIT_FLAGS + (["-fopenmp"] if "omp" in cfile.text else []))
         (ref_bin, ref_out, _), (cand_bin, cand_out, _), prepared = self._compile_both(
-            ref_key, ref_dir, ref_argv, cand_dir, cand_argv, meanwhile=prepare_inputs)
+            ref_key, ref_dir, ref_argv, cand_dir, cand_argv, meanwhile=prepare_inputs, pch_flags=pch_flags)
         if isinstance(prepared, Exception):
             raise VerifyInputError(f"cannot generate inputs for '{proc.name}': {prepared}", file=str(self.source),
                                    line=proc.line, construct="array extents")
