@@ -574,5 +574,5 @@ SCALAR_VALUED = {"sum", "product", "maxval", "minval", "maxloc", "minloc", "dot_
 INTRINSIC_NAMES = {
     "abs", "sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh",
     "cosh", "tanh", "min", "max", "mod", "modulo", "sign", "real", "dble", "int", "nint", "floor", "ceiling",
-    "float", "aimag", "conjg", "cmplx", "merge", "dim", "iand", "ior", "ieor", "not",
+    "float", "aimag", "conjg", "cmplx", "merge", "dim", "iand", "ior", "ieor", "not", "aint", "anint",
 } | SCALAR_VALUED

@@ -186,6 +186,37 @@ def _i_ceiling(tr, args, node, elem):
     return _rounding(tr, args, elem, "ceil", "ceiling")
 
 
+def _whole_number(tr, args, elem, fn, name):
+    kw = split_args("real", args)
+    value = tr.expr(kw["a"], elem)
+    ftype = _kind_arg(tr, kw, "real", value.type)
+    tr.ctx.includes.add("cmath")
+    return Expr(tr.coerce(Expr(f"std::{fn}({value.code})", value.type), ftype), ftype)
+
+
+def _i_aint(tr, args, node, elem):
+    return _whole_number(tr, args, elem, "trunc", "aint")
+
+
+def _i_anint(tr, args, node, elem):
+    return _whole_number(tr, args, elem, "round", "anint")
+
+
+def _i_norm2(tr, args, node, elem):
+    kw = split_args("sum", args)
+    array = kw["array"]
+    _check_dim(tr, kw, node, array)
+    ftype = _elem_type(tr, array)
+    tr.ctx.includes.add("cmath")
+    rng = _range_of(tr, array)
+    if rng is not None:
+        tr.ctx.includes.add("numeric")
+        return Expr(f"std::sqrt(std::inner_product({rng[0]}, {rng[1]}, {rng[0]}, {ftype.zero()}))", ftype)
+    acc = _hoisted_reduction(tr, "norm2", array, None, ftype.zero(),
+                             lambda acc, value, c: [f"{acc} += {value.code} * {value.code};"], ftype)
+    return Expr(f"std::sqrt({acc})", ftype)
+
+
 def _i_aimag(tr, args, node, elem):
     value = tr.expr(positional(args)[0], elem)
     return Expr(f"std::imag({value.code})", FType("real", value.type.kind))

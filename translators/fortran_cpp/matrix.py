@@ -17,6 +17,10 @@ INDENT = "    "
 
 
 def _view(tr: ExprTranslator, node, what: str) -> ArrayView:
+    if isinstance(node, F.Intrinsic_Function_Reference) and str(node.items[0]).lower() in ("matmul", "transpose"):
+        return tr.temporary(node)  # matmul(transpose(a), a): the inner product first
+    if isinstance(node, F.Parenthesis):
+        return _view(tr, node.items[1], what)
     view = tr.view(node) if isinstance(node, (F.Name, F.Part_Ref)) else None
     if view is None:
         raise UnsupportedConstruct(what, f"{what} of '{node}': only arrays and array sections are translated")

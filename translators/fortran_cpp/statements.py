@@ -462,6 +462,39 @@ class StatementTranslator:
         self.depth -= len(opening)
         self.emit_lines(closing)
 
+    def _s_Associate_Construct(self, node):
+        """associate (name => selector): a reference to a variable, or a constant for an expression."""
+        from .symbols import Scope, Symbol
+        children = list(node.children)
+        body = [c for c in children[1:] if not isinstance(c, F.End_Associate_Stmt)]
+        shadow = Scope(parent=self.tr.scope)
+        declarations = []
+        for association in children[0].items[1].items:
+            name, _, selector = association.items
+            name = str(name).lower()
+            if self.tr.rank(selector):
+                raise UnsupportedConstruct("associate", f"array selector in '{association}'")
+            value = self.tr.scalar(selector)
+            cname = self.ctx.fresh(name)
+            if value.lvalue:
+                declarations.append(f"{value.type.cpp}& {cname} = {value.code};")
+            else:
+                declarations.append(f"const {value.type.cpp} {cname} = {value.code};")
+            shadow.add(Symbol(name=name, type=value.type, line=self.ctx.line, cname=cname,
+                              parameter=not value.lvalue, modified=value.lvalue))
+        self.flush_pre()
+        self.emit("{")
+        self.depth += 1
+        self.emit_lines(declarations)
+        saved = self.tr.scope
+        self.tr.scope = self.ctx.scope = shadow
+        try:
+            self.block(body)
+        finally:
+            self.tr.scope = self.ctx.scope = saved
+            self.depth -= 1
+        self.emit("}")
+
     def _s_Where_Stmt(self, node):
         from .assignment import where
         where(self, [(node.items[0], [node.items[1]])])
