@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..verify import VerifyOptions, verify
+from ..verify import VerifyOptions
 from ..verify.languages import language_of
 from ..verify.pairs import available_pairs, find_pair
 from ..verify.result import ERROR, VerifyResult
@@ -28,6 +28,7 @@ from .loop import templates
 from .loop.refine import LoopTask, run_loop
 from .records import RecordStore, RecordStoreError
 from .registry import RuleDraft, RulesUnavailable, Unsupported, has_rules, run_rules
+from .whole_file import verify_translation
 
 # target -> (language of the translation, file suffix, stem suffix)
 TARGETS: dict[str, tuple[str, str, str]] = {
@@ -345,7 +346,7 @@ def _verify_text(source: Path, code: str, name: str, options: VerifyOptions) -> 
         path = folder / name
         path.write_text(code, encoding="utf-8")
         path.chmod(0o644)
-        return verify(source, path, options)
+        return verify_translation(source, path, options)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

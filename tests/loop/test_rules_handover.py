@@ -78,3 +78,47 @@ def test_auto_hands_unsupported_constructs_to_the_llm(llm, run_cli, tmp_path):
     task = request["body"]["messages"][1]["content"]
     assert "could not translate these constructs" in task and "line 6: character variable" in task
     assert (tmp_path / "scale.cpp").read_text() == SCALE_CPP
+
+
+MODULE = """\
+module ops
+  implicit none
+contains
+  subroutine add_one(n, x)
+    integer, intent(in) :: n
+    real, intent(inout) :: x(n)
+    x = x + 1.0
+  end subroutine add_one
+
+  subroutine twice(n, x)
+    integer, intent(in) :: n
+    real, intent(inout) :: x(n)
+    x = 2.0 * x
+  end subroutine twice
+end module ops
+"""
+MODULE_CPP_WRONG_TWICE = """\
+void add_one(int n, float* x) {
+    for (int i = 0; i < n; ++i) x[i] = x[i] + 1.0f;
+}
+
+void twice(int n, float* x) {
+    for (int i = 0; i < n; ++i) x[i] = 3.0f * x[i];
+}
+"""
+
+
+def test_a_module_is_verified_procedure_by_procedure(llm, run_cli, tmp_path):
+    source = tmp_path / "ops.f90"
+    source.write_text(MODULE)
+    done = run_cli("translate", str(source), "--to", "cpp", "--solver", "rules", "--cases", "4", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout)["result"]
+    assert (result["entry"], result["cases"]) == ("add_one, twice", 8)
+
+    llm.reply(answer(MODULE_CPP_WRONG_TWICE)).reply(answer(MODULE_CPP_WRONG_TWICE.replace("3.0f", "2.0f")))
+    done = run_cli("translate", str(source), "--to", "cpp", "--solver", "llm", "--cases", "4", "--json",
+                   extra_env=endpoint(llm))
+    assert done.returncode == 0, done.stdout + done.stderr
+    question = [m for m in llm.requests[1]["body"]["messages"] if m["role"] == "user"][-1]["content"]
+    assert "`twice` is the first that fails" in question and "Output `x` at index" in question

@@ -200,7 +200,20 @@ def digest(result: VerifyResult, candidate: str) -> list[str]:
 
 
 def feedback_text(result: VerifyResult, candidate: str) -> str:
-    return "\n".join(f"{i}. {point}" for i, point in enumerate(digest(result, candidate), 1))
+    points = digest(result, candidate)
+    failing = _failing_procedure(result)
+    if failing:
+        points.insert(0, f"The file's procedures are verified one by one; `{failing}` is the first that fails "
+                         "(the ones before it are equivalent).")
+    return "\n".join(f"{i}. {point}" for i, point in enumerate(points, 1))
+
+
+def _failing_procedure(result: VerifyResult) -> str | None:
+    from ..whole_file import PROCEDURE_PREFIX
+
+    if result.message.startswith(PROCEDURE_PREFIX):
+        return result.message[len(PROCEDURE_PREFIX):].split(":", 1)[0]
+    return None
 
 
 def rules_questions(result: VerifyResult, candidate: str) -> Questions:

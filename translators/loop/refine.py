@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ...verify import VerifyOptions, verify
+from ...verify import VerifyOptions
 from ...verify.result import ERROR, VerifyResult
 from ..llm import LLMCancelled, LLMError, LLMSettings
 from ..records import RecordStore, RecordStoreError
+from ..whole_file import verify_translation
 from .extract import extract_code
 from .llm_questioner import llm_questions
 from .questioner import Questions, no_code_questions, rules_questions
@@ -113,7 +114,7 @@ class _Verifier:
         path.write_text(code, encoding="utf-8")
         path.chmod(0o644)
         _report(self.task, "compiling")
-        return verify(self.task.source, path, self.task.verify_options)
+        return verify_translation(self.task.source, path, self.task.verify_options)
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
