@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 CORPUS = Path(__file__).resolve().parents[2] / "examples" / "cuda"
-CASES = "4"
+CASES = "8"
 
 
 def _is_wrong(path: Path) -> bool:

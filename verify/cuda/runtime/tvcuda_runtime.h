@@ -802,6 +802,12 @@ inline cudaError_t cudaGetLastError() {
     return cudaError_t(e);
 }
 inline cudaError_t cudaPeekAtLastError() { return cudaError_t(tvcuda::sticky_error().load()); }
+// For transverify's unit harness, which is compiled without this header: the
+// error left by the last failed launch or call (and cleared), or null.
+extern "C" __attribute__((weak)) const char* tvcuda_pending_error() {
+    cudaError_t e = cudaGetLastError();
+    return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
+}
 
 inline cudaError_t cudaMalloc(void** p, size_t bytes) {
     if (!p) return tvcuda::record(cudaErrorInvalidValue);
