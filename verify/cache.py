@@ -5,6 +5,7 @@ Public API:
                                             else ~/.cache/transverify
   content_key(*parts) -> str                sha256 over str/bytes parts (sources, generated
                                             harness text, flags, compiler versions)
+  write_atomic(path, text) -> None          small memo files (probe results); errors ignored
   ArtifactCache(root).get(key, name) -> Path | None
   ArtifactCache(root).put(key, name, source_path) -> Path
       atomic: a file is copied to a temp name and renamed, so concurrent verifications
@@ -39,6 +40,18 @@ def content_key(*parts: str | bytes) -> str:
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.hexdigest()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a small file via rename, ignoring errors: a memo that cannot be kept is re-computed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 class ArtifactCache:

@@ -103,9 +103,44 @@ def remove_workdir(path: Path) -> None:
 
 @lru_cache(maxsize=1)
 def isolation_mode() -> str:
-    """Probe once per process which isolation works here."""
+    """Which isolation works here: probed once per boot (a probe costs a process launch on
+    every command-line call otherwise), remembered next to the compiled-reference cache."""
     if os.environ.get("TRANSVERIFY_SANDBOX") in ("bwrap", "unshare", "none"):
         return os.environ["TRANSVERIFY_SANDBOX"]
+    memo = _probe_memo_path()
+    try:
+        remembered = memo.read_text().strip() if memo is not None else ""
+    except OSError:
+        remembered = ""
+    if remembered in ("bwrap", "unshare", "none"):
+        return remembered
+    mode = _probe()
+    if memo is not None:
+        from .cache import write_atomic
+
+        write_atomic(memo, mode)
+    return mode
+
+
+def _probe_memo_path() -> Path | None:
+    """Keyed by boot, user and the tools' identities: any of them changing probes again."""
+    from .cache import cache_root, content_key
+
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return None
+    tools = []
+    for tool in ("bwrap", "unshare", "setpriv"):
+        path = shutil.which(tool)
+        if path:
+            stat = os.stat(path)
+            tools.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}")
+    key = content_key("sandbox-probe-1", boot, str(os.geteuid()), *tools)
+    return cache_root() / "probes" / f"sandbox-{key[:24]}"
+
+
+def _probe() -> str:
     probe_dir = make_workdir("transverify-probe-")
     try:
         if shutil.which("bwrap"):

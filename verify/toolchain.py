@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import sandbox
+from .cache import cache_root, content_key, write_atomic
 from .errors import VerifyInputError
 
 # The executable looked up for each logical tool name, in order of preference.
@@ -78,7 +79,34 @@ def find_tool(name: str, overrides: dict[str, str] | None = None) -> str:
 
 @lru_cache(maxsize=None)
 def tool_version(path: str) -> str:
-    """First line of `path --version`, e.g. 'GNU Fortran (Debian 12.2.0-14) 12.2.0'."""
+    """First line of `path --version`, e.g. 'GNU Fortran (Debian 12.2.0-14) 12.2.0'.
+
+    Remembered in the cache directory per (path, size, mtime) of the executable, so a
+    command-line call does not pay a compiler launch just to learn its version."""
+    memo = _version_memo(path)
+    if memo is not None:
+        try:
+            remembered = memo.read_text().strip()
+            if remembered:
+                return remembered
+        except OSError:
+            pass
+    version = _ask_version(path)
+    if memo is not None and not version.startswith("unknown"):
+        write_atomic(memo, version)
+    return version
+
+
+def _version_memo(path: str) -> Path | None:
+    try:
+        stat = os.stat(os.path.realpath(path))
+    except OSError:
+        return None
+    key = content_key("version-1", path, str(stat.st_size), str(stat.st_mtime_ns))
+    return cache_root() / "probes" / f"version-{key[:24]}"
+
+
+def _ask_version(path: str) -> str:
     try:
         out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.SubprocessError) as exc:
