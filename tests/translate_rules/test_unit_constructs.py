@@ -409,6 +409,47 @@ CASES = {
           npos = count(a > 0.0d0, dim=1)
         end subroutine margins
         """, None),
+    "internal_procedure_uses_host_variables": ("""
+        function quadrature(npanels, damping, omega) result(integral)
+          implicit none
+          integer, intent(in) :: npanels
+          real(8), intent(in) :: damping, omega
+          real(8) :: integral
+          integer :: k, panels
+          real(8) :: h
+          panels = max(1, min(abs(npanels), 500))
+          h = 1.0d0 / panels
+          integral = 0.0d0
+          do k = 1, panels
+            integral = integral + h * weight(k) * integrand((k - 0.5d0) * h)
+          end do
+        contains
+          real(8) function integrand(t)
+            real(8), intent(in) :: t
+            integrand = exp(-abs(damping) * t) * cos(omega * t)
+          end function integrand
+          real(8) function weight(i)
+            integer, intent(in) :: i
+            weight = 1.0d0 + merge(0.0d0, 1.0d-3, mod(i, 2) == 0)
+          end function weight
+        end function quadrature
+        """, None),
+    "associate_and_rounding": ("""
+        subroutine strain(n, h, u, e, r)
+          implicit none
+          integer, intent(in) :: n
+          real(8), intent(in) :: h, u(n)
+          real(8), intent(out) :: e(n), r
+          integer :: i
+          e = 0.0d0
+          do i = 2, n - 1
+            associate (inv2h => 0.5d0 / (1.0d0 + abs(h)), left => u(i - 1))
+              e(i) = (u(i + 1) - left) * inv2h
+            end associate
+          end do
+          r = aint(10.0d0 * h) + anint(10.0d0 * h) + norm2(u) + norm2(u(2:n))
+        end subroutine strain
+        """, None),
     "implicit_typing": ("""
         subroutine old_style(n, x, total)
           integer, intent(in) :: n

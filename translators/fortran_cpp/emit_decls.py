@@ -18,6 +18,15 @@ def comment_line(text: str) -> str:
 
 
 def signature(procedure: Procedure, result_type: str) -> str:
+    return f"{result_type} {procedure.cname}({parameter_list(procedure)})"
+
+
+def lambda_header(procedure: Procedure, result_type: str) -> str:
+    """An internal procedure that uses its host's variables: a lambda capturing them by reference."""
+    return f"auto {procedure.cname} = [&]({parameter_list(procedure)}) -> {result_type}"
+
+
+def parameter_list(procedure: Procedure) -> str:
     params = []
     for name in procedure.args:
         symbol = procedure.scope.symbols[name]
@@ -28,7 +37,7 @@ def signature(procedure: Procedure, result_type: str) -> str:
             params.append(f"{ctype}& {symbol.cname}")
         else:
             params.append(f"{ctype} {symbol.cname}")
-    return f"{result_type} {procedure.cname}({', '.join(params)})"
+    return ", ".join(params)
 
 
 def _is_constexpr(node) -> bool:

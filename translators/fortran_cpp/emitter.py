@@ -8,7 +8,7 @@ from fparser.two import Fortran2003 as F
 from fparser.two.utils import walk
 
 from .context import UnitContext
-from .emit_decls import comment_line, declaration_lines, signature
+from .emit_decls import comment_line, declaration_lines, lambda_header, signature
 from .errors import UnsupportedConstruct
 from .runtime import helper_code
 from .statements import INDENT, StatementTranslator
@@ -27,6 +27,7 @@ def _order(model: FileModel, names: list[str]) -> tuple[list[str], bool]:
     ordered: list[str] = []
     state: dict[str, int] = {}
     cyclic = False
+    allowed = set(names) | {n for n, p in model.procedures.items() if not getattr(p, "host_uses", None)}
 
     def visit(name: str):
         nonlocal cyclic
@@ -37,7 +38,7 @@ def _order(model: FileModel, names: list[str]) -> tuple[list[str], bool]:
             return
         state[name] = 1
         for callee in sorted(model.procedures[name].calls):
-            if callee in model.procedures:
+            if callee in model.procedures and callee in allowed:
                 visit(callee)
         state[name] = 2
         ordered.append(name)
@@ -114,6 +115,14 @@ def generate(model: FileModel, entry: str | None, source_name: str):
         if lines:
             sections.append("\n".join(lines))
 
+    for procedure in model.procedures.values():
+        procedure.host_uses = _host_symbols_used(procedure, model)
+    lambdas = {name for name, p in model.procedures.items() if p.host_uses}
+    selected = [name for name in selected if name not in lambdas]
+    if include_main:
+        for name in lambdas:
+            if model.procedures[name].host == model.main.name and name not in selected:
+                pass  # emitted inside main
     ordered, cyclic = _order(model, selected)
     bodies = []
     prototypes = []
@@ -162,7 +171,8 @@ def _dedupe(problems):
     return result
 
 
-def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_main: bool = False):
+def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_main: bool = False,
+                    as_lambda: bool = False):
     scope = procedure.scope
     if any(arg not in scope.symbols for arg in procedure.args):
         return None, _context(scope, model, procedure.name)  # its declarations were reported
@@ -177,8 +187,15 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     result_type = "int" if is_main else (result_symbol.type.cpp if result_symbol is not None else "void")
     if is_main:
         header = "int main()"
+    elif as_lambda:
+        header = lambda_header(procedure, result_type)
     else:
         header = signature(procedure, result_type)
+    # internal procedures that use this unit's variables become lambdas inside it
+    inner = [p for p in model.procedures.values() if p.host == procedure.name and getattr(p, "host_uses", None)]
+    for inner_procedure in inner:
+        for symbol in inner_procedure.host_uses:
+            symbol.loop_local = False
     ctx.signature_text = header
     lines: list[str] = [comment_line(c) for c in procedure.leading]
     lines.append(header + " {")
@@ -209,6 +226,15 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
         if (symbol.line == 0 or symbol.is_result) and not symbol.is_arg and id(symbol) not in listed:
             declared += [INDENT + line for line in declaration_lines(symbol, tr, namespace_level=False)]
     lines += declared
+    if inner:
+        ordered, _ = _order(model, [p.name for p in inner])
+        for name in ordered:
+            text, inner_ctx = _procedure_text(model.procedures[name], model, problems, as_lambda=True)
+            if text is None:
+                continue
+            ctx.includes |= inner_ctx.includes
+            ctx.helpers |= inner_ctx.helpers
+            lines += [""] + [INDENT + line if line else "" for line in text.split("\n")]
     body = _part(procedure.node, F.Execution_Part)
     st.depth = 1
     if body is not None:
@@ -223,7 +249,7 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
         lines.append(f"{INDENT}return {ctx.result_name};")
     if is_main and not (lines and lines[-1].strip().startswith("return ")):
         lines.append(f"{INDENT}return 0;")
-    lines.append("}")
+    lines.append("};" if as_lambda else "}")
     problems += ctx.problems
     if ctx.problems:
         return None, ctx
@@ -252,7 +278,27 @@ def _tidy(lines: list[str]) -> list[str]:
     return result
 
 
+def _host_symbols_used(procedure: Procedure, model: FileModel) -> list:
+    """Variables of the host (program or procedure, not module) that an internal procedure uses."""
+    host = procedure.host
+    if host is None or host in model.modules:
+        return []
+    host_scope = procedure.scope.parent
+    used = []
+    for name in walk(procedure.node, F.Name):
+        key = name.string.lower()
+        if key in procedure.scope.symbols:
+            continue
+        found = host_scope.symbols.get(key) if host_scope is not None else None
+        if found is not None and found not in used and not (found.parameter and model.main is not None
+                                                              and host == model.main.name):
+            used.append(found)
+    return used
+
+
 def _check_host_association(procedure: Procedure, model: FileModel, ctx: UnitContext) -> None:
+    if getattr(procedure, "host_uses", None):
+        return  # emitted as a lambda that captures them
     host = procedure.host
     if host is None or host in model.modules:
         return

@@ -476,7 +476,11 @@ class StatementTranslator:
                 raise UnsupportedConstruct("associate", f"array selector in '{association}'")
             value = self.tr.scalar(selector)
             cname = self.ctx.fresh(name)
-            if value.lvalue:
+            written = any(str(a.items[0]).split("(")[0].strip().lower() == name
+                          for a in walk(body, F.Assignment_Stmt))
+            if value.lvalue and not written:
+                declarations.append(f"const {value.type.cpp}& {cname} = {value.code};")
+            elif value.lvalue:
                 declarations.append(f"{value.type.cpp}& {cname} = {value.code};")
             else:
                 declarations.append(f"const {value.type.cpp} {cname} = {value.code};")
