@@ -118,6 +118,11 @@ def test_max_rounds_reached_exits_1_and_keeps_the_last_candidate(llm, source, st
     dialogues, turns = _dialogue_rows(store_path)
     assert dialogues[0]["status"] == "not_verified" and dialogues[0]["rounds"] == 2
     assert turns[-1]["role"] == "assistant"  # no question is asked after the last round
+    for only, expected in (("--verified-only", 0), ("--pair=fortran->cpp", 1)):
+        target = tmp_path / "export.jsonl"
+        done = run_cli("records", "export", "--format", "openai-chat", "--out", str(target), only)
+        assert done.returncode == 0 and f"wrote {expected} openai-chat record(s)" in done.stdout
+        assert len(target.read_text().splitlines()) == expected
 
 
 def test_rate_limit_then_success(llm, source, run_cli, tmp_path):
