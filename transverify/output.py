@@ -29,7 +29,8 @@ def print_result(result: VerifyResult, source: Path, candidate: Path, console: C
         for column in ("output", "case", "index", "expected", "actual", "abs_err", "rel_err"):
             table.add_column(column)
         for m in result.mismatches[:MAX_ROWS]:
-            table.add_row(m.output, str(m.case), str(m.index), str(m.expected), str(m.actual),
+            table.add_row(m.output, str(m.case), "" if m.index is None else str(m.index), _value(m.expected),
+                          _value(m.actual),
                           _fmt(m.abs_err), _fmt(m.rel_err))
         console.print(table)
     for warning in result.warnings:
@@ -42,3 +43,10 @@ def print_result(result: VerifyResult, source: Path, candidate: Path, console: C
 
 def _fmt(value: float | None) -> str:
     return "" if value is None else f"{value:.3g}"
+
+
+def _value(value) -> str:
+    """Enough digits to see the difference, few enough to fit the table."""
+    if isinstance(value, float):
+        return f"{value:.9g}"
+    return str(value)

@@ -85,6 +85,8 @@ def _plain(value: Any) -> Any:
         return bool(value)
     if isinstance(value, np.integer):
         return int(value)
+    if isinstance(value, np.float32):
+        return float(str(value))  # shortest float32 spelling: 0.1 stays 0.1, not 0.10000000149
     if isinstance(value, np.floating):
         return float(value)
     return value

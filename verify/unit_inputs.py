@@ -184,7 +184,7 @@ def summarize(case: Case) -> dict:
     for name, value in case.values.items():
         arr = np.asarray(value)
         if arr.ndim == 0:
-            summary[name] = arr.item()
+            summary[name] = float(str(arr)) if arr.dtype == np.float32 else arr.item()
         else:
             summary[name] = f"{arr.dtype.name}[{arr.size}]"
     return summary

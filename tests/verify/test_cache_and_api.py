@@ -22,7 +22,7 @@ def test_reference_is_cached_by_content_in_transverify_cache_dir(verify_cli, tmp
     code, first, _ = verify_cli(EXAMPLES / "saxpy.f90", EXAMPLES / "saxpy.cpp", env=env)
     assert code == 0 and first["timings"]["compile_source"] > 0
     assert {"binary", "outputs"} <= _cached_files(cache)
-    code, second, _ = verify_cli(EXAMPLES / "saxpy.f90", EXAMPLES / "saxpy_off_by_one.cpp", env=env)
+    code, second, _ = verify_cli(EXAMPLES / "saxpy.f90", EXAMPLES / "saxpy_wrong.cpp", env=env)
     assert code == 1 and second["timings"]["compile_source"] == 0  # reused, not rebuilt
     # A changed source is a different key: rebuilt, and still judged correctly.
     changed = write("saxpy.f90", (EXAMPLES / "saxpy.f90").read_text().replace("a * x(i)", "2 * a * x(i)"))

@@ -26,7 +26,7 @@ def test_equivalent_unit_mode_prints_the_contract(verify_cli):
 
 
 def test_off_by_one_is_reported_at_the_fortran_index(verify_cli):
-    code, out, _ = verify_cli(EXAMPLES / "saxpy.f90", EXAMPLES / "saxpy_off_by_one.cpp")
+    code, out, _ = verify_cli(EXAMPLES / "saxpy.f90", EXAMPLES / "saxpy_wrong.cpp")
     assert code == 1
     assert out["verdict"] == "not_equivalent" and out["stage"] == "compare"
     first = out["mismatches"][0]
@@ -71,7 +71,7 @@ def test_human_report_and_exit_codes(tv_cmd):
     ok = subprocess.run([*tv_cmd, "verify", str(EXAMPLES / "saxpy.f90"), str(EXAMPLES / "saxpy.cpp")],
                         capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0 and "equivalent" in ok.stdout
-    bad = subprocess.run([*tv_cmd, "verify", str(EXAMPLES / "saxpy.f90"), str(EXAMPLES / "saxpy_off_by_one.cpp")],
+    bad = subprocess.run([*tv_cmd, "verify", str(EXAMPLES / "saxpy.f90"), str(EXAMPLES / "saxpy_wrong.cpp")],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1 and "not equivalent" in bad.stdout and "y(1)" in bad.stdout
 

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import typer
 
-from ..output import print_result
-
 
 def _pairs(items: list[str], flag: str) -> dict[str, str]:
     parsed = {}
@@ -49,5 +47,7 @@ def register(app: typer.Typer) -> None:
         if json_output:
             typer.echo(result.to_json())
         else:
+            from ..output import print_result  # rich tables: only for the human report
+
             print_result(result, source, candidate)
         raise typer.Exit(result.exit_code)
