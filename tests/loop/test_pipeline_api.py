@@ -69,3 +69,21 @@ def test_cancel_returns_promptly_while_the_endpoint_stalls(llm, source, tmp_path
     outcome = box["outcome"]
     assert outcome.exit_code == 1 and outcome.message == "cancelled" and outcome.code is None
     assert RecordStore.open(tmp_path / "r.sqlite").dialogue(outcome.dialogue_id)["status"] == "cancelled"
+
+
+def test_long_loops_resend_only_the_latest_rounds(llm, source, tmp_path):
+    from transverify.translators.loop.refine import HISTORY_ROUNDS
+
+    rounds = HISTORY_ROUNDS + 2
+    for number in range(rounds - 1):
+        llm.reply(f"Attempt {number}: no code yet.")
+    llm.reply(answer(CORRECT))
+    store = RecordStore.open(tmp_path / "r.sqlite", enabled=True)
+    outcome = translate(TranslateRequest(source=source, target="cpp", solver="llm", llm=_settings(llm),
+                                         max_rounds=rounds, store=store))
+    assert outcome.exit_code == 0 and outcome.rounds == rounds, outcome.message
+    last = llm.requests[-1]["body"]["messages"]
+    assert len(last) == 2 + 2 * HISTORY_ROUNDS
+    assert [m["role"] for m in last[:3]] == ["system", "user", "assistant"]
+    assert "Attempt 1:" in last[2]["content"]  # attempt 0 and its question were dropped
+    assert len(store.dialogue(outcome.dialogue_id)["turns"]) == 2 + 2 * rounds - 1  # the store keeps all

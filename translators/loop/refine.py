@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from ..llm.client import ChatClient
 
 
+HISTORY_ROUNDS = 4  # Solver answers (with the questions about them) resent each round
+
+
 @dataclass
 class LoopTask:
     source: Path
@@ -86,6 +89,13 @@ class _Session:
             self.warnings.append(f"records are no longer captured: {exc}")
             self.task.store = None
             self.dialogue_id = None
+
+    def prompt(self) -> list[dict[str, str]]:
+        """What the Solver is sent: the system prompt, the task and the latest exchanges.
+        Older rounds are dropped so that long loops fit small context windows; the store
+        keeps every turn."""
+        head, rest = self.messages[:2], self.messages[2:]
+        return head + rest[-2 * HISTORY_ROUNDS:]
 
     def say(self, role: str, agent: str, content: str, **extra: object) -> None:
         self.messages.append({"role": role, "content": content})
@@ -189,7 +199,7 @@ def _loop(task: LoopTask, session: _Session, client: ChatClient, verifier: _Veri
         _report(task, f"round {rounds + 1} of {task.max_rounds}")
         _report(task, "drafting")
         try:
-            reply = client.chat(session.messages)
+            reply = client.chat(session.prompt())
         except LLMCancelled:
             return LoopOutcome(best_code, best_result, rounds, "cancelled", "cancelled")
         except LLMError as exc:
