@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -80,6 +81,4 @@ def test_precompiled_std_headers_never_change_a_verdict(tmp_path, write):
         assert (kept / "candidate" / "tv_std.h.gch").exists()  # the PCH was offered
         assert result.verdict == "equivalent", result.message
     finally:
-        import shutil
-
         shutil.rmtree(kept, ignore_errors=True)

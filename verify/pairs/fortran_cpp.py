@@ -388,7 +388,10 @@ class _Verification:
         for index, (case, ref, cand) in enumerate(zip(cases, ref_values, cand_values)):
             for arg in outputs_of(proc):
                 shape = case.shapes.get(arg.name)
-                found = compare_values(arg.name, ref[arg.name], cand[arg.name], index, shape=shape,
+                expected, actual = ref[arg.name], cand[arg.name]
+                if not arg.is_array:  # 0-d: reported without an index
+                    expected, actual = expected.reshape(()), actual.reshape(())
+                found = compare_values(arg.name, expected, actual, index, shape=shape,
                                        lower=case.lowers.get(arg.name), rtol=self.options.rtol,
                                        atol=self.options.atol, limit=MAX_MISMATCHES - len(mismatches))
                 mismatches.extend(found)
