@@ -69,6 +69,8 @@ def assign(st, node) -> None:
     element_type = view.symbol.type
     if isinstance(rhs, F.Array_Constructor):
         return _constructor(st, view, rhs)
+    if isinstance(rhs, F.Intrinsic_Function_Reference) and str(rhs.items[0]).lower() == "reshape":
+        return _reshape(st, view, rhs)
     if isinstance(rhs, F.Intrinsic_Function_Reference) and str(rhs.items[0]).lower() in ("maxloc", "minloc") \
             and view.rank == 1:
         # the one-element result of maxloc/minloc of a vector
@@ -193,6 +195,25 @@ def _via_temporary(st, view: ArrayView, rhs) -> None:
     st.emit(INDENT + f"{view.element([counter])} = {temp}[{counter}];")
     st.emit_lines(closing)
     ctx.release(counter)
+
+
+def _reshape(st, view: ArrayView, rhs) -> None:
+    """a = reshape([...], [m, n]): the values fill a's storage in array element order."""
+    from .intrinsics import split_args
+    args = split_args("reshape", list(rhs.items[1].items))
+    source = args.get("source", args.get("#0"))
+    if set(args) - {"source", "shape", "#0", "#1"} or not view.whole:
+        raise UnsupportedConstruct("reshape", f"reshape with pad/order or into a section: '{rhs}'")
+    if not isinstance(source, F.Array_Constructor):
+        raise UnsupportedConstruct("reshape", f"reshape of '{source}' (only of an array constructor)")
+    tr = st.tr
+    values = [converted(tr, tr.scalar(v), view.symbol.type) for v in tr.constructor_values(source)]
+    size = tr.size(view.symbol)
+    if size.is_constant() and size.const != len(values):
+        raise UnsupportedConstruct("reshape", f"{len(values)} values for {size.const} elements in '{rhs}'")
+    st.flush_pre()
+    for position, value in enumerate(values):
+        st.emit(f"{view.symbol.cname}[{position}] = {value};")
 
 
 def _constructor(st, view: ArrayView, rhs) -> None:

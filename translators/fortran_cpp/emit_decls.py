@@ -92,6 +92,8 @@ def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool)
 def _constructor_values(symbol: Symbol, tr: ExprTranslator) -> list[str]:
     init = symbol.init
     from .assignment import converted
+    if isinstance(init, F.Intrinsic_Function_Reference) and str(init.items[0]).lower() == "reshape":
+        init = init.items[1].items[0]  # values in array element order: the storage order
     if isinstance(init, F.Array_Constructor):
         values = [converted(tr, tr.scalar(v), symbol.type) for v in tr.constructor_values(init)]
         expected = tr.size(symbol)

@@ -251,7 +251,7 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
         lines.append(f"{INDENT}return 0;")
     lines.append("};" if as_lambda else "}")
     problems += ctx.problems
-    if ctx.problems:
+    if ctx.problems or ctx.follow_ons:
         return None, ctx
     return "\n".join(_tidy(lines)), ctx
 

@@ -13,3 +13,10 @@ class UnsupportedConstruct(Exception):
         self.construct = construct
         self.message = message
         self.line = line
+        self.follow_on = False  # a consequence of a problem already reported (not listed again)
+
+
+def follow_on(name: str) -> UnsupportedConstruct:
+    problem = UnsupportedConstruct("declaration", f"'{name}' has an unsupported declaration")
+    problem.follow_on = True
+    return problem

@@ -94,6 +94,9 @@ class ExprTranslator:
     def symbol(self, name: str) -> Symbol:
         symbol = self.scope.lookup(name)
         if symbol is None:
+            if self.scope.declaration_failed(name):
+                from .errors import follow_on
+                raise follow_on(name)
             raise UnsupportedConstruct("undeclared name", f"'{name}' is not declared in '{self.ctx.unit_name}'")
         return symbol
 
@@ -312,6 +315,9 @@ class ExprTranslator:
             return Expr(f"{symbol.cname}[{offset}]", symbol.type, lvalue=True)
         if symbol is not None and not symbol.is_array and symbol.type.base == "character":
             raise UnsupportedConstruct("character substring", f"substring '{node}'")
+        if symbol is None and self.scope.declaration_failed(name):
+            from .errors import follow_on
+            raise follow_on(name)
         return self.call(name, list(node.items[1].items), node, elem)
 
     _x_Function_Reference = _x_Part_Ref

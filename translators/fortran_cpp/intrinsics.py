@@ -21,6 +21,7 @@ _ARG_NAMES = {
     "real": ["a", "kind"], "int": ["a", "kind"], "nint": ["a", "kind"], "floor": ["a", "kind"],
     "ceiling": ["a", "kind"], "cmplx": ["x", "y", "kind"], "merge": ["tsource", "fsource", "mask"],
     "atan2": ["y", "x"], "mod": ["a", "p"], "modulo": ["a", "p"], "sign": ["a", "b"],
+    "reshape": ["source", "shape", "pad", "order"],
 }
 
 

@@ -65,7 +65,10 @@ class StatementTranslator:
         except UnsupportedConstruct as problem:
             del self.lines[mark:]
             self.ctx.pre = []
-            self.ctx.problems.append((problem.line or line, problem.construct, problem.message))
+            if not problem.follow_on:
+                self.ctx.problems.append((problem.line or line, problem.construct, problem.message))
+            else:
+                self.ctx.follow_ons += 1
         except Exception as exc:  # a translator defect: report it at this statement, keep going
             del self.lines[mark:]
             self.ctx.pre = []

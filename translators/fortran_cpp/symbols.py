@@ -111,6 +111,15 @@ class Scope:
         self.symbols: dict[str, Symbol] = {}
         self.implicit_none = implicit_none
         self.imports: list[tuple[Scope, set[str] | None]] = []  # use statements: (module scope, only-list)
+        self.failed: set[str] = set()  # names whose declaration was reported as unsupported
+
+    def declaration_failed(self, name: str) -> bool:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.failed:
+                return True
+            scope = scope.parent
+        return False
 
     def implicit_none_in_effect(self) -> bool:
         scope: Scope | None = self

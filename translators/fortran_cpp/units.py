@@ -86,6 +86,8 @@ def _specification(model: FileModel, spec, scope: Scope, args: list[str], module
             _spec_statement(model, stmt, scope, args, module_level, items, line)
         except UnsupportedConstruct as exc:
             _problem(model, line, exc)
+            if isinstance(stmt, F.Type_Declaration_Stmt):
+                scope.failed.update(str(e.items[0]).lower() for e in stmt.items[2].items)
 
 
 def _spec_statement(model, stmt, scope, args, module_level, items, line):
@@ -235,10 +237,13 @@ def _procedure(model: FileModel, unit, host_scope: Scope, host: str | None) -> P
     implicit_none = scope.implicit_none_in_effect()
     for arg in args:
         if arg not in scope.symbols:
+            if arg in scope.failed:
+                continue
             if implicit_none:
                 raise UnsupportedConstruct("undeclared argument", f"argument '{arg}' of '{name}' has no declaration")
             scope.add(Symbol(name=arg, type=implicit_type(arg), line=line, is_arg=True))
-        scope.symbols[arg].is_arg = True
+        if arg in scope.symbols:
+            scope.symbols[arg].is_arg = True
     if kind == "function":
         if procedure.result not in scope.symbols:
             if implicit_none:
