@@ -25,7 +25,7 @@ from ..verify.pairs import available_pairs, find_pair
 from ..verify.result import ERROR, VerifyResult
 from .llm import ConfigError, LLMSettings, guidance, resolve_settings
 from .loop import templates
-from .loop.refine import LoopTask, run_loop
+from .loop.refine import LoopTask, dead_end, run_loop
 from .records import RecordStore, RecordStoreError
 from .registry import RuleDraft, RulesUnavailable, Unsupported, has_rules, run_rules
 from .whole_file import verify_translation
@@ -241,14 +241,17 @@ def _translate(request: TranslateRequest) -> TranslateOutcome:
     if use_rules:
         draft, draft_result = _rules_draft(request, language, source, output, options)
         rules_outcome = _rules_outcome(draft, draft_result)
-        ends_here = rules_outcome.exit_code == 0 or request.solver == "rules" or not settings.configured
+        # A draft the verifier cannot judge (e.g. the source does not compile) stops here too:
+        # no LLM answer could be verified either.
+        unjudgeable = draft_result is not None and dead_end(draft_result, source, output.name) is not None
+        ends_here = rules_outcome.exit_code == 0 or request.solver == "rules" or not settings.configured or unjudgeable
         if ends_here and store is not None:
             try:
                 rules_outcome.dialogue_id = _record_rules(store, request, pair, prompts, source, source_code,
                                                           output, draft, draft_result)
             except RecordStoreError as exc:
                 warnings.append(f"records are not captured: {exc}")
-        if rules_outcome.exit_code == 0 or request.solver == "rules":
+        if rules_outcome.exit_code == 0 or request.solver == "rules" or unjudgeable:
             return finish(rules_outcome)
         if not settings.configured:
             rules_outcome.message += "; no LLM is configured to continue"

@@ -17,7 +17,15 @@ INDENT = "    "
 
 def converted(tr, value: Expr, target: FType) -> str:
     """Value as assigned to a variable of type target, with Fortran's conversion rules."""
+    if target.base == "string":
+        if value.type.base not in ("character", "string"):
+            raise UnsupportedConstruct("character assignment", "non-character value assigned to a string")
+        tr.ctx.helpers.add("strings")
+        text = f"std::string(1, {value.code})" if value.type.base == "character" and value.literal is None else value.code
+        return f"fortran_fit({text}, {target.kind})"
     if target.base == "character":
+        if value.type.base == "string":
+            raise UnsupportedConstruct("character assignment", "string assigned to a single character")
         if value.type.base != "character":
             raise UnsupportedConstruct("character assignment", f"non-character value assigned to a character variable")
         if value.literal is not None:

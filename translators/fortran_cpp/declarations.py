@@ -180,9 +180,20 @@ def declare(stmt, scope: Scope, line: int, args: list[str], module_level: bool) 
         name_node, array_spec, char_length, init = entity.items
         name = name_node.string.lower()
         dims, entity_deferred = (_dims(array_spec) if array_spec is not None else (shape, deferred))
-        if ftype.base == "character" and not parameter and (dims or _char_length(stmt.items[0], char_length) != 1):
-            raise UnsupportedConstruct("character variable", f"character variable '{name}' (only single characters "
-                                       "and character constants are translated)")
+        entity_type = ftype
+        if ftype.base == "character":
+            length = _char_length(stmt.items[0], char_length)
+            if dims:
+                raise UnsupportedConstruct("character array", f"array of strings '{name}'")
+            if name in args and length != 1:
+                raise UnsupportedConstruct("character argument", f"character argument '{name}': strings are not "
+                                           "passed under the calling convention")
+            if length is None and not parameter:
+                raise UnsupportedConstruct("character variable", f"character variable '{name}' of non-constant length")
+            if parameter:
+                entity_type = FType("string", 0)  # length taken from the value
+            elif length != 1:
+                entity_type = FType("string", length)
         is_arg = name in args
         if dims and entity_deferred and not allocatable:
             if is_arg:
@@ -198,7 +209,7 @@ def declare(stmt, scope: Scope, line: int, args: list[str], module_level: bool) 
         else:
             init_expr = None
         symbol = Symbol(
-            name=name, type=ftype, line=line, dims=list(dims) if dims else None, intent=intent,
+            name=name, type=entity_type if ftype.base == "character" else ftype, line=line, dims=list(dims) if dims else None, intent=intent,
             is_arg=is_arg, value_attr=value_attr, parameter=parameter, allocatable=allocatable,
             save=save or (init_expr is not None and not parameter and not module_level),
             init=init_expr, module_level=module_level)

@@ -49,13 +49,15 @@ def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool)
     """The C++ declaration of a local, module or program variable (empty for loop counters)."""
     if symbol.loop_local or symbol.is_arg:
         return []
-    ctype = symbol.type.cpp if symbol.type.base != "character" else "char"
+    ctype = symbol.type.cpp
     name = symbol.cname
     if symbol.parameter:
         if symbol.init is None:
             raise UnsupportedConstruct("parameter", f"parameter '{symbol.name}' without a value")
-        if symbol.type.base == "character":
+        if symbol.type.base in ("character", "string"):
             value = tr.scalar(symbol.init)
+            if value.literal is None:
+                raise UnsupportedConstruct("character parameter", f"non-literal value of '{symbol.name}'")
             return [f"constexpr char {name}[] = {value.code};"]
         if symbol.type.is_int and not symbol.is_array:
             from .declarations import const_int
@@ -84,6 +86,9 @@ def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool)
         from .assignment import converted
         value = converted(tr, tr.scalar(symbol.init), symbol.type)
         return [f"{static}{ctype} {name} = {value};"]
+    if symbol.type.base == "string":
+        tr.ctx.includes.add("string")
+        return [f"std::string {name}({symbol.type.kind}, ' ');"]
     if symbol.type.base == "character":
         return [f"char {name} = ' ';"]
     return [f"{ctype} {name} = {symbol.type.zero()};"]

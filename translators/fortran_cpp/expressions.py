@@ -313,6 +313,8 @@ class ExprTranslator:
             indices = [self.linear(s) for s in node.items[1].items]
             offset = _offset(self, symbol, indices)
             return Expr(f"{symbol.cname}[{offset}]", symbol.type, lvalue=True)
+        if symbol is not None and not symbol.is_array and symbol.type.base == "string":
+            return self.substring(symbol, node)
         if symbol is not None and not symbol.is_array and symbol.type.base == "character":
             raise UnsupportedConstruct("character substring", f"substring '{node}'")
         if symbol is None and self.scope.declaration_failed(name):
@@ -482,12 +484,43 @@ class ExprTranslator:
         return Expr(f"std::pow({self.coerce(base, ftype)}, {self.coerce(exponent, ftype)})", ftype)
 
     def _x_Level_3_Expr(self, node, elem):
-        raise UnsupportedConstruct("character concatenation", f"string concatenation '{node}'")
+        a, b = self.expr(node.items[0], elem), self.expr(node.items[2], elem)
+        for part in (a, b):
+            if part.type.base not in ("character", "string"):
+                raise UnsupportedConstruct("character concatenation", f"concatenation of a non-character value '{node}'")
+        self.ctx.includes.add("string")
+        left = a.code if a.type.base == "string" and a.literal is None else \
+            (f"std::string(1, {a.code})" if a.literal is None else f"std::string({a.code})")
+        right = f"std::string(1, {b.code})" if b.type.base == "character" and b.literal is None else b.code
+        return Expr(f"{left} + {right}", FType("string", 0), ADD)
+
+    def substring(self, symbol: Symbol, node) -> Expr:
+        subs = list(node.items[1].items)
+        if len(subs) != 1 or not isinstance(subs[0], F.Subscript_Triplet):
+            raise UnsupportedConstruct("character substring", f"substring '{node}'")
+        low, high, step = subs[0].items
+        if step is not None:
+            raise UnsupportedConstruct("character substring", f"substring with a stride '{node}'")
+        start = self.linear(low) if low is not None else Linear.constant(1)
+        offset = (start - Linear.constant(1)).render()
+        if high is None:
+            return Expr(f"{symbol.cname}.substr({offset})", FType("string", 0))
+        count = (self.linear(high) - start + Linear.constant(1)).render()
+        return Expr(f"{symbol.cname}.substr({offset}, {count})", FType("string", 0))
 
     def _x_Level_4_Expr(self, node, elem):
         left, op, right = node.items
         a, b = self.expr(left, elem), self.expr(right, elem)
         cpp = _RELATIONAL[op.lower()]
+        if "string" in (a.type.base, b.type.base) or (a.literal and b.type.base == "character" and len(a.literal) > 1) \
+                or (b.literal and a.type.base == "character" and len(b.literal) > 1 if b.type.base == "character" else False):
+            if cpp not in ("==", "!="):
+                raise UnsupportedConstruct("character comparison", f"ordering comparison of strings '{node}'")
+            if a.type.base not in ("character", "string") or b.type.base not in ("character", "string"):
+                raise UnsupportedConstruct("character comparison", f"comparison of character and numeric values '{node}'")
+            self.ctx.helpers.add("strings")
+            text = f"fortran_equal({_as_string(a)}, {_as_string(b)})"
+            return Expr(text if cpp == "==" else f"!{text}", LOGICAL, PRIMARY if cpp == "==" else UNARY)
         if a.type.base == "character" or b.type.base == "character":
             a, b = _single_char(a, node), _single_char(b, node)
         prec = EQ if cpp in ("==", "!=") else REL
@@ -536,6 +569,12 @@ def _offset(tr: ExprTranslator, symbol: Symbol, indices: list[Linear]) -> str:
     return flat_offset(indices, tr.lowers(symbol), tr.extents(symbol), symbol.name)
 
 
+def _as_string(value: Expr) -> str:
+    if value.type.base == "character" and value.literal is None:
+        return f"std::string(1, {value.code})"
+    return value.code
+
+
 def char_literal(body: str) -> str:
     return "'\\''" if body == "'" else "'\\\\'" if body == "\\" else f"'{body}'"
 
@@ -575,10 +614,10 @@ def _construct_name(node) -> str:
 # Intrinsics whose result is a scalar whatever their argument (reductions, inquiries).
 SCALAR_VALUED = {"sum", "product", "maxval", "minval", "maxloc", "minloc", "dot_product", "size", "count",
                  "any", "all", "lbound", "ubound", "huge", "tiny", "epsilon", "kind", "norm2", "present",
-                 "allocated"}
+                 "allocated", "len", "len_trim", "index"}
 
 INTRINSIC_NAMES = {
     "abs", "sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh",
     "cosh", "tanh", "min", "max", "mod", "modulo", "sign", "real", "dble", "int", "nint", "floor", "ceiling",
-    "float", "aimag", "conjg", "cmplx", "merge", "dim", "iand", "ior", "ieor", "not", "aint", "anint",
+    "float", "aimag", "conjg", "cmplx", "merge", "dim", "iand", "ior", "ieor", "not", "aint", "anint", "trim",
 } | SCALAR_VALUED

@@ -109,13 +109,16 @@ def _conversion(descriptor: str, value, node) -> tuple[str, str | None]:
     numbers = descriptor[len(letter):]
     width, _, decimals = numbers.partition(".")
     if letter == "a":
-        if base != "character":
+        if base not in ("character", "string"):
             raise UnsupportedConstruct("edit descriptor", f"A edit of a non-character value in '{node}'")
         if value.literal is not None:
             text = value.literal
             if width:
                 text = text[: int(width)].rjust(int(width))
             return _escape(text), None
+        if value.type.base == "string":
+            code = value.code if value.prec >= 16 else f"({value.code})"
+            return (f"%{width}.{width}s" if width else "%s"), f"{code}.c_str()"
         return (f"%{width}c" if width else "%c"), value.code
     if letter == "i":
         if base != "integer":

@@ -218,6 +218,39 @@ def _i_norm2(tr, args, node, elem):
     return Expr(f"std::sqrt({acc})", ftype)
 
 
+def _text(tr, node, elem, what):
+    value = tr.expr(node, elem)
+    if value.type.base not in ("character", "string"):
+        raise UnsupportedConstruct(what, f"{what} of a non-character value")
+    tr.ctx.helpers.add("strings")
+    return value.code if value.type.base == "string" or value.literal is not None else f"std::string(1, {value.code})"
+
+
+def _i_trim(tr, args, node, elem):
+    return Expr(f"fortran_trim({_text(tr, positional(args)[0], elem, 'trim')})", FType("string", 0))
+
+
+def _i_len_trim(tr, args, node, elem):
+    return Expr(f"fortran_len_trim({_text(tr, positional(args)[0], elem, 'len_trim')})", INTEGER)
+
+
+def _i_len(tr, args, node, elem):
+    value = tr.expr(positional(args)[0], elem)
+    if value.type.base == "character":
+        return Expr("1", INTEGER)
+    if value.type.base == "string" and value.type.kind:
+        return Expr(str(value.type.kind), INTEGER)
+    return Expr(f"static_cast<int>(std::string({value.code}).size())", INTEGER)
+
+
+def _i_index(tr, args, node, elem):
+    values = positional(args)
+    if len(values) != 2:
+        raise UnsupportedConstruct("index", f"index with back= in '{node}'")
+    text, part = (_text(tr, v, elem, "index") for v in values)
+    return Expr(f"fortran_index({text}, {part})", INTEGER)
+
+
 def _i_aimag(tr, args, node, elem):
     value = tr.expr(positional(args)[0], elem)
     return Expr(f"std::imag({value.code})", FType("real", value.type.kind))

@@ -42,6 +42,31 @@ inline T fortran_sign(T a, T b) {
     return b >= 0 ? std::abs(a) : -std::abs(a);
 }
 """, {"cstdlib"}),
+    "strings": ("""\
+// Fortran character(len=n) values: fixed length, blank padded; trailing blanks do not count
+// in comparisons, trim or len_trim.
+inline std::string fortran_fit(std::string text, std::size_t length) {
+    text.resize(length, ' ');
+    return text;
+}
+
+inline std::string fortran_trim(const std::string& text) {
+    return text.substr(0, text.find_last_not_of(' ') + 1);
+}
+
+inline int fortran_len_trim(const std::string& text) {
+    return static_cast<int>(fortran_trim(text).size());
+}
+
+inline bool fortran_equal(const std::string& a, const std::string& b) {
+    return fortran_trim(a) == fortran_trim(b);
+}
+
+inline int fortran_index(const std::string& text, const std::string& part) {
+    const std::size_t found = text.find(part);
+    return found == std::string::npos ? 0 : static_cast<int>(found) + 1;
+}
+""", {"string"}),
     "ListDirected": ("""\
 // Fortran list-directed output (PRINT *, WRITE(*,*)) laid out as gfortran does: one record
 // per statement, items separated by blanks, adjacent character items run together, reals
@@ -59,6 +84,7 @@ public:
         last_was_text_ = true;
         return *this;
     }
+    ListDirected& operator<<(const std::string& text) { return *this << text.c_str(); }
     ListDirected& operator<<(char letter) {
         const char text[2] = {letter, '\\0'};
         return *this << text;
@@ -109,7 +135,7 @@ private:
 """, {"cstdio", "cstdlib", "cstring", "cmath", "string", "complex"}),
 }
 
-ORDER = ["int_pow", "fortran_modulo", "fortran_sign", "ListDirected"]
+ORDER = ["int_pow", "fortran_modulo", "fortran_sign", "strings", "ListDirected"]
 
 
 def helper_code(names: set[str]) -> tuple[str, set[str]]:

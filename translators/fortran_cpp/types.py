@@ -24,11 +24,13 @@ _RANK = {"integer": 0, "real": 1, "complex": 2}
 
 @dataclass(frozen=True)
 class FType:
-    base: str  # integer | real | complex | logical | character
+    base: str  # integer | real | complex | logical | character (one char) | string (kind = length)
     kind: int = 4
 
     @property
     def cpp(self) -> str:
+        if self.base == "string":  # character(len=n), n > 1: kind holds the length
+            return "std::string"
         try:
             return _CPP_NAMES[(self.base, self.kind)]
         except KeyError:
@@ -65,6 +67,10 @@ REAL = FType("real", 4)
 DOUBLE = FType("real", 8)
 LOGICAL = FType("logical", 4)
 CHARACTER = FType("character", 1)
+
+
+def is_text(ftype: FType) -> bool:
+    return ftype.base in ("character", "string")
 
 
 def promote(a: FType, b: FType) -> FType:

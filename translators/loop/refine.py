@@ -130,7 +130,7 @@ class _Verifier:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _dead_end(result: VerifyResult, source: Path, candidate_name: str) -> LoopOutcome | None:
+def dead_end(result: VerifyResult, source: Path, candidate_name: str) -> LoopOutcome | None:
     """A verification no Solver answer can change: the source itself is unusable, or the
     verifier failed without pointing at the candidate.  None when the Solver can act on it."""
     if result.verdict != ERROR or result.message == "cancelled":
@@ -184,7 +184,7 @@ def _loop(task: LoopTask, session: _Session, client: ChatClient, verifier: _Veri
             return LoopOutcome(task.seed_code, best_result, 0, "verified", "the starting code verifies")
         if best_result.message == "cancelled" or cancel.is_set():
             return LoopOutcome(task.seed_code, best_result, 0, "cancelled", "cancelled")
-        stop = _dead_end(best_result, task.source, task.candidate_name)
+        stop = dead_end(best_result, task.source, task.candidate_name)
         if stop is not None:
             stop.code = task.seed_code
             return stop
@@ -231,7 +231,7 @@ def _loop(task: LoopTask, session: _Session, client: ChatClient, verifier: _Veri
                                                            dialogue_id=session.dialogue_id))
             return LoopOutcome(extracted.code, result, rounds, "verified",
                                f"verified equivalent after {rounds} Solver round(s)")
-        stop = _dead_end(result, task.source, task.candidate_name)
+        stop = dead_end(result, task.source, task.candidate_name)
         if stop is not None:
             stop.code, stop.rounds = extracted.code, rounds
             return stop
