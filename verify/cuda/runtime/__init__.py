@@ -1,0 +1,1 @@
+"""The CPU execution layer for CUDA: tvcuda_runtime.h (package data)."""
