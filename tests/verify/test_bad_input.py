@@ -103,3 +103,12 @@ def test_reference_crash_on_generated_inputs_is_not_blamed_on_the_candidate(veri
     assert "--value" in out["message"]
     code, out, _ = verify_cli(source, candidate, "--value", "n=5")
     assert code == 0, out
+
+
+def test_truncated_candidate_reports_its_own_errors_not_harness_cascades(verify_cli, examples, write):
+    candidate = write("cut.cpp", "void saxpy(int n, float a, const float* x, float* y) {\n"
+                                 "  for (int i = 0; i < n; ++i) {\n    y[i] = a * x[i] + y[i]\n  }\n")
+    code, out, _ = verify_cli(examples / "saxpy.f90", candidate)
+    assert code == 1 and out["stage"] == "compile_candidate"
+    assert out["diagnostics"][0]["line"] == 3 and "';'" in out["diagnostics"][0]["message"].replace("‘", "'").replace("’", "'")
+    assert not any("harness" in d["message"] for d in out["diagnostics"])

@@ -188,7 +188,11 @@ class _Verification:
         return self._result(ERROR, STAGE_COMPILE_SOURCE, diagnostics=diags, message=message)
 
     def _candidate_failed(self, output: str, cand_name: str, line: int, **fields) -> VerifyResult:
-        diags = remap(parse_compiler_output(output), {cand_name: str(self.candidate)}, (str(self.candidate), line))
+        parsed = parse_compiler_output(output)
+        diags = remap(parsed, {cand_name: str(self.candidate)})
+        if not any(d.severity == "error" for d in diags):
+            # Only the harness's code failed (a type check, a call): say so at the function.
+            diags = remap(parsed, {cand_name: str(self.candidate)}, (str(self.candidate), line))
         errors = [d for d in diags if d.severity == "error"]
         if not errors:
             diags.append(Diagnostic(str(self.candidate), line, 1, "error", output.strip()[-400:] or "compile failed"))
@@ -257,7 +261,7 @@ class _Verification:
 
     def _unit_mode(self, ffile: FortranFile, proc: Procedure, cfile, workdir: Path) -> VerifyResult:
         fields = {"mode": "unit", "entry": proc.name}
-        fn = self._candidate_function(proc, cfile)
+        fn = self._candidate_function(proc, cfile, workdir)
         if isinstance(fn, VerifyResult):
             return fn
         problems = check_candidate_signature(proc, fn)
@@ -362,7 +366,7 @@ class _Verification:
         return self._result(EQUIVALENT, None, cases=len(cases),
                             message=f"all outputs match on {len(cases)} generated cases", **fields)
 
-    def _candidate_function(self, proc: Procedure, cfile) -> CppFunction | VerifyResult:
+    def _candidate_function(self, proc: Procedure, cfile, workdir: Path) -> CppFunction | VerifyResult:
         fields = {"mode": "unit", "entry": proc.name}
         if cfile.main_line is not None:
             raise VerifyInputError("the candidate defines main(), but the source has no Fortran program: in unit "
@@ -372,6 +376,16 @@ class _Verification:
         if fn is None:
             lower = {name.lower(): f for name, f in cfile.functions.items()}
             fn = lower.get(proc.name)
+        if fn is None and cfile.syntax_error_line is not None:
+            # The grammar could not find it in a broken file: g++ says what is broken, and where.
+            check_dir = workdir / "candidate-syntax"
+            check_dir.mkdir()
+            check_dir.chmod(0o777)
+            name = self._copy_user_file(self.candidate, check_dir, "user_candidate")
+            outcome = compile_in_sandbox([self.gxx, *CXX_UNIT_FLAGS, "-fsyntax-only", name], check_dir, None,
+                                         cancel=self.options.cancel)
+            if not outcome.ok:
+                return self._candidate_failed(outcome.output, name, cfile.syntax_error_line, **fields)
         if fn is None:
             found = ", ".join(sorted(cfile.functions)) or "none"
             line = cfile.syntax_error_line or 1
