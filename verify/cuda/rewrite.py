@@ -93,8 +93,6 @@ def rewrite(text: str, path: str) -> Rewritten:
         elif is_kernel_launch(node):
             edits.append((node.start_byte, node.end_byte, _launch_text(node, path)))
             launches += 1
-        elif node.type == "declaration" and _is_extern_shared(node):
-            edits.append((node.start_byte, node.end_byte, _dynamic_shared_text(node)))
         elif node.type == "preproc_include":
             target = text_of(node.child_by_field_name("path") or node).strip("<>\" \n")
             if target in TOOLKIT_INCLUDES:
@@ -108,8 +106,9 @@ def rewrite(text: str, path: str) -> Rewritten:
             continue
         kept.append((start, end, new))
         data = data[:start] + new.encode("utf-8") + data[end:]
+    text = _EXTERN_SHARED.sub(_dynamic_shared_text, data.decode("utf-8"))
     quoted = path.replace("\\", "\\\\").replace('"', '\\"')
-    return Rewritten(text=f'#line 1 "{quoted}"\n' + data.decode("utf-8"), kernels=kernels, launches=launches)
+    return Rewritten(text=f'#line 1 "{quoted}"\n' + text, kernels=kernels, launches=launches)
 
 
 def _launch_text(node, path: str) -> str:
@@ -131,18 +130,18 @@ def _launch_text(node, path: str) -> str:
     return replacement.replace("\n", " ") + "\n" * newlines
 
 
-def _is_extern_shared(node) -> bool:
-    words = [text_of(c) for c in node.children if c.type in ("storage_class_specifier", "type_qualifier")]
-    return "extern" in words and "__shared__" in words
+# `extern __shared__ [__align__(N)] T [__align__(N)] name[];` -- matched on text because the
+# CUDA grammar does not know __align__.
+_EXTERN_SHARED = re.compile(r"\bextern\s+__shared__\s+(?P<decl>[^;{}()]*(?:\(\s*\d+\s*\)[^;{}()]*)*)\[\s*\]\s*;")
+_ALIGN = re.compile(r"\b(?:__align__|alignas)\s*\(\s*\d+\s*\)")
 
 
-def _dynamic_shared_text(node) -> str:
-    type_node = node.child_by_field_name("type")
-    declarator = node.child_by_field_name("declarator")
-    base = text_of(type_node) if type_node is not None else "unsigned char"
-    name_node = declarator
-    while name_node is not None and name_node.type != "identifier":
-        name_node = name_node.child_by_field_name("declarator")
-    name = text_of(name_node) if name_node is not None else "tv_shared"
-    newlines = text_of(node).count("\n")
-    return f"{base}* {name} = reinterpret_cast<{base}*>(::tvcuda::dynamic_shared());" + "\n" * newlines
+def _dynamic_shared_text(match: re.Match) -> str:
+    decl = _ALIGN.sub(" ", match.group("decl")).strip()
+    parts = re.match(r"(?P<type>.*?)\s*\b(?P<name>[A-Za-z_]\w*)\s*$", decl, re.S)
+    if parts is None or not parts.group("type").strip():
+        return match.group(0)
+    base = " ".join(parts.group("type").split())
+    newlines = match.group(0).count("\n")
+    return (f"{base}* {parts.group('name')} = reinterpret_cast<{base}*>(::tvcuda::dynamic_shared());"
+            + "\n" * newlines)
