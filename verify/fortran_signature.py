@@ -209,7 +209,8 @@ def _procedure(path: Path, node: Node, module: str | None, params: dict[str, int
     for child in node.children[1:]:
         if child.type == "implicit_statement":
             implicit_none = "none" in _text(child).lower()
-        elif child.type == "variable_declaration":
+        elif child.type in ("variable_declaration", "variable_modification"):
+            # variable_modification: attribute statements such as `dimension x(n)`, `intent(in) :: x`
             _declaration(path, child, params, decls)
     body = _text(node).lower()
     args = [_make_arg(path, a, decls.get(a), implicit_none, line, name) for a in arg_names]

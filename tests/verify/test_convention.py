@@ -26,3 +26,19 @@ def test_a_no_intent_scalar_is_compared_after_the_call(verify_cli):
     code, out, _ = verify_cli(DATA / "classify.f90", DATA / "classify_scale_kept.cpp")
     assert code == 1 and [m["output"] for m in out["mismatches"]][:1] == ["scale"]
     assert "scale in case 0" in out["message"]
+
+
+def test_old_style_declarations_and_attribute_statements(verify_cli, write):
+    """`real*8`, implicit typing, and DIMENSION / INTENT statements separate from the type."""
+    source = write("norm.f90", "function norm2sq(n, x, w)\n  integer n\n  real*8 x, w\n  dimension x(n)\n"
+                               "  intent(in) :: x\n  dimension :: w(2*n)\n  real*8 norm2sq\n  norm2sq = 0\n"
+                               "  do i = 1, n\n    norm2sq = norm2sq + x(i)**2\n    w(2*i) = x(i)\n  end do\nend function\n")
+    right = write("norm.cpp", "double norm2sq(int& n, const double* x, double* w) {\n  double s = 0;\n"
+                              "  for (int i = 0; i < n; ++i) { s += x[i] * x[i]; w[2 * i + 1] = x[i]; }\n"
+                              "  return s;\n}\n")
+    code, out, _ = verify_cli(source, right)
+    assert code == 0, out["message"]
+    assert out["inputs"][1]["x"] == "float64[3]" and out["inputs"][1]["w"] == "float64[6]"
+    wrong = write("norm_wrong.cpp", right.read_text().replace("w[2 * i + 1]", "w[2 * i]"))
+    code, out, _ = verify_cli(source, wrong)
+    assert code == 1 and out["mismatches"][0]["output"] == "w"
