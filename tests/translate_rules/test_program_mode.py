@@ -116,6 +116,37 @@ PROGRAMS = {
           print *, data_sum, w
         end program legacy
         """,
+    "character_strings": """
+        program strings
+          implicit none
+          character(len=12) :: name, label
+          character(len=*), parameter :: unit = 'kg'
+          character(len=32) :: line, word
+          character :: c
+          integer :: i, start, comma
+          name = 'mass'
+          label = trim(name) // ' [' // unit // ']'
+          print *, label, len(label), len_trim(label), 'end'
+          if (name == 'mass' .and. name /= 'massive') print *, 'is mass'
+          c = name(1:1)
+          print *, c, index(label, '['), label(2:4), iachar(c), achar(iachar(c) - 32)
+          write(*, '(a, a8, a)') '<', name, '>'
+          line = 'alpha,beta,gamma'
+          start = 1
+          do
+            comma = index(line(start:), ',')
+            if (comma == 0) then
+              word = line(start:)
+            else
+              word = line(start:start + comma - 2)
+            end if
+            word(1:1) = achar(iachar(word(1:1)) - 32)
+            print *, trim(word), len_trim(word)
+            if (comma == 0) exit
+            start = start + comma
+          end do
+        end program strings
+        """,
     "stop_with_code": """
         program stopper
           implicit none

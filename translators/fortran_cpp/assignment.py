@@ -24,8 +24,9 @@ def converted(tr, value: Expr, target: FType) -> str:
         text = f"std::string(1, {value.code})" if value.type.base == "character" and value.literal is None else value.code
         return f"fortran_fit({text}, {target.kind})"
     if target.base == "character":
-        if value.type.base == "string":
-            raise UnsupportedConstruct("character assignment", "string assigned to a single character")
+        if value.type.base == "string":  # the first character, blank when empty
+            tr.ctx.helpers.add("strings")
+            return f"fortran_fit({value.code}, 1)[0]"
         if value.type.base != "character":
             raise UnsupportedConstruct("character assignment", f"non-character value assigned to a character variable")
         if value.literal is not None:
@@ -66,8 +67,14 @@ def assign(st, node) -> None:
     if not isinstance(lhs, (F.Name, F.Part_Ref)):
         raise UnsupportedConstruct("assignment", f"assignment to '{lhs}'")
     view = tr.view(lhs)
+    if view is None and isinstance(lhs, F.Part_Ref):
+        symbol = tr.scope.lookup(str(lhs.items[0]).lower())
+        if symbol is not None and symbol.type.base == "string" and not symbol.is_array:
+            return _substring_assignment(st, symbol, lhs, rhs)
     if view is None:
         target = tr.scalar(lhs)
+        if not target.lvalue:
+            raise UnsupportedConstruct("assignment", f"assignment to '{lhs}', which is not a variable")
         if tr.rank(rhs):
             raise UnsupportedConstruct("array expression", f"array value assigned to scalar '{lhs}'")
         value = tr.scalar(rhs)
@@ -106,6 +113,25 @@ def assign(st, node) -> None:
     if _needs_temporary(tr, view, rhs):
         return _via_temporary(st, view, rhs)
     return _elementwise(st, view, lambda elem: converted(tr, tr.expr(rhs, elem), element_type), [], flat=flat)
+
+
+def _substring_assignment(st, symbol, lhs, rhs) -> None:
+    """word(i:j) = value: replace those characters, the value blank-padded or cut to fit."""
+    tr = st.tr
+    low, high, step = list(lhs.items[1].items)[0].items if isinstance(list(lhs.items[1].items)[0], F.Subscript_Triplet) \
+        else (None, None, "bad")
+    if step is not None:
+        raise UnsupportedConstruct("character substring", f"assignment to '{lhs}'")
+    start = tr.linear(low) if low is not None else Linear.constant(1)
+    stop = tr.linear(high) if high is not None else Linear.constant(symbol.type.kind)
+    count = (stop - start + Linear.constant(1)).render()
+    value = tr.scalar(rhs)
+    if value.type.base not in ("character", "string"):
+        raise UnsupportedConstruct("character assignment", f"non-character value assigned to '{lhs}'")
+    text = f"std::string(1, {value.code})" if value.type.base == "character" and value.literal is None else value.code
+    st.ctx.helpers.add("strings")
+    st.flush_pre()
+    st.emit(f"{symbol.cname}.replace({(start - Linear.constant(1)).render()}, {count}, fortran_fit({text}, {count}));")
 
 
 def _copy(st, target: ArrayView, source: ArrayView) -> None:

@@ -215,7 +215,7 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
             continue
         try:
             lines_of_symbol = [INDENT + line for line in declaration_lines(payload, tr, namespace_level=False)]
-            if payload.parameter:
+            if not payload.is_result:
                 constants.append((payload.cname, lines_of_symbol))
             declared += lines_of_symbol
         except UnsupportedConstruct as exc:
@@ -257,7 +257,8 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
 
 
 def _drop_unused_constants(lines: list[str], constants) -> list[str]:
-    """Kind parameters (dp = kind(1.0d0)) only shape types in Fortran; unused in C++, they go."""
+    """Declared but unused locals go; so do kind parameters (dp = kind(1.0d0)), which only shape
+    types in Fortran and are unused in C++."""
     for name, declaration in constants:
         pattern = re.compile(rf"\b{re.escape(name)}\b")
         rest = [line for line in lines if line not in declaration]

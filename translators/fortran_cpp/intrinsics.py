@@ -7,6 +7,7 @@ from fparser.two import Fortran2003 as F
 
 from .errors import UnsupportedConstruct
 from .expressions import (COND, MUL, PRIMARY, Elementwise, Expr, ExprTranslator, literal_of, wrap)
+from .expressions import char_literal
 from .linear import Linear
 from .loops import loop_nest
 from .types import DOUBLE, FType, INTEGER, LOGICAL, REAL, promote
@@ -249,6 +250,30 @@ def _i_index(tr, args, node, elem):
         raise UnsupportedConstruct("index", f"index with back= in '{node}'")
     text, part = (_text(tr, v, elem, "index") for v in values)
     return Expr(f"fortran_index({text}, {part})", INTEGER)
+
+
+def _i_iachar(tr, args, node, elem):
+    value = tr.expr(positional(args)[0], elem)
+    if value.type.base == "character":
+        text = char_literal(value.literal) if value.literal is not None else value.code
+    elif value.type.base == "string":
+        tr.ctx.helpers.add("strings")
+        text = f"fortran_fit({value.code}, 1)[0]"
+    else:
+        raise UnsupportedConstruct("iachar", f"iachar of a non-character value in '{node}'")
+    return Expr(f"static_cast<int>(static_cast<unsigned char>({text}))", INTEGER)
+
+
+_i_ichar = _i_iachar
+
+
+def _i_achar(tr, args, node, elem):
+    value = tr.expr(positional(args)[0], elem)
+    from .types import CHARACTER
+    return Expr(f"static_cast<char>({value.code})", CHARACTER)
+
+
+_i_char = _i_achar
 
 
 def _i_aimag(tr, args, node, elem):
