@@ -6,16 +6,20 @@ import json
 
 from tests.loop.samples import answer, endpoint
 
-USES_CHARACTER = """\
+# Derived types are outside the rules' subset (tests/corpus/unsupported.toml).
+USES_DERIVED_TYPE = """\
 subroutine scale(n, x)
   implicit none
   integer, intent(in) :: n
   real, intent(inout) :: x(n)
+  type :: factor_t
+    real :: value
+  end type factor_t
+  type(factor_t) :: f
   integer :: i
-  character(len=8) :: label
-  label = 'scaled'
+  f%value = 2.0
   do i = 1, n
-    x(i) = 2.0 * x(i)
+    x(i) = f%value * x(i)
   end do
 end subroutine scale
 """
@@ -55,20 +59,20 @@ def test_auto_with_a_verified_draft_asks_no_llm(llm, source, run_cli):
 
 def test_unsupported_constructs_without_llm_exit_2_with_lines(run_cli, tmp_path):
     source = tmp_path / "scale.f90"
-    source.write_text(USES_CHARACTER)
+    source.write_text(USES_DERIVED_TYPE)
     done = run_cli("translate", str(source), "--to", "cpp", "--json")
     assert done.returncode == 2
     report = json.loads(done.stdout)
-    assert {"line": 6, "construct": "character variable"}.items() <= report["unsupported"][0].items()
+    assert {"line": 5, "construct": "derived type"}.items() <= report["unsupported"][0].items()
     assert "no LLM is configured" in report["message"] and "OPENAI_BASE_URL" in report["details"]
     assert not (tmp_path / "scale.cpp").exists()
     human = run_cli("translate", str(source), "--to", "cpp")
-    assert human.returncode == 2 and "line 6: character variable" in human.stdout
+    assert human.returncode == 2 and "line 5: derived type" in human.stdout
 
 
 def test_auto_hands_unsupported_constructs_to_the_llm(llm, run_cli, tmp_path):
     source = tmp_path / "scale.f90"
-    source.write_text(USES_CHARACTER)
+    source.write_text(USES_DERIVED_TYPE)
     llm.reply(answer(SCALE_CPP))
     done = run_cli("translate", str(source), "--to", "cpp", "--json", extra_env=endpoint(llm))
     assert done.returncode == 0, done.stdout + done.stderr
@@ -76,7 +80,7 @@ def test_auto_hands_unsupported_constructs_to_the_llm(llm, run_cli, tmp_path):
     assert (report["solver_used"], report["unsupported"]) == ("llm", [])
     [request] = llm.requests
     task = request["body"]["messages"][1]["content"]
-    assert "could not translate these constructs" in task and "line 6: character variable" in task
+    assert "could not translate these constructs" in task and "line 5: derived type" in task
     assert (tmp_path / "scale.cpp").read_text() == SCALE_CPP
 
 
