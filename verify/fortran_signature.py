@@ -76,6 +76,7 @@ class Procedure:
     line: int
     body: str  # lowercase text of the procedure, for usage heuristics
     arrays: frozenset[str] = frozenset()  # every array declared in it (arguments and locals)
+    constants: dict[str, int] = field(default_factory=dict)  # integer named constants of the file
 
 
 @dataclass
@@ -225,13 +226,14 @@ def _procedure(path: Path, node: Node, module: str | None, params: dict[str, int
                                    file=str(path), line=line, construct="function result")
         result.name = "result"
         result.intent = "out"
-    _mark_sizes(path, args)
+    _mark_sizes(path, args, params)
     for arg in args:
         if not arg.is_array and arg.intent is None and not arg.is_size:
             arg.assigned = _assigns(body, arg.name)
     arrays = frozenset(n for n, spec in decls.items() if spec.get("dims"))
     return Procedure(name=name, kind="function" if stmt.type == "function_statement" else "subroutine",
-                     args=args, result=result, module=module, line=line, body=body, arrays=arrays)
+                     args=args, result=result, module=module, line=line, body=body, arrays=arrays,
+                     constants=dict(params))
 
 
 def _declaration(path: Path, node: Node, params: dict[str, int], decls: dict[str, dict]) -> None:
@@ -435,17 +437,17 @@ def _split_top(text: str) -> list[str]:
     return parts
 
 
-def _mark_sizes(path: Path, args: list[Arg]) -> None:
+def _mark_sizes(path: Path, args: list[Arg], constants: dict[str, int]) -> None:
     by_name = {a.name: a for a in args}
     for arg in args:
         for lower, upper in arg.dims:
             for ident in re.findall(r"[a-z_]\w*", f"{lower} {upper}"):
                 other = by_name.get(ident)
                 if other is None:
-                    if ident not in _INTRINSICS:
-                        raise VerifyInputError(f"extent of argument '{arg.name}' uses '{ident}', which is not an "
-                                               "integer argument; extents must be built from integer arguments "
-                                               "and constants", file=str(path), line=arg.line, construct=arg.name)
+                    if ident not in _INTRINSICS and ident not in constants:
+                        raise VerifyInputError(
+                            f"extent of argument '{arg.name}' uses '{ident}', which is neither an integer argument "
+                            "nor an integer constant of this file", file=str(path), line=arg.line, construct=arg.name)
                     continue
                 if other.base != "integer" or other.is_array:
                     raise VerifyInputError(f"extent of argument '{arg.name}' uses '{ident}', which is not an "

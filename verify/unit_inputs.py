@@ -80,6 +80,7 @@ def _parse_pinned(text: str, arg: Arg):
 
 
 def _shapes(proc: Procedure, sizes: dict[str, int]):
+    sizes = {**proc.constants, **sizes}
     shapes, lowers = {}, {}
     for arg in proc.args:
         if arg.is_array:

@@ -42,3 +42,18 @@ def test_old_style_declarations_and_attribute_statements(verify_cli, write):
     wrong = write("norm_wrong.cpp", right.read_text().replace("w[2 * i + 1]", "w[2 * i]"))
     code, out, _ = verify_cli(source, wrong)
     assert code == 1 and out["mismatches"][0]["output"] == "w"
+
+
+def test_extents_may_use_named_constants_of_the_file(verify_cli, write):
+    source = write("cross.f90", "module vec\n  integer, parameter :: nv = 3\ncontains\n  subroutine cross(a, b, c)\n"
+                                "    real(8), intent(in) :: a(nv), b(nv)\n    real(8), intent(out) :: c(nv)\n"
+                                "    c(1) = a(2)*b(3) - a(3)*b(2)\n    c(2) = a(3)*b(1) - a(1)*b(3)\n"
+                                "    c(3) = a(1)*b(2) - a(2)*b(1)\n  end subroutine\nend module\n")
+    right = write("cross.cpp", "void cross(const double* a, const double* b, double* c) {\n"
+                               "  c[0] = a[1]*b[2] - a[2]*b[1]; c[1] = a[2]*b[0] - a[0]*b[2]; c[2] = a[0]*b[1] - a[1]*b[0];\n}\n")
+    code, out, _ = verify_cli(source, right)
+    assert code == 0 and out["inputs"][0]["c"] == "float64[3]", out["message"]
+    swapped = write("cross_swapped.cpp", right.read_text().replace("c[1] = a[2]*b[0] - a[0]*b[2]",
+                                                                   "c[1] = a[0]*b[2] - a[2]*b[0]"))
+    code, out, _ = verify_cli(source, swapped)
+    assert code == 1 and out["mismatches"][0]["index"] == "(2)"
