@@ -131,7 +131,9 @@ def translate(request: TranslateRequest) -> TranslateOutcome:
                                    solver_used="none",
                                    message=f"internal error in transverify: {exc.__class__.__name__}: {exc}",
                                    details=traceback.format_exc(limit=8))
-    if request.write_output and outcome.code is not None and outcome.exit_code in (0, 1) and outcome.output:
+    cancelled = request.cancel is not None and request.cancel.is_set()
+    if request.write_output and outcome.code is not None and outcome.exit_code in (0, 1) and outcome.output \
+            and not cancelled:
         try:
             _write_atomically(outcome.output, outcome.code)
             outcome.written = True

@@ -43,3 +43,22 @@ def test_sigkill_while_the_solver_stalls_keeps_completed_turns(llm, source, stor
                     str(store_path)], env=env, check=True, capture_output=True, timeout=60)
     [record] = [json.loads(line) for line in out.read_text().splitlines()]
     assert [m["role"] for m in record["messages"]] == ["system", "user", "assistant"]
+
+
+def test_ctrl_c_cancels_cleanly_and_records_the_dialogue(llm, source, store_path, tv_cmd, env):
+    llm.stall()
+    process = subprocess.Popen([*tv_cmd, "translate", str(source), "--to", "cpp", "--solver", "llm"],
+                               env={**env, **endpoint(llm)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        assert llm.wait_for_requests(1, timeout=120)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stdout + stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    with sqlite3.connect(store_path) as db:
+        assert db.execute("SELECT status FROM dialogues").fetchone()[0] == "cancelled"
+    assert not source.with_suffix(".cpp").exists()

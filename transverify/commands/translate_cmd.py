@@ -3,13 +3,15 @@
 Exit 0 verified equivalent (written to -o or beside the source), 1 translated
 but not verified (still written, so it can be inspected; the report says why),
 2 unsupported constructs / bad input / LLM needed but not configured or unreachable
-(nothing written).
+(nothing written), 130 interrupted with Ctrl-C (the dialogue is kept as cancelled).
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import typer
@@ -63,19 +65,39 @@ def register(app: typer.Typer) -> None:
             if not json_output:
                 typer.echo(f"  … {message}", err=True)
 
+        cancel = threading.Event()
         request = TranslateRequest(
             source=source, target=to, entry=entry, solver=solver, questioner=questioner, max_rounds=max_rounds,
             llm=settings, output=output, store=store, progress=progress, write_output=True, accept_verified=True,
-            verify_options=VerifyOptions(entry=entry, cases=cases, seed=seed, timeout=timeout))
+            cancel=cancel, verify_options=VerifyOptions(entry=entry, cases=cases, seed=seed, timeout=timeout))
+        previous = signal.signal(signal.SIGINT, _interrupt_handler(cancel))
         try:
             outcome = translate(request)
         finally:
+            signal.signal(signal.SIGINT, previous)
             store.close()
+        if cancel.is_set():
+            # Ctrl-C: the loop stopped at once and recorded the dialogue as cancelled.
+            outcome.exit_code = INTERRUPTED
         if json_output:
             typer.echo(json.dumps(_strict(outcome.to_dict()), default=str))
         else:
             _report(outcome, source)
         raise typer.Exit(outcome.exit_code)
+
+
+INTERRUPTED = 130  # the shell's convention for SIGINT
+
+
+def _interrupt_handler(cancel: threading.Event):
+    """First Ctrl-C cancels cleanly (compilers and LLM calls stop, records are closed);
+    a second one interrupts at once."""
+    def handler(signum, frame):
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        typer.echo("interrupted: stopping (Ctrl-C again to abort at once)", err=True)
+    return handler
 
 
 def _strict(value):
@@ -87,7 +109,7 @@ def _strict(value):
 def _report(outcome, source: Path) -> None:
     from ..output import print_result
 
-    status = {0: "verified", 1: "NOT verified", 2: "not translated"}[outcome.exit_code]
+    status = {0: "verified", 1: "NOT verified", 2: "not translated", INTERRUPTED: "interrupted"}[outcome.exit_code]
     typer.echo(f"{status}: {outcome.message}")
     if outcome.result is not None and outcome.exit_code != 0:
         print_result(outcome.result, source, outcome.output or Path("candidate"))
