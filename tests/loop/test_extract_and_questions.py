@@ -77,3 +77,8 @@ def test_runtime_failure_names_the_reason():
     result = VerifyResult(verdict="not_equivalent", stage="run", message="killed by SIGSEGV in case 2")
     text = feedback_text(result, "")
     assert "killed by SIGSEGV in case 2" in text and "bounds" in text
+
+
+def test_nan_results_suggest_uninitialised_memory():
+    text = feedback_text(_mismatches("y", [("(1)", 0.5, "nan"), ("(2)", 0.25, float("nan"))]), "")
+    assert "NaN results where numbers are expected" in text and "every wrong value is 0" not in text

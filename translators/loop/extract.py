@@ -74,7 +74,8 @@ def _looks_like_code(text: str, language: str) -> bool:
     if len(lines) < 2:
         return False
     if language == "python":
-        codeish = re.compile(r"^(def |import |from |return\b|@|#|[\w.\[\], ]+ ?[-+*/]?= |if |for |while |else|elif |\)|]|})")
+        codeish = re.compile(r"^(def |import |from |return\b|@|#|[\w.\[\], ]+ ?[-+*/]?= "
+                             r"|if |for |while |else|elif |\)|]|})")
         needed = any(line.startswith(("def ", "import ", "from ")) for line in lines)
     else:
         codeish = re.compile(r"(^#|^//|^/\*|^\*|[;{}]$|^}|^(template|extern|namespace|using)\b|\)$|^\w[\w:<>,*& ]*\($)")

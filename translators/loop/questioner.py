@@ -100,6 +100,10 @@ def _subscript(index: Any) -> tuple[int, ...] | None:
     return None
 
 
+def _is_nan(value: float | None) -> bool:
+    return value is not None and math.isnan(value)
+
+
 def _close(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return False
@@ -110,7 +114,7 @@ def _hypotheses(items: list[Mismatch]) -> list[str]:
     """Explanations that the mismatching values themselves support."""
     found = []
     pairs = [(m, _number(m.expected), _number(m.actual)) for m in items]
-    numeric = [(m, e, a) for m, e, a in pairs if e is not None and a is not None]
+    numeric = [(m, e, a) for m, e, a in pairs if e is not None and a is not None and not _is_nan(e) and not _is_nan(a)]
     by_case_index = {(m.case, _subscript(m.index)): e for m, e, _ in numeric}
     if numeric:
         # Values shifted by one position: actual at i equals expected at i-1 or i+1.
@@ -149,9 +153,8 @@ def _hypotheses(items: list[Mismatch]) -> list[str]:
                     and not _close(ratios[0], -1.0) and ratios[0] != 0:
                 found.append(f"actual / expected is constantly {ratios[0]:.4g}: a scale factor or a term counted "
                              "the wrong number of times")
-    if any(_number(m.actual) is None and str(m.actual).lower() not in ("", "none") for m in items) and \
-            any(str(m.actual).lower() in ("nan", "-nan") for m in items):
-        found.append("NaN results: reading uninitialised memory or dividing by zero")
+    if any(_is_nan(_number(m.actual)) and not _is_nan(_number(m.expected)) for m in items):
+        found.append("NaN results where numbers are expected: reading uninitialised memory or dividing by zero")
     return found
 
 

@@ -99,7 +99,8 @@ class _Session:
 
     def say(self, role: str, agent: str, content: str, **extra: object) -> None:
         self.messages.append({"role": role, "content": content})
-        self.record(lambda store: store.add_turn(self.dialogue_id, role, agent, content, **extra))  # type: ignore[arg-type]
+        self.record(lambda store: store.add_turn(self.dialogue_id, role, agent, content,
+                                                 **extra))  # type: ignore[arg-type]
 
 
 def _report(task: LoopTask, message: str) -> None:
