@@ -154,3 +154,18 @@ def test_program_mode_compares_stdout_and_reports_failed_launch(verify_json):
     code, result = verify_json(folder / "program_sum.cpp", folder / "program_sum_bad_launch.cu")
     assert code == 1 and "invalid configuration" in result["message"]
     assert result["diagnostics"][0]["line"] == 10  # the launch
+
+
+def test_out_of_bounds_shared_memory_is_caught(tmp_path, verify_json):
+    kernel = SCALE_CU.replace("BLOCK", "64").replace(
+        "if (i < n) x[i] *= a;",
+        "__shared__ float tile[64];\n"
+        "    tile[threadIdx.x + 1] = i < n ? x[i] : 0.0f;\n"
+        "    __syncthreads();\n"
+        "    if (i < n) x[i] = tile[threadIdx.x] * a;")
+    src = write(tmp_path, "s.cpp", SCALE_CPP)
+    cand = write(tmp_path, "s.cu", kernel)
+    code, result = verify_json(src, cand)
+    assert code == 1 and result["stage"] == "run"
+    assert "out-of-bounds write" in result["message"] and "kernel 'scale_kernel'" in result["message"]
+    assert result["diagnostics"][0]["line"] == 5

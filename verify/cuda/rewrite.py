@@ -1,9 +1,12 @@
 """Turn a .cu file into C++ that g++ builds against the CPU execution layer.
 
-Only two constructs need rewriting; the header (runtime/tvcuda_runtime.h)
+Three constructs are rewritten; the header (runtime/tvcuda_runtime.h)
 provides the rest as plain C++:
   * launches  `k<<<g, b, s, st>>>(args)`  ->  `::tvcuda::launch("k", "file:line", g, b, s, st, k, args)`
   * `extern __shared__ T name[];`         ->  `T* name = (T*)::tvcuda::dynamic_shared();`
+  * `__shared__ T name[N];` in a function ->  a reference to a per-worker heap block
+    (`::tvcuda::shared_block`), so AddressSanitizer catches out-of-bounds
+    shared-memory accesses (it does not guard thread_local storage).
 Line numbers are preserved (replacements keep their newlines) and a #line
 directive names the user's file, so compiler and AddressSanitizer messages
 point into it.
@@ -93,6 +96,10 @@ def rewrite(text: str, path: str) -> Rewritten:
         elif is_kernel_launch(node):
             edits.append((node.start_byte, node.end_byte, _launch_text(node, path)))
             launches += 1
+        elif node.type == "declaration" and _is_static_shared(node):
+            replacement = _shared_text(node, len(edits))
+            if replacement is not None:
+                edits.append((node.start_byte, node.end_byte, replacement))
         elif node.type == "preproc_include":
             target = text_of(node.child_by_field_name("path") or node).strip("<>\" \n")
             if target in TOOLKIT_INCLUDES:
@@ -128,6 +135,40 @@ def _launch_text(node, path: str) -> str:
     # the original's newlines after it.
     newlines = text_of(node).count("\n")
     return replacement.replace("\n", " ") + "\n" * newlines
+
+
+def _is_static_shared(node) -> bool:
+    words = [text_of(c) for c in node.children if c.type in ("storage_class_specifier", "type_qualifier")]
+    return "__shared__" in words and "extern" not in words and enclosing_function(node) is not None
+
+
+def _shared_text(node, unique: int) -> str | None:
+    """`__shared__ float t[16][17];` -> `float (&t)[16][17] = *reinterpret_cast<...>(shared_block(id, size));`
+    None (the header's thread_local fallback applies) for forms it does not handle."""
+    type_node = node.child_by_field_name("type")
+    if type_node is None:
+        return None
+    qualifiers = [text_of(c) for c in node.children if c.type == "type_qualifier" and text_of(c) != "__shared__"]
+    base = " ".join(qualifiers + [text_of(type_node)])
+    pieces = []
+    for index, declarator in enumerate(node.children_by_field_name("declarator")):
+        if declarator.type not in ("identifier", "array_declarator"):
+            return None  # initialised or pointer declarators
+        name_node = declarator
+        while name_node.type == "array_declarator":
+            name_node = name_node.child_by_field_name("declarator")
+        if name_node is None or name_node.type != "identifier":
+            return None
+        name = text_of(name_node)
+        dims = " ".join(text_of(declarator)[len(name):].split())
+        slot = f"::tvcuda::shared_block({unique * 16 + index}, sizeof({base}{dims}))"
+        if dims:
+            pieces.append(f"{base} (&{name}){dims} = *reinterpret_cast<{base}(*){dims}>({slot});")
+        else:
+            pieces.append(f"{base}& {name} = *reinterpret_cast<{base}*>({slot});")
+    if not pieces:
+        return None
+    return " ".join(pieces) + "\n" * text_of(node).count("\n")
 
 
 # `extern __shared__ [__align__(N)] T [__align__(N)] name[];` -- matched on text because the

@@ -13,8 +13,9 @@
 //     starts on a fresh fiber.  When every thread of the block waits (or has
 //     finished), the barrier is released and the waiting fibers resume in thread
 //     order.  A kernel without barriers costs one fiber switch per block.
-//   * __shared__ variables are `static thread_local`: private to the worker, so
-//     to the block it is running.  extern __shared__ points at a per-worker
+//   * __shared__ variables declared in functions are rewritten to per-worker
+//     heap blocks (shared_block), private to the block the worker runs; other
+//     forms fall back to `static thread_local`.  extern __shared__ points at a per-worker
 //     buffer sized by the launch's shared-memory argument.
 //   * Streams and events are sequential: every launch completes before
 //     launch() returns.
@@ -205,12 +206,14 @@ struct Worker {
     dim3 block_dim, grid_dim;
     std::vector<Fiber*> pool;  // fibers reused from block to block
     std::vector<unsigned char> dynamic_shared;
+    std::vector<std::pair<void*, size_t>> shared;  // static __shared__ variables, by id
     BlockRun* block = nullptr;
     ~Worker() {
         for (Fiber* f : pool) {
             std::free(f->stack);
             delete f;
         }
+        for (auto& slot : shared) std::free(slot.first);
     }
 };
 
@@ -533,6 +536,22 @@ void launch(const char* kernel, const char* where, dim3 grid, dim3 block, size_t
 }
 
 inline void* dynamic_shared() { return worker().dynamic_shared.data(); }
+
+// Storage of one static __shared__ variable (rewritten declarations refer to it):
+// one heap block per worker, hence per running block, of exactly its size, so
+// AddressSanitizer sees accesses past its end.
+inline void* shared_block(int id, size_t bytes) {
+    Worker& w = worker();
+    if (w.shared.size() <= size_t(id)) w.shared.resize(size_t(id) + 1, {nullptr, 0});
+    auto& slot = w.shared[size_t(id)];
+    if (slot.first == nullptr || slot.second != bytes) {
+        std::free(slot.first);
+        slot.first = std::malloc(bytes ? bytes : 1);
+        slot.second = bytes;
+        if (!slot.first) fatal("out of memory for __shared__ variables");
+    }
+    return slot.first;
+}
 
 // ---- warp-level operations ---------------------------------------------------
 // Each lane publishes a value, all live lanes of the warp meet, then each reads
