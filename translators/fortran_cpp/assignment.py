@@ -43,7 +43,8 @@ def converted(tr, value: Expr, target: FType) -> str:
     if target.is_real and value.type.base == "complex":
         return f"std::real({value.code})"
     if value.literal is not None and target.numeric and target.base != "complex":
-        return tr.coerce(value, target)
+        from .expressions import exact_respelling
+        return tr.coerce(value, target) if exact_respelling(value, target) else value.code
     if target.base == "complex" and value.type.base != "complex":
         return tr.coerce(value, target)
     return value.code

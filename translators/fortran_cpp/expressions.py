@@ -60,6 +60,18 @@ def literal_of(ftype: FType, digits: str) -> str:
     raise ValueError(ftype)
 
 
+def exact_respelling(expr: "Expr", ftype: FType) -> bool:
+    """Whether writing the literal directly in ftype gives the value Fortran's conversion gives:
+    `1.3` (real(4)) widened to real(8) is 1.2999999523..., not 1.3; `0.5` is exact either way."""
+    if expr.type.is_int or not ftype.is_real:
+        return True
+    if expr.type.kind >= ftype.kind:
+        return True
+    import struct
+    value = float(expr.literal)
+    return struct.unpack("f", struct.pack("f", value))[0] == value
+
+
 def real_digits(text: str) -> str:
     """'1.D-3' -> '1.0e-3', '.5' -> '0.5', '2.' -> '2.0' (no type suffix)."""
     text = text.lower().replace("d", "e")
@@ -429,7 +441,8 @@ class ExprTranslator:
         """The expression converted to ftype, respelling literals instead of casting them."""
         if expr.type == ftype:
             return expr.code
-        if expr.literal is not None and ftype.base in ("integer", "real") and (ftype.is_real or expr.type.is_int):
+        if expr.literal is not None and ftype.base in ("integer", "real") and (ftype.is_real or expr.type.is_int) \
+                and exact_respelling(expr, ftype):
             return literal_of(ftype, expr.literal)
         if ftype.base == "complex" and expr.type.numeric:
             return self.coerce(expr, FType("real", ftype.kind)) if expr.type.base != "complex" else \

@@ -26,7 +26,7 @@ def flat_index(counters: list[str], extents: list[Linear]) -> str:
     return text
 
 
-def counted_for(tr, var_node, start_node, stop_node, step_node) -> str:
+def counted_for(tr, var_node, start_node, stop_node, step_node, body=None) -> str:
     """`for (...) {` of a counted Fortran do loop over var (declared in the for when loop-local)."""
     from .declarations import const_int
     from .errors import UnsupportedConstruct
@@ -38,6 +38,11 @@ def counted_for(tr, var_node, start_node, stop_node, step_node) -> str:
     start = tr.scalar(start_node)
     stop = tr.scalar(stop_node)
     var = symbol.cname
+    if body and _changed_in(stop_node, body):
+        # Fortran fixes the trip count on entry; the bound must not follow later changes.
+        last = tr.ctx.fresh(f"{var}_end")
+        tr.ctx.pre.append(f"const {stop.type.cpp} {last} = {stop.code};")
+        stop = type(stop)(last, stop.type)
     init = f"{symbol.type.cpp} {var} = {start.code}" if symbol.loop_local else f"{var} = {start.code}"
     step = 1 if step_node is None else const_int(step_node, tr.scope)
     if step == 1:
@@ -51,3 +56,22 @@ def counted_for(tr, var_node, start_node, stop_node, step_node) -> str:
     increment = tr.scalar(step_node)
     inc = wrap(increment, COND + 1)
     return f"for ({init}; {inc} > 0 ? {var} <= {stop.code} : {var} >= {stop.code}; {var} += {increment.code}) {{"
+
+
+def _changed_in(expression, body) -> bool:
+    """Whether the loop body assigns (or passes to a call, or loops over) a name the expression reads."""
+    from fparser.two import Fortran2003 as F
+    from fparser.two.utils import walk
+    read = {str(n).lower() for n in walk([expression], F.Name)}
+    if not read:
+        return False
+    written = set()
+    for node in walk(body, (F.Assignment_Stmt, F.Call_Stmt, F.Loop_Control)):
+        if isinstance(node, F.Assignment_Stmt):
+            target = node.items[0]
+            written.add(str(target.items[0] if isinstance(target, F.Part_Ref) else target).lower())
+        elif isinstance(node, F.Call_Stmt):
+            written |= {str(n).lower() for n in walk([node.items[1]], F.Name)} if node.items[1] is not None else set()
+        elif len(node.items) > 1 and isinstance(node.items[1], tuple):
+            written.add(str(node.items[1][0]).lower())
+    return bool(read & written)

@@ -416,7 +416,8 @@ class StatementTranslator:
                 raise UnsupportedConstruct("do while", "a reduction in a do while condition")
         elif len(control.items) > 1 and isinstance(control.items[1], tuple):
             var, bounds = control.items[1]
-            header = self._counted_for(var, bounds[0], bounds[1], bounds[2] if len(bounds) > 2 else None)
+            from .loops import counted_for
+            header = counted_for(self.tr, var, bounds[0], bounds[1], bounds[2] if len(bounds) > 2 else None, body)
         elif len(control.items) > 3 and isinstance(control.items[3], F.Forall_Header):
             return self._concurrent(control.items[3], body, name, omp)
         else:
