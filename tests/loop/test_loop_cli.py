@@ -98,6 +98,9 @@ def test_past_fixes_are_retrieved_as_bug_context(llm, source, run_cli, tmp_path)
     second = run_cli("translate", str(source), "--to", "cpp", "--solver", "llm", "-o", str(tmp_path / "b.cpp"),
                      extra_env=endpoint(llm))
     assert second.returncode == 0, second.stdout + second.stderr
+    task = llm.requests[2]["body"]["messages"][1]["content"]
+    assert "Bugs fixed before when translating similar code" in task and "z[i]" in task
+    assert "Bugs fixed before" not in llm.requests[0]["body"]["messages"][1]["content"]
     question = _last_user(llm.requests[3])
     assert "Similar bugs fixed before" in question
     # The worked example is the earlier repair: the faulty line and its fix.

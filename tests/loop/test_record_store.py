@@ -127,3 +127,22 @@ def test_concurrent_writers_lose_no_turn(tmp_path):
         thread.join()
     for dialogue in dialogues:
         assert [t["seq"] for t in stores[0].dialogue(dialogue)["turns"]] == list(range(25))
+
+
+def test_a_version_1_store_is_migrated_and_its_fixes_found_by_source(tmp_path):
+    from transverify.translators.records.schema import MIGRATIONS, _statements
+
+    path = tmp_path / "v1.sqlite"
+    with sqlite3.connect(path) as db:
+        for statement in _statements(MIGRATIONS[0]):
+            db.execute(statement)
+        db.execute("INSERT INTO fixes VALUES ('f1', 'fortran->cpp', 'subroutine stencil_update(n, u)', 'u[i]',"
+                   " 'off by one', 'u[i-1]', 'human', 'a.f90', NULL, NULL, '2026-01-01')")
+        db.execute("INSERT INTO fixes_search (fix_id, pair, error_context, before) VALUES"
+                   " ('f1', 'fortran->cpp', 'off by one', 'u[i]')")
+        db.execute("PRAGMA user_version = 1")
+    store = RecordStore.open(path, enabled=True)
+    assert [f["id"] for f in store.similar_fixes("fortran->cpp", "subroutine stencil_update", by="source")] == ["f1"]
+    assert [f["id"] for f in store.similar_fixes("fortran->cpp", "an off by one", by="error")] == ["f1"]
+    assert store.similar_fixes("fortran->cpp", "off by one", by="source") == []  # columns are kept apart
+    assert store.stats()["schema_version"] == SCHEMA_VERSION == 2

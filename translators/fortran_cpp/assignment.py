@@ -87,6 +87,8 @@ def assign(st, node) -> None:
         return _constructor(st, view, rhs)
     if isinstance(rhs, F.Intrinsic_Function_Reference) and str(rhs.items[0]).lower() == "reshape":
         return _reshape(st, view, rhs)
+    if isinstance(rhs, F.Intrinsic_Function_Reference) and str(rhs.items[0]).lower() == "pack":
+        return _pack(st, view, rhs)
     if isinstance(rhs, F.Intrinsic_Function_Reference) and str(rhs.items[0]).lower() in ("maxloc", "minloc") \
             and view.rank == 1:
         # the one-element result of maxloc/minloc of a vector
@@ -230,6 +232,33 @@ def _via_temporary(st, view: ArrayView, rhs) -> None:
     st.emit(INDENT + f"{view.element([counter])} = {temp}[{counter}];")
     st.emit_lines(closing)
     ctx.release(counter)
+
+
+def _pack(st, view: ArrayView, rhs) -> None:
+    """v = pack(x, mask): the selected elements of x, in order, to the front of v."""
+    from .intrinsics import split_args
+    tr, ctx = st.tr, st.ctx
+    args = split_args("pack", list(rhs.items[1].items))
+    array, mask = args.get("array", args.get("#0")), args.get("mask", args.get("#1"))
+    if mask is None or "vector" in args or "#2" in args or view.rank != 1:
+        raise UnsupportedConstruct("pack", f"pack with vector= or into a matrix: '{rhs}'")
+    shape = tr.shape(array)
+    counters = [ctx.fresh("idx" if len(shape) == 1 else f"idx{d + 1}") for d in range(len(shape))]
+    elem = Elementwise(counters)
+    value = converted(tr, tr.expr(array, elem), view.symbol.type)
+    condition = tr.expr(mask, elem).code
+    position = ctx.fresh("packed")
+    opening, closing, depth = loop_nest(counters, shape)
+    st.flush_pre()
+    st.emit(f"int {position} = 0;")
+    st.emit_lines(opening)
+    st.emit(INDENT * depth + f"if ({condition}) {{")
+    st.emit(INDENT * (depth + 1) + f"{view.element([position])} = {value};")
+    st.emit(INDENT * (depth + 1) + f"++{position};")
+    st.emit(INDENT * depth + "}")
+    st.emit_lines(closing)
+    for counter in counters:
+        ctx.release(counter)
 
 
 def _reshape(st, view: ArrayView, rhs) -> None:

@@ -633,5 +633,5 @@ INTRINSIC_NAMES = {
     "abs", "sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh",
     "cosh", "tanh", "min", "max", "mod", "modulo", "sign", "real", "dble", "int", "nint", "floor", "ceiling",
     "float", "aimag", "conjg", "cmplx", "merge", "dim", "iand", "ior", "ieor", "not", "aint", "anint", "trim",
-    "iachar", "ichar", "achar", "char",
+    "iachar", "ichar", "achar", "char", "ishft", "cshift", "eoshift", "pack",
 } | SCALAR_VALUED

@@ -311,6 +311,41 @@ def _bitwise(tr, args, elem, op):
     return Expr(f"({a.code} {op} {b.code})", promote(a.type, b.type))
 
 
+def _i_ishft(tr, args, node, elem):
+    value, shift = (tr.expr(x, elem) for x in positional(args))
+    if not value.type.is_int:
+        raise UnsupportedConstruct("ishft", f"ishft of a non-integer in '{node}'")
+    tr.ctx.helpers.add("fortran_ishft")
+    return Expr(f"fortran_ishft({value.code}, {shift.code})", value.type)
+
+
+def _shifted_vector(tr, args, node, elem, name):
+    values = positional(args)
+    if len(values) > (2 if name == "cshift" else 3) or elem is None or len(elem.counters) != 1:
+        raise UnsupportedConstruct(name, f"{name} with dim=, of a matrix, or outside an array assignment: '{node}'")
+    view = tr.view(values[0]) if isinstance(values[0], (F.Name, F.Part_Ref)) else None
+    if view is None or view.rank != 1 or not view.whole:
+        raise UnsupportedConstruct(name, f"{name} of '{values[0]}' (only of a whole vector)")
+    shift = tr.scalar(values[1])
+    size = view.shape[0].render()
+    position = f"{elem.counters[0]} + {wrap(shift, 13)}" if not (shift.literal or "").startswith("-") \
+        else f"{elem.counters[0]} - {shift.literal[1:]}"
+    if name == "cshift":
+        tr.ctx.helpers.add("fortran_modulo")
+        return Expr(f"{view.symbol.cname}[fortran_modulo({position}, {size})]", view.symbol.type)
+    boundary = tr.coerce(tr.scalar(values[2]), view.symbol.type) if len(values) > 2 else view.symbol.type.zero()
+    return Expr(f"({position} >= 0 && {position} < {size}) ? {view.symbol.cname}[{position}] : {boundary}",
+                view.symbol.type, COND)
+
+
+def _i_cshift(tr, args, node, elem):
+    return _shifted_vector(tr, args, node, elem, "cshift")
+
+
+def _i_eoshift(tr, args, node, elem):
+    return _shifted_vector(tr, args, node, elem, "eoshift")
+
+
 def _i_iand(tr, args, node, elem):
     return _bitwise(tr, args, elem, "&")
 

@@ -42,6 +42,17 @@ inline T fortran_sign(T a, T b) {
     return b >= 0 ? std::abs(a) : -std::abs(a);
 }
 """, {"cstdlib"}),
+    "fortran_ishft": ("""\
+// Fortran ISHFT: a logical shift (zeros come in from either end), done on the unsigned bits.
+template <typename T>
+inline T fortran_ishft(T value, int shift) {
+    using Bits = std::make_unsigned_t<T>;
+    const int width = static_cast<int>(8 * sizeof(T));
+    if (shift >= width || -shift >= width) return 0;
+    const Bits bits = static_cast<Bits>(value);
+    return static_cast<T>(shift >= 0 ? bits << shift : bits >> -shift);
+}
+""", {"type_traits"}),
     "strings": ("""\
 // Fortran character(len=n) values: fixed length, blank padded; trailing blanks do not count
 // in comparisons, trim or len_trim.
@@ -135,7 +146,7 @@ private:
 """, {"cstdio", "cstdlib", "cstring", "cmath", "string", "complex"}),
 }
 
-ORDER = ["int_pow", "fortran_modulo", "fortran_sign", "strings", "ListDirected"]
+ORDER = ["int_pow", "fortran_modulo", "fortran_sign", "fortran_ishft", "strings", "ListDirected"]
 
 
 def helper_code(names: set[str]) -> tuple[str, set[str]]:

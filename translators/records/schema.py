@@ -91,7 +91,16 @@ CREATE INDEX turns_by_dialogue ON turns(dialogue_id, seq);
 CREATE INDEX dialogues_by_pair ON dialogues(pair, status);
 """
 
-MIGRATIONS: list[str] = [V1]
+# v2: past fixes are also found by the source they translated (for the first request,
+# before there is any error to match).
+V2 = """
+DROP TABLE fixes_search;
+CREATE VIRTUAL TABLE fixes_search USING fts5(fix_id UNINDEXED, pair UNINDEXED, error_context, before, source);
+INSERT INTO fixes_search (fix_id, pair, error_context, before, source)
+    SELECT id, pair, error_context, before, source_code FROM fixes;
+"""
+
+MIGRATIONS: list[str] = [V1, V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

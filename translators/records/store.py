@@ -259,17 +259,19 @@ class RecordStore:
                          (fix_id, pair, source_code, before, error_context, after, origin,
                           Path(source_path).name if source_path else None, path_hash(source_path),
                           dialogue_id, now()))
-            conn.execute("INSERT INTO fixes_search (fix_id, pair, error_context, before) VALUES (?,?,?,?)",
-                         (fix_id, pair, error_context, before))
+            conn.execute("INSERT INTO fixes_search (fix_id, pair, error_context, before, source) VALUES (?,?,?,?,?)",
+                         (fix_id, pair, error_context, before, source_code))
         return fix_id
 
-    def similar_fixes(self, pair: str, error_context: str, limit: int = 2) -> list[dict[str, Any]]:
-        """Past fixes of the same pair whose error resembles this one, best first (FTS5 bm25)."""
+    def similar_fixes(self, pair: str, text: str, limit: int = 2, by: str = "error") -> list[dict[str, Any]]:
+        """Past fixes of the same pair, best first (FTS5 bm25): by="error" matches `text` against
+        their error context and faulty code, by="source" against the source they translated."""
         conn = self._read()
-        words = sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]{2,}", error_context)))[:64]
+        words = sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]{2,}", text)))[:64]
         if conn is None or not words:
             return []
-        query = " OR ".join(f'"{w}"' for w in words)
+        columns = "{source}" if by == "source" else "{error_context before}"
+        query = f"{columns}: (" + " OR ".join(f'"{w}"' for w in words) + ")"
         with self._lock:
             try:
                 rows = conn.execute(
