@@ -106,6 +106,12 @@ class _Verification:
         gch = cached_pch(self.gxx, self.tools["g++"], flags, self.cache)
         return stage_pch(gch, directory) if gch is not None else []
 
+    def _limits_hint(self, outcome: sandbox.RunOutcome) -> str:
+        """A crash may be the sandbox's limits speaking (a failed allocation segfaults too)."""
+        if outcome.signal_name in ("SIGSEGV", "SIGABRT", "SIGKILL", "SIGBUS"):
+            return f"; runs are limited to {RUN_MEMORY_MB} MiB of memory"
+        return ""
+
     def _run(self, workdir: Path, argv: list[str]) -> sandbox.RunOutcome:
         limits = sandbox.Limits(timeout=self.options.timeout, memory_mb=RUN_MEMORY_MB)
         outcome = sandbox.run(argv, workdir, limits, cancel=self.options.cancel,
@@ -239,7 +245,7 @@ class _Verification:
                 f"the reference program {ref_run.describe_failure()}; nothing to compare against"), **fields)
         if cand_run.timed_out or cand_run.signal_name:
             return self._result(NOT_EQUIVALENT, STAGE_RUN, cases=1, message=(
-                f"the candidate {cand_run.describe_failure()}" + _stderr_tail(cand_run)),
+                f"the candidate {cand_run.describe_failure()}" + self._limits_hint(cand_run) + _stderr_tail(cand_run)),
                 diagnostics=[Diagnostic(str(self.candidate), cfile.main_line, 1, "error",
                                         f"at run time: the program {cand_run.describe_failure()}")], **fields)
         from ..compare import compare_exit_status, compare_stdout
@@ -346,7 +352,8 @@ class _Verification:
         cand_values, done = read_outputs(proc, cases, cand_data)
         if cand_run.returncode != 0:
             case = min(done, len(cases) - 1)
-            reason = f"the candidate {cand_run.describe_failure()} on case {case} (sizes {cases[case].sizes})"
+            reason = (f"the candidate {cand_run.describe_failure()} on case {case} (sizes {cases[case].sizes})"
+                      + self._limits_hint(cand_run))
             return self._result(NOT_EQUIVALENT, STAGE_RUN, cases=len(cases), message=reason + _stderr_tail(cand_run),
                                 diagnostics=[Diagnostic(str(self.candidate), fn.line, 1, "error",
                                                         f"at run time: {reason}")], **fields)
