@@ -247,7 +247,7 @@ def _pack(st, view: ArrayView, rhs) -> None:
     elem = Elementwise(counters)
     value = converted(tr, tr.expr(array, elem), view.symbol.type)
     condition = tr.expr(mask, elem).code
-    position = ctx.fresh("packed")
+    position = ctx.fresh("next")
     opening, closing, depth = loop_nest(counters, shape)
     st.flush_pre()
     st.emit(f"int {position} = 0;")

@@ -78,7 +78,7 @@ def iter_records(store: RecordStore, fmt: str, verified_only: bool = False,
         yield from (r for r in _codepairs(store, verified_only) if pair is None or r["pair"] == pair)
         return
     shape = DIALOGUE_FORMATS[fmt]
-    for dialogue in store.dialogues(pair):
+    for dialogue in store.iter_dialogues(pair):
         if verified_only and dialogue["status"] not in VERIFIED_STATUSES:
             continue
         record = shape(dialogue)

@@ -198,13 +198,20 @@ class RecordStore:
 
     def dialogues(self, pair: str | None = None) -> list[dict[str, Any]]:
         """Every dialogue with its turns, oldest first."""
+        return list(self.iter_dialogues(pair))
+
+    def iter_dialogues(self, pair: str | None = None) -> Iterator[dict[str, Any]]:
+        """Like dialogues(), one at a time: exports of large stores stay small in memory."""
         conn = self._read()
         if conn is None:
-            return []
+            return
         with self._lock:
             query = "SELECT id FROM dialogues" + (" WHERE pair = ?" if pair else "") + " ORDER BY created_at, id"
             ids = [r[0] for r in conn.execute(query, (pair,) if pair else ())]
-        return [d for d in (self.dialogue(i) for i in ids) if d is not None]
+        for dialogue_id in ids:
+            record = self.dialogue(dialogue_id)
+            if record is not None:
+                yield record
 
     # -- outcomes, pairs, fixes -------------------------------------------------------
 
