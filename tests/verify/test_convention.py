@@ -57,3 +57,18 @@ def test_extents_may_use_named_constants_of_the_file(verify_cli, write):
                                                                    "c[1] = a[0]*b[2] - a[2]*b[0]"))
     code, out, _ = verify_cli(source, swapped)
     assert code == 1 and out["mismatches"][0]["index"] == "(2)"
+
+
+def test_openmp_reduction_passes_within_the_tolerance(verify_cli, write):
+    """A parallel reduction reassociates the sum; the scaled absolute floor accepts that."""
+    source = write("sdot.f90", "real function sdot(n, x, y)\n  integer, intent(in) :: n\n"
+                               "  real, intent(in) :: x(n), y(n)\n  integer :: i\n  sdot = 0\n"
+                               "  do i = 1, n\n    sdot = sdot + x(i) * y(i)\n  end do\nend function\n")
+    parallel = write("sdot.cpp", "#include <omp.h>\nfloat sdot(int n, const float* x, const float* y) {\n"
+                                 "  float s = 0;\n#pragma omp parallel for reduction(+ : s) num_threads(2)\n"
+                                 "  for (int i = 0; i < n; ++i) s += x[i] * y[i];\n  return s;\n}\n")
+    code, out, _ = verify_cli(source, parallel, "--cases", 12)
+    assert code == 0, out["message"]
+    skips_first = write("sdot_wrong.cpp", parallel.read_text().replace("int i = 0", "int i = 1"))
+    code, out, _ = verify_cli(source, skips_first, "--cases", 12)
+    assert code == 1 and out["stage"] == "compare" and out["mismatches"][0]["output"] == "result"

@@ -9,6 +9,7 @@ input file) are cached by content hash.
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -222,7 +223,7 @@ class _Verification:
         src_name = self._copy_user_file(self.source, ref_dir, "user_source")
         cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
         ref_argv = [self.gfortran, *FORTRAN_FLAGS, src_name, "-o", "reference"]
-        cand_argv = [self.gxx, *CXX_FLAGS, *(["-fopenmp"] if "omp" in cfile.text else []), cand_name,
+        cand_argv = [self.gxx, *CXX_FLAGS, *_openmp(cfile.text), cand_name,
                      "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "program", ffile.text, " ".join(FORTRAN_FLAGS),
                               self.tools["gfortran"], self.source.suffix)
@@ -287,7 +288,7 @@ class _Verification:
         fields["harness"] = (f"! ---- tv_wrapper.f90\n{wrapper}\n/* ---- tv_driver.c (reference) */\n{ref_driver}\n"
                              f"// ---- tv_driver.cpp (candidate)\n{cand_driver}")
         ref_argv = [self.gfortran, *FORTRAN_FLAGS, src_name, "tv_wrapper.f90", "tv_driver.c", "-o", "reference"]
-        cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *(["-fopenmp"] if "omp" in cfile.text else []), "tv_driver.cpp",
+        cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *_openmp(cfile.text), "tv_driver.cpp",
                      "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, wrapper, ref_driver, " ".join(FORTRAN_FLAGS),
                               self.tools["gfortran"], self.source.suffix)
@@ -308,7 +309,7 @@ class _Verification:
             self._timed("generate", started)
             return cases, inputs
 
-        pch_flags = self._pch(cand_dir, CXX_UNIT_FLAGS + (["-fopenmp"] if "omp" in cfile.text else []))
+        pch_flags = self._pch(cand_dir, CXX_UNIT_FLAGS + _openmp(cfile.text))
         (ref_bin, ref_out, _), (cand_bin, cand_out, _), prepared = self._compile_both(
             ref_key, ref_dir, ref_argv, cand_dir, cand_argv, meanwhile=prepare_inputs, pch_flags=pch_flags)
         if isinstance(prepared, Exception):
@@ -419,6 +420,14 @@ class _Verification:
                 if len(mismatches) >= MAX_MISMATCHES:
                     return mismatches
         return mismatches
+
+
+_OPENMP = re.compile(r"#\s*pragma\s+omp\b|\bomp_\w+\s*\(|<omp\.h>")
+
+
+def _openmp(text: str) -> list[str]:
+    """-fopenmp when the candidate uses OpenMP (pragmas, runtime calls)."""
+    return ["-fopenmp"] if _OPENMP.search(text) else []
 
 
 def _read(path: Path) -> bytes:
