@@ -450,6 +450,27 @@ CASES = {
           r = aint(10.0d0 * h) + anint(10.0d0 * h) + norm2(u) + norm2(u(2:n))
         end subroutine strain
         """, None),
+    "shifts_pack_and_trip_count": ("""
+        subroutine shifts(n, state, u, v, packed, m)
+          implicit none
+          integer, intent(in) :: n
+          integer(8), intent(inout) :: state
+          real(8), intent(in) :: u(n)
+          real(8), intent(out) :: v(n), packed(n)
+          integer, intent(inout) :: m
+          integer :: i
+          state = ieor(state, ishft(state, 13))
+          state = ieor(state, ishft(state, -7))
+          v = u - 0.5d0 * (cshift(u, -1) - eoshift(u, 1, 2.0d0))
+          packed = 0.0d0
+          packed(1:count(u > 0.0d0)) = pack(u, u > 0.0d0)
+          m = min(abs(m), n)
+          do i = 1, m
+            if (u(i) < 0.0d0) m = m - 1
+          end do
+          v(1) = v(1) + 1.3
+        end subroutine shifts
+        """, None),
     "implicit_typing": ("""
         subroutine old_style(n, x, total)
           integer, intent(in) :: n
