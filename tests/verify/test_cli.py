@@ -81,3 +81,14 @@ def test_missing_file_is_exit_2_naming_it(verify_cli, tmp_path):
     code, out, _ = verify_cli(EXAMPLES / "saxpy.f90", missing)
     assert code == 2 and out["verdict"] == "error"
     assert str(missing) in out["message"]
+
+
+def test_usage_errors_are_exit_2_with_a_reason(tv_cmd):
+    for args, reason in ((["only_one.f90"], "candidate"), (["a.f90", "b.cpp", "--cases", "0"], "--cases"),
+                         (["a.f90", "b.cpp", "--value", "k"], "NAME=EXPR")):
+        done = subprocess.run([*tv_cmd, "verify", *args], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and reason in done.stderr, done.stderr
+    helped = subprocess.run([*tv_cmd, "verify", "--help"], capture_output=True, text=True, timeout=60)
+    assert helped.returncode == 0
+    for flag in ("--entry", "--json", "--cases", "--seed", "--timeout", "--rtol", "--atol", "--value"):
+        assert flag in helped.stdout
