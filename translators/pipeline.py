@@ -25,7 +25,7 @@ from ..verify.pairs import available_pairs, find_pair
 from ..verify.result import ERROR, VerifyResult
 from .llm import ConfigError, LLMSettings, guidance, resolve_settings
 from .loop import templates
-from .loop.refine import LoopTask, dead_end, run_loop
+from .loop.refine import WHOLE_FILE, LoopTask, dead_end, run_loop
 from .records import RecordStore, RecordStoreError
 from .registry import RuleDraft, RulesUnavailable, Unsupported, has_rules, run_rules
 from .whole_file import verify_translation
@@ -330,7 +330,7 @@ def _record_rules(store: RecordStore, request: TranslateRequest, pair: str, prom
     store.add_turn(dialogue_id, "system", "system", prompts.render("solver_system"))
     store.add_turn(dialogue_id, "user", "task", prompts.render(
         "solver_task", source=source_code.rstrip(), source_file=source.name,
-        entry=request.entry or "the only procedure in the file", draft="", bug_context=""))
+        entry=request.entry or WHOLE_FILE, draft="", bug_context=""))
     fence = FENCE_LANGUAGE[language_of(output) or "cpp"]
     store.add_turn(dialogue_id, "assistant", "rules", f"```{fence}\n{draft.code.rstrip()}\n```", code=draft.code,
                    feedback=result.to_dict() if result else None)

@@ -141,7 +141,8 @@ def _copy(st, target: ArrayView, source: ArrayView) -> None:
     """a = b for whole arrays: container assignment, or std::copy through pointers."""
     tr = st.tr
     if target.symbol.storage == "container" and source.symbol.storage == "container" and \
-            (target.symbol.allocatable or not source.symbol.allocatable):
+            (target.symbol.allocatable or not source.symbol.allocatable) and \
+            (target.symbol.fixed_size or target.symbol.parameter) == (source.symbol.fixed_size or source.symbol.parameter):
         st.flush_pre()
         st.emit(f"{target.symbol.cname} = {source.symbol.cname};")
         return

@@ -10,6 +10,10 @@ from .expressions import ExprTranslator
 from .symbols import Procedure, Symbol
 
 
+# Local arrays of constant size up to this many elements live in a std::array (no heap).
+SMALL_ARRAY = 64
+
+
 def comment_line(text: str) -> str:
     if not text.strip():
         return ""
@@ -81,6 +85,10 @@ def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool)
         if symbol.allocatable:
             return [f"{static}std::vector<{ctype}> {name};"]
         size = tr.size(symbol)
+        if size.is_constant() and 0 < size.const <= SMALL_ARRAY:
+            tr.ctx.includes.add("array")
+            symbol.fixed_size = True
+            return [f"{static}std::array<{ctype}, {size.const}> {name}{{}};"]
         return [f"{static}std::vector<{ctype}> {name}({size.render()});"]
     if symbol.init is not None:
         from .assignment import converted

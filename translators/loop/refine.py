@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ..llm.client import ChatClient
 
 
+WHOLE_FILE = "every procedure in the file (keep all their names)"  # the task's entry when none is given
 HISTORY_ROUNDS = 4  # Solver answers (with the questions about them) resent each round
 
 
@@ -172,7 +173,7 @@ def _loop(task: LoopTask, session: _Session, client: ChatClient, verifier: _Veri
     session.say("system", "system", task.prompts.render("solver_system"))
     session.say("user", "task", task.prompts.render(
         "solver_task", source=task.source_code.rstrip(), source_file=task.source.name,
-        entry=task.entry or "the only procedure in the file", draft=task.handover_note,
+        entry=task.entry or WHOLE_FILE, draft=task.handover_note,
         bug_context=bug_context(task.store, task.pair, task.source_code, task.language, limit=1, by="source")))
 
     best_code, best_result = task.seed_code, task.seed_result
