@@ -169,3 +169,9 @@ def test_out_of_bounds_shared_memory_is_caught(tmp_path, verify_json):
     assert code == 1 and result["stage"] == "run"
     assert "out-of-bounds write" in result["message"] and "kernel 'scale_kernel'" in result["message"]
     assert result["diagnostics"][0]["line"] == 5
+
+
+def test_source_failing_by_itself_is_bad_input(verify_json):
+    code, result = verify_json(CORPUS / "saxpy" / "saxpy_wrong_no_bounds.cu", CORPUS / "saxpy" / "saxpy.cpp")
+    assert code == 2 and result["stage"] == "run"
+    assert "source itself fails" in result["message"] and "saxpy_kernel" in result["message"]
