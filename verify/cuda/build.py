@@ -112,7 +112,9 @@ def build_side(source: SourceFile, harness: str | None, workdirs: Workdirs, role
         kernels = rewritten.kernels
         copy = side_dir / "user_cuda.cpp"
         # Included by this file only (not -include, which would also parse it for the harness).
-        copy.write_text(f'#include "{RUNTIME_HEADER}"\n' + rewritten.text)
+        # A copy beside it: the sandbox sees neither /tmp nor unreadable homes where transverify may live.
+        (side_dir / RUNTIME_HEADER.name).write_text(runtime_header_text())
+        copy.write_text(f'#include "{RUNTIME_HEADER.name}"\n' + rewritten.text)
         path_map[str(copy)] = user_path
         argv = [find_tool("gxx", options.toolchain), *CXX_FLAGS, *(ASAN_FLAGS if use_asan() else PLAIN_FLAGS),
                 "-o", str(binary), str(copy)]
