@@ -26,7 +26,7 @@ from .errors import VerifyInputError
 # Kind names a source may use, with their size in bytes.
 _NAMED_KINDS = {
     "real32": 4, "real64": 8, "int32": 4, "int64": 8, "c_float": 4, "c_double": 8, "c_int": 4, "c_long": 8,
-    "c_long_long": 8, "c_int32_t": 4, "c_int64_t": 8, "c_bool": 1, "sp": None, "dp": None,
+    "c_long_long": 8, "c_int32_t": 4, "c_int64_t": 8, "c_bool": 1,
 }
 _DTYPES = {("integer", 4): "int32", ("integer", 8): "int64", ("real", 4): "float32", ("real", 8): "float64",
            ("logical", 4): "bool", ("logical", 1): "bool"}
@@ -198,13 +198,9 @@ def _procedure(path: Path, node: Node, module: str | None, params: dict[str, int
                 result_name = _text(ids[0]).lower()
         elif child.type == "intrinsic_type":
             result_type = _intrinsic(path, child, params, "result")
-        elif child.type in ("derived_type", "procedure_qualifier") and child.type == "derived_type":
+        elif child.type == "derived_type":
             raise VerifyInputError(f"function '{name}' returns a derived type; the convention covers integer, "
                                    "real and logical results", file=str(path), line=line, construct="function result")
-        elif child.type == "procedure_qualifier":
-            word = _text(child).lower()
-            if word == "elemental":
-                pass
     implicit_none = False
     decls: dict[str, dict] = {}
     for child in node.children[1:]:
@@ -302,7 +298,7 @@ def _make_arg(path: Path, name: str, spec: dict | None, implicit_none: bool, pro
             intent = q[len("intent("):-1].replace(" ", "")
         elif q == "value":
             value = True
-        elif q in ("allocatable", "pointer", "optional", "target") and q != "target":
+        elif q in ("allocatable", "pointer", "optional"):
             raise VerifyInputError(f"{what} of '{proc}' is {q.upper()}; the harness passes plain explicit-shape "
                                    "data only", file=str(path), line=line, construct=name)
     dims = _parse_dims(path, (spec or {}).get("dims"), name, what, proc, line)
@@ -346,7 +342,7 @@ def _resolve_kind(expr: str, params: dict[str, int]) -> int | None:
         return int(expr)
     if expr in params:
         return params[expr]
-    if _NAMED_KINDS.get(expr):
+    if expr in _NAMED_KINDS:
         return _NAMED_KINDS[expr]
     return _kind_value(expr)
 
