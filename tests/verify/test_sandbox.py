@@ -10,6 +10,8 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples" / "fortran"
 SOURCE = EXAMPLES / "saxpy.f90"
 
@@ -58,10 +60,12 @@ def test_touching_100_gb_hits_the_memory_limit(verify_cli, data):
     assert "crashed" in out["message"] or "aborted" in out["message"] or "killed" in out["message"]
 
 
-def test_fork_spree_is_contained_and_reaped(verify_cli, data, tmp_path):
+@pytest.mark.parametrize("isolation", ["default", "unshare"])
+def test_fork_spree_is_contained_and_reaped(verify_cli, data, tmp_path, isolation):
     name = "tv" + uuid.uuid4().hex[:10]
     candidate = _instantiate(data, "fork_spree.cpp.in", tmp_path, NAME=name)
-    code, out, _ = verify_cli(SOURCE, candidate, "--timeout", 1.5)
+    env = {**os.environ, "TRANSVERIFY_SANDBOX": "unshare"} if isolation == "unshare" else None
+    code, out, _ = verify_cli(SOURCE, candidate, "--timeout", 1.5, env=env)
     assert code == 1 and out["stage"] == "run"
     assert "timed out" in out["message"]
     time.sleep(0.3)
