@@ -4,6 +4,7 @@ and changing nothing outside its sandbox."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 import time
@@ -62,6 +63,8 @@ def test_touching_100_gb_hits_the_memory_limit(verify_cli, data):
 
 @pytest.mark.parametrize("isolation", ["default", "unshare"])
 def test_fork_spree_is_contained_and_reaped(verify_cli, data, tmp_path, isolation):
+    if isolation == "unshare" and not shutil.which("unshare"):
+        pytest.skip("util-linux unshare is not installed")
     name = "tv" + uuid.uuid4().hex[:10]
     candidate = _instantiate(data, "fork_spree.cpp.in", tmp_path, NAME=name)
     env = {**os.environ, "TRANSVERIFY_SANDBOX": "unshare"} if isolation == "unshare" else None
