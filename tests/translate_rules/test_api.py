@@ -64,14 +64,13 @@ def test_syntax_error_names_its_line():
 
 @pytest.mark.parametrize("source, construct, line", [
     ("""
-     subroutine jump(n, x)
-       integer, intent(in) :: n
+     subroutine shared_state(x)
        real, intent(inout) :: x
-       if (n > 0) goto 10
-       x = 1.0
-     10 continue
-     end subroutine jump
-     """, "goto", 5),
+       real :: total
+       common /accumulators/ total
+       total = total + x
+     end subroutine shared_state
+     """, "common", 5),
     ("""
      subroutine moves(p)
        type point

@@ -238,6 +238,7 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     body = _part(procedure.node, F.Execution_Part)
     st.depth = 1
     if body is not None:
+        ctx.goto_targets = {str(jump.items[0]) for jump in walk(body, F.Goto_Stmt)}
         if declared:
             st.lines.append("")
         for text in directives:

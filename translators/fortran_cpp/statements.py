@@ -57,6 +57,10 @@ class StatementTranslator:
         self.ctx.pre = []
         self.ctx.temporaries = {}
         mark = len(self.lines)
+        label = getattr(getattr(node, "item", None), "label", None)
+        if label is not None and str(label) in self.ctx.goto_targets:
+            self.emit(f"label_{label}:;")  # `;`: a label must precede a statement in C++17
+            mark = len(self.lines)
         try:
             handler = getattr(self, f"_s_{type(node).__name__}", None)
             if handler is None:
@@ -171,6 +175,11 @@ class StatementTranslator:
         else:
             self.ctx.includes.add("cstdlib")
             self.emit(f"std::exit({status});")
+
+    def _s_Goto_Stmt(self, node):
+        # Legacy forward/backward jumps inside one procedure map onto C++ goto; g++ rejects the
+        # few that would skip an initialisation, so a wrong translation cannot pass unnoticed.
+        self.emit(f"goto label_{node.items[0]};")
 
     def _s_Exit_Stmt(self, node):
         self._jump(node.items[1], "exit")
