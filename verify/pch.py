@@ -27,7 +27,7 @@ from .cache import ArtifactCache, content_key
 
 HEADER_NAME = "tv_std.h"
 STD_HEADERS = ["cstdio", "cstdlib", "cstring", "cstdint", "type_traits", "cmath", "algorithm", "vector",
-               "numeric", "limits", "array"]
+               "numeric", "limits", "array", "string", "iostream", "iomanip"]
 HEADER_TEXT = "".join(f"#include <{h}>\n" for h in STD_HEADERS)
 STALE_LOCK_SECONDS = 120
 

@@ -227,8 +227,9 @@ class _Verification:
                      "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "program", ffile.text, " ".join(FORTRAN_FLAGS),
                               self.tools["gfortran"], self.source.suffix)
+        pch_flags = self._pch(cand_dir, CXX_FLAGS + _openmp(cfile.text))
         (ref_bin, ref_out, _), (cand_bin, cand_out, _), _ = self._compile_both(ref_key, ref_dir, ref_argv,
-                                                                              cand_dir, cand_argv)
+                                                                              cand_dir, cand_argv, pch_flags=pch_flags)
         if ref_bin is None:
             return self._source_failed(ref_out, src_name, ffile.program_line)
         if cand_bin is None:
