@@ -3,6 +3,8 @@ with diagnostics in the user's files, never in generated harness files."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 SAXPY_CPP = "void saxpy(int n, float a, const float* x, float* y) { for (int i = 0; i < n; ++i) y[i] += a * x[i]; }\n"
@@ -112,3 +114,10 @@ def test_truncated_candidate_reports_its_own_errors_not_harness_cascades(verify_
     assert code == 1 and out["stage"] == "compile_candidate"
     assert out["diagnostics"][0]["line"] == 3 and "';'" in out["diagnostics"][0]["message"].replace("‘", "'").replace("’", "'")
     assert not any("harness" in d["message"] for d in out["diagnostics"])
+
+
+def test_missing_compiler_is_exit_2_with_what_to_do(verify_cli, examples, tmp_path):
+    env = {**os.environ, "PATH": str(tmp_path)}  # no gfortran, no g++
+    code, out, _ = verify_cli(examples / "saxpy.f90", examples / "saxpy.cpp", env=env)
+    assert code == 2 and out["verdict"] == "error"
+    assert "gfortran not found" in out["message"] and "apt-get install" in out["message"]
