@@ -494,6 +494,20 @@ CASES = {
       RETURN
       END
 """, None),
+    "vector_subscripts": ("""
+        subroutine gather_scatter(n, m, idx, x, y, s)
+          implicit none
+          integer, intent(in) :: n, m
+          integer, intent(in) :: idx(m)
+          real(8), intent(in) :: x(n)
+          real(8), intent(inout) :: y(n)
+          real(8), intent(out) :: s
+          integer :: perm(m)
+          perm = 1 + modulo(idx, n)
+          s = sum(x(perm))
+          y(perm(1:m:2)) = 2.0d0 * x(perm(1:m:2))
+        end subroutine gather_scatter
+        """, None),
     "implicit_typing": ("""
         subroutine old_style(n, x, total)
           integer, intent(in) :: n

@@ -21,6 +21,8 @@ class Subscript:
     start: Linear | None = None  # a range: first index, stride, number of elements
     stride: int = 1
     count: Linear | None = None
+    gather: "ArrayView | None" = None  # a vector subscript x(idx): the index array's view
+
 
     @property
     def is_range(self) -> bool:
@@ -47,6 +49,8 @@ class ArrayView:
         """The view is one contiguous run of memory (usable as a pointer to its first element)."""
         seen_partial = False
         for position, sub in enumerate(self.subscripts):
+            if sub.gather is not None:
+                return False
             if sub.is_range:
                 if seen_partial or sub.stride != 1:
                     return False
@@ -69,7 +73,10 @@ class ArrayView:
         indices: list[Linear] = []
         position = 0
         for sub in self.subscripts:
-            if sub.is_range:
+            if sub.gather is not None:
+                indices.append(Linear.of(f"{sub.gather.symbol.cname}[{sub.gather.offset([counters[position]])}]"))
+                position += 1
+            elif sub.is_range:
                 indices.append(sub.start + counters[position].scale(sub.stride))
                 position += 1
             else:

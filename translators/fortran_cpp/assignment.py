@@ -203,7 +203,7 @@ def _same_view(a: ArrayView, b: ArrayView) -> bool:
     if len(a.subscripts) != len(b.subscripts):
         return False
     for x, y in zip(a.subscripts, b.subscripts):
-        if x.is_range != y.is_range:
+        if x.is_range != y.is_range or x.gather is not None or y.gather is not None:
             return False
         if x.is_range:
             if (x.start.render(), x.stride, x.count.render()) != (y.start.render(), y.stride, y.count.render()):

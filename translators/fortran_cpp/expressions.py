@@ -126,10 +126,7 @@ class ExprTranslator:
             if symbol is None or not symbol.is_array:
                 return None
             subs = list(node.items[1].items)
-            if not any(isinstance(s, F.Subscript_Triplet) for s in subs):
-                for s in subs:
-                    if self.rank(s):
-                        raise UnsupportedConstruct("vector subscript", f"array-valued subscript in '{node}'")
+            if not any(isinstance(s, F.Subscript_Triplet) or self.rank(s) for s in subs):
                 return None
             return self._section_view(symbol, subs, node)
         return None
@@ -206,6 +203,11 @@ class ExprTranslator:
                     count = Linear.constant(span.const // stride) if span.is_constant() else \
                         Linear.of(f"{span.render(wrap=True)} / {stride}" if stride > 0 else f"{span.render(wrap=True)} / ({stride})")
                 result.append(Subscript(start=start, stride=stride, count=count))
+            elif self.rank(sub):
+                gather = self.view(sub) if isinstance(sub, (F.Name, F.Part_Ref)) else None
+                if gather is None or gather.rank != 1 or not gather.symbol.type.is_int:
+                    raise UnsupportedConstruct("vector subscript", f"subscript '{sub}' in '{node}' (only an integer vector)")
+                result.append(Subscript(start=Linear.constant(0), count=gather.shape[0], gather=gather))
             else:
                 result.append(Subscript(index=self.linear(sub)))
         return ArrayView(symbol, result, lowers, extents)
