@@ -39,6 +39,11 @@ class CppFunction:
     params: list[CppParam]
     line: int
     unparsed: list[str] = field(default_factory=list)  # parameters we could not classify
+    scope: str = ""  # enclosing named namespaces, "a::b::"; the harness calls scope + name
+
+    @property
+    def qualified(self) -> str:
+        return self.scope + self.name
 
 
 @dataclass
@@ -64,11 +69,12 @@ def parse_cpp(path: Path) -> CppFile:
     tree = _parser().parse(data)
     functions: dict[str, CppFunction] = {}
     main_line = None
-    for node in _file_scope_definitions(tree.root_node):
+    for node, scope in _file_scope_definitions(tree.root_node, ""):
         fn = _function(node)
         if fn is None:
             continue
-        if fn.name == "main":
+        fn.scope = scope
+        if fn.name == "main" and not scope:
             main_line = fn.line
         else:
             functions.setdefault(fn.name, fn)
@@ -79,20 +85,28 @@ def parse_cpp(path: Path) -> CppFile:
                    syntax_error_line=error_line)
 
 
-def _file_scope_definitions(root: Node):
+def _file_scope_definitions(root: Node, scope: str):
+    """(function_definition, enclosing namespaces) at file scope, in extern "C" blocks and in
+    named namespaces; anonymous namespaces add no qualifier."""
     for node in root.children:
         if node.type == "function_definition":
-            yield node
+            yield node, scope
         elif node.type == "linkage_specification":
             for child in node.children:
                 if child.type == "function_definition":
-                    yield child
+                    yield child, scope
                 elif child.type == "declaration_list":
-                    yield from (c for c in child.children if c.type == "function_definition")
-        elif node.type == "template_declaration":
-            continue  # templates cannot be called without explicit types; the compiler will say so
+                    yield from _file_scope_definitions(child, scope)
+        elif node.type == "namespace_definition":
+            name = node.child_by_field_name("name")
+            body = node.child_by_field_name("body")
+            if body is not None:
+                inner = scope + (_text(name) + "::" if name is not None else "")
+                yield from _file_scope_definitions(body, inner)
         elif node.type in ("preproc_ifdef", "preproc_if"):
-            yield from _file_scope_definitions(node)
+            yield from _file_scope_definitions(node, scope)
+        # template_declaration: a template cannot be called without explicit types; the
+        # function is reported as missing.
 
 
 def _first_error_line(node: Node) -> int | None:

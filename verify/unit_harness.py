@@ -295,7 +295,7 @@ def candidate_driver(proc: Procedure, fn: CppFunction, include: str) -> str:
             call_args.append(f"&tv_v{i}")
         else:
             call_args.append(f"tv_v{i}")
-    call = f"{fn.name}({', '.join(call_args)})"
+    call = f"{fn.qualified}({', '.join(call_args)})"
     if proc.result is not None:
         trait, spelled = _CPP_CHECK[(proc.result.base, proc.result.kind)]
         body.append(f"    auto tv_r = {call};")

@@ -72,3 +72,15 @@ def test_openmp_reduction_passes_within_the_tolerance(verify_cli, write):
     skips_first = write("sdot_wrong.cpp", parallel.read_text().replace("int i = 0", "int i = 1"))
     code, out, _ = verify_cli(source, skips_first, "--cases", 12)
     assert code == 1 and out["stage"] == "compare" and out["mismatches"][0]["output"] == "result"
+
+
+def test_functions_in_namespaces_are_found_and_called_qualified(verify_cli, write):
+    source = Path(__file__).resolve().parent.parent.parent / "examples" / "fortran" / "saxpy.f90"
+    nested = write("nested.cpp", "namespace hpc { namespace blas {\n"
+                                 "void saxpy(int n, float a, const float* x, float* y) {\n"
+                                 "  for (int i = 0; i < n; ++i) y[i] += a * x[i];\n}\n} }\n")
+    assert verify_cli(source, nested)[0] == 0
+    anonymous = write("anon.cpp", "namespace {\nvoid saxpy(int n, float a, const float* x, float* y) {\n"
+                                  "  for (int i = 1; i < n; ++i) y[i] += a * x[i];\n}\n}\n")
+    code, out, _ = verify_cli(source, anonymous)
+    assert code == 1 and out["mismatches"][0]["index"] == "(1)"
