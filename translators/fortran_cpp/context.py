@@ -20,7 +20,6 @@ class UnitContext:
     includes: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     taken: set[str] = field(default_factory=set)  # every C++ name in use in this unit
-    labels: dict[str, str] = field(default_factory=dict)  # construct name -> C++ label stem
     loop_stack: list[str | None] = field(default_factory=list)  # names of enclosing do constructs
     gotos: set[str] = field(default_factory=set)  # labels a goto jumps to (labelled exit/cycle)
     temporaries: dict = field(default_factory=dict)  # id(expression node) -> ArrayView of its temporary

@@ -119,10 +119,6 @@ def generate(model: FileModel, entry: str | None, source_name: str):
         procedure.host_uses = _host_symbols_used(procedure, model)
     lambdas = {name for name, p in model.procedures.items() if p.host_uses}
     selected = [name for name in selected if name not in lambdas]
-    if include_main:
-        for name in lambdas:
-            if model.procedures[name].host == model.main.name and name not in selected:
-                pass  # emitted inside main
     ordered, cyclic = _order(model, selected)
     bodies = []
     prototypes = []

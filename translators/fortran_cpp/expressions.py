@@ -14,11 +14,11 @@ from fparser.two.utils import walk
 
 from .arrays import ArrayView, Subscript
 from .context import UnitContext
-from .declarations import const_int, implicit_type, real_literal_kind, resolve_kind_text
+from .declarations import const_int, real_literal_kind, resolve_kind_text
 from .errors import UnsupportedConstruct
 from .linear import Linear
 from .symbols import Symbol
-from .types import CHARACTER, DOUBLE, FType, INTEGER, LOGICAL, REAL, promote
+from .types import CHARACTER, FType, INTEGER, LOGICAL, promote
 
 PRIMARY, UNARY, MUL, ADD, REL, EQ, AND, OR, COND = 17, 15, 13, 12, 10, 9, 5, 4, 3
 

@@ -307,7 +307,6 @@ def _i_merge(tr, args, node, elem):
 
 def _bitwise(tr, args, elem, op):
     a, b = (tr.expr(x, elem) for x in positional(args))
-    from .expressions import AND
     return Expr(f"({a.code} {op} {b.code})", promote(a.type, b.type))
 
 
@@ -572,8 +571,6 @@ def _location(tr, args, node, name, elem):
     array = kw["array"]
     if tr.rank(array) != 1:
         raise UnsupportedConstruct(name, f"{name} of a rank-{tr.rank(array)} array '{node}'")
-    if "dim" not in kw and elem is None:
-        pass  # caller assigns the one-element result to a scalar or to element 1 of an array
     rng = _range_of(tr, array) if "mask" not in kw else None
     fn = "max" if name == "maxloc" else "min"
     if rng is not None:

@@ -31,7 +31,7 @@ def parse_directive(text: str, ctx: UnitContext) -> OmpDirective | None:
     if body.startswith("end"):
         rest = body[3:].strip()
         if rest in _LOOP:
-            return OmpDirective("standalone", "") if False else OmpDirective("ignored")
+            return OmpDirective("ignored")  # the loop's end needs nothing in C++
         if rest.split("(")[0].strip() in _BLOCK:
             return OmpDirective("close")
         raise UnsupportedConstruct("openmp directive", f"'!$omp {body}'")

@@ -5,16 +5,13 @@ from __future__ import annotations
 from fparser.two import Fortran2003 as F
 from fparser.two.utils import walk
 
-from .arrays import ArrayView
 from .context import UnitContext
-from .declarations import const_int
 from .errors import UnsupportedConstruct
-from .expressions import COND, Elementwise, Expr, ExprTranslator, wrap
+from .expressions import Elementwise, Expr, ExprTranslator
 from .linear import Linear
 from .loops import loop_nest
 from .openmp import OmpDirective, parse_directive
 from .symbols import node_line
-from .types import FType, INTEGER
 
 INDENT = "    "
 

@@ -7,11 +7,8 @@ from dataclasses import dataclass, field
 from fparser.two import Fortran2003 as F
 
 from .analysis import analyse
-from .context import UnitContext
 from .declarations import ISO_FORTRAN_ENV_KINDS, declare, implicit_type, type_of_spec
-from .emit_decls import declaration_lines, signature
 from .errors import UnsupportedConstruct
-from .statements import StatementTranslator
 from .symbols import Procedure, Scope, Symbol, node_line
 
 _SUPPORTED_MODULES = {"iso_fortran_env", "omp_lib"}
@@ -32,7 +29,6 @@ class FileModel:
     procedures: dict[str, Procedure] = field(default_factory=dict)
     main: Procedure | None = None
     problems: list[tuple[int, str, str]] = field(default_factory=list)
-    leading_comments: dict[int, list[str]] = field(default_factory=dict)  # id(unit node) -> comments
 
 
 def _problem(model: FileModel, line: int, exc: UnsupportedConstruct) -> None:
