@@ -101,6 +101,26 @@ def test_syntax_error_names_its_line():
        call dscal(n, 2.0, x, 1)
      end subroutine calls_outside
      """, "external procedure", 5),
+    ("""
+     program table
+       implicit none
+       print '(t10, a)', 'x'
+     end program table
+     """, "edit descriptor", 4),
+    ("""
+     subroutine label(name, n)
+       character(len=*), intent(in) :: name
+       integer, intent(out) :: n
+       n = len_trim(name)
+     end subroutine label
+     """, "character", 3),
+    ("""
+     function ramp(n) result(r)
+       integer, intent(in) :: n
+       real :: r(n)
+       r = 1.0
+     end function ramp
+     """, "array-valued function", 2),
 ])
 def test_unsupported_constructs_are_named_with_their_line(source, construct, line):
     result = translate(source)
