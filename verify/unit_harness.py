@@ -22,7 +22,7 @@ crashed is known. Every generated name starts with `tv_` to stay clear of user n
 
 from __future__ import annotations
 
-from .cpp_signature import CppFunction, CppParam
+from .cpp_signature import CppFunction
 from .fortran_signature import Arg, Procedure
 
 _C_KIND = {("integer", 4): "c_int32_t", ("integer", 8): "c_int64_t", ("real", 4): "c_float",

@@ -22,8 +22,8 @@ from ..diagnostics import parse_compiler_output, remap
 from ..errors import Cancelled, VerifyInputError
 from ..fortran_signature import FortranFile, Procedure, parse_fortran, select_entry
 from ..languages import CPP, FORTRAN
-from ..pch import cached_pch, stage_pch
 from ..options import VerifyOptions
+from ..pch import cached_pch, stage_pch
 from ..result import (EQUIVALENT, ERROR, NOT_EQUIVALENT, STAGE_COMPARE, STAGE_COMPILE_CANDIDATE,
                       STAGE_COMPILE_SOURCE, STAGE_PARSE, STAGE_RUN, Diagnostic, Mismatch, VerifyResult)
 from ..toolchain import compile_in_sandbox, find_tool, tool_version
@@ -190,7 +190,7 @@ class _Verification:
     def _source_failed(self, output: str, source_name: str, line: int) -> VerifyResult:
         diags = remap(parse_compiler_output(output), {source_name: str(self.source)}, (str(self.source), line))
         first = next((d for d in diags if d.severity == "error"), None)
-        message = f"the source does not compile with gfortran" + (f": {first.file}:{first.line}: {first.message}"
+        message = "the source does not compile with gfortran" + (f": {first.file}:{first.line}: {first.message}"
                                                                    if first else f": {output.strip()[-400:]}")
         return self._result(ERROR, STAGE_COMPILE_SOURCE, diagnostics=diags, message=message)
 
