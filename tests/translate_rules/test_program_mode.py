@@ -48,6 +48,8 @@ PROGRAMS = {
           write(*, '(a, f10.4, 2x, es12.4)') 'mean', mean, mean * 1000.0d0
           print '(i0, 1x, a, 3(1x, i3))', n, 'x', 1, 2, 3
           write(*, '(l2, /, e12.4)') .true., mean
+          write(6, 100) 'n', n, mean
+        100 format(a, 1x, i4, f10.3)
         end program report
         """,
     "internal_procedures_and_parameters": """

@@ -23,6 +23,7 @@ class UnitContext:
     loop_stack: list[str | None] = field(default_factory=list)  # names of enclosing do constructs
     gotos: set[str] = field(default_factory=set)  # labels a goto jumps to (labelled exit/cycle)
     temporaries: dict = field(default_factory=dict)  # id(expression node) -> ArrayView of its temporary
+    formats: dict[str, str] = field(default_factory=dict)  # FORMAT statement label -> its specification
     goto_targets: set[str] = field(default_factory=set)  # statement labels some goto jumps to
     follow_ons: int = 0  # statements dropped because of an already reported declaration
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, construct, message)

@@ -235,6 +235,8 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     st.depth = 1
     if body is not None:
         ctx.goto_targets = {str(jump.items[0]) for jump in walk(body, F.Goto_Stmt)}
+        ctx.formats = {str(fmt.item.label): str(fmt.items[1]) for fmt in walk(procedure.node, F.Format_Stmt)
+                       if getattr(fmt.item, "label", None) is not None}
         if declared:
             st.lines.append("")
         for text in directives:

@@ -112,6 +112,9 @@ class StatementTranslator:
     def _s_Continue_Stmt(self, node):
         pass
 
+    def _s_Format_Stmt(self, node):
+        pass  # used where a write refers to its label
+
     def _s_Implicit_Stmt(self, node):
         pass
 
@@ -254,6 +257,10 @@ class StatementTranslator:
         if fmt == "*":
             self._list_output(items)
             return
+        if fmt.isdigit():  # a label of a FORMAT statement
+            if fmt not in self.ctx.formats:
+                raise UnsupportedConstruct("format", f"no FORMAT statement labelled {fmt} in this procedure")
+            fmt = repr(self.ctx.formats[fmt]).replace("\\'", "''")
         if not (fmt.startswith("'") or fmt.startswith('"')):
             raise UnsupportedConstruct("format", f"format {fmt} in '{_first_line(node)}' (only literal formats)")
         from .formatted import printf_call

@@ -136,6 +136,8 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
                 symbol = scope.add(Symbol(name=name, type=implicit_type(name), line=line, is_arg=name in args))
                 items.append(("symbol", symbol))
             symbol.intent = intent
+    elif isinstance(stmt, F.Format_Stmt):
+        pass  # used where a write refers to its label
     elif isinstance(stmt, F.Save_Stmt):
         for symbol in scope.symbols.values():
             symbol.save = True
