@@ -52,6 +52,29 @@ PROGRAMS = {
         100 format(a, 1x, i4, f10.3)
         end program report
         """,
+    "formatted_arrays_of_runtime_size": """
+        program fmt_arrays
+          implicit none
+          integer :: n, i, j
+          real(8), allocatable :: a(:, :)
+          integer :: k(7)
+          n = 3
+          allocate(a(n, n + 1))
+          do j = 1, n + 1
+            do i = 1, n
+              a(i, j) = i + 0.1d0 * j
+            end do
+          end do
+          do i = 1, n
+            write(*, '(3f8.3)') (a(i, j), j = 1, n + 1)
+          end do
+          write(*, '(2es12.4)') a(:, 1)
+          k = [(i * i, i = 1, 7)]
+          write(*, '(3i5)') k
+          write(*, '(*(i4))') k(1:n)
+          print *, sum(a(2, :)), size(a, 2)
+        end program fmt_arrays
+        """,
     "internal_procedures_and_parameters": """
         program integrate
           implicit none

@@ -135,6 +135,8 @@ class ExprTranslator:
         if symbol.known_extents is not None:
             return [Linear.constant(1)] * len(symbol.known_extents)
         bounds = symbol.allocated_bounds
+        if symbol.allocated_extents is not None:
+            return [lower for lower, _ in symbol.allocated_extents]
         if symbol.allocatable and bounds is None and symbol.rank == 1:
             return [Linear.constant(1)]
         if symbol.allocatable:
@@ -147,6 +149,8 @@ class ExprTranslator:
         result: list[Linear | None] = []
         if symbol.known_extents is not None:
             return list(symbol.known_extents)
+        if symbol.allocated_extents is not None:
+            return [extent for _, extent in symbol.allocated_extents]
         if symbol.allocatable and symbol.allocated_bounds is None and symbol.rank == 1:
             return [Linear.of(f"static_cast<int>({symbol.cname}.size())")]
         if symbol.allocatable:

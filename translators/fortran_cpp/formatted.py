@@ -62,6 +62,21 @@ def _parse_list(text: str, pos: int):
     raise UnsupportedConstruct("format", f"unbalanced parentheses in format {text}")
 
 
+def uniform_descriptor(format_text: str) -> tuple[str, int | None] | None:
+    """(descriptor, per record) when the format is one data descriptor repeated, e.g. (5f8.3),
+    (i6) or (*(es12.4)); None otherwise.  per record None means unlimited."""
+    text = format_text.strip()
+    unlimited = re.fullmatch(r"\(\s*\*\s*\(([^()]*)\)\s*\)", text)
+    items = parse_format(f"({unlimited.group(1)})" if unlimited else text)
+    if not items or any(kind != "edit" for kind, _ in items) or len({d for _, d in items}) != 1:
+        return None
+    return items[0][1], (None if unlimited else len(items))
+
+
+def item_conversion(descriptor: str, value, node) -> tuple[str, str | None]:
+    return _conversion(descriptor, value, node)
+
+
 def printf_call(format_text: str, values, node) -> tuple[list[str], set[str]]:
     """`std::printf(...)` lines, one per record; values are translated Exprs.
 

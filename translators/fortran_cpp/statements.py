@@ -217,6 +217,10 @@ class StatementTranslator:
                 raise UnsupportedConstruct("allocate", f"rank mismatch in '{node}'")
             if not _simple_allocatable(symbol, bounds):
                 unstable = _unstable_names(self.ctx, bounds)
+                if unstable and self.depth == 1 and symbol.allocated_extents is None and not symbol.module_level \
+                        and symbol.allocated_bounds is None:
+                    self._allocate_with_extent_variables(symbol, bounds)
+                    continue
                 if unstable:
                     raise UnsupportedConstruct(
                         "allocate", f"bounds of '{name}' depend on {', '.join(sorted(unstable))}, which change "
@@ -232,6 +236,28 @@ class StatementTranslator:
             for extent in extents[1:]:
                 total = total.times(extent)
             self.emit(f"{symbol.cname}.resize({total.render()});")
+
+    def _allocate_with_extent_variables(self, symbol, bounds) -> None:
+        """allocate(a(n, m)) where n or m change later: the extents are kept in constants
+        declared here (at the top level of the body, so every later use sees them)."""
+        extents = []
+        for dim, (lower, upper) in enumerate(bounds):
+            low = self.tr.linear(lower) if lower is not None else Linear.constant(1)
+            extent = self.tr.linear(upper) - low + Linear.constant(1)
+            if not extent.is_constant():
+                name = self.ctx.fresh(f"{symbol.cname}_extent{dim + 1}")
+                self.emit(f"const int {name} = {extent.render()};")
+                extent = Linear.of(name)
+            if not low.is_constant():
+                name = self.ctx.fresh(f"{symbol.cname}_lower{dim + 1}")
+                self.emit(f"const int {name} = {low.render()};")
+                low = Linear.of(name)
+            extents.append((low, extent))
+        symbol.allocated_extents = extents
+        total = extents[0][1]
+        for _, extent in extents[1:]:
+            total = total.times(extent)
+        self.emit(f"{symbol.cname}.resize({total.render()});")
 
     def _s_Deallocate_Stmt(self, node):
         for item in node.items[0].items:
@@ -264,18 +290,74 @@ class StatementTranslator:
         if not (fmt.startswith("'") or fmt.startswith('"')):
             raise UnsupportedConstruct("format", f"format {fmt} in '{_first_line(node)}' (only literal formats)")
         from .formatted import printf_call
+        text = fmt[1:-1].replace(fmt[0] * 2, fmt[0])
         values = []
-        for item in items:
-            if isinstance(item, F.Io_Implied_Do):
-                raise UnsupportedConstruct("formatted output", f"implied-do item '{item}' in formatted output")
-            if self.tr.rank(item):
-                values += self._constant_elements(item)
-            else:
-                values.append(self.tr.scalar(item))
-        calls, includes = printf_call(fmt[1:-1].replace(fmt[0] * 2, fmt[0]), values, node)
+        try:
+            for item in items:
+                if isinstance(item, F.Io_Implied_Do):
+                    raise UnsupportedConstruct("formatted output", f"implied-do item '{item}' in formatted output")
+                if self.tr.rank(item):
+                    values += self._constant_elements(item)
+                else:
+                    values.append(self.tr.scalar(item))
+        except UnsupportedConstruct:
+            self.ctx.pre = []
+            return self._formatted_stream(text, items, node)
+        calls, includes = printf_call(text, values, node)
         self.ctx.includes |= includes
         self.flush_pre()
         self.emit_lines(calls)
+
+    def _formatted_stream(self, text: str, items, node):
+        """Items of run-time count with a format of one repeated descriptor, e.g.
+        write(*, '(5f8.3)') x(1:n): a new record after every 5 values, as Fortran's reversion does."""
+        from .formatted import item_conversion, uniform_descriptor
+        uniform = uniform_descriptor(text)
+        if uniform is None:
+            raise UnsupportedConstruct("formatted output", f"items of run-time count with format ({text}) "
+                                       "(only a format of one repeated edit descriptor)")
+        descriptor, per_record = uniform
+        ctx = self.ctx
+        written = ctx.fresh("written")
+        body: list[str] = [f"int {written} = 0;"] if per_record else []
+
+        def put(value: Expr) -> list[str]:
+            spec, arg = item_conversion(descriptor, value, node)
+            lines = [f'std::printf("{spec}"' + (f", {arg}" if arg else "") + ");"]
+            if per_record:
+                lines += [f"if (++{written} % {per_record} == 0) {{", f'{INDENT}std::printf("\\n");', "}"]
+            return lines
+
+        for item in items:
+            if isinstance(item, F.Io_Implied_Do):
+                objects, control = item.items
+                var, start, stop, step = _implied_control(control)
+                loop_body: list[str] = []
+                for inner in objects.items:
+                    if self.tr.rank(inner) or isinstance(inner, F.Io_Implied_Do):
+                        raise UnsupportedConstruct("formatted output", f"nested array item in '{item}'")
+                    loop_body += put(self.tr.scalar(inner))
+                body += [self._counted_for(var, start, stop, step)] + [INDENT + line for line in loop_body] + ["}"]
+            elif self.tr.rank(item):
+                shape = self.tr.shape(item)
+                counters = [ctx.fresh("idx" if len(shape) == 1 else f"idx{d + 1}") for d in range(len(shape))]
+                value = self.tr.expr(item, Elementwise(counters))
+                opening, closing, depth = loop_nest(counters, shape)
+                body += opening + [INDENT * depth + line for line in put(value)] + closing
+                for counter in counters:
+                    ctx.release(counter)
+            else:
+                body += put(self.tr.scalar(item))
+        if per_record:
+            body += [f"if ({written} % {per_record} != 0 || {written} == 0) {{", f'{INDENT}std::printf("\\n");', "}"]
+        else:
+            body.append('std::printf("\\n");')
+        ctx.includes.add("cstdio")
+        self.flush_pre()
+        self.emit("{")
+        self.emit_lines([INDENT + line for line in body])
+        self.emit("}")
+        ctx.release(written)
 
     def _constant_elements(self, item) -> list[Expr]:
         """The elements of an array item of constant shape, in array element order."""

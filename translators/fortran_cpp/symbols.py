@@ -53,6 +53,7 @@ class Symbol:
     allocated_bounds: list[tuple[object | None, object]] | None = None
     cname: str = ""
     known_extents: list | None = None  # a generated temporary: extents as Linear, lower bounds 1
+    allocated_extents: list | None = None  # (lower, extent) as Linear, held in variables set at allocate
     fixed_size: bool = False  # declared as std::array (else std::vector when a container)
 
     def __post_init__(self) -> None:
