@@ -1,8 +1,13 @@
-# The two quick-start targets; both set up everything they need first.
+# The two quick-start targets (demo, test) set up everything they need first.
 .PHONY: demo test setup setup-dev bench clean
 
+DEMO_OUT := build/demo/saxpy.cpp
+
+# The main job, offline: translate a bundled Fortran routine to C++ and verify it.
 demo: setup
-	.venv/bin/transverify verify examples/fortran/saxpy.f90 examples/fortran/saxpy.cpp
+	.venv/bin/transverify translate examples/fortran/saxpy.f90 --to cpp -o $(DEMO_OUT)
+	@echo "----- $(DEMO_OUT)"
+	@cat $(DEMO_OUT)
 
 test: setup-dev
 	.venv/bin/python -m pytest -n 2 -q
@@ -13,8 +18,10 @@ setup:
 setup-dev:
 	scripts/setup.sh --dev
 
-bench: setup
-	.venv/bin/python bench/run.py
+# Every benchmark prints medians and ratios to a baseline measured in the same run.
+bench: setup-dev
+	@for b in verify translate translate_coverage loop cuda lsp; do \
+	  echo "===== bench/$$b.py"; .venv/bin/python bench/$$b.py || exit 1; done
 
 clean:
-	rm -rf .venv extension/node_modules extension/out *.vsix
+	rm -rf .venv build extension/node_modules extension/out *.vsix
