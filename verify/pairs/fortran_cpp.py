@@ -26,7 +26,7 @@ from ..options import VerifyOptions
 from ..pch import cached_pch, stage_pch
 from ..result import (EQUIVALENT, ERROR, NOT_EQUIVALENT, STAGE_COMPARE, STAGE_COMPILE_CANDIDATE,
                       STAGE_COMPILE_SOURCE, STAGE_PARSE, STAGE_RUN, Diagnostic, Mismatch, VerifyResult)
-from ..toolchain import compile_in_sandbox, find_tool, tool_version
+from ..toolchain import compile_in_sandbox, fast_linker_flags, find_tool, tool_version
 from ..unit_harness import (candidate_driver, check_candidate_signature, fortran_wrapper, reference_driver,
                             signature_warnings)
 from . import Pair, register
@@ -222,8 +222,8 @@ class _Verification:
         ref_dir, cand_dir = self._side_dirs(workdir)
         src_name = self._copy_user_file(self.source, ref_dir, "user_source")
         cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
-        ref_argv = [self.gfortran, *FORTRAN_FLAGS, src_name, "-o", "reference"]
-        cand_argv = [self.gxx, *CXX_FLAGS, *_openmp(cfile.text), cand_name,
+        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *fast_linker_flags(), src_name, "-o", "reference"]
+        cand_argv = [self.gxx, *CXX_FLAGS, *_openmp(cfile.text), *fast_linker_flags(), cand_name,
                      "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "program", ffile.text, " ".join(FORTRAN_FLAGS),
                               self.tools["gfortran"], self.source.suffix)
@@ -288,8 +288,9 @@ class _Verification:
         (cand_dir / "tv_driver.cpp").write_text(cand_driver)
         fields["harness"] = (f"! ---- tv_wrapper.f90\n{wrapper}\n/* ---- tv_driver.c (reference) */\n{ref_driver}\n"
                              f"// ---- tv_driver.cpp (candidate)\n{cand_driver}")
-        ref_argv = [self.gfortran, *FORTRAN_FLAGS, src_name, "tv_wrapper.f90", "tv_driver.c", "-o", "reference"]
-        cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *_openmp(cfile.text), "tv_driver.cpp",
+        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *fast_linker_flags(), src_name, "tv_wrapper.f90", "tv_driver.c",
+                    "-o", "reference"]
+        cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *_openmp(cfile.text), *fast_linker_flags(), "tv_driver.cpp",
                      "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, wrapper, ref_driver, " ".join(FORTRAN_FLAGS),
                               self.tools["gfortran"], self.source.suffix)
