@@ -15,6 +15,7 @@ RLIMIT_NPROC and a fork spree would otherwise be unbounded.
 
 from __future__ import annotations
 
+import glob
 import os
 import resource
 import secrets
@@ -164,8 +165,17 @@ def _bwrap_prefix(workdir: Path) -> list[str]:
         "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
         "--tmpfs", "/tmp", "--bind", work, work, "--tmpfs", "/dev/shm",
         "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
-        "--new-session", "--chdir", work, "--setenv", "TMPDIR", work, "--",
+        "--new-session", "--chdir", work, "--setenv", "TMPDIR", work,
+        *_gpu_device_binds(), "--",
     ]
+
+
+def _gpu_device_binds() -> list[str]:
+    """Keep NVIDIA device nodes visible: `--dev /dev` alone would hide the GPU from CUDA runs."""
+    binds: list[str] = []
+    for node in sorted(glob.glob("/dev/nvidia*")):
+        binds += ["--dev-bind-try", node, node]
+    return binds
 
 
 def _unshare_prefix() -> list[str]:
