@@ -100,6 +100,42 @@ PROGRAMS = {
           end subroutine report
         end program integrate
         """,
+    "internal_assumed_shape": """
+        program power_iteration
+          implicit none
+          integer, parameter :: n = 4
+          real(8) :: a(n, n), v(n), w(n), lambda
+          integer :: i, j, it
+          do j = 1, n
+            do i = 1, n
+              a(i, j) = 1.0d0 / (i + j - 1) + merge(1.0d0, 0.0d0, i == j)
+            end do
+          end do
+          v = 1.0d0
+          call normalise(v)
+          do it = 1, 30
+            call apply(a, v, w)
+            lambda = dot_product(v, w)
+            v = w
+            call normalise(v(1:n))
+          end do
+          print *, 'dominant eigenvalue', lambda, size_of(a(2:n, :))
+        contains
+          subroutine apply(m, x, y)
+            real(8), intent(in) :: m(:, :), x(:)
+            real(8), intent(out) :: y(:)
+            y = matmul(m, x)
+          end subroutine apply
+          subroutine normalise(x)
+            real(8), intent(inout) :: x(:)
+            x = x / sqrt(sum(x**2))
+          end subroutine normalise
+          integer function size_of(b)
+            real(8), intent(in) :: b(:, :)
+            size_of = size(b) + 10 * size(b, 1) + nint(b(1, 1))
+          end function size_of
+        end program power_iteration
+        """,
     "allocatable_and_module": """
         module counters
           implicit none

@@ -28,6 +28,8 @@ def call_arguments(tr, procedure: Procedure, args: list, node, elem) -> list[str
         actual = bound[name]
         if dummy.is_array:
             result.append(_array_argument(tr, actual, node, dummy))
+            if dummy.assumed_shape:
+                result += _extents_of_actual(tr, actual, node, dummy)
         elif dummy.by_reference:
             value = tr.expr(actual, elem)
             if not value.lvalue:
@@ -49,7 +51,10 @@ def _array_argument(tr, actual, node, dummy) -> str:
     view = tr.view(actual) if isinstance(actual, (F.Name, F.Part_Ref)) else None
     if view is not None:
         if not view.contiguous_prefix():
-            raise UnsupportedConstruct("array section argument", f"non-contiguous section '{actual}' passed as an array in '{node}'")
+            if dummy.read_only:  # a copy of the section, as Fortran passes one (copy-in)
+                return f"{tr.temporary(actual, f'{dummy.name}_value').symbol.cname}.data()"
+            raise UnsupportedConstruct("array section argument", f"non-contiguous section '{actual}' passed to "
+                                       f"'{dummy.name}', which the procedure may modify, in '{node}'")
         return f"&{view.symbol.cname}[{view.first_offset()}]"
     if isinstance(actual, F.Part_Ref):  # an element: the array from that element on
         value = tr.scalar(actual)
@@ -61,3 +66,11 @@ def _array_argument(tr, actual, node, dummy) -> str:
         view = tr.temporary(actual, f"{dummy.name}_value")  # Fortran passes a temporary copy of the value too
         return f"{view.symbol.cname}.data()"
     raise UnsupportedConstruct("procedure call", f"'{actual}' passed where '{node}' expects an array")
+
+
+def _extents_of_actual(tr, actual, node, dummy) -> list[str]:
+    """The extents an assumed-shape dummy receives: the shape of the actual argument."""
+    if tr.rank(actual) != dummy.rank:
+        raise UnsupportedConstruct("procedure call", f"'{actual}' does not have the rank of '{dummy.name}' in '{node}'")
+    return [extent.render() for d, extent in enumerate(tr.shape(actual))
+            if dummy.passed_extents is None or d in dummy.passed_extents]

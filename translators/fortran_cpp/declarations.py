@@ -195,13 +195,11 @@ def declare(stmt, scope: Scope, line: int, args: list[str], module_level: bool) 
             elif length != 1:
                 entity_type = FType("string", length)
         is_arg = name in args
+        assumed_shape = False
         if dims and entity_deferred and not allocatable:
-            if is_arg:
-                raise UnsupportedConstruct(
-                    "assumed-shape array",
-                    f"assumed-shape dummy argument '{name}({', '.join(':' * 1 for _ in dims)})': its extents are "
-                    "not passed under the flat-array calling convention; declare it explicit-shape, e.g. x(n)")
-            raise UnsupportedConstruct("pointer array", f"deferred-shape array '{name}' without allocatable")
+            if not is_arg:
+                raise UnsupportedConstruct("pointer array", f"deferred-shape array '{name}' without allocatable")
+            assumed_shape = True  # allowed for internal procedures only (checked with the procedure)
         if init is not None:
             init_expr = init.items[1]
             if str(init.items[0]) == "=>":
@@ -212,7 +210,7 @@ def declare(stmt, scope: Scope, line: int, args: list[str], module_level: bool) 
             name=name, type=entity_type if ftype.base == "character" else ftype, line=line, dims=list(dims) if dims else None, intent=intent,
             is_arg=is_arg, value_attr=value_attr, parameter=parameter, allocatable=allocatable,
             save=save or (init_expr is not None and not parameter and not module_level),
-            init=init_expr, module_level=module_level)
+            init=init_expr, module_level=module_level, assumed_shape=assumed_shape)
         existing = scope.symbols.get(name)
         if existing is not None and existing.is_result:
             symbol.is_result = True

@@ -37,6 +37,9 @@ def parameter_list(procedure: Procedure) -> str:
         ctype = symbol.type.cpp
         if symbol.is_array:
             params.append(f"{'const ' if symbol.read_only else ''}{ctype}* {symbol.cname}")
+            if symbol.assumed_shape:
+                params += [f"int {extent}" for d, extent in enumerate(symbol.extent_names())
+                           if symbol.passed_extents is None or d in symbol.passed_extents]
         elif symbol.by_reference:
             params.append(f"{ctype}& {symbol.cname}")
         else:

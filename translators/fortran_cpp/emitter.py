@@ -244,6 +244,17 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
         st.block(body.children)
     lines += st.lines
     lines = _drop_unused_constants(lines, constants)
+    if any(procedure.scope.symbols[a].assumed_shape for a in procedure.args):
+        # pass only the extents the body uses (indexing needs all but the last)
+        body_text = "\n".join(lines[len(procedure.leading) + 1:])
+        for arg in procedure.args:
+            symbol = procedure.scope.symbols[arg]
+            if symbol.assumed_shape:
+                symbol.passed_extents = [d for d, name in enumerate(symbol.extent_names())
+                                         if re.search(rf"\b{re.escape(name)}\b", body_text)]
+        header = lambda_header(procedure, result_type) if as_lambda else signature(procedure, result_type)
+        ctx.signature_text = header
+        lines[len(procedure.leading)] = header + " {"
     if procedure.kind == "function" and not (lines and lines[-1].strip().startswith("return ")):
         lines.append(f"{INDENT}return {ctx.result_name};")
     if is_main and not (lines and lines[-1].strip().startswith("return ")):

@@ -149,6 +149,8 @@ class ExprTranslator:
         result: list[Linear | None] = []
         if symbol.known_extents is not None:
             return list(symbol.known_extents)
+        if symbol.assumed_shape:
+            return [Linear.of(name) for name in symbol.extent_names()]
         if symbol.allocated_extents is not None:
             return [extent for _, extent in symbol.allocated_extents]
         if symbol.allocatable and symbol.allocated_bounds is None and symbol.rank == 1:

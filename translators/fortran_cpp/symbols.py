@@ -54,10 +54,15 @@ class Symbol:
     cname: str = ""
     known_extents: list | None = None  # a generated temporary: extents as Linear, lower bounds 1
     allocated_extents: list | None = None  # (lower, extent) as Linear, held in variables set at allocate
-    fixed_size: bool = False  # declared as std::array (else std::vector when a container)
+    fixed_size: bool = False
+    assumed_shape: bool = False  # x(:) dummy of an internal procedure: extents passed as extra ints
+    passed_extents: list[int] | None = None  # dimensions whose extent the body uses (None = all)  # declared as std::array (else std::vector when a container)
 
     def __post_init__(self) -> None:
         self.cname = self.cname or cpp_name(self.name)
+
+    def extent_names(self) -> list[str]:
+        return [f"{self.cname}_extent{d + 1}" for d in range(self.rank)]
 
     @property
     def rank(self) -> int:

@@ -233,6 +233,16 @@ def _procedure(model: FileModel, unit, host_scope: Scope, host: str | None) -> P
     _specification(model, _part(unit, F.Specification_Part), scope, args, False, items)
     procedure.spec_items = items
     implicit_none = scope.implicit_none_in_effect()
+    internal = host is not None and host not in model.modules
+    for arg in args:
+        symbol = scope.symbols.get(arg)
+        if symbol is not None and symbol.assumed_shape and not internal:
+            scope.failed.add(arg)
+            del scope.symbols[arg]
+            model.problems.append((symbol.line, "assumed-shape array",
+                                   f"assumed-shape dummy argument '{arg}({', '.join(':' for _ in symbol.dims)})': its "
+                                   "extents are not passed under the flat-array calling convention; declare it "
+                                   "explicit-shape, e.g. x(n)"))
     for arg in args:
         if arg not in scope.symbols:
             if arg in scope.failed:
@@ -252,9 +262,9 @@ def _procedure(model: FileModel, unit, host_scope: Scope, host: str | None) -> P
         result_symbol.save = False
         if result_symbol.is_array:
             raise UnsupportedConstruct("array-valued function", f"function '{name}' returns an array")
-    internal = _part(unit, F.Internal_Subprogram_Part)
-    if internal is not None:
-        for child in internal.children:
+    contained = _part(unit, F.Internal_Subprogram_Part)
+    if contained is not None:
+        for child in contained.children:
             if isinstance(child, (F.Subroutine_Subprogram, F.Function_Subprogram)):
                 _procedure(model, child, scope, host=name)
     return procedure
