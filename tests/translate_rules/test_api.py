@@ -64,13 +64,14 @@ def test_syntax_error_names_its_line():
 
 @pytest.mark.parametrize("source, construct, line", [
     ("""
-     subroutine shared_state(x)
+     subroutine aliased(x)
        real, intent(inout) :: x
-       real :: total
-       common /accumulators/ total
-       total = total + x
-     end subroutine shared_state
-     """, "common", 5),
+       real :: a, b
+       equivalence (a, b)
+       a = x
+       x = b
+     end subroutine aliased
+     """, "equivalence", 5),
     ("""
      subroutine moves(p)
        type point

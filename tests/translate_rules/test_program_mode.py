@@ -208,6 +208,33 @@ PROGRAMS = {
           end do
         end program strings
         """,
+    "common_block": """
+        program common_block
+          implicit none
+          double precision alpha, beta
+          integer nsteps
+          common /params/ alpha, beta, nsteps
+          double precision x
+          alpha = 0.5d0
+          beta = 0.25d0
+          nsteps = 10
+          x = 1.0d0
+          call relax(x)
+          print *, 'x after relaxation', x, nsteps
+        end program common_block
+
+        subroutine relax(x)
+          implicit none
+          double precision x
+          double precision alpha, beta
+          integer nsteps, k
+          common /params/ alpha, beta, nsteps
+          do k = 1, nsteps
+            x = x - alpha * (x - beta)
+          end do
+          nsteps = nsteps + 1
+        end subroutine relax
+        """,
     "stop_with_code": """
         program stopper
           implicit none

@@ -98,6 +98,18 @@ def generate(model: FileModel, entry: str | None, source_name: str):
             sections.append("\n".join(_tidy(header + lines)).strip("\n"))
             notes.append(f"module {module.name}: its variables and parameters are namespace-scope C++ entities")
 
+    for block, members in model.commons.items():
+        ctx = _context(Scope(), model, f"common {block}")
+        from .expressions import ExprTranslator
+        lines = [f"// COMMON /{block}/" if block else "// blank COMMON"]
+        for symbol in members:
+            try:
+                lines += declaration_lines(symbol, ExprTranslator(ctx), namespace_level=True)
+            except UnsupportedConstruct as exc:
+                problems.append((exc.line or symbol.line, "common", exc.message))
+        includes |= ctx.includes
+        sections.append("\n".join(lines))
+
     main_hosts_procedures = model.main is not None and any(p.host == model.main.name for p in model.procedures.values())
     if include_main and main_hosts_procedures:
         # Internal procedures of the program see its parameters: make them namespace-level constants.
@@ -207,7 +219,7 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
         if kind == "directive":  # an OpenMP directive the parser filed with the declarations
             directives.append(payload)
             continue
-        if getattr(payload, "hoisted", False):
+        if getattr(payload, "hoisted", False) or kind == "common" or payload.common is not None:
             continue
         try:
             lines_of_symbol = [INDENT + line for line in declaration_lines(payload, tr, namespace_level=False)]

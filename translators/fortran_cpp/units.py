@@ -28,6 +28,7 @@ class FileModel:
     modules: dict[str, Module] = field(default_factory=dict)
     procedures: dict[str, Procedure] = field(default_factory=dict)
     main: Procedure | None = None
+    commons: dict[str, list[Symbol]] = field(default_factory=dict)  # block -> its variables, in order
     problems: list[tuple[int, str, str]] = field(default_factory=list)
 
 
@@ -136,6 +137,9 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
                 symbol = scope.add(Symbol(name=name, type=implicit_type(name), line=line, is_arg=name in args))
                 items.append(("symbol", symbol))
             symbol.intent = intent
+    elif isinstance(stmt, F.Common_Stmt):
+        for block, objects in stmt.items[0]:
+            items.append(("common", (str(block).lower() if block is not None else "", [str(o).lower() for o in objects.items])))
     elif isinstance(stmt, F.Format_Stmt):
         pass  # used where a write refers to its label
     elif isinstance(stmt, F.Save_Stmt):
@@ -232,6 +236,7 @@ def _procedure(model: FileModel, unit, host_scope: Scope, host: str | None) -> P
     items: list = []
     _specification(model, _part(unit, F.Specification_Part), scope, args, False, items)
     procedure.spec_items = items
+    _resolve_commons(model, scope, items, line)
     implicit_none = scope.implicit_none_in_effect()
     internal = host is not None and host not in model.modules
     for arg in args:
@@ -282,6 +287,7 @@ def _main(model: FileModel, unit, global_scope: Scope) -> Procedure:
     items: list = []
     _specification(model, _part(unit, F.Specification_Part), scope, [], False, items)
     main.spec_items = items
+    _resolve_commons(model, scope, items, main.line)
     model.main = main
     internal = _part(unit, F.Internal_Subprogram_Part)
     if internal is not None:
@@ -289,3 +295,29 @@ def _main(model: FileModel, unit, global_scope: Scope) -> Procedure:
             if isinstance(child, (F.Subroutine_Subprogram, F.Function_Subprogram)):
                 _procedure(model, child, scope, host=name)
     return main
+
+
+def _resolve_commons(model: FileModel, scope: Scope, items: list, line: int) -> None:
+    """COMMON blocks become namespace-level variables, shared by every unit that names them.
+    Only blocks laid out identically (same names, types and shapes) in every unit are translated:
+    storage association of differently named or typed members has no C++ counterpart."""
+    for kind, payload in items:
+        if kind != "common":
+            continue
+        block, names = payload
+        members = []
+        for name in names:
+            symbol = scope.symbols.get(name)
+            if symbol is None:
+                if scope.implicit_none_in_effect():
+                    model.problems.append((line, "common", f"'{name}' in COMMON /{block}/ has no declaration"))
+                    continue
+                symbol = scope.add(Symbol(name=name, type=implicit_type(name), line=line))
+            symbol.common = block
+            symbol.module_level = True
+            members.append(symbol)
+        known = model.commons.get(block)
+        if known is None:
+            model.commons[block] = members
+        elif [(s.name, s.type, str(s.dims)) for s in known] != [(s.name, s.type, str(s.dims)) for s in members]:
+            model.problems.append((line, "common", f"COMMON /{block}/ is laid out differently in two units"))
