@@ -508,6 +508,21 @@ CASES = {
           y(perm(1:m:2)) = 2.0d0 * x(perm(1:m:2))
         end subroutine gather_scatter
         """, None),
+    "data_and_statement_function": ("""
+        subroutine legacy_poly(n, t, y)
+          implicit none
+          integer, intent(in) :: n
+          double precision, intent(in) :: t(n)
+          double precision, intent(out) :: y(n)
+          double precision c(4), s, poly, scale
+          integer i, calls
+          data c /1.0d0, -0.5d0, 2*0.25d0/, scale /2.0d0/
+          poly(s) = c(1) + s * (c(2) + s * (c(3) + s * c(4)))
+          do i = 1, n
+            y(i) = scale * (poly(t(i)) - poly(-t(i)))
+          end do
+        end subroutine legacy_poly
+        """, None),
     "implicit_typing": ("""
         subroutine old_style(n, x, total)
           integer, intent(in) :: n

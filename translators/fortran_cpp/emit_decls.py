@@ -84,6 +84,10 @@ def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool)
         tr.ctx.includes.add("vector")
         if symbol.init is not None:
             values = _constructor_values(symbol, tr)
+            if len(values) <= SMALL_ARRAY:
+                tr.ctx.includes.add("array")
+                symbol.fixed_size = True
+                return [f"{static}std::array<{ctype}, {len(values)}> {name} = {{{', '.join(values)}}};"]
             return [f"{static}std::vector<{ctype}> {name} = {{{', '.join(values)}}};"]
         if symbol.allocatable:
             return [f"{static}std::vector<{ctype}> {name};"]

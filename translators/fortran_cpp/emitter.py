@@ -211,6 +211,7 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     tr = ExprTranslator(ctx)
     declared = []
     directives: list[str] = []
+    statement_functions: list = []
     constants: list[tuple[str, list[str]]] = []
     for kind, payload in procedure.spec_items:
         if kind == "comment":
@@ -219,7 +220,11 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
         if kind == "directive":  # an OpenMP directive the parser filed with the declarations
             directives.append(payload)
             continue
-        if getattr(payload, "hoisted", False) or kind == "common" or payload.common is not None:
+        if kind == "statement function":
+            statement_functions.append(payload)
+            continue
+        if getattr(payload, "hoisted", False) or kind == "common" or payload.common is not None \
+                or payload.statement_function is not None:
             continue
         try:
             lines_of_symbol = [INDENT + line for line in declaration_lines(payload, tr, namespace_level=False)]
@@ -234,6 +239,21 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
         if (symbol.line == 0 or symbol.is_result) and not symbol.is_arg and id(symbol) not in listed:
             declared += [INDENT + line for line in declaration_lines(symbol, tr, namespace_level=False)]
     lines += declared
+    body = _part(procedure.node, F.Execution_Part)
+    statements = list(body.children) if body is not None else []
+    while statements and _is_statement_function(statements[0], scope):
+        node = statements.pop(0)
+        symbol = scope.lookup(str(node.items[0].items[0]).lower())
+        symbol.statement_function = ([str(d).lower() for d in node.items[0].items[1].items], node.items[2])
+        statement_functions.append(symbol)
+        lines[:] = [line for line in lines if not re.match(rf"\s*{symbol.type.cpp} {symbol.cname} = ", line)]
+    function_lines = []
+    for function in statement_functions:
+        try:
+            function_lines.append(INDENT + _statement_function(function, tr))
+            lines += ["", function_lines[-1]]
+        except UnsupportedConstruct as exc:
+            ctx.problems.append((exc.line or function.line, exc.construct, exc.message))
     if inner:
         ordered, _ = _order(model, [p.name for p in inner])
         for name in ordered:
@@ -243,7 +263,6 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
             ctx.includes |= inner_ctx.includes
             ctx.helpers |= inner_ctx.helpers
             lines += [""] + [INDENT + line if line else "" for line in text.split("\n")]
-    body = _part(procedure.node, F.Execution_Part)
     st.depth = 1
     if body is not None:
         ctx.goto_targets = {str(jump.items[0]) for jump in walk(body, F.Goto_Stmt)}
@@ -253,9 +272,9 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
             st.lines.append("")
         for text in directives:
             st.comment_text(text)
-        st.block(body.children)
+        st.block(statements)
     lines += st.lines
-    lines = _drop_unused_constants(lines, constants)
+    lines = _drop_unused_constants(lines, constants, ignore=function_lines)
     if any(procedure.scope.symbols[a].assumed_shape for a in procedure.args):
         # pass only the extents the body uses (indexing needs all but the last)
         body_text = "\n".join(lines[len(procedure.leading) + 1:])
@@ -278,12 +297,12 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     return "\n".join(_tidy(lines)), ctx
 
 
-def _drop_unused_constants(lines: list[str], constants) -> list[str]:
+def _drop_unused_constants(lines: list[str], constants, ignore=()) -> list[str]:
     """Declared but unused locals go; so do kind parameters (dp = kind(1.0d0)), which only shape
     types in Fortran and are unused in C++."""
     for name, declaration in constants:
         pattern = re.compile(rf"\b{re.escape(name)}\b")
-        rest = [line for line in lines if line not in declaration]
+        rest = [line for line in lines if line not in declaration and (line not in ignore or not _is_parameter_of(name, line))]
         if not any(pattern.search(line) for line in rest):
             lines = [line for line in lines if line not in declaration]
     return lines
@@ -340,3 +359,41 @@ def _check_host_association(procedure: Procedure, model: FileModel, ctx: UnitCon
             ctx.problems.append((procedure.line, "host association",
                                  f"internal procedure '{procedure.name}' uses parameter '{found.name}' of its host '{host}'"))
             return
+
+
+def _statement_function(symbol, tr) -> str:
+    """f(x) = expr: a lambda; its dummies take their types from the declarations of the unit."""
+    from .declarations import implicit_type
+    from .symbols import Scope, Symbol
+    dummies, expression = symbol.statement_function
+    shadow = Scope(parent=tr.scope)
+    params = []
+    for dummy in dummies:
+        known = tr.scope.lookup(dummy)
+        ftype = known.type if known is not None else implicit_type(dummy)
+        shadow.add(Symbol(name=dummy, type=ftype, line=symbol.line))
+        params.append(f"{ftype.cpp} {shadow.symbols[dummy].cname}")
+    saved = tr.scope
+    tr.scope = shadow
+    try:
+        value = tr.scalar(expression)
+    finally:
+        tr.scope = saved
+    from .assignment import converted
+    body = converted(tr, value, symbol.type)
+    return f"auto {symbol.cname} = [&]({', '.join(params)}) -> {symbol.type.cpp} {{ return {body}; }};"
+
+
+def _is_statement_function(node, scope) -> bool:
+    """`f(x) = expr` before the first executable statement, f a declared scalar: a statement function."""
+    if not isinstance(node, F.Assignment_Stmt) or not isinstance(node.items[0], F.Part_Ref):
+        return False
+    symbol = scope.lookup(str(node.items[0].items[0]).lower())
+    return symbol is not None and not symbol.is_array and symbol.type.base not in ("string", "character") \
+        and all(isinstance(d, F.Name) for d in node.items[0].items[1].items)
+
+
+def _is_parameter_of(name: str, lambda_line: str) -> bool:
+    """Whether name is a parameter of the statement-function lambda (its local namesake is unused there)."""
+    params = lambda_line.split("[&](", 1)[1].split(")", 1)[0]
+    return any(p.split()[-1] == name for p in params.split(",") if p.strip())

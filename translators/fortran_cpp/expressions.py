@@ -333,6 +333,9 @@ class ExprTranslator:
             indices = [self.linear(s) for s in node.items[1].items]
             offset = _offset(self, symbol, indices)
             return Expr(f"{symbol.cname}[{offset}]", symbol.type, lvalue=True)
+        if symbol is not None and symbol.statement_function is not None:
+            args = [self.expr(a, elem) for a in node.items[1].items]
+            return Expr(f"{symbol.cname}({', '.join(a.code for a in args)})", symbol.type)
         if symbol is not None and not symbol.is_array and symbol.type.base == "string":
             return self.substring(symbol, node)
         if symbol is not None and not symbol.is_array and symbol.type.base == "character":
@@ -347,6 +350,10 @@ class ExprTranslator:
     def _x_Structure_Constructor(self, node, elem):
         name = str(node.items[0]).lower()
         args = list(node.items[1].items) if node.items[1] is not None else []
+        symbol = self.scope.lookup(name)
+        if symbol is not None and symbol.statement_function is not None:
+            values = [self.expr(a, elem) for a in args]
+            return Expr(f"{symbol.cname}({', '.join(v.code for v in values)})", symbol.type)
         return self.call(name, args, node, elem)
 
     def call(self, name: str, args: list, node, elem) -> Expr:

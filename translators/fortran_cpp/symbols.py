@@ -56,6 +56,7 @@ class Symbol:
     allocated_extents: list | None = None  # (lower, extent) as Linear, held in variables set at allocate
     fixed_size: bool = False
     assumed_shape: bool = False  # x(:) dummy of an internal procedure: extents passed as extra ints
+    statement_function: tuple | None = None  # (dummy names, expression) of `f(x) = expr`
     common: str | None = None  # COMMON block holding it (a namespace-level variable)
     passed_extents: list[int] | None = None  # dimensions whose extent the body uses (None = all)  # declared as std::array (else std::vector when a container)
 

@@ -140,6 +140,19 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
     elif isinstance(stmt, F.Common_Stmt):
         for block, objects in stmt.items[0]:
             items.append(("common", (str(block).lower() if block is not None else "", [str(o).lower() for o in objects.items])))
+    elif isinstance(stmt, F.Data_Stmt):
+        _data(stmt, scope, line)
+    elif isinstance(stmt, F.Assignment_Stmt) and isinstance(stmt.items[0], F.Part_Ref):
+        # a statement function, f(x) = expression
+        name = str(stmt.items[0].items[0]).lower()
+        dummies = [str(d).lower() for d in stmt.items[0].items[1].items]
+        if not all(isinstance(d, F.Name) for d in stmt.items[0].items[1].items):
+            raise UnsupportedConstruct("statement function", f"'{stmt}'")
+        symbol = scope.symbols.get(name) or scope.add(Symbol(name=name, type=implicit_type(name), line=line))
+        if symbol.is_array:
+            raise UnsupportedConstruct("data assignment", f"array element assignment '{stmt}' in the declarations")
+        symbol.statement_function = (dummies, stmt.items[2])
+        items.append(("statement function", symbol))
     elif isinstance(stmt, F.Format_Stmt):
         pass  # used where a write refers to its label
     elif isinstance(stmt, F.Save_Stmt):
@@ -321,3 +334,39 @@ def _resolve_commons(model: FileModel, scope: Scope, items: list, line: int) -> 
             model.commons[block] = members
         elif [(s.name, s.type, str(s.dims)) for s in known] != [(s.name, s.type, str(s.dims)) for s in members]:
             model.problems.append((line, "common", f"COMMON /{block}/ is laid out differently in two units"))
+
+
+def _data(stmt, scope: Scope, line: int) -> None:
+    """DATA c /1.0, 2.0/: initial values (which also imply SAVE), given in array element order."""
+    for data_set in stmt.items:
+        objects, values = data_set.items
+        expanded = []
+        for value in values.items:
+            if isinstance(value, F.Data_Stmt_Value) and value.items[0] is not None:
+                repeat = value.items[0]
+                if not str(repeat).isdigit():
+                    raise UnsupportedConstruct("data", f"non-literal repeat count in '{stmt}'")
+                expanded += [value.items[1]] * int(str(repeat))
+            else:
+                expanded.append(value.items[1] if isinstance(value, F.Data_Stmt_Value) else value)
+        for obj in objects.items:
+            if not isinstance(obj, F.Name):
+                raise UnsupportedConstruct("data", f"data object '{obj}' (only whole variables)")
+            symbol = scope.symbols.get(str(obj).lower())
+            if symbol is None:
+                raise UnsupportedConstruct("data", f"'{obj}' in DATA is not declared before it")
+            count = 1
+            if symbol.is_array:
+                from .declarations import const_int
+                count = 1
+                for dim in symbol.dims:
+                    upper, lower = const_int(dim.upper, scope), const_int(dim.lower, scope) if dim.lower else 1
+                    if upper is None or lower is None:
+                        raise UnsupportedConstruct("data", f"DATA for '{obj}' of non-constant size")
+                    count *= upper - lower + 1
+            if len(expanded) < count:
+                raise UnsupportedConstruct("data", f"too few values for '{obj}' in '{stmt}'")
+            taken, expanded = expanded[:count], expanded[count:]
+            symbol.init = F.Array_Constructor("[" + ", ".join(str(v) for v in taken) + "]") if symbol.is_array \
+                else taken[0]
+            symbol.save = not symbol.module_level
