@@ -171,7 +171,9 @@ def test_entry_selects_the_procedure_and_what_it_calls():
     assert "float twice(float x)" in result.code
     assert result.code.index("float twice(") < result.code.index("void apply(")  # callee first
     assert "thrice" not in result.code
-    assert translate(source).code.count("float thrice(") == 1
+    whole = translate(source)
+    assert whole.code.count("float thrice(") == 1
+    assert any("apply, thrice, twice" in note and "--entry" in note for note in whole.notes)
 
 
 def test_unknown_entry_is_reported():

@@ -165,6 +165,9 @@ def generate(model: FileModel, entry: str | None, source_name: str):
         code_parts.append("\n".join(prototypes))
     code_parts += bodies
     code = "\n\n".join(part.rstrip() for part in code_parts) + "\n"
+    if entry is None and not include_main and len(ordered) > 1:
+        notes.append(f"{len(ordered)} procedures translated ({', '.join(sorted(ordered))}); the engine verifies one "
+                     "entry at a time (--entry NAME)")
     if "#pragma omp" in code:
         notes.append("OpenMP loops became #pragma omp: compile with -fopenmp to run them in parallel")
     return code, [], sorted(set(notes), key=notes.index)
