@@ -8,13 +8,11 @@ the development machine, a large share of a verification that the editor loop an
 benchmark run again and again.
 """
 
-from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-import typer
 
 USAGE_ERROR = 2
 
@@ -22,8 +20,8 @@ USAGE_ERROR = 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors: exit 2 with a one-line reason
         self.print_usage(sys.stderr)
-        typer.echo(f"transverify verify: error: {message}", err=True)
-        raise typer.Exit(USAGE_ERROR)
+        print(f"transverify verify: error: {message}", file=sys.stderr)
+        raise SystemExit(USAGE_ERROR)
 
 
 def _positive(text: str) -> int:
@@ -71,23 +69,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def register(app: typer.Typer) -> None:
+def run(argv: list[str]) -> int:
+    """Parse argv (the words after `verify`), verify, report; return the exit status."""
+    args = build_parser().parse_args(argv)
+    from ..verify import VerifyOptions, verify
+
+    options = VerifyOptions(entry=args.entry, cases=args.cases, seed=args.seed, timeout=args.timeout,
+                            rtol=args.rtol, atol=args.atol, shapes=dict(args.shape), values=dict(args.value),
+                            use_cache=not args.no_cache, keep_workdir=args.keep)
+    result = verify(args.source, args.candidate, options)
+    if args.json_output:
+        print(result.to_json())
+    else:
+        from ..output import print_result  # rich tables: only for the human report
+
+        print_result(result, args.source, args.candidate)
+    return result.exit_code
+
+
+def register(app) -> None:
+    import typer
+
     @app.command("verify", add_help_option=False,
                  context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
                  help="Prove CANDIDATE equivalent to SOURCE on generated inputs, or show where it differs. "
                       "Run `transverify verify --help` for the options.")
     def verify_command(ctx: typer.Context) -> None:
-        args = build_parser().parse_args(ctx.args)
-        from ..verify import VerifyOptions, verify
-
-        options = VerifyOptions(entry=args.entry, cases=args.cases, seed=args.seed, timeout=args.timeout,
-                                rtol=args.rtol, atol=args.atol, shapes=dict(args.shape), values=dict(args.value),
-                                use_cache=not args.no_cache, keep_workdir=args.keep)
-        result = verify(args.source, args.candidate, options)
-        if args.json_output:
-            typer.echo(result.to_json())
-        else:
-            from ..output import print_result  # rich tables: only for the human report
-
-            print_result(result, args.source, args.candidate)
-        raise typer.Exit(result.exit_code)
+        raise typer.Exit(run(ctx.args))
