@@ -12,7 +12,6 @@ VerifyInputError naming the file, line, argument and why.
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +21,7 @@ import tree_sitter_fortran
 from tree_sitter import Language, Node, Parser
 
 from .errors import VerifyInputError
+from .int_expr import evaluate_integer
 
 # Kind names a source may use, with their size in bytes.
 _NAMED_KINDS = {
@@ -463,41 +463,4 @@ def _assigns(body: str, name: str) -> bool:
 
 def evaluate_extent(expr: str, values: dict[str, int]) -> int:
     """Evaluate a Fortran extent expression (n, 2*n+1, n/2, max(n,1)) with integer division."""
-    tree = ast.parse(expr.replace("%", "_"), mode="eval")
-
-    def ev(node):
-        if isinstance(node, ast.Expression):
-            return ev(node.body)
-        if isinstance(node, ast.Constant) and isinstance(node.value, int):
-            return node.value
-        if isinstance(node, ast.Name):
-            return values[node.id.lower()]
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            v = ev(node.operand)
-            return -v if isinstance(node.op, ast.USub) else v
-        if isinstance(node, ast.BinOp):
-            a, b = ev(node.left), ev(node.right)
-            if isinstance(node.op, ast.Add):
-                return a + b
-            if isinstance(node.op, ast.Sub):
-                return a - b
-            if isinstance(node.op, ast.Mult):
-                return a * b
-            if isinstance(node.op, ast.Div):
-                return int(a / b) if b else 0  # Fortran truncates toward zero
-            if isinstance(node.op, ast.Pow):
-                return a ** b
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            args = [ev(a) for a in node.args]
-            fn = node.func.id.lower()
-            if fn == "max":
-                return max(args)
-            if fn == "min":
-                return min(args)
-            if fn == "abs":
-                return abs(args[0])
-            if fn == "mod":
-                return int(args[0] - int(args[0] / args[1]) * args[1]) if args[1] else 0
-        raise ValueError(f"unsupported extent expression: {expr}")
-
-    return int(ev(tree))
+    return evaluate_integer(expr.replace("%", "_"), lambda name: values[name.lower()])

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from ..errors import VerifyInputError
+from ..int_expr import evaluate_integer
 from .parse import text_of, walk
 from .signature import HostFunction, SourceFile
 
@@ -109,31 +110,7 @@ def size_parameters(extents: Extents, entry: HostFunction) -> list[str]:
 
 def evaluate(expr: str, scalars: dict[str, float | int]) -> int:
     """Value of an extent for the given scalar values (C integer semantics)."""
-    def ev(node):
-        if isinstance(node, ast.Expression):
-            return ev(node.body)
-        if isinstance(node, ast.Constant) and isinstance(node.value, int):
-            return node.value
-        if isinstance(node, ast.Name):
-            return int(scalars[node.id])
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            value = ev(node.operand)
-            return -value if isinstance(node.op, ast.USub) else value
-        if isinstance(node, ast.BinOp):
-            a, b = ev(node.left), ev(node.right)
-            if isinstance(node.op, ast.Add):
-                return a + b
-            if isinstance(node.op, ast.Sub):
-                return a - b
-            if isinstance(node.op, ast.Mult):
-                return a * b
-            if isinstance(node.op, (ast.Div, ast.FloorDiv)):
-                return int(a / b) if b else 0
-            if isinstance(node.op, ast.Mod):
-                return a - b * int(a / b) if b else 0
-        raise ValueError(f"unsupported extent expression '{expr}'")
-
-    return ev(ast.parse(_to_python(expr), mode="eval"))
+    return evaluate_integer(_to_python(expr), lambda name: int(scalars[name]))
 
 
 def _to_python(expr: str) -> str:
