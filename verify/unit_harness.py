@@ -88,7 +88,25 @@ def fortran_wrapper(proc: Procedure) -> str:
         elif arg.base == "logical":
             lines.append(f"  tv_a{i} = logical(tv_l{i}, c_bool)")
     lines.append("end subroutine tv_reference")
-    return "\n".join(lines) + "\n"
+    return "\n".join(folded for line in lines for folded in _fold_free_form(line)) + "\n"
+
+
+def _fold_free_form(line: str, width: int = 100) -> list[str]:
+    """Split a generated line at ', ' with '&' continuations: long argument lists
+    (a dozen arguments with descriptive names) would exceed gfortran's 132-column
+    free-form limit."""
+    if len(line) <= width:
+        return [line]
+    pieces, current = [], ""
+    for part in line.split(", "):
+        candidate = f"{current}, {part}" if current else part
+        if current and len(candidate) > width:
+            pieces.append(current + ", &")
+            current = "      " + part
+        else:
+            current = candidate
+    pieces.append(current)
+    return pieces
 
 
 def _interface(proc: Procedure) -> list[str]:

@@ -84,3 +84,23 @@ def test_functions_in_namespaces_are_found_and_called_qualified(verify_cli, writ
                                   "  for (int i = 1; i < n; ++i) y[i] += a * x[i];\n}\n}\n")
     code, out, _ = verify_cli(source, anonymous)
     assert code == 1 and out["mismatches"][0]["index"] == "(1)"
+
+
+def test_a_long_argument_list_fits_the_generated_wrapper(verify_cli, write):
+    """Thirteen descriptive argument names make the bind(C) wrapper's lines longer than
+    free-form Fortran allows; the wrapper must continue them rather than fail to compile."""
+    names = [f"coefficient_number_{k}" for k in range(12)]
+    source = write("wide.f90", "subroutine wide_sum(n, &\n" + "".join(f"    {name}, &\n" for name in names)
+                               + "    total)\n"
+                               "  implicit none\n  integer, intent(in) :: n\n"
+                               + "".join(f"  real(8), intent(in) :: {name}\n" for name in names)
+                               + "  real(8), intent(out) :: total\n"
+                               "  total = n * (" + " &\n      + ".join(names) + ")\nend subroutine\n")
+    params = ", ".join(f"double {name}" for name in names)
+    right = write("wide.cpp", f"void wide_sum(int n, {params}, double& total) {{\n"
+                              f"  total = n * ({' + '.join(names)});\n}}\n")
+    code, out, _ = verify_cli(source, right)
+    assert code == 0, out["message"]
+    wrong = write("wide_wrong.cpp", right.read_text().replace(f" + {names[-1]})", ")"))
+    code, out, _ = verify_cli(source, wrong)
+    assert code == 1 and out["mismatches"][0]["output"] == "total"
