@@ -47,9 +47,8 @@ if [ ! -x .venv/bin/python ]; then
   say "creating .venv with $($PYTHON --version)"
   "$PYTHON" -m venv .venv
 fi
-extras=""
-[ "$DEV" = 1 ] && extras="[dev]"
-stamp=".venv/.setup-stamp$([ "$DEV" = 1 ] && echo -dev)"
+extras="" stamp=".venv/.setup-stamp"
+if [ "$DEV" = 1 ]; then extras="[dev]" stamp=".venv/.setup-stamp-dev"; fi
 want="$(cat pyproject.toml setup.py | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   say "installing transverify$extras into .venv"
