@@ -49,5 +49,6 @@ def unavailable_reason(translation: Translation) -> str | None:
 
     if find_pair(*translation.verify_pair) is None:
         names = ", ".join(available_pairs()) or "none"
-        return f"no verifier for {translation.verify_pair[0]} -> {translation.verify_pair[1]} (available: {names})"
+        return (f"{translation.source_language} -> {translation.target} is not supported yet: no verifier for "
+                f"{translation.verify_pair[0]} -> {translation.verify_pair[1]} (available: {names})")
     return None

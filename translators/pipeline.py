@@ -184,7 +184,8 @@ def _check_input(request: TranslateRequest) -> tuple[str, str, Path]:
     if candidate_language != TARGETS[request.target][0]:
         raise _fail(f"{output}: the output of --to {request.target} needs a {TARGETS[request.target][1]} suffix")
     if find_pair(language, candidate_language) is None:
-        raise _fail(f"no verifier for {language} -> {candidate_language} (available: "
+        pair = "PyTorch -> JAX" if request.target == "jax" else f"{language} -> {request.target}"
+        raise _fail(f"{pair} is not supported yet: no verifier for it (available: "
                     f"{', '.join(available_pairs()) or 'none'}); transverify only offers translations it can check")
     return language, candidate_language, output
 

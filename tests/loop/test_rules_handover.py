@@ -126,3 +126,13 @@ def test_a_module_is_verified_procedure_by_procedure(llm, run_cli, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     question = [m for m in llm.requests[1]["body"]["messages"] if m["role"] == "user"][-1]["content"]
     assert "`twice` is the first that fails" in question and "Output `x` at index" in question
+
+
+def test_pytorch_to_jax_is_refused_as_not_supported_yet(llm, run_cli, tmp_path):
+    """No verifier exists for PyTorch -> JAX, so no translation is offered, LLM or not."""
+    model = tmp_path / "model.py"
+    model.write_text("import torch\n\nclass Double(torch.nn.Module):\n    def forward(self, x):\n        return 2 * x\n")
+    done = run_cli("translate", str(model), "--to", "jax", "--json", extra_env=endpoint(llm))
+    assert done.returncode == 2
+    assert "PyTorch -> JAX is not supported yet" in json.loads(done.stdout)["message"]
+    assert llm.requests == [] and not (tmp_path / "model_jax.py").exists()

@@ -79,7 +79,7 @@ async def test_cuda_kernel_and_pytorch_module(client, workspace: Path):
     from transverify.verify.pairs import find_pair
 
     if find_pair("python", "python") is None:  # no verifier for it here: greyed out, saying why
-        assert "no verifier for python -> python" in jax.disabled.reason
+        assert "python -> jax is not supported yet: no verifier for python -> python" in jax.disabled.reason
     assert await code_actions(client, uri, line=10) == []  # a plain function is not an nn.Module
 
 
