@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pygls.uris import to_fs_path
 
 from .jobs import run_job
 
@@ -18,11 +17,9 @@ SOLVER_FIX = "transverify.solverFix"
 def register(server) -> None:
     @server.command(SOLVER_FIX)
     async def solver_fix_command(ls, *args: Any) -> dict:
-        from .verification import _uri_argument
+        from .verification import linked_translation
 
-        uri = _uri_argument(args)
-        path = Path(to_fs_path(uri) or uri) if uri else None
-        link = ls.links_for(path).get(path) if path else None
+        _, link = linked_translation(ls, args)
         if link is None:
             message = "this file is not a translation transverify knows; use 'Verify against source' first"
             ls.show(f"transverify: {message}", types.MessageType.Warning)

@@ -46,9 +46,7 @@ def register(server) -> None:
 
     @server.command(REVERIFY)
     async def reverify_command(ls, *args: Any) -> dict:
-        uri = _uri_argument(args)
-        path = Path(to_fs_path(uri) or uri) if uri else None
-        link = ls.links_for(path).get(path) if path else None
+        path, link = linked_translation(ls, args)
         if link is None:
             message = f"{path.name if path else 'this file'} is not linked to a source; use 'Verify against source'"
             ls.show(f"transverify: {message}", types.MessageType.Warning)
@@ -77,6 +75,13 @@ def register(server) -> None:
         link.source_line = _unit_line(ls, source_path, link.entry) + 1
         ls.links_for(target).put(link)
         return await verify_link(ls, link, human_edit=True)
+
+
+def linked_translation(ls, args: tuple) -> tuple[Path | None, Link | None]:
+    """The file named by a command's `{uri}` argument and, if transverify made it, its link to the source."""
+    uri = _uri_argument(args)
+    path = Path(to_fs_path(uri) or uri) if uri else None
+    return path, (ls.links_for(path).get(path) if path else None)
 
 
 def _uri_argument(args: tuple) -> str | None:
