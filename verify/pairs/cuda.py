@@ -183,25 +183,7 @@ class _Verification:
             if hit is not None:
                 self.tools["reference"] = "cached"
                 return self._load_reference(hit, plan)
-        started = time.monotonic()
-        build, check = self._build(source, harness, workdir, "source")
-        self.timed("compile_source", started)
-        for outcome in (check, build):
-            if outcome is not None and not outcome.ok:
-                raise self.fail(ERROR, "compile_source", f"{source.path}: the source does not compile",
-                                diagnostics=outcome.diagnostics or [Diagnostic(str(source.path), 1, 1, "error",
-                                                                               outcome.output.strip()[-500:])])
-        started = time.monotonic()
-        outcome, data = self._execute(build, plan, workdir, "source")
-        self.timed("run_source", started)
-        failure = self._run_failure(outcome, build, data, plan)
-        if failure is None:
-            failure = self._race_check(source, build, plan, outcome, data)
-        if failure is not None:
-            message, diagnostics = failure
-            raise self.fail(ERROR, "run", f"{source.path}: the source itself fails at run time: {message}",
-                            diagnostics=diagnostics)
-        record = {"stdout": outcome.stdout_text, "status": outcome.returncode, "outputs": data.hex() if data else ""}
+        record = self._compile_and_run(source, harness, plan, workdir, "source")
         cache.put_bytes(key, "reference.json", json.dumps(record).encode())
         return self._decode(record, plan)
 
@@ -214,27 +196,39 @@ class _Verification:
         return read_outputs(bytes.fromhex(record["outputs"]), plan)
 
     def _candidate(self, candidate: SourceFile, harness: str | None, plan, workdir: cuda_build.Workdirs):
+        return self._decode(self._compile_and_run(candidate, harness, plan, workdir, "candidate"), plan)
+
+    def _compile_and_run(self, side: SourceFile, harness: str | None, plan, workdir: cuda_build.Workdirs,
+                         role: str) -> dict:
+        """Build one side, run it (and its race check); the raw record of what it printed and wrote.
+
+        A failure of the source is bad input (error); of the candidate, a verdict (not equivalent).
+        """
+        verdict = ERROR if role == "source" else NOT_EQUIVALENT
         started = time.monotonic()
-        build, check = self._build(candidate, harness, workdir, "candidate")
-        self.timed("compile_candidate", started)
+        build, check = self._build(side, harness, workdir, role)
+        self.timed(f"compile_{role}", started)
         for outcome in (check, build):
             if outcome is not None and not outcome.ok:
-                raise self.fail(NOT_EQUIVALENT, "compile_candidate", f"{candidate.path}: the candidate does not compile",
-                                diagnostics=outcome.diagnostics or [Diagnostic(str(candidate.path), 1, 1, "error",
+                raise self.fail(verdict, f"compile_{role}", f"{side.path}: the {role} does not compile",
+                                diagnostics=outcome.diagnostics or [Diagnostic(str(side.path), 1, 1, "error",
                                                                                outcome.output.strip()[-500:])])
-        self.options.report("running")
+        if role == "candidate":
+            self.options.report("running")
         started = time.monotonic()
-        outcome, data = self._execute(build, plan, workdir, "candidate")
-        self.timed("run_candidate", started)
+        outcome, data = self._execute(build, plan, workdir, role)
+        self.timed(f"run_{role}", started)
         failure = self._run_failure(outcome, build, data, plan)
         if failure is None:
-            failure = self._race_check(candidate, build, plan, outcome, data)
+            failure = self._race_check(side, build, plan, outcome, data)
         if failure is not None:
             message, diagnostics = failure
-            raise self.fail(NOT_EQUIVALENT, "run", f"{candidate.path}: the candidate fails at run time: {message}",
+            if role == "source":
+                raise self.fail(ERROR, "run", f"{side.path}: the source itself fails at run time: {message}",
+                                diagnostics=diagnostics)
+            raise self.fail(NOT_EQUIVALENT, "run", f"{side.path}: the candidate fails at run time: {message}",
                             diagnostics=diagnostics, cases=len(plan.cases) if plan else 1)
-        record = {"stdout": outcome.stdout_text, "status": outcome.returncode, "outputs": data.hex() if data else ""}
-        return self._decode(record, plan)
+        return {"stdout": outcome.stdout_text, "status": outcome.returncode, "outputs": data.hex() if data else ""}
 
     def _build(self, side: SourceFile, harness: str | None, workdir: cuda_build.Workdirs, role: str):
         """Build the side; a .cu is also compiled by nvcc, concurrently, for its diagnostics."""
