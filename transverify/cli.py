@@ -10,7 +10,7 @@ def build_app():
     """The typer application with every sub-command registered."""
     import typer
 
-    from .commands import records_cmd, serve_cmd, translate_cmd, verify_cmd
+    from .commands import dataset_cmd, records_cmd, serve_cmd, translate_cmd, verify_cmd
 
     app = typer.Typer(
         name="transverify",
@@ -30,7 +30,7 @@ def build_app():
                                            help="Print the version and exit.")) -> None:
         pass
 
-    for command in (verify_cmd, serve_cmd, translate_cmd, records_cmd):
+    for command in (verify_cmd, serve_cmd, translate_cmd, records_cmd, dataset_cmd):
         command.register(app)
     return app
 
