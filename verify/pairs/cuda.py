@@ -264,7 +264,8 @@ class _Verification:
         cases = run_dir / "cases.txt"
         cases.write_text(plan.case_file)
         out = run_dir / "outputs.bin"
-        outcome = cuda_build.run_side(build.binary, [str(cases), str(out)], run_dir, self.options, gpu)
+        outcome = cuda_build.run_side(build.binary, [str(cases), str(out)], run_dir, self.options, gpu,
+                                      writable=[out.name])
         data = out.read_bytes() if out.exists() else b""
         return outcome, data
 
@@ -283,7 +284,7 @@ class _Verification:
             out = build.workdir / "outputs.bin"
             out.unlink(missing_ok=True)
             second = cuda_build.run_side(build.binary, [str(build.workdir / "cases.txt"), str(out)], build.workdir,
-                                         self.options, False, reverse_threads=True)
+                                         self.options, False, reverse_threads=True, writable=[out.name])
             data = out.read_bytes() if out.exists() else b""
             differences = []
         self.timed("race_check", started)
@@ -315,7 +316,7 @@ class _Verification:
         if explained is not None:
             return explained.message, explained.diagnostics
         if plan is None:
-            if outcome.timed_out or outcome.signal_name:
+            if outcome.timed_out or outcome.signal_name or outcome.memory_exceeded:
                 return outcome.describe_failure(), []
             return None  # a program's exit status is compared, not judged
         if outcome.returncode != 0:
