@@ -109,6 +109,8 @@ class ProcessWatch:
         deadline = time.monotonic() + patience
         while True:
             members = self._members()
+            for pid, info in members.items():
+                self.seen.setdefault(pid, info[1])  # so that its zombie is reaped below
             alive = {pid for pid, info in members.items() if info[3] not in "ZX" and pid != self.root}
             for pid, started in list(self.seen.items()):
                 info = _stat(str(pid))
