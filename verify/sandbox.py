@@ -112,15 +112,42 @@ class Limits:
         return self.rss_mb or self.memory_mb or DEFAULT_MEMORY_MB
 
 
+# Running as root, each work directory belongs to a uid of its own, the one its commands run
+# as: a candidate (in any isolation mode) can then neither read nor change another
+# directory, such as the reference's beside it, or another verification's.
+_OWNERS: dict[str, int] = {}
+
+
 def make_workdir(prefix: str = "transverify-") -> Path:
-    """A fresh directory that the unprivileged sandbox user can write."""
+    """A fresh directory that only its sandboxed commands (and we) can write."""
     path = Path(tempfile.mkdtemp(prefix=prefix))
-    os.chmod(path, 0o777)
+    _give_to_sandbox(path)
     return path
+
+
+def make_subdir(parent: Path, name: str) -> Path:
+    """A directory of its own inside a work directory (one per side of a verification)."""
+    path = parent / name
+    path.mkdir()
+    _give_to_sandbox(path)
+    if os.geteuid() == 0:
+        os.chmod(parent, 0o711)  # traversable to reach the subdirectory, not listable or writable
+    return path
+
+
+def _give_to_sandbox(path: Path) -> None:
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        uid = SANDBOX_UID_BASE + secrets.randbelow(SANDBOX_UID_SPAN)
+        os.chown(path, uid, uid)
+        _OWNERS[str(path)] = uid
+    os.chmod(path, 0o700)
 
 
 def remove_workdir(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+    prefix = str(path).rstrip("/") + "/"
+    for key in [k for k in _OWNERS if k == str(path) or k.startswith(prefix)]:
+        _OWNERS.pop(key, None)
 
 
 @lru_cache(maxsize=1)
@@ -193,11 +220,11 @@ def _private_places() -> list[str]:
     return [os.path.realpath(p) for p in places]
 
 
-def _drop_privileges_prefix() -> tuple[list[str], int | None]:
-    """setpriv to a fresh uid when root (the prefix, and that uid), else nothing."""
+def _drop_privileges_prefix(workdir: Path) -> tuple[list[str], int | None]:
+    """setpriv to the work directory's uid (or a fresh one) when root: the prefix, and that uid."""
     if os.geteuid() != 0 or not shutil.which("setpriv"):
         return [], None
-    uid = SANDBOX_UID_BASE + secrets.randbelow(SANDBOX_UID_SPAN)
+    uid = _OWNERS.get(str(workdir)) or SANDBOX_UID_BASE + secrets.randbelow(SANDBOX_UID_SPAN)
     return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"], uid
 
 
@@ -273,7 +300,7 @@ def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: di
             become_subreaper()
             warnings.append("sandbox: no bubblewrap or unshare; running with resource limits only (no network or "
                             "file-system isolation): isolation is weak")
-    drop, sandbox_uid = _drop_privileges_prefix()
+    drop, sandbox_uid = _drop_privileges_prefix(workdir)
     command = prefix + drop + list(argv)
 
     token = secrets.token_hex(8)
@@ -317,8 +344,8 @@ def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: di
                             break
         finally:
             _kill_tree(proc)
-            watch.kill_all()
             wall = time.monotonic() - start
+            watch.kill_all()
             if namespace is not None:
                 _reap_namespace(namespace)
     stdout = _read_capped(out_path, limits.output_bytes)

@@ -150,9 +150,7 @@ class _Verification:
     def _syntax_check(self, workdir: Path) -> VerifyResult | None:
         """The grammar stumbled: let gfortran say whether the source really is broken, and where."""
         started = time.monotonic()
-        check_dir = workdir / "syntax"
-        check_dir.mkdir()
-        check_dir.chmod(0o777)
+        check_dir = sandbox.make_subdir(workdir, "syntax")
         name = self._copy_user_file(self.source, check_dir, "user_source")
         outcome = compile_in_sandbox([self.gfortran, "-fsyntax-only", name], check_dir, None,
                                      cancel=self.options.cancel, timeout=self.options.compile_timeout)
@@ -160,11 +158,7 @@ class _Verification:
         return None if outcome.ok else self._source_failed(outcome.output, name, 1)
 
     def _side_dirs(self, workdir: Path) -> tuple[Path, Path]:
-        ref_dir, cand_dir = workdir / "reference", workdir / "candidate"
-        for d in (ref_dir, cand_dir):
-            d.mkdir()
-            d.chmod(0o777)
-        return ref_dir, cand_dir
+        return sandbox.make_subdir(workdir, "reference"), sandbox.make_subdir(workdir, "candidate")
 
     def _copy_user_file(self, path: Path, directory: Path, stem: str) -> str:
         name = stem + path.suffix
@@ -394,9 +388,7 @@ class _Verification:
             fn = lower.get(proc.name)
         if fn is None and cfile.syntax_error_line is not None:
             # The grammar could not find it in a broken file: g++ says what is broken, and where.
-            check_dir = workdir / "candidate-syntax"
-            check_dir.mkdir()
-            check_dir.chmod(0o777)
+            check_dir = sandbox.make_subdir(workdir, "candidate-syntax")
             name = self._copy_user_file(self.candidate, check_dir, "user_candidate")
             outcome = compile_in_sandbox([self.gxx, *CXX_UNIT_FLAGS, "-fsyntax-only", name], check_dir, None,
                                          cancel=self.options.cancel, timeout=self.options.compile_timeout)
