@@ -59,6 +59,7 @@ class RunOutcome:
     signal_name: str | None = None  # set when killed by a signal
     memory_exceeded: bool = False  # killed by the resident-memory watchdog
     memory_limit_mb: int | None = None
+    time_limit: float | None = None  # the wall-clock limit it ran under
     isolation: str = "none"
     warnings: list[str] = field(default_factory=list)
 
@@ -73,7 +74,8 @@ class RunOutcome:
     def describe_failure(self) -> str:
         """A one-line human reason why the run did not exit 0."""
         if self.timed_out:
-            return f"timed out after {self.wall_time:.1f} s (killed with its whole process tree)"
+            return (f"timed out after {self.time_limit or self.wall_time:g} s "
+                    "(killed with its whole process tree)")
         if self.cancelled:
             return "cancelled"
         if self.memory_exceeded:
@@ -368,6 +370,7 @@ def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: di
     return RunOutcome(returncode=None if ended else code, stdout=stdout, stderr=stderr, wall_time=wall,
                       timed_out=timed_out, signal_name=None if ended else signal_name,
                       memory_exceeded=memory_exceeded, memory_limit_mb=limits.watched_rss_mb,
+                      time_limit=limits.timeout,
                       isolation=mode, warnings=warnings)
 
 
