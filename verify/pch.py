@@ -26,7 +26,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from .cache import ArtifactCache, content_key
+from .cache import ArtifactCache, content_key, make_private_dirs
 
 HEADER_NAME = "tv_std.h"
 STD_HEADERS = ["cstdio", "cstdlib", "cstring", "cstdint", "type_traits", "cmath", "algorithm", "vector",
@@ -49,7 +49,7 @@ def cached_pch(gxx: str, version: str, flags: list[str], cache: ArtifactCache) -
 
 def _start_background_build(gxx: str, flags: list[str], entry: Path) -> None:
     try:
-        entry.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(entry)
         lock = entry / ".building"
         if lock.exists() and time.time() - lock.stat().st_mtime > STALE_LOCK_SECONDS:
             lock.unlink(missing_ok=True)

@@ -187,7 +187,7 @@ def _probe_memo_path() -> Path | None:
         if path:
             stat = os.stat(path)
             tools.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}")
-    key = content_key("sandbox-probe-1", boot, str(os.geteuid()), *tools)
+    key = content_key("sandbox-probe-2", boot, str(os.geteuid()), *tools)
     return cache_root() / "probes" / f"sandbox-{key[:24]}"
 
 
@@ -285,7 +285,7 @@ def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: di
     out_path, err_path, in_path = workdir / ".stdout", workdir / ".stderr", workdir / ".stdin"
     in_path.write_bytes(stdin)
     if mode == "bwrap":
-        extra = tool_binds(argv[0], _private_places()) if argv else []
+        extra = tool_binds(argv[0], _private_places(), workdir) if argv else []
         prefix = bwrap_command(workdir, writable=None if writable is None else list(writable), readonly=readonly,
                                extra_binds=extra, scratch_bytes=limits.scratch_mb << 20)
     else:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import glob
 import os
+import subprocess
+from functools import lru_cache
 from pathlib import Path
 
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -42,21 +44,35 @@ NOTES = {
 
 def isolation_report(mode: str) -> dict[str, str]:
     """The `sandbox` field of a verify result: {"kind", "isolation": "strong"|"weak", "note"}."""
-    return {"kind": mode, "isolation": STRONG if mode == "bwrap" else WEAK, "note": NOTES.get(mode, "")}
+    note = NOTES.get(mode, "")
+    if mode == "bwrap" and not bwrap_sizes_tmpfs():
+        note += "; this bubblewrap (older than 0.7) cannot size-cap scratch space: only per-file limits apply"
+    return {"kind": mode, "isolation": STRONG if mode == "bwrap" else WEAK, "note": note}
+
+
+@lru_cache(maxsize=1)
+def bwrap_sizes_tmpfs() -> bool:
+    """Whether the installed bubblewrap has `--size` for tmpfs (0.7 and later)."""
+    try:
+        shown = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "--size" in shown.stdout + shown.stderr
 
 
 def _within(path: str, roots: tuple[str, ...]) -> bool:
     return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
 
 
-def tool_binds(argv0: str, private: list[str]) -> list[str]:
+def tool_binds(argv0: str, private: list[str], workdir: Path) -> list[str]:
     """Read-only binds that make a compiler outside the system directories runnable.
 
     Its installation root (the parent of its bin/) is bound, unless that would expose a
     private place (a home, the cache): then its directory, else the executable alone."""
     binds: list[str] = []
     for path in dict.fromkeys([argv0, os.path.realpath(argv0)]):
-        if not os.path.isabs(path) or _within(path, SYSTEM_DIRS) or not os.path.exists(path):
+        if (not os.path.isabs(path) or _within(path, SYSTEM_DIRS + (str(workdir),))
+                or not os.path.exists(path)):
             continue
         bin_dir = os.path.dirname(path)
         choices = ([os.path.dirname(bin_dir)] if os.path.basename(bin_dir) == "bin" else []) + [bin_dir, path]
@@ -81,14 +97,15 @@ def bwrap_command(workdir: Path, *, writable: list[str] | None, readonly: dict[s
     for name in ETC_ALLOWLIST:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     args += extra_binds
+    size = ["--size", str(scratch_bytes)] if bwrap_sizes_tmpfs() else []
     args += ["--dev", "/dev", "--proc", "/proc",
-             "--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", "/tmp",
-             "--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", "/dev/shm"]
+             "--perms", "1777", *size, "--tmpfs", "/tmp",
+             "--perms", "1777", *size, "--tmpfs", "/dev/shm"]
     if writable is None:
         args += ["--bind", work, work]
     else:
         # A run: whatever it writes lands in a size-capped tmpfs, except the declared outputs.
-        args += ["--perms", "0777", "--size", str(scratch_bytes), "--tmpfs", work]
+        args += ["--perms", "0777", *size, "--tmpfs", work]
         for entry in sorted(os.listdir(workdir)):
             if entry in writable or entry in readonly:
                 continue
