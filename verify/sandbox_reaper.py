@@ -70,34 +70,48 @@ class ProcessWatch:
         self.seen: dict[int, int] = {}  # pid -> start time (guards against pid reuse)
         self.me = os.getpid()
 
-    def _members(self) -> dict[int, tuple[int, int, int, str]]:
-        table: dict[int, tuple[int, int, int, str]] = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                info = _stat(entry)
-                if info is not None:
-                    table[int(entry)] = info
-        children: dict[int, list[int]] = {}
-        for pid, info in table.items():
-            children.setdefault(info[0], []).append(pid)
-        members: set[int] = set()
-        stack = [self.root]
-        # Orphans reparented to us: ours when they carry the token, were seen before, or run as our uid.
-        for pid in children.get(self.me, []):
-            if pid == self.root:
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        found: list[int] = []
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            return found
+        for task in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{task}/children") as handle:
+                    found.extend(int(c) for c in handle.read().split())
+            except OSError:
                 continue
-            if (self.seen.get(pid) == table[pid][1] or (self.uid is not None and _owner(str(pid)) == self.uid)
-                    or _carries(str(pid), self.token)):
-                stack.append(pid)
-        if self.uid is not None:
-            stack += [pid for pid in table if pid not in members and _owner(str(pid)) == self.uid]
+        return found
+
+    def _is_ours(self, pid: int, info: tuple[int, int, int, str]) -> bool:
+        """An orphan reparented to us: ours if seen before, of our uid, or carrying the token."""
+        return (self.seen.get(pid) == info[1] or (self.uid is not None and _owner(str(pid)) == self.uid)
+                or _carries(str(pid), self.token))
+
+    def _members(self, sweep_uid: bool = False) -> dict[int, tuple[int, int, int, str]]:
+        """The run's processes: the tree under the root, reparented orphans of the run and their
+        trees, and with sweep_uid every process of the run's own uid (a full /proc scan)."""
+        stack = [self.root]
+        for pid in self._children(self.me):
+            if pid != self.root:
+                info = _stat(str(pid))
+                if info is not None and self._is_ours(pid, info):
+                    stack.append(pid)
+        if sweep_uid and self.uid is not None:
+            stack += [int(e) for e in os.listdir("/proc") if e.isdigit() and _owner(e) == self.uid]
+        members: dict[int, tuple[int, int, int, str]] = {}
         while stack:
             pid = stack.pop()
-            if pid in members or pid not in table:
+            if pid in members:
                 continue
-            members.add(pid)
-            stack.extend(children.get(pid, []))
-        return {pid: table[pid] for pid in members}
+            info = _stat(str(pid))
+            if info is None:
+                continue
+            members[pid] = info
+            stack.extend(self._children(pid))
+        return members
 
     def scan(self) -> int:
         members = self._members()
@@ -108,7 +122,7 @@ class ProcessWatch:
     def kill_all(self, patience: float = 5.0) -> None:
         deadline = time.monotonic() + patience
         while True:
-            members = self._members()
+            members = self._members(sweep_uid=True)
             for pid, info in members.items():
                 self.seen.setdefault(pid, info[1])  # so that its zombie is reaped below
             alive = {pid for pid, info in members.items() if info[3] not in "ZX" and pid != self.root}
