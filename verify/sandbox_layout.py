@@ -94,13 +94,18 @@ def bwrap_command(workdir: Path, *, writable: list[str] | None, readonly: dict[s
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
+    made: set[str] = set()
+    args += _parents("/etc/x", made)  # bubblewrap would create /etc 0700: unreadable after the uid drop
     for name in ETC_ALLOWLIST:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
-    args += extra_binds
+    for index in range(0, len(extra_binds), 3):
+        args += _parents(extra_binds[index + 2], made) + extra_binds[index:index + 3]
     size = ["--size", str(scratch_bytes)] if bwrap_sizes_tmpfs() else []
     args += ["--dev", "/dev", "--proc", "/proc",
              "--perms", "1777", *size, "--tmpfs", "/tmp",
              "--perms", "1777", *size, "--tmpfs", "/dev/shm"]
+    if not _within(work, ("/tmp",)):
+        args += _parents(work, made)
     if writable is None:
         args += ["--bind", work, work]
     else:
@@ -124,6 +129,20 @@ def bwrap_command(workdir: Path, *, writable: list[str] | None, readonly: dict[s
             args += ["--dev-bind-try", node, node]
         args += ["--ro-bind-try", "/sys", "/sys"]  # the CUDA driver enumerates devices there
     args += ["--chdir", work, "--setenv", "TMPDIR", "/tmp", "--"]
+    return args
+
+
+def _parents(path: str, made: set[str]) -> list[str]:
+    """`--dir` (mode 0755) for every ancestor of `path` below /, so that the unprivileged uid
+    the sandbox runs as can reach it (bubblewrap creates missing ones as 0700)."""
+    args: list[str] = []
+    parts = Path(path).parent.parts[1:]
+    for depth in range(1, len(parts) + 1):
+        directory = "/" + "/".join(parts[:depth])
+        if directory in made or _within(directory, SYSTEM_DIRS + ("/tmp", "/dev", "/proc")):
+            continue
+        made.add(directory)
+        args += ["--perms", "0755", "--dir", directory]
     return args
 
 
