@@ -150,7 +150,7 @@ def compile_in_sandbox(argv: list[str], workdir: Path, output: Path | None, *, t
     text = outcome.stdout_text + outcome.stderr_text
     ok = outcome.returncode == 0 and (output is None or output.exists())
     if outcome.timed_out:
-        text += (f"\n{os.path.basename(argv[0])}: timed out while compiling (limit {timeout:g} s, "
+        text += (f"\ntimed out while compiling with {os.path.basename(argv[0])} (limit {timeout:g} s, "
                  "--compile-timeout); killed with its whole process tree")
     elif outcome.returncode != 0 and not text.strip():
         text = f"compiler {outcome.describe_failure()}"

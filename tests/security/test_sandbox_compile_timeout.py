@@ -26,6 +26,18 @@ def test_a_compile_bomb_is_stopped_by_the_compile_timeout(verify_json, hello_sou
     assert "limit 3 s" in out["message"] and "--compile-timeout" in out["message"]
 
 
+def test_a_compile_bomb_in_a_cuda_pair_is_stopped_by_the_compile_timeout(verify_json, tmp_path):
+    from pathlib import Path
+
+    # CUDA -> C++; the limit leaves nvcc time for the source even on a loaded machine.
+    source = Path(__file__).resolve().parents[2] / "examples" / "cuda" / "program_sum" / "program_sum.cu"
+    candidate = tmp_path / "bomb.cpp"
+    candidate.write_text(COMPILE_BOMB)
+    code, out = verify_json(source, candidate, "--compile-timeout", 20, timeout=300)
+    assert code == 1 and out["stage"] == "compile_candidate", out
+    assert "the candidate timed out while compiling" in out["message"], out["message"]
+
+
 def test_a_timed_out_compile_is_not_retried_without_the_precompiled_header(tmp_path, monkeypatch,
                                                                           needs_compilers):
     from transverify.verify.options import VerifyOptions

@@ -210,7 +210,10 @@ class _Verification:
         self.timed(f"compile_{role}", started)
         for outcome in (check, build):
             if outcome is not None and not outcome.ok:
-                raise self.fail(verdict, f"compile_{role}", f"{side.path}: the {role} does not compile",
+                timed_out = next((line for line in outcome.output.splitlines() if "timed out while compiling" in line),
+                                 None)
+                what = timed_out.strip() if timed_out else "does not compile"
+                raise self.fail(verdict, f"compile_{role}", f"{side.path}: the {role} {what}",
                                 diagnostics=outcome.diagnostics or [Diagnostic(str(side.path), 1, 1, "error",
                                                                                outcome.output.strip()[-500:])])
         if role == "candidate":
