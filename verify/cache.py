@@ -13,6 +13,9 @@ Public API:
 
 The key must cover everything that changes the artifact; callers include the
 compiler version line and the engine's harness version.
+
+Directories the cache creates are private to the user (0700): nothing in it is meant for
+anyone else, and no sandboxed command ever sees it (docs/security.md).
 """
 
 from __future__ import annotations
@@ -42,10 +45,20 @@ def content_key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+def make_private_dirs(path: Path) -> None:
+    """mkdir -p, with every directory it creates 0700."""
+    missing = []
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    for directory in reversed(missing):
+        directory.mkdir(mode=0o700, exist_ok=True)
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write a small file via rename, ignoring errors: a memo that cannot be kept is re-computed."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         with os.fdopen(fd, "w") as handle:
             handle.write(text)
@@ -68,7 +81,7 @@ class ArtifactCache:
     def put(self, key: str, name: str, source: Path) -> Path:
         entry = self._entry(key)
         try:
-            entry.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(entry)
             fd, tmp = tempfile.mkstemp(dir=entry, prefix=f".{name}.")
             os.close(fd)
             shutil.copy2(source, tmp)
@@ -83,7 +96,7 @@ class ArtifactCache:
     def put_bytes(self, key: str, name: str, data: bytes) -> None:
         entry = self._entry(key)
         try:
-            entry.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(entry)
             fd, tmp = tempfile.mkstemp(dir=entry, prefix=f".{name}.")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

@@ -16,6 +16,7 @@ from .languages import language_of
 from .options import VerifyOptions
 from .pairs import available_pairs, find_pair
 from .result import ERROR, Diagnostic, VerifyResult
+from .sandbox import isolation_mode, isolation_report
 
 
 def verify(source: Path | str, candidate: Path | str, options: VerifyOptions | None = None) -> VerifyResult:
@@ -36,6 +37,8 @@ def verify(source: Path | str, candidate: Path | str, options: VerifyOptions | N
             warnings=[traceback.format_exc(limit=8)],
         )
     result.timings.setdefault("total", round(time.monotonic() - started, 4))
+    if not result.sandbox and result.pair is not None:
+        result.sandbox = isolation_report(isolation_mode())
     return result
 
 

@@ -14,6 +14,7 @@ class VerifyOptions:
     cases: int = 8  # generated input cases (unit mode)
     seed: int = 0
     timeout: float = 10.0  # wall-clock seconds per run of a compiled program
+    compile_timeout: float = 60.0  # wall-clock seconds per compile step (a timed-out compile is not retried)
     rtol: float | None = None  # override the per-type default tolerances
     atol: float | None = None
     shapes: dict[str, str] = field(default_factory=dict)  # CUDA/C++: array extents, e.g. {"x": "n"}

@@ -9,21 +9,24 @@ Public API:
       the cached .gch for exactly these flags, or None; when missing, starts one detached
       background build (at most one at a time) so later verifications get it; this one
       compiles without.
-  stage_pch(gch, workdir) -> list[str]
-      puts tv_std.h and its .gch into the sandbox's directory; returns the g++ flags that
-      use it. GCC silently falls back to the plain header if the PCH does not match.
-Callers retry a failed compile without the PCH, so it can never change a verdict.
+  stage_pch(gch, workdir) -> (flags, readonly)
+      writes tv_std.h into the sandbox's directory; returns the g++ flags that use the PCH
+      and the {name: cached file} map to pass as sandbox.run(readonly=...): the cached .gch
+      enters the sandbox read-only (a read-only bind, or a copy), never as a hard link, so
+      nothing a candidate does can reach the cache. GCC silently falls back to the plain
+      header if the PCH does not match.
+Callers retry a failed (not a timed-out) compile without the PCH, so it can never change a
+verdict.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
 
-from .cache import ArtifactCache, content_key
+from .cache import ArtifactCache, content_key, make_private_dirs
 
 HEADER_NAME = "tv_std.h"
 STD_HEADERS = ["cstdio", "cstdlib", "cstring", "cstdint", "type_traits", "cmath", "algorithm", "vector",
@@ -46,7 +49,7 @@ def cached_pch(gxx: str, version: str, flags: list[str], cache: ArtifactCache) -
 
 def _start_background_build(gxx: str, flags: list[str], entry: Path) -> None:
     try:
-        entry.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(entry)
         lock = entry / ".building"
         if lock.exists() and time.time() - lock.stat().st_mtime > STALE_LOCK_SECONDS:
             lock.unlink(missing_ok=True)
@@ -70,12 +73,8 @@ def _script(target: Path, lock: Path) -> str:
             f'rm -f "{target}.tmp" "{lock}"')
 
 
-def stage_pch(gch: Path, workdir: Path) -> list[str]:
-    (workdir / HEADER_NAME).write_text(HEADER_TEXT)
-    staged = workdir / (HEADER_NAME + ".gch")
-    try:
-        os.link(gch, staged)
-    except OSError:
-        shutil.copyfile(gch, staged)
-    staged.chmod(0o644)
-    return ["-include", HEADER_NAME]
+def stage_pch(gch: Path, workdir: Path) -> tuple[list[str], dict[str, Path]]:
+    header = workdir / HEADER_NAME
+    header.write_text(HEADER_TEXT)
+    header.chmod(0o444)
+    return ["-include", HEADER_NAME], {HEADER_NAME + ".gch": gch}

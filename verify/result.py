@@ -72,6 +72,9 @@ class VerifyResult:
     harness: str | None = None  # generated harness source, kept for training records
     inputs: list[dict[str, Any]] = field(default_factory=list)  # per-case summary of generated inputs
     tools: dict[str, str] = field(default_factory=dict)  # tool versions used
+    # How candidates were isolated: {"kind": "bwrap"|"unshare"|"none", "isolation": "strong"|"weak",
+    # "note": what that means} (verify.sandbox.isolation_report); empty when nothing ran.
+    sandbox: dict[str, str] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:

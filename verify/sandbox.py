@@ -1,21 +1,23 @@
 """Run untrusted commands (compilers, generated and translated programs).
 
 Every run gets: its own working directory (the only writable place), a
-wall-clock timeout, memory / CPU / file-size / process-count limits, no core
-dumps, no network, a read-only view of the rest of the file system, and its
-whole process tree killed at the end.
+wall-clock timeout, memory (address space and a resident-memory watchdog),
+CPU, file-size and process-count limits, size-capped scratch space, no core
+dumps, no network, and its whole process tree killed at the end.
 
-Isolation is layered by what the machine offers:
-  bwrap    bubblewrap: read-only root, private /tmp, new pid and net namespaces
-  unshare  util-linux unshare: new pid and net namespaces (file system not read-only)
-  none     only rlimits and process-group killing; a warning says so
-Running as root, the program drops to an unprivileged uid, because root ignores
+Isolation is layered by what the machine offers (docs/security.md):
+  bwrap    bubblewrap: only system and toolchain directories, read-only (sandbox_layout.py);
+           private size-capped /tmp; new pid, net and ipc namespaces        -> strong
+  unshare  util-linux unshare (with a user namespace when not root): new pid and net
+           namespaces; the file system is visible with the user's rights  -> weak
+  none     rlimits, and the process tree (a double-forked daemon included) killed -> weak
+The result says which (`RunOutcome.isolation`, `isolation_report()`).
+Running as root, the program drops to an unprivileged uid of its own, because root ignores
 RLIMIT_NPROC and a fork spree would otherwise be unbounded.
 """
 
 from __future__ import annotations
 
-import glob
 import os
 import resource
 import secrets
@@ -30,6 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import Cancelled
+from .sandbox_layout import bwrap_command, isolation_report, tool_binds, unshare_command
+from .sandbox_reaper import ProcessWatch, become_subreaper
 
 # Runs as root drop to a fresh unprivileged uid from this range (no passwd entry needed):
 # RLIMIT_NPROC counts processes per uid machine-wide, so a shared uid such as nobody would
@@ -39,6 +43,9 @@ SANDBOX_UID_SPAN = 0x01000000
 DEFAULT_MEMORY_MB = 4096
 DEFAULT_OUTPUT_LIMIT = 16 * 1024 * 1024  # bytes of stdout/stderr kept; RLIMIT_FSIZE enforces it
 DEFAULT_MAX_PROCESSES = 256
+DEFAULT_SCRATCH_MB = 128  # each of /tmp, /dev/shm and a run's work directory (bubblewrap)
+WATCH_INTERVAL = 0.1  # seconds between resident-memory checks of the process tree
+__all__ = ["Limits", "RunOutcome", "run", "make_workdir", "remove_workdir", "isolation_mode", "isolation_report"]
 
 
 @dataclass
@@ -50,6 +57,9 @@ class RunOutcome:
     timed_out: bool = False
     cancelled: bool = False
     signal_name: str | None = None  # set when killed by a signal
+    memory_exceeded: bool = False  # killed by the resident-memory watchdog
+    memory_limit_mb: int | None = None
+    time_limit: float | None = None  # the wall-clock limit it ran under
     isolation: str = "none"
     warnings: list[str] = field(default_factory=list)
 
@@ -64,9 +74,13 @@ class RunOutcome:
     def describe_failure(self) -> str:
         """A one-line human reason why the run did not exit 0."""
         if self.timed_out:
-            return f"timed out after {self.wall_time:.1f} s (killed with its whole process tree)"
+            return (f"timed out after {self.time_limit or self.wall_time:g} s "
+                    "(killed with its whole process tree)")
         if self.cancelled:
             return "cancelled"
+        if self.memory_exceeded:
+            return (f"exceeded the memory limit of {self.memory_limit_mb} MiB "
+                    "(killed with its whole process tree)")
         if self.signal_name:
             reason = {
                 "SIGSEGV": "crashed with a segmentation fault (invalid memory access)",
@@ -86,20 +100,56 @@ class RunOutcome:
 class Limits:
     timeout: float = 10.0  # wall-clock seconds
     memory_mb: int | None = DEFAULT_MEMORY_MB  # address space; None for AddressSanitizer builds
+    # Resident memory of the whole process tree, checked every WATCH_INTERVAL: the limit that
+    # still holds where RLIMIT_AS cannot be used (AddressSanitizer, the CUDA driver) and
+    # across processes. None: the same as memory_mb, or DEFAULT_MEMORY_MB.
+    rss_mb: int | None = None
     cpu_seconds: int | None = None  # defaults to a multiple of the timeout
-    output_bytes: int = DEFAULT_OUTPUT_LIMIT
+    output_bytes: int = DEFAULT_OUTPUT_LIMIT  # per file (RLIMIT_FSIZE)
     max_processes: int = DEFAULT_MAX_PROCESSES  # threads count too (OpenMP)
+    scratch_mb: int = DEFAULT_SCRATCH_MB  # size of each tmpfs the run can write
+
+    @property
+    def watched_rss_mb(self) -> int:
+        return self.rss_mb or self.memory_mb or DEFAULT_MEMORY_MB
+
+
+# Running as root, each work directory belongs to a uid of its own, the one its commands run
+# as: a candidate (in any isolation mode) can then neither read nor change another
+# directory, such as the reference's beside it, or another verification's.
+_OWNERS: dict[str, int] = {}
 
 
 def make_workdir(prefix: str = "transverify-") -> Path:
-    """A fresh directory that the unprivileged sandbox user can write."""
+    """A fresh directory that only its sandboxed commands (and we) can write."""
     path = Path(tempfile.mkdtemp(prefix=prefix))
-    os.chmod(path, 0o777)
+    _give_to_sandbox(path)
     return path
+
+
+def make_subdir(parent: Path, name: str) -> Path:
+    """A directory of its own inside a work directory (one per side of a verification)."""
+    path = parent / name
+    path.mkdir()
+    _give_to_sandbox(path)
+    if os.geteuid() == 0:
+        os.chmod(parent, 0o711)  # traversable to reach the subdirectory, not listable or writable
+    return path
+
+
+def _give_to_sandbox(path: Path) -> None:
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        uid = SANDBOX_UID_BASE + secrets.randbelow(SANDBOX_UID_SPAN)
+        os.chown(path, uid, uid)
+        _OWNERS[str(path)] = uid
+    os.chmod(path, 0o700)
 
 
 def remove_workdir(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+    prefix = str(path).rstrip("/") + "/"
+    for key in [k for k in _OWNERS if k == str(path) or k.startswith(prefix)]:
+        _OWNERS.pop(key, None)
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +187,7 @@ def _probe_memo_path() -> Path | None:
         if path:
             stat = os.stat(path)
             tools.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}")
-    key = content_key("sandbox-probe-1", boot, str(os.geteuid()), *tools)
+    key = content_key("sandbox-probe-2", boot, str(os.geteuid()), *tools)
     return cache_root() / "probes" / f"sandbox-{key[:24]}"
 
 
@@ -145,11 +195,13 @@ def _probe() -> str:
     probe_dir = make_workdir("transverify-probe-")
     try:
         if shutil.which("bwrap"):
-            ok = subprocess.run(_bwrap_prefix(probe_dir) + ["true"], capture_output=True, timeout=10)
+            prefix = bwrap_command(probe_dir, writable=None, readonly={}, extra_binds=[],
+                                   scratch_bytes=DEFAULT_SCRATCH_MB << 20)
+            ok = subprocess.run(prefix + ["true"], capture_output=True, timeout=10)
             if ok.returncode == 0:
                 return "bwrap"
         if shutil.which("unshare"):
-            ok = subprocess.run(_unshare_prefix() + ["true"], capture_output=True, timeout=10)
+            ok = subprocess.run(unshare_command() + ["true"], capture_output=True, timeout=10)
             if ok.returncode == 0:
                 return "unshare"
     except (OSError, subprocess.SubprocessError):
@@ -159,34 +211,23 @@ def _probe() -> str:
     return "none"
 
 
-def _bwrap_prefix(workdir: Path) -> list[str]:
-    work = str(workdir)
-    return [
-        "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-        "--tmpfs", "/tmp", "--bind", work, work, "--tmpfs", "/dev/shm",
-        "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
-        "--new-session", "--chdir", work, "--setenv", "TMPDIR", work,
-        *_gpu_device_binds(), "--",
-    ]
+def _private_places() -> list[str]:
+    """Places a tool installation bound into the sandbox must not contain."""
+    from .cache import cache_root
+
+    places = [str(Path.home()), str(cache_root())]
+    for variable in ("TRANSVERIFY_RECORDS", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        if os.environ.get(variable):
+            places.append(os.environ[variable])
+    return [os.path.realpath(p) for p in places]
 
 
-def _gpu_device_binds() -> list[str]:
-    """Keep NVIDIA device nodes visible: `--dev /dev` alone would hide the GPU from CUDA runs."""
-    binds: list[str] = []
-    for node in sorted(glob.glob("/dev/nvidia*")):
-        binds += ["--dev-bind-try", node, node]
-    return binds
-
-
-def _unshare_prefix() -> list[str]:
-    return ["unshare", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
-
-
-def _drop_privileges_prefix() -> list[str]:
+def _drop_privileges_prefix(workdir: Path) -> tuple[list[str], int | None]:
+    """setpriv to the work directory's uid (or a fresh one) when root: the prefix, and that uid."""
     if os.geteuid() != 0 or not shutil.which("setpriv"):
-        return []
-    uid = SANDBOX_UID_BASE + secrets.randbelow(SANDBOX_UID_SPAN)
-    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
+        return [], None
+    uid = _OWNERS.get(str(workdir)) or SANDBOX_UID_BASE + secrets.randbelow(SANDBOX_UID_SPAN)
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"], uid
 
 
 def _limit_setter(limits: Limits):
@@ -224,40 +265,64 @@ def _count_user_processes() -> int:
 
 
 def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: dict[str, str] | None = None,
-        stdin: bytes = b"", cancel: threading.Event | None = None, trusted_env: bool = False) -> RunOutcome:
+        stdin: bytes = b"", cancel: threading.Event | None = None, trusted_env: bool = False,
+        writable: list[str] | None = None, readonly: dict[str, Path] | None = None) -> RunOutcome:
     """Run argv inside workdir under the sandbox and return what happened.
 
     Output goes to files in workdir (capped by RLIMIT_FSIZE) rather than pipes,
     so a program that prints forever is stopped by the limit, not by our memory.
+
+    writable: None for a compile (the work directory is writable); for a run, the names of
+      the files in workdir the program may write (its outputs): under bubblewrap everything
+      else it writes lands in size-capped scratch space and the existing files are read-only.
+    readonly: {name: host file} shown in workdir as `name` and read-only (cached artefacts);
+      without bubblewrap each is copied in instead (a copy, never a link to the cache).
     """
     limits = limits or Limits()
     mode = isolation_mode()
     warnings: list[str] = []
+    readonly = dict(readonly or {})
+    out_path, err_path, in_path = workdir / ".stdout", workdir / ".stderr", workdir / ".stdin"
+    in_path.write_bytes(stdin)
     if mode == "bwrap":
-        prefix = _bwrap_prefix(workdir)
-    elif mode == "unshare":
-        prefix = _unshare_prefix()
-        warnings.append("sandbox: bubblewrap unavailable; file system is not read-only (pid and network namespaces only)")
+        extra = tool_binds(argv[0], _private_places(), workdir) if argv else []
+        prefix = bwrap_command(workdir, writable=None if writable is None else list(writable), readonly=readonly,
+                               extra_binds=extra, scratch_bytes=limits.scratch_mb << 20)
     else:
-        prefix = []
-        warnings.append("sandbox: no bubblewrap or unshare; running with resource limits only (no network or file-system isolation)")
-    command = prefix + _drop_privileges_prefix() + list(argv)
+        for name, source in readonly.items():
+            (workdir / name).unlink(missing_ok=True)
+            shutil.copyfile(source, workdir / name)
+            os.chmod(workdir / name, 0o444)
+        if mode == "unshare":
+            prefix = unshare_command()
+            warnings.append("sandbox: bubblewrap unavailable; file system is not isolated (pid and network "
+                            "namespaces only): isolation is weak")
+        else:
+            prefix = []
+            become_subreaper()
+            warnings.append("sandbox: no bubblewrap or unshare; running with resource limits only (no network or "
+                            "file-system isolation): isolation is weak")
+    drop, sandbox_uid = _drop_privileges_prefix(workdir)
+    command = prefix + drop + list(argv)
 
-    run_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(workdir), "TMPDIR": str(workdir),
-               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    token = secrets.token_hex(8)
+    run_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(workdir),
+               "TMPDIR": "/tmp" if mode == "bwrap" else str(workdir), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
     if trusted_env:
         run_env = {**os.environ, **run_env}
     if env:
         run_env.update(env)
+    run_env["TRANSVERIFY_RUN"] = token  # marks escaped processes of this run (see sandbox_reaper)
 
-    out_path, err_path, in_path = workdir / ".stdout", workdir / ".stderr", workdir / ".stdin"
-    in_path.write_bytes(stdin)
     start = time.monotonic()
-    timed_out = cancelled = False
+    timed_out = cancelled = memory_exceeded = False
     with open(out_path, "wb") as out, open(err_path, "wb") as err, open(in_path, "rb") as inp:
         proc = subprocess.Popen(command, cwd=workdir, stdin=inp, stdout=out, stderr=err, env=run_env,
                                 start_new_session=True, preexec_fn=_limit_setter(limits))
+        watch = ProcessWatch(proc.pid, f"TRANSVERIFY_RUN={token}", sandbox_uid)
         namespace = None
+        rss_limit = limits.watched_rss_mb << 20
+        next_check = start
         try:
             deadline = start + limits.timeout
             while True:
@@ -270,12 +335,19 @@ def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: di
                     if cancel is not None and cancel.is_set():
                         cancelled = True
                         break
-                    if time.monotonic() >= deadline:
+                    now = time.monotonic()
+                    if now >= deadline:
                         timed_out = True
                         break
+                    if now >= next_check:
+                        next_check = now + WATCH_INTERVAL
+                        if watch.scan() > rss_limit:
+                            memory_exceeded = True
+                            break
         finally:
             _kill_tree(proc)
             wall = time.monotonic() - start
+            watch.kill_all()
             if namespace is not None:
                 _reap_namespace(namespace)
     stdout = _read_capped(out_path, limits.output_bytes)
@@ -294,8 +366,11 @@ def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: di
             signal_name = signal.Signals(code - 128).name
         except ValueError:
             pass
-    return RunOutcome(returncode=None if timed_out else code, stdout=stdout, stderr=stderr, wall_time=wall,
-                      timed_out=timed_out, signal_name=None if timed_out else signal_name,
+    ended = timed_out or memory_exceeded
+    return RunOutcome(returncode=None if ended else code, stdout=stdout, stderr=stderr, wall_time=wall,
+                      timed_out=timed_out, signal_name=None if ended else signal_name,
+                      memory_exceeded=memory_exceeded, memory_limit_mb=limits.watched_rss_mb,
+                      time_limit=limits.timeout,
                       isolation=mode, warnings=warnings)
 
 

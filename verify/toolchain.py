@@ -7,9 +7,11 @@ Public functions:
                                            ToolMissing (a VerifyInputError) with an install hint.
   tool_version(path) -> str                first line of `path --version` (remembered per binary).
   fast_linker_flags() -> list[str]         `-fuse-ld=mold|lld|gold` when one is installed.
-  compile_in_sandbox(argv, workdir, output, timeout=, cancel=) -> CompileOutcome
+  compile_in_sandbox(argv, workdir, output, timeout=, cancel=, readonly=) -> CompileOutcome
                                            runs one compiler command in the sandbox, so a
-                                           compile has a wall-clock limit and can be cancelled.
+                                           compile has a wall-clock limit (the caller passes
+                                           VerifyOptions.compile_timeout) and can be cancelled;
+                                           a timed-out compile says "timed out while compiling".
 
 Compiles run in the sandbox too: the input is untrusted (a `#include "/dev/zero"`
 or a template bomb must not hang the editor) and cancellation must be prompt.
@@ -43,7 +45,8 @@ _INSTALL_HINTS = {
     "nvcc": "install the CUDA toolkit, or pass its path in the toolchain overrides",
 }
 COMPILE_MEMORY_MB = 8192  # cc1plus on template-heavy code needs more than a test run
-COMPILE_TIMEOUT = 120.0
+COMPILE_SCRATCH_MB = 1024  # the sandbox's /tmp, where the compiler puts its temporary files
+COMPILE_TIMEOUT = 60.0  # seconds per compile step: VerifyOptions.compile_timeout's default
 
 
 class ToolMissing(VerifyInputError):
@@ -132,20 +135,23 @@ def fast_linker_flags() -> list[str]:
 
 
 def compile_in_sandbox(argv: list[str], workdir: Path, output: Path | None, *, timeout: float = COMPILE_TIMEOUT,
-                       cancel: threading.Event | None = None, env: dict[str, str] | None = None) -> CompileOutcome:
+                       cancel: threading.Event | None = None, env: dict[str, str] | None = None,
+                       readonly: dict[str, Path] | None = None) -> CompileOutcome:
     """Run one compiler command in `workdir` under the sandbox.
 
     `output` is the file the command should produce (checked to exist); pass None
-    for commands that only check syntax. Raises verify.errors.Cancelled when
-    `cancel` is set.
+    for commands that only check syntax. `readonly` maps names in `workdir` to cached
+    files shown read-only (sandbox.run). Raises verify.errors.Cancelled when `cancel` is set.
     """
-    limits = sandbox.Limits(timeout=timeout, memory_mb=COMPILE_MEMORY_MB, cpu_seconds=int(timeout) + 5,
-                            output_bytes=64 * 1024 * 1024, max_processes=64)
-    outcome = sandbox.run(argv, workdir, limits, env=env, cancel=cancel)
+    limits = sandbox.Limits(timeout=timeout, memory_mb=COMPILE_MEMORY_MB, rss_mb=COMPILE_MEMORY_MB,
+                            cpu_seconds=int(timeout) + 5, output_bytes=64 * 1024 * 1024, max_processes=64,
+                            scratch_mb=COMPILE_SCRATCH_MB)
+    outcome = sandbox.run(argv, workdir, limits, env=env, cancel=cancel, readonly=readonly)
     text = outcome.stdout_text + outcome.stderr_text
     ok = outcome.returncode == 0 and (output is None or output.exists())
     if outcome.timed_out:
-        text += f"\ncompiler {outcome.describe_failure()}"
+        text += (f"\ntimed out while compiling with {os.path.basename(argv[0])} (limit {timeout:g} s, "
+                 "--compile-timeout); killed with its whole process tree")
     elif outcome.returncode != 0 and not text.strip():
         text = f"compiler {outcome.describe_failure()}"
     return CompileOutcome(ok=ok, output=text, binary=output if ok else None, command=list(argv),

@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="seed of the input generator (default 0)")
     parser.add_argument("--timeout", type=_seconds, default=10.0,
                         help="wall-clock seconds allowed per program run (default 10)")
+    parser.add_argument("--compile-timeout", type=_seconds, default=60.0,
+                        help="wall-clock seconds allowed per compile step (default 60); a compile that runs "
+                             "out is reported as 'timed out while compiling'")
     parser.add_argument("--rtol", type=float, help="relative tolerance (overrides the per-type default)")
     parser.add_argument("--atol", type=float, help="absolute tolerance (overrides the per-type default)")
     parser.add_argument("--shape", type=_assignment, action="append", default=[], metavar="NAME=EXPR",
@@ -75,6 +78,7 @@ def run(argv: list[str]) -> int:
     from ..verify import VerifyOptions, verify
 
     options = VerifyOptions(entry=args.entry, cases=args.cases, seed=args.seed, timeout=args.timeout,
+                            compile_timeout=args.compile_timeout,
                             rtol=args.rtol, atol=args.atol, shapes=dict(args.shape), values=dict(args.value),
                             use_cache=not args.no_cache, keep_workdir=args.keep)
     result = verify(args.source, args.candidate, options)

@@ -33,6 +33,10 @@ ASAN_FLAGS = ["-O1", "-fsanitize=address"]
 PLAIN_FLAGS = ["-O2"]
 NVCC_CHECK_ARCH = "-arch=sm_80"
 OMP_THREADS = "4"  # several threads even on 2 cores, so that races can show
+# Resident memory of a run's whole process tree (the sandbox's watchdog): AddressSanitizer and
+# the CUDA driver reserve terabytes of address space, so RLIMIT_AS cannot bound them; plain
+# CPU builds get RLIMIT_AS as well.
+RUN_MEMORY_MB = 4096
 ASAN_OPTIONS = "detect_leaks=0:halt_on_error=1:abort_on_error=0:exitcode=99:allocator_may_return_null=1:symbolize=1"
 
 
@@ -47,10 +51,10 @@ def _transient(text: str) -> bool:
 
 
 def _compile(argv: list[str], workdir: Path, output: Path, options: VerifyOptions):
-    compiled = compile_in_sandbox(argv, workdir, output, cancel=options.cancel)
-    if not compiled.ok and _transient(compiled.output):
+    compiled = compile_in_sandbox(argv, workdir, output, cancel=options.cancel, timeout=options.compile_timeout)
+    if not compiled.ok and not compiled.timed_out and _transient(compiled.output):
         time.sleep(1.0)
-        compiled = compile_in_sandbox(argv, workdir, output, cancel=options.cancel)
+        compiled = compile_in_sandbox(argv, workdir, output, cancel=options.cancel, timeout=options.compile_timeout)
     return compiled
 
 
@@ -173,15 +177,17 @@ def _nvcc_check(nvcc: str, source: SourceFile, workdirs: Workdirs, role: str, op
 
 
 def run_side(binary: Path, args: list[str], workdir: Path, options: VerifyOptions, gpu: bool,
-             reverse_threads: bool = False) -> sandbox.RunOutcome:
+             reverse_threads: bool = False, writable: list[str] = ()) -> sandbox.RunOutcome:
+    """Run a built side; `writable` names the files in `workdir` it may write (its outputs)."""
     env = {"OMP_NUM_THREADS": OMP_THREADS, "ASAN_OPTIONS": ASAN_OPTIONS}
     if reverse_threads:
         env["TVCUDA_THREAD_ORDER"] = "reverse"
-    # AddressSanitizer and the CUDA driver reserve terabytes of address space:
-    # RLIMIT_AS must be off for them.
-    limits = sandbox.Limits(timeout=options.timeout, memory_mb=None if (use_asan() or gpu) else 4096)
-    outcome = sandbox.run([str(binary), *args], workdir, limits, env=env, cancel=options.cancel)
+    limits = sandbox.Limits(timeout=options.timeout, memory_mb=None if (use_asan() or gpu) else RUN_MEMORY_MB,
+                            rss_mb=RUN_MEMORY_MB)
+    outcome = sandbox.run([str(binary), *args], workdir, limits, env=env, cancel=options.cancel,
+                          writable=list(writable))
     if outcome.returncode != 0 and "Resource temporarily unavailable" in outcome.stderr_text:
         time.sleep(1.0)
-        outcome = sandbox.run([str(binary), *args], workdir, limits, env=env, cancel=options.cancel)
+        outcome = sandbox.run([str(binary), *args], workdir, limits, env=env, cancel=options.cancel,
+                              writable=list(writable))
     return outcome

@@ -210,7 +210,10 @@ class _Verification:
         self.timed(f"compile_{role}", started)
         for outcome in (check, build):
             if outcome is not None and not outcome.ok:
-                raise self.fail(verdict, f"compile_{role}", f"{side.path}: the {role} does not compile",
+                timed_out = next((line for line in outcome.output.splitlines() if "timed out while compiling" in line),
+                                 None)
+                what = timed_out.strip() if timed_out else "does not compile"
+                raise self.fail(verdict, f"compile_{role}", f"{side.path}: the {role} {what}",
                                 diagnostics=outcome.diagnostics or [Diagnostic(str(side.path), 1, 1, "error",
                                                                                outcome.output.strip()[-500:])])
         if role == "candidate":
@@ -264,7 +267,8 @@ class _Verification:
         cases = run_dir / "cases.txt"
         cases.write_text(plan.case_file)
         out = run_dir / "outputs.bin"
-        outcome = cuda_build.run_side(build.binary, [str(cases), str(out)], run_dir, self.options, gpu)
+        outcome = cuda_build.run_side(build.binary, [str(cases), str(out)], run_dir, self.options, gpu,
+                                      writable=[out.name])
         data = out.read_bytes() if out.exists() else b""
         return outcome, data
 
@@ -283,7 +287,7 @@ class _Verification:
             out = build.workdir / "outputs.bin"
             out.unlink(missing_ok=True)
             second = cuda_build.run_side(build.binary, [str(build.workdir / "cases.txt"), str(out)], build.workdir,
-                                         self.options, False, reverse_threads=True)
+                                         self.options, False, reverse_threads=True, writable=[out.name])
             data = out.read_bytes() if out.exists() else b""
             differences = []
         self.timed("race_check", started)
@@ -315,7 +319,7 @@ class _Verification:
         if explained is not None:
             return explained.message, explained.diagnostics
         if plan is None:
-            if outcome.timed_out or outcome.signal_name:
+            if outcome.timed_out or outcome.signal_name or outcome.memory_exceeded:
                 return outcome.describe_failure(), []
             return None  # a program's exit status is compared, not judged
         if outcome.returncode != 0:

@@ -80,11 +80,13 @@ class _Verification:
         return VerifyResult(verdict=verdict, stage=stage, timings=self.timings, pair=FortranCpp.name,
                             execution="native", tools=self.tools, warnings=warnings, **fields)
 
-    def _build(self, key: str | None, workdir: Path, argv: list[str], output: str, pch_flags: list[str] = ()):
+    def _build(self, key: str | None, workdir: Path, argv: list[str], output: str, pch=((), None)):
         """Compile (or fetch from the cache) one side; returns (binary path | None, compiler output, cached).
 
-        With `pch_flags`, a failed compile is retried without the precompiled header, so
-        the header can speed a verdict up but never change it."""
+        With `pch` (flags, read-only files), a failed compile is retried without the precompiled
+        header, so the header can speed a verdict up but never change it; a timed-out one is not
+        (the header was not the cause)."""
+        pch_flags, pch_files = pch
         if key is not None and self.options.use_cache:
             hit = self.cache.get(key, "binary")
             if hit is not None:
@@ -92,30 +94,32 @@ class _Verification:
                 shutil.copy2(hit, target)
                 return target, "", True
         with_pch = argv[:1] + list(pch_flags) + argv[1:]
-        outcome = compile_in_sandbox(with_pch, workdir, workdir / output, cancel=self.options.cancel)
-        if not outcome.ok and pch_flags:
-            outcome = compile_in_sandbox(argv, workdir, workdir / output, cancel=self.options.cancel)
+        outcome = compile_in_sandbox(with_pch, workdir, workdir / output, cancel=self.options.cancel,
+                                     timeout=self.options.compile_timeout, readonly=pch_files)
+        if not outcome.ok and pch_flags and not outcome.timed_out:
+            outcome = compile_in_sandbox(argv, workdir, workdir / output, cancel=self.options.cancel,
+                                         timeout=self.options.compile_timeout)
         self.warnings.extend(outcome.warnings)
         if outcome.ok and key is not None:
             self.cache.put(key, "binary", outcome.binary)
         return outcome.binary, outcome.output, False
 
-    def _pch(self, directory: Path, flags: list[str]) -> list[str]:
-        """Flags that use the cached standard-header PCH (staged into `directory`), or none."""
+    def _pch(self, directory: Path, flags: list[str]) -> tuple[list[str], dict[str, Path] | None]:
+        """(flags, read-only files) that use the cached standard-header PCH staged into `directory`."""
         if not self.options.use_cache:
-            return []
+            return [], None
         gch = cached_pch(self.gxx, self.tools["g++"], flags, self.cache)
-        return stage_pch(gch, directory) if gch is not None else []
+        return stage_pch(gch, directory) if gch is not None else ([], None)
 
     def _limits_hint(self, outcome: sandbox.RunOutcome) -> str:
         """A crash may be the sandbox's limits speaking (a failed allocation segfaults too)."""
         if outcome.signal_name in ("SIGSEGV", "SIGABRT", "SIGKILL", "SIGBUS"):
-            return f"; runs are limited to {RUN_MEMORY_MB} MiB of memory"
+            return f"; runs are limited to {RUN_MEMORY_MB} MiB of memory (memory limit)"
         return ""
 
-    def _run(self, workdir: Path, argv: list[str]) -> sandbox.RunOutcome:
+    def _run(self, workdir: Path, argv: list[str], writable: list[str]) -> sandbox.RunOutcome:
         limits = sandbox.Limits(timeout=self.options.timeout, memory_mb=RUN_MEMORY_MB)
-        outcome = sandbox.run(argv, workdir, limits, cancel=self.options.cancel,
+        outcome = sandbox.run(argv, workdir, limits, cancel=self.options.cancel, writable=writable,
                               env={"OMP_NUM_THREADS": "2", "GFORTRAN_UNBUFFERED_PRECONNECTED": "n"})
         self.warnings.extend(outcome.warnings)
         return outcome
@@ -146,21 +150,15 @@ class _Verification:
     def _syntax_check(self, workdir: Path) -> VerifyResult | None:
         """The grammar stumbled: let gfortran say whether the source really is broken, and where."""
         started = time.monotonic()
-        check_dir = workdir / "syntax"
-        check_dir.mkdir()
-        check_dir.chmod(0o777)
+        check_dir = sandbox.make_subdir(workdir, "syntax")
         name = self._copy_user_file(self.source, check_dir, "user_source")
         outcome = compile_in_sandbox([self.gfortran, "-fsyntax-only", name], check_dir, None,
-                                     cancel=self.options.cancel)
+                                     cancel=self.options.cancel, timeout=self.options.compile_timeout)
         self._timed(STAGE_COMPILE_SOURCE, started)
         return None if outcome.ok else self._source_failed(outcome.output, name, 1)
 
     def _side_dirs(self, workdir: Path) -> tuple[Path, Path]:
-        ref_dir, cand_dir = workdir / "reference", workdir / "candidate"
-        for d in (ref_dir, cand_dir):
-            d.mkdir()
-            d.chmod(0o777)
-        return ref_dir, cand_dir
+        return sandbox.make_subdir(workdir, "reference"), sandbox.make_subdir(workdir, "candidate")
 
     def _copy_user_file(self, path: Path, directory: Path, stem: str) -> str:
         name = stem + path.suffix
@@ -170,14 +168,14 @@ class _Verification:
 
     # ---- compile both sides concurrently ------------------------------------------------
 
-    def _compile_both(self, ref_key, ref_dir, ref_argv, cand_dir, cand_argv, meanwhile=None, pch_flags=()):
+    def _compile_both(self, ref_key, ref_dir, ref_argv, cand_dir, cand_argv, meanwhile=None, pch=((), None)):
         """Build both sides concurrently; `meanwhile()` runs in this thread while they compile."""
         started = time.monotonic()
         self.options.report("compiling reference")
         self.options.report("compiling candidate")
         with ThreadPoolExecutor(max_workers=2) as pool:
             ref_future = pool.submit(self._build, ref_key, ref_dir, ref_argv, "reference")
-            cand_future = pool.submit(self._build, None, cand_dir, cand_argv, "candidate", pch_flags)
+            cand_future = pool.submit(self._build, None, cand_dir, cand_argv, "candidate", pch)
             side = meanwhile() if meanwhile is not None else None
             ref = ref_future.result()
             cand = cand_future.result()
@@ -227,9 +225,9 @@ class _Verification:
                      "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "program", ffile.text, " ".join(FORTRAN_FLAGS),
                               self.tools["gfortran"], self.source.suffix)
-        pch_flags = self._pch(cand_dir, CXX_FLAGS + _openmp(cfile.text))
+        pch = self._pch(cand_dir, CXX_FLAGS + _openmp(cfile.text))
         (ref_bin, ref_out, _), (cand_bin, cand_out, _), _ = self._compile_both(ref_key, ref_dir, ref_argv,
-                                                                              cand_dir, cand_argv, pch_flags=pch_flags)
+                                                                              cand_dir, cand_argv, pch=pch)
         if ref_bin is None:
             return self._source_failed(ref_out, src_name, ffile.program_line)
         if cand_bin is None:
@@ -238,8 +236,8 @@ class _Verification:
         self.options.report("running 1 case")
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=2) as pool:
-            ref_future = pool.submit(self._run, ref_dir, ["./reference"])
-            cand_future = pool.submit(self._run, cand_dir, ["./candidate"])
+            ref_future = pool.submit(self._run, ref_dir, ["./reference"], [])
+            cand_future = pool.submit(self._run, cand_dir, ["./candidate"], [])
             ref_run, cand_run = ref_future.result(), cand_future.result()
         self._timed(STAGE_RUN, started)
         if ref_run.timed_out or ref_run.signal_name:
@@ -311,9 +309,9 @@ class _Verification:
             self._timed("generate", started)
             return cases, inputs
 
-        pch_flags = self._pch(cand_dir, CXX_UNIT_FLAGS + _openmp(cfile.text))
+        pch = self._pch(cand_dir, CXX_UNIT_FLAGS + _openmp(cfile.text))
         (ref_bin, ref_out, _), (cand_bin, cand_out, _), prepared = self._compile_both(
-            ref_key, ref_dir, ref_argv, cand_dir, cand_argv, meanwhile=prepare_inputs, pch_flags=pch_flags)
+            ref_key, ref_dir, ref_argv, cand_dir, cand_argv, meanwhile=prepare_inputs, pch=pch)
         if isinstance(prepared, Exception):
             raise VerifyInputError(f"cannot generate inputs for '{proc.name}': {prepared}", file=str(self.source),
                                    line=proc.line, construct="array extents")
@@ -332,8 +330,10 @@ class _Verification:
         with ThreadPoolExecutor(max_workers=2) as pool:
             ref_future = None
             if cached_outputs is None:
-                ref_future = pool.submit(self._run, ref_dir, ["./reference", "inputs.bin", "outputs.bin"])
-            cand_future = pool.submit(self._run, cand_dir, ["./candidate", "inputs.bin", "outputs.bin"])
+                ref_future = pool.submit(self._run, ref_dir, ["./reference", "inputs.bin", "outputs.bin"],
+                                         ["outputs.bin"])
+            cand_future = pool.submit(self._run, cand_dir, ["./candidate", "inputs.bin", "outputs.bin"],
+                                      ["outputs.bin"])
             ref_run = ref_future.result() if ref_future else None
             cand_run = cand_future.result()
         self._timed(STAGE_RUN, started)
@@ -388,12 +388,10 @@ class _Verification:
             fn = lower.get(proc.name)
         if fn is None and cfile.syntax_error_line is not None:
             # The grammar could not find it in a broken file: g++ says what is broken, and where.
-            check_dir = workdir / "candidate-syntax"
-            check_dir.mkdir()
-            check_dir.chmod(0o777)
+            check_dir = sandbox.make_subdir(workdir, "candidate-syntax")
             name = self._copy_user_file(self.candidate, check_dir, "user_candidate")
             outcome = compile_in_sandbox([self.gxx, *CXX_UNIT_FLAGS, "-fsyntax-only", name], check_dir, None,
-                                         cancel=self.options.cancel)
+                                         cancel=self.options.cancel, timeout=self.options.compile_timeout)
             if not outcome.ok:
                 return self._candidate_failed(outcome.output, name, cfile.syntax_error_line, **fields)
         if fn is None:
