@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..secrets import remember as remember_secret
+
 try:  # Python 3.11+
     import tomllib
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
@@ -92,6 +94,8 @@ def resolve_settings(base_url: str | None = None, api_key: str | None = None, mo
         key = os.environ.get(str(key_var))
     if key is None:
         key = llm.get("api_key")
+    for secret in (key, llm.get("api_key")):
+        remember_secret(secret)  # masked in what reaches an LLM or the record store
     settings = LLMSettings(
         base_url=base_url or os.environ.get("OPENAI_BASE_URL") or llm.get("base_url"),
         api_key=key,
