@@ -350,6 +350,7 @@ def _scrub_optional(text: str | None) -> str | None:
 
 def corrupt_message(path: Path, detail: str) -> str:
     """One error that names the file and says how to recover."""
+    detail = " ".join(detail.split())
     return (f"{path}: the record store is damaged ({detail}). To start a new one, move it aside: "
             f"mv '{path}' '{path}.damaged' (and its -wal/-shm files); to rescue what is readable: "
             f"sqlite3 '{path}.damaged' .recover | sqlite3 '{path}'")
@@ -366,7 +367,10 @@ def _check_intact(conn: sqlite3.Connection, path: Path) -> None:
         return  # new: created a moment ago
     rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
     if rows != ["ok"]:
-        raise sqlite3.DatabaseError("; ".join(str(r) for r in rows) or "integrity check failed")
+        problems = [line.strip() for row in rows for line in str(row).splitlines()
+                    if line.strip() and not line.startswith("***")]
+        more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
+        raise sqlite3.DatabaseError((problems[0] if problems else "integrity check failed") + more)
 
 
 def _private_file(path: Path) -> None:
