@@ -65,3 +65,66 @@ INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
 INITIALIZED = {"jsonrpc": "2.0", "method": "initialized", "params": {}}
 SHUTDOWN = {"jsonrpc": "2.0", "id": 99, "method": "shutdown"}
 EXIT = {"jsonrpc": "2.0", "method": "exit"}
+
+
+class RawServer:
+    """`transverify serve` on stdio, fed raw bytes; a thread collects every message it writes."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        import threading
+
+        self.process = subprocess.Popen([*transverify(), "serve", *args], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        self.messages: list[dict] = []
+        self._buffer = b""
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._collect, daemon=True)
+        self._thread.start()
+
+    def _collect(self) -> None:
+        while True:
+            chunk = self.process.stdout.read1(65536)
+            if not chunk:
+                break
+            with self._changed:
+                self._buffer += chunk
+                while True:
+                    header, sep, rest = self._buffer.partition(b"\r\n\r\n")
+                    if not sep:
+                        break
+                    length = next(int(line.split(b":")[1]) for line in header.split(b"\r\n")
+                                  if line.lower().startswith(b"content-length"))
+                    if len(rest) < length:
+                        break
+                    self.messages.append(json.loads(rest[:length]))
+                    self._buffer = rest[length:]
+                self._changed.notify_all()
+
+    def send(self, message: dict | bytes) -> None:
+        self.process.stdin.write(message if isinstance(message, bytes) else frame(message))
+        self.process.stdin.flush()
+
+    def reply_to(self, msg_id, timeout: float = 60) -> dict:
+        """The response with this id (None: the first response without one)."""
+        def found():
+            return next((m for m in self.messages if "method" not in m and m.get("id") == msg_id), None)
+        with self._changed:
+            assert self._changed.wait_for(lambda: found() is not None or self.process.poll() is not None,
+                                          timeout), f"no reply to {msg_id!r}; got {self.messages}"
+            reply = found()
+        assert reply is not None, f"the server exited without replying to {msg_id!r}: {self.stderr()}"
+        return reply
+
+    def close_input(self) -> int:
+        self.process.stdin.close()
+        return self.process.wait(60)
+
+    def stderr(self) -> str:
+        if self.process.poll() is None:
+            return ""
+        return self.process.stderr.read().decode(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
