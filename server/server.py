@@ -22,6 +22,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from .links import LinkStore
 from .settings import SECTION, Settings, parse_settings
+from .toolchain_check import ToolchainSettingError, check_toolchain
 from .transport import TransverifyProtocol, serve_stdio, serve_tcp
 from .units import ParsedDocument, Unit
 
@@ -188,7 +189,18 @@ class TransverifyServer(LanguageServer):
                 section = answer[0] if answer and isinstance(answer[0], dict) else None
             except Exception as exc:  # a client that cannot answer gets the startup settings
                 log.warning("workspace/configuration failed: %s", exc)
-        return parse_settings(section, self.init_options)
+        settings = parse_settings(section, self.init_options)
+        try:
+            settings.toolchain = check_toolchain(settings.toolchain, self.workspace_roots())
+        except ToolchainSettingError as exc:
+            settings.toolchain, settings.toolchain_error = {}, str(exc)
+        return settings
+
+    def workspace_roots(self) -> list[Path]:
+        roots = [Path(to_fs_path(f.uri) or "") for f in self.workspace.folders.values()]
+        if self.workspace.root_path:
+            roots.append(Path(self.workspace.root_path))
+        return [r for r in roots if str(r) not in ("", ".")]
 
     # -- messages ------------------------------------------------------------
     def show(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:

@@ -74,6 +74,9 @@ async def translate_unit(ls, uri: str, entry: str | None, target: str) -> dict:
         return {"status": "error", "message": f"{source.name} has unsaved changes"}
 
     settings = await ls.settings_for(uri)
+    if settings.toolchain_error:
+        ls.show(f"transverify: {settings.toolchain_error}", types.MessageType.Error)
+        return {"status": "error", "message": settings.toolchain_error}
     output = settings.output_path(source, target)
     name = entry or source.stem
 
