@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..verify import VerifyOptions
+from ..verify.engine import max_input_bytes
 from ..verify.languages import language_of
 from ..verify.pairs import available_pairs, find_pair
 from ..verify.result import ERROR, VerifyResult
@@ -170,6 +171,10 @@ def _check_input(request: TranslateRequest) -> tuple[str, str, Path]:
         raise _fail(f"{source}: no such file")
     if not source.is_file():
         raise _fail(f"{source}: not a regular file")
+    size, limit = source.stat().st_size, max_input_bytes()
+    if size > limit:
+        raise _fail(f"{source}: the file is {size / 1e6:.1f} MB, above the {limit / 1e6:.1f} MB that transverify "
+                    "translates and verifies (set TRANSVERIFY_MAX_INPUT_BYTES to raise the limit)")
     language = language_of(source)
     if language is None:
         raise _fail(f"{source}: unknown source language for suffix '{source.suffix}'")
