@@ -137,14 +137,9 @@ class TransverifyServer(LanguageServer):
             parsed.update(text)
             return parsed.unit_at(first_line, last_line)
 
-    def unit_at(self, uri: str, first_line: int, last_line: int | None = None) -> Unit | None:
-        """The unit under the cursor/selection, from a tree kept up to date incrementally."""
-        language = self.language_of(uri)
-        text = self._source_of(uri) if language is not None else None
-        return None if text is None else self._parse_unit(uri, language, text, first_line, last_line)
-
     async def unit_at_async(self, uri: str, first_line: int, last_line: int | None = None) -> Unit | None:
-        """unit_at() with the parse off the event loop, so a large document never stalls the others."""
+        """The unit under the cursor/selection, from a tree kept up to date incrementally; large
+        documents are parsed off the event loop, so they never stall the other requests."""
         language = self.language_of(uri)
         text = self._source_of(uri) if language is not None else None
         if text is None:

@@ -75,11 +75,16 @@ def test_nothing_secret_reaches_the_endpoint_the_store_or_an_export(tmp_path: Pa
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
-def test_an_existing_world_readable_store_is_tightened(tmp_path: Path):
-    env = cli_env(tmp_path)
+def test_an_existing_world_readable_store_and_key_file_are_tightened(tmp_path: Path):
+    env = cli_env(tmp_path, config=f'[llm]\napi_key = "{CONFIG_KEY}"\n')
+    config = tmp_path / "config" / "transverify" / "config.toml"
+    config.chmod(0o644)
     store = Path(env["TRANSVERIFY_RECORDS"])
     sqlite3.connect(store).execute("CREATE TABLE unrelated (x)").connection.commit()
     store.chmod(0o644)
-    run = run_cli("records", "stats", "--json", env=env)
-    assert run.returncode == 0, run.stderr
+    source = tmp_path / "saxpy.f90"
+    source.write_text(SAXPY_F90)
+    run = run_cli("translate", str(source), "--to", "cpp", "--solver", "rules", env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
     assert stat.S_IMODE(store.stat().st_mode) == 0o600
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600

@@ -76,7 +76,19 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     for section in ("llm", "records"):
         if section in data and not isinstance(data[section], dict):
             raise ConfigError(f"{path}: [{section}] must be a table")
+    if "api_key" in data.get("llm", {}):
+        _keep_private(path)
     return data
+
+
+def _keep_private(path: Path) -> None:
+    """A config file that holds an API key is kept 0600 (tightened when others could read it)."""
+    try:
+        info = path.stat()
+        if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError:
+        pass
 
 
 def resolve_settings(base_url: str | None = None, api_key: str | None = None, model: str | None = None,
