@@ -3,7 +3,8 @@
 pygls logs whole JSON-RPC messages at debug level, initialize (with its
 initializationOptions) included; the LLM client may log request details.  A
 filter on every handler masks the key wherever it appears: by value (the keys
-this process knows) and by shape (an "apiKey"/"api_key" field, a Bearer token).
+this process knows) and by shape (an "apiKey"/"api_key" field, a Bearer token,
+and every credential shape translators.secrets knows: private keys, tokens).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+
+from transverify.translators import secrets
 
 MASK = "***"
 _PATTERNS = [
@@ -26,6 +29,7 @@ def remember(secret: str | None) -> None:
     """Mask this value from now on (keys from initializationOptions or the environment)."""
     if secret and len(secret) >= 4:
         _known.add(secret)
+        secrets.remember(secret)  # also kept out of LLM requests and records
 
 
 def redact(text: str) -> str:
@@ -33,7 +37,7 @@ def redact(text: str) -> str:
         text = text.replace(secret, MASK)
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: f"{m.group(1)}{MASK}{m.group(2)}", text)
-    return text
+    return secrets.scrub(text)
 
 
 class RedactingFilter(logging.Filter):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
@@ -20,9 +22,14 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from .links import LinkStore
 from .settings import SECTION, Settings, parse_settings
+from .toolchain_check import ToolchainSettingError, check_toolchain
+from .transport import TransverifyProtocol, serve_stdio, serve_tcp
 from .units import ParsedDocument, Unit
 
 log = logging.getLogger(__name__)
+
+DEFAULT_MAX_DOCUMENT_BYTES = 5_000_000
+SMALL_DOCUMENT = 64_000  # characters: parsed inline
 
 LANGUAGE_BY_SUFFIX = {
     ".f90": "fortran", ".f95": "fortran", ".f03": "fortran", ".f08": "fortran", ".f": "fortran", ".for": "fortran",
@@ -35,7 +42,7 @@ class TransverifyServer(LanguageServer):
     def __init__(self) -> None:
         from transverify import __version__
 
-        super().__init__("transverify", __version__)
+        super().__init__("transverify", __version__, protocol_cls=TransverifyProtocol)
         self.init_options: dict[str, Any] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         # Translations and verifications; a handful can run side by side.
@@ -43,8 +50,19 @@ class TransverifyServer(LanguageServer):
         self.last_results: dict[str, Any] = {}  # target path -> last VerifyResult
         self._link_stores: dict[Path, LinkStore] = {}
         self._parsed: dict[str, ParsedDocument] = {}  # uri -> incrementally parsed tree
+        self._parse_locks: dict[str, threading.Lock] = {}  # parses run in threads: one at a time per uri
         self.running: dict[str, Any] = {}  # progress token -> Job
         self.keyed_jobs: dict[str, Any] = {}  # e.g. target path -> its background re-verification
+
+    # -- transports: pygls's own readers have no limits (see transport.py) ------
+    def start_io(self, stdin=None, stdout=None) -> None:
+        serve_stdio(self, stdin, stdout)
+
+    def start_tcp(self, host: str, port: int, token: str | None = None,
+                  on_listening: Callable[[str, int], None] | None = None) -> None:
+        if not token:
+            raise ValueError("a TCP server needs a token")
+        serve_tcp(self, host, port, token, on_listening or (lambda h, p: None))
 
     # -- threads -------------------------------------------------------------
     def call_soon(self, fn: Callable[..., Any], *args: Any) -> None:
@@ -73,17 +91,62 @@ class TransverifyServer(LanguageServer):
         path = Path(to_fs_path(uri) or uri)
         return LANGUAGE_BY_SUFFIX.get(path.suffix) or LANGUAGE_BY_SUFFIX.get(path.suffix.lower())
 
-    def unit_at(self, uri: str, first_line: int, last_line: int | None = None) -> Unit | None:
-        """The unit under the cursor/selection, from a tree kept up to date incrementally."""
-        language = self.language_of(uri)
-        if language is None:
+    def max_document_bytes(self) -> int:
+        """Documents above this size get no code actions and are not translated (a 20 MB file
+        would hold the event loop for seconds and the parser for a gigabyte)."""
+        settings = self.init_options.get("settings")
+        value = settings.get("maxDocumentBytes") if isinstance(settings, dict) else None
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        env = os.environ.get("TRANSVERIFY_MAX_DOCUMENT_BYTES", "")
+        return int(env) if env.strip().isdigit() and int(env) > 0 else DEFAULT_MAX_DOCUMENT_BYTES
+
+    def too_large(self, uri: str) -> str | None:
+        """Why the document is refused for its size (in words), or None."""
+        limit = self.max_document_bytes()
+        document = self.workspace.text_documents.get(uri)
+        if document is not None:
+            size = len(document.source.encode("utf-8", errors="replace")) \
+                if len(document.source) * 4 > limit else len(document.source)
+        else:
+            try:
+                size = Path(to_fs_path(uri) or uri).stat().st_size
+            except OSError:
+                return None
+        if size <= limit:
             return None
-        document = self.workspace.get_text_document(uri)
-        parsed = self._parsed.get(uri)
-        if parsed is None or parsed.language != language:
-            parsed = self._parsed[uri] = ParsedDocument(language)
-        parsed.update(document.source)
-        return parsed.unit_at(first_line, last_line)
+        name = Path(to_fs_path(uri) or uri).name
+        return (f"{name} is {size / 1e6:.1f} MB, above the {limit / 1e6:.1f} MB limit for translation "
+                "(transverify.maxDocumentBytes)")
+
+    def _source_of(self, uri: str) -> str | None:
+        """The document's text, or None when it is too large or cannot be read (e.g. deleted)."""
+        if self.too_large(uri) is not None:
+            return None
+        try:
+            return self.workspace.get_text_document(uri).source
+        except (OSError, UnicodeDecodeError) as exc:
+            log.info("cannot read %s: %s", uri, exc)
+            return None
+
+    def _parse_unit(self, uri: str, language: str, text: str, first_line: int, last_line: int | None) -> Unit | None:
+        with self._parse_locks.setdefault(uri, threading.Lock()):
+            parsed = self._parsed.get(uri)
+            if parsed is None or parsed.language != language:
+                parsed = self._parsed[uri] = ParsedDocument(language)
+            parsed.update(text)
+            return parsed.unit_at(first_line, last_line)
+
+    async def unit_at_async(self, uri: str, first_line: int, last_line: int | None = None) -> Unit | None:
+        """The unit under the cursor/selection, from a tree kept up to date incrementally; large
+        documents are parsed off the event loop, so they never stall the other requests."""
+        language = self.language_of(uri)
+        text = self._source_of(uri) if language is not None else None
+        if text is None:
+            return None
+        if len(text) < SMALL_DOCUMENT:  # a thread hop costs more than parsing a small file
+            return self._parse_unit(uri, language, text, first_line, last_line)
+        return await asyncio.to_thread(self._parse_unit, uri, language, text, first_line, last_line)
 
     def forget(self, uri: str) -> None:
         self._parsed.pop(uri, None)
@@ -121,7 +184,18 @@ class TransverifyServer(LanguageServer):
                 section = answer[0] if answer and isinstance(answer[0], dict) else None
             except Exception as exc:  # a client that cannot answer gets the startup settings
                 log.warning("workspace/configuration failed: %s", exc)
-        return parse_settings(section, self.init_options)
+        settings = parse_settings(section, self.init_options)
+        try:
+            settings.toolchain = check_toolchain(settings.toolchain, self.workspace_roots())
+        except ToolchainSettingError as exc:
+            settings.toolchain, settings.toolchain_error = {}, str(exc)
+        return settings
+
+    def workspace_roots(self) -> list[Path]:
+        roots = [Path(to_fs_path(f.uri) or "") for f in self.workspace.folders.values()]
+        if self.workspace.root_path:
+            roots.append(Path(self.workspace.root_path))
+        return [r for r in roots if str(r) not in ("", ".")]
 
     # -- messages ------------------------------------------------------------
     def show(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:

@@ -1,6 +1,14 @@
 """The server's settings: section "transverify" of workspace/configuration,
 falling back to the initializationOptions the client sent at startup.
 
+Machine settings (MACHINE_KEYS: compiler paths, the LLM endpoint, the record
+store) decide what runs as the user and where code and keys are sent, so a
+cloned repository's workspace settings must not set them.  A client that sends
+initializationOptions["machineSettings"] (the VS Code extension: the user-level
+values only) is the only source of those keys; whatever workspace/configuration
+or initializationOptions["settings"] say about them is ignored.  Other clients
+are trusted to answer workspace/configuration from the user's own setup.
+
 The API key never travels through workspace/configuration (editors show and
 sync those values): it comes from the server's environment or from
 initializationOptions["apiKey"] (the VS Code extension reads it from its
@@ -16,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 SECTION = "transverify"
+MACHINE_KEYS = ("toolchain", "llm.baseUrl", "recordsPath")
 
 
 @dataclass
@@ -33,6 +42,7 @@ class Settings:
     output_suffix: dict[str, str] = field(default_factory=dict)  # target -> suffix, e.g. {"cpp": ".cxx"}
     cases: int = 64
     timeout: float = 10.0
+    toolchain_error: str | None = None  # set by the server when a toolchain setting fails its check
 
     def output_path(self, source: Path, target: str) -> Path:
         from transverify.translators.pipeline import output_path_for
@@ -85,6 +95,13 @@ def parse_settings(section: dict[str, Any] | None, init_options: dict[str, Any] 
     base = init_options.get("settings") if isinstance(init_options.get("settings"), dict) else {}
     data.update(base or {})
     data.update(section or {})
+    machine = init_options.get("machineSettings")
+    if isinstance(machine, dict):
+        for key in MACHINE_KEYS:
+            data = _without(data, key)
+            value = _get(machine, key)
+            if value is not None:
+                data[key] = value
     settings = Settings()
     settings.llm_base_url = _str(_get(data, "llm.baseUrl"))
     settings.llm_model = _str(_get(data, "llm.model"))
@@ -104,6 +121,17 @@ def parse_settings(section: dict[str, Any] | None, init_options: dict[str, Any] 
     if isinstance(suffix, dict):
         settings.output_suffix = {k: _dotted(v) for k, v in suffix.items() if isinstance(v, str) and v}
     return settings
+
+
+def _without(data: dict[str, Any], dotted: str) -> dict[str, Any]:
+    """A copy of data with the key gone in both its flat and nested spellings."""
+    data = {k: v for k, v in data.items() if k != dotted}
+    head, _, rest = dotted.partition(".")
+    if rest and isinstance(data.get(head), dict):
+        data[head] = _without(data[head], rest)
+    elif not rest:
+        data.pop(head, None)
+    return data
 
 
 def _str(value: Any) -> str | None:

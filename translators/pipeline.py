@@ -12,7 +12,6 @@ TranslateOutcome with the exit code of the `translate` command:
 from __future__ import annotations
 
 import dataclasses
-import os
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -20,11 +19,13 @@ from pathlib import Path
 from typing import Callable
 
 from ..verify import VerifyOptions
+from ..verify.engine import max_input_bytes
 from ..verify.languages import language_of
 from ..verify.pairs import available_pairs, find_pair
 from ..verify.result import ERROR, VerifyResult
 from .llm import ConfigError, LLMSettings, guidance, resolve_settings
 from .loop import templates
+from .output_file import OutputRefused, check_replaceable, write_text
 from .loop.refine import WHOLE_FILE, LoopTask, dead_end, run_loop
 from .records import RecordStore, RecordStoreError
 from .registry import RuleDraft, RulesUnavailable, Unsupported, has_rules, run_rules
@@ -62,6 +63,7 @@ class TranslateRequest:
     # Beyond the contract:
     write_output: bool = False  # write the code to `output` (exit 0, and exit 1 when there is code)
     accept_verified: bool = False  # a verified, written translation counts as accepted (the CLI)
+    force: bool = False  # write_output may replace an existing file with an unverified translation
 
 
 @dataclass
@@ -135,8 +137,13 @@ def translate(request: TranslateRequest) -> TranslateOutcome:
     if request.write_output and outcome.code is not None and outcome.exit_code in (0, 1) and outcome.output \
             and not cancelled:
         try:
-            _write_atomically(outcome.output, outcome.code)
+            check_replaceable(outcome.output, unverified=outcome.exit_code != 0, force=request.force)
+            write_text(outcome.output, outcome.code)
             outcome.written = True
+        except OutputRefused as exc:
+            outcome.details = "\n".join(filter(None, [outcome.message, outcome.details]))
+            outcome.exit_code = 2
+            outcome.message = str(exc)
         except OSError as exc:
             outcome.exit_code = 2
             outcome.message = f"{outcome.output}: cannot write the translation: {exc.strerror or exc}"
@@ -148,13 +155,6 @@ def translate(request: TranslateRequest) -> TranslateOutcome:
             except RecordStoreError as exc:
                 outcome.warnings.append(str(exc))
     return outcome
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.transverify-partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
 
 
 def _check_input(request: TranslateRequest) -> tuple[str, str, Path]:
@@ -171,6 +171,10 @@ def _check_input(request: TranslateRequest) -> tuple[str, str, Path]:
         raise _fail(f"{source}: no such file")
     if not source.is_file():
         raise _fail(f"{source}: not a regular file")
+    size, limit = source.stat().st_size, max_input_bytes()
+    if size > limit:
+        raise _fail(f"{source}: the file is {size / 1e6:.1f} MB, above the {limit / 1e6:.1f} MB that transverify "
+                    "translates and verifies (set TRANSVERIFY_MAX_INPUT_BYTES to raise the limit)")
     language = language_of(source)
     if language is None:
         raise _fail(f"{source}: unknown source language for suffix '{source.suffix}'")

@@ -9,6 +9,7 @@ import { EXPORT_FORMATS, translateActions } from "./actions";
 import { cliInvocation, Invocation, LaunchSettings, serverInvocation } from "./launch";
 import { API_KEY_SECRET, redact, serverEnvironment } from "./secrets";
 import { ServerState, statusView } from "./status";
+import { machineSettings, touchesMachineSetting, userLevel } from "./trust";
 
 let client: LanguageClient | undefined;
 let statusItem: vscode.StatusBarItem;
@@ -18,8 +19,11 @@ const running = new Map<string, string>();
 let jobCounter = 0;
 
 function launchSettings(): LaunchSettings {
+  // User level only (the settings are machine-scoped too): a workspace cannot choose what runs.
   const config = vscode.workspace.getConfiguration("transverify");
-  return { command: config.get<string[]>("server.command", []), python: config.get<string>("server.python", "") };
+  const command = userLevel<string[]>(config.inspect<string[]>("server.command"), []);
+  const python = userLevel<string>(config.inspect<string>("server.python"), "");
+  return { command: Array.isArray(command) ? command : [], python: typeof python === "string" ? python : "" };
 }
 
 function selectedInterpreter(): string | undefined {
@@ -56,7 +60,10 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       { scheme: "file", pattern: "**/*.{cu,cuh}" },
       { scheme: "file", language: "python" },
     ],
-    initializationOptions: { settings },
+    initializationOptions: {
+      settings,
+      machineSettings: machineSettings((key) => vscode.workspace.getConfiguration("transverify").inspect(key)),
+    },
     outputChannel: output,
     middleware: {
       // Every server command (translate, re-verify, solver fix) shows in the status bar while it runs.
@@ -205,7 +212,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand("transverify.restartServer", () => restartClient(context)),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration("transverify.server")) {
+      if (event.affectsConfiguration("transverify.server") || touchesMachineSetting((s) => event.affectsConfiguration(s))) {
         void restartClient(context);
       }
     }),

@@ -21,14 +21,14 @@ from .verification import REVERIFY, is_ours
 def register(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.RefactorRewrite, types.CodeActionKind.QuickFix]))
-    def code_actions(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
+    async def code_actions(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
         wanted = params.context.only
         actions: list[types.CodeAction] = []
         # Fixes for the diagnostics at hand come before the refactorings.
         if _wants(wanted, types.CodeActionKind.QuickFix):
             actions.extend(quick_fixes(ls, params))
         if _wants(wanted, types.CodeActionKind.RefactorRewrite):
-            actions.extend(translate_actions(ls, params))
+            actions.extend(await translate_actions(ls, params))
         return actions
 
 
@@ -43,9 +43,13 @@ def _disabled_supported(ls) -> bool:
     return bool(action_caps is not None and action_caps.disabled_support)
 
 
-def translate_actions(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
+async def translate_actions(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
-    unit = ls.unit_at(uri, params.range.start.line, params.range.end.line)
+    too_large = ls.too_large(uri) if ls.language_of(uri) else None
+    if too_large is not None:
+        _say_once(ls, uri, too_large)
+        return []
+    unit = await ls.unit_at_async(uri, params.range.start.line, params.range.end.line)
     if unit is None:
         return []
     language = unit.language
@@ -65,6 +69,14 @@ def translate_actions(ls, params: types.CodeActionParams) -> list[types.CodeActi
             action.disabled = types.CodeActionDisabled(reason=reason)
         actions.append(action)
     return actions
+
+
+def _say_once(ls, uri: str, message: str) -> None:
+    """Listing runs on every cursor move: the refusal is shown once per document."""
+    said = ls.__dict__.setdefault("_size_warnings", set())
+    if uri not in said:
+        said.add(uri)
+        ls.show(f"transverify: {message}; no translation is offered", types.MessageType.Warning)
 
 
 def quick_fixes(ls, params: types.CodeActionParams) -> list[types.CodeAction]:

@@ -12,14 +12,14 @@ from ..pairs import translations_for
 
 def register(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def hover(ls, params: types.HoverParams) -> types.Hover | None:
+    async def hover(ls, params: types.HoverParams) -> types.Hover | None:
         path = Path(to_fs_path(params.text_document.uri) or params.text_document.uri)
         lines = []
         link = ls.links_for(path).get(path)
         if link is not None:
             lines.append(f"transverify: translation of `{Path(link.source).name}`"
                          f"{f' ({link.entry})' if link.entry else ''}: {link.summary or 'not verified yet'}")
-        unit = ls.unit_at(params.text_document.uri, params.position.line)
+        unit = await ls.unit_at_async(params.text_document.uri, params.position.line)
         if unit is not None:
             offers = [t.title for t in translations_for(unit.language) if unit.kind in t.unit_kinds]
             for other in ls.links_for(path).for_source(path):

@@ -17,7 +17,8 @@ def register(server) -> None:
     @server.feature(types.INITIALIZE)
     def on_initialize(ls, params: types.InitializeParams) -> None:
         options = params.initialization_options
-        ls.init_options = options if isinstance(options, dict) else {}
+        # The TCP token was checked before this message got here; it is not a setting.
+        ls.init_options = {k: v for k, v in options.items() if k != "token"} if isinstance(options, dict) else {}
         redaction.remember(ls.init_options.get("apiKey") if isinstance(ls.init_options.get("apiKey"), str) else None)
 
     @server.feature(types.INITIALIZED)

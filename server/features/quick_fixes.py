@@ -38,6 +38,9 @@ async def solver_fix(ls, link) -> dict:
     if code is None:
         return {"status": "error", "message": f"{target} cannot be read"}
     settings = await ls.settings_for(from_fs_path(str(target)))
+    if settings.toolchain_error:
+        ls.show(f"transverify: {settings.toolchain_error}", types.MessageType.Error)
+        return {"status": "error", "message": settings.toolchain_error}
     last = ls.last_results.get(link.target)
 
     def work(job, progress):

@@ -59,6 +59,10 @@ async def translate_unit(ls, uri: str, entry: str | None, target: str) -> dict:
         ls.show(f"transverify: {translation.title} is not available: {reason}", types.MessageType.Warning)
         return {"status": "unavailable", "message": reason}
     source = Path(to_fs_path(uri) or uri)
+    too_large = ls.too_large(uri)
+    if too_large is not None:
+        ls.show(f"transverify: {too_large}", types.MessageType.Error)
+        return {"status": "error", "message": too_large}
     if not source.is_file():
         ls.show(f"transverify: {source} is not a file on disk; save it first", types.MessageType.Error)
         return {"status": "error", "message": f"{source}: not a file on disk"}
@@ -70,6 +74,9 @@ async def translate_unit(ls, uri: str, entry: str | None, target: str) -> dict:
         return {"status": "error", "message": f"{source.name} has unsaved changes"}
 
     settings = await ls.settings_for(uri)
+    if settings.toolchain_error:
+        ls.show(f"transverify: {settings.toolchain_error}", types.MessageType.Error)
+        return {"status": "error", "message": settings.toolchain_error}
     output = settings.output_path(source, target)
     name = entry or source.stem
 

@@ -99,6 +99,9 @@ async def verify_link(ls, link: Link, human_edit: bool, text: str | None = None,
     if text is None:
         return {"status": "error", "message": f"{target} cannot be read"}
     settings = await ls.settings_for(from_fs_path(str(target)))
+    if settings.toolchain_error:
+        ls.show(f"transverify: {settings.toolchain_error}", types.MessageType.Error)
+        return {"status": "error", "message": settings.toolchain_error}
 
     def work(job, progress):
         return verify_text(link, text, settings, job.cancel, progress)

@@ -34,7 +34,9 @@ def _read_message(conn: socket.socket) -> dict:
 
 def test_tcp_mode_answers_initialize():
     port = _free_port()
-    server = subprocess.Popen([*serve_command(), "--tcp", f"127.0.0.1:{port}"], stderr=subprocess.PIPE)
+    token = "tcp-test-token-0123456789"
+    server = subprocess.Popen([*serve_command(), "--tcp", f"127.0.0.1:{port}", "--token", token],
+                              stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -47,7 +49,8 @@ def test_tcp_mode_answers_initialize():
                 time.sleep(0.2)
         with conn:
             conn.sendall(_message({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                                   "params": {"processId": None, "rootUri": None, "capabilities": {}}}))
+                                   "params": {"processId": None, "rootUri": None, "capabilities": {},
+                                              "initializationOptions": {"token": token}}}))
             reply = _read_message(conn)
         assert reply["id"] == 1
         capabilities = reply["result"]["capabilities"]

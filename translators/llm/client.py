@@ -15,6 +15,7 @@ from typing import Any
 
 import openai
 
+from ..secrets import scrub_messages
 from .errors import LLMCancelled, LLMError
 from .settings import LLMSettings
 
@@ -45,6 +46,7 @@ class ChatClient:
                                      timeout=settings.timeout, max_retries=0, http_client=_shared_http_client())
 
     def chat(self, messages: list[dict[str, str]], model: str | None = None) -> ChatReply:
+        messages = scrub_messages(messages, (self.settings.api_key,))  # no credential ever reaches the endpoint
         model = model or self.settings.model
         if not model:
             raise LLMError("no model name configured")

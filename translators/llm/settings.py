@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..secrets import remember as remember_secret
+
 try:  # Python 3.11+
     import tomllib
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
@@ -74,7 +76,19 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     for section in ("llm", "records"):
         if section in data and not isinstance(data[section], dict):
             raise ConfigError(f"{path}: [{section}] must be a table")
+    if "api_key" in data.get("llm", {}):
+        _keep_private(path)
     return data
+
+
+def _keep_private(path: Path) -> None:
+    """A config file that holds an API key is kept 0600 (tightened when others could read it)."""
+    try:
+        info = path.stat()
+        if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError:
+        pass
 
 
 def resolve_settings(base_url: str | None = None, api_key: str | None = None, model: str | None = None,
@@ -92,6 +106,8 @@ def resolve_settings(base_url: str | None = None, api_key: str | None = None, mo
         key = os.environ.get(str(key_var))
     if key is None:
         key = llm.get("api_key")
+    for secret in (key, llm.get("api_key")):
+        remember_secret(secret)  # masked in what reaches an LLM or the record store
     settings = LLMSettings(
         base_url=base_url or os.environ.get("OPENAI_BASE_URL") or llm.get("base_url"),
         api_key=key,

@@ -14,10 +14,11 @@ to learn from); dialogues without any Solver answer are skipped.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from ..output_file import atomic_writer
+from ..secrets import scrub_value
 from .store import RecordStore
 
 VERIFIED_STATUSES = {"verified", "accepted"}
@@ -88,14 +89,12 @@ def iter_records(store: RecordStore, fmt: str, verified_only: bool = False,
 
 def export_records(store: RecordStore, fmt: str, out: Path, verified_only: bool = False,
                    pair: str | None = None) -> int:
-    """Write the JSONL file atomically (a partial export never replaces a good one); returns the count."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
+    """Write the JSONL file atomically, 0600 like the store (a failed export leaves no file and never
+    replaces a good one); credentials are scrubbed again, also from records kept before scrubbing
+    existed.  Returns the count."""
     count = 0
-    with partial.open("w", encoding="utf-8") as handle:
+    with atomic_writer(Path(out), mode=0o600) as handle:
         for record in iter_records(store, fmt, verified_only, pair):
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.write(json.dumps(scrub_value(record), ensure_ascii=False) + "\n")
             count += 1
-    os.replace(partial, out)
     return count

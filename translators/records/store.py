@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..secrets import scrub, scrub_value
 from .provenance import git_commit, now, path_hash, sha256_text
 from .schema import SCHEMA_VERSION, SchemaError, migrate
 
@@ -76,17 +77,29 @@ class RecordStore:
             if not create and not self.path.exists():
                 return None
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                _private_file(self.path)
                 conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+            except (sqlite3.Error, OSError) as exc:
+                raise RecordStoreError(f"{self.path}: cannot open the record store: {_reason(exc)}") from None
+            try:
                 conn.row_factory = sqlite3.Row
+                _check_intact(conn, self.path)
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=FULL")
                 conn.execute("PRAGMA foreign_keys=ON")
                 migrate(conn, str(self.path))
             except SchemaError as exc:
+                conn.close()
                 raise RecordStoreError(str(exc)) from None
-            except (sqlite3.Error, OSError) as exc:
-                raise RecordStoreError(f"{self.path}: cannot open the record store: {exc}") from None
+            except (sqlite3.OperationalError, OSError) as exc:  # locked, unreadable, disk full
+                conn.close()
+                raise RecordStoreError(f"{self.path}: cannot open the record store: {_reason(exc)}") from None
+            except sqlite3.DatabaseError as exc:  # not a database, malformed pages
+                conn.close()
+                raise RecordStoreError(corrupt_message(self.path, _reason(exc))) from None
+            except sqlite3.Error as exc:
+                conn.close()
+                raise RecordStoreError(f"{self.path}: cannot open the record store: {_reason(exc)}") from None
             self._conn = conn
             return conn
 
@@ -149,7 +162,7 @@ class RecordStore:
                 " source_code, entry, solver_model, questioner_model, questioner_mode, prompt_version,"
                 " tool_version, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (dialogue_id, pair, Path(source_path).name if source_path else None, path_hash(source_path),
-                 sha256_text(source_code), git_commit(source_path), source_code, entry, solver_model,
+                 sha256_text(source_code), git_commit(source_path), scrub(source_code), entry, solver_model,
                  questioner_model, questioner_mode, prompt_version, __version__, "running", stamp, stamp))
         return dialogue_id
 
@@ -167,8 +180,8 @@ class RecordStore:
             conn.execute(
                 "INSERT INTO turns (dialogue_id, seq, role, agent, content, code, feedback, model, seconds,"
                 " prompt_tokens, completion_tokens, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (dialogue_id, seq, role, agent, content, code,
-                 json.dumps(feedback, default=str) if feedback is not None else None,
+                (dialogue_id, seq, role, agent, scrub(content), scrub(code) if code is not None else None,
+                 json.dumps(scrub_value(feedback), default=str) if feedback is not None else None,
                  model, seconds, prompt_tokens, completion_tokens, now()))
             conn.execute("UPDATE dialogues SET updated_at = ? WHERE id = ?", (now(), dialogue_id))
             return seq
@@ -181,7 +194,7 @@ class RecordStore:
             if conn is None:
                 return
             conn.execute("UPDATE dialogues SET status = ?, verdict = ?, final_code = ?, rounds = ?, updated_at = ?"
-                         " WHERE id = ?", (status, verdict, final_code, rounds, now(), dialogue_id))
+                         " WHERE id = ?", (status, verdict, _scrub_optional(final_code), rounds, now(), dialogue_id))
 
     def dialogue(self, dialogue_id: str) -> dict[str, Any] | None:
         conn = self._read()
@@ -224,7 +237,7 @@ class RecordStore:
             conn.execute("INSERT INTO code_pairs (id, dialogue_id, pair, source_file, source_code, target_code,"
                          " verdict, origin, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
                          (record_id, dialogue_id, pair, Path(source_path).name if source_path else None,
-                          source_code, target_code, verdict, origin, now()))
+                          scrub(source_code), scrub(target_code), verdict, origin, now()))
         return record_id
 
     def mark_outcome(self, dialogue_id: str, accepted: bool, final_code: str | None = None) -> None:
@@ -239,7 +252,7 @@ class RecordStore:
                 conn.execute("UPDATE dialogues SET status = 'rejected', updated_at = ? WHERE id = ?",
                              (now(), dialogue_id))
             return
-        translation = final_code if final_code is not None else record["final_code"]
+        translation = _scrub_optional(final_code if final_code is not None else record["final_code"])
         if translation is None:
             raise RecordStoreError(f"dialogue {dialogue_id} has no translation to accept")
         feedback = _last_feedback_for(record["turns"], translation)
@@ -249,8 +262,8 @@ class RecordStore:
             conn.execute(
                 "INSERT INTO verified_translations (id, dialogue_id, pair, source_file, source_code, translation,"
                 " harness, verdict, cases, tools, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (uuid.uuid4().hex, dialogue_id, record["pair"], record["source_file"], record["source_code"],
-                 translation, (feedback or {}).get("harness"), verdict, (feedback or {}).get("cases"),
+                (uuid.uuid4().hex, dialogue_id, record["pair"], record["source_file"], scrub(record["source_code"]),
+                 translation, _scrub_optional((feedback or {}).get("harness")), verdict, (feedback or {}).get("cases"),
                  json.dumps((feedback or {}).get("tools") or {}), now()))
             conn.execute("UPDATE dialogues SET status = 'accepted', final_code = ?, updated_at = ? WHERE id = ?",
                          (translation, now(), dialogue_id))
@@ -258,6 +271,7 @@ class RecordStore:
     def add_fix(self, pair: str, source_code: str, before: str, error_context: str, after: str,
                 origin: str = "human", source_path: str | None = None, dialogue_id: str | None = None) -> str:
         fix_id = uuid.uuid4().hex
+        source_code, before, error_context, after = (scrub(t) for t in (source_code, before, error_context, after))
         with self._write() as conn:
             if conn is None:
                 return fix_id
@@ -328,6 +342,54 @@ class RecordStore:
                 "SELECT origin, COUNT(*) FROM fixes GROUP BY origin ORDER BY origin")}
             stats["schema_version"] = conn.execute("PRAGMA user_version").fetchone()[0]
         return stats
+
+
+def _scrub_optional(text: str | None) -> str | None:
+    return scrub(text) if text is not None else None
+
+
+def corrupt_message(path: Path, detail: str) -> str:
+    """One error that names the file and says how to recover."""
+    detail = " ".join(detail.split())
+    return (f"{path}: the record store is damaged ({detail}). To start a new one, move it aside: "
+            f"mv '{path}' '{path}.damaged' (and its -wal/-shm files); to rescue what is readable: "
+            f"sqlite3 '{path}.damaged' .recover | sqlite3 '{path}'")
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__
+
+
+def _check_intact(conn: sqlite3.Connection, path: Path) -> None:
+    """A damaged file is refused before anything is read from or written into it
+    (quick_check reads every page: ~60 ms for a 50 MB store)."""
+    if path.stat().st_size == 0:
+        return  # new: created a moment ago
+    rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
+    if rows != ["ok"]:
+        problems = [line.strip() for row in rows for line in str(row).splitlines()
+                    if line.strip() and not line.startswith("***")]
+        more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
+        raise sqlite3.DatabaseError((problems[0] if problems else "integrity check failed") + more)
+
+
+def _private_file(path: Path) -> None:
+    """Records hold source code and dialogues: the folder is created 0700 and the file 0600
+    (a store left readable by others is tightened, with its WAL and shared-memory files)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600))
+    except FileExistsError:
+        pass
+    for suffix in ("", "-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        try:
+            info = companion.stat()
+            if info.st_uid == os.getuid() and info.st_mode & 0o077:
+                companion.chmod(0o600)
+        except OSError:
+            pass
 
 
 def _turn(row: sqlite3.Row) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import typer
@@ -19,6 +20,20 @@ def _open(store: Path | None):
     except (RecordStoreError, ConfigError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
+
+
+def _fail(records, exc: Exception) -> None:
+    """One line naming the file and the way out; never a traceback."""
+    from ..translators.records.store import corrupt_message
+
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+        message = corrupt_message(records.path, str(exc))
+    elif isinstance(exc, OSError) and exc.filename:
+        message = f"{exc.filename}: {exc.strerror or exc}"
+    else:
+        message = str(exc)
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
 
 
 @records_app.command("export")
@@ -41,9 +56,8 @@ def export_command(
         raise typer.Exit(2)
     try:
         count = export_records(records, fmt, out, verified_only=verified_only, pair=pair)
-    except (OSError, RecordStoreError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2)
+    except (OSError, RecordStoreError, sqlite3.Error) as exc:
+        _fail(records, exc)
     finally:
         records.close()
     typer.echo(f"wrote {count} {fmt} record(s) to {out}")
@@ -55,9 +69,13 @@ def stats_command(
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Counts of dialogues, turns, code pairs, verified translations and fixes."""
+    from ..translators.records import RecordStoreError
+
     records = _open(store)
     try:
         stats = records.stats()
+    except (OSError, RecordStoreError, sqlite3.Error) as exc:
+        _fail(records, exc)
     finally:
         records.close()
     if json_output:

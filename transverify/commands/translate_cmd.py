@@ -1,9 +1,10 @@
 """`transverify translate SOURCE --to TARGET`: rules and/or the Questioner-Solver loop, verified.
 
 Exit 0 verified equivalent (written to -o or beside the source), 1 translated
-but not verified (still written, so it can be inspected; the report says why),
-2 unsupported constructs / bad input / LLM needed but not configured or unreachable
-(nothing written), 130 interrupted with Ctrl-C (the dialogue is kept as cancelled).
+but not verified (still written, so it can be inspected; the report says why;
+an existing file is replaced by an unverified translation only with --force),
+2 unsupported constructs / bad input / LLM needed but not configured or unreachable /
+an output that must not be replaced (nothing written), 130 interrupted with Ctrl-C (the dialogue is kept as cancelled).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def register(app: typer.Typer) -> None:
         base_url: str = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1."),
         api_key_env: str = typer.Option(None, "--api-key-env", help="Environment variable holding the API key."),
         output: Path = typer.Option(None, "-o", "--output", help="Where to write the translation (default: beside SOURCE)."),
+        force: bool = typer.Option(False, "--force", help="Replace an existing file even with an unverified translation."),
         json_output: bool = typer.Option(False, "--json", help="Print one JSON object instead of a report."),
         records: Path = typer.Option(None, "--records", help="Record store (default: TRANSVERIFY_RECORDS, config, per-user)."),
         no_capture: bool = typer.Option(False, "--no-capture", help="Do not record this translation's dialogue."),
@@ -69,7 +71,7 @@ def register(app: typer.Typer) -> None:
         request = TranslateRequest(
             source=source, target=to, entry=entry, solver=solver, questioner=questioner, max_rounds=max_rounds,
             llm=settings, output=output, store=store, progress=progress, write_output=True, accept_verified=True,
-            cancel=cancel, verify_options=VerifyOptions(entry=entry, cases=cases, seed=seed, timeout=timeout))
+            force=force, cancel=cancel, verify_options=VerifyOptions(entry=entry, cases=cases, seed=seed, timeout=timeout))
         previous = signal.signal(signal.SIGINT, _interrupt_handler(cancel))
         try:
             outcome = translate(request)
@@ -79,6 +81,7 @@ def register(app: typer.Typer) -> None:
         if cancel.is_set():
             # Ctrl-C: the loop stopped at once and recorded the dialogue as cancelled.
             outcome.exit_code = INTERRUPTED
+        _warn_records_once(outcome)
         if json_output:
             typer.echo(json.dumps(_strict(outcome.to_dict()), default=str))
         else:
@@ -87,6 +90,15 @@ def register(app: typer.Typer) -> None:
 
 
 INTERRUPTED = 130  # the shell's convention for SIGINT
+RECORD_WARNING = "records are"  # "records are not captured: ..." / "records are no longer captured: ..."
+
+
+def _warn_records_once(outcome) -> None:
+    """A store that cannot be written is said once on stderr (also with --json); the translation goes on."""
+    record_warnings = [w for w in outcome.warnings if w.startswith(RECORD_WARNING)]
+    if record_warnings:
+        typer.echo(f"warning: {record_warnings[0]}", err=True)
+        outcome.warnings = [w for w in outcome.warnings if not w.startswith(RECORD_WARNING)] + record_warnings[:1]
 
 
 def _interrupt_handler(cancel: threading.Event):
@@ -121,5 +133,6 @@ def _report(outcome, source: Path) -> None:
     typer.echo(f"solver: {outcome.solver_used}, rounds: {outcome.rounds}"
                + (f", dialogue {outcome.dialogue_id}" if outcome.dialogue_id else ""))
     for warning in outcome.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        if not warning.startswith(RECORD_WARNING):  # already said by _warn_records_once
+            typer.echo(f"warning: {warning}", err=True)
     sys.stdout.flush()
