@@ -161,6 +161,7 @@ class _Run:
         self.events: list[dict[str, Any]] = []
         self._budget: TokenBudget | None = None
         self.rounds = 0
+        self.truncated_at: int | None = None  # max_tokens of the latest reply that stayed cut off
 
     @property
     def budget(self) -> TokenBudget:
@@ -237,6 +238,7 @@ class _Run:
                 # Still cut off after the retries: an incomplete answer, stored as such and never final.
                 session.say("assistant", "solver", reply.content, feedback={
                     "truncated": True, "finish_reason": "length", "max_tokens": limit}, **meta)
+                self.truncated_at = limit
                 self.event("truncated", f"the Solver's reply was cut off at max_tokens={limit} "
                                         "(finish_reason: length)")
                 if self.rounds < task.max_rounds:
@@ -294,6 +296,11 @@ class _Run:
             last_code, last_digest = code, questions.digest
 
         if best_code is None:
+            if self.truncated_at:
+                return self.outcome(None, None, "no_code", f"the Solver's reply was cut off at max_tokens="
+                                    f"{self.truncated_at} (finish_reason: length): no complete code in "
+                                    f"{self.rounds} round(s); raise [llm] max_tokens or use a model with a "
+                                    "larger context")
             return self.outcome(None, None, "no_code", f"the Solver gave no usable code in {self.rounds} round(s)")
         why = best_result.message if best_result and best_result.message else \
             (best_result.verdict if best_result else "")

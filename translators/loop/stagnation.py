@@ -34,17 +34,16 @@ _TOKENS = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*
 def normalise(code: str) -> str:
     """The code without comments and with whitespace collapsed; `transverify:` annotations and
     string literals are kept as they are, preprocessor lines too."""
-    out = []
+    out: list[str] = []
     for token in _TOKENS.findall(code):
-        if token.startswith(("//", "/*")):
-            if "transverify:" in token:
-                out.append(token.strip())
-            continue
+        if token.startswith(("//", "/*")) and "transverify:" not in token:
+            token = " "
         if token.isspace():
-            out.append(" ")
+            if out and out[-1] != " ":
+                out.append(" ")
             continue
-        out.append(token)
-    return re.sub(r" +", " ", "".join(out)).strip()
+        out.append(token.strip())
+    return "".join(out).strip()
 
 
 def score(result: VerifyResult) -> tuple[int, int]:
