@@ -147,3 +147,18 @@ def test_budget_fit_keeps_the_required_turns():
         assert exc.window == 100
     else:
         raise AssertionError("a 100-token context cannot hold the task")
+
+
+def test_a_server_that_hides_its_window_and_refuses_a_long_prompt_gets_it_trimmed(source, tmp_path):
+    attempts = [NOT_COMPILING.replace("z[i]", f"{name}[i]") for name in ("z", "w", "q")]
+    with ScriptedLLM(context_window=2600, flavour="openai") as llm:  # enforced, not exposed in /v1/models
+        for number, code in enumerate(attempts):
+            llm.reply(answer(code, _prose(str(number))))
+        llm.reply(answer(CORRECT, _prose("final")))  # spent on the request refused as too long
+        llm.reply(answer(CORRECT, _prose("final")))
+        outcome, _ = _translate(llm, source, tmp_path, rounds=4)
+        refused = [r for r in llm.requests if count_tokens(r["body"]["messages"]) + r["body"]["max_tokens"] > 2600]
+    assert outcome.exit_code == 0 and outcome.rounds == 4, outcome.message
+    assert len(refused) == 1  # the four latest rounds overflowed once; the retry fitted the window the server named
+    [event] = [e for e in outcome.events if e["event"] == "context"]
+    assert "2600-token budget" in event["detail"]
