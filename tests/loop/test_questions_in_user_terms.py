@@ -109,3 +109,28 @@ def test_the_task_asks_in_full_sentences_and_not_for_comments(llm, source, run_c
         assert "(keep all their names)" not in messages[1]["content"]
         assert "do not copy these instructions" in messages[0]["content"]
         assert "a[(i-1) + (j-1)*n]" in messages[0]["content"]  # the convention is still stated
+
+
+def test_the_editors_own_result_reaches_the_solver_without_directories(llm, source, tmp_path):
+    from transverify.translators.llm import LLMSettings
+    from transverify.translators.pipeline import TranslateRequest, translate
+    from transverify.translators.records import RecordStore
+    from transverify.verify import VerifyOptions, verify
+
+    candidate = tmp_path / "work" / "saxpy.cpp"
+    candidate.parent.mkdir()
+    candidate.write_text(WITH_MAIN)
+    seed_result = verify(source, candidate, VerifyOptions(cases=4))
+    assert str(candidate) in seed_result.message  # the engine names the file where it is
+    llm.reply(answer(CORRECT))
+    store = RecordStore.open(tmp_path / "r.sqlite", enabled=True)
+    outcome = translate(TranslateRequest(
+        source=source, target="cpp", solver="llm", output=candidate, seed_candidate=WITH_MAIN,
+        seed_result=seed_result, store=store, verify_options=VerifyOptions(cases=4),
+        llm=LLMSettings(base_url=llm.base_url, api_key=None, model="m", max_retries=0)))
+    assert outcome.exit_code == 0, outcome.message
+    question = _user_messages(llm.requests[0])[-1]
+    assert f"saxpy.cpp:{MAIN_LINE}: the candidate defines main()" in question
+    assert str(tmp_path) not in question
+    seed_turn = store.dialogue(outcome.dialogue_id)["turns"][2]
+    assert seed_turn["feedback"]["verdict"] == "not_equivalent" and str(tmp_path) not in json.dumps(seed_turn)

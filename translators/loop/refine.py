@@ -36,7 +36,7 @@ from .retrieval import bug_context
 from .session import Session
 from .stagnation import RoundCheck, Tracker
 from .templates import PromptSet
-from .user_terms import as_candidate_defect, localise, path_names
+from .user_terms import as_candidate_defect, localise, path_names, without_directories
 from .workspace import LoopFolder
 
 if TYPE_CHECKING:
@@ -195,6 +195,9 @@ class _Run:
         if task.seed_code is not None:
             if best_result is None:
                 best_result = self.verify(task.seed_code)
+            else:  # verified by the caller (the editor) at the user's own paths
+                best_result = as_candidate_defect(without_directories(
+                    best_result, [task.candidate_name, task.source.name]), task.candidate_name)
             session.say("assistant", task.seed_origin, _fence(task.seed_code, language), code=task.seed_code,
                         feedback=best_result.to_dict())
             if best_result.ok:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from pathlib import Path
 
 from ...verify.result import ERROR, NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, Diagnostic, VerifyResult
@@ -47,6 +48,21 @@ def localise(result: VerifyResult, names: list[tuple[str, str]]) -> VerifyResult
     return dataclasses.replace(result, diagnostics=diagnostics, message=_swap(result.message, names) or "",
                                warnings=[_swap(w, names) or w for w in result.warnings],
                                harness=_swap(result.harness, names))
+
+
+def without_directories(result: VerifyResult, file_names: list[str]) -> VerifyResult:
+    """A copy of a result from elsewhere (the editor's own verification) where every path
+    ending in one of `file_names` is cut down to the name, as the records and the Solver see it."""
+    pattern = re.compile(r"(?:[A-Za-z]:)?[^\s:'\"`()\[\]]*[/\\](" + "|".join(re.escape(n) for n in file_names) + r")\b")
+
+    def cut(text: str | None) -> str | None:
+        return pattern.sub(r"\1", text) if text else text
+
+    diagnostics = [Diagnostic(file=os.path.basename(d.file) if os.path.basename(d.file) in file_names else d.file,
+                              line=d.line, column=d.column, severity=d.severity, message=cut(d.message) or d.message)
+                   for d in result.diagnostics]
+    return dataclasses.replace(result, diagnostics=diagnostics, message=cut(result.message) or "",
+                               warnings=[cut(w) or w for w in result.warnings], harness=cut(result.harness))
 
 
 def as_candidate_defect(result: VerifyResult, candidate_name: str) -> VerifyResult:
