@@ -106,3 +106,13 @@ def test_a_server_that_ignores_stream_still_works(llm, source, run_cli):
     done = run_cli("translate", str(source), "--to", "cpp", "--solver", "llm", extra_env=endpoint(llm))
     assert done.returncode == 0, done.stdout + done.stderr
     assert source.with_suffix(".cpp").read_text() == CORRECT
+
+
+def test_a_server_that_refuses_stream_options_is_asked_without_them(llm, source, tmp_path):
+    llm.error(400, "Unrecognized request argument supplied: stream_options").reply(answer(CORRECT))
+    outcome = translate(TranslateRequest(source=source, target="cpp", solver="llm", llm=_settings(llm),
+                                         store=RecordStore.open(tmp_path / "r.sqlite", enabled=False),
+                                         verify_options=VerifyOptions(cases=4)))
+    assert outcome.exit_code == 0, outcome.message
+    first, second = (r["body"] for r in llm.requests)
+    assert "stream_options" in first and "stream_options" not in second and second["stream"] is True

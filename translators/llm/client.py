@@ -87,6 +87,7 @@ class ChatClient:
         self.answered = 0  # complete replies received: the endpoint worked at least this often
         self.retries: list[dict[str, Any]] = []  # every retry: agent, attempt, reason, delay
         self._windows: dict[str, int | None] = {}
+        self._usage_in_stream = True  # dropped for servers that refuse stream_options
         # Retries are ours (cancellable waits); the openai client makes one attempt.
         self._client = openai.OpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
                                      timeout=settings.timeout, max_retries=0, http_client=_shared_http_client())
@@ -194,8 +195,9 @@ class ChatClient:
     def _send(self, messages: list[dict[str, str]], model: str, max_tokens: int | None,
               temperature: float | None) -> Any:
         """The one place where messages leave this process."""
-        kwargs: dict[str, Any] = {"model": model, "messages": messages, "stream": True,
-                                  "stream_options": {"include_usage": True}}
+        kwargs: dict[str, Any] = {"model": model, "messages": messages, "stream": True}
+        if self._usage_in_stream:
+            kwargs["stream_options"] = {"include_usage": True}
         if temperature is not None:
             kwargs["temperature"] = temperature
         if max_tokens:
@@ -204,7 +206,13 @@ class ChatClient:
 
     def _receive(self, messages: list[dict[str, str]], model: str, max_tokens: int | None,
                  temperature: float | None, live: _Live) -> ChatReply:
-        raw = self._send(messages, model, max_tokens, temperature)
+        try:
+            raw = self._send(messages, model, max_tokens, temperature)
+        except openai.BadRequestError as exc:
+            if not (self._usage_in_stream and "stream_options" in _short_body(exc)):
+                raise
+            self._usage_in_stream = False  # an older server: token counts then come from the chunks
+            raw = self._send(messages, model, max_tokens, temperature)
         live.response = raw.http_response
         if live.aborted:
             live.abort()

@@ -107,8 +107,8 @@ class Tracker:
         else:
             self._seen[key] = (round_number, result)
             current = score(result)
-            print_ = fingerprint(result)
-            seen_before = self._failures.get(print_)
+            failure = fingerprint(result)
+            seen_before = self._failures.get(failure)
             better = self._best is None or current > self._best
             if better or seen_before is None:
                 check = RoundCheck(progress=True)
@@ -116,7 +116,7 @@ class Tracker:
             else:
                 check = RoundCheck(progress=False, same_failure_as=seen_before)
                 self.notes.append(f"round {round_number} failed the same way as round {seen_before}")
-            self._failures.setdefault(print_, round_number)
+            self._failures.setdefault(failure, round_number)
             self._best = current if self._best is None else max(self._best, current)
         self.stalled = 0 if check.progress else self.stalled + 1
         return check
