@@ -48,7 +48,7 @@ def test_a_cut_off_reply_is_reported_and_asked_again_with_a_larger_limit(llm, so
     assert [r["body"]["max_tokens"] for r in llm.requests] == [limit, 2 * limit]
     said = (f"the Solver's reply was cut off at max_tokens={limit} (finish_reason: length); asking again with "
             f"max_tokens={2 * limit}")
-    assert said in progress and {"round": 0, "event": "truncated", "detail": said} in outcome.events
+    assert said in progress and {"round": 1, "event": "truncated", "detail": said} in outcome.events
     [solver_turn] = [t for t in store.dialogue(outcome.dialogue_id)["turns"] if t["agent"] == "solver"]
     assert solver_turn["content"] == reply and solver_turn["code"] == CORRECT
 

@@ -310,8 +310,9 @@ class _Run:
         return self.outcome(best_code, best_result, "not_verified",
                             f"not verified after {self.rounds} Solver round(s) (max rounds reached): {why}")
 
-    def event(self, kind: str, detail: str) -> None:
-        self.events.append({"round": self.rounds, "event": kind, "detail": detail})
+    def event(self, kind: str, detail: str, during: bool = False) -> None:
+        """Note an event of the round just answered (or, `during`, of the one being asked)."""
+        self.events.append({"round": self.rounds + (1 if during else 0), "event": kind, "detail": detail})
         _report(self.task, detail)
 
     # -- the Solver ----------------------------------------------------------------------
@@ -331,7 +332,7 @@ class _Run:
                     raise
                 budget.shrink_window(exc.n_ctx, fitted.estimated_tokens)
                 self.event("context", f"the server's context is smaller than expected; resending with "
-                                      f"a {budget.context_window}-token budget")
+                                      f"a {budget.context_window}-token budget", during=True)
                 fitted = self.session.fit(budget)
         if fitted.dropped_rounds:
             _report(self.task, f"sent the source and the latest {len(fitted.messages) // 2 - 1} exchange(s); "
@@ -346,7 +347,7 @@ class _Run:
             if bigger <= limit:
                 break
             self.event("truncated", f"the Solver's reply was cut off at max_tokens={limit} (finish_reason: "
-                                    f"length); asking again with max_tokens={bigger}")
+                                    f"length); asking again with max_tokens={bigger}", during=True)
             limit = bigger
             reply = self.client.chat(fitted.messages, max_tokens=limit, temperature=self.tracker.temperature,
                                      agent="solver")
@@ -359,7 +360,7 @@ class _Run:
             if room is not None and room < MIN_REPLY_TOKENS:
                 break
             self.event("truncated", f"the Solver's reply was cut off at max_tokens={limit} (finish_reason: "
-                                    "length); asking it to continue")
+                                    "length); asking it to continue", during=True)
             more = self.client.chat(asked, max_tokens=min(limit, room) if room is not None else limit,
                                     temperature=self.tracker.temperature, agent="solver")
             reply.content += more.content

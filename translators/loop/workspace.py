@@ -22,7 +22,7 @@ from ..records import RecordStore, RecordStoreError
 
 PREFIX = "transverify-loop-"
 LOCK_NAME = "owner.lock"
-UNLOCKED_GRACE = 600.0  # seconds: a folder without a lock file may be one being set up right now
+UNLOCKED_GRACE = 6 * 3600.0  # seconds: a folder without a lock file may be one being set up right now
 
 
 class LoopFolder:
