@@ -224,7 +224,10 @@ def _translate(request: TranslateRequest) -> TranslateOutcome:
         except (RecordStoreError, ConfigError) as exc:
             warnings.append(f"records are not captured: {exc}")
     # Loops killed earlier (kill -9, a crash) left a `running` dialogue and a temporary folder.
-    recover_interrupted(store)
+    try:
+        recover_interrupted(store)
+    except Exception as exc:  # clean-up after others must never stop this translation
+        warnings.append(f"could not clean up after an interrupted translation: {exc}")
 
     def finish(outcome: TranslateOutcome) -> TranslateOutcome:
         outcome.output = output

@@ -108,11 +108,16 @@ def test_a_server_that_ignores_stream_still_works(llm, source, run_cli):
     assert source.with_suffix(".cpp").read_text() == CORRECT
 
 
-def test_a_server_that_refuses_stream_options_is_asked_without_them(llm, source, tmp_path):
-    llm.error(400, "Unrecognized request argument supplied: stream_options").reply(answer(CORRECT))
+def test_options_a_server_refuses_are_dropped_or_renamed(llm, source, tmp_path):
+    llm.error(400, "Unrecognized request argument supplied: stream_options")
+    llm.error(400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
+                   "'max_completion_tokens' instead.")
+    llm.reply(answer(CORRECT))
     outcome = translate(TranslateRequest(source=source, target="cpp", solver="llm", llm=_settings(llm),
                                          store=RecordStore.open(tmp_path / "r.sqlite", enabled=False),
                                          verify_options=VerifyOptions(cases=4)))
     assert outcome.exit_code == 0, outcome.message
-    first, second = (r["body"] for r in llm.requests)
+    first, second, third = (r["body"] for r in llm.requests)
     assert "stream_options" in first and "stream_options" not in second and second["stream"] is True
+    assert "max_completion_tokens" not in second and third["max_completion_tokens"] == second["max_tokens"]
+    assert "max_tokens" not in third

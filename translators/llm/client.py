@@ -88,6 +88,7 @@ class ChatClient:
         self.retries: list[dict[str, Any]] = []  # every retry: agent, attempt, reason, delay
         self._windows: dict[str, int | None] = {}
         self._usage_in_stream = True  # dropped for servers that refuse stream_options
+        self._limit_name = "max_tokens"  # OpenAI's newer models want max_completion_tokens
         # Retries are ours (cancellable waits); the openai client makes one attempt.
         self._client = openai.OpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
                                      timeout=settings.timeout, max_retries=0, http_client=_shared_http_client())
@@ -201,18 +202,25 @@ class ChatClient:
         if temperature is not None:
             kwargs["temperature"] = temperature
         if max_tokens:
-            kwargs["max_tokens"] = max_tokens
+            kwargs[self._limit_name] = max_tokens
         return self._client.chat.completions.with_raw_response.create(**kwargs)
 
     def _receive(self, messages: list[dict[str, str]], model: str, max_tokens: int | None,
                  temperature: float | None, live: _Live) -> ChatReply:
-        try:
-            raw = self._send(messages, model, max_tokens, temperature)
-        except openai.BadRequestError as exc:
-            if not (self._usage_in_stream and "stream_options" in _short_body(exc)):
-                raise
-            self._usage_in_stream = False  # an older server: token counts then come from the chunks
-            raw = self._send(messages, model, max_tokens, temperature)
+        while True:
+            try:
+                raw = self._send(messages, model, max_tokens, temperature)
+                break
+            except openai.BadRequestError as exc:
+                # Servers differ in the options they take: ask again without the one refused
+                # (each is given up at most once, so this ends).
+                body = _short_body(exc)
+                if self._usage_in_stream and "stream_options" in body:
+                    self._usage_in_stream = False  # token counts then come from the chunks
+                elif max_tokens and self._limit_name == "max_tokens" and "max_completion_tokens" in body:
+                    self._limit_name = "max_completion_tokens"
+                else:
+                    raise
         live.response = raw.http_response
         if live.aborted:
             live.abort()
