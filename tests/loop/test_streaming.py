@@ -121,3 +121,21 @@ def test_options_a_server_refuses_are_dropped_or_renamed(llm, source, tmp_path):
     assert "stream_options" in first and "stream_options" not in second and second["stream"] is True
     assert "max_completion_tokens" not in second and third["max_completion_tokens"] == second["max_tokens"]
     assert "max_tokens" not in third
+
+
+def test_a_stream_that_stalls_past_the_timeout_is_dropped_and_retried(llm, source, tmp_path):
+    llm.reply(answer(CORRECT), chunk_delay=3.0).reply(answer(CORRECT))
+    settings = LLMSettings(base_url=llm.base_url, api_key=None, model="solver-model", max_retries=1,
+                           retry_backoff=0.0, timeout=1.0)
+    outcome = translate(TranslateRequest(source=source, target="cpp", solver="llm", llm=settings,
+                                         store=RecordStore.open(tmp_path / "r.sqlite", enabled=False),
+                                         verify_options=VerifyOptions(cases=4)))
+    assert outcome.exit_code == 0, outcome.message
+    [retry] = outcome.retries
+    assert retry["reason"] == f"no reply from {llm.base_url} within 1s"
+    deadline = time.monotonic() + 10
+    while llm.streams[0]["disconnected_at"] is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # The abandoned stream was closed: the server stopped generating it at its next token.
+    assert llm.streams[0]["disconnected_at"] is not None and llm.streams[0]["chunks"] <= 1
+    assert llm.streams[1]["completed"]

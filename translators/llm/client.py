@@ -233,19 +233,25 @@ class ChatClient:
         finish: str | None = None
         reply_model = model
         usage: Any = None
-        for chunk in raw.parse():
-            reply_model = getattr(chunk, "model", None) or reply_model
-            if getattr(chunk, "usage", None) is not None:
-                usage = chunk.usage
-            for choice in getattr(chunk, "choices", None) or []:
-                if getattr(choice, "index", 0) not in (0, None):
-                    continue
-                text = getattr(getattr(choice, "delta", None), "content", None)
-                if text:
-                    parts.append(text)
-                    live.tokens += 1
-                if getattr(choice, "finish_reason", None):
-                    finish = choice.finish_reason
+        try:
+            for chunk in raw.parse():
+                reply_model = getattr(chunk, "model", None) or reply_model
+                if getattr(chunk, "usage", None) is not None:
+                    usage = chunk.usage
+                for choice in getattr(chunk, "choices", None) or []:
+                    if getattr(choice, "index", 0) not in (0, None):
+                        continue
+                    text = getattr(getattr(choice, "delta", None), "content", None)
+                    if text:
+                        parts.append(text)
+                        live.tokens += 1
+                    if getattr(choice, "finish_reason", None):
+                        finish = choice.finish_reason
+        except BaseException:
+            # A timeout or a broken stream: close the connection, so that the server stops
+            # generating for a request nobody waits for and a retry does not queue behind it.
+            live.abort()
+            raise
         if live.aborted:
             raise LLMCancelled("cancelled")
         content = "".join(parts)
