@@ -25,11 +25,11 @@ from ..verify.pairs import available_pairs, find_pair
 from ..verify.result import ERROR, VerifyResult
 from .llm import ConfigError, LLMSettings, guidance, resolve_settings
 from .loop import templates
+from .loop.refine import LoopTask, dead_end, run_loop, verify_in_user_terms
+from .loop.workspace import recover_interrupted
 from .output_file import OutputRefused, check_replaceable, write_text
-from .loop.refine import WHOLE_FILE, LoopTask, dead_end, run_loop
 from .records import RecordStore, RecordStoreError
 from .registry import RuleDraft, RulesUnavailable, Unsupported, has_rules, run_rules
-from .whole_file import verify_translation
 
 # target -> (language of the translation, file suffix, stem suffix)
 TARGETS: dict[str, tuple[str, str, str]] = {
@@ -81,6 +81,8 @@ class TranslateOutcome:
     written: bool = False
     details: str = ""  # multi-line explanation (what to configure, what the rules could not do)
     warnings: list[str] = field(default_factory=list)
+    retries: list[dict] = field(default_factory=list)  # LLM retries: agent, attempt, reason, delay (s)
+    events: list[dict] = field(default_factory=list)  # loop events: truncations, repeats, an early stop
 
     @property
     def verdict(self) -> str | None:
@@ -95,6 +97,7 @@ class TranslateOutcome:
                             for u in self.unsupported],
             "result": self.result.to_dict() if self.result else None, "dialogue_id": self.dialogue_id,
             "message": self.message, "details": self.details, "warnings": self.warnings,
+            "retries": self.retries, "events": self.events,
         }
 
 
@@ -224,6 +227,11 @@ def _translate(request: TranslateRequest) -> TranslateOutcome:
             request.store = store
         except (RecordStoreError, ConfigError) as exc:
             warnings.append(f"records are not captured: {exc}")
+    # Loops killed earlier (kill -9, a crash) left a `running` dialogue and a temporary folder.
+    try:
+        recover_interrupted(store)
+    except Exception as exc:  # clean-up after others must never stop this translation
+        warnings.append(f"could not clean up after an interrupted translation: {exc}")
 
     def finish(outcome: TranslateOutcome) -> TranslateOutcome:
         outcome.output = output
@@ -288,16 +296,24 @@ def _translate(request: TranslateRequest) -> TranslateOutcome:
     rounds = loop.rounds + (1 if draft is not None and draft.code is not None else 0)
     outcome = TranslateOutcome(code=loop.code, exit_code=1, result=loop.result, unsupported=unsupported,
                                dialogue_id=loop.dialogue_id, rounds=rounds, solver_used=solver_used,
-                               message=loop.message, warnings=loop.warnings)
+                               message=loop.message, warnings=loop.warnings, retries=loop.retries,
+                               events=loop.events)
     if loop.status == "verified":
         outcome.exit_code = 0
         outcome.unsupported = []  # the LLM covered what the rules could not
-    elif loop.status in ("source_error", "verifier_error"):
+    elif loop.status in ("source_error", "verifier_error", "context_error"):
         outcome.exit_code = 2
     elif loop.status == "endpoint_error":
-        if loop.code is None or (loop.code == (draft.code if draft else None) and unsupported):
-            outcome.exit_code = 2
-        outcome.details = guidance()
+        # The LLM was needed and is gone: nothing is offered, whether it never answered or stopped mid-loop.
+        outcome.exit_code = 2
+        outcome.code = None
+        if loop.endpoint_answered:
+            outcome.details = ("The endpoint answered earlier in this translation, so the settings are right: check "
+                               "that the server is still running and reachable, then translate again."
+                               + (f" The dialogue so far is kept in the record store ({loop.dialogue_id})."
+                                  if loop.dialogue_id else ""))
+        else:
+            outcome.details = guidance()
     elif loop.code is None:
         outcome.exit_code = 2 if unsupported else 1
     if draft is not None and draft.unsupported and outcome.exit_code != 0:
@@ -335,7 +351,7 @@ def _record_rules(store: RecordStore, request: TranslateRequest, pair: str, prom
     store.add_turn(dialogue_id, "system", "system", prompts.render("solver_system"))
     store.add_turn(dialogue_id, "user", "task", prompts.render(
         "solver_task", source=source_code.rstrip(), source_file=source.name,
-        entry=request.entry or WHOLE_FILE, draft="", bug_context=""))
+        scope=prompts.scope(request.entry), draft="", bug_context=""))
     fence = FENCE_LANGUAGE[language_of(output) or "cpp"]
     store.add_turn(dialogue_id, "assistant", "rules", f"```{fence}\n{draft.code.rstrip()}\n```", code=draft.code,
                    feedback=result.to_dict() if result else None)
@@ -347,16 +363,14 @@ def _record_rules(store: RecordStore, request: TranslateRequest, pair: str, prom
 
 
 def _verify_text(source: Path, code: str, name: str, options: VerifyOptions) -> VerifyResult:
+    """Verify a rules draft from a private folder; the result names the user's files."""
     import shutil
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix="transverify-draft-"))
     try:
         folder.chmod(0o755)
-        path = folder / name
-        path.write_text(code, encoding="utf-8")
-        path.chmod(0o644)
-        return verify_translation(source, path, options)
+        return verify_in_user_terms(source, folder, name, code, options)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -42,10 +42,19 @@ def _mismatches(output, pairs, case=0):
 
 def test_compile_errors_are_quoted_with_the_candidate_line():
     result = VerifyResult(verdict="not_equivalent", stage="compile_candidate", diagnostics=[
-        Diagnostic("c.cpp", 2, 9, "error", "assignment of read-only location '*(x + ((sizetype)i))'")])
+        Diagnostic("c.cpp", 2, 9, "error", "assignment of read-only location '*(x + ((sizetype)i))'")],
+        message="the candidate does not compile: c.cpp:2: assignment of read-only location")
     text = feedback_text(result, "void f(const float* x) {\n  x[i] = 0;\n}\n")
     assert text.startswith("1. Line 2, column 9 of your translation (`x[i] = 0;`): the compiler says")
     assert "intent(out)/inout" in text
+
+
+def test_the_verifiers_own_checks_are_not_quoted_as_the_compiler():
+    message = "parameter 'a' (Fortran argument 'a') must be float"
+    result = VerifyResult(verdict="not_equivalent", stage="compile_candidate",
+                          diagnostics=[Diagnostic("c.cpp", 1, 1, "error", message)], message=f"c.cpp:1: {message}")
+    text = feedback_text(result, "void f(double a) {}\n")
+    assert f'the verifier says "{message}"' in text and "compiler" not in text
 
 
 def test_shifted_values_suggest_off_by_one():

@@ -72,7 +72,7 @@ def test_cancel_returns_promptly_while_the_endpoint_stalls(llm, source, tmp_path
 
 
 def test_long_loops_resend_only_the_latest_rounds(llm, source, tmp_path):
-    from transverify.translators.loop.refine import HISTORY_ROUNDS
+    from transverify.translators.loop.budget import FALLBACK_ROUNDS as HISTORY_ROUNDS
 
     rounds = HISTORY_ROUNDS + 2
     for number in range(rounds - 1):

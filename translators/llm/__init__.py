@@ -6,10 +6,10 @@ commands that never call an LLM start fast.
 
 from typing import Any
 
-from .errors import LLMCancelled, LLMError
+from .errors import ContextOverflow, LLMCancelled, LLMError
 from .settings import ConfigError, LLMSettings, config_path, guidance, load_config, resolve_settings
 
-__all__ = ["LLMSettings", "resolve_settings", "ChatClient", "ChatReply", "LLMError", "LLMCancelled",
+__all__ = ["LLMSettings", "resolve_settings", "ChatClient", "ChatReply", "LLMError", "LLMCancelled", "ContextOverflow",
            "ConfigError", "config_path", "load_config", "guidance"]
 
 

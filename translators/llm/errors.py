@@ -7,3 +7,12 @@ class LLMError(Exception):
 
 class LLMCancelled(Exception):
     """The caller cancelled while waiting for the endpoint."""
+
+
+class ContextOverflow(LLMError):
+    """The endpoint refused the request as longer than its context window (HTTP 400).
+    `n_ctx` is the window the server named in its error, when it named one."""
+
+    def __init__(self, message: str, n_ctx: int | None = None):
+        super().__init__(message)
+        self.n_ctx = n_ctx

@@ -34,7 +34,8 @@ class LLMSettings:
     max_retries: int = 4
     retry_backoff: float = 1.0  # seconds before the first retry; doubles each time
     temperature: float | None = 0.2
-    max_tokens: int | None = None
+    max_tokens: int | None = None  # None: sized to the source (translators/llm/budget.py)
+    context_window: int | None = None  # None: read from the server's /v1/models when it says
 
     @property
     def configured(self) -> bool:
@@ -116,12 +117,17 @@ def resolve_settings(base_url: str | None = None, api_key: str | None = None, mo
                           or llm.get("questioner_model")),
     )
     for name, kind in (("timeout", float), ("max_retries", int), ("retry_backoff", float),
-                       ("temperature", float), ("max_tokens", int)):
+                       ("temperature", float), ("max_tokens", int),
+                       ("context_window", int)):
         if name in llm:
             try:
                 setattr(settings, name, kind(llm[name]))
             except (TypeError, ValueError) as exc:
                 raise ConfigError(f"{config_path()}: [llm] {name} must be a number, got {llm[name]!r}") from exc
+    for name in ("max_tokens", "context_window"):
+        value = getattr(settings, name)
+        if value is not None and value < 1:
+            raise ConfigError(f"{config_path()}: [llm] {name} must be a positive number of tokens, got {value}")
     return settings
 
 

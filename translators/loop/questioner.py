@@ -32,6 +32,7 @@ class Questions:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     kind: str = "feedback"  # feedback | no_code
+    preface: str = ""  # said right after the headline (a repeated answer, the same failure again)
 
 
 def _candidate_line(candidate: str, line: int | None) -> str | None:
@@ -57,6 +58,8 @@ COMPILER_HINTS = [
 
 def _compile_questions(result: VerifyResult, candidate: str) -> list[str]:
     points = []
+    # The engine's own checks (signature, entry name, main()) speak too: only quote "the compiler" for its words.
+    speaker = "the compiler says" if "does not compile" in result.message else "the verifier says"
     diagnostics = [d for d in result.diagnostics if d.severity == "error"] or list(result.diagnostics)
     for diag in diagnostics[:MAX_DIAGNOSTICS]:
         quoted = _candidate_line(candidate, diag.line)
@@ -64,14 +67,14 @@ def _compile_questions(result: VerifyResult, candidate: str) -> list[str]:
         text = f"{where} of your translation"
         if quoted:
             text += f" (`{quoted}`)"
-        text += f": the compiler says \"{diag.message}\"."
+        text += f": {speaker} \"{diag.message}\"."
         for pattern, hint in COMPILER_HINTS:
             if re.search(pattern, diag.message, re.IGNORECASE):
                 text += " " + hint
                 break
         points.append(text)
     if len(diagnostics) > MAX_DIAGNOSTICS:
-        points.append(f"... and {len(diagnostics) - MAX_DIAGNOSTICS} more compiler error(s).")
+        points.append(f"... and {len(diagnostics) - MAX_DIAGNOSTICS} more error(s).")
     if not points:
         points.append(f"It does not compile: {result.message or 'no diagnostics were reported'}.")
     return points
@@ -224,8 +227,12 @@ def rules_questions(result: VerifyResult, candidate: str) -> Questions:
     return Questions(text=text, digest=text)
 
 
-def no_code_questions(language: str, truncated_hint: bool = False) -> Questions:
-    if truncated_hint:
+def no_code_questions(language: str, truncated_hint: bool = False, max_tokens: int | None = None) -> Questions:
+    if truncated_hint and max_tokens:
+        text = (f"1. Your reply was cut off at the length limit ({max_tokens} tokens) before the code was complete. "
+                f"Reply again with the complete translation in one fenced ```{language} block and no prose; "
+                "leave out comments that are not in the source.")
+    elif truncated_hint:
         text = ("1. Your reply was cut off inside the code block. Reply again with the complete translation, "
                 f"shorter prose, in one fenced ```{language} block.")
     else:

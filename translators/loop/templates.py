@@ -6,7 +6,9 @@ import string
 from dataclasses import dataclass
 from importlib import resources
 
-NAMES = ("solver_system", "solver_task", "questioner_system", "questioner_task", "repair")
+NAMES = ("solver_system", "solver_task", "questioner_system", "questioner_task", "repair", "convention")
+# What the entry is called in each pair's task sentence.
+ENTRY_NOUNS = {"fortran_cpp": "procedure", "cpp_cuda": "function", "cuda_cpu": "host function"}
 
 
 class PromptError(Exception):
@@ -24,9 +26,23 @@ class PromptSet:
         """One tag for the whole set: the highest file version (any change bumps it)."""
         return f"{self.key}@{max(self.versions.values())}"
 
+    @property
+    def convention(self) -> str:
+        """The calling convention the verifier checks, as the Solver's system prompt states it."""
+        return self.texts["convention"].strip()
+
     def render(self, name: str, **values: object) -> str:
+        values.setdefault("convention", self.convention)
         text = string.Template(self.texts[name]).safe_substitute({k: str(v) for k, v in values.items()})
         return text.strip() + "\n"
+
+    def scope(self, entry: str | None) -> str:
+        """The task's sentence about what to translate.  A full sentence of its own, so that
+        models do not paste a dangling phrase of it into the code as a comment."""
+        noun = ENTRY_NOUNS.get(self.key, "function")
+        if entry:
+            return f"The verifier calls the {noun} `{entry}`; translate it and what it uses."
+        return f"Translate every {noun} in the file and keep their names."
 
 
 def available() -> list[str]:

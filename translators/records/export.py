@@ -7,8 +7,9 @@
   openai-chat  {"messages": [{"role", "content"}]}  (OpenAI fine-tuning format)
   sharegpt     {"id", "system", "conversations": [{"from": "human"|"gpt", "value"}]}
 
-Dialogue exports end at the last Solver turn (a trailing question has no answer
-to learn from); dialogues without any Solver answer are skipped.
+Dialogue exports end at the last complete Solver turn (a trailing question has no
+answer to learn from, and a reply cut off at the length limit -- feedback
+{"truncated": true} -- is no answer); dialogues without one are skipped.
 """
 
 from __future__ import annotations
@@ -24,11 +25,17 @@ from .store import RecordStore
 VERIFIED_STATUSES = {"verified", "accepted"}
 
 
+def _final_answer(turn: dict[str, Any]) -> bool:
+    """An assistant turn that can end a training example: not one cut off at the length limit."""
+    feedback = turn.get("feedback")
+    return turn["role"] == "assistant" and not (isinstance(feedback, dict) and feedback.get("truncated"))
+
+
 def _messages(dialogue: dict[str, Any]) -> list[dict[str, str]]:
-    turns = [{"role": t["role"], "content": t["content"]} for t in dialogue["turns"]]
-    while turns and turns[-1]["role"] != "assistant":
+    turns = list(dialogue["turns"])
+    while turns and not _final_answer(turns[-1]):
         turns.pop()
-    return turns
+    return [{"role": t["role"], "content": t["content"]} for t in turns]
 
 
 def _messages_format(dialogue: dict[str, Any]) -> dict[str, Any] | None:
