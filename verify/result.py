@@ -72,6 +72,8 @@ class VerifyResult:
     harness: str | None = None  # generated harness source, kept for training records
     inputs: list[dict[str, Any]] = field(default_factory=list)  # per-case summary of generated inputs
     tools: dict[str, str] = field(default_factory=dict)  # tool versions used
+    # Value domains the inputs were drawn from: {name, lo, hi, source: flag|comment|inferred, reason}
+    domains: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:

@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="extent of an array parameter, e.g. x=n (C++/CUDA sources)")
     parser.add_argument("--value", type=_assignment, action="append", default=[], metavar="NAME=V",
                         help="pin a scalar parameter, e.g. k=3")
+    parser.add_argument("--range", type=_assignment, action="append", default=[], metavar="NAME=LO:HI",
+                        help="draw an input from [LO, HI], e.g. grid=0:1 (repeatable)")
     parser.add_argument("--no-cache", action="store_true", help="rebuild the reference even if cached")
     parser.add_argument("--keep", action="store_true", help="keep the temporary build directory")
     return parser
@@ -76,6 +78,7 @@ def run(argv: list[str]) -> int:
 
     options = VerifyOptions(entry=args.entry, cases=args.cases, seed=args.seed, timeout=args.timeout,
                             rtol=args.rtol, atol=args.atol, shapes=dict(args.shape), values=dict(args.value),
+                            ranges=dict(args.range),
                             use_cache=not args.no_cache, keep_workdir=args.keep)
     result = verify(args.source, args.candidate, options)
     if args.json_output:
