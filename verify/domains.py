@@ -150,18 +150,79 @@ def infer_fortran(body: str, integer_args: set[str], index_args: set[str]) -> di
     for name in sorted(integer_args):
         n = re.escape(name)
         element = rf"\b{n}\b(?:\s*\([^()]*\))?"
-        constants, other = [], False
+        constants, other, first = [], False, ""
         for match in re.finditer(rf"{element}\s*(==|/=|\.eq\.|\.ne\.|<=|>=|<|>|\.lt\.|\.gt\.|\.le\.|\.ge\.)\s*"
                                  rf"([-+]?\w+)", body):
             op, value = match.group(1), match.group(2)
             if op in ("==", "/=", ".eq.", ".ne.") and re.fullmatch(r"[-+]?\d+", value) \
                     and abs(int(value)) <= SMALL_CONSTANT:
                 constants.append(int(value))
+                first = first or re.sub(r"\s+", " ", match.group(0))
             else:
                 other = True
-        if constants and not other:
-            merge_inferred(found, equality_domain(name, constants, "source"))
+        if constants and not other and len(constants) == _value_uses(body, name):
+            merge_inferred(found, equality_domain(name, constants, f"'{first}' in the source"))
             continue
         if name not in index_args and re.search(rf"\bmod\s*\(\s*{element}\s*,\s*2\s*\)", body):
             merge_inferred(found, parity_domain(name, f"mod({name}, 2)"))
     return found
+
+
+def fortran_domains(proc, flags: dict[str, str], source_text: str, file: str) -> dict[str, Domain]:
+    """Domains for a Fortran procedure's arguments (sizes keep the size schedule)."""
+    from .unit_inputs import _used_as_index
+
+    integer = {a.name for a in proc.args if a.base == "integer" and not a.is_size and a.intent != "out"}
+    index = {name for name in integer if _used_as_index(name, proc.body, proc.arrays)}
+    inferred = infer_fortran(proc.body, integer - index, index)
+    domains = resolve([a.name for a in proc.args], flags, source_text, True, file, inferred, proc.line)
+    for arg in proc.args:
+        if arg.is_size and arg.name in domains:
+            raise VerifyInputError(f"'{arg.name}' sizes an array; pin it with --value {arg.name}=N instead of a "
+                                   f"range", file=file, line=proc.line, construct="--range", stage="parse")
+    return domains
+
+
+def apply_fortran_domains(proc, cases: list, domains: dict[str, Domain], seed: int) -> None:
+    """Redraw the values of arguments with a domain, in place (cases from unit_inputs.generate_cases).
+    Boundary cases (every other one) mix LO, HI and 0/1/-1 (inside the domain) with random values;
+    a scalar is LO in case 0 and HI in case 1."""
+    import numpy as np
+
+    if not domains:
+        return
+    rng = np.random.default_rng([seed, 0x5EED])
+    for index, case in enumerate(cases):
+        for arg in proc.args:
+            domain = domains.get(arg.name)
+            if domain is None or domain.numeric is None or arg.name not in case.values:
+                continue
+            lo, hi = domain.numeric
+            current = np.asarray(case.values[arg.name])
+            n = current.size
+            if arg.base == "logical":
+                values = rng.integers(max(0, int(lo)), min(1, int(hi)) + 1, n).astype(bool)
+            elif arg.base == "integer":
+                values = rng.integers(int(np.ceil(lo)), int(np.floor(hi)) + 1, n)
+            else:
+                values = rng.uniform(lo, hi, n)
+            if arg.is_array and index % 2 == 1 and n:
+                edges = [e for e in (lo, hi, 0.0, 1.0, -1.0) if lo <= e <= hi]
+                chosen = rng.random(n) < 0.125
+                values[chosen] = np.array(edges)[rng.integers(0, len(edges), int(chosen.sum()))]
+            elif not arg.is_array and index < 2:
+                values[:] = lo if index == 0 else hi
+            values = values.astype(arg.dtype)
+            case.values[arg.name] = values if arg.is_array else values.reshape(())
+
+
+def _value_uses(body: str, name: str) -> int:
+    """Occurrences of `name` outside declarations and the procedure's header and end lines."""
+    count = 0
+    for line in body.splitlines():
+        code = line.split("!", 1)[0]
+        stripped = code.strip()
+        if "::" in code or re.match(r"(end\b|subroutine\b|.*\bfunction\b)", stripped):
+            continue
+        count += len(re.findall(rf"\b{re.escape(name)}\b", code))
+    return count

@@ -74,6 +74,9 @@ class VerifyResult:
     tools: dict[str, str] = field(default_factory=dict)  # tool versions used
     # Value domains the inputs were drawn from: {name, lo, hi, source: flag|comment|inferred, reason}
     domains: list[dict[str, Any]] = field(default_factory=list)
+    # With --coverage: {lines, branches (percent), lines_total, branches_total, rounds,
+    # untaken: [{line, executed, taken, total, text}]}
+    coverage: dict[str, Any] | None = None
 
     @property
     def exit_code(self) -> int:

@@ -28,28 +28,62 @@ _MIN = ("min", "std::min", "fmin", "fminf", "std::fmin")
 _CLAMP = ("std::clamp", "clamp")
 
 
+class _Clues:
+    """What the bodies say about each entry parameter, gathered over the entry and its kernels."""
+
+    def __init__(self):
+        self.constants: dict[str, list[int]] = {}  # compared for equality with these small constants
+        self.constant_lines: dict[str, set[int]] = {}
+        self.equality_reads: dict[str, int] = {}  # reads that are such comparisons
+        self.reads: dict[str, int] = {}  # every read of an element (or of the scalar)
+        self.matched: dict[str, tuple[str, str]] = {}  # array -> (scalar compared with it, where)
+        self.ordered: set[str] = set()
+        self.indexing: set[str] = set()
+
+
 def infer(entry: HostFunction, source: SourceFile) -> dict[str, Domain]:
     integer = {p.name for p in entry.params if p.dtype not in ("float32", "float64", "bool")}
     params = {p.name: p for p in entry.params}
     found: dict[str, Domain] = {}
+    clues = _Clues()
     bodies = [(entry.body, {name: name for name in params})]
     bodies += _launched_kernels(entry, source, set(params))
     file = source.path.name
     for body, alias in bodies:
-        if body is None:
+        if body is not None:
+            _infer_body(body, alias, integer, params, found, file, clues)
+    for name, values in clues.constants.items():
+        # Only when every read of it is such a comparison: a value also used in arithmetic
+        # (`state == 0` as a guard) keeps its full range.
+        if name not in integer or name in clues.ordered or name in clues.indexing \
+                or clues.equality_reads.get(name, 0) != clues.reads.get(name, 0):
             continue
-        _infer_body(body, alias, integer, params, found, file)
+        lines = ", ".join(str(n) for n in sorted(clues.constant_lines[name]))
+        found.pop(name, None)  # an equality set is sharper than a parity clue
+        merge_inferred(found, equality_domain(name, values, f"{file} line {lines}"))
+    for name, (scalar, where) in clues.matched.items():
+        if name in found or name not in integer or scalar not in integer:
+            continue
+        # About half of the draws of `scalar` then occur in the array: both answers of a search show.
+        hi = f"len({name})*3/2"
+        merge_inferred(found, Domain(name, "0", hi, INFERRED, f"compared for equality with {scalar} ({where}): "
+                                                              f"values drawn where matches are frequent"))
+        if scalar not in found:
+            found[scalar] = Domain(scalar, "0", hi, INFERRED, f"searched for in {name} ({where})")
+    for name in clues.indexing:  # an index is never drawn negative, whatever its remainder
+        if name in found and found[name].reason.startswith("remainder"):
+            del found[name]
     return found
 
 
-def _infer_body(body: Node, alias: dict[str, str], integer: set[str], params: dict, found: dict, file: str):
+def _infer_body(body: Node, alias: dict[str, str], integer: set[str], params: dict, found: dict, file: str,
+                clues: _Clues):
     """alias: a name in this body -> the entry parameter it stands for."""
     local_arrays = _local_array_sizes(body)
-    constants: dict[str, list[int]] = {}
-    matched: dict[str, tuple[str, str]] = {}  # array -> (scalar parameter it is compared with, where)
-    ordered: set[str] = set()
-    indexing: set[str] = set()
     for node in walk(body):
+        read = _read_of(node, alias, params)
+        if read is not None:
+            clues.reads[read] = clues.reads.get(read, 0) + 1
         if node.type == "binary_expression":
             op = node.child_by_field_name("operator")
             op_text = text_of(op) if op is not None else ""
@@ -60,15 +94,15 @@ def _infer_body(body: Node, alias: dict[str, str], integer: set[str], params: di
                     continue
                 value = _small_int(other)
                 if op_text in _EQUALITY and value is not None:
-                    constants.setdefault(name, []).append(value)
-                    where = line_of(node)
-                    constants.setdefault(f"@{name}", []).append(where)
+                    clues.constants.setdefault(name, []).append(value)
+                    clues.constant_lines.setdefault(name, set()).add(line_of(node))
+                    clues.equality_reads[name] = clues.equality_reads.get(name, 0) + 1
                 elif op_text in _EQUALITY + _ORDER:
-                    ordered.add(name)
+                    clues.ordered.add(name)
                     scalar = _element_of(other, alias) if other is not None and other.type == "identifier" else None
                     if op_text in _EQUALITY and scalar and mine.type == "subscript_expression" \
                             and params[name].pointer and not params[scalar].pointer:
-                        matched.setdefault(name, (scalar, f"{text_of(node)} at {file}:{line_of(node)}"))
+                        clues.matched.setdefault(name, (scalar, f"{text_of(node)} at {file}:{line_of(node)}"))
                 elif op_text == "%" and mine is left and _small_int(other) == 2 and name in integer:
                     merge_inferred(found, parity_domain(name, f"{text_of(node)} at {file}:{line_of(node)}"))
         elif node.type == "subscript_expression":
@@ -77,7 +111,7 @@ def _infer_body(body: Node, alias: dict[str, str], integer: set[str], params: di
             inner_name = _element_of(inner, alias) if inner is not None else None
             if outer is None or inner_name is None or inner_name not in integer:
                 continue
-            indexing.add(inner_name)
+            clues.indexing.add(inner_name)
             outer_text = text_of(outer)
             where = f"{text_of(node)} at {file}:{line_of(node)}"
             if outer_text in alias and params[alias[outer_text]].pointer:
@@ -93,25 +127,22 @@ def _infer_body(body: Node, alias: dict[str, str], integer: set[str], params: di
                 name, lo, hi = clamp
                 merge_inferred(found, widened_clamp(name, lo, hi, f"clamped by {text_of(node)} at {file}:"
                                                                   f"{line_of(node)}"))
-    for name, values in constants.items():
-        if name.startswith("@") or name not in integer or name in ordered or name in indexing:
-            continue
-        lines = ", ".join(str(n) for n in sorted(set(constants[f"@{name}"])))
-        domain = equality_domain(name, values, f"{file} line {lines}")
-        found.pop(name, None)  # an equality set is sharper than a parity clue
-        merge_inferred(found, domain)
-    for name, (scalar, where) in matched.items():
-        if name in found or name not in integer or scalar not in integer:
-            continue
-        # About half of the draws of `scalar` then occur in the array: both answers of a search show.
-        hi = f"len({name})*3/2"
-        merge_inferred(found, Domain(name, "0", hi, INFERRED, f"compared for equality with {scalar} ({where}): "
-                                                              f"values drawn where matches are frequent"))
-        if scalar not in found:
-            found[scalar] = Domain(scalar, "0", hi, INFERRED, f"searched for in {name} ({where})")
-    for name in indexing:  # an index is never drawn negative, whatever its remainder
-        if name in found and found[name].reason.startswith("remainder"):
-            del found[name]
+
+
+def _read_of(node: Node, alias: dict[str, str], params: dict) -> str | None:
+    """The parameter whose value `node` reads: an element `x[i]` / `*x` of an array, or a scalar
+    (not a scalar handed on as a call argument, which is followed into the callee instead)."""
+    if node.type in ("subscript_expression", "pointer_expression"):
+        name = _element_of(node, alias)
+        return name if name is not None and params[name].pointer else None
+    if node.type == "identifier" and node.text.decode() in alias:
+        name = alias[node.text.decode()]
+        parent = node.parent
+        if params[name].pointer or parent is None or parent.type in ("argument_list", "parameter_declaration",
+                                                                     "init_declarator", "pointer_declarator"):
+            return None
+        return name
+    return None
 
 
 def _element_of(node: Node | None, alias: dict[str, str]) -> str | None:

@@ -46,20 +46,21 @@ class Plan:
 
 
 def plan_cases(entry: HostFunction, extents: Extents, count: int, seed: int,
-               domains: dict[str, Domain] | None = None) -> Plan:
+               domains: dict[str, Domain] | None = None, first_case: int = 0) -> Plan:
+    """`first_case` continues the size schedule (coverage rounds draw other sizes)."""
     rng = random.Random(seed)
     domains = domains or {}
     sizes = size_parameters(extents, entry)
     schedule = SIZES_1D
     for case in range(count):
-        values = _sizes_for(case, sizes, SIZES_1D)
+        values = _sizes_for(case + first_case, sizes, SIZES_1D)
         if any(_elements(expr, entry, values, extents) > MAX_ELEMENTS for expr in extents.shapes.values()):
             schedule = SIZES_2D
             break
     cases, summary = [], []
     for case in range(count):
         values: dict[str, str] = {}
-        size_values = _sizes_for(case, sizes, schedule)
+        size_values = _sizes_for(case + first_case, sizes, schedule)
         for param in entry.params:
             if param.pointer:
                 continue

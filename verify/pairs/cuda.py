@@ -25,6 +25,7 @@ from ..cuda.rewrite import check_supported
 from ..cuda.runtime_errors import explain
 from ..cuda.domain_inference import infer as infer_domains
 from ..cuda.signature import SourceFile, choose_entry, check_convention, read_source
+from ..coverage import COVERAGE_FLAGS, MAX_ROUNDS, Counts
 from ..domains import resolve as resolve_domains
 from ..errors import VerifyInputError
 from ..languages import CPP, CUDA
@@ -105,7 +106,10 @@ class _Verification:
             try:
                 expected = self._reference(source, harnesses[0], plan, workdir)
                 actual = self._candidate(candidate, harnesses[1], plan, workdir)
-                return self._compare(expected, actual, plan)
+                result = self._compare(expected, actual, plan)
+                if self.options.coverage and plan is not None and result.ok:
+                    result = self._covered(result, source, candidate, harnesses, plan, workdir)
+                return result
             finally:
                 if self.options.keep_workdir:
                     self.warnings.append(f"kept build directories {', '.join(map(str, workdir.paths))}")
@@ -146,6 +150,7 @@ class _Verification:
         self._check_same_signature(entry, cand_entry, candidate.path)
         extents = resolve(entry, [source, candidate], self.options.shapes, self.options.values)
         domains = self._domains(entry, source, extents)
+        self._unit = (entry, extents, domains)
         plan = plan_cases(entry, extents, self.options.cases, self.options.seed, domains)
         self.inputs = plan.inputs_summary
         harness_src = harness_source(entry, extents, source.language == CUDA, domains=domains)
@@ -366,6 +371,57 @@ class _Verification:
         if len(read_outputs(data, plan)) != len(plan.cases):
             return "the harness wrote incomplete outputs", []
         return None
+
+    # -- coverage ------------------------------------------------------------------------------
+    def _covered(self, result: VerifyResult, source: SourceFile, candidate: SourceFile, harnesses, plan,
+                 workdir: cuda_build.Workdirs) -> VerifyResult:
+        """The source's coverage under the cases; more rounds of cases (new seed, other sizes),
+        each verified like the first, while it rises (verify/coverage.py)."""
+        started = time.monotonic()
+        if self.gpu_name and source.language == CUDA:
+            self.warnings.append("coverage: not measured on the GPU path (gcov instruments host code only)")
+            return self.result(result.verdict, result.stage, result.message, cases=result.cases)
+        build = cuda_build.build_side(source, harnesses[0], workdir, "coverage", False, self.options,
+                                      opt_flags=COVERAGE_FLAGS)
+        counts = Counts(str(source.path))
+        report = self._instrumented_run(build, plan, counts) if build.ok else None
+        if report is None:
+            self.warnings.append("coverage: the instrumented build of the source did not give gcov counts")
+            self.timed("coverage", started)
+            return self.result(result.verdict, result.stage, result.message, cases=result.cases)
+        entry, extents, domains = self._unit
+        cases, rounds = len(plan.cases), 1
+        while not report.complete and rounds <= MAX_ROUNDS:
+            seed = self.options.seed + 7919 * rounds
+            more = plan_cases(entry, extents, len(plan.cases), seed, domains, first_case=rounds * len(plan.cases))
+            expected = self._reference(source, harnesses[0], more, workdir)
+            actual = self._candidate(candidate, harnesses[1], more, workdir)
+            self.inputs = more.inputs_summary
+            verdict = self._compare(expected, actual, more)
+            rounds += 1
+            if not verdict.ok:
+                verdict.message = f"coverage round {rounds} (seed {seed}): {verdict.message}"
+                self.timed("coverage", started)
+                return verdict
+            cases += len(more.cases)
+            new = self._instrumented_run(build, more, counts)
+            improved = new is not None and new.better_than(report)
+            report = new or report
+            if not improved:
+                break
+        report.rounds = rounds
+        self.inputs = plan.inputs_summary
+        self.timed("coverage", started)
+        return self.result(EQUIVALENT, None, f"equivalent on {cases} case(s); {report.summary()}", cases=cases,
+                           coverage=report.to_dict())
+
+    def _instrumented_run(self, build, plan, counts: Counts):
+        cases = build.workdir / "cases.txt"
+        cases.write_text(plan.case_file)
+        out = build.workdir / "outputs.bin"
+        out.unlink(missing_ok=True)
+        cuda_build.run_side(build.binary, [str(cases), str(out)], build.workdir, self.options, False)
+        return counts.report() if counts.add_run(build.workdir) else None
 
     # -- comparing ------------------------------------------------------------------------------
     def _compare(self, expected, actual, plan) -> VerifyResult:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import sandbox
 from ..cache import ArtifactCache, cache_root, content_key
+from ..domains import apply_fortran_domains, fortran_domains
 from ..cpp_signature import CppFunction, parse_cpp
 from ..diagnostics import parse_compiler_output, remap
 from ..errors import Cancelled, VerifyInputError
@@ -295,6 +296,9 @@ class _Verification:
         ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, wrapper, ref_driver, " ".join(FORTRAN_FLAGS),
                               self.tools["gfortran"], self.source.suffix)
 
+        domains = fortran_domains(proc, self.options.ranges, ffile.text, str(self.source))
+        fields["domains"] = [d.to_dict() for d in domains.values()]
+
         def prepare_inputs():
             # Runs while the compilers work: numpy's import and input generation cost nothing extra.
             from ..unit_inputs import generate_cases, write_inputs
@@ -304,6 +308,7 @@ class _Verification:
                 cases = generate_cases(proc, self.options.cases, self.options.seed, self.options.values)
             except (KeyError, ValueError, ZeroDivisionError) as exc:
                 return exc
+            apply_fortran_domains(proc, cases, domains, self.options.seed)
             inputs = write_inputs(proc, cases)
             for directory in (ref_dir, cand_dir):
                 (directory / "inputs.bin").write_bytes(inputs)
