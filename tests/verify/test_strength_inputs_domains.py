@@ -170,3 +170,43 @@ void odd(int n, const int* x, int* out) {
     code, result, _ = verify_cli(source, floor_mod)
     assert result["domains"][0]["name"] == "x" and result["domains"][0]["lo"] == -1000
     assert code == 1, result["message"]
+
+
+CLIP_F90 = """\
+subroutine clip(n, x, y)
+  implicit none
+  integer, intent(in) :: n
+  real(8), intent(in) :: x(n)
+  real(8), intent(out) :: y(n)
+  integer :: i
+  do i = 1, n
+    if (x(i) > 5.0d0) then
+      y(i) = 5.0d0
+    else
+      y(i) = x(i)
+    end if
+  end do
+end subroutine clip
+"""
+
+CLIP_CPP = """\
+void clip(int n, const double* x, double* y) {
+    for (int i = 0; i < n; ++i) y[i] = x[i] > 5.0 ? 5.0 : x[i];
+}
+"""
+
+
+def test_fortran_coverage_lists_the_untaken_branch(write, verify_cli):
+    source = write("clip.f90", CLIP_F90)
+    candidate = write("clip.cpp", CLIP_CPP)
+    code, result, _ = verify_cli(source, candidate)
+    assert code == 0 and result["coverage"] is None
+    code, result, _ = verify_cli(source, candidate, "--coverage")
+    assert code == 0, result["message"]
+    coverage = result["coverage"]
+    assert coverage["branches"] < 100 and coverage["lines"] < 100
+    assert {"line": 9, "executed": False, "taken": 0, "total": 0, "text": "y(i) = 5.0d0"} in coverage["untaken"]
+    assert any(item["line"] == 8 and item["taken"] == 1 for item in coverage["untaken"])
+    assert "of the source's branches taken" in result["message"]
+    code, result, _ = verify_cli(source, candidate, "--coverage", "--range", "x=0:10")
+    assert code == 0 and result["coverage"]["branches"] == 100.0 and result["coverage"]["untaken"] == []
