@@ -211,3 +211,36 @@ void even(const int* x, int* out, int n) {
     code, result = verify_json(source, floor_mod)
     assert code == 1, result["message"]
     assert result["domains"][0]["lo"] == -1000
+
+
+def test_real_threshold_is_drawn_exactly(tmp_path, verify_json):
+    source = _write(tmp_path, "positive.cu", """
+// transverify: shape x=n
+__global__ void k(int n, const float* x, int* count) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n && x[i] > 0.0f) atomicAdd(count, 1);
+}
+int count_positive(int n, const float* x) {
+    float* dx; int* dc; int c = 0;
+    cudaMalloc(&dx, n * sizeof(float)); cudaMalloc(&dc, sizeof(int));
+    cudaMemcpy(dx, x, n * sizeof(float), cudaMemcpyHostToDevice);
+    cudaMemcpy(dc, &c, sizeof(int), cudaMemcpyHostToDevice);
+    k<<<(n + 255) / 256, 256>>>(n, dx, dc);
+    cudaMemcpy(&c, dc, sizeof(int), cudaMemcpyDeviceToHost);
+    cudaFree(dx); cudaFree(dc);
+    return c;
+}
+""")
+    at_least = _write(tmp_path, "positive_ge.cpp", """
+int count_positive(int n, const float* x) {
+    int c = 0;
+    for (int i = 0; i < n; ++i) c += x[i] >= 0.0f;
+    return c;
+}
+""")
+    code, result = verify_json(source, at_least, "--cases", "4")
+    assert code == 1, result["message"]
+    assert result["domains"][0]["name"] == "x" and "0.0f" in result["domains"][0]["reason"]
+    correct = _write(tmp_path, "positive.cpp", at_least.read_text().replace(">=", ">"))
+    code, result = verify_json(source, correct, "--cases", "4")
+    assert code == 0, result["message"]

@@ -6,6 +6,7 @@ entry's parameter passed at its position, directly or through the device copy ma
   * `x[i] == 1`, `x[i] != 0`, ... only ever against small integer constants -> [min(0,c), max(1,c)]
   * `b[x[i]]` with b a parameter (extent len(b)) or a local `T b[N]`  -> [0, len(b)-1] / [0, N-1]
   * `x[i] % 2` (x not used as an index)                                -> negative values too
+  * `x[i] > 0.0f` (a real against 0 or ±1)                            -> [-1, 1], the threshold drawn
   * `std::clamp(x[i], A, B)`, `min(max(x[i], A), B)`, `fminf(fmaxf(..))` -> beyond both bounds
 Only integer parameters get equality, index and parity domains; clamps apply to any type.
 """
@@ -42,7 +43,7 @@ class _Clues:
 
 
 def infer(entry: HostFunction, source: SourceFile) -> dict[str, Domain]:
-    integer = {p.name for p in entry.params if p.dtype not in ("float32", "float64", "bool")}
+    integer = {p.name for p in entry.params if p.dtype.startswith(("int", "uint"))}
     params = {p.name: p for p in entry.params}
     found: dict[str, Domain] = {}
     clues = _Clues()
@@ -97,6 +98,13 @@ def _infer_body(body: Node, alias: dict[str, str], integer: set[str], params: di
                     clues.constants.setdefault(name, []).append(value)
                     clues.constant_lines.setdefault(name, set()).add(line_of(node))
                     clues.equality_reads[name] = clues.equality_reads.get(name, 0) + 1
+                elif op_text in _ORDER and name not in integer and _number(other) in (0.0, 1.0, -1.0) \
+                        and params[name].dtype in ("float32", "float64"):
+                    # A threshold the default reals never hit exactly: draw it in boundary cases.
+                    clues.ordered.add(name)
+                    merge_inferred(found, Domain(name, "-1", "1", INFERRED,
+                                                 f"compared with {text_of(other)} ({text_of(node)} at {file}:"
+                                                 f"{line_of(node)}): that value itself is drawn too"))
                 elif op_text in _EQUALITY + _ORDER:
                     clues.ordered.add(name)
                     scalar = _element_of(other, alias) if other is not None and other.type == "identifier" else None

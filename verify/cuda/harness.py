@@ -26,7 +26,9 @@ SIZES_1D = [1, 3, 257, 4099, 17, 1000, 33, 100, 2, 513]
 SIZES_2D = [1, 3, 40, 70, 17, 64, 33, 5, 2, 31]
 MAX_ELEMENTS = 1 << 21
 
-_C_TYPES = {"float32": "float", "float64": "double", "bool": "bool", "int8": "int8_t", "uint8": "uint8_t",
+# Complex arrays travel as pairs of reals: (element type of the pair, elements per value).
+_COMPLEX_PARTS = {"complex64": "float", "complex128": "double"}
+_C_TYPES = {"complex64": "float", "complex128": "double", "float32": "float", "float64": "double", "bool": "bool", "int8": "int8_t", "uint8": "uint8_t",
             "int16": "int16_t", "uint16": "uint16_t", "int32": "int32_t", "uint32": "uint32_t",
             "int64": "int64_t", "uint64": "uint64_t"}
 
@@ -168,6 +170,7 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
                   "cudaError_t e = cudaGetLastError(); return e == cudaSuccess ? nullptr : cudaGetErrorString(e); }",
                   "#else", 'extern "C" const char* tvcuda_pending_error();',
                   "static const char* tv_pending_cuda_error() { return tvcuda_pending_error(); }", "#endif"]
+    lines += _complex_declarations(entry, cuda_side)
     lines += [prototype, _HELPERS, "int main(int argc, char** argv) {",
               "  if (argc < 3) return 64;",
               "  FILE* in = std::fopen(argv[1], \"r\");",
@@ -198,18 +201,21 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
             args.append(f"tv_p{index}")
             continue
         ctype = _C_TYPES[param.dtype]
+        parts = 2 if param.dtype in _COMPLEX_PARTS else 1
+        count = f"tv_len_{index}" if parts == 1 else f"2 * tv_len_{index}"
         # Each array of each case from its own hashed seed: no two arrays share a stream.
         array_seed = f"mix64(tv_seed ^ {index + 1}ULL * 0xD1B54A32D192ED03ULL)"
         domain = domains.get(names[index])
         if domain is not None:
             lo, hi = (_c_bound(bound, lengths, local) for bound in (domain.lo, domain.hi))
-            fill = (f"fill_domain(tv_arr_{index}, tv_len_{index}, {array_seed}, (double)({lo}), (double)({hi}), "
+            fill = (f"fill_domain(tv_arr_{index}, {count}, {array_seed}, (double)({lo}), (double)({hi}), "
                     f"tv_case % 2 == 1);")
         else:
-            fill = (f"fill(tv_arr_{index}, tv_len_{index}, {array_seed}, {'true' if param.const else 'false'}, "
+            fill = (f"fill(tv_arr_{index}, {count}, {array_seed}, {'true' if param.const else 'false'}, "
                     f"tv_case % 2 == 1);")
-        lines += [f"    {ctype}* tv_arr_{index} = new {ctype}[tv_len_{index}];", f"    {fill}"]
-        args.append(f"tv_arr_{index}")
+        lines += [f"    {ctype}* tv_arr_{index} = new {ctype}[{count}];", f"    {fill}"]
+        # A complex array is passed as the side's own complex type (same layout: real, imaginary).
+        args.append(f"tv_arr_{index}" if parts == 1 else f"reinterpret_cast<{_complex_spelling(param)}*>(tv_arr_{index})")
     call = f"{entry.name}({', '.join(args)})"
     if entry.return_dtype:
         lines.append(f"    {_C_TYPES[entry.return_dtype]} tv_result = static_cast<{_C_TYPES[entry.return_dtype]}>({call});")
@@ -220,14 +226,32 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
                   "%s (reported by cudaGetLastError after the call)\\n\", tv_err); return 3; }"]
     for index, param in enumerate(entry.params):
         if param.is_output:
-            lines.append(f"    emit(out, tv_arr_{index}, tv_len_{index});")
+            parts = 2 if param.dtype in _COMPLEX_PARTS else 1
+            lines.append(f"    emit(out, tv_arr_{index}, tv_len_{index}, {parts});")
     if entry.return_dtype:
-        lines.append("    emit(out, &tv_result, 1);")
+        lines.append("    emit(out, &tv_result, 1, 1);")
     for index, param in enumerate(entry.params):
         if param.pointer:
             lines.append(f"    delete[] tv_arr_{index};")
     lines += ["  }", "  std::fclose(out);", "  return 0;", "}", ""]
     return "\n".join(lines)
+
+
+def _complex_spelling(param) -> str:
+    return f"std::{param.type_text}" if param.type_text.startswith("complex<") else param.type_text
+
+
+def _complex_declarations(entry: HostFunction, cuda_side: bool) -> list[str]:
+    """What the harness needs to spell the entry's complex parameter types."""
+    types = {p.type_text for p in entry.params if p.dtype in _COMPLEX_PARTS}
+    lines = ["#include <complex>"] if any(t.startswith("complex<") for t in types) else []
+    if types - {"complex<float>", "complex<double>"}:
+        # cuComplex.h's types are float2/double2; on the CPU path the layer defines those
+        # structs, and the harness (built without the layer's header) only needs their names.
+        lines += ["#ifdef TV_GPU_BUILD", "#include <cuComplex.h>", "#else", "struct float2; struct double2;",
+                  "typedef float2 cuFloatComplex; typedef double2 cuDoubleComplex; typedef float2 cuComplex;",
+                  "#endif"] if cuda_side else ["#include <cuComplex.h>"]
+    return lines
 
 
 def _rename(expr: str, local: dict[str, str]) -> str:
@@ -287,9 +311,10 @@ template <class T> void fill_domain(T* p, long long n, unsigned long long s, dou
     p[i] = T(v);
   }
 }
-template <class T> void emit(FILE* out, const T* p, long long n) {
+// n values of `parts` elements each (2 for a complex array stored as pairs of reals).
+template <class T> void emit(FILE* out, const T* p, long long n, int parts) {
   unsigned long long count = (unsigned long long)n; std::fwrite(&count, 8, 1, out);
-  if (n) std::fwrite(p, sizeof(T), (size_t)n, out);
+  if (n) std::fwrite(p, sizeof(T), (size_t)(n * parts), out);
 }
 }  // namespace
 """

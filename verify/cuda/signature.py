@@ -28,6 +28,9 @@ SCALAR_TYPES = {
     "short": "int16", "int16_t": "int16", "unsigned short": "uint16", "uint16_t": "uint16",
     "unsigned char": "uint8", "uint8_t": "uint8", "signed char": "int8", "int8_t": "int8",
 }
+# Complex element types (arrays only): std::complex<T> on the C++ side, cuComplex.h's on the CUDA side.
+COMPLEX_TYPES = {"complex<float>": "complex64", "complex<double>": "complex128", "cuFloatComplex": "complex64",
+                 "cuComplex": "complex64", "cuDoubleComplex": "complex128"}
 _TYPE_NODES = ("primitive_type", "sized_type_specifier", "type_identifier", "qualified_identifier")
 
 
@@ -200,9 +203,16 @@ def _param(node: Node, problems: list) -> Param | None:
                          f"parameter {name}"))
         return None
     dtype = SCALAR_TYPES.get(base)
+    if base in COMPLEX_TYPES:
+        if pointer_depth != 1:
+            problems.append((f"parameter '{name}' is a complex scalar passed by value; only arrays (pointers) of "
+                             f"complex numbers are supported yet", line, f"parameter {name}"))
+            return None
+        dtype = COMPLEX_TYPES[base]
     if dtype is None:
         problems.append((f"parameter '{name}' has type '{base}', outside the convention (arithmetic scalars "
-                         f"and pointers to them)", line, f"parameter {name}"))
+                         f"and pointers to them, pointers to std::complex/cuFloatComplex/cuDoubleComplex)", line,
+                         f"parameter {name}"))
         return None
     if pointer_depth == 0:
         const = False

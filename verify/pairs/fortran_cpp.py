@@ -296,14 +296,13 @@ class _Verification:
         ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, wrapper, ref_driver, " ".join(FORTRAN_FLAGS),
                               self.tools["gfortran"], self.source.suffix)
 
-        domains = fortran_domains(proc, self.options.ranges, ffile.text, str(self.source))
-        fields["domains"] = [d.to_dict() for d in domains.values()]
-
         def prepare_inputs():
             # Runs while the compilers work: numpy's import and input generation cost nothing extra.
             from ..unit_inputs import generate_cases, write_inputs
 
             started = time.monotonic()
+            domains = fortran_domains(proc, self.options.ranges, ffile.text, str(self.source))
+            fields["domains"] = [d.to_dict() for d in domains.values()]
             try:
                 cases = generate_cases(proc, self.options.cases, self.options.seed, self.options.values)
             except (KeyError, ValueError, ZeroDivisionError) as exc:
