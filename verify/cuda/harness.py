@@ -89,7 +89,12 @@ def plan_cases(entry: HostFunction, extents: Extents, count: int, seed: int,
     for case, values in enumerate(cases):
         seed_value = case_seeds.getrandbits(63)
         lines.append(" ".join([str(seed_value)] + [values[p.name] for p in entry.params if not p.pointer]))
-    outputs = [Output(p.name, p.dtype) for p in entry.params if p.is_output]
+    outputs = []
+    for p in entry.params:
+        if p.is_output and p.struct is not None:  # one output per field, by the source's field names
+            outputs += [Output(f"{p.name}.{field}", dtype) for field, dtype in p.struct.fields]
+        elif p.is_output:
+            outputs.append(Output(p.name, p.dtype))
     if entry.return_dtype:
         outputs.append(Output("result", entry.return_dtype))
     return Plan(cases=cases, case_file="\n".join(lines) + "\n", outputs=outputs, inputs_summary=summary)
@@ -171,6 +176,8 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
                   "#else", 'extern "C" const char* tvcuda_pending_error();',
                   "static const char* tv_pending_cuda_error() { return tvcuda_pending_error(); }", "#endif"]
     lines += _complex_declarations(entry, cuda_side)
+    # This side's own definitions of its struct types (names and field names are its own).
+    lines += list(dict.fromkeys(p.struct.definition for p in entry.params if p.struct is not None))
     lines += [prototype, _HELPERS, "int main(int argc, char** argv) {",
               "  if (argc < 3) return 64;",
               "  FILE* in = std::fopen(argv[1], \"r\");",
@@ -200,6 +207,11 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
         if not param.pointer:
             args.append(f"tv_p{index}")
             continue
+        if param.struct is not None:
+            lines += _struct_array(index, param, array_seed=f"mix64(tv_seed ^ {index + 1}ULL * 0xD1B54A32D192ED03ULL)",
+                                   domain=domains.get(names[index]), lengths=lengths, local=local)
+            args.append(f"tv_arr_{index}")
+            continue
         ctype = _C_TYPES[param.dtype]
         parts = 2 if param.dtype in _COMPLEX_PARTS else 1
         count = f"tv_len_{index}" if parts == 1 else f"2 * tv_len_{index}"
@@ -225,7 +237,13 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
         lines += ["    if (const char* tv_err = tv_pending_cuda_error()) { std::fprintf(stderr, \"tvcuda launch error: "
                   "%s (reported by cudaGetLastError after the call)\\n\", tv_err); return 3; }"]
     for index, param in enumerate(entry.params):
-        if param.is_output:
+        if param.is_output and param.struct is not None:
+            for field, dtype in param.struct.fields:
+                ctype = _C_TYPES[dtype]
+                lines.append(f"    {{ {ctype}* tv_tmp = new {ctype}[tv_len_{index} ? tv_len_{index} : 1]; "
+                             f"for (long long k = 0; k < tv_len_{index}; ++k) tv_tmp[k] = tv_arr_{index}[k].{field}; "
+                             f"emit(out, tv_tmp, tv_len_{index}, 1); delete[] tv_tmp; }}")
+        elif param.is_output:
             parts = 2 if param.dtype in _COMPLEX_PARTS else 1
             lines.append(f"    emit(out, tv_arr_{index}, tv_len_{index}, {parts});")
     if entry.return_dtype:
@@ -235,6 +253,24 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
             lines.append(f"    delete[] tv_arr_{index};")
     lines += ["  }", "  std::fclose(out);", "  return 0;", "}", ""]
     return "\n".join(lines)
+
+
+def _struct_array(index: int, param, array_seed: str, domain, lengths: dict, local: dict) -> list[str]:
+    """An array of a POD struct, each field filled like an array of its own (fields matched by
+    position, so both sides get the same values whatever their field names)."""
+    lines = [f"    {param.struct.name}* tv_arr_{index} = new {param.struct.name}[tv_len_{index}];"]
+    for number, (field, dtype) in enumerate(param.struct.fields):
+        ctype = _C_TYPES[dtype]
+        seed = f"mix64({array_seed} ^ {number + 1}ULL * 0x9E3779B97F4A7C15ULL)"
+        if domain is not None:
+            lo, hi = (_c_bound(bound, lengths, local) for bound in (domain.lo, domain.hi))
+            fill = f"fill_domain(tv_tmp, tv_len_{index}, {seed}, (double)({lo}), (double)({hi}), tv_case % 2 == 1);"
+        else:
+            fill = f"fill(tv_tmp, tv_len_{index}, {seed}, {'true' if param.const else 'false'}, tv_case % 2 == 1);"
+        lines.append(f"    {{ {ctype}* tv_tmp = new {ctype}[tv_len_{index} ? tv_len_{index} : 1]; {fill} "
+                     f"for (long long k = 0; k < tv_len_{index}; ++k) tv_arr_{index}[k].{field} = tv_tmp[k]; "
+                     f"delete[] tv_tmp; }}")
+    return lines
 
 
 def _complex_spelling(param) -> str:
