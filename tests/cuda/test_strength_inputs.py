@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from verify.cuda.extents import resolve
-from verify.cuda.harness import harness_source, plan_cases, read_outputs
-from verify.cuda.signature import choose_entry, read_source
+from transverify.verify.cuda.extents import resolve
+from transverify.verify.cuda.harness import harness_source, plan_cases, read_outputs
+from transverify.verify.cuda.signature import choose_entry, read_source
 
 DUMP = """
 // transverify: shape a=n, b=n, ia=n, ib=n, oa=n, ob=n, oia=n, oib=n, c=n, d=n

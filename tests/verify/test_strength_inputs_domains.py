@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from verify.fortran_signature import parse_fortran
-from verify.unit_inputs import generate_cases
+from transverify.verify.fortran_signature import parse_fortran
+from transverify.verify.unit_inputs import generate_cases
 
 FOUR_ARRAYS = """\
 subroutine four(n, a, b, c, d)
