@@ -107,7 +107,10 @@ class _Verification:
                 expected = self._reference(source, harnesses[0], plan, workdir)
                 actual = self._candidate(candidate, harnesses[1], plan, workdir)
                 result = self._compare(expected, actual, plan)
-                if self.options.coverage and plan is not None and result.ok:
+                if self.options.coverage and plan is None:
+                    self.warnings.append("coverage: measured in unit mode only (this source is a program)")
+                    result.warnings = list(dict.fromkeys(self.warnings))
+                elif self.options.coverage and result.ok:
                     result = self._covered(result, source, candidate, harnesses, plan, workdir)
                 return result
             finally:

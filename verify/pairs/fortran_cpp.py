@@ -214,6 +214,8 @@ class _Verification:
 
     def _program_mode(self, ffile: FortranFile, cfile, workdir: Path) -> VerifyResult:
         fields = {"mode": "program", "entry": "main program"}
+        if self.options.coverage:
+            self.warnings.append("coverage: measured in unit mode only (this source is a program)")
         if cfile.main_line is None:
             return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, message=(
                 f"{self.source} is a Fortran program but the candidate has no main(); a program translates to a "
