@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .verify.result import EQUIVALENT, NOT_EQUIVALENT, VerifyResult
@@ -21,6 +22,7 @@ def print_result(result: VerifyResult, source: Path, candidate: Path, console: C
         console.print(f"[bold red]not equivalent[/] (stage {result.stage}): {result.message}")
     else:
         console.print(f"[bold yellow]error[/] (stage {result.stage}): {result.message}")
+    _print_strength(result, console)
     for diag in result.diagnostics[:MAX_ROWS]:
         colour = {"error": "red", "warning": "yellow"}.get(diag.severity, "cyan")
         console.print(f"  {diag.file}:{diag.line}:{diag.column}: [{colour}]{diag.severity}[/]: {diag.message}")
@@ -39,6 +41,24 @@ def print_result(result: VerifyResult, source: Path, candidate: Path, console: C
     if result.timings:
         console.print("timings: " + ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items()),
                       style="dim")
+
+
+def _print_strength(result: VerifyResult, console: Console) -> None:
+    """What the inputs were drawn from, and how much of the source they ran."""
+    for domain in result.domains:
+        console.print(f"  input {domain['name']} drawn from [{domain['lo']}, {domain['hi']}] ({domain['source']}: "
+                      f"{escape(domain['reason'])})", style="dim")
+    coverage = result.coverage
+    if not coverage:
+        return
+    if result.verdict == EQUIVALENT:
+        what = (f"{coverage['branches']:g}% of the source's branches taken" if coverage["branches_total"]
+                else f"{coverage['lines']:g}% of the source's lines run")
+        console.print(f"verified on {result.cases} cases; {what} ({coverage['lines']:g}% of its lines, "
+                      f"{coverage['rounds']} round(s) of cases)")
+    for item in coverage["untaken"][:MAX_ROWS]:
+        state = (f"{item['taken']} of {item['total']} branches taken" if item["executed"] else "never run")
+        console.print(f"  line {item['line']}: {state}: {escape(item['text'])}", style="yellow")
 
 
 def _fmt(value: float | None) -> str:

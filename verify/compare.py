@@ -32,6 +32,8 @@ MAX_MISMATCHES = 10
 
 def default_tolerance(dtype: np.dtype) -> tuple[float, float]:
     dtype = np.dtype(dtype)
+    if dtype.kind == "c":  # per part, as the real type of the parts
+        dtype = np.dtype(np.float32) if dtype == np.complex64 else np.dtype(np.float64)
     if dtype == np.float32:
         return 1e-4, 1e-4
     if dtype.kind == "f":
@@ -44,6 +46,8 @@ def compare_values(name: str, expected: Any, actual: Any, case: int, *, shape: t
                    limit: int = MAX_MISMATCHES) -> list[Mismatch]:
     exp = np.asarray(expected).reshape(-1)
     act = np.asarray(actual).reshape(-1)
+    if exp.dtype.kind == "c" and exp.size == act.size:
+        return _compare_complex(name, exp, act, case, shape, lower, rtol, atol, limit)
     is_scalar = np.ndim(expected) == 0 and shape is None
     if exp.size != act.size:
         return [Mismatch(output=name, case=case, index=None, expected=f"{exp.size} values",
@@ -187,3 +191,30 @@ def compare_exit_status(expected: int | None, actual: int | None) -> list[Mismat
     if expected == actual:
         return []
     return [Mismatch(output="exit_status", case=0, index=None, expected=expected, actual=actual)]
+
+
+def _compare_complex(name, exp, act, case, shape, lower, rtol, atol, limit) -> list[Mismatch]:
+    """Real and imaginary parts compared as one real array (interleaved, so the absolute floor
+    scales with the largest part of any value); a mismatch shows both complex values."""
+    found = compare_values(name, exp.view(exp.real.dtype), act.view(act.real.dtype), case, rtol=rtol, atol=atol,
+                           limit=2 * limit)
+    mismatches: list[Mismatch] = []
+    seen: set[int] = set()
+    for m in found:
+        flat = int(m.index) // 2 if isinstance(m.index, int) else 0
+        if flat in seen:
+            continue
+        seen.add(flat)
+        index = _complex_index(flat, shape, lower, exp.size)
+        e, a = complex(exp[flat]), complex(act[flat])
+        mismatches.append(Mismatch(output=name, case=case, index=index, expected=str(e), actual=str(a),
+                                   abs_err=abs(e - a), rel_err=abs(e - a) / abs(e) if e != 0 else None))
+        if len(mismatches) >= limit:
+            break
+    return mismatches
+
+
+def _complex_index(flat: int, shape, lower, size: int):
+    if shape:
+        return fortran_index(flat, shape, lower)
+    return None if size == 1 else flat

@@ -19,6 +19,8 @@ class VerifyOptions:
     atol: float | None = None
     shapes: dict[str, str] = field(default_factory=dict)  # CUDA/C++: array extents, e.g. {"x": "n"}
     values: dict[str, str] = field(default_factory=dict)  # pinned scalar values, e.g. {"k": "3"}
+    coverage: bool = False  # measure the source's line/branch coverage; add cases while it rises
+    ranges: dict[str, str] = field(default_factory=dict)  # value domains, e.g. {"grid": "0:1"} (--range)
     cache_dir: Path | None = None  # compiled-reference cache; None = the per-user default
     use_cache: bool = True
     keep_workdir: bool = False  # leave the temp dir for debugging

@@ -75,6 +75,11 @@ class VerifyResult:
     # How candidates were isolated: {"kind": "bwrap"|"unshare"|"none", "isolation": "strong"|"weak",
     # "note": what that means} (verify.sandbox.isolation_report); empty when nothing ran.
     sandbox: dict[str, str] = field(default_factory=dict)
+    # Value domains the inputs were drawn from: {name, lo, hi, source: flag|comment|inferred, reason}
+    domains: list[dict[str, Any]] = field(default_factory=list)
+    # With --coverage: {lines, branches (percent), lines_total, branches_total, rounds,
+    # untaken: [{line, executed, taken, total, text}]}
+    coverage: dict[str, Any] | None = None
 
     @property
     def exit_code(self) -> int:

@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="extent of an array parameter, e.g. x=n (C++/CUDA sources)")
     parser.add_argument("--value", type=_assignment, action="append", default=[], metavar="NAME=V",
                         help="pin a scalar parameter, e.g. k=3")
+    parser.add_argument("--range", type=_assignment, action="append", default=[], metavar="NAME=LO:HI",
+                        help="draw an input from [LO, HI], e.g. grid=0:1 (repeatable)")
+    parser.add_argument("--coverage", action="store_true",
+                        help="measure the source's line and branch coverage (gcov) and add cases while it rises")
     parser.add_argument("--no-cache", action="store_true", help="rebuild the reference even if cached")
     parser.add_argument("--keep", action="store_true", help="keep the temporary build directory")
     return parser
@@ -80,6 +84,7 @@ def run(argv: list[str]) -> int:
     options = VerifyOptions(entry=args.entry, cases=args.cases, seed=args.seed, timeout=args.timeout,
                             compile_timeout=args.compile_timeout,
                             rtol=args.rtol, atol=args.atol, shapes=dict(args.shape), values=dict(args.value),
+                            ranges=dict(args.range), coverage=args.coverage,
                             use_cache=not args.no_cache, keep_workdir=args.keep)
     result = verify(args.source, args.candidate, options)
     if args.json_output:

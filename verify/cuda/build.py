@@ -96,8 +96,10 @@ def runtime_header_text() -> str:
 
 
 def build_side(source: SourceFile, harness: str | None, workdirs: Workdirs, role: str, gpu: bool,
-               options: VerifyOptions) -> Build:
-    """Compile `source` (+ harness) in a new directory; role is "source" or "candidate"."""
+               options: VerifyOptions, opt_flags: list[str] | None = None) -> Build:
+    """Compile `source` (+ harness) in a new directory; role is "source" or "candidate".
+    opt_flags replace the optimisation/sanitizer flags of a g++ build (coverage builds)."""
+    build_flags = opt_flags if opt_flags is not None else (ASAN_FLAGS if use_asan() else PLAIN_FLAGS)
     user_path = str(source.path)
     side_dir = workdirs.new(f"transverify-cuda-{role}-")
     binary = side_dir / "prog"
@@ -120,13 +122,13 @@ def build_side(source: SourceFile, harness: str | None, workdirs: Workdirs, role
         (side_dir / RUNTIME_HEADER.name).write_text(runtime_header_text())
         copy.write_text(f'#include "{RUNTIME_HEADER.name}"\n' + rewritten.text)
         path_map[str(copy)] = user_path
-        argv = [find_tool("gxx", options.toolchain), *CXX_FLAGS, *(ASAN_FLAGS if use_asan() else PLAIN_FLAGS),
+        argv = [find_tool("gxx", options.toolchain), *CXX_FLAGS, *build_flags,
                 "-o", str(binary), str(copy)]
     else:
         copy = side_dir / ("user" + source.path.suffix)
         copy.write_text(f'#line 1 "{user_path}"\n' + source.text)
         path_map[str(copy)] = user_path
-        argv = [find_tool("gxx", options.toolchain), *CXX_FLAGS, *(ASAN_FLAGS if use_asan() else PLAIN_FLAGS),
+        argv = [find_tool("gxx", options.toolchain), *CXX_FLAGS, *build_flags,
                 "-o", str(binary), str(copy)]
     if harness is not None:
         harness_path = side_dir / "harness.cpp"

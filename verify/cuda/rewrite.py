@@ -43,7 +43,7 @@ UNSUPPORTED_NAMES = {
 UNSUPPORTED_INCLUDES = ("cooperative_groups", "cuda_fp16", "cuda_bf16", "mma.h", "thrust/", "cub/", "cublas",
                         "cufft", "curand", "cusparse", "cudnn", "nccl")
 # Headers of the CUDA toolkit the layer stands in for (dropped from the copy).
-TOOLKIT_INCLUDES = ("cuda_runtime.h", "cuda_runtime_api.h", "cuda.h", "device_launch_parameters.h",
+TOOLKIT_INCLUDES = ("cuda_runtime.h", "cuda_runtime_api.h", "cuda.h", "cuComplex.h", "device_launch_parameters.h",
                     "device_functions.h", "math_constants.h", "cuda_device_runtime_api.h")
 
 

@@ -28,7 +28,23 @@ SCALAR_TYPES = {
     "short": "int16", "int16_t": "int16", "unsigned short": "uint16", "uint16_t": "uint16",
     "unsigned char": "uint8", "uint8_t": "uint8", "signed char": "int8", "int8_t": "int8",
 }
+# Complex element types (arrays only): std::complex<T> on the C++ side, cuComplex.h's on the CUDA side.
+COMPLEX_TYPES = {"complex<float>": "complex64", "complex<double>": "complex128", "cuFloatComplex": "complex64",
+                 "cuComplex": "complex64", "cuDoubleComplex": "complex128"}
 _TYPE_NODES = ("primitive_type", "sized_type_specifier", "type_identifier", "qualified_identifier")
+
+
+@dataclass
+class StructType:
+    """A plain-old-data struct of numeric fields, defined at file scope."""
+    name: str
+    fields: list[tuple[str, str]]  # (field name, numpy dtype), in declaration order
+    definition: str  # its text, for the harness of this side
+
+    @property
+    def dtype(self) -> str:
+        """Compared between the sides: field types in order (field and struct names are free)."""
+        return "struct(" + ",".join(dtype for _, dtype in self.fields) + ")"
 
 
 @dataclass
@@ -40,6 +56,7 @@ class Param:
     const: bool  # for pointers: pointee is const (an input)
     line: int
     declaration: str  # as written, for the harness prototype
+    struct: StructType | None = None  # for pointers to a POD struct
 
     @property
     def is_output(self) -> bool:
@@ -66,6 +83,7 @@ class SourceFile:
     host_functions: list[HostFunction]  # external-linkage host functions, not main
     kernels: list[str]
     has_main: bool
+    structs: dict[str, StructType] = field(default_factory=dict)
 
 
 def read_source(path: Path, language: str) -> SourceFile:
@@ -74,6 +92,7 @@ def read_source(path: Path, language: str) -> SourceFile:
     except UnicodeDecodeError as exc:
         raise VerifyInputError(f"not UTF-8 text ({exc.reason})", file=str(path), construct="encoding") from exc
     tree = parse(text, language)
+    structs = _structs(tree.root_node)
     functions, kernels, has_main = [], [], False
     for func, extern_c in _file_scope_functions(tree.root_node):
         words = function_qualifiers(func)
@@ -88,9 +107,51 @@ def read_source(path: Path, language: str) -> SourceFile:
             continue
         if "__device__" in words or "static" in words or _in_anonymous_namespace(func) or "::" in name:
             continue
-        functions.append(_host_function(func, name, extern_c))
+        functions.append(_host_function(func, name, extern_c, structs))
     return SourceFile(path=path, text=text, language=language, host_functions=functions, kernels=kernels,
-                      has_main=has_main)
+                      has_main=has_main, structs=structs)
+
+
+def _structs(root: Node) -> dict[str, StructType]:
+    """File-scope `struct S {...};` and `typedef struct [T] {...} S;` whose fields are all numeric
+    scalars (no arrays, pointers or nested structs)."""
+    found: dict[str, StructType] = {}
+    for node in root.children:
+        if node.type == "struct_specifier":
+            spec, names, definition = node, [node.child_by_field_name("name")], text_of(node) + ";"
+        elif node.type == "type_definition":
+            spec = node.child_by_field_name("type")
+            if spec is None or spec.type != "struct_specifier":
+                continue
+            names = [spec.child_by_field_name("name")] + [c for c in node.children if c.type == "type_identifier"]
+            definition = text_of(node)
+        else:
+            continue
+        body = spec.child_by_field_name("body")
+        fields = _numeric_fields(body) if body is not None else None
+        if not fields:
+            continue
+        for name in names:
+            if name is not None:
+                found[text_of(name)] = StructType(text_of(name), fields, definition)
+    return found
+
+
+def _numeric_fields(body: Node) -> list[tuple[str, str]] | None:
+    fields = []
+    for decl in body.named_children:
+        if decl.type == "comment":
+            continue
+        if decl.type != "field_declaration":
+            return None
+        dtype = SCALAR_TYPES.get(_type_text(decl))
+        declarators = [c for c in decl.children if c.type not in ("primitive_type", "sized_type_specifier",
+                                                                   "type_identifier", "type_qualifier", ",", ";")]
+        if dtype is None or dtype == "bool" or not declarators \
+                or any(c.type != "field_identifier" for c in declarators):
+            return None
+        fields += [(text_of(c), dtype) for c in declarators]
+    return fields
 
 
 def _file_scope_functions(root: Node):
@@ -121,7 +182,7 @@ def _in_anonymous_namespace(func: Node) -> bool:
     return False
 
 
-def _host_function(func: Node, name: str, extern_c: bool) -> HostFunction:
+def _host_function(func: Node, name: str, extern_c: bool, structs: dict[str, StructType]) -> HostFunction:
     declarator = func.child_by_field_name("declarator")
     problems: list[tuple[str, int, str]] = []
     return_text = _type_text(func)
@@ -139,7 +200,7 @@ def _host_function(func: Node, name: str, extern_c: bool) -> HostFunction:
     plist = declarator.child_by_field_name("parameters") if declarator is not None else None
     for node in (plist.children if plist is not None else []):
         if node.type == "parameter_declaration":
-            param = _param(node, problems)
+            param = _param(node, problems, structs)
             if param is not None:
                 params.append(param)
         elif node.type in ("optional_parameter_declaration", "variadic_parameter"):
@@ -164,7 +225,7 @@ def _normalize(spelling: str) -> str:
     return spelling
 
 
-def _param(node: Node, problems: list) -> Param | None:
+def _param(node: Node, problems: list, structs: dict[str, StructType]) -> Param | None:
     base = _type_text(node)
     const = any(c.type == "type_qualifier" and text_of(c) == "const" for c in node.children)
     declarator = node.child_by_field_name("declarator")
@@ -200,9 +261,25 @@ def _param(node: Node, problems: list) -> Param | None:
                          f"parameter {name}"))
         return None
     dtype = SCALAR_TYPES.get(base)
+    struct_name = base[len("struct "):] if base.startswith("struct ") else base
+    if struct_name in structs:
+        if pointer_depth != 1:
+            problems.append((f"parameter '{name}' is a struct passed by value; only arrays (pointers) of structs "
+                             f"are supported yet", line, f"parameter {name}"))
+            return None
+        struct = structs[struct_name]
+        return Param(name=name, type_text=struct_name, dtype=struct.dtype, pointer=True, const=const, line=line,
+                     declaration=text_of(node), struct=struct)
+    if base in COMPLEX_TYPES:
+        if pointer_depth != 1:
+            problems.append((f"parameter '{name}' is a complex scalar passed by value; only arrays (pointers) of "
+                             f"complex numbers are supported yet", line, f"parameter {name}"))
+            return None
+        dtype = COMPLEX_TYPES[base]
     if dtype is None:
         problems.append((f"parameter '{name}' has type '{base}', outside the convention (arithmetic scalars "
-                         f"and pointers to them)", line, f"parameter {name}"))
+                         f"and pointers to them, pointers to std::complex/cuFloatComplex/cuDoubleComplex)", line,
+                         f"parameter {name}"))
         return None
     if pointer_depth == 0:
         const = False

@@ -9,6 +9,7 @@ layer (verify/cuda/).
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,12 +18,15 @@ from .. import sandbox
 from ..cache import ArtifactCache, cache_root, content_key
 from ..compare import MAX_MISMATCHES, compare_exit_status, compare_stdout, compare_values
 from ..cuda import build as cuda_build
-from ..cuda.extents import resolve
+from ..cuda.extents import resolve, size_parameters
 from ..cuda.gpu import detect_gpu, execution_label
 from ..cuda.harness import HARNESS_VERSION, harness_source, plan_cases, read_outputs
 from ..cuda.rewrite import check_supported
 from ..cuda.runtime_errors import explain
+from ..cuda.domain_inference import infer as infer_domains
 from ..cuda.signature import SourceFile, choose_entry, check_convention, read_source
+from ..coverage import COVERAGE_FLAGS, MAX_ROUNDS, Counts
+from ..domains import resolve as resolve_domains
 from ..errors import VerifyInputError
 from ..languages import CPP, CUDA
 from ..options import VerifyOptions
@@ -60,13 +64,15 @@ class _Verification:
         self.entry_name: str | None = None
         self.harness_text: str | None = None
         self.inputs: list[dict] = []
+        self.domains: list[dict] = []
 
     # -- result helpers ---------------------------------------------------------------------
     def result(self, verdict: str, stage: str | None, message: str, **fields) -> VerifyResult:
         return VerifyResult(verdict=verdict, stage=stage, message=message, pair=self.pair.name, mode=self.mode,
                             entry=self.entry_name, execution=execution_label(self.gpu_name),
                             timings=self.timings, warnings=list(dict.fromkeys(self.warnings)),
-                            tools=self.tools, harness=self.harness_text, inputs=self.inputs, **fields)
+                            tools=self.tools, harness=self.harness_text, inputs=self.inputs, domains=self.domains,
+                            **fields)
 
     def fail(self, verdict: str, stage: str, message: str, **fields) -> _Failure:
         return _Failure(self.result(verdict, stage, message, **fields))
@@ -100,7 +106,13 @@ class _Verification:
             try:
                 expected = self._reference(source, harnesses[0], plan, workdir)
                 actual = self._candidate(candidate, harnesses[1], plan, workdir)
-                return self._compare(expected, actual, plan)
+                result = self._compare(expected, actual, plan)
+                if self.options.coverage and plan is None:
+                    self.warnings.append("coverage: measured in unit mode only (this source is a program)")
+                    result.warnings = list(dict.fromkeys(self.warnings))
+                elif self.options.coverage and result.ok:
+                    result = self._covered(result, source, candidate, harnesses, plan, workdir)
+                return result
             finally:
                 if self.options.keep_workdir:
                     self.warnings.append(f"kept build directories {', '.join(map(str, workdir.paths))}")
@@ -140,12 +152,25 @@ class _Verification:
                                                     f"missing host function '{entry.name}'")])
         self._check_same_signature(entry, cand_entry, candidate.path)
         extents = resolve(entry, [source, candidate], self.options.shapes, self.options.values)
-        plan = plan_cases(entry, extents, self.options.cases, self.options.seed)
+        domains = self._domains(entry, source, extents)
+        self._unit = (entry, extents, domains)
+        plan = plan_cases(entry, extents, self.options.cases, self.options.seed, domains)
         self.inputs = plan.inputs_summary
-        harness_src = harness_source(entry, extents, source.language == CUDA)
-        harness_cand = harness_source(cand_entry, extents, candidate.language == CUDA)
+        harness_src = harness_source(entry, extents, source.language == CUDA, domains=domains)
+        harness_cand = harness_source(cand_entry, extents, candidate.language == CUDA, reference=entry,
+                                      domains=domains)
         self.harness_text = harness_cand
         return plan, (harness_src, harness_cand)
+
+    def _domains(self, entry, source: SourceFile, extents):
+        """Value domains (flags, comments, inference from the source); sizes and pinned values keep theirs."""
+        inferred = infer_domains(entry, source)
+        fixed = set(extents.values) | set(size_parameters(extents, entry))
+        inferred = {k: v for k, v in inferred.items() if k not in fixed}
+        domains = resolve_domains([p.name for p in entry.params], self.options.ranges, source.text, False,
+                                  str(source.path), inferred, entry.line)
+        self.domains = [d.to_dict() for d in domains.values()]
+        return domains
 
     def _check_same_signature(self, entry, cand_entry, path: Path) -> None:
         problem = None
@@ -238,10 +263,10 @@ class _Verification:
         gpu = bool(self.gpu_name) and side.language == CUDA
         if side.language != CUDA or self.nvcc is None or gpu:
             # On the GPU path the nvcc build itself gives the CUDA diagnostics.
-            return cuda_build.build_side(side, harness, workdir, role, gpu, self.options), None
+            return self._build_side_cached(side, harness, workdir, role, gpu), None
         with ThreadPoolExecutor(max_workers=2) as pool:
             check = pool.submit(cuda_build.nvcc_check, side, workdir, role, self.options)
-            build = cuda_build.build_side(side, harness, workdir, role, gpu, self.options)
+            build = self._build_side_cached(side, harness, workdir, role, gpu)
             checked = check.result()
         if not checked.ok:
             return build, checked
@@ -257,6 +282,31 @@ class _Verification:
                 file=str(side.path), line=first.line if first else None, construct="CPU execution layer",
                 stage="compile_source" if role == "source" else "compile_candidate")
         return build, checked
+
+    def _build_side_cached(self, side: SourceFile, harness: str | None, workdir: cuda_build.Workdirs, role: str,
+                           gpu: bool):
+        """build_side, with the binary kept by content: the harness does not depend on the seed or
+        the case values, so verifying again with other seeds or more cases reuses both builds."""
+        cache = ArtifactCache(cache_root(self.options.cache_dir))
+        key = content_key("cuda-binary-1", side.text, str(side.path), side.language, harness or "",
+                          cuda_build.runtime_header_text(), " ".join(cuda_build.CXX_FLAGS),
+                          str(cuda_build.use_asan()), str(gpu), self.tools.get("gxx", ""), self.tools.get("nvcc", ""))
+        if self.options.use_cache:
+            binary, meta = cache.get(key, "prog"), cache.get(key, "build.json")
+            if binary is not None and meta is not None:
+                record = json.loads(meta.read_text())
+                side_dir = workdir.new(f"transverify-cuda-{role}-")
+                copy = side_dir / "prog"
+                shutil.copy2(binary, copy)
+                copy.chmod(0o755)
+                return cuda_build.Build(ok=True, binary=copy, diagnostics=[], output="", kernels=record["kernels"],
+                                        path_map=record["path_map"], workdir=side_dir)
+        build = cuda_build.build_side(side, harness, workdir, role, gpu, self.options)
+        if build.ok and build.binary is not None and not build.warnings:
+            cache.put(key, "prog", build.binary)
+            cache.put_bytes(key, "build.json", json.dumps({"kernels": build.kernels,
+                                                           "path_map": build.path_map}).encode())
+        return build
 
     def _execute(self, build, plan, workdir: cuda_build.Workdirs, role: str):
         gpu = bool(self.gpu_name)
@@ -328,6 +378,57 @@ class _Verification:
         if len(read_outputs(data, plan)) != len(plan.cases):
             return "the harness wrote incomplete outputs", []
         return None
+
+    # -- coverage ------------------------------------------------------------------------------
+    def _covered(self, result: VerifyResult, source: SourceFile, candidate: SourceFile, harnesses, plan,
+                 workdir: cuda_build.Workdirs) -> VerifyResult:
+        """The source's coverage under the cases; more rounds of cases (new seed, other sizes),
+        each verified like the first, while it rises (verify/coverage.py)."""
+        started = time.monotonic()
+        if self.gpu_name and source.language == CUDA:
+            self.warnings.append("coverage: not measured on the GPU path (gcov instruments host code only)")
+            return self.result(result.verdict, result.stage, result.message, cases=result.cases)
+        build = cuda_build.build_side(source, harnesses[0], workdir, "coverage", False, self.options,
+                                      opt_flags=COVERAGE_FLAGS)
+        counts = Counts(str(source.path))
+        report = self._instrumented_run(build, plan, counts) if build.ok else None
+        if report is None:
+            self.warnings.append("coverage: the instrumented build of the source did not give gcov counts")
+            self.timed("coverage", started)
+            return self.result(result.verdict, result.stage, result.message, cases=result.cases)
+        entry, extents, domains = self._unit
+        cases, rounds = len(plan.cases), 1
+        while not report.complete and rounds <= MAX_ROUNDS:
+            seed = self.options.seed + 7919 * rounds
+            more = plan_cases(entry, extents, len(plan.cases), seed, domains, first_case=rounds * len(plan.cases))
+            expected = self._reference(source, harnesses[0], more, workdir)
+            actual = self._candidate(candidate, harnesses[1], more, workdir)
+            self.inputs = more.inputs_summary
+            verdict = self._compare(expected, actual, more)
+            rounds += 1
+            if not verdict.ok:
+                verdict.message = f"coverage round {rounds} (seed {seed}): {verdict.message}"
+                self.timed("coverage", started)
+                return verdict
+            cases += len(more.cases)
+            new = self._instrumented_run(build, more, counts)
+            improved = new is not None and new.better_than(report)
+            report = new or report
+            if not improved:
+                break
+        report.rounds = rounds
+        self.inputs = plan.inputs_summary
+        self.timed("coverage", started)
+        return self.result(EQUIVALENT, None, f"equivalent on {cases} case(s); {report.summary()}", cases=cases,
+                           coverage=report.to_dict())
+
+    def _instrumented_run(self, build, plan, counts: Counts):
+        cases = build.workdir / "cases.txt"
+        cases.write_text(plan.case_file)
+        out = build.workdir / "outputs.bin"
+        out.unlink(missing_ok=True)
+        cuda_build.run_side(build.binary, [str(cases), str(out)], build.workdir, self.options, False)
+        return counts.report() if counts.add_run(build.workdir) else None
 
     # -- comparing ------------------------------------------------------------------------------
     def _compare(self, expected, actual, plan) -> VerifyResult:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import sandbox
 from ..cache import ArtifactCache, cache_root, content_key
+from ..domains import apply_fortran_domains, fortran_domains
 from ..cpp_signature import CppFunction, parse_cpp
 from ..diagnostics import parse_compiler_output, remap
 from ..errors import Cancelled, VerifyInputError
@@ -211,6 +212,8 @@ class _Verification:
 
     def _program_mode(self, ffile: FortranFile, cfile, workdir: Path) -> VerifyResult:
         fields = {"mode": "program", "entry": "main program"}
+        if self.options.coverage:
+            self.warnings.append("coverage: measured in unit mode only (this source is a program)")
         if cfile.main_line is None:
             return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, message=(
                 f"{self.source} is a Fortran program but the candidate has no main(); a program translates to a "
@@ -298,10 +301,13 @@ class _Verification:
             from ..unit_inputs import generate_cases, write_inputs
 
             started = time.monotonic()
+            domains = fortran_domains(proc, self.options.ranges, ffile.text, str(self.source))
+            fields["domains"] = [d.to_dict() for d in domains.values()]
             try:
                 cases = generate_cases(proc, self.options.cases, self.options.seed, self.options.values)
             except (KeyError, ValueError, ZeroDivisionError) as exc:
                 return exc
+            apply_fortran_domains(proc, cases, domains, self.options.seed)
             inputs = write_inputs(proc, cases)
             for directory in (ref_dir, cand_dir):
                 (directory / "inputs.bin").write_bytes(inputs)
@@ -373,8 +379,47 @@ class _Verification:
                                 message=(f"outputs differ: {where} in case {first.case} (sizes "
                                          f"{cases[first.case].sizes}): expected {first.expected}, got "
                                          f"{first.actual}"), **fields)
-        return self._result(EQUIVALENT, None, cases=len(cases),
-                            message=f"all outputs match on {len(cases)} generated cases", **fields)
+        message = f"all outputs match on {len(cases)} generated cases"
+        if self.options.coverage:
+            report = self._coverage(ref_dir, src_name, inputs)
+            if report is not None:
+                fields["coverage"] = report.to_dict()
+                message += f"; {report.summary()}"
+        return self._result(EQUIVALENT, None, cases=len(cases), message=message, **fields)
+
+    def _coverage(self, ref_dir: Path, src_name: str, inputs: bytes):
+        """The source's line/branch coverage on the cases: an instrumented build of the reference
+        (verify/coverage.py); one round (more rounds are added only in the CUDA pairs)."""
+        started = time.monotonic()
+        # A top-level directory: the instrumented program creates its .gcda files by absolute
+        # path, and inside the sandbox it could not pass through the parent of a nested one.
+        cov_dir = sandbox.make_workdir("transverify-coverage-")
+        try:
+            return self._coverage_in(cov_dir, ref_dir, src_name, inputs, started)
+        finally:
+            if not self.options.keep_workdir:
+                sandbox.remove_workdir(cov_dir)
+
+    def _coverage_in(self, cov_dir: Path, ref_dir: Path, src_name: str, inputs: bytes, started: float):
+        from ..coverage import COVERAGE_FLAGS, Counts
+
+        for name in (src_name, "tv_wrapper.f90", "tv_driver.c"):
+            shutil.copyfile(ref_dir / name, cov_dir / name)
+            (cov_dir / name).chmod(0o644)
+        (cov_dir / "inputs.bin").write_bytes(inputs)
+        (cov_dir / "inputs.bin").chmod(0o644)
+        argv = [self.gfortran, *COVERAGE_FLAGS, "-fwrapv", *fast_linker_flags(), src_name, "tv_wrapper.f90",
+                "tv_driver.c", "-o", "reference"]
+        built = compile_in_sandbox(argv, cov_dir, cov_dir / "reference", cancel=self.options.cancel)
+        report = None
+        if built.ok:
+            self._run(cov_dir, ["./reference", "inputs.bin", "outputs.bin"])
+            counts = Counts(str(cov_dir / src_name))
+            report = counts.report() if counts.add_run(cov_dir) else None
+        if report is None:
+            self.warnings.append("coverage: the instrumented build of the source did not give gcov counts")
+        self._timed("coverage", started)
+        return report
 
     def _candidate_function(self, proc: Procedure, cfile, workdir: Path) -> CppFunction | VerifyResult:
         fields = {"mode": "unit", "entry": proc.name}

@@ -88,6 +88,32 @@ TVCUDA_VEC(longlong, long long)
 TVCUDA_VEC(ulonglong, unsigned long long)
 #undef TVCUDA_VEC
 
+// ---- cuComplex.h: complex numbers as float2/double2 (real part in x) ------------------------
+typedef float2 cuFloatComplex;
+typedef double2 cuDoubleComplex;
+typedef cuFloatComplex cuComplex;
+#define TVCUDA_COMPLEX(C, T, f)                                                                      \
+    inline T cuCreal##f(C z) { return z.x; }                                                         \
+    inline T cuCimag##f(C z) { return z.y; }                                                         \
+    inline C cuConj##f(C z) { return {z.x, -z.y}; }                                                  \
+    inline C cuCadd##f(C a, C b) { return {a.x + b.x, a.y + b.y}; }                                  \
+    inline C cuCsub##f(C a, C b) { return {a.x - b.x, a.y - b.y}; }                                  \
+    inline C cuCmul##f(C a, C b) { return {a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x}; }          \
+    inline C cuCdiv##f(C a, C b) {                                                                   \
+        T s = std::fabs(b.x) + std::fabs(b.y), ars = a.x / s, ais = a.y / s, brs = b.x / s, bis = b.y / s; \
+        T d = brs * brs + bis * bis;                                                                 \
+        return {(ars * brs + ais * bis) / d, (ais * brs - ars * bis) / d}; }                         \
+    inline T cuCabs##f(C z) { return std::hypot(z.x, z.y); }                                         \
+    inline C cuCfma##f(C a, C b, C c) { return cuCadd##f(cuCmul##f(a, b), c); }
+TVCUDA_COMPLEX(cuFloatComplex, float, f)
+TVCUDA_COMPLEX(cuDoubleComplex, double, )
+#undef TVCUDA_COMPLEX
+inline cuFloatComplex make_cuFloatComplex(float r, float i) { return {r, i}; }
+inline cuDoubleComplex make_cuDoubleComplex(double r, double i) { return {r, i}; }
+inline cuComplex make_cuComplex(float r, float i) { return {r, i}; }
+inline cuDoubleComplex cuComplexFloatToDouble(cuFloatComplex z) { return {z.x, z.y}; }
+inline cuFloatComplex cuComplexDoubleToFloat(cuDoubleComplex z) { return {float(z.x), float(z.y)}; }
+
 // ---- errors ----------------------------------------------------------------
 enum cudaError_t {
     cudaSuccess = 0,
