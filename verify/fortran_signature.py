@@ -21,6 +21,7 @@ import tree_sitter_fortran
 from tree_sitter import Language, Node, Parser
 
 from .errors import VerifyInputError
+from .fortran_source import read_source
 from .int_expr import evaluate_integer
 
 # Kind names a source may use, with their size in bytes.
@@ -29,7 +30,11 @@ _NAMED_KINDS = {
     "c_long_long": 8, "c_int32_t": 4, "c_int64_t": 8, "c_bool": 1,
 }
 _DTYPES = {("integer", 4): "int32", ("integer", 8): "int64", ("real", 4): "float32", ("real", 8): "float64",
-           ("logical", 4): "bool", ("logical", 1): "bool"}
+           ("logical", 4): "bool", ("logical", 1): "bool", ("character", 1): "uint8", ("character", 0): "uint8",
+           ("procedure", 0): "uint8"}
+# Character dummies: kind 1 is `character` / `character*1` / `character(len=1)` (C++ char by value),
+# kind 0 is an assumed length `character*(*)` (C++ const char*, NUL-terminated).
+ASSUMED_LENGTH = 0
 
 
 @dataclass
@@ -43,6 +48,11 @@ class Arg:
     line: int = 0
     is_size: bool = False  # an integer scalar used in some array's extent
     assigned: bool = False  # the routine assigns it (scalars without intent)
+    role: str | None = None  # assumed-size sizing: "length", "stride" or "leading" (see assumed_size.py)
+    assumed_size: bool = False  # declared x(*) / a(lda,*): the last extent is inferred or given by --shape
+    actual: str | None = None  # dummy procedures: the procedure the harness passes (set by the pair)
+    actual_type: str | None = None  # its Fortran result type ("real(8)"), None for a subroutine
+    actual_module: str | None = None  # its module, when it is a module procedure
 
     @property
     def dtype(self):
@@ -55,9 +65,17 @@ class Arg:
         return bool(self.dims)
 
     @property
+    def is_character(self) -> bool:
+        return self.base == "character"
+
+    @property
+    def is_procedure(self) -> bool:
+        return self.base == "procedure"
+
+    @property
     def is_output(self) -> bool:
         """Compared after the call: out, inout, or no intent (never a size input)."""
-        if self.is_size or self.value:
+        if self.is_size or self.value or self.is_character or self.is_procedure or self.role:
             return False
         return self.intent in ("out", "inout") or self.intent is None
 
@@ -77,6 +95,8 @@ class Procedure:
     body: str  # lowercase text of the procedure, for usage heuristics
     arrays: frozenset[str] = frozenset()  # every array declared in it (arguments and locals)
     constants: dict[str, int] = field(default_factory=dict)  # integer named constants of the file
+    externals: frozenset[str] = frozenset()  # LSAME / XERBLA: called in the file, defined nowhere in it
+    xerbla_output: bool = False  # compare the argument number reported through XERBLA (set by the pair)
 
 
 @dataclass
@@ -88,6 +108,7 @@ class FortranFile:
     procedures: list[Procedure]
     unsupported: list[tuple[str, int, str]]  # (procedure, line, reason): procedures we could not read
     has_syntax_error: bool = False  # tree-sitter could not parse all of it (gfortran decides)
+    includes: list[Path] = field(default_factory=list)  # INCLUDEd files, found on the search path
 
 
 @lru_cache(maxsize=1)
@@ -99,11 +120,12 @@ def _text(node: Node) -> str:
     return node.text.decode("utf-8", "replace")
 
 
-def parse_fortran(path: Path) -> FortranFile:
-    data = path.read_bytes()
-    tree = _parser().parse(data)
-    text = data.decode("utf-8", "replace")
+def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) -> FortranFile:
+    source = read_source(path, include_dirs)
+    text = source.text
+    tree = _parser().parse(text.encode("utf-8"))
     params = _kind_parameters(text)
+    params.update(renamed_kinds(text, params, [path.parent, *map(Path, include_dirs)]))
     has_program, program_line = False, 0
     procedures: list[Procedure] = []
     unsupported: list[tuple[str, int, str]] = []
@@ -119,8 +141,25 @@ def parse_fortran(path: Path) -> FortranFile:
                     for proc in child.children:
                         if proc.type in ("subroutine", "function"):
                             _collect(path, proc, module_name, params, procedures, unsupported)
+    externals = _reference_externals(text, {getattr(p, "name", "") for p in procedures})
+    for proc in procedures:
+        if isinstance(proc, Procedure):
+            proc.externals = externals
     return FortranFile(path=path, text=text, has_program=has_program, program_line=program_line,
-                       procedures=procedures, unsupported=unsupported, has_syntax_error=tree.root_node.has_error)
+                       procedures=procedures, unsupported=unsupported, has_syntax_error=tree.root_node.has_error,
+                       includes=source.includes)
+
+
+def _reference_externals(text: str, defined: set[str]) -> frozenset[str]:
+    """LSAME and XERBLA of the reference BLAS: the harness supplies them when the file calls
+    them without defining them."""
+    lower = text.lower()
+    found = set()
+    if "lsame" not in defined and re.search(r"\blsame\s*\(", lower):
+        found.add("lsame")
+    if "xerbla" not in defined and re.search(r"\bcall\s+xerbla\b", lower):
+        found.add("xerbla")
+    return frozenset(found)
 
 
 def _module_name(node: Node) -> str | None:
@@ -222,10 +261,15 @@ def _procedure(path: Path, node: Node, module: str | None, params: dict[str, int
                                    file=str(path), line=line, construct="function result")
         result.name = "result"
         result.intent = "out"
+    _mark_procedures(body, args, decls)
     _mark_sizes(path, args, params)
     for arg in args:
         if not arg.is_array and arg.intent is None and not arg.is_size:
             arg.assigned = _assigns(body, arg.name)
+        if arg.is_character and (arg.intent in ("out", "inout") or arg.assigned):
+            raise VerifyInputError(f"argument '{arg.name}' of '{name}' is a CHARACTER output; the convention passes "
+                                   "character options as inputs only (char, const char*)", file=str(path),
+                                   line=arg.line, construct=arg.name)
     arrays = frozenset(n for n, spec in decls.items() if spec.get("dims"))
     return Procedure(name=name, kind="function" if stmt.type == "function_statement" else "subroutine",
                      args=args, result=result, module=module, line=line, body=body, arrays=arrays,
@@ -291,6 +335,8 @@ def _make_arg(path: Path, name: str, spec: dict | None, implicit_none: bool, pro
     else:
         base, kind = ("integer", 4) if name[:1] in "ijklmn" else ("real", 4)
     qualifiers = (spec or {}).get("qualifiers", [])
+    if "external" in qualifiers and not is_result:
+        return Arg(name=name, base="procedure", kind=0, intent="in", line=line)
     intent = None
     value = False
     for q in qualifiers:
@@ -302,12 +348,17 @@ def _make_arg(path: Path, name: str, spec: dict | None, implicit_none: bool, pro
             raise VerifyInputError(f"{what} of '{proc}' is {q.upper()}; the harness passes plain explicit-shape "
                                    "data only", file=str(path), line=line, construct=name)
     dims = _parse_dims(path, (spec or {}).get("dims"), name, what, proc, line)
+    if base == "character" and dims:
+        raise VerifyInputError(f"{what} of '{proc}' is a CHARACTER array; the convention passes single "
+                               "characters (char) and strings (const char*)", file=str(path), line=line, construct=name)
     if value and dims:
         raise VerifyInputError(f"{what} of '{proc}' is a VALUE array", file=str(path), line=line, construct=name)
     if (base, kind) not in _DTYPES:
         raise VerifyInputError(f"{what} of '{proc}' is {base}(kind={kind}); the convention covers integer(4/8), "
                                "real(4/8) and logical", file=str(path), line=line, construct=name)
-    return Arg(name=name, base=base, kind=kind, intent=intent, value=value, dims=dims, line=line)
+    assumed = bool(dims) and dims[-1][1] == "*"
+    return Arg(name=name, base=base, kind=kind, intent=intent, value=value, dims=dims, line=line,
+               assumed_size=assumed)
 
 
 def _intrinsic(path: Path, node: Node, params: dict[str, int], name: str, line: int | None = None) -> tuple[str, int]:
@@ -315,15 +366,19 @@ def _intrinsic(path: Path, node: Node, params: dict[str, int], name: str, line: 
     line = line or node.start_point[0] + 1
     if text.startswith("doubleprecision"):
         return "real", 8
-    match = re.match(r"(integer|real|logical|character|complex|doublecomplex)(?:\*(\d+)|\((?:kind=)?([^)]*)\))?$",
+    if text.startswith("character"):
+        return "character", _character_length(path, text, name, line)
+    match = re.match(r"(integer|real|logical|complex|doublecomplex)(?:\*(\d+)|\((?:kind=)?([^)]*)\))?$",
                      text)
     if not match:
         raise VerifyInputError(f"type '{_text(node)}' of '{name}' is not understood", file=str(path), line=line,
                                construct=name)
     base, star, kind_expr = match.groups()
-    if base in ("character", "complex", "doublecomplex"):
-        raise VerifyInputError(f"'{name}' is {base.upper()}; the convention covers integer, real and logical "
-                               "(character arguments carry hidden lengths, complex has no agreed C++ form)",
+    if base == "character" or text.startswith("character"):
+        return "character", _character_length(path, text, name, line)
+    if base in ("complex", "doublecomplex"):
+        raise VerifyInputError(f"'{name}' is {base.upper()}; the convention covers integer, real, logical and "
+                               "character (complex has no agreed C++ form)",
                                file=str(path), line=line, construct=name)
     if star:
         return base, int(star)
@@ -334,6 +389,22 @@ def _intrinsic(path: Path, node: Node, params: dict[str, int], name: str, line: 
         raise VerifyInputError(f"kind '{kind_expr}' of '{name}' cannot be resolved to 4 or 8 bytes",
                                file=str(path), line=line, construct=name)
     return base, kind
+
+
+def _character_length(path: Path, text: str, name: str, line: int) -> int:
+    """1 for a single character, ASSUMED_LENGTH for `*(*)` / `len=*`; other lengths are refused."""
+    spec = text[len("character"):]
+    match = re.fullmatch(r"(?:\*\(?\s*(\*|\d+)\s*\)?|\((?:len=)?(\*|\d+)(?:,kind=\w+)?\))?", spec)
+    length = (match.group(1) or match.group(2)) if match else None
+    if match and length is None:
+        return 1
+    if length == "1":
+        return 1
+    if length == "*":
+        return ASSUMED_LENGTH
+    raise VerifyInputError(f"'{name}' is {text.upper()}; the convention covers single characters (char) and "
+                           "assumed-length strings character(len=*) (const char*)", file=str(path), line=line,
+                           construct=name)
 
 
 def _resolve_kind(expr: str, params: dict[str, int]) -> int | None:
@@ -398,12 +469,16 @@ def _parse_dims(path: Path, text: str | None, name: str, what: str, proc: str, l
     if inner.startswith("(") and inner.endswith(")"):
         inner = inner[1:-1]
     dims = []
-    for part in _split_top(inner):
+    parts = _split_top(inner)
+    for position, part in enumerate(parts):
         part = part.strip().lower()
-        if part == "*" or part.endswith(":*"):
-            raise VerifyInputError(f"{what} of '{proc}' is assumed-size ({name}({inner})); the harness cannot know "
-                                   "how many elements it reads: give explicit extents", file=str(path), line=line,
-                                   construct=name)
+        if part == "*" or part.replace(" ", "").endswith(":*"):
+            if position != len(parts) - 1:
+                raise VerifyInputError(f"{what} of '{proc}' has '*' before its last dimension ({name}({inner}))",
+                                       file=str(path), line=line, construct=name)
+            lower = part.split(":", 1)[0].strip() if ":" in part else "1"
+            dims.append((lower, "*"))
+            continue
         if ":" in part:
             lower, upper = part.split(":", 1)
             if not upper.strip() or not lower.strip() and not upper.strip():
@@ -415,6 +490,35 @@ def _parse_dims(path: Path, text: str | None, name: str, what: str, proc: str, l
             lower, upper = "1", part
         dims.append((lower, upper.strip()))
     return dims
+
+
+def renamed_kinds(text: str, params: dict[str, int], search: list[Path]) -> dict[str, int]:
+    """Kinds imported under another name: `use m, only: wp => dp`. `dp` is resolved from the
+    file's own constants, the intrinsic modules' names, or module `m`'s source found next to
+    the file (or in an -I directory) as m.f90 / m.f / m.F90."""
+    found: dict[str, int] = {}
+    for match in re.finditer(r"(?im)^\s*use\b[\s,:a-z_]*?(\w+)\s*,\s*only\s*:([^!\n]*)", text):
+        module, items = match.group(1).lower(), match.group(2)
+        module_params = None
+        for local, remote in re.findall(r"(\w+)\s*=>\s*(\w+)", items):
+            local, remote = local.lower(), remote.lower()
+            kind = params.get(remote) or _NAMED_KINDS.get(remote)
+            if kind is None:
+                if module_params is None:
+                    module_params = _module_kinds(module, search)
+                kind = module_params.get(remote)
+            if kind:
+                found[local] = kind
+    return found
+
+
+def _module_kinds(module: str, search: list[Path]) -> dict[str, int]:
+    for directory in search:
+        for suffix in (".f90", ".F90", ".f", ".F"):
+            candidate = Path(directory) / f"{module}{suffix}"
+            if candidate.is_file():
+                return _kind_parameters(candidate.read_text(errors="replace"))
+    return {}
 
 
 def _split_top(text: str) -> list[str]:
@@ -452,6 +556,20 @@ def _mark_sizes(path: Path, args: list[Arg], constants: dict[str, int]) -> None:
 
 
 _INTRINSICS = {"max", "min", "mod", "abs"}
+
+
+def _mark_procedures(body: str, args: list[Arg], decls: dict[str, dict]) -> None:
+    """A scalar dummy that is called (`call g(...)`, or `f(x)` in an expression without being
+    an array or a string) is a dummy procedure even without an EXTERNAL statement."""
+    statements = body.splitlines()[1:]
+    text = "\n".join(line for line in statements if not re.match(r"\s*(?:\d+\s+)?(?:integer|real|double|logical|"
+                                                                 r"character|external|intrinsic|dimension)\b", line))
+    for index, arg in enumerate(args):
+        if arg.is_array or arg.is_character or arg.is_procedure:
+            continue
+        pattern = rf"(?:\bcall\s+{re.escape(arg.name)}\b|(?<![\w%]){re.escape(arg.name)}\s*\()"
+        if re.search(pattern, text):
+            args[index] = Arg(name=arg.name, base="procedure", kind=0, intent="in", line=arg.line)
 
 
 def _assigns(body: str, name: str) -> bool:

@@ -18,6 +18,8 @@ class VerifyOptions:
     atol: float | None = None
     shapes: dict[str, str] = field(default_factory=dict)  # CUDA/C++: array extents, e.g. {"x": "n"}
     values: dict[str, str] = field(default_factory=dict)  # pinned scalar values, e.g. {"k": "3"}
+    procedures: dict[str, str] = field(default_factory=dict)  # Fortran dummy procedure -> procedure passed
+    include_dirs: list[Path] = field(default_factory=list)  # Fortran INCLUDE search path (-I)
     cache_dir: Path | None = None  # compiled-reference cache; None = the per-user default
     use_cache: bool = True
     keep_workdir: bool = False  # leave the temp dir for debugging

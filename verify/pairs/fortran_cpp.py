@@ -20,7 +20,9 @@ from ..cache import ArtifactCache, cache_root, content_key
 from ..cpp_signature import CppFunction, parse_cpp
 from ..diagnostics import parse_compiler_output, remap
 from ..errors import Cancelled, VerifyInputError
+from ..assumed_size import size_assumed
 from ..fortran_signature import FortranFile, Procedure, parse_fortran, select_entry
+from ..legacy_runtime import fortran_runtime
 from ..languages import CPP, FORTRAN
 from ..options import VerifyOptions
 from ..pch import cached_pch, stage_pch
@@ -31,7 +33,7 @@ from ..unit_harness import (candidate_driver, check_candidate_signature, fortran
                             signature_warnings)
 from . import Pair, register
 
-HARNESS_VERSION = "fortran-cpp-1"
+HARNESS_VERSION = "fortran-cpp-2"
 # -O1: most of -O2's run-time benefit for a fraction of the compile time on small kernels.
 # -fwrapv: signed overflow wraps on both sides, so overflow tests are deterministic.
 FORTRAN_FLAGS = ["-O1", "-fwrapv"]
@@ -124,7 +126,7 @@ class _Verification:
 
     def run(self) -> VerifyResult:
         started = time.monotonic()
-        ffile = parse_fortran(self.source)
+        ffile = parse_fortran(self.source, self.options.include_dirs)
         cfile = parse_cpp(self.candidate)
         self._timed(STAGE_PARSE, started)
         workdir = sandbox.make_workdir()
@@ -150,10 +152,25 @@ class _Verification:
         check_dir.mkdir()
         check_dir.chmod(0o777)
         name = self._copy_user_file(self.source, check_dir, "user_source")
-        outcome = compile_in_sandbox([self.gfortran, "-fsyntax-only", name], check_dir, None,
+        outcome = compile_in_sandbox([self.gfortran, "-fsyntax-only", *self._include_flags(), name], check_dir, None,
                                      cancel=self.options.cancel)
         self._timed(STAGE_COMPILE_SOURCE, started)
         return None if outcome.ok else self._source_failed(outcome.output, name, 1)
+
+    def _include_flags(self) -> list[str]:
+        """The source is compiled from a copy: its own directory and -I DIRs stay searchable."""
+        dirs = [self.source.resolve().parent, *(Path(d).resolve() for d in self.options.include_dirs)]
+        return [f"-I{d}" for d in dirs]
+
+    def _included_text(self, ffile: FortranFile) -> str:
+        """INCLUDEd files shape the reference: their text goes into its cache key."""
+        parts = []
+        for path in ffile.includes:
+            try:
+                parts.append(path.read_text(errors="replace"))
+            except OSError:
+                pass
+        return "\n".join(parts)
 
     def _side_dirs(self, workdir: Path) -> tuple[Path, Path]:
         ref_dir, cand_dir = workdir / "reference", workdir / "candidate"
@@ -222,10 +239,12 @@ class _Verification:
         ref_dir, cand_dir = self._side_dirs(workdir)
         src_name = self._copy_user_file(self.source, ref_dir, "user_source")
         cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
-        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *fast_linker_flags(), src_name, "-o", "reference"]
+        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), src_name,
+                    "-o", "reference"]
         cand_argv = [self.gxx, *CXX_FLAGS, *_openmp(cfile.text), *fast_linker_flags(), cand_name,
                      "-o", "candidate"]
-        ref_key = content_key(HARNESS_VERSION, "program", ffile.text, " ".join(FORTRAN_FLAGS),
+        ref_key = content_key(HARNESS_VERSION, "program", ffile.text, self._included_text(ffile),
+                              " ".join(FORTRAN_FLAGS + self._include_flags()),
                               self.tools["gfortran"], self.source.suffix)
         pch_flags = self._pch(cand_dir, CXX_FLAGS + _openmp(cfile.text))
         (ref_bin, ref_out, _), (cand_bin, cand_out, _), _ = self._compile_both(ref_key, ref_dir, ref_argv,
@@ -272,6 +291,21 @@ class _Verification:
         fn = self._candidate_function(proc, cfile, workdir)
         if isinstance(fn, VerifyResult):
             return fn
+        try:
+            size_assumed(proc, self.options.shapes)
+        except VerifyInputError as exc:
+            exc.file = exc.file or str(self.source)
+            raise VerifyInputError(exc.reason, file=exc.file, line=exc.line, construct=exc.construct) from None
+        _bind_procedures(ffile, proc, self.options.procedures, str(self.source))
+        passed = _candidate_procedures(proc, cfile)
+        if isinstance(passed, str):
+            return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, message=passed,
+                                diagnostics=[Diagnostic(str(self.candidate), fn.line, 1, "error", passed)], **fields)
+        defined = {name.lower() for name in cfile.functions}
+        proc.xerbla_output = "xerbla" in proc.externals and "xerbla" not in defined
+        if "xerbla" in proc.externals and not proc.xerbla_output:
+            self.warnings.append("the candidate defines its own xerbla: the argument number reported through "
+                                 "XERBLA is not compared")
         problems = check_candidate_signature(proc, fn)
         if problems:
             diags = [Diagnostic(str(self.candidate), line, 1, "error", msg) for line, msg in problems]
@@ -282,17 +316,21 @@ class _Verification:
         src_name = self._copy_user_file(self.source, ref_dir, "user_source")
         cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
         wrapper, ref_driver = fortran_wrapper(proc), reference_driver(proc)
-        cand_driver = candidate_driver(proc, fn, cand_name)
+        cand_driver = candidate_driver(proc, fn, cand_name, defined=defined, functions=passed)
+        runtime = fortran_runtime(proc.externals) if proc.externals else ""
+        if runtime:
+            (ref_dir / "tv_runtime.f90").write_text(runtime)
         (ref_dir / "tv_wrapper.f90").write_text(wrapper)
         (ref_dir / "tv_driver.c").write_text(ref_driver)
         (cand_dir / "tv_driver.cpp").write_text(cand_driver)
         fields["harness"] = (f"! ---- tv_wrapper.f90\n{wrapper}\n/* ---- tv_driver.c (reference) */\n{ref_driver}\n"
                              f"// ---- tv_driver.cpp (candidate)\n{cand_driver}")
-        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *fast_linker_flags(), src_name, "tv_wrapper.f90", "tv_driver.c",
-                    "-o", "reference"]
+        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), src_name,
+                    *(["tv_runtime.f90"] if runtime else []), "tv_wrapper.f90", "tv_driver.c", "-o", "reference"]
         cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *_openmp(cfile.text), *fast_linker_flags(), "tv_driver.cpp",
                      "-o", "candidate"]
-        ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, wrapper, ref_driver, " ".join(FORTRAN_FLAGS),
+        ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, self._included_text(ffile), runtime, wrapper,
+                              ref_driver, " ".join(FORTRAN_FLAGS + self._include_flags()),
                               self.tools["gfortran"], self.source.suffix)
 
         def prepare_inputs():
@@ -422,6 +460,49 @@ class _Verification:
                 if len(mismatches) >= MAX_MISMATCHES:
                     return mismatches
         return mismatches
+
+
+def _bind_procedures(ffile: FortranFile, proc: Procedure, chosen: dict[str, str], source: str) -> None:
+    """Which procedure of the file each dummy procedure receives: --procedure ARG=NAME, or the
+    file's only other procedure."""
+    chosen = {k.lower(): v.lower() for k, v in chosen.items()}
+    others = [p for p in ffile.procedures if p.name != proc.name]
+    for arg in proc.args:
+        if not arg.is_procedure:
+            continue
+        found = ", ".join(p.name for p in others) or "none"
+        if arg.name in chosen:
+            matches = [p for p in others if p.name == chosen[arg.name]]
+            if not matches:
+                raise VerifyInputError(f"--procedure {arg.name}={chosen[arg.name]}: no such procedure in the source "
+                                       f"(found: {found})", file=source, line=arg.line, construct="--procedure")
+        elif len(others) == 1:
+            matches = others
+        else:
+            raise VerifyInputError(f"argument '{arg.name}' of '{proc.name}' is a dummy procedure: name the procedure "
+                                   f"of this file to pass with --procedure {arg.name}=NAME (found: {found})",
+                                   file=source, line=arg.line, construct=arg.name)
+        actual = matches[0]
+        if not isinstance(actual, Procedure):
+            raise actual.error
+        arg.actual = actual.name
+        arg.actual_module = actual.module
+        result = actual.result
+        arg.actual_type = f"{result.base}({result.kind})" if result is not None else None
+
+
+def _candidate_procedures(proc: Procedure, cfile) -> dict[str, str] | str:
+    """The candidate's function for each passed procedure (qualified), or why it is missing."""
+    lower = {name.lower(): f for name, f in cfile.functions.items()}
+    passed = {}
+    for arg in proc.args:
+        if arg.is_procedure:
+            fn = lower.get(arg.actual)
+            if fn is None:
+                return (f"the candidate has no function '{arg.actual}', which the harness passes for dummy "
+                        f"procedure '{arg.name}' of '{proc.name}' (translate it too)")
+            passed[arg.actual] = fn.qualified
+    return passed
 
 
 _OPENMP = re.compile(r"#\s*pragma\s+omp\b|\bomp_\w+\s*\(|<omp\.h>")
