@@ -108,7 +108,8 @@ class FortranFile:
     procedures: list[Procedure]
     unsupported: list[tuple[str, int, str]]  # (procedure, line, reason): procedures we could not read
     has_syntax_error: bool = False  # tree-sitter could not parse all of it (gfortran decides)
-    includes: list[Path] = field(default_factory=list)  # INCLUDEd files, found on the search path
+    includes: dict[str, Path] = field(default_factory=dict)  # INCLUDE name as written -> file found
+    module_sources: list[Path] = field(default_factory=list)  # sources of USEd modules, dependencies first
 
 
 @lru_cache(maxsize=1)
@@ -124,8 +125,9 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
     source = read_source(path, include_dirs)
     text = source.text
     tree = _parser().parse(text.encode("utf-8"))
+    search = [path.parent, *map(Path, include_dirs)]
     params = _kind_parameters(text)
-    params.update(renamed_kinds(text, params, [path.parent, *map(Path, include_dirs)]))
+    params.update(renamed_kinds(text, params, search))
     has_program, program_line = False, 0
     procedures: list[Procedure] = []
     unsupported: list[tuple[str, int, str]] = []
@@ -147,7 +149,7 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
             proc.externals = externals
     return FortranFile(path=path, text=text, has_program=has_program, program_line=program_line,
                        procedures=procedures, unsupported=unsupported, has_syntax_error=tree.root_node.has_error,
-                       includes=source.includes)
+                       includes=source.includes, module_sources=used_module_sources(text, search))
 
 
 def _reference_externals(text: str, defined: set[str]) -> frozenset[str]:
@@ -442,8 +444,10 @@ def _kind_value(expr: str) -> int | None:
 
 
 def _kind_parameters(text: str) -> dict[str, int]:
-    """Named kind constants declared anywhere in the file (integer, parameter :: dp = ...)."""
+    """Named integer constants declared anywhere in the file (integer, parameter :: dp = ...,
+    PARAMETER (NMAX = 100)): kinds and extents."""
     params: dict[str, int] = {}
+    text = text.replace(";", "\n")  # statements that share a line (and INCLUDEd ones) each on their own
     for m in re.finditer(r"(?im)^\s*integer\s*,\s*parameter\s*::(.*)$", text):
         for part in m.group(1).split(","):
             if "=" in part:
@@ -452,6 +456,15 @@ def _kind_parameters(text: str) -> dict[str, int]:
                 kind = _resolve_kind(value, params) if value else None
                 if kind:
                     params[name.strip().lower()] = kind
+    # FORTRAN 77: PARAMETER (NMAX = 100, LDA = NMAX + 1) with integer values.
+    for m in re.finditer(r"(?im)^\s*(?:\d+\s+)?parameter\s*\((.*)\)\s*$", text):
+        for part in _split_top(m.group(1)):
+            if "=" in part:
+                name, value = (s.strip().lower() for s in part.split("=", 1))
+                try:
+                    params.setdefault(name, evaluate_integer(value, lambda ident: params[ident.lower()]))
+                except (KeyError, ValueError, SyntaxError):
+                    pass
     # Parenthesised commas (selected_real_kind(15, 307)) are split above; retry those lines whole.
     for m in re.finditer(r"(?im)^\s*integer\s*,\s*parameter\s*::\s*(\w+)\s*=\s*([^!\n]+)", text):
         name = m.group(1).lower()
@@ -513,12 +526,39 @@ def renamed_kinds(text: str, params: dict[str, int], search: list[Path]) -> dict
 
 
 def _module_kinds(module: str, search: list[Path]) -> dict[str, int]:
+    found = _module_file(module, search)
+    return _kind_parameters(found.read_text(errors="replace")) if found else {}
+
+
+def _module_file(module: str, search: list[Path]) -> Path | None:
     for directory in search:
         for suffix in (".f90", ".F90", ".f", ".F"):
             candidate = Path(directory) / f"{module}{suffix}"
             if candidate.is_file():
-                return _kind_parameters(candidate.read_text(errors="replace"))
-    return {}
+                return candidate
+    return None
+
+
+_INTRINSIC_MODULES = {"iso_c_binding", "iso_fortran_env", "omp_lib", "omp_lib_kinds", "ieee_arithmetic",
+                      "ieee_exceptions", "ieee_features", "openacc", "mpi", "mpi_f08"}
+
+
+def used_module_sources(text: str, search: list[Path], seen: set[str] | None = None) -> list[Path]:
+    """Sources of the modules a file USEs but does not define, found as MODULE.f90 (or .f,
+    .F90) in the file's directory or an -I directory; their own USEs first."""
+    seen = set() if seen is None else seen
+    lower = text.lower()
+    defined = set(re.findall(r"(?m)^\s*module\s+(?!procedure\b)(\w+)", lower))
+    ordered: list[Path] = []
+    for module in re.findall(r"(?m)^\s*use\b(?:\s*,\s*(?:non_)?intrinsic\s*::|\s*::)?\s*(\w+)", lower):
+        if module in seen or module in defined or module in _INTRINSIC_MODULES:
+            continue
+        seen.add(module)
+        found = _module_file(module, search)
+        if found is not None:
+            ordered += used_module_sources(found.read_text(errors="replace"), search, seen)
+            ordered.append(found)
+    return ordered
 
 
 def _split_top(text: str) -> list[str]:

@@ -32,7 +32,7 @@ _LOCK = threading.Lock()  # fparser's readers keep module-level state
 class SourceText:
     text: str  # what tree-sitter reads
     fixed_form: bool
-    includes: list[Path] = field(default_factory=list)  # files INCLUDEd (found ones)
+    includes: dict[str, Path] = field(default_factory=dict)  # INCLUDE name as written -> the file found
 
 
 def is_fixed_form(path: Path) -> bool:
@@ -111,12 +111,12 @@ def _check_includes(path: Path, raw: str, search: list[str]) -> None:
                                    "directory with -I DIR", file=str(path), line=number, construct="INCLUDE")
 
 
-def _found_includes(raw: str, search: list[str]) -> list[Path]:
-    found = []
+def _found_includes(raw: str, search: list[str]) -> dict[str, Path]:
+    found = {}
     for name in _INCLUDE.findall(raw):
         for d in search:
             candidate = Path(d) / name
             if candidate.is_file():
-                found.append(candidate)
+                found[name] = candidate
                 break
     return found

@@ -7,7 +7,8 @@ Public API:
       eight where the routine reports errors through XERBLA) and leading
       dimensions (the largest length plus 0, 1 or 3 rows of slack) into `sizes`
   character_value(proc, arg, index, position) -> ndarray
-      one letter (uint8 scalar) or a string (uint8 array, no terminator)
+      one letter (uint8 scalar) or a string (uint8 array, no terminator); where the routine
+      compares it with no literal, random letters from a small alphabet (matches occur)
   character_choices(proc, arg) -> list[str]
       what a CHARACTER option is compared against, both cases for LSAME, plus one letter the
       routine rejects when it reports errors through XERBLA
@@ -65,8 +66,8 @@ def character_choices(proc: Procedure, arg: Arg) -> list[str]:
                 letters.append(spelled)
     if arg.kind != ASSUMED_LENGTH:
         letters = [c for c in letters if len(c) == 1]
-    if not letters:  # compared against nothing we can see: any letter does
-        letters = ["N"]
+    if not letters:
+        return []
     ordered = [c for c in letters if c.isupper() or not c.isalpha()] + [c for c in letters if c.islower()]
     if "xerbla" in proc.externals and arg.kind != ASSUMED_LENGTH:
         ordered.append(next(c for c in "QZXW" if c not in {x.upper() for x in ordered}))
@@ -79,9 +80,17 @@ def _spellings(value: str) -> list[str]:
     return list(dict.fromkeys([value.upper(), value.lower()]))
 
 
+_LENGTHS = [1, 3, 16, 7, 2, 33, 5, 0]
+
+
 def character_value(proc: Procedure, arg: Arg, index: int, position: int) -> np.ndarray:
     choices = character_choices(proc, arg)
-    chosen = choices[(index + 2 * position) % len(choices)]
+    if choices:
+        chosen = choices[(index + 2 * position) % len(choices)]
+    else:  # compared against no literal: a few letters, repeated, so matches occur
+        rng = np.random.default_rng(7919 * index + position)
+        length = 1 if arg.kind != ASSUMED_LENGTH else _LENGTHS[index % len(_LENGTHS)]
+        chosen = "".join(rng.choice(list("abAB "), length))
     data = np.frombuffer(chosen.encode("latin-1", "replace"), dtype=np.uint8).copy()
     return data if arg.kind == ASSUMED_LENGTH else data[:1].reshape(())
 

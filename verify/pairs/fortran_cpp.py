@@ -152,6 +152,10 @@ class _Verification:
         check_dir.mkdir()
         check_dir.chmod(0o777)
         name = self._copy_user_file(self.source, check_dir, "user_source")
+        ffile = parse_fortran(self.source, self.options.include_dirs)
+        modules = [m for m in self._copy_modules(ffile, check_dir)]
+        if modules:  # their .mod files must exist before the source is checked
+            compile_in_sandbox([self.gfortran, "-fsyntax-only", *modules], check_dir, None, cancel=self.options.cancel)
         outcome = compile_in_sandbox([self.gfortran, "-fsyntax-only", *self._include_flags(), name], check_dir, None,
                                      cancel=self.options.cancel)
         self._timed(STAGE_COMPILE_SOURCE, started)
@@ -162,10 +166,24 @@ class _Verification:
         dirs = [self.source.resolve().parent, *(Path(d).resolve() for d in self.options.include_dirs)]
         return [f"-I{d}" for d in dirs]
 
+    def _copy_modules(self, ffile: FortranFile, directory: Path) -> list[str]:
+        """Sources of the modules the source USEs (found next to it or with -I), compiled first;
+        INCLUDEd files copied under the name the source uses (the sandbox hides other directories)."""
+        for name, path in ffile.includes.items():
+            target = (directory / name).resolve()
+            if directory.resolve() in target.parents:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+                target.chmod(0o644)
+        names = []
+        for index, path in enumerate(ffile.module_sources):
+            names.append(self._copy_user_file(path, directory, f"tv_module{index}_{path.stem}"))
+        return names
+
     def _included_text(self, ffile: FortranFile) -> str:
-        """INCLUDEd files shape the reference: their text goes into its cache key."""
+        """INCLUDEd files and USEd module sources shape the reference: their text goes into its cache key."""
         parts = []
-        for path in ffile.includes:
+        for path in [*ffile.includes.values(), *ffile.module_sources]:
             try:
                 parts.append(path.read_text(errors="replace"))
             except OSError:
@@ -239,7 +257,8 @@ class _Verification:
         ref_dir, cand_dir = self._side_dirs(workdir)
         src_name = self._copy_user_file(self.source, ref_dir, "user_source")
         cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
-        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), src_name,
+        modules = self._copy_modules(ffile, ref_dir)
+        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), *modules, src_name,
                     "-o", "reference"]
         cand_argv = [self.gxx, *CXX_FLAGS, *_openmp(cfile.text), *fast_linker_flags(), cand_name,
                      "-o", "candidate"]
@@ -325,7 +344,8 @@ class _Verification:
         (cand_dir / "tv_driver.cpp").write_text(cand_driver)
         fields["harness"] = (f"! ---- tv_wrapper.f90\n{wrapper}\n/* ---- tv_driver.c (reference) */\n{ref_driver}\n"
                              f"// ---- tv_driver.cpp (candidate)\n{cand_driver}")
-        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), src_name,
+        modules = self._copy_modules(ffile, ref_dir)
+        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), *modules, src_name,
                     *(["tv_runtime.f90"] if runtime else []), "tv_wrapper.f90", "tv_driver.c", "-o", "reference"]
         cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *_openmp(cfile.text), *fast_linker_flags(), "tv_driver.cpp",
                      "-o", "candidate"]
