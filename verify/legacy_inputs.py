@@ -88,11 +88,27 @@ def character_value(proc: Procedure, arg: Arg, index: int, position: int) -> np.
     if choices:
         chosen = choices[(index + 2 * position) % len(choices)]
     else:  # compared against no literal: a few letters, repeated, so matches occur
-        rng = np.random.default_rng(7919 * index + position)
-        length = 1 if arg.kind != ASSUMED_LENGTH else _LENGTHS[index % len(_LENGTHS)]
-        chosen = "".join(rng.choice(list("abAB "), length))
+        chosen = _free_letters(index, position, 1 if arg.kind != ASSUMED_LENGTH else _LENGTHS[index % len(_LENGTHS)])
+        anchor = _first_free_letter(proc)
+        if arg.kind != ASSUMED_LENGTH and anchor is not None and anchor[1] is not arg:
+            # A second free letter equals the first, or differs only in case, in half the
+            # cases: comparisons (case-insensitive ones too) see both outcomes.
+            first = _free_letters(index, anchor[0], 1)
+            chosen = {1: first.swapcase(), 2: first}.get(index % 4, chosen)
     data = np.frombuffer(chosen.encode("latin-1", "replace"), dtype=np.uint8).copy()
     return data if arg.kind == ASSUMED_LENGTH else data[:1].reshape(())
+
+
+def _free_letters(index: int, position: int, length: int) -> str:
+    rng = np.random.default_rng(7919 * index + position)
+    return "".join(rng.choice(list("abAB "), length))
+
+
+def _first_free_letter(proc: Procedure) -> tuple[int, Arg] | None:
+    for position, arg in enumerate(proc.args):
+        if arg.is_character and arg.kind != ASSUMED_LENGTH and not character_choices(proc, arg):
+            return position, arg
+    return None
 
 
 def index_array_values(proc: Procedure, arg: Arg, shapes: dict[str, tuple[int, ...]],
