@@ -57,7 +57,7 @@ def _cli() -> list[str]:
 
 
 def routines(path: Path) -> list[str]:
-    """Entry names of a file: its procedures, or 'main program' (None entry) for a program."""
+    """Entry names of a file: the main program ("") if there is one, and every procedure."""
     from verify.errors import VerifyInputError
     from verify.fortran_signature import parse_fortran
 
@@ -65,9 +65,8 @@ def routines(path: Path) -> list[str]:
         parsed = parse_fortran(path)
     except VerifyInputError:
         return [""]
-    if parsed.has_program:
-        return [""]
-    return [p.name for p in parsed.procedures] or [""]
+    names = [p.name for p in parsed.procedures]
+    return ([""] if parsed.has_program else []) + names or [""]
 
 
 def reason_of(payload: dict | None, proc: subprocess.CompletedProcess) -> str:

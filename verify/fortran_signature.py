@@ -110,6 +110,7 @@ class FortranFile:
     has_syntax_error: bool = False  # tree-sitter could not parse all of it (gfortran decides)
     includes: dict[str, Path] = field(default_factory=dict)  # INCLUDE name as written -> file found
     module_sources: list[Path] = field(default_factory=list)  # sources of USEd modules, dependencies first
+    program_end: int = 0  # last line of the main program (unit mode leaves it out of the reference)
 
 
 @lru_cache(maxsize=1)
@@ -128,12 +129,13 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
     search = [path.parent, *map(Path, include_dirs)]
     params = _kind_parameters(text)
     params.update(renamed_kinds(text, params, search))
-    has_program, program_line = False, 0
+    has_program, program_line, program_end = False, 0, 0
     procedures: list[Procedure] = []
     unsupported: list[tuple[str, int, str]] = []
     for node in tree.root_node.children:
         if node.type == "program":
             has_program, program_line = True, node.start_point[0] + 1
+            program_end = node.end_point[0] + (1 if node.end_point[1] > 0 else 0)  # a node may end at column 0 of the next line
         elif node.type in ("subroutine", "function"):
             _collect(path, node, None, params, procedures, unsupported)
         elif node.type == "module":
@@ -149,7 +151,8 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
             proc.externals = externals
     return FortranFile(path=path, text=text, has_program=has_program, program_line=program_line,
                        procedures=procedures, unsupported=unsupported, has_syntax_error=tree.root_node.has_error,
-                       includes=source.includes, module_sources=used_module_sources(text, search))
+                       includes=source.includes, module_sources=used_module_sources(text, search),
+                       program_end=program_end)
 
 
 def _reference_externals(text: str, defined: set[str]) -> frozenset[str]:

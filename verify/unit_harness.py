@@ -401,9 +401,10 @@ def signature_warnings(proc: Procedure, fn: CppFunction) -> list[str]:
 
 
 def candidate_driver(proc: Procedure, fn: CppFunction, include: str, defined: set[str] = frozenset(),
-                     functions: dict[str, str] | None = None) -> str:
+                     functions: dict[str, str] | None = None, rename_main: bool = False) -> str:
     """`defined`: functions the candidate defines (its own lsame/xerbla win); `functions`: the
-    candidate's qualified name of each procedure passed as an argument."""
+    candidate's qualified name of each procedure passed as an argument; `rename_main`: the
+    candidate translates a whole file with a main program, of which one procedure is tested."""
     checks = []
     body = []
     vectors = set()
@@ -441,5 +442,7 @@ def candidate_driver(proc: Procedure, fn: CppFunction, include: str, defined: se
     includes = ("#include <cstdio>\n#include <cstdlib>\n#include <cstring>\n#include <cstdint>\n"
                 + ("#include <vector>\n" if vectors else "")
                 + cpp_runtime(proc.externals, set(defined))
-                + f"#include \"{include}\"\n" + _CPP_TRAITS)
+                + ("#define main tv_candidate_main\n" if rename_main else "")
+                + f"#include \"{include}\"\n"
+                + ("#undef main\n" if rename_main else "") + _CPP_TRAITS)
     return _program(includes, "\n".join(checks), body, proc)

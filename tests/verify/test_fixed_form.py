@@ -93,3 +93,35 @@ def test_kind_renamed_from_a_module_next_to_the_source(verify_cli, write):
     single = write("half.cpp", "void half(int n, float* x) {\n  for (int i = 0; i < n; ++i) x[i] /= 2;\n}\n")
     code, out, _ = verify_cli(source, single)
     assert code == 1 and "must be double" in out["message"]
+
+
+PROGRAM_AND_ROUTINE_F = """\
+      PROGRAM DEMO
+      DOUBLE PRECISION X(3)
+      X(1) = 1
+      CALL TWICE(3, X)
+      PRINT *, X(1)
+      END
+      SUBROUTINE TWICE(N, X)
+      INTEGER N
+      DOUBLE PRECISION X(N)
+      INTEGER I
+      DO 10 I = 1, N
+         X(I) = 2*X(I)
+   10 CONTINUE
+      END
+"""
+
+
+def test_entry_selects_a_routine_of_a_file_with_a_main_program(verify_cli, write):
+    source = write("demo.f", PROGRAM_AND_ROUTINE_F)
+    whole = write("demo.cpp", "#include <cstdio>\nvoid twice(int n, double* x) { for (int i = 0; i < n; ++i) x[i] *= 2; }\n"
+                              "int main() { double x[3] = {1, 0, 0}; twice(3, x); std::printf(\" %f\\n\", x[0]); }\n")
+    code, out, _ = verify_cli(source, whole, "--entry", "twice")
+    assert code == 0, out["message"]
+    assert out["mode"] == "unit"
+    code, out, _ = verify_cli(source, whole)
+    assert code == 0 and out["mode"] == "program"
+    wrong = write("demo_wrong.cpp", whole.read_text().replace("x[i] *= 2; }", "x[i] *= 2; x[0] = 0; }"))
+    code, out, _ = verify_cli(source, wrong, "--entry", "twice")
+    assert code == 1 and out["mismatches"][0]["output"] == "x"

@@ -137,7 +137,8 @@ class _Verification:
                 failed = self._syntax_check(workdir)
                 if failed is not None:
                     return failed
-            if ffile.has_program:
+            named = self.options.entry and any(p.name == self.options.entry.lower() for p in ffile.procedures)
+            if ffile.has_program and not named:
                 return self._program_mode(ffile, cfile, workdir)
             proc = select_entry(ffile, self.options.entry)
             return self._unit_mode(ffile, proc, cfile, workdir)
@@ -307,7 +308,7 @@ class _Verification:
 
     def _unit_mode(self, ffile: FortranFile, proc: Procedure, cfile, workdir: Path) -> VerifyResult:
         fields = {"mode": "unit", "entry": proc.name}
-        fn = self._candidate_function(proc, cfile, workdir)
+        fn = self._candidate_function(proc, cfile, workdir, allow_main=ffile.has_program)
         if isinstance(fn, VerifyResult):
             return fn
         try:
@@ -333,9 +334,12 @@ class _Verification:
         self.warnings.extend(signature_warnings(proc, fn))
         ref_dir, cand_dir = self._side_dirs(workdir)
         src_name = self._copy_user_file(self.source, ref_dir, "user_source")
+        if ffile.has_program:  # --entry picked a procedure: the main program stays out of the harness
+            _blank_lines(ref_dir / src_name, ffile.program_line, ffile.program_end)
         cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
         wrapper, ref_driver = fortran_wrapper(proc), reference_driver(proc)
-        cand_driver = candidate_driver(proc, fn, cand_name, defined=defined, functions=passed)
+        cand_driver = candidate_driver(proc, fn, cand_name, defined=defined, functions=passed,
+                                       rename_main=ffile.has_program and cfile.main_line is not None)
         runtime = fortran_runtime(proc.externals) if proc.externals else ""
         if runtime:
             (ref_dir / "tv_runtime.f90").write_text(runtime)
@@ -434,9 +438,10 @@ class _Verification:
         return self._result(EQUIVALENT, None, cases=len(cases),
                             message=f"all outputs match on {len(cases)} generated cases", **fields)
 
-    def _candidate_function(self, proc: Procedure, cfile, workdir: Path) -> CppFunction | VerifyResult:
+    def _candidate_function(self, proc: Procedure, cfile, workdir: Path,
+                            allow_main: bool = False) -> CppFunction | VerifyResult:
         fields = {"mode": "unit", "entry": proc.name}
-        if cfile.main_line is not None:
+        if cfile.main_line is not None and not allow_main:
             raise VerifyInputError("the candidate defines main(), but the source has no Fortran program: in unit "
                                    f"mode the harness calls '{proc.name}' itself", file=str(self.candidate),
                                    line=cfile.main_line, construct="main()", stage=STAGE_PARSE)
@@ -480,6 +485,14 @@ class _Verification:
                 if len(mismatches) >= MAX_MISMATCHES:
                     return mismatches
         return mismatches
+
+
+def _blank_lines(path: Path, first: int, last: int) -> None:
+    """Empty lines first..last of a copied source, keeping every other line where it was."""
+    lines = path.read_text(errors="replace").split("\n")
+    for index in range(max(first, 1) - 1, min(last, len(lines))):
+        lines[index] = ""
+    path.write_text("\n".join(lines))
 
 
 def _bind_procedures(ffile: FortranFile, proc: Procedure, chosen: dict[str, str], source: str) -> None:
