@@ -10,8 +10,9 @@ Public API:
       one letter (uint8 scalar) or a string (uint8 array, no terminator); where the routine
       compares it with no literal, random letters from a small alphabet (matches occur)
   character_choices(proc, arg) -> list[str]
-      what a CHARACTER option is compared against, both cases for LSAME, plus one letter the
-      routine rejects when it reports errors through XERBLA
+      what a CHARACTER option is compared against, in both cases (LSAME ignores case); where
+      the routine reports errors through XERBLA, its first option takes a letter it rejects
+      in one case of eight
   index_array_values(proc, arg, shapes, lowers, rng, n) -> ndarray | None
       values for an integer array the routine uses as subscripts: within the extent they
       index; monotone from 1 when they bound a DO loop (CSR row pointers); None when the
@@ -68,10 +69,11 @@ def character_choices(proc: Procedure, arg: Arg) -> list[str]:
         letters = [c for c in letters if len(c) == 1]
     if not letters:
         return []
-    ordered = [c for c in letters if c.isupper() or not c.isalpha()] + [c for c in letters if c.islower()]
-    if "xerbla" in proc.externals and arg.kind != ASSUMED_LENGTH:
-        ordered.append(next(c for c in "QZXW" if c not in {x.upper() for x in ordered}))
-    return ordered
+    return [c for c in letters if c.isupper() or not c.isalpha()] + [c for c in letters if c.islower()]
+
+
+def _rejected_letter(choices: list[str]) -> str:
+    return next(c for c in "QZXW" if c not in {x.upper() for x in choices})
 
 
 def _spellings(value: str) -> list[str]:
@@ -87,6 +89,9 @@ def character_value(proc: Procedure, arg: Arg, index: int, position: int) -> np.
     choices = character_choices(proc, arg)
     if choices:
         chosen = choices[(index + 2 * position) % len(choices)]
+        options = [a for a in proc.args if a.is_character and a.kind != ASSUMED_LENGTH and character_choices(proc, a)]
+        if "xerbla" in proc.externals and index % 8 == 6 and options and options[0] is arg:
+            chosen = _rejected_letter(choices)  # one case of eight takes the error path
     else:  # compared against no literal: a few letters, repeated, so matches occur
         chosen = _free_letters(index, position, 1 if arg.kind != ASSUMED_LENGTH else _LENGTHS[index % len(_LENGTHS)])
         anchor = _first_free_letter(proc)
