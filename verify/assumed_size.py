@@ -26,7 +26,7 @@ import re
 from .errors import VerifyInputError
 from .fortran_signature import Arg, Procedure
 
-_DO = re.compile(r"(?m)^\s*(?:\d+\s+)?(?:\w+\s*:\s*)?do\s+(?:\d+\s*,?\s*)?\w+\s*=\s*(.+)$")
+_DO = re.compile(r"(?m)^\s*(?:\d+\s+)?(?:\w+\s*:\s*)?do\s+(?:\d+\s*,?\s*)?(\w+)\s*=\s*(.+)$")
 
 
 def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
@@ -35,12 +35,14 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
         return
     shapes = {k.lower(): v for k, v in shapes.items()}
     integers = [a for a in proc.args if a.base == "integer" and not a.is_array and a.intent != "out"]
-    bounds = _loop_bound_text(proc.body)
+    bounds = _loop_bound_text(proc.body, _last_subscript_loops(proc, assumed))
     strides = [a for a in integers if not a.is_size and _is_stride(a.name, proc.body)]
     lengths = [a for a in integers if a not in strides and (a.is_size or _mentions(bounds, a.name)
                                                             or re.search(rf"\b{a.name}\s*-\s*1\s*\)\s*\*", proc.body))]
     leading = {a.dims[0][1] for a in assumed if len(a.dims) == 2}
-    lengths = [a for a in lengths if a.name not in leading]
+    # Extents of the other dimensions (lda, ldx/2*2+1) are sizes of their own, not lengths.
+    inner = {ident for a in assumed for lower, upper in a.dims[:-1] for ident in re.findall(r"[a-z_]\w*", f"{lower} {upper}")}
+    lengths = [a for a in lengths if a.name not in leading and a.name not in inner]
     for arg in strides:
         arg.role = "stride"
     for arg in lengths:
@@ -84,9 +86,25 @@ def stride_handles_negative(proc: Procedure, name: str) -> bool:
     return re.search(rf"\b{re.escape(name)}\s*{ops}\s*0\b|\b0\s*{ops}\s*{re.escape(name)}\b", proc.body) is not None
 
 
-def _loop_bound_text(body: str) -> str:
-    """The DO-loop bounds of the body, plus what the locals used there were computed from."""
-    bounds = " ".join(m.group(1) for m in _DO.finditer(body))
+def _last_subscript_loops(proc: Procedure, assumed: list[Arg]) -> set[str] | None:
+    """With only multi-dimensional assumed-size arrays, the loop variables that subscript their
+    last dimension (v(m,i,j,k): k); None when a 1-D one exists (its walking index may come from
+    any loop)."""
+    if any(len(a.dims) == 1 for a in assumed):
+        return None
+    names: set[str] = set()
+    for arg in assumed:
+        for m in re.finditer(rf"\b{re.escape(arg.name)}\s*\(((?:[^()]|\([^()]*\))*)\)", proc.body):
+            parts = m.group(1).split(",")
+            if len(parts) == len(arg.dims):
+                names |= set(re.findall(r"[a-z_]\w*", parts[-1]))
+    return names
+
+
+def _loop_bound_text(body: str, variables: set[str] | None = None) -> str:
+    """The DO-loop bounds of the body (of the loops over `variables`, when given), plus what
+    the locals used there were computed from."""
+    bounds = " ".join(m.group(2) for m in _DO.finditer(body) if variables is None or m.group(1) in variables)
     for _ in range(2):  # locals copied from arguments: i1 = k1 ... do i = i1, i2
         for local in set(re.findall(r"[a-z_]\w*", bounds)):
             for m in re.finditer(rf"(?m)^\s*(?:\d+\s+)?{re.escape(local)}\s*=(?!=)\s*(.+)$", body):

@@ -136,7 +136,7 @@ def _used_as_index(name: str, body: str, arrays: frozenset[str]) -> bool:
     """Does `name` appear in a subscript of one of the routine's arrays, or bound a DO loop?
     (Intrinsic calls such as real(k, 8) or mod(k, m) look alike; only declared arrays count.)"""
     n = re.escape(name)
-    loop_bound = rf"\bdo\b\s+\w+\s*=[^\n]*\b{n}\b"
+    loop_bound = rf"\bdo\b\s+(?:\d+\s*,?\s*)?\w+\s*=[^\n]*\b{n}\b"  # F77 labels: do 10 i = 1, n
     if re.search(loop_bound, body):
         return True
     for array in arrays:

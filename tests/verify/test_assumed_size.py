@@ -140,3 +140,32 @@ end subroutine csrmv
     wrong = write("csr_wrong.cpp", right.read_text().replace("k < rowptr[i + 1] - 1", "k < rowptr[i + 1] - 2"))
     code, out, _ = verify_cli(source, wrong)
     assert code == 1 and out["mismatches"][0]["output"] == "y"
+
+
+def test_only_loops_over_the_last_dimension_size_a_multidimensional_array(verify_cli, write):
+    """v(3, ld, *): nk sizes the last dimension; ilo/ihi subscript the middle one and stay
+    small instead of following the size schedule."""
+    source = write("plane.f", """\
+      SUBROUTINE PLANE(LD, NK, ILO, IHI, V, S)
+      INTEGER LD, NK, ILO, IHI
+      DOUBLE PRECISION V(3, LD, *), S(3)
+      INTEGER I, K, M
+      DO 30 M = 1, 3
+         S(M) = 0.0D0
+         DO 20 K = 1, NK
+            DO 10 I = ILO, IHI
+               S(M) = S(M) + V(M, I, K)
+   10       CONTINUE
+   20    CONTINUE
+   30 CONTINUE
+      END
+""")
+    right = write("plane.cpp", "void plane(int ld, int nk, int ilo, int ihi, const double* v, double* s) {\n"
+                               "  for (int m = 0; m < 3; ++m) { s[m] = 0;\n    for (int k = 0; k < nk; ++k)\n"
+                               "      for (int i = ilo; i <= ihi; ++i) s[m] += v[m + 3 * ((i - 1) + ld * k)]; }\n}\n")
+    code, out, _ = verify_cli(source, right)
+    assert code == 0, out["message"]
+    for case in out["inputs"]:
+        assert "nk" in case["sizes"] and "ilo" not in case["sizes"]
+        assert 1 <= case["ihi"] <= 3
+        assert case["v"] == f"float64[{3 * case['ld'] * max(case['nk'], 1)}]"
