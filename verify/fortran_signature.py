@@ -111,6 +111,7 @@ class FortranFile:
     includes: dict[str, Path] = field(default_factory=dict)  # INCLUDE name as written -> file found
     module_sources: list[Path] = field(default_factory=list)  # sources of USEd modules, dependencies first
     program_end: int = 0  # last line of the main program (unit mode leaves it out of the reference)
+    external_sources: list[Path] = field(default_factory=list)  # files of called external procedures
 
 
 @lru_cache(maxsize=1)
@@ -152,7 +153,8 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
     return FortranFile(path=path, text=text, has_program=has_program, program_line=program_line,
                        procedures=procedures, unsupported=unsupported, has_syntax_error=tree.root_node.has_error,
                        includes=source.includes, module_sources=used_module_sources(text, search),
-                       program_end=program_end)
+                       program_end=program_end,
+                       external_sources=external_procedure_sources(path, text, search))
 
 
 def _reference_externals(text: str, defined: set[str]) -> frozenset[str]:
@@ -544,6 +546,32 @@ def _module_file(module: str, search: list[Path]) -> Path | None:
 
 _INTRINSIC_MODULES = {"iso_c_binding", "iso_fortran_env", "omp_lib", "omp_lib_kinds", "ieee_arithmetic",
                       "ieee_exceptions", "ieee_features", "openacc", "mpi", "mpi_f08"}
+
+
+def external_procedure_sources(path: Path, text: str, search: list[Path]) -> list[Path]:
+    """Files of the external procedures a file calls but does not define (`call dtrsm(...)`,
+    `EXTERNAL DLASWP`), found as NAME.f / NAME.f90 next to it or in an -I directory, and
+    theirs in turn. LSAME and XERBLA are left to the harness."""
+    found: list[Path] = []
+    pending = [text]
+    seen = {"lsame", "xerbla"}
+    while pending:
+        lower = pending.pop().lower()
+        defined = set(re.findall(r"(?m)^[^!\n]*?(?:subroutine|function)\s+(\w+)", lower))
+        seen |= defined
+        names = set(re.findall(r"\bcall\s+(\w+)", lower))
+        for m in re.finditer(r"(?m)^\s*(?:\d+\s+)?external\s*(?:::)?\s*([\w\s,]+)$", lower):
+            names |= {n.strip() for n in m.group(1).split(",") if n.strip()}
+        for name in sorted(names - seen):
+            seen.add(name)
+            for directory in search:
+                candidates = [Path(directory) / f"{name}{s}" for s in (".f", ".f90", ".F", ".F90", ".for")]
+                hit = next((c for c in candidates if c.is_file() and c.resolve() != path.resolve()), None)
+                if hit is not None:
+                    found.append(hit)
+                    pending.append(hit.read_text(errors="replace"))
+                    break
+    return found
 
 
 def used_module_sources(text: str, search: list[Path], seen: set[str] | None = None) -> list[Path]:

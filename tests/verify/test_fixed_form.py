@@ -125,3 +125,16 @@ def test_entry_selects_a_routine_of_a_file_with_a_main_program(verify_cli, write
     wrong = write("demo_wrong.cpp", whole.read_text().replace("x[i] *= 2; }", "x[i] *= 2; x[0] = 0; }"))
     code, out, _ = verify_cli(source, wrong, "--entry", "twice")
     assert code == 1 and out["mismatches"][0]["output"] == "x"
+
+
+def test_called_routine_in_a_file_of_its_own_is_built_with_the_reference(verify_cli, write):
+    write("vscale.f", SCALE_F.split("*\n      SUBROUTINE UNUSED")[0])
+    source = write("scale2.f", "      SUBROUTINE SCALE2(N, X)\n      INTEGER N\n      DOUBLE PRECISION X(N)\n"
+                               "      EXTERNAL VSCALE\n      CALL VSCALE(N, 2.0D0, X)\n      CALL VSCALE(N, 3.0D0, X)\n"
+                               "      END\n")
+    right = write("scale2.cpp", SCALE_CPP + "void scale2(int n, double* x) { vscale(n, 2.0, x); vscale(n, 3.0, x); }\n")
+    code, out, _ = verify_cli(source, right)
+    assert code == 0, out["message"]
+    wrong = write("scale2_w.cpp", SCALE_CPP + "void scale2(int n, double* x) { vscale(n, 5.0, x); x[0] += 1; }\n")
+    code, out, _ = verify_cli(source, wrong)
+    assert code == 1 and out["mismatches"][0]["output"] == "x"

@@ -177,14 +177,14 @@ class _Verification:
                 shutil.copyfile(path, target)
                 target.chmod(0o644)
         names = []
-        for index, path in enumerate(ffile.module_sources):
+        for index, path in enumerate([*ffile.module_sources, *ffile.external_sources]):
             names.append(self._copy_user_file(path, directory, f"tv_module{index}_{path.stem}"))
         return names
 
     def _included_text(self, ffile: FortranFile) -> str:
         """INCLUDEd files and USEd module sources shape the reference: their text goes into its cache key."""
         parts = []
-        for path in [*ffile.includes.values(), *ffile.module_sources]:
+        for path in [*ffile.includes.values(), *ffile.module_sources, *ffile.external_sources]:
             try:
                 parts.append(path.read_text(errors="replace"))
             except OSError:
