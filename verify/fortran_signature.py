@@ -1,12 +1,18 @@
 """Read a Fortran source with tree-sitter: is it a program, and what does its entry take?
 
 Public API:
-  parse_fortran(path) -> FortranFile        procedures (with module), whether a main program exists
+  parse_fortran(path, include_dirs=()) -> FortranFile
+                                            procedures (with module), whether a main program exists,
+                                            INCLUDEd files, USEd module and called routine sources
   select_entry(ffile, entry) -> Procedure   the named one, or the only one; VerifyInputError otherwise
-  Procedure.args / .result: Arg             base type, kind in bytes, intent, VALUE, dims, size role
+  Procedure.args / .result: Arg             base type, kind in bytes, intent, VALUE, dims, size role;
+                                            CHARACTER options (kind 1: char, ASSUMED_LENGTH: string),
+                                            dummy procedures, assumed-size arrays (sized later by
+                                            assumed_size.size_assumed)
 
+Fixed-form files reach tree-sitter through fortran_source.read_source (fparser's reader).
 Anything the unit-mode calling convention cannot carry (assumed-shape, derived types,
-character, allocatable/pointer/optional dummies, unknown kinds, ...) raises
+character outputs, allocatable/pointer/optional dummies, unknown kinds, ...) raises
 VerifyInputError naming the file, line, argument and why.
 """
 
@@ -21,14 +27,12 @@ import tree_sitter_fortran
 from tree_sitter import Language, Node, Parser
 
 from .errors import VerifyInputError
+from .fortran_deps import external_procedure_sources, used_module_sources
+from .fortran_kinds import kind_parameters, renamed_kinds, resolve_kind, split_top
 from .fortran_source import read_source
 from .int_expr import evaluate_integer
 
-# Kind names a source may use, with their size in bytes.
-_NAMED_KINDS = {
-    "real32": 4, "real64": 8, "int32": 4, "int64": 8, "c_float": 4, "c_double": 8, "c_int": 4, "c_long": 8,
-    "c_long_long": 8, "c_int32_t": 4, "c_int64_t": 8, "c_bool": 1,
-}
+# (base, kind in bytes) -> numpy dtype of the values the harness passes.
 _DTYPES = {("integer", 4): "int32", ("integer", 8): "int64", ("real", 4): "float32", ("real", 8): "float64",
            ("logical", 4): "bool", ("logical", 1): "bool", ("character", 1): "uint8", ("character", 0): "uint8",
            ("procedure", 0): "uint8"}
@@ -128,7 +132,7 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
     text = source.text
     tree = _parser().parse(text.encode("utf-8"))
     search = [path.parent, *map(Path, include_dirs)]
-    params = _kind_parameters(text)
+    params = kind_parameters(text)
     params.update(renamed_kinds(text, params, search))
     has_program, program_line, program_end = False, 0, 0
     procedures: list[Procedure] = []
@@ -391,7 +395,7 @@ def _intrinsic(path: Path, node: Node, params: dict[str, int], name: str, line: 
         return base, int(star)
     if kind_expr is None:
         return base, 4
-    kind = _resolve_kind(kind_expr, params)
+    kind = resolve_kind(kind_expr, params)
     if kind is None:
         raise VerifyInputError(f"kind '{kind_expr}' of '{name}' cannot be resolved to 4 or 8 bytes",
                                file=str(path), line=line, construct=name)
@@ -414,72 +418,6 @@ def _character_length(path: Path, text: str, name: str, line: int) -> int:
                            construct=name)
 
 
-def _resolve_kind(expr: str, params: dict[str, int]) -> int | None:
-    expr = expr.strip().lower()
-    if expr.isdigit():
-        return int(expr)
-    if expr in params:
-        return params[expr]
-    if expr in _NAMED_KINDS:
-        return _NAMED_KINDS[expr]
-    return _kind_value(expr)
-
-
-def _kind_value(expr: str) -> int | None:
-    """kind(1.0d0), selected_real_kind(15), selected_int_kind(18), ..."""
-    expr = expr.replace(" ", "")
-    m = re.match(r"kind\((.*)\)$", expr)
-    if m:
-        lit = m.group(1)
-        if "d" in lit:
-            return 8
-        m2 = re.search(r"_(\w+)$", lit)
-        if m2:
-            return _NAMED_KINDS.get(m2.group(1)) or (int(m2.group(1)) if m2.group(1).isdigit() else None)
-        return 4
-    m = re.match(r"selected_real_kind\((?:p=)?(\d+)", expr)
-    if m:
-        p = int(m.group(1))
-        return 4 if p <= 6 else 8 if p <= 15 else None
-    m = re.match(r"selected_int_kind\((?:r=)?(\d+)", expr)
-    if m:
-        r = int(m.group(1))
-        return 4 if r <= 9 else 8 if r <= 18 else None
-    return _NAMED_KINDS.get(expr)
-
-
-def _kind_parameters(text: str) -> dict[str, int]:
-    """Named integer constants declared anywhere in the file (integer, parameter :: dp = ...,
-    PARAMETER (NMAX = 100)): kinds and extents."""
-    params: dict[str, int] = {}
-    text = text.replace(";", "\n")  # statements that share a line (and INCLUDEd ones) each on their own
-    for m in re.finditer(r"(?im)^\s*integer\s*,\s*parameter\s*::(.*)$", text):
-        for part in m.group(1).split(","):
-            if "=" in part:
-                name, value = part.split("=", 1)
-                value = value.split("!")[0].strip()
-                kind = _resolve_kind(value, params) if value else None
-                if kind:
-                    params[name.strip().lower()] = kind
-    # FORTRAN 77: PARAMETER (NMAX = 100, LDA = NMAX + 1) with integer values.
-    for m in re.finditer(r"(?im)^\s*(?:\d+\s+)?parameter\s*\((.*)\)\s*$", text):
-        for part in _split_top(m.group(1)):
-            if "=" in part:
-                name, value = (s.strip().lower() for s in part.split("=", 1))
-                try:
-                    params.setdefault(name, evaluate_integer(value, lambda ident: params[ident.lower()]))
-                except (KeyError, ValueError, SyntaxError):
-                    pass
-    # Parenthesised commas (selected_real_kind(15, 307)) are split above; retry those lines whole.
-    for m in re.finditer(r"(?im)^\s*integer\s*,\s*parameter\s*::\s*(\w+)\s*=\s*([^!\n]+)", text):
-        name = m.group(1).lower()
-        if name not in params:
-            kind = _resolve_kind(m.group(2).strip(), params)
-            if kind:
-                params[name] = kind
-    return params
-
-
 def _parse_dims(path: Path, text: str | None, name: str, what: str, proc: str, line: int) -> list[tuple[str, str]]:
     if not text:
         return []
@@ -487,7 +425,7 @@ def _parse_dims(path: Path, text: str | None, name: str, what: str, proc: str, l
     if inner.startswith("(") and inner.endswith(")"):
         inner = inner[1:-1]
     dims = []
-    parts = _split_top(inner)
+    parts = split_top(inner)
     for position, part in enumerate(parts):
         part = part.strip().lower()
         if part == "*" or part.replace(" ", "").endswith(":*"):
@@ -508,104 +446,6 @@ def _parse_dims(path: Path, text: str | None, name: str, what: str, proc: str, l
             lower, upper = "1", part
         dims.append((lower, upper.strip()))
     return dims
-
-
-def renamed_kinds(text: str, params: dict[str, int], search: list[Path]) -> dict[str, int]:
-    """Kinds imported under another name: `use m, only: wp => dp`. `dp` is resolved from the
-    file's own constants, the intrinsic modules' names, or module `m`'s source found next to
-    the file (or in an -I directory) as m.f90 / m.f / m.F90."""
-    found: dict[str, int] = {}
-    for match in re.finditer(r"(?im)^\s*use\b[\s,:a-z_]*?(\w+)\s*,\s*only\s*:([^!\n]*)", text):
-        module, items = match.group(1).lower(), match.group(2)
-        module_params = None
-        for local, remote in re.findall(r"(\w+)\s*=>\s*(\w+)", items):
-            local, remote = local.lower(), remote.lower()
-            kind = params.get(remote) or _NAMED_KINDS.get(remote)
-            if kind is None:
-                if module_params is None:
-                    module_params = _module_kinds(module, search)
-                kind = module_params.get(remote)
-            if kind:
-                found[local] = kind
-    return found
-
-
-def _module_kinds(module: str, search: list[Path]) -> dict[str, int]:
-    found = _module_file(module, search)
-    return _kind_parameters(found.read_text(errors="replace")) if found else {}
-
-
-def _module_file(module: str, search: list[Path]) -> Path | None:
-    for directory in search:
-        for suffix in (".f90", ".F90", ".f", ".F"):
-            candidate = Path(directory) / f"{module}{suffix}"
-            if candidate.is_file():
-                return candidate
-    return None
-
-
-_INTRINSIC_MODULES = {"iso_c_binding", "iso_fortran_env", "omp_lib", "omp_lib_kinds", "ieee_arithmetic",
-                      "ieee_exceptions", "ieee_features", "openacc", "mpi", "mpi_f08"}
-
-
-def external_procedure_sources(path: Path, text: str, search: list[Path]) -> list[Path]:
-    """Files of the external procedures a file calls but does not define (`call dtrsm(...)`,
-    `EXTERNAL DLASWP`), found as NAME.f / NAME.f90 next to it or in an -I directory, and
-    theirs in turn. LSAME and XERBLA are left to the harness."""
-    found: list[Path] = []
-    pending = [text]
-    seen = {"lsame", "xerbla"}
-    while pending:
-        lower = pending.pop().lower()
-        defined = set(re.findall(r"(?m)^[^!\n]*?(?:subroutine|function)\s+(\w+)", lower))
-        seen |= defined
-        names = set(re.findall(r"\bcall\s+(\w+)", lower))
-        for m in re.finditer(r"(?m)^\s*(?:\d+\s+)?external\s*(?:::)?\s*([\w\s,]+)$", lower):
-            names |= {n.strip() for n in m.group(1).split(",") if n.strip()}
-        for name in sorted(names - seen):
-            seen.add(name)
-            for directory in search:
-                candidates = [Path(directory) / f"{name}{s}" for s in (".f", ".f90", ".F", ".F90", ".for")]
-                hit = next((c for c in candidates if c.is_file() and c.resolve() != path.resolve()), None)
-                if hit is not None:
-                    found.append(hit)
-                    pending.append(hit.read_text(errors="replace"))
-                    break
-    return found
-
-
-def used_module_sources(text: str, search: list[Path], seen: set[str] | None = None) -> list[Path]:
-    """Sources of the modules a file USEs but does not define, found as MODULE.f90 (or .f,
-    .F90) in the file's directory or an -I directory; their own USEs first."""
-    seen = set() if seen is None else seen
-    lower = text.lower()
-    defined = set(re.findall(r"(?m)^\s*module\s+(?!procedure\b)(\w+)", lower))
-    ordered: list[Path] = []
-    for module in re.findall(r"(?m)^\s*use\b(?:\s*,\s*(?:non_)?intrinsic\s*::|\s*::)?\s*(\w+)", lower):
-        if module in seen or module in defined or module in _INTRINSIC_MODULES:
-            continue
-        seen.add(module)
-        found = _module_file(module, search)
-        if found is not None:
-            ordered += used_module_sources(found.read_text(errors="replace"), search, seen)
-            ordered.append(found)
-    return ordered
-
-
-def _split_top(text: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    parts.append(current)
-    return parts
 
 
 def _mark_sizes(path: Path, args: list[Arg], constants: dict[str, int]) -> None:
