@@ -5,7 +5,8 @@ Public API:
   role_sizes(proc, index, sizes, pinned) -> None
       strides (1, 2, -1, 3, ... ; negative only where the routine tests the sign; 0 in one case of
       eight where the routine reports errors through XERBLA) and leading
-      dimensions (the largest length plus 0, 1 or 3 rows of slack) into `sizes`
+      dimensions (the largest length plus 0, 1 or 3 rows of slack, different for each leading
+      dimension of a case) into `sizes`
   character_value(proc, arg, index, position) -> ndarray
       one letter (uint8 scalar) or a string (uint8 array, no terminator); where the routine
       compares it with no literal, random letters from a small alphabet (matches occur)
@@ -44,9 +45,10 @@ def role_sizes(proc: Procedure, index: int, sizes: dict[str, int], pinned: dict[
         if "xerbla" in proc.externals and index % 8 == 5 and position == 0:
             sizes[arg.name] = 0  # the error path: routines that report through XERBLA reject a zero stride
     lengths = [sizes[a.name] for a in proc.args if a.role == "length" and a.name in sizes]
-    for arg in proc.args:
-        if arg.role == "leading" and arg.name not in pinned:
-            sizes[arg.name] = max(lengths + [1]) + _SLACK[index % len(_SLACK)]
+    leading = [a for a in proc.args if a.role == "leading"]
+    for position, arg in enumerate(leading):  # different slack per argument: lda/ldb mix-ups show
+        if arg.name not in pinned:
+            sizes[arg.name] = max(lengths + [1]) + _SLACK[(index + position) % len(_SLACK)]
 
 
 def character_choices(proc: Procedure, arg: Arg) -> list[str]:

@@ -169,3 +169,25 @@ def test_only_loops_over_the_last_dimension_size_a_multidimensional_array(verify
         assert "nk" in case["sizes"] and "ilo" not in case["sizes"]
         assert 1 <= case["ihi"] <= 3
         assert case["v"] == f"float64[{3 * case['ld'] * max(case['nk'], 1)}]"
+
+
+def test_leading_dimensions_differ_so_a_mix_up_shows(verify_cli, write):
+    source = write("mcopy.f", """\
+      SUBROUTINE MCOPY(M, N, A, LDA, B, LDB)
+      INTEGER M, N, LDA, LDB
+      DOUBLE PRECISION A(LDA,*), B(LDB,*)
+      INTEGER I, J
+      DO 20 J = 1, N
+         DO 10 I = 1, M
+            B(I,J) = A(I,J)
+   10    CONTINUE
+   20 CONTINUE
+      END
+""")
+    right = ("void mcopy(int m, int n, const double* a, int lda, double* b, int ldb) {\n"
+             "  for (int j = 0; j < n; ++j) for (int i = 0; i < m; ++i) b[i + j * ldb] = a[i + j * lda];\n}\n")
+    code, out, _ = verify_cli(source, write("mcopy.cpp", right))
+    assert code == 0, out["message"]
+    assert any(case["lda"] != case["ldb"] for case in out["inputs"])
+    code, out, _ = verify_cli(source, write("mcopy_lda.cpp", right.replace("b[i + j * ldb]", "b[i + j * lda]")))
+    assert code == 1 and out["stage"] in ("compare", "run")  # wrong elements, or past the end of b
