@@ -54,6 +54,7 @@ class Arg:
     assigned: bool = False  # the routine assigns it (scalars without intent)
     role: str | None = None  # assumed-size sizing: "length", "stride" or "leading" (see assumed_size.py)
     assumed_size: bool = False  # declared x(*) / a(lda,*): the last extent is inferred or given by --shape
+    char_len: int | None = None  # strings declared with a literal length (character*8): exactly that long
     actual: str | None = None  # dummy procedures: the procedure the harness passes (set by the pair)
     actual_type: str | None = None  # its Fortran result type ("real(8)"), None for a subroutine
     actual_module: str | None = None  # its module, when it is a module procedure
@@ -332,6 +333,7 @@ def _make_arg(path: Path, name: str, spec: dict | None, implicit_none: bool, pro
               is_result: bool = False) -> Arg:
     what = "the result" if is_result else f"argument '{name}'"
     line = (spec or {}).get("line", proc_line)
+    char_len = None
     if spec and spec.get("type") is not None:
         base, kind = spec["type"]
     elif spec and "type_node" in spec:
@@ -340,6 +342,8 @@ def _make_arg(path: Path, name: str, spec: dict | None, implicit_none: bool, pro
             raise VerifyInputError(f"{what} of '{proc}' has a derived type ({_text(tnode)}); the convention covers "
                                    "integer, real and logical only", file=str(path), line=line, construct=name)
         base, kind = _intrinsic(path, tnode, spec["params"], name, line)
+        if base == "character" and kind == ASSUMED_LENGTH and _declared_length(_text(tnode)) not in (None, "*"):
+            char_len = int(_declared_length(_text(tnode)))
     elif implicit_none:
         raise VerifyInputError(f"{what} of '{proc}' has no type declaration", file=str(path), line=line,
                                construct=name)
@@ -369,7 +373,7 @@ def _make_arg(path: Path, name: str, spec: dict | None, implicit_none: bool, pro
                                "real(4/8) and logical", file=str(path), line=line, construct=name)
     assumed = bool(dims) and dims[-1][1] == "*"
     return Arg(name=name, base=base, kind=kind, intent=intent, value=value, dims=dims, line=line,
-               assumed_size=assumed)
+               assumed_size=assumed, char_len=char_len)
 
 
 def _intrinsic(path: Path, node: Node, params: dict[str, int], name: str, line: int | None = None) -> tuple[str, int]:
@@ -403,19 +407,25 @@ def _intrinsic(path: Path, node: Node, params: dict[str, int], name: str, line: 
 
 
 def _character_length(path: Path, text: str, name: str, line: int) -> int:
-    """1 for a single character, ASSUMED_LENGTH for `*(*)` / `len=*`; other lengths are refused."""
-    spec = text[len("character"):]
-    match = re.fullmatch(r"(?:\*\(?\s*(\*|\d+)\s*\)?|\((?:len=)?(\*|\d+)(?:,kind=\w+)?\))?", spec)
-    length = (match.group(1) or match.group(2)) if match else None
-    if match and length is None:
-        return 1
+    """1 for a single character, ASSUMED_LENGTH for strings (`*(*)`, `len=*`, `character*8`);
+    lengths that are not literals are refused."""
+    length = _declared_length(text)
     if length == "1":
         return 1
-    if length == "*":
+    if length is not None:
         return ASSUMED_LENGTH
     raise VerifyInputError(f"'{name}' is {text.upper()}; the convention covers single characters (char) and "
-                           "assumed-length strings character(len=*) (const char*)", file=str(path), line=line,
+                           "strings of literal or assumed length (const char*)", file=str(path), line=line,
                            construct=name)
+
+
+def _declared_length(text: str) -> str | None:
+    """'1', '*', '8' from character / character*(*) / character(len=8); None when not a literal."""
+    spec = text.lower().replace(" ", "")[len("character"):]
+    match = re.fullmatch(r"(?:\*\(?(\*|\d+)\)?|\((?:len=)?(\*|\d+)(?:,kind=\w+)?\))?", spec)
+    if not match:
+        return None
+    return match.group(1) or match.group(2) or "1"
 
 
 def _parse_dims(path: Path, text: str | None, name: str, what: str, proc: str, line: int) -> list[tuple[str, str]]:

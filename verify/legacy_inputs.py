@@ -102,6 +102,8 @@ def character_value(proc: Procedure, arg: Arg, index: int, position: int) -> np.
             # cases: comparisons (case-insensitive ones too) see both outcomes.
             first = _free_letters(index, anchor[0], 1)
             chosen = {1: first.swapcase(), 2: first}.get(index % 4, chosen)
+    if arg.char_len:  # character*8: exactly that long, blank padded as Fortran pads
+        chosen = chosen[:arg.char_len].ljust(arg.char_len)
     data = np.frombuffer(chosen.encode("latin-1", "replace"), dtype=np.uint8).copy()
     return data if arg.kind == ASSUMED_LENGTH else data[:1].reshape(())
 

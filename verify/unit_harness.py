@@ -58,7 +58,9 @@ def _ftype(arg: Arg) -> str:
 def _user_ftype(arg: Arg) -> str:
     """The user's own type, for the explicit interface (kinds as byte counts work in gfortran)."""
     if arg.is_character:
-        return "character(len=*)" if _is_string(arg) else "character(len=1)"
+        if _is_string(arg):
+            return f"character(len={arg.char_len})" if arg.char_len else "character(len=*)"
+        return "character(len=1)"
     return f"{arg.base}({arg.kind})"
 
 

@@ -103,3 +103,23 @@ end function pick
     wrong = write("pick_wrong.cpp", right.read_text().replace("return a + b;", "return a;"))
     code, out, _ = verify_cli(source, wrong)
     assert code == 1 and out["mismatches"][0]["output"] == "result"
+
+
+def test_fixed_length_string_is_passed_exactly_that_long(verify_cli, write):
+    source = write("tcount.f", """\
+      SUBROUTINE TCOUNT(TITLE, N)
+      CHARACTER*8 TITLE
+      INTEGER N, I
+      N = 0
+      DO 10 I = 1, 8
+         IF (TITLE(I:I) .EQ. 'a') N = N + 1
+   10 CONTINUE
+      END
+""")
+    right = write("tcount.cpp", "void tcount(const char* title, int& n) {\n"
+                                "  n = 0;\n  for (int i = 0; i < 8; ++i) if (title[i] == 'a') ++n;\n}\n")
+    code, out, _ = verify_cli(source, right)
+    assert code == 0, out["message"]
+    assert all(len(case["title"]) == 8 for case in out["inputs"])
+    code, out, _ = verify_cli(source, write("tcount_7.cpp", right.read_text().replace("i < 8", "i < 7")))
+    assert code == 1 and out["mismatches"][0]["output"] == "n"
