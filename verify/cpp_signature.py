@@ -2,7 +2,8 @@
 
 Public API:
   parse_cpp(path) -> CppFile                 functions at file scope or inside extern "C"
-  CppParam.form: "value" | "ref" | "ptr" | "vector"   (how the argument is passed)
+  CppParam.form: "value" | "ref" | "ptr" | "vector" | "function"   (how the argument is passed;
+                 "function": a function pointer `double (*f)(double)` or a std::function)
   CppParam.type_text: the element type as spelled ("float", "int64_t", "real_t")
 
 The harness does not trust spellings to mean types: it declares its variables with the
@@ -160,8 +161,13 @@ def _param(node: Node) -> CppParam | None:
     form = "value"
     name = ""
     depth_ptr = 0
+    function = False
     while declarator is not None:
-        if declarator.type == "pointer_declarator":
+        if declarator.type == "function_declarator":
+            function = True
+        elif declarator.type == "parenthesized_declarator":
+            pass
+        elif declarator.type == "pointer_declarator":
             depth_ptr += 1
             form = "ptr"
             if any(c.type == "type_qualifier" and _text(c) == "const" for c in declarator.children):
@@ -179,9 +185,13 @@ def _param(node: Node) -> CppParam | None:
             nxt = next((c for c in declarator.children if c.type.endswith("declarator") or c.type == "identifier"),
                        None)
         declarator = nxt
+    type_text = _text(type_node)
+    if function or (type_node.type in ("qualified_identifier", "template_type")
+                    and type_text.replace(" ", "").startswith(("std::function<", "function<"))):
+        return CppParam(name=name, type_text=type_text, form="function", const=const, line=node.start_point[0] + 1,
+                        text=_text(node))
     if depth_ptr > 1:
         return None
-    type_text = _text(type_node)
     if "vector" in type_text and type_node.type in ("qualified_identifier", "template_type"):
         args = _template_argument(type_node)
         if args is None or form == "ptr":

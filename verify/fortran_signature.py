@@ -1,12 +1,18 @@
 """Read a Fortran source with tree-sitter: is it a program, and what does its entry take?
 
 Public API:
-  parse_fortran(path) -> FortranFile        procedures (with module), whether a main program exists
+  parse_fortran(path, include_dirs=()) -> FortranFile
+                                            procedures (with module), whether a main program exists,
+                                            INCLUDEd files, USEd module and called routine sources
   select_entry(ffile, entry) -> Procedure   the named one, or the only one; VerifyInputError otherwise
-  Procedure.args / .result: Arg             base type, kind in bytes, intent, VALUE, dims, size role
+  Procedure.args / .result: Arg             base type, kind in bytes, intent, VALUE, dims, size role;
+                                            CHARACTER options (kind 1: char, ASSUMED_LENGTH: string),
+                                            dummy procedures, assumed-size arrays (sized later by
+                                            assumed_size.size_assumed)
 
+Fixed-form files reach tree-sitter through fortran_source.read_source (fparser's reader).
 Anything the unit-mode calling convention cannot carry (assumed-shape, derived types,
-character, allocatable/pointer/optional dummies, unknown kinds, ...) raises
+character outputs, allocatable/pointer/optional dummies, unknown kinds, ...) raises
 VerifyInputError naming the file, line, argument and why.
 """
 
@@ -21,15 +27,18 @@ import tree_sitter_fortran
 from tree_sitter import Language, Node, Parser
 
 from .errors import VerifyInputError
+from .fortran_deps import external_procedure_sources, used_module_sources
+from .fortran_kinds import kind_parameters, renamed_kinds, resolve_kind, split_top
+from .fortran_source import read_source
 from .int_expr import evaluate_integer
 
-# Kind names a source may use, with their size in bytes.
-_NAMED_KINDS = {
-    "real32": 4, "real64": 8, "int32": 4, "int64": 8, "c_float": 4, "c_double": 8, "c_int": 4, "c_long": 8,
-    "c_long_long": 8, "c_int32_t": 4, "c_int64_t": 8, "c_bool": 1,
-}
+# (base, kind in bytes) -> numpy dtype of the values the harness passes.
 _DTYPES = {("integer", 4): "int32", ("integer", 8): "int64", ("real", 4): "float32", ("real", 8): "float64",
-           ("logical", 4): "bool", ("logical", 1): "bool"}
+           ("logical", 4): "bool", ("logical", 1): "bool", ("character", 1): "uint8", ("character", 0): "uint8",
+           ("procedure", 0): "uint8"}
+# Character dummies: kind 1 is `character` / `character*1` / `character(len=1)` (C++ char by value),
+# kind 0 is an assumed length `character*(*)` (C++ const char*, NUL-terminated).
+ASSUMED_LENGTH = 0
 
 
 @dataclass
@@ -43,6 +52,12 @@ class Arg:
     line: int = 0
     is_size: bool = False  # an integer scalar used in some array's extent
     assigned: bool = False  # the routine assigns it (scalars without intent)
+    role: str | None = None  # assumed-size sizing: "length", "stride" or "leading" (see assumed_size.py)
+    assumed_size: bool = False  # declared x(*) / a(lda,*): the last extent is inferred or given by --shape
+    char_len: int | None = None  # strings declared with a literal length (character*8): exactly that long
+    actual: str | None = None  # dummy procedures: the procedure the harness passes (set by the pair)
+    actual_type: str | None = None  # its Fortran result type ("real(8)"), None for a subroutine
+    actual_module: str | None = None  # its module, when it is a module procedure
 
     @property
     def dtype(self):
@@ -55,9 +70,17 @@ class Arg:
         return bool(self.dims)
 
     @property
+    def is_character(self) -> bool:
+        return self.base == "character"
+
+    @property
+    def is_procedure(self) -> bool:
+        return self.base == "procedure"
+
+    @property
     def is_output(self) -> bool:
         """Compared after the call: out, inout, or no intent (never a size input)."""
-        if self.is_size or self.value:
+        if self.is_size or self.value or self.is_character or self.is_procedure or self.role:
             return False
         return self.intent in ("out", "inout") or self.intent is None
 
@@ -77,6 +100,8 @@ class Procedure:
     body: str  # lowercase text of the procedure, for usage heuristics
     arrays: frozenset[str] = frozenset()  # every array declared in it (arguments and locals)
     constants: dict[str, int] = field(default_factory=dict)  # integer named constants of the file
+    externals: frozenset[str] = frozenset()  # LSAME / XERBLA: called in the file, defined nowhere in it
+    xerbla_output: bool = False  # compare the argument number reported through XERBLA (set by the pair)
 
 
 @dataclass
@@ -88,6 +113,10 @@ class FortranFile:
     procedures: list[Procedure]
     unsupported: list[tuple[str, int, str]]  # (procedure, line, reason): procedures we could not read
     has_syntax_error: bool = False  # tree-sitter could not parse all of it (gfortran decides)
+    includes: dict[str, Path] = field(default_factory=dict)  # INCLUDE name as written -> file found
+    module_sources: list[Path] = field(default_factory=list)  # sources of USEd modules, dependencies first
+    program_end: int = 0  # last line of the main program (unit mode leaves it out of the reference)
+    external_sources: list[Path] = field(default_factory=list)  # files of called external procedures
 
 
 @lru_cache(maxsize=1)
@@ -99,17 +128,20 @@ def _text(node: Node) -> str:
     return node.text.decode("utf-8", "replace")
 
 
-def parse_fortran(path: Path) -> FortranFile:
-    data = path.read_bytes()
-    tree = _parser().parse(data)
-    text = data.decode("utf-8", "replace")
-    params = _kind_parameters(text)
-    has_program, program_line = False, 0
+def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) -> FortranFile:
+    source = read_source(path, include_dirs)
+    text = source.text
+    tree = _parser().parse(text.encode("utf-8"))
+    search = [path.parent, *map(Path, include_dirs)]
+    params = kind_parameters(text)
+    params.update(renamed_kinds(text, params, search))
+    has_program, program_line, program_end = False, 0, 0
     procedures: list[Procedure] = []
     unsupported: list[tuple[str, int, str]] = []
     for node in tree.root_node.children:
         if node.type == "program":
             has_program, program_line = True, node.start_point[0] + 1
+            program_end = node.end_point[0] + (1 if node.end_point[1] > 0 else 0)  # a node may end at column 0 of the next line
         elif node.type in ("subroutine", "function"):
             _collect(path, node, None, params, procedures, unsupported)
         elif node.type == "module":
@@ -119,8 +151,27 @@ def parse_fortran(path: Path) -> FortranFile:
                     for proc in child.children:
                         if proc.type in ("subroutine", "function"):
                             _collect(path, proc, module_name, params, procedures, unsupported)
+    externals = _reference_externals(text, {getattr(p, "name", "") for p in procedures})
+    for proc in procedures:
+        if isinstance(proc, Procedure):
+            proc.externals = externals
     return FortranFile(path=path, text=text, has_program=has_program, program_line=program_line,
-                       procedures=procedures, unsupported=unsupported, has_syntax_error=tree.root_node.has_error)
+                       procedures=procedures, unsupported=unsupported, has_syntax_error=tree.root_node.has_error,
+                       includes=source.includes, module_sources=used_module_sources(text, search),
+                       program_end=program_end,
+                       external_sources=external_procedure_sources(path, text, search))
+
+
+def _reference_externals(text: str, defined: set[str]) -> frozenset[str]:
+    """LSAME and XERBLA of the reference BLAS: the harness supplies them when the file calls
+    them without defining them."""
+    lower = text.lower()
+    found = set()
+    if "lsame" not in defined and re.search(r"\blsame\s*\(", lower):
+        found.add("lsame")
+    if "xerbla" not in defined and re.search(r"\bcall\s+xerbla\b", lower):
+        found.add("xerbla")
+    return frozenset(found)
 
 
 def _module_name(node: Node) -> str | None:
@@ -222,10 +273,15 @@ def _procedure(path: Path, node: Node, module: str | None, params: dict[str, int
                                    file=str(path), line=line, construct="function result")
         result.name = "result"
         result.intent = "out"
+    _mark_procedures(body, args, decls)
     _mark_sizes(path, args, params)
     for arg in args:
         if not arg.is_array and arg.intent is None and not arg.is_size:
             arg.assigned = _assigns(body, arg.name)
+        if arg.is_character and (arg.intent in ("out", "inout") or arg.assigned):
+            raise VerifyInputError(f"argument '{arg.name}' of '{name}' is a CHARACTER output; the convention passes "
+                                   "character options as inputs only (char, const char*)", file=str(path),
+                                   line=arg.line, construct=arg.name)
     arrays = frozenset(n for n, spec in decls.items() if spec.get("dims"))
     return Procedure(name=name, kind="function" if stmt.type == "function_statement" else "subroutine",
                      args=args, result=result, module=module, line=line, body=body, arrays=arrays,
@@ -277,6 +333,7 @@ def _make_arg(path: Path, name: str, spec: dict | None, implicit_none: bool, pro
               is_result: bool = False) -> Arg:
     what = "the result" if is_result else f"argument '{name}'"
     line = (spec or {}).get("line", proc_line)
+    char_len = None
     if spec and spec.get("type") is not None:
         base, kind = spec["type"]
     elif spec and "type_node" in spec:
@@ -285,12 +342,16 @@ def _make_arg(path: Path, name: str, spec: dict | None, implicit_none: bool, pro
             raise VerifyInputError(f"{what} of '{proc}' has a derived type ({_text(tnode)}); the convention covers "
                                    "integer, real and logical only", file=str(path), line=line, construct=name)
         base, kind = _intrinsic(path, tnode, spec["params"], name, line)
+        if base == "character" and kind == ASSUMED_LENGTH and _declared_length(_text(tnode)) not in (None, "*"):
+            char_len = int(_declared_length(_text(tnode)))
     elif implicit_none:
         raise VerifyInputError(f"{what} of '{proc}' has no type declaration", file=str(path), line=line,
                                construct=name)
     else:
         base, kind = ("integer", 4) if name[:1] in "ijklmn" else ("real", 4)
     qualifiers = (spec or {}).get("qualifiers", [])
+    if "external" in qualifiers and not is_result:
+        return Arg(name=name, base="procedure", kind=0, intent="in", line=line)
     intent = None
     value = False
     for q in qualifiers:
@@ -302,12 +363,17 @@ def _make_arg(path: Path, name: str, spec: dict | None, implicit_none: bool, pro
             raise VerifyInputError(f"{what} of '{proc}' is {q.upper()}; the harness passes plain explicit-shape "
                                    "data only", file=str(path), line=line, construct=name)
     dims = _parse_dims(path, (spec or {}).get("dims"), name, what, proc, line)
+    if base == "character" and dims:
+        raise VerifyInputError(f"{what} of '{proc}' is a CHARACTER array; the convention passes single "
+                               "characters (char) and strings (const char*)", file=str(path), line=line, construct=name)
     if value and dims:
         raise VerifyInputError(f"{what} of '{proc}' is a VALUE array", file=str(path), line=line, construct=name)
     if (base, kind) not in _DTYPES:
         raise VerifyInputError(f"{what} of '{proc}' is {base}(kind={kind}); the convention covers integer(4/8), "
                                "real(4/8) and logical", file=str(path), line=line, construct=name)
-    return Arg(name=name, base=base, kind=kind, intent=intent, value=value, dims=dims, line=line)
+    assumed = bool(dims) and dims[-1][1] == "*"
+    return Arg(name=name, base=base, kind=kind, intent=intent, value=value, dims=dims, line=line,
+               assumed_size=assumed, char_len=char_len)
 
 
 def _intrinsic(path: Path, node: Node, params: dict[str, int], name: str, line: int | None = None) -> tuple[str, int]:
@@ -315,80 +381,51 @@ def _intrinsic(path: Path, node: Node, params: dict[str, int], name: str, line: 
     line = line or node.start_point[0] + 1
     if text.startswith("doubleprecision"):
         return "real", 8
-    match = re.match(r"(integer|real|logical|character|complex|doublecomplex)(?:\*(\d+)|\((?:kind=)?([^)]*)\))?$",
+    if text.startswith("character"):
+        return "character", _character_length(path, text, name, line)
+    match = re.match(r"(integer|real|logical|complex|doublecomplex)(?:\*(\d+)|\((?:kind=)?([^)]*)\))?$",
                      text)
     if not match:
         raise VerifyInputError(f"type '{_text(node)}' of '{name}' is not understood", file=str(path), line=line,
                                construct=name)
     base, star, kind_expr = match.groups()
-    if base in ("character", "complex", "doublecomplex"):
-        raise VerifyInputError(f"'{name}' is {base.upper()}; the convention covers integer, real and logical "
-                               "(character arguments carry hidden lengths, complex has no agreed C++ form)",
+    if base == "character" or text.startswith("character"):
+        return "character", _character_length(path, text, name, line)
+    if base in ("complex", "doublecomplex"):
+        raise VerifyInputError(f"'{name}' is {base.upper()}; the convention covers integer, real, logical and "
+                               "character (complex has no agreed C++ form)",
                                file=str(path), line=line, construct=name)
     if star:
         return base, int(star)
     if kind_expr is None:
         return base, 4
-    kind = _resolve_kind(kind_expr, params)
+    kind = resolve_kind(kind_expr, params)
     if kind is None:
         raise VerifyInputError(f"kind '{kind_expr}' of '{name}' cannot be resolved to 4 or 8 bytes",
                                file=str(path), line=line, construct=name)
     return base, kind
 
 
-def _resolve_kind(expr: str, params: dict[str, int]) -> int | None:
-    expr = expr.strip().lower()
-    if expr.isdigit():
-        return int(expr)
-    if expr in params:
-        return params[expr]
-    if expr in _NAMED_KINDS:
-        return _NAMED_KINDS[expr]
-    return _kind_value(expr)
+def _character_length(path: Path, text: str, name: str, line: int) -> int:
+    """1 for a single character, ASSUMED_LENGTH for strings (`*(*)`, `len=*`, `character*8`);
+    lengths that are not literals are refused."""
+    length = _declared_length(text)
+    if length == "1":
+        return 1
+    if length is not None:
+        return ASSUMED_LENGTH
+    raise VerifyInputError(f"'{name}' is {text.upper()}; the convention covers single characters (char) and "
+                           "strings of literal or assumed length (const char*)", file=str(path), line=line,
+                           construct=name)
 
 
-def _kind_value(expr: str) -> int | None:
-    """kind(1.0d0), selected_real_kind(15), selected_int_kind(18), ..."""
-    expr = expr.replace(" ", "")
-    m = re.match(r"kind\((.*)\)$", expr)
-    if m:
-        lit = m.group(1)
-        if "d" in lit:
-            return 8
-        m2 = re.search(r"_(\w+)$", lit)
-        if m2:
-            return _NAMED_KINDS.get(m2.group(1)) or (int(m2.group(1)) if m2.group(1).isdigit() else None)
-        return 4
-    m = re.match(r"selected_real_kind\((?:p=)?(\d+)", expr)
-    if m:
-        p = int(m.group(1))
-        return 4 if p <= 6 else 8 if p <= 15 else None
-    m = re.match(r"selected_int_kind\((?:r=)?(\d+)", expr)
-    if m:
-        r = int(m.group(1))
-        return 4 if r <= 9 else 8 if r <= 18 else None
-    return _NAMED_KINDS.get(expr)
-
-
-def _kind_parameters(text: str) -> dict[str, int]:
-    """Named kind constants declared anywhere in the file (integer, parameter :: dp = ...)."""
-    params: dict[str, int] = {}
-    for m in re.finditer(r"(?im)^\s*integer\s*,\s*parameter\s*::(.*)$", text):
-        for part in m.group(1).split(","):
-            if "=" in part:
-                name, value = part.split("=", 1)
-                value = value.split("!")[0].strip()
-                kind = _resolve_kind(value, params) if value else None
-                if kind:
-                    params[name.strip().lower()] = kind
-    # Parenthesised commas (selected_real_kind(15, 307)) are split above; retry those lines whole.
-    for m in re.finditer(r"(?im)^\s*integer\s*,\s*parameter\s*::\s*(\w+)\s*=\s*([^!\n]+)", text):
-        name = m.group(1).lower()
-        if name not in params:
-            kind = _resolve_kind(m.group(2).strip(), params)
-            if kind:
-                params[name] = kind
-    return params
+def _declared_length(text: str) -> str | None:
+    """'1', '*', '8' from character / character*(*) / character(len=8); None when not a literal."""
+    spec = text.lower().replace(" ", "")[len("character"):]
+    match = re.fullmatch(r"(?:\*\(?(\*|\d+)\)?|\((?:len=)?(\*|\d+)(?:,kind=\w+)?\))?", spec)
+    if not match:
+        return None
+    return match.group(1) or match.group(2) or "1"
 
 
 def _parse_dims(path: Path, text: str | None, name: str, what: str, proc: str, line: int) -> list[tuple[str, str]]:
@@ -398,12 +435,16 @@ def _parse_dims(path: Path, text: str | None, name: str, what: str, proc: str, l
     if inner.startswith("(") and inner.endswith(")"):
         inner = inner[1:-1]
     dims = []
-    for part in _split_top(inner):
+    parts = split_top(inner)
+    for position, part in enumerate(parts):
         part = part.strip().lower()
-        if part == "*" or part.endswith(":*"):
-            raise VerifyInputError(f"{what} of '{proc}' is assumed-size ({name}({inner})); the harness cannot know "
-                                   "how many elements it reads: give explicit extents", file=str(path), line=line,
-                                   construct=name)
+        if part == "*" or part.replace(" ", "").endswith(":*"):
+            if position != len(parts) - 1:
+                raise VerifyInputError(f"{what} of '{proc}' has '*' before its last dimension ({name}({inner}))",
+                                       file=str(path), line=line, construct=name)
+            lower = part.split(":", 1)[0].strip() if ":" in part else "1"
+            dims.append((lower, "*"))
+            continue
         if ":" in part:
             lower, upper = part.split(":", 1)
             if not upper.strip() or not lower.strip() and not upper.strip():
@@ -415,22 +456,6 @@ def _parse_dims(path: Path, text: str | None, name: str, what: str, proc: str, l
             lower, upper = "1", part
         dims.append((lower, upper.strip()))
     return dims
-
-
-def _split_top(text: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    parts.append(current)
-    return parts
 
 
 def _mark_sizes(path: Path, args: list[Arg], constants: dict[str, int]) -> None:
@@ -452,6 +477,20 @@ def _mark_sizes(path: Path, args: list[Arg], constants: dict[str, int]) -> None:
 
 
 _INTRINSICS = {"max", "min", "mod", "abs"}
+
+
+def _mark_procedures(body: str, args: list[Arg], decls: dict[str, dict]) -> None:
+    """A scalar dummy that is called (`call g(...)`, or `f(x)` in an expression without being
+    an array or a string) is a dummy procedure even without an EXTERNAL statement."""
+    statements = body.splitlines()[1:]
+    text = "\n".join(line for line in statements if not re.match(r"\s*(?:\d+\s+)?(?:integer|real|double|logical|"
+                                                                 r"character|external|intrinsic|dimension)\b", line))
+    for index, arg in enumerate(args):
+        if arg.is_array or arg.is_character or arg.is_procedure:
+            continue
+        pattern = rf"(?:\bcall\s+{re.escape(arg.name)}\b|(?<![\w%]){re.escape(arg.name)}\s*\()"
+        if re.search(pattern, text):
+            args[index] = Arg(name=arg.name, base="procedure", kind=0, intent="in", line=arg.line)
 
 
 def _assigns(body: str, name: str) -> bool:

@@ -21,6 +21,8 @@ class VerifyOptions:
     values: dict[str, str] = field(default_factory=dict)  # pinned scalar values, e.g. {"k": "3"}
     coverage: bool = False  # measure the source's line/branch coverage; add cases while it rises
     ranges: dict[str, str] = field(default_factory=dict)  # value domains, e.g. {"grid": "0:1"} (--range)
+    procedures: dict[str, str] = field(default_factory=dict)  # Fortran dummy procedure -> procedure passed
+    include_dirs: list[Path] = field(default_factory=list)  # Fortran INCLUDE search path (-I)
     cache_dir: Path | None = None  # compiled-reference cache; None = the per-user default
     use_cache: bool = True
     keep_workdir: bool = False  # leave the temp dir for debugging

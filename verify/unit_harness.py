@@ -23,18 +23,31 @@ crashed is known. Every generated name starts with `tv_` to stay clear of user n
 from __future__ import annotations
 
 from .cpp_signature import CppFunction
-from .fortran_signature import Arg, Procedure
+from .fortran_signature import ASSUMED_LENGTH, Arg, Procedure
+from .legacy_runtime import cpp_runtime
 
 _C_KIND = {("integer", 4): "c_int32_t", ("integer", 8): "c_int64_t", ("real", 4): "c_float",
            ("real", 8): "c_double", ("logical", 4): "c_bool", ("logical", 1): "c_bool"}
 _C_TYPE = {("integer", 4): "int32_t", ("integer", 8): "int64_t", ("real", 4): "float", ("real", 8): "double",
-           ("logical", 4): "unsigned char", ("logical", 1): "unsigned char"}
+           ("logical", 4): "unsigned char", ("logical", 1): "unsigned char", ("character", 1): "char",
+           ("character", 0): "char"}
 _CPP_CHECK = {("integer", 4): ("tv_is_int32", "int (Fortran integer)"),
               ("integer", 8): ("tv_is_int64", "long long, long or int64_t (Fortran integer(8))"),
               ("real", 4): ("tv_is_float", "float (Fortran real)"),
               ("real", 8): ("tv_is_double", "double (Fortran real(8) / double precision)"),
               ("logical", 4): ("tv_is_bool", "bool (Fortran logical)"),
-              ("logical", 1): ("tv_is_bool", "bool (Fortran logical)")}
+              ("logical", 1): ("tv_is_bool", "bool (Fortran logical)"),
+              ("character", 1): ("tv_is_char", "char (Fortran character(len=1))"),
+              ("character", 0): ("tv_is_char", "const char* (Fortran character(len=*))")}
+
+
+def _is_string(arg: Arg) -> bool:
+    return arg.is_character and arg.kind == ASSUMED_LENGTH
+
+
+def _counted(arg: Arg) -> bool:
+    """Passed with an extra length: logical arrays (converted element by element) and strings."""
+    return (arg.is_array and arg.base == "logical") or _is_string(arg)
 
 
 def _ftype(arg: Arg) -> str:
@@ -44,22 +57,44 @@ def _ftype(arg: Arg) -> str:
 
 def _user_ftype(arg: Arg) -> str:
     """The user's own type, for the explicit interface (kinds as byte counts work in gfortran)."""
+    if arg.is_character:
+        if _is_string(arg):
+            return f"character(len={arg.char_len})" if arg.char_len else "character(len=*)"
+        return "character(len=1)"
     return f"{arg.base}({arg.kind})"
 
 
 def fortran_wrapper(proc: Procedure) -> str:
     lines = []
-    dummies = [f"tv_a{i}" for i in range(len(proc.args))]
-    counts = [f"tv_n{i}" for i, a in enumerate(proc.args) if a.is_array and a.base == "logical"]
-    formal = dummies + (["tv_res"] if proc.result is not None else []) + counts
+    dummies = [f"tv_a{i}" for i, a in enumerate(proc.args) if not a.is_procedure]
+    counts = [f"tv_n{i}" for i, a in enumerate(proc.args) if _counted(a)]
+    formal = (dummies + (["tv_res"] if proc.result is not None else []) + counts
+              + (["tv_xinfo"] if proc.xerbla_output else []))
     lines.append(f"subroutine tv_reference({', '.join(formal)}) bind(C, name='tv_reference')")
     lines.append("  use, intrinsic :: iso_c_binding")
     if proc.module:
         lines.append(f"  use {proc.module}, only: {proc.name}")
+    for module, names in _procedure_modules(proc).items():
+        lines.append(f"  use {module}, only: {', '.join(names)}")
+    if proc.xerbla_output:
+        lines.append("  use tv_legacy_state, only: tv_xerbla_info")
     lines.append("  implicit none")
     if not proc.module:
         lines.extend(_interface(proc))
+    lines.extend(_procedure_declarations(proc))
+    if proc.xerbla_output:
+        lines.append("  integer(c_int32_t), intent(out) :: tv_xinfo")
     for i, arg in enumerate(proc.args):
+        if arg.is_procedure:
+            continue
+        if arg.is_character:
+            shape = "(*)" if _is_string(arg) else ""
+            lines.append(f"  character(kind=c_char), intent(in) :: tv_a{i}{shape}")
+            if _is_string(arg):
+                lines.append(f"  integer(c_int64_t), value :: tv_n{i}")
+                lines.append(f"  character(len=:), allocatable :: tv_s{i}")
+                lines.append(f"  integer(c_int64_t) :: tv_k{i}")
+            continue
         shape = "(*)" if arg.is_array else ""
         lines.append(f"  {_ftype(arg)}, intent(inout) :: tv_a{i}{shape}")
         if arg.is_array and arg.base == "logical":
@@ -70,12 +105,19 @@ def fortran_wrapper(proc: Procedure) -> str:
     if proc.result is not None:
         lines.append(f"  {_ftype(proc.result)}, intent(out) :: tv_res")
     for i, arg in enumerate(proc.args):
+        if _is_string(arg):
+            lines.append(f"  allocate(character(len=tv_n{i}) :: tv_s{i})")
+            lines.append(f"  do tv_k{i} = 1, tv_n{i}")
+            lines.append(f"    tv_s{i}(tv_k{i}:tv_k{i}) = tv_a{i}(tv_k{i})")
+            lines.append("  end do")
         if arg.base == "logical" and arg.is_array:
             lines.append(f"  allocate(tv_l{i}(tv_n{i}))")
             lines.append(f"  tv_l{i} = logical(tv_a{i}(1:tv_n{i}), {arg.kind})")
         elif arg.base == "logical":
             lines.append(f"  tv_l{i} = logical(tv_a{i}, {arg.kind})")
-    actual = ", ".join(f"tv_l{i}" if a.base == "logical" else f"tv_a{i}" for i, a in enumerate(proc.args))
+    if proc.xerbla_output:
+        lines.append("  tv_xerbla_info = 0")
+    actual = ", ".join(_wrapper_actual(i, a) for i, a in enumerate(proc.args))
     if proc.result is None:
         lines.append(f"  call {proc.name}({actual})")
     elif proc.result.base == "logical":
@@ -87,6 +129,8 @@ def fortran_wrapper(proc: Procedure) -> str:
             lines.append(f"  tv_a{i}(1:tv_n{i}) = logical(tv_l{i}, c_bool)")
         elif arg.base == "logical":
             lines.append(f"  tv_a{i} = logical(tv_l{i}, c_bool)")
+    if proc.xerbla_output:
+        lines.append("  tv_xinfo = tv_xerbla_info")
     lines.append("end subroutine tv_reference")
     return "\n".join(folded for line in lines for folded in _fold_free_form(line)) + "\n"
 
@@ -109,6 +153,36 @@ def _fold_free_form(line: str, width: int = 100) -> list[str]:
     return pieces
 
 
+def _wrapper_actual(i: int, arg: Arg) -> str:
+    if arg.is_procedure:
+        return arg.actual or arg.name
+    if _is_string(arg):
+        return f"tv_s{i}"
+    return f"tv_l{i}" if arg.base == "logical" else f"tv_a{i}"
+
+
+def _procedure_modules(proc: Procedure) -> dict[str, list[str]]:
+    """Module procedures passed as actual procedure arguments: `use m, only: f`."""
+    modules: dict[str, list[str]] = {}
+    for arg in proc.args:
+        if arg.is_procedure and arg.actual_module:
+            names = modules.setdefault(arg.actual_module, [])
+            if arg.actual not in names and not (arg.actual_module == proc.module and arg.actual == proc.name):
+                names.append(arg.actual)
+    return modules
+
+
+def _procedure_declarations(proc: Procedure) -> list[str]:
+    """External procedures passed as actual arguments: `real(8), external :: f`."""
+    lines, seen = [], set()
+    for arg in proc.args:
+        if arg.is_procedure and not arg.actual_module and arg.actual not in seen:
+            seen.add(arg.actual)
+            kind = f"{arg.actual_type}, " if arg.actual_type else ""
+            lines.append(f"  {kind}external :: {arg.actual}")
+    return lines
+
+
 def _interface(proc: Procedure) -> list[str]:
     names = ", ".join(a.name for a in proc.args)
     out = ["  interface"]
@@ -117,6 +191,10 @@ def _interface(proc: Procedure) -> list[str]:
     else:
         out.append(f"    function {proc.name}({names}) result(tv_r)")
     for arg in proc.args:
+        if arg.is_procedure:
+            kind = f"{arg.actual_type}, " if arg.actual_type else ""
+            out.append(f"      {kind}external :: {arg.name}")
+            continue
         attrs = ", value" if arg.value else ""
         shape = "(*)" if arg.is_array else ""
         out.append(f"      {_user_ftype(arg)}{attrs} :: {arg.name}{shape}")
@@ -160,20 +238,29 @@ def reference_driver(proc: Procedure) -> str:
     decls = []
     formal = []
     for i, arg in enumerate(proc.args):
+        if arg.is_procedure:
+            continue
         ctype = _C_TYPE[(arg.base, arg.kind)]
         formal.append(f"{ctype} *")
     if proc.result is not None:
         formal.append(f"{_C_TYPE[(proc.result.base, proc.result.kind)]} *")
-    formal += ["int64_t" for a in proc.args if a.is_array and a.base == "logical"]
+    formal += ["int64_t" for a in proc.args if _counted(a)]
+    if proc.xerbla_output:
+        formal.append("int32_t *")
     decls.append(f"void tv_reference({', '.join(formal) or 'void'});")
     body = []
     for i, arg in enumerate(proc.args):
-        body.extend(_read_arg(i, arg, _C_TYPE[(arg.base, arg.kind)]))
-    args = [f"tv_v{i}" if a.is_array else f"&tv_v{i}" for i, a in enumerate(proc.args)]
+        if not arg.is_procedure:
+            body.extend(_read_arg(i, arg, _C_TYPE[(arg.base, arg.kind)]))
+    args = [f"tv_v{i}" if a.is_array or _is_string(a) else f"&tv_v{i}" for i, a in enumerate(proc.args)
+            if not a.is_procedure]
     if proc.result is not None:
         body.append(f"    {_C_TYPE[(proc.result.base, proc.result.kind)]} tv_r;")
         args.append("&tv_r")
-    args += [f"tv_c{i}" for i, a in enumerate(proc.args) if a.is_array and a.base == "logical"]
+    args += [f"tv_c{i}" for i, a in enumerate(proc.args) if _counted(a)]
+    if proc.xerbla_output:
+        body.append("    int32_t tv_xi = 0;")
+        args.append("&tv_xi")
     body.append(f"    tv_reference({', '.join(args)});")
     body.extend(_write_outputs(proc))
     return _program("#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <stdint.h>\n",
@@ -181,6 +268,11 @@ def reference_driver(proc: Procedure) -> str:
 
 
 def _read_arg(i: int, arg: Arg, ctype: str, vector: bool = False) -> list[str]:
+    if _is_string(arg):  # NUL-terminated for C++, its length passed to Fortran
+        return [f"    int64_t tv_c{i} = tv_count();",
+                f"    char *tv_v{i} = (char *)tv_alloc((size_t)tv_c{i} + 1);",
+                f"    tv_read(tv_v{i}, (size_t)tv_c{i});",
+                f"    tv_v{i}[tv_c{i}] = 0;"]
     if arg.is_array:
         lines = [f"    int64_t tv_c{i} = tv_count();"]
         if vector:
@@ -220,9 +312,11 @@ def _write_outputs(proc: Procedure, vectors: set[int] = frozenset()) -> list[str
             lines.append("    { unsigned char tv_b = tv_r ? 1 : 0; fwrite(&tv_b, 1, 1, tv_out); }")
         else:
             lines.append("    fwrite(&tv_r, sizeof tv_r, 1, tv_out);")
+    if proc.xerbla_output:
+        lines.append("    fwrite(&tv_xi, sizeof tv_xi, 1, tv_out);")
     lines.append("    fflush(tv_out);")
     for i, arg in enumerate(proc.args):
-        if arg.is_array and i not in vectors:
+        if (arg.is_array or _is_string(arg)) and i not in vectors:
             lines.append(f"    free(tv_v{i});")
     return lines
 
@@ -246,6 +340,7 @@ template <class T> constexpr bool tv_is_int64() { return std::is_integral<T>::va
 template <class T> constexpr bool tv_is_float() { return std::is_same<T, float>::value; }
 template <class T> constexpr bool tv_is_double() { return std::is_same<T, double>::value; }
 template <class T> constexpr bool tv_is_bool() { return std::is_same<T, bool>::value; }
+template <class T> constexpr bool tv_is_char() { return std::is_same<T, char>::value; }
 """
 
 
@@ -262,6 +357,18 @@ def check_candidate_signature(proc: Procedure, fn: CppFunction) -> list[tuple[in
         return problems
     for arg, param in zip(proc.args, fn.params):
         where = f"parameter {param.name or '?'} (Fortran argument '{arg.name}')"
+        if arg.is_procedure or param.form == "function":
+            if not (arg.is_procedure and param.form == "function"):
+                problems.append((param.line, f"{where} is " + ("a procedure: pass a function pointer such as "
+                                                               "double (*f)(double)" if arg.is_procedure else
+                                                               "not a procedure")))
+            continue
+        if arg.is_character:
+            if _is_string(arg) and param.form != "ptr":
+                problems.append((param.line, f"{where} is CHARACTER(len=*): pass it as const char*"))
+            elif not _is_string(arg) and param.form == "ptr":
+                problems.append((param.line, f"{where} is a single CHARACTER: pass it as char by value"))
+            continue
         if arg.is_array:
             if param.form not in ("ptr", "vector"):
                 problems.append((param.line, f"{where} is an array: pass it as T* or std::vector<T>&"))
@@ -295,11 +402,18 @@ def signature_warnings(proc: Procedure, fn: CppFunction) -> list[str]:
     return notes
 
 
-def candidate_driver(proc: Procedure, fn: CppFunction, include: str) -> str:
+def candidate_driver(proc: Procedure, fn: CppFunction, include: str, defined: set[str] = frozenset(),
+                     functions: dict[str, str] | None = None, rename_main: bool = False) -> str:
+    """`defined`: functions the candidate defines (its own lsame/xerbla win); `functions`: the
+    candidate's qualified name of each procedure passed as an argument; `rename_main`: the
+    candidate translates a whole file with a main program, of which one procedure is tested."""
     checks = []
     body = []
     vectors = set()
+    functions = functions or {}
     for i, (arg, param) in enumerate(zip(proc.args, fn.params)):
+        if arg.is_procedure:
+            continue
         ctype = param.type_text
         trait, spelled = _CPP_CHECK[(arg.base, arg.kind)]
         checks.append(f"static_assert({trait}<std::remove_cv<{ctype}>::type>(), \"parameter '{param.name}' "
@@ -309,19 +423,28 @@ def candidate_driver(proc: Procedure, fn: CppFunction, include: str) -> str:
         body.extend(_read_arg(i, arg, f"std::remove_cv<{ctype}>::type", vector=param.form == "vector"))
     call_args = []
     for i, (arg, param) in enumerate(zip(proc.args, fn.params)):
-        if param.form == "ptr" and not arg.is_array:
+        if arg.is_procedure:
+            call_args.append(functions.get(arg.actual or arg.name, arg.actual or arg.name))
+        elif param.form == "ptr" and not arg.is_array and not _is_string(arg):
             call_args.append(f"&tv_v{i}")
         else:
             call_args.append(f"tv_v{i}")
     call = f"{fn.qualified}({', '.join(call_args)})"
+    if proc.xerbla_output:
+        body.append("    tv_xerbla_info = 0;")
     if proc.result is not None:
         trait, spelled = _CPP_CHECK[(proc.result.base, proc.result.kind)]
         body.append(f"    auto tv_r = {call};")
         body.append(f"    static_assert({trait}<decltype(tv_r)>(), \"'{fn.name}' must return {spelled}\");")
     else:
         body.append(f"    {call};")
+    if proc.xerbla_output:
+        body.append("    int32_t tv_xi = tv_xerbla_info;")
     body.extend(_write_outputs(proc, vectors=vectors))
     includes = ("#include <cstdio>\n#include <cstdlib>\n#include <cstring>\n#include <cstdint>\n"
                 + ("#include <vector>\n" if vectors else "")
-                + f"#include \"{include}\"\n" + _CPP_TRAITS)
+                + cpp_runtime(proc.externals, set(defined))
+                + ("#define main tv_candidate_main\n" if rename_main else "")
+                + f"#include \"{include}\"\n"
+                + ("#undef main\n" if rename_main else "") + _CPP_TRAITS)
     return _program(includes, "\n".join(checks), body, proc)

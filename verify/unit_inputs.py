@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .fortran_signature import Arg, Procedure, evaluate_extent
+from .fortran_signature import ASSUMED_LENGTH, Arg, Procedure, evaluate_extent
+from .legacy_inputs import character_value, index_array_values, role_sizes
 
 SIZE_SCHEDULE = [1, 3, 16, 100, 7, 33, 2, 64, 5, 17, 128, 9]
 MAX_ELEMENTS_PER_CASE = 400_000
@@ -49,25 +50,33 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
             sizes[arg.name] = SIZE_SCHEDULE[(index + 3 * j) % len(SIZE_SCHEDULE)]
             if arg.name in pinned:
                 sizes[arg.name] = int(pinned[arg.name])
+        role_sizes(proc, index, sizes, pinned)
         shapes, lowers = _shapes(proc, sizes)
         while sum(int(np.prod(s)) for s in shapes.values()) > MAX_ELEMENTS_PER_CASE and sizes:
             biggest = max(sizes, key=sizes.get)
             if biggest in pinned or sizes[biggest] <= 1:
                 break
             sizes[biggest] = max(1, sizes[biggest] // 2)
+            role_sizes(proc, index, sizes, pinned)
             shapes, lowers = _shapes(proc, sizes)
         case = Case(values={}, shapes=shapes, lowers=lowers, sizes=sizes)
         min_extent = min((s for shape in shapes.values() for s in shape if s > 0), default=5)
         large = index % 4 == 3
         ties = index % 2 == 1
-        for arg in proc.args:
-            if arg.is_size:
+        for position, arg in enumerate(proc.args):
+            if arg.is_procedure:
+                continue  # passed by the harness, not read from the inputs file
+            if arg.is_size or arg.role:
                 case.values[arg.name] = np.array(sizes[arg.name], dtype=arg.dtype)
+            elif arg.is_character:
+                case.values[arg.name] = character_value(proc, arg, index, position)
             elif arg.name in pinned and not arg.is_array:
                 case.values[arg.name] = np.array(_parse_pinned(pinned[arg.name], arg), dtype=arg.dtype)
             else:
                 n = int(np.prod(shapes[arg.name])) if arg.is_array else 1
-                data = _random(rng, arg, n, proc.body, proc.arrays, min_extent, large, ties)
+                data = index_array_values(proc, arg, shapes, lowers, rng, n)
+                if data is None:
+                    data = _random(rng, arg, n, proc.body, proc.arrays, min_extent, large, ties)
                 case.values[arg.name] = data if arg.is_array else data.reshape(())
         cases.append(case)
     return cases
@@ -127,7 +136,7 @@ def _used_as_index(name: str, body: str, arrays: frozenset[str]) -> bool:
     """Does `name` appear in a subscript of one of the routine's arrays, or bound a DO loop?
     (Intrinsic calls such as real(k, 8) or mod(k, m) look alike; only declared arrays count.)"""
     n = re.escape(name)
-    loop_bound = rf"\bdo\b\s+\w+\s*=[^\n]*\b{n}\b"
+    loop_bound = rf"\bdo\b\s+(?:\d+\s*,?\s*)?\w+\s*=[^\n]*\b{n}\b"  # F77 labels: do 10 i = 1, n
     if re.search(loop_bound, body):
         return True
     for array in arrays:
@@ -141,7 +150,17 @@ def outputs_of(proc: Procedure) -> list[Arg]:
     outs = [a for a in proc.args if a.is_output]
     if proc.result is not None:
         outs.append(proc.result)
+    if proc.xerbla_output:
+        outs.append(XERBLA_OUTPUT)
     return outs
+
+
+# The argument number the routine reported through XERBLA (0: none), compared like an output.
+XERBLA_OUTPUT = Arg(name="xerbla", base="integer", kind=4, intent="out")
+
+
+def _is_string(arg: Arg) -> bool:
+    return arg.is_character and arg.kind == ASSUMED_LENGTH
 
 
 def _storage(arg: Arg) -> np.dtype:
@@ -154,8 +173,10 @@ def write_inputs(proc: Procedure, cases: list[Case]) -> bytes:
     chunks = [np.array([len(cases)], dtype=np.int64).tobytes()]
     for case in cases:
         for arg in proc.args:
+            if arg.is_procedure:
+                continue
             value = np.asarray(case.values[arg.name]).reshape(-1).astype(_storage(arg))
-            if arg.is_array:
+            if arg.is_array or _is_string(arg):
                 chunks.append(np.array([value.size], dtype=np.int64).tobytes())
             chunks.append(value.tobytes())
     return b"".join(chunks)
@@ -184,7 +205,9 @@ def summarize(case: Case) -> dict:
     summary: dict = {"sizes": dict(case.sizes)}
     for name, value in case.values.items():
         arr = np.asarray(value)
-        if arr.ndim == 0:
+        if arr.dtype == np.uint8:  # CHARACTER
+            summary[name] = arr.tobytes().decode("latin-1")
+        elif arr.ndim == 0:
             summary[name] = float(str(arr)) if arr.dtype == np.float32 else arr.item()
         else:
             summary[name] = f"{arr.dtype.name}[{arr.size}]"

@@ -14,7 +14,7 @@ SAXPY_CPP = "void saxpy(int n, float a, const float* x, float* y) { for (int i =
     ("real, intent(in) :: x(:)", 4, ["assumed-shape", "'x'"]),
     ("real, intent(in) :: x(n, *)", 4, ["assumed-size", "'x'"]),
     ("real, allocatable, intent(in) :: x(:)", 4, ["allocatable", "'x'"]),
-    ("character(len=8), intent(in) :: x", 4, ["character", "'x'"]),
+    ("character(len=8), intent(out) :: x", 4, ["character", "'x'"]),  # inputs are supported
     ("type(point), intent(in) :: x", 4, ["derived type", "'x'"]),
 ])
 def test_unsupported_dummy_is_exit_2_with_file_line_and_argument(verify_cli, write, decl, line, words):

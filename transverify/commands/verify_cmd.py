@@ -64,13 +64,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rtol", type=float, help="relative tolerance (overrides the per-type default)")
     parser.add_argument("--atol", type=float, help="absolute tolerance (overrides the per-type default)")
     parser.add_argument("--shape", type=_assignment, action="append", default=[], metavar="NAME=EXPR",
-                        help="extent of an array parameter, e.g. x=n (C++/CUDA sources)")
+                        help="extent of an array parameter, e.g. x=n (C++/CUDA sources; Fortran: the last "
+                             "extent of an assumed-size x(*) or a(lda,*))")
     parser.add_argument("--value", type=_assignment, action="append", default=[], metavar="NAME=V",
                         help="pin a scalar parameter, e.g. k=3")
     parser.add_argument("--range", type=_assignment, action="append", default=[], metavar="NAME=LO:HI",
                         help="draw an input from [LO, HI], e.g. grid=0:1 (repeatable)")
     parser.add_argument("--coverage", action="store_true",
                         help="measure the source's line and branch coverage (gcov) and add cases while it rises")
+    parser.add_argument("--procedure", type=_assignment, action="append", default=[], metavar="ARG=NAME",
+                        help="procedure passed for a dummy procedure argument, e.g. f=integrand (Fortran; "
+                             "default: the only other procedure of the file)")
+    parser.add_argument("-I", dest="include_dirs", type=Path, action="append", default=[], metavar="DIR",
+                        help="directory searched for INCLUDE files and for modules' kind constants (Fortran; "
+                             "repeatable)")
     parser.add_argument("--no-cache", action="store_true", help="rebuild the reference even if cached")
     parser.add_argument("--keep", action="store_true", help="keep the temporary build directory")
     return parser
@@ -85,6 +92,7 @@ def run(argv: list[str]) -> int:
                             compile_timeout=args.compile_timeout,
                             rtol=args.rtol, atol=args.atol, shapes=dict(args.shape), values=dict(args.value),
                             ranges=dict(args.range), coverage=args.coverage,
+                            procedures=dict(args.procedure), include_dirs=list(args.include_dirs),
                             use_cache=not args.no_cache, keep_workdir=args.keep)
     result = verify(args.source, args.candidate, options)
     if args.json_output:

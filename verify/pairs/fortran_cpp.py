@@ -21,7 +21,9 @@ from ..domains import apply_fortran_domains, fortran_domains
 from ..cpp_signature import CppFunction, parse_cpp
 from ..diagnostics import parse_compiler_output, remap
 from ..errors import Cancelled, VerifyInputError
+from ..assumed_size import size_assumed
 from ..fortran_signature import FortranFile, Procedure, parse_fortran, select_entry
+from ..legacy_runtime import fortran_runtime
 from ..languages import CPP, FORTRAN
 from ..options import VerifyOptions
 from ..pch import cached_pch, stage_pch
@@ -32,7 +34,7 @@ from ..unit_harness import (candidate_driver, check_candidate_signature, fortran
                             signature_warnings)
 from . import Pair, register
 
-HARNESS_VERSION = "fortran-cpp-1"
+HARNESS_VERSION = "fortran-cpp-2"
 # -O1: most of -O2's run-time benefit for a fraction of the compile time on small kernels.
 # -fwrapv: signed overflow wraps on both sides, so overflow tests are deterministic.
 FORTRAN_FLAGS = ["-O1", "-fwrapv"]
@@ -129,7 +131,7 @@ class _Verification:
 
     def run(self) -> VerifyResult:
         started = time.monotonic()
-        ffile = parse_fortran(self.source)
+        ffile = parse_fortran(self.source, self.options.include_dirs)
         cfile = parse_cpp(self.candidate)
         self._timed(STAGE_PARSE, started)
         workdir = sandbox.make_workdir()
@@ -140,7 +142,8 @@ class _Verification:
                 failed = self._syntax_check(workdir)
                 if failed is not None:
                     return failed
-            if ffile.has_program:
+            named = self.options.entry and any(p.name == self.options.entry.lower() for p in ffile.procedures)
+            if ffile.has_program and not named:
                 return self._program_mode(ffile, cfile, workdir)
             proc = select_entry(ffile, self.options.entry)
             return self._unit_mode(ffile, proc, cfile, workdir)
@@ -153,10 +156,44 @@ class _Verification:
         started = time.monotonic()
         check_dir = sandbox.make_subdir(workdir, "syntax")
         name = self._copy_user_file(self.source, check_dir, "user_source")
-        outcome = compile_in_sandbox([self.gfortran, "-fsyntax-only", name], check_dir, None,
+        ffile = parse_fortran(self.source, self.options.include_dirs)
+        modules = [m for m in self._copy_modules(ffile, check_dir)]
+        if modules:  # their .mod files must exist before the source is checked
+            compile_in_sandbox([self.gfortran, "-fsyntax-only", *modules], check_dir, None, cancel=self.options.cancel,
+                               timeout=self.options.compile_timeout)
+        outcome = compile_in_sandbox([self.gfortran, "-fsyntax-only", *self._include_flags(), name], check_dir, None,
                                      cancel=self.options.cancel, timeout=self.options.compile_timeout)
         self._timed(STAGE_COMPILE_SOURCE, started)
         return None if outcome.ok else self._source_failed(outcome.output, name, 1)
+
+    def _include_flags(self) -> list[str]:
+        """The source is compiled from a copy: its own directory and -I DIRs stay searchable."""
+        dirs = [self.source.resolve().parent, *(Path(d).resolve() for d in self.options.include_dirs)]
+        return [f"-I{d}" for d in dirs]
+
+    def _copy_modules(self, ffile: FortranFile, directory: Path) -> list[str]:
+        """Sources of the modules the source USEs (found next to it or with -I), compiled first;
+        INCLUDEd files copied under the name the source uses (the sandbox hides other directories)."""
+        for name, path in ffile.includes.items():
+            target = (directory / name).resolve()
+            if directory.resolve() in target.parents:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+                target.chmod(0o644)
+        names = []
+        for index, path in enumerate([*ffile.module_sources, *ffile.external_sources]):
+            names.append(self._copy_user_file(path, directory, f"tv_module{index}_{path.stem}"))
+        return names
+
+    def _included_text(self, ffile: FortranFile) -> str:
+        """INCLUDEd files and USEd module sources shape the reference: their text goes into its cache key."""
+        parts = []
+        for path in [*ffile.includes.values(), *ffile.module_sources, *ffile.external_sources]:
+            try:
+                parts.append(path.read_text(errors="replace"))
+            except OSError:
+                pass
+        return "\n".join(parts)
 
     def _side_dirs(self, workdir: Path) -> tuple[Path, Path]:
         return sandbox.make_subdir(workdir, "reference"), sandbox.make_subdir(workdir, "candidate")
@@ -223,10 +260,13 @@ class _Verification:
         ref_dir, cand_dir = self._side_dirs(workdir)
         src_name = self._copy_user_file(self.source, ref_dir, "user_source")
         cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
-        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *fast_linker_flags(), src_name, "-o", "reference"]
+        modules = self._copy_modules(ffile, ref_dir)
+        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), *modules, src_name,
+                    "-o", "reference"]
         cand_argv = [self.gxx, *CXX_FLAGS, *_openmp(cfile.text), *fast_linker_flags(), cand_name,
                      "-o", "candidate"]
-        ref_key = content_key(HARNESS_VERSION, "program", ffile.text, " ".join(FORTRAN_FLAGS),
+        ref_key = content_key(HARNESS_VERSION, "program", ffile.text, self._included_text(ffile),
+                              " ".join(FORTRAN_FLAGS + self._include_flags()),
                               self.tools["gfortran"], self.source.suffix)
         pch = self._pch(cand_dir, CXX_FLAGS + _openmp(cfile.text))
         (ref_bin, ref_out, _), (cand_bin, cand_out, _), _ = self._compile_both(ref_key, ref_dir, ref_argv,
@@ -270,9 +310,24 @@ class _Verification:
 
     def _unit_mode(self, ffile: FortranFile, proc: Procedure, cfile, workdir: Path) -> VerifyResult:
         fields = {"mode": "unit", "entry": proc.name}
-        fn = self._candidate_function(proc, cfile, workdir)
+        fn = self._candidate_function(proc, cfile, workdir, allow_main=ffile.has_program)
         if isinstance(fn, VerifyResult):
             return fn
+        try:
+            size_assumed(proc, self.options.shapes)
+        except VerifyInputError as exc:
+            exc.file = exc.file or str(self.source)
+            raise VerifyInputError(exc.reason, file=exc.file, line=exc.line, construct=exc.construct) from None
+        _bind_procedures(ffile, proc, self.options.procedures, str(self.source))
+        passed = _candidate_procedures(proc, cfile)
+        if isinstance(passed, str):
+            return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, message=passed,
+                                diagnostics=[Diagnostic(str(self.candidate), fn.line, 1, "error", passed)], **fields)
+        defined = {name.lower() for name in cfile.functions}
+        proc.xerbla_output = "xerbla" in proc.externals and "xerbla" not in defined
+        if "xerbla" in proc.externals and not proc.xerbla_output:
+            self.warnings.append("the candidate defines its own xerbla: the argument number reported through "
+                                 "XERBLA is not compared")
         problems = check_candidate_signature(proc, fn)
         if problems:
             diags = [Diagnostic(str(self.candidate), line, 1, "error", msg) for line, msg in problems]
@@ -281,19 +336,27 @@ class _Verification:
         self.warnings.extend(signature_warnings(proc, fn))
         ref_dir, cand_dir = self._side_dirs(workdir)
         src_name = self._copy_user_file(self.source, ref_dir, "user_source")
+        if ffile.has_program:  # --entry picked a procedure: the main program stays out of the harness
+            _blank_lines(ref_dir / src_name, ffile.program_line, ffile.program_end)
         cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
         wrapper, ref_driver = fortran_wrapper(proc), reference_driver(proc)
-        cand_driver = candidate_driver(proc, fn, cand_name)
+        cand_driver = candidate_driver(proc, fn, cand_name, defined=defined, functions=passed,
+                                       rename_main=ffile.has_program and cfile.main_line is not None)
+        runtime = fortran_runtime(proc.externals) if proc.externals else ""
+        if runtime:
+            (ref_dir / "tv_runtime.f90").write_text(runtime)
         (ref_dir / "tv_wrapper.f90").write_text(wrapper)
         (ref_dir / "tv_driver.c").write_text(ref_driver)
         (cand_dir / "tv_driver.cpp").write_text(cand_driver)
         fields["harness"] = (f"! ---- tv_wrapper.f90\n{wrapper}\n/* ---- tv_driver.c (reference) */\n{ref_driver}\n"
                              f"// ---- tv_driver.cpp (candidate)\n{cand_driver}")
-        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *fast_linker_flags(), src_name, "tv_wrapper.f90", "tv_driver.c",
-                    "-o", "reference"]
+        modules = self._copy_modules(ffile, ref_dir)
+        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), *modules, src_name,
+                    *(["tv_runtime.f90"] if runtime else []), "tv_wrapper.f90", "tv_driver.c", "-o", "reference"]
         cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *_openmp(cfile.text), *fast_linker_flags(), "tv_driver.cpp",
                      "-o", "candidate"]
-        ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, wrapper, ref_driver, " ".join(FORTRAN_FLAGS),
+        ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, self._included_text(ffile), runtime, wrapper,
+                              ref_driver, " ".join(FORTRAN_FLAGS + self._include_flags()),
                               self.tools["gfortran"], self.source.suffix)
 
         def prepare_inputs():
@@ -421,9 +484,10 @@ class _Verification:
         self._timed("coverage", started)
         return report
 
-    def _candidate_function(self, proc: Procedure, cfile, workdir: Path) -> CppFunction | VerifyResult:
+    def _candidate_function(self, proc: Procedure, cfile, workdir: Path,
+                            allow_main: bool = False) -> CppFunction | VerifyResult:
         fields = {"mode": "unit", "entry": proc.name}
-        if cfile.main_line is not None:
+        if cfile.main_line is not None and not allow_main:
             raise VerifyInputError("the candidate defines main(), but the source has no Fortran program: in unit "
                                    f"mode the harness calls '{proc.name}' itself", file=str(self.candidate),
                                    line=cfile.main_line, construct="main()", stage=STAGE_PARSE)
@@ -465,6 +529,57 @@ class _Verification:
                 if len(mismatches) >= MAX_MISMATCHES:
                     return mismatches
         return mismatches
+
+
+def _blank_lines(path: Path, first: int, last: int) -> None:
+    """Empty lines first..last of a copied source, keeping every other line where it was."""
+    lines = path.read_text(errors="replace").split("\n")
+    for index in range(max(first, 1) - 1, min(last, len(lines))):
+        lines[index] = ""
+    path.write_text("\n".join(lines))
+
+
+def _bind_procedures(ffile: FortranFile, proc: Procedure, chosen: dict[str, str], source: str) -> None:
+    """Which procedure of the file each dummy procedure receives: --procedure ARG=NAME, or the
+    file's only other procedure."""
+    chosen = {k.lower(): v.lower() for k, v in chosen.items()}
+    others = [p for p in ffile.procedures if p.name != proc.name]
+    for arg in proc.args:
+        if not arg.is_procedure:
+            continue
+        found = ", ".join(p.name for p in others) or "none"
+        if arg.name in chosen:
+            matches = [p for p in others if p.name == chosen[arg.name]]
+            if not matches:
+                raise VerifyInputError(f"--procedure {arg.name}={chosen[arg.name]}: no such procedure in the source "
+                                       f"(found: {found})", file=source, line=arg.line, construct="--procedure")
+        elif len(others) == 1:
+            matches = others
+        else:
+            raise VerifyInputError(f"argument '{arg.name}' of '{proc.name}' is a dummy procedure: name the procedure "
+                                   f"of this file to pass with --procedure {arg.name}=NAME (found: {found})",
+                                   file=source, line=arg.line, construct=arg.name)
+        actual = matches[0]
+        if not isinstance(actual, Procedure):
+            raise actual.error
+        arg.actual = actual.name
+        arg.actual_module = actual.module
+        result = actual.result
+        arg.actual_type = f"{result.base}({result.kind})" if result is not None else None
+
+
+def _candidate_procedures(proc: Procedure, cfile) -> dict[str, str] | str:
+    """The candidate's function for each passed procedure (qualified), or why it is missing."""
+    lower = {name.lower(): f for name, f in cfile.functions.items()}
+    passed = {}
+    for arg in proc.args:
+        if arg.is_procedure:
+            fn = lower.get(arg.actual)
+            if fn is None:
+                return (f"the candidate has no function '{arg.actual}', which the harness passes for dummy "
+                        f"procedure '{arg.name}' of '{proc.name}' (translate it too)")
+            passed[arg.actual] = fn.qualified
+    return passed
 
 
 _OPENMP = re.compile(r"#\s*pragma\s+omp\b|\bomp_\w+\s*\(|<omp\.h>")

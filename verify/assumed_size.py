@@ -1,0 +1,143 @@
+"""Size assumed-size dummies (`x(*)`, `a(lda,*)`) from how the routine uses its integers.
+
+Public API:
+  size_assumed(proc, shapes) -> None
+      Replaces each `*` extent with an expression over the routine's integer arguments and
+      gives those arguments a role the input generator honours:
+        "length"  an element count: a DO-loop bound (directly, or through a local it is
+                  copied into), or the `n` of `(n-1)*incx`; drawn from the size schedule
+        "stride"  an increment: named inc*, a DO-loop step, or added to an index variable
+                  (`ix = ix + incx`); drawn from 1, 2, 3 and, where the routine tests its
+                  sign, negative values
+        "leading" the first extent of a 2-D assumed-size array (`lda`): at least the largest
+                  length, so every column the routine may address exists
+      A 1-D array with stride s gets 1 + (L-1)*|s| elements, L the largest length (the
+      reference BLAS layout; negative strides walk the same elements backwards); a 2-D one
+      gets L columns. Larger than needed is safe: both sides receive the same elements, and
+      every element is compared afterwards.
+      `shapes` (from --shape NAME=EXPR) gives the extent of NAME's last dimension instead.
+      VerifyInputError when an extent cannot be inferred, naming the flag to add.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import VerifyInputError
+from .fortran_signature import Arg, Procedure
+
+_DO = re.compile(r"(?m)^\s*(?:\d+\s+)?(?:\w+\s*:\s*)?do\s+(?:\d+\s*,?\s*)?(\w+)\s*=\s*(.+)$")
+
+
+def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
+    assumed = [a for a in proc.args if a.assumed_size]
+    if not assumed:
+        return
+    shapes = {k.lower(): v for k, v in shapes.items()}
+    integers = [a for a in proc.args if a.base == "integer" and not a.is_array and a.intent != "out"]
+    bounds = _loop_bound_text(proc.body, _last_subscript_loops(proc, assumed))
+    strides = [a for a in integers if not a.is_size and _is_stride(a.name, proc.body)]
+    lengths = [a for a in integers if a not in strides and (a.is_size or _mentions(bounds, a.name)
+                                                            or re.search(rf"\b{a.name}\s*-\s*1\s*\)\s*\*", proc.body))]
+    leading = {a.dims[0][1] for a in assumed if len(a.dims) == 2}
+    # Extents of the other dimensions (lda, ldx/2*2+1) are sizes of their own, not lengths.
+    inner = {ident for a in assumed for lower, upper in a.dims[:-1] for ident in re.findall(r"[a-z_]\w*", f"{lower} {upper}")}
+    lengths = [a for a in lengths if a.name not in leading and a.name not in inner]
+    for arg in strides:
+        arg.role = "stride"
+    for arg in lengths:
+        if not arg.is_size:
+            arg.role = "length"
+            arg.is_size = True
+    for arg in integers:
+        if arg.name in leading and arg.is_size:
+            arg.role = "leading"
+    longest = _largest(lengths)
+    for arg in assumed:
+        lower, _ = arg.dims[-1]
+        if arg.name in shapes:
+            extent = shapes[arg.name]
+        elif longest is None:
+            raise VerifyInputError(f"cannot tell how many elements assumed-size argument '{arg.name}' of "
+                                   f"'{proc.name}' has (no integer argument bounds its loops): give the extent of "
+                                   f"its last dimension with --shape {arg.name}=EXPR", line=arg.line,
+                                   construct=arg.name)
+        elif len(arg.dims) == 1:
+            stride = _stride_of(arg, strides)
+            extent = f"1 + ({longest} - 1) * abs({stride.name})" if stride else longest
+        else:
+            extent = longest
+        upper = extent if lower == "1" else f"({lower}) + ({extent}) - 1"
+        arg.dims = [*arg.dims[:-1], (lower, upper)]
+    unknown = {ident for arg in assumed for ident in re.findall(r"[a-z_]\w*", arg.dims[-1][1].lower())}
+    names = {a.name for a in proc.args}
+    for ident in unknown - names - set(proc.constants) - {"max", "min", "abs", "mod"}:
+        raise VerifyInputError(f"--shape uses '{ident}', which is neither an integer argument of '{proc.name}' nor "
+                               "a constant of the file", construct="--shape")
+    for arg in proc.args:
+        if arg.base == "integer" and not arg.is_array and arg.name in unknown and not arg.role and not arg.is_size:
+            arg.is_size = True
+
+
+def stride_handles_negative(proc: Procedure, name: str) -> bool:
+    """The routine tests the stride's sign (`incx.lt.0`, `incx > 0`, ...): negative strides are
+    part of its contract."""
+    ops = r"(?:\.(?:lt|le|gt|ge|eq|ne)\.|<=|>=|<|>|==|/=)"
+    return re.search(rf"\b{re.escape(name)}\s*{ops}\s*0\b|\b0\s*{ops}\s*{re.escape(name)}\b", proc.body) is not None
+
+
+def _last_subscript_loops(proc: Procedure, assumed: list[Arg]) -> set[str] | None:
+    """With only multi-dimensional assumed-size arrays, the loop variables that subscript their
+    last dimension (v(m,i,j,k): k); None when a 1-D one exists (its walking index may come from
+    any loop)."""
+    if any(len(a.dims) == 1 for a in assumed):
+        return None
+    names: set[str] = set()
+    for arg in assumed:
+        for m in re.finditer(rf"\b{re.escape(arg.name)}\s*\(((?:[^()]|\([^()]*\))*)\)", proc.body):
+            parts = m.group(1).split(",")
+            if len(parts) == len(arg.dims):
+                names |= set(re.findall(r"[a-z_]\w*", parts[-1]))
+    return names
+
+
+def _loop_bound_text(body: str, variables: set[str] | None = None) -> str:
+    """The DO-loop bounds of the body (of the loops over `variables`, when given), plus what
+    the locals used there were computed from."""
+    bounds = " ".join(m.group(2) for m in _DO.finditer(body) if variables is None or m.group(1) in variables)
+    for _ in range(2):  # locals copied from arguments: i1 = k1 ... do i = i1, i2
+        for local in set(re.findall(r"[a-z_]\w*", bounds)):
+            for m in re.finditer(rf"(?m)^\s*(?:\d+\s+)?{re.escape(local)}\s*=(?!=)\s*(.+)$", body):
+                bounds += " " + m.group(1)
+    return bounds
+
+
+def _mentions(text: str, name: str) -> bool:
+    return re.search(rf"\b{re.escape(name)}\b", text) is not None
+
+
+def _is_stride(name: str, body: str) -> bool:
+    if name.startswith("inc"):
+        return True
+    n = re.escape(name)
+    step = rf"(?m)^\s*(?:\d+\s+)?do\s+(?:\d+\s*,?\s*)?\w+\s*=[^,\n]+,[^,\n]+,\s*{n}\s*$"
+    advance = rf"\b(\w+)\s*=\s*\1\s*\+\s*{n}\b"
+    return re.search(step, body) is not None or re.search(advance, body) is not None
+
+
+def _largest(lengths: list[Arg]) -> str | None:
+    if not lengths:
+        return None
+    if len(lengths) == 1:
+        return f"max({lengths[0].name}, 1)"
+    return f"max({', '.join(a.name for a in lengths)}, 1)"
+
+
+def _stride_of(arg: Arg, strides: list[Arg]) -> Arg | None:
+    """incx goes with x / dx / sx, incy with y / dy; a routine's only stride goes with its only
+    1-D assumed-size array or, failing a name match, with every one."""
+    for stride in strides:
+        suffix = stride.name[3:] if stride.name.startswith("inc") else ""
+        if suffix and arg.name.endswith(suffix):
+            return stride
+    return strides[0] if len(strides) == 1 else None

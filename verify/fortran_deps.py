@@ -1,0 +1,61 @@
+"""Other files a Fortran source needs built with it: the modules it USEs and the external
+procedures it calls, found next to it or in an -I directory.
+
+Public API:
+  used_module_sources(text, search) -> [Path]                  dependencies first
+  external_procedure_sources(path, text, search) -> [Path]     NAME.f / NAME.f90 of called routines
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .fortran_kinds import module_file
+
+_INTRINSIC_MODULES = {"iso_c_binding", "iso_fortran_env", "omp_lib", "omp_lib_kinds", "ieee_arithmetic",
+                      "ieee_exceptions", "ieee_features", "openacc", "mpi", "mpi_f08"}
+
+
+def external_procedure_sources(path: Path, text: str, search: list[Path]) -> list[Path]:
+    """Files of the external procedures a file calls but does not define (`call dtrsm(...)`,
+    `EXTERNAL DLASWP`), found as NAME.f / NAME.f90 next to it or in an -I directory, and
+    theirs in turn. LSAME and XERBLA are left to the harness."""
+    found: list[Path] = []
+    pending = [text]
+    seen = {"lsame", "xerbla"}
+    while pending:
+        lower = pending.pop().lower()
+        defined = set(re.findall(r"(?m)^[^!\n]*?(?:subroutine|function)\s+(\w+)", lower))
+        seen |= defined
+        names = set(re.findall(r"\bcall\s+(\w+)", lower))
+        for m in re.finditer(r"(?m)^\s*(?:\d+\s+)?external\s*(?:::)?\s*([\w\s,]+)$", lower):
+            names |= {n.strip() for n in m.group(1).split(",") if n.strip()}
+        for name in sorted(names - seen):
+            seen.add(name)
+            for directory in search:
+                candidates = [Path(directory) / f"{name}{s}" for s in (".f", ".f90", ".F", ".F90", ".for")]
+                hit = next((c for c in candidates if c.is_file() and c.resolve() != path.resolve()), None)
+                if hit is not None:
+                    found.append(hit)
+                    pending.append(hit.read_text(errors="replace"))
+                    break
+    return found
+
+
+def used_module_sources(text: str, search: list[Path], seen: set[str] | None = None) -> list[Path]:
+    """Sources of the modules a file USEs but does not define, found as MODULE.f90 (or .f,
+    .F90) in the file's directory or an -I directory; their own USEs first."""
+    seen = set() if seen is None else seen
+    lower = text.lower()
+    defined = set(re.findall(r"(?m)^\s*module\s+(?!procedure\b)(\w+)", lower))
+    ordered: list[Path] = []
+    for module in re.findall(r"(?m)^\s*use\b(?:\s*,\s*(?:non_)?intrinsic\s*::|\s*::)?\s*(\w+)", lower):
+        if module in seen or module in defined or module in _INTRINSIC_MODULES:
+            continue
+        seen.add(module)
+        found = module_file(module, search)
+        if found is not None:
+            ordered += used_module_sources(found.read_text(errors="replace"), search, seen)
+            ordered.append(found)
+    return ordered

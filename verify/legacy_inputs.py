@@ -1,0 +1,184 @@
+"""Inputs for the arguments legacy Fortran passes: strides, leading dimensions, CHARACTER
+options and index arrays. Used by unit_inputs.generate_cases.
+
+Public API:
+  role_sizes(proc, index, sizes, pinned) -> None
+      strides (1, 2, -1, 3, ... ; negative only where the routine tests the sign; 0 in one case of
+      eight where the routine reports errors through XERBLA) and leading
+      dimensions (the largest length plus 0, 1 or 3 rows of slack, different for each leading
+      dimension of a case) into `sizes`
+  character_value(proc, arg, index, position) -> ndarray
+      one letter (uint8 scalar) or a string (uint8 array, no terminator); where the routine
+      compares it with no literal, random letters from a small alphabet (matches occur)
+  character_choices(proc, arg) -> list[str]
+      what a CHARACTER option is compared against, in both cases (LSAME ignores case); where
+      the routine reports errors through XERBLA, its first option takes a letter it rejects
+      in one case of eight
+  index_array_values(proc, arg, shapes, lowers, rng, n) -> ndarray | None
+      values for an integer array the routine uses as subscripts: within the extent they
+      index; monotone from 1 when they bound a DO loop (CSR row pointers); None when the
+      array is not used that way
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .assumed_size import stride_handles_negative
+from .fortran_signature import ASSUMED_LENGTH, Arg, Procedure
+
+_POSITIVE_STRIDES = [1, 2, 1, 3]
+_SIGNED_STRIDES = [1, 2, -1, 3, 1, -2]
+_SLACK = [0, 1, 3]
+
+
+def role_sizes(proc: Procedure, index: int, sizes: dict[str, int], pinned: dict[str, str]) -> None:
+    strides = [a for a in proc.args if a.role == "stride"]
+    for position, arg in enumerate(strides):
+        if arg.name in pinned:
+            sizes[arg.name] = int(pinned[arg.name])
+            continue
+        schedule = _SIGNED_STRIDES if stride_handles_negative(proc, arg.name) else _POSITIVE_STRIDES
+        sizes[arg.name] = schedule[(index + position) % len(schedule)]
+        if "xerbla" in proc.externals and index % 8 == 5 and position == 0:
+            sizes[arg.name] = 0  # the error path: routines that report through XERBLA reject a zero stride
+    lengths = [sizes[a.name] for a in proc.args if a.role == "length" and a.name in sizes]
+    leading = [a for a in proc.args if a.role == "leading"]
+    for position, arg in enumerate(leading):  # different slack per argument: lda/ldb mix-ups show
+        if arg.name not in pinned:
+            sizes[arg.name] = max(lengths + [1]) + _SLACK[(index + position) % len(_SLACK)]
+
+
+def character_choices(proc: Procedure, arg: Arg) -> list[str]:
+    name = re.escape(arg.name)
+    body = proc.body
+    found: list[str] = []
+    patterns = [rf"\blsame\s*\(\s*{name}\s*,\s*'([^']*)'\s*\)", rf"\blsame\s*\(\s*'([^']*)'\s*,\s*{name}\s*\)",
+                rf"\b{name}\s*(?:==|\.eq\.|/=|\.ne\.)\s*'([^']*)'", rf"'([^']*)'\s*(?:==|\.eq\.|/=|\.ne\.)\s*{name}\b"]
+    for pattern in patterns:
+        found += re.findall(pattern, body)
+    select = re.search(rf"select\s+case\s*\(\s*{name}\s*\)(.*?)end\s*select", body, re.S)
+    if select:
+        found += re.findall(r"'([^']*)'", select.group(1))
+    letters = []
+    for value in found:
+        for spelled in _spellings(value):
+            if spelled not in letters:
+                letters.append(spelled)
+    if arg.kind != ASSUMED_LENGTH:
+        letters = [c for c in letters if len(c) == 1]
+    if not letters:
+        return []
+    return [c for c in letters if c.isupper() or not c.isalpha()] + [c for c in letters if c.islower()]
+
+
+def _rejected_letter(choices: list[str]) -> str:
+    return next(c for c in "QZXW" if c not in {x.upper() for x in choices})
+
+
+def _spellings(value: str) -> list[str]:
+    """Both cases: LSAME compares case-insensitively, and callers of `uplo == 'U'` routines
+    pass either."""
+    return list(dict.fromkeys([value.upper(), value.lower()]))
+
+
+_LENGTHS = [1, 3, 16, 7, 2, 33, 5, 0]
+
+
+def character_value(proc: Procedure, arg: Arg, index: int, position: int) -> np.ndarray:
+    choices = character_choices(proc, arg)
+    if choices:
+        chosen = choices[(index + 2 * position) % len(choices)]
+        options = [a for a in proc.args if a.is_character and a.kind != ASSUMED_LENGTH and character_choices(proc, a)]
+        if "xerbla" in proc.externals and index % 8 == 6 and options and options[0] is arg:
+            chosen = _rejected_letter(choices)  # one case of eight takes the error path
+    else:  # compared against no literal: a few letters, repeated, so matches occur
+        chosen = _free_letters(index, position, 1 if arg.kind != ASSUMED_LENGTH else _LENGTHS[index % len(_LENGTHS)])
+        anchor = _first_free_letter(proc)
+        if arg.kind != ASSUMED_LENGTH and anchor is not None and anchor[1] is not arg:
+            # A second free letter equals the first, or differs only in case, in half the
+            # cases: comparisons (case-insensitive ones too) see both outcomes.
+            first = _free_letters(index, anchor[0], 1)
+            chosen = {1: first.swapcase(), 2: first}.get(index % 4, chosen)
+    if arg.char_len:  # character*8: exactly that long, blank padded as Fortran pads
+        chosen = chosen[:arg.char_len].ljust(arg.char_len)
+    data = np.frombuffer(chosen.encode("latin-1", "replace"), dtype=np.uint8).copy()
+    return data if arg.kind == ASSUMED_LENGTH else data[:1].reshape(())
+
+
+def _free_letters(index: int, position: int, length: int) -> str:
+    rng = np.random.default_rng(7919 * index + position)
+    return "".join(rng.choice(list("abAB "), length))
+
+
+def _first_free_letter(proc: Procedure) -> tuple[int, Arg] | None:
+    for position, arg in enumerate(proc.args):
+        if arg.is_character and arg.kind != ASSUMED_LENGTH and not character_choices(proc, arg):
+            return position, arg
+    return None
+
+
+def index_array_values(proc: Procedure, arg: Arg, shapes: dict[str, tuple[int, ...]],
+                       lowers: dict[str, tuple[int, ...]], rng: np.random.Generator, n: int) -> np.ndarray | None:
+    if arg.base != "integer" or not arg.is_array or arg.intent == "out":
+        return None
+    body = proc.body
+    name = re.escape(arg.name)
+    loop = re.search(rf"(?m)^\s*(?:\d+\s+)?do\s+(?:\d+\s*,?\s*)?(\w+)\s*=\s*{name}\s*\(", body)
+    if loop:  # row pointers: do k = rowptr(i), rowptr(i+1)-1
+        extent = _extent_indexed_by(loop.group(1), body, shapes, lowers, proc)
+        if extent is not None:
+            values = np.sort(rng.integers(1, extent + 2, n))
+            values[0] = 1
+            if n > 1:
+                values[-1] = extent + 1
+            return values.astype(arg.dtype)
+    names = {arg.name} | set(re.findall(rf"(?m)^\s*(?:\d+\s+)?(\w+)\s*=\s*{name}\s*\([^()]*\)\s*$", body))
+    bounds = []
+    for alias in names:
+        for array, position in _subscript_uses(alias, body, proc.arrays):
+            if array in shapes and position < len(shapes[array]):
+                low = lowers[array][position]
+                bounds.append((low, low + shapes[array][position] - 1))
+    if not bounds:
+        return None
+    low = max(b[0] for b in bounds)
+    high = min(b[1] for b in bounds)
+    if high < low:
+        return np.full(n, low, dtype=arg.dtype)
+    return rng.integers(low, high + 1, n).astype(arg.dtype)
+
+
+def _subscript_uses(name: str, body: str, arrays: frozenset[str]):
+    """(array, dimension) for each subscript position where `name` (or `name(...)`) is the whole
+    subscript: x(colidx(k)), a(ip, k)."""
+    n = re.escape(name)
+    for array in arrays:
+        if array == name:
+            continue
+        for m in re.finditer(rf"\b{re.escape(array)}\s*\(((?:[^()]|\([^()]*\))*)\)", body):
+            parts = _split(m.group(1))
+            for position, part in enumerate(parts):
+                if re.fullmatch(rf"\s*{n}\s*(?:\([^()]*\))?\s*", part):
+                    yield array, position
+
+
+def _extent_indexed_by(loop_var: str, body: str, shapes, lowers, proc: Procedure) -> int | None:
+    extents = [shapes[a][pos] for a, pos in _subscript_uses(loop_var, body, proc.arrays) if a in shapes
+               and len(shapes[a]) == 1]
+    return min(extents) if extents else None
+
+
+def _split(text: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return parts + [current]
