@@ -6,13 +6,18 @@ from __future__ import annotations
 # Constant evaluation that g++ would grind through for many minutes before its own ops limit.
 COMPILE_BOMB = r"""
 #include <cstdio>
-constexpr long grind() {
-    long total = 0;
-    for (long i = 0; i < 200000; ++i)
-        for (long j = 0; j < 200000; ++j) total += i ^ j;
+// Each assertion stays under g++'s constexpr operation limit (one alone gives up in seconds);
+// together they keep the compiler busy for minutes.
+constexpr long grind(long salt) {
+    long total = salt;
+    for (long i = 0; i < 2000; ++i)
+        for (long j = 0; j < 2000; ++j) total += (i ^ j) + salt;
     return total;
 }
-static_assert(grind() != 1, "never decided in time");
+#define GRIND(k) static_assert(grind(k) != 1, "never decided in time");
+GRIND(1) GRIND(2) GRIND(3) GRIND(4) GRIND(5) GRIND(6) GRIND(7) GRIND(8)
+GRIND(9) GRIND(10) GRIND(11) GRIND(12) GRIND(13) GRIND(14) GRIND(15) GRIND(16)
+GRIND(17) GRIND(18) GRIND(19) GRIND(20) GRIND(21) GRIND(22) GRIND(23) GRIND(24)
 int main() { std::puts("hello"); return 0; }
 """
 

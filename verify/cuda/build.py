@@ -179,17 +179,19 @@ def _nvcc_check(nvcc: str, source: SourceFile, workdirs: Workdirs, role: str, op
 
 
 def run_side(binary: Path, args: list[str], workdir: Path, options: VerifyOptions, gpu: bool,
-             reverse_threads: bool = False, writable: list[str] = ()) -> sandbox.RunOutcome:
-    """Run a built side; `writable` names the files in `workdir` it may write (its outputs)."""
+             reverse_threads: bool = False, writable: list[str] | None = ()) -> sandbox.RunOutcome:
+    """Run a built side; `writable` names the files in `workdir` it may write (its outputs);
+    None leaves the whole folder writable (only for the instrumented source, which writes its
+    coverage counts there)."""
     env = {"OMP_NUM_THREADS": OMP_THREADS, "ASAN_OPTIONS": ASAN_OPTIONS}
     if reverse_threads:
         env["TVCUDA_THREAD_ORDER"] = "reverse"
     limits = sandbox.Limits(timeout=options.timeout, memory_mb=None if (use_asan() or gpu) else RUN_MEMORY_MB,
                             rss_mb=RUN_MEMORY_MB)
     outcome = sandbox.run([str(binary), *args], workdir, limits, env=env, cancel=options.cancel,
-                          writable=list(writable))
+                          writable=None if writable is None else list(writable))
     if outcome.returncode != 0 and "Resource temporarily unavailable" in outcome.stderr_text:
         time.sleep(1.0)
         outcome = sandbox.run([str(binary), *args], workdir, limits, env=env, cancel=options.cancel,
-                              writable=list(writable))
+                              writable=None if writable is None else list(writable))
     return outcome

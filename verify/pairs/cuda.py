@@ -427,7 +427,8 @@ class _Verification:
         cases.write_text(plan.case_file)
         out = build.workdir / "outputs.bin"
         out.unlink(missing_ok=True)
-        cuda_build.run_side(build.binary, [str(cases), str(out)], build.workdir, self.options, False)
+        # The instrumented source writes .gcda counts beside its objects: its folder stays writable.
+        cuda_build.run_side(build.binary, [str(cases), str(out)], build.workdir, self.options, False, writable=None)
         return counts.report() if counts.add_run(build.workdir) else None
 
     # -- comparing ------------------------------------------------------------------------------

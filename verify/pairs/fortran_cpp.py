@@ -120,7 +120,7 @@ class _Verification:
             return f"; runs are limited to {RUN_MEMORY_MB} MiB of memory (memory limit)"
         return ""
 
-    def _run(self, workdir: Path, argv: list[str], writable: list[str]) -> sandbox.RunOutcome:
+    def _run(self, workdir: Path, argv: list[str], writable: list[str] | None) -> sandbox.RunOutcome:
         limits = sandbox.Limits(timeout=self.options.timeout, memory_mb=RUN_MEMORY_MB)
         outcome = sandbox.run(argv, workdir, limits, cancel=self.options.cancel, writable=writable,
                               env={"OMP_NUM_THREADS": "2", "GFORTRAN_UNBUFFERED_PRECONNECTED": "n"})
@@ -476,7 +476,9 @@ class _Verification:
         built = compile_in_sandbox(argv, cov_dir, cov_dir / "reference", cancel=self.options.cancel)
         report = None
         if built.ok:
-            self._run(cov_dir, ["./reference", "inputs.bin", "outputs.bin"])
+            # The instrumented *source* writes its .gcda counts beside its objects, so its folder
+            # stays writable (writable=None); candidates never run this way.
+            self._run(cov_dir, ["./reference", "inputs.bin", "outputs.bin"], None)
             counts = Counts(str(cov_dir / src_name))
             report = counts.report() if counts.add_run(cov_dir) else None
         if report is None:
