@@ -110,7 +110,7 @@ def test_syntax_error_names_its_line():
      """, "edit descriptor", 4),
     ("""
      subroutine label(name, n)
-       character(len=*), intent(in) :: name
+       character(len=*), intent(inout) :: name
        integer, intent(out) :: n
        n = len_trim(name)
      end subroutine label

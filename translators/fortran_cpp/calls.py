@@ -74,3 +74,41 @@ def _extents_of_actual(tr, actual, node, dummy) -> list[str]:
         raise UnsupportedConstruct("procedure call", f"'{actual}' does not have the rank of '{dummy.name}' in '{node}'")
     return [extent.render() for d, extent in enumerate(tr.shape(actual))
             if dummy.passed_extents is None or d in dummy.passed_extents]
+
+
+def dummy_procedure_call(tr, symbol, args: list, node, elem, is_function: bool) -> str:
+    """f(x) for a dummy procedure f: a call through the function pointer; the types of the
+    actual arguments give its interface (scalars by value)."""
+    values = []
+    for arg in args:
+        if isinstance(arg, F.Actual_Arg_Spec):
+            raise UnsupportedConstruct("dummy procedure", f"keyword argument in '{node}' of dummy procedure '{symbol.name}'")
+        if tr.rank(arg):
+            raise UnsupportedConstruct("dummy procedure", f"array argument '{arg}' of dummy procedure '{symbol.name}'")
+        values.append(tr.expr(arg, elem))
+    interface = (is_function, [value.type.cpp for value in values])
+    if symbol.procedure_interface is not None and symbol.procedure_interface != interface:
+        raise UnsupportedConstruct("dummy procedure", f"dummy procedure '{symbol.name}' is referenced with different "
+                                   f"argument types in '{node}'")
+    symbol.procedure_interface = interface
+    return f"{symbol.cname}({', '.join(value.code for value in values)})"
+
+
+def service_call(tr, name: str, args: list, node, elem) -> str:
+    """LSAME(CA, CB) and CALL XERBLA(SRNAME, INFO) of a file that does not define them: calls of
+    the inline helpers lsame(char, char) and xerbla(const char*, int)."""
+    from .expressions import char_literal
+    values = [tr.expr(a.items[1] if isinstance(a, F.Actual_Arg_Spec) else a, elem) for a in args]
+    if name == "lsame":
+        if len(values) != 2 or any(v.type.base != "character" for v in values):
+            raise UnsupportedConstruct("lsame", f"'{node}': LSAME takes two character*1 values")
+        codes = [char_literal(v.literal[:1] or " ") if v.literal is not None else v.code for v in values]
+    else:
+        if len(values) != 2 or values[0].type.base not in ("character", "cstring") or not values[1].type.is_int:
+            raise UnsupportedConstruct("xerbla", f"'{node}': XERBLA takes a routine name and an integer")
+        first = values[0]
+        if first.type.base == "character" and first.literal is None:
+            raise UnsupportedConstruct("xerbla", f"'{node}': the routine name must be a literal or a character*(*) dummy")
+        codes = [first.code, values[1].code]
+    tr.ctx.helpers.add(name)
+    return f"{name}({', '.join(codes)})"

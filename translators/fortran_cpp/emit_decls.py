@@ -35,7 +35,11 @@ def parameter_list(procedure: Procedure) -> str:
     for name in procedure.args:
         symbol = procedure.scope.symbols[name]
         ctype = symbol.type.cpp
-        if symbol.is_array:
+        if symbol.procedure_arg:
+            params.append(procedure_pointer(symbol))
+        elif symbol.type.base == "cstring":
+            params.append(f"const char* {symbol.cname}")
+        elif symbol.is_array:
             params.append(f"{'const ' if symbol.read_only else ''}{ctype}* {symbol.cname}")
             if symbol.assumed_shape:
                 params += [f"int {extent}" for d, extent in enumerate(symbol.extent_names())
@@ -47,6 +51,16 @@ def parameter_list(procedure: Procedure) -> str:
     return ", ".join(params)
 
 
+def procedure_pointer(symbol: Symbol) -> str:
+    """A dummy procedure: a function pointer with the interface its references use."""
+    if symbol.procedure_interface is None:
+        raise UnsupportedConstruct("dummy procedure", f"dummy procedure '{symbol.name}' is never called, so its "
+                                   "interface is unknown", symbol.line)
+    is_function, params = symbol.procedure_interface
+    result = symbol.type.cpp if is_function else "void"
+    return f"{result} (*{symbol.cname})({', '.join(params)})"
+
+
 def _is_constexpr(node) -> bool:
     return not any(True for _ in walk(node, (F.Intrinsic_Function_Reference, F.Part_Ref))) and \
         not isinstance(node, (F.Intrinsic_Function_Reference, F.Part_Ref))
@@ -54,7 +68,7 @@ def _is_constexpr(node) -> bool:
 
 def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool) -> list[str]:
     """The C++ declaration of a local, module or program variable (empty for loop counters)."""
-    if symbol.loop_local or symbol.is_arg:
+    if symbol.loop_local or symbol.is_arg or symbol.external:
         return []
     ctype = symbol.type.cpp
     name = symbol.cname
@@ -75,9 +89,13 @@ def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool)
         if symbol.is_array:
             values = _constructor_values(symbol, tr)
             tr.ctx.includes.add("array")
+            if any("std::" in value for value in values):
+                qualifier = "const"
             return [f"{qualifier} std::array<{ctype}, {len(values)}> {name} = {{{', '.join(values)}}};"]
         from .assignment import converted
         value = converted(tr, tr.scalar(symbol.init), symbol.type)
+        if "std::" in value:  # <cmath> functions (std::pow for **) are not constexpr in portable C++
+            qualifier = "const"
         return [f"{qualifier} {ctype} {name} = {value};"]
     static = "static " if symbol.save and not namespace_level else ""
     if symbol.is_array:
@@ -103,10 +121,10 @@ def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool)
         return [f"{static}{ctype} {name} = {value};"]
     if symbol.type.base == "string":
         tr.ctx.includes.add("string")
-        return [f"std::string {name}({symbol.type.kind}, ' ');"]
+        return [f"{static}std::string {name}({symbol.type.kind}, ' ');"]
     if symbol.type.base == "character":
-        return [f"char {name} = ' ';"]
-    return [f"{ctype} {name} = {symbol.type.zero()};"]
+        return [f"{static}char {name} = ' ';"]
+    return [f"{static}{ctype} {name} = {symbol.type.zero()};"]
 
 
 def _constructor_values(symbol: Symbol, tr: ExprTranslator) -> list[str]:

@@ -8,6 +8,7 @@ from fparser.two.utils import walk
 from .context import UnitContext
 from .errors import UnsupportedConstruct
 from .expressions import Elementwise, Expr, ExprTranslator
+from .fortran77 import SERVICE_ROUTINES
 from .linear import Linear
 from .loops import loop_nest
 from .openmp import OmpDirective, parse_directive
@@ -129,6 +130,19 @@ class StatementTranslator:
         name = str(node.items[0]).lower()
         args = list(node.items[1].items) if node.items[1] is not None else []
         procedure = self.ctx.procedures.get(name)
+        dummy = self.ctx.scope.lookup(name)
+        if procedure is None and dummy is not None and dummy.procedure_arg:
+            from .calls import dummy_procedure_call
+            code = dummy_procedure_call(self.tr, dummy, args, node, None, is_function=False)
+            self.flush_pre()
+            self.emit(code + ";")
+            return
+        if procedure is None and SERVICE_ROUTINES.get(name) == "subroutine":
+            from .calls import service_call
+            code = service_call(self.tr, name, args, node, None)
+            self.flush_pre()
+            self.emit(code + ";")
+            return
         if procedure is None:
             raise UnsupportedConstruct("external procedure", f"call of '{name}', which is not defined in this file")
         if procedure.kind != "subroutine":
@@ -448,6 +462,9 @@ class StatementTranslator:
     def _s_If_Construct(self, node):
         branches: list[tuple[object | None, list]] = []
         for child in node.children:
+            if not branches and isinstance(child, F.Comment):
+                self.statement(child)  # the parser files comments just before IF inside the construct
+                continue
             if isinstance(child, (F.If_Then_Stmt, F.Else_If_Stmt)):
                 branches.append((child.items[0], []))
             elif isinstance(child, F.Else_Stmt):

@@ -58,6 +58,10 @@ class Symbol:
     assumed_shape: bool = False  # x(:) dummy of an internal procedure: extents passed as extra ints
     statement_function: tuple | None = None  # (dummy names, expression) of `f(x) = expr`
     common: str | None = None  # COMMON block holding it (a namespace-level variable)
+    external: bool = False  # the declared type of a function (EXTERNAL, or defined in the file): no variable
+    procedure_arg: bool = False  # a dummy procedure (EXTERNAL f, f a dummy argument): a function pointer
+    # of a dummy procedure: (is_function, [C++ parameter types]), learnt from its references in the body
+    procedure_interface: tuple | None = None
     passed_extents: list[int] | None = None  # dimensions whose extent the body uses (None = all)  # declared as std::array (else std::vector when a container)
 
     def __post_init__(self) -> None:
@@ -121,6 +125,9 @@ class Scope:
         self.implicit_none = implicit_none
         self.imports: list[tuple[Scope, set[str] | None]] = []  # use statements: (module scope, only-list)
         self.failed: set[str] = set()  # names whose declaration was reported as unsupported
+        self.externals: set[str] = set()  # names in EXTERNAL statements
+        self.intrinsics: set[str] = set()  # names in INTRINSIC statements
+        self.saved: set[str] | None = set()  # names in SAVE statements (None: a SAVE of everything)
 
     def declaration_failed(self, name: str) -> bool:
         scope: Scope | None = self

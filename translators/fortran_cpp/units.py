@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fparser.two import Fortran2003 as F
+from fparser.two.utils import walk
 
 from .analysis import analyse
 from .declarations import ISO_FORTRAN_ENV_KINDS, declare, implicit_type, type_of_spec
@@ -30,6 +31,7 @@ class FileModel:
     main: Procedure | None = None
     commons: dict[str, list[Symbol]] = field(default_factory=dict)  # block -> its variables, in order
     problems: list[tuple[int, str, str]] = field(default_factory=list)
+    procedure_names: set[str] = field(default_factory=set)  # every subprogram the file defines
 
 
 def _problem(model: FileModel, line: int, exc: UnsupportedConstruct) -> None:
@@ -38,6 +40,7 @@ def _problem(model: FileModel, line: int, exc: UnsupportedConstruct) -> None:
 
 def build(tree) -> FileModel:
     model = FileModel()
+    model.procedure_names = {str(stmt.items[1]).lower() for stmt in walk(tree, (F.Subroutine_Stmt, F.Function_Stmt))}
     global_scope = Scope()
     pending: list[str] = []
     for unit in tree.children:
@@ -156,8 +159,27 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
     elif isinstance(stmt, F.Format_Stmt):
         pass  # used where a write refers to its label
     elif isinstance(stmt, F.Save_Stmt):
-        for symbol in scope.symbols.values():
-            symbol.save = True
+        # applied once the whole specification part is known: SAVE may precede the declarations
+        names = stmt.items[1]
+        if names is None:
+            scope.saved = None
+        elif scope.saved is not None:
+            for entity in names.items:
+                if str(entity).startswith("/"):
+                    continue  # a COMMON block: its variables are namespace-level anyway
+                scope.saved = scope.saved | {str(entity).lower()}
+    elif isinstance(stmt, F.Intrinsic_Stmt):
+        scope.intrinsics |= {str(name).lower() for name in stmt.items[1].items}
+    elif isinstance(stmt, F.External_Stmt):
+        for name_node in stmt.items[1].items:
+            name = str(name_node).lower()
+            scope.externals.add(name)
+            if name in args:
+                symbol = scope.symbols.get(name)
+                if symbol is None:
+                    symbol = scope.add(Symbol(name=name, type=implicit_type(name), line=line, is_arg=True))
+                    items.append(("symbol", symbol))
+                symbol.procedure_arg = True
     else:
         name = type(stmt).__name__
         construct = name.replace("_Stmt", "").replace("_Def", "").replace("_", " ").lower()
@@ -250,6 +272,7 @@ def _procedure(model: FileModel, unit, host_scope: Scope, host: str | None) -> P
     _specification(model, _part(unit, F.Specification_Part), scope, args, False, items)
     procedure.spec_items = items
     _resolve_commons(model, scope, items, line)
+    _apply_save_and_external(model, scope, args, procedure.result if kind == "function" else None)
     implicit_none = scope.implicit_none_in_effect()
     internal = host is not None and host not in model.modules
     for arg in args:
@@ -301,6 +324,7 @@ def _main(model: FileModel, unit, global_scope: Scope) -> Procedure:
     _specification(model, _part(unit, F.Specification_Part), scope, [], False, items)
     main.spec_items = items
     _resolve_commons(model, scope, items, main.line)
+    _apply_save_and_external(model, scope, [], None)
     model.main = main
     internal = _part(unit, F.Internal_Subprogram_Part)
     if internal is not None:
@@ -308,6 +332,21 @@ def _main(model: FileModel, unit, global_scope: Scope) -> Procedure:
             if isinstance(child, (F.Subroutine_Subprogram, F.Function_Subprogram)):
                 _procedure(model, child, scope, host=name)
     return main
+
+
+def _apply_save_and_external(model: FileModel, scope: Scope, args: list[str], result: str | None) -> None:
+    """SAVE statements name variables declared before or after them; a declared type of a
+    function (EXTERNAL, or defined in this file) is no variable; a dummy in EXTERNAL is a procedure."""
+    saved = scope.saved
+    for name, symbol in scope.symbols.items():
+        if saved is None or name in saved:
+            symbol.save = not symbol.parameter and not symbol.is_arg
+        if name in args or name == result or symbol.is_array:
+            if name in args and name in scope.externals:
+                symbol.procedure_arg = True
+            continue
+        if name in scope.externals or name in model.procedure_names:
+            symbol.external = True
 
 
 def _resolve_commons(model: FileModel, scope: Scope, items: list, line: int) -> None:
