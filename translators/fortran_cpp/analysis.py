@@ -61,6 +61,8 @@ def analyse(body, scope: Scope, procedures: dict[str, Procedure], unit_name: str
             continue
         calls.add(name)
         args = list(node.items[1].items) if node.items[1] is not None else []
+        # a procedure passed as an argument is emitted before its user, like a callee
+        calls.update(str(a).lower() for a in args if isinstance(a, F.Name) and str(a).lower() in procedures)
         for position, arg in enumerate(args):
             if isinstance(arg, F.Actual_Arg_Spec):
                 dummy_name, arg = str(arg.items[0]).lower(), arg.items[1]

@@ -38,9 +38,32 @@ def call_arguments(tr, procedure: Procedure, args: list, node, elem) -> list[str
             if value.type != dummy.type:
                 raise UnsupportedConstruct("procedure call", f"'{actual}' has a different type from argument '{name}' of '{procedure.name}'")
             result.append(value.code)
+        elif dummy.procedure_arg:
+            result.append(_procedure_argument(tr, actual, node, dummy))
         else:
-            result.append(tr.expr(actual, elem).code)
+            value = tr.expr(actual, elem)
+            if dummy.type.base == "character" and value.literal is not None:
+                from .expressions import char_literal
+                result.append(char_literal(value.literal[:1] or " "))  # character*1 dummy: the first character
+            elif dummy.type.base == "cstring" and value.type.base not in ("cstring",) and value.literal is None:
+                raise UnsupportedConstruct("character argument", f"'{actual}' passed to character*(*) dummy "
+                                           f"'{name}' in '{node}' (only literals and character*(*) dummies)")
+            else:
+                result.append(value.code)
     return result
+
+
+def _procedure_argument(tr, actual, node, dummy) -> str:
+    """A procedure of this file passed to a dummy procedure: its name (a function pointer)."""
+    name = str(actual).lower()
+    procedure = tr.ctx.procedures.get(name)
+    symbol = tr.scope.lookup(name)
+    if symbol is not None and symbol.procedure_arg:
+        return symbol.cname
+    if procedure is None:
+        raise UnsupportedConstruct("procedure argument", f"'{actual}' passed to dummy procedure '{dummy.name}' in "
+                                   f"'{node}' is not a procedure of this file")
+    return procedure.cname
 
 
 def _array_argument(tr, actual, node, dummy) -> str:

@@ -10,16 +10,17 @@ from .formatting import format_cpp
 from .frontend import ParseError, parse
 
 
-def translate(text: str, filename: str, entry: str | None) -> RuleTranslation:
+def translate(text: str, filename: str, entry: str | None, include_dirs=()) -> RuleTranslation:
     entry = entry.lower() if entry else None
     try:
-        tree = parse(text)
+        tree = parse(text, include_dirs)
+        used_modules = _used_module_units(tree, include_dirs)
     except ParseError as exc:
         return RuleTranslation(None, [Unsupported(exc.line, "syntax", exc.message)], entry)
     try:
         from .emitter import generate
         from .units import build
-        model = build(tree)
+        model = build(tree, used_modules)
         code, problems, notes = generate(model, entry, filename)
     except UnsupportedConstruct as exc:
         return RuleTranslation(None, [Unsupported(exc.line or 1, exc.construct, exc.message)], entry)
@@ -31,3 +32,35 @@ def translate(text: str, filename: str, entry: str | None) -> RuleTranslation:
         return RuleTranslation(None, [Unsupported(line or 1, construct, message) for line, construct, message in problems],
                                entry, notes)
     return RuleTranslation(format_cpp(code), [], entry, notes)
+
+
+def _used_module_units(tree, include_dirs) -> list:
+    """Modules the file uses but does not define, parsed from m.f90 (m.f, ...) in the include
+    directories, in an order where a module comes after those it uses."""
+    from fparser.two import Fortran2003 as F
+    from fparser.two.utils import walk
+
+    from .frontend import module_file
+    units: list = []
+    defined: set[str] = set()
+    seen: set[str] = set()
+
+    def visit(node):
+        defined.update(str(m.items[1]).lower() for m in walk(node, F.Module_Stmt))
+        for use in walk(node, F.Use_Stmt):
+            name = str(use.items[2]).lower()
+            if name in defined or name in seen:
+                continue
+            seen.add(name)
+            path = module_file(name, include_dirs)
+            if path is None:
+                continue
+            try:
+                other = parse(path.read_text(encoding="utf-8", errors="replace"), include_dirs)
+            except ParseError as exc:
+                raise ParseError(exc.line, f"{path.name}: {exc.message}") from None
+            visit(other)
+            units.extend(u for u in other.children if isinstance(u, F.Module))
+
+    visit(tree)
+    return units

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fparser.two import Fortran2003 as F
 from fparser.two.utils import walk
 
+from .comments import comment_line  # noqa: F401  (re-exported for the emitter)
 from .errors import UnsupportedConstruct
 from .expressions import ExprTranslator
 from .symbols import Procedure, Symbol
@@ -12,13 +13,6 @@ from .symbols import Procedure, Symbol
 
 # Local arrays of constant size up to this many elements live in a std::array (no heap).
 SMALL_ARRAY = 64
-
-
-def comment_line(text: str) -> str:
-    if not text.strip():
-        return ""
-    body = text[1:] if text.startswith("!") else text
-    return "//" + (body if body.startswith(" ") or not body else " " + body)
 
 
 def signature(procedure: Procedure, result_type: str) -> str:
@@ -61,6 +55,16 @@ def procedure_pointer(symbol: Symbol) -> str:
     return f"{result} (*{symbol.cname})({', '.join(params)})"
 
 
+def _reads_runtime_constant(node, tr: ExprTranslator) -> bool:
+    """Whether the expression reads a constant declared `const` (its value is not constexpr)."""
+    names = [node] if isinstance(node, F.Name) else list(walk(node, F.Name))
+    for name in names:
+        symbol = tr.scope.lookup(str(name).lower())
+        if symbol is not None and symbol.runtime_constant:
+            return True
+    return False
+
+
 def _is_constexpr(node) -> bool:
     return not any(True for _ in walk(node, (F.Intrinsic_Function_Reference, F.Part_Ref))) and \
         not isinstance(node, (F.Intrinsic_Function_Reference, F.Part_Ref))
@@ -85,17 +89,20 @@ def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool)
             value = const_int(symbol.init, tr.scope)  # kind(1.0d0), selected_real_kind(15): a number
             if value is not None and not _is_constexpr(symbol.init):
                 return [f"constexpr {ctype} {name} = {value};"]
-        qualifier = "constexpr" if _is_constexpr(symbol.init) else "const"
+        qualifier = "constexpr" if _is_constexpr(symbol.init) and not _reads_runtime_constant(symbol.init, tr) \
+            else "const"
         if symbol.is_array:
             values = _constructor_values(symbol, tr)
             tr.ctx.includes.add("array")
             if any("std::" in value for value in values):
                 qualifier = "const"
+            symbol.runtime_constant = qualifier == "const"
             return [f"{qualifier} std::array<{ctype}, {len(values)}> {name} = {{{', '.join(values)}}};"]
         from .assignment import converted
         value = converted(tr, tr.scalar(symbol.init), symbol.type)
         if "std::" in value:  # <cmath> functions (std::pow for **) are not constexpr in portable C++
             qualifier = "const"
+        symbol.runtime_constant = qualifier == "const"
         return [f"{qualifier} {ctype} {name} = {value};"]
     static = "static " if symbol.save and not namespace_level else ""
     if symbol.is_array:

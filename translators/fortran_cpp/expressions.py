@@ -285,6 +285,9 @@ class ExprTranslator:
         if isinstance(node, F.Int_Literal_Constant):
             return Linear.constant(int(node.items[0]))
         if isinstance(node, F.Name):
+            symbol = self.scope.lookup(node.string.lower())
+            if symbol is not None and symbol.zero_based:
+                return Linear.of(symbol.cname) + Linear.constant(1)
             expr = self.scalar(node)
             return Linear.of(expr.code)
         if isinstance(node, F.Parenthesis):
@@ -313,6 +316,8 @@ class ExprTranslator:
             if elem is None:
                 raise UnsupportedConstruct("array expression", f"array '{name}' used where a scalar is needed")
             return Expr(self.element_of(self._whole_view(symbol), elem), symbol.type, lvalue=True)
+        if symbol.zero_based:  # a 0-based counter holds the Fortran index minus one
+            return Expr(f"({symbol.cname} + 1)", symbol.type)
         return Expr(symbol.cname, symbol.type, lvalue=not symbol.parameter)
 
     def element_of(self, view: ArrayView, elem: Elementwise) -> str:
@@ -332,6 +337,11 @@ class ExprTranslator:
                     raise UnsupportedConstruct("array expression", f"array section '{node}' used where a scalar is needed")
                 return Expr(self.element_of(view, elem), symbol.type, lvalue=True)
             indices = [self.linear(s) for s in node.items[1].items]
+            if len(indices) == symbol.rank:
+                from .idioms import accessor_call
+                through_accessor = accessor_call(self, symbol, indices)
+                if through_accessor is not None:
+                    return Expr(through_accessor, symbol.type, lvalue=True)
             offset = _offset(self, symbol, indices)
             return Expr(f"{symbol.cname}[{offset}]", symbol.type, lvalue=True)
         if symbol is not None and symbol.statement_function is not None:

@@ -45,6 +45,12 @@ def counted_for(tr, var_node, start_node, stop_node, step_node, body=None) -> st
         stop = type(stop)(last, stop.type)
     init = f"{symbol.type.cpp} {var} = {start.code}" if symbol.loop_local else f"{var} = {start.code}"
     step = 1 if step_node is None else const_int(step_node, tr.scope)
+    if step == 1 and symbol.loop_local and start.type.is_int and stop.type.is_int:
+        from .idioms import only_addresses_arrays, zero_based_for
+        if only_addresses_arrays(tr, name, body):
+            header = zero_based_for(tr, symbol, tr.linear(start_node), stop.code)
+            symbol.zero_based = True  # until the loop's body is translated (statements._loop)
+            return header
     if step == 1:
         return f"for ({init}; {var} <= {stop.code}; ++{var}) {{"
     if step == -1:

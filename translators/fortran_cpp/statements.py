@@ -8,6 +8,7 @@ from fparser.two.utils import walk
 from .context import UnitContext
 from .errors import UnsupportedConstruct
 from .expressions import Elementwise, Expr, ExprTranslator
+from .comments import comment_body
 from .fortran77 import SERVICE_ROUTINES
 from .linear import Linear
 from .loops import loop_nest
@@ -94,8 +95,12 @@ class StatementTranslator:
             return
         if text.startswith("!$"):
             raise UnsupportedConstruct("compiler directive", f"directive '{text}'")
-        body = text[1:]
-        self.emit("//" + (body if body.startswith(" ") or not body else " " + body))
+        from .comments import comment_line
+        line = comment_line(text)
+        if line:
+            self.emit(line)
+        elif comment_body(text) == "" and self.lines and self.lines[-1] != "":
+            self.emit("")
 
     def _omp(self, directive: OmpDirective):
         if directive.kind == "loop":
@@ -510,7 +515,9 @@ class StatementTranslator:
         do_stmt = children[0]
         body = children[1:]
         if body and isinstance(body[-1], (F.Continue_Stmt, F.End_Do_Stmt)):
-            body = body[:-1]
+            label = getattr(getattr(body[-1], "item", None), "label", None)
+            if label is None or str(label) not in self.ctx.goto_targets:
+                body = body[:-1]  # kept when a GO TO jumps to it: the end of this iteration
         self._loop(do_stmt, body, getattr(do_stmt.item, "name", None))
 
     def _s_Action_Term_Do_Construct(self, node):
@@ -541,6 +548,10 @@ class StatementTranslator:
         self.ctx.loop_stack.append(name)
         self.nested(body)
         self.ctx.loop_stack.pop()
+        if control is not None and len(control.items) > 1 and isinstance(control.items[1], tuple):
+            counter = self.ctx.scope.lookup(str(control.items[1][0]).lower())
+            if counter is not None:
+                counter.zero_based = False
         if name and f"{name}_next" in self.ctx.gotos:
             self.emit(f"{INDENT}{name}_next:;")
         self.emit("}")

@@ -38,12 +38,13 @@ def _problem(model: FileModel, line: int, exc: UnsupportedConstruct) -> None:
     model.problems.append((exc.line or line, exc.construct, exc.message))
 
 
-def build(tree) -> FileModel:
+def build(tree, used_modules=()) -> FileModel:
+    """The file model; used_modules are module units of other files that the file uses."""
     model = FileModel()
     model.procedure_names = {str(stmt.items[1]).lower() for stmt in walk(tree, (F.Subroutine_Stmt, F.Function_Stmt))}
     global_scope = Scope()
     pending: list[str] = []
-    for unit in tree.children:
+    for unit in list(used_modules) + list(tree.children):
         line = node_line(unit) or 1
         if isinstance(unit, F.Comment):
             text = str(unit).strip()
@@ -188,14 +189,20 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
 
 def _use(model: FileModel, stmt, scope: Scope) -> None:
     module_name = str(stmt.items[2]).lower()
-    only_list = stmt.items[4]
-    only = None
-    if only_list is not None:
-        only = set()
-        for entry in only_list.items:
-            if isinstance(entry, F.Rename):
-                raise UnsupportedConstruct("use rename", f"renaming in '{stmt}'")
-            only.add(str(entry).lower())
+    listed = stmt.items[4]
+    only: dict[str, str] | None = None  # local name -> name in the module (use m, only: wp => dp)
+    renames: dict[str, str] = {}
+    for entry in listed.items if listed is not None else ():
+        if isinstance(entry, F.Rename):
+            if entry.items[0] is not None:
+                raise UnsupportedConstruct("use rename", f"operator renaming in '{stmt}'")
+            renames[str(entry.items[1]).lower()] = str(entry.items[2]).lower()
+        else:
+            renames[str(entry).lower()] = str(entry).lower()
+    if "ONLY" in str(stmt.items[3]).upper():
+        only = renames
+    elif renames:
+        only = _all_names_with_renames(model, module_name, renames)
     if module_name in model.modules:
         scope.imports.append((model.modules[module_name].scope, only))
     elif module_name == "iso_fortran_env":
@@ -208,6 +215,16 @@ def _use(model: FileModel, stmt, scope: Scope) -> None:
         pass  # its procedures are reported where they are called
     else:
         raise UnsupportedConstruct("use", f"module '{module_name}' is neither in this file nor a translated intrinsic module")
+
+
+def _all_names_with_renames(model: FileModel, module_name: str, renames: dict[str, str]) -> dict[str, str] | None:
+    """use m, a => b: every name of m, b seen as a."""
+    module = model.modules.get(module_name)
+    if module is None:
+        return None
+    names = {name: name for name in module.scope.symbols if name not in renames.values()}
+    names.update(renames)
+    return names
 
 
 def _module(model: FileModel, unit, global_scope: Scope) -> Module:
