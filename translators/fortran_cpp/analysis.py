@@ -52,7 +52,8 @@ def analyse(body, scope: Scope, procedures: dict[str, Procedure], unit_name: str
             break
     for node in walk(body, (F.Ac_Implied_Do_Control, F.Io_Implied_Do_Control)):
         _mark(scope, str(node.items[0]).lower())
-    for node in walk(body, (F.Call_Stmt, F.Part_Ref, F.Function_Reference, F.Intrinsic_Function_Reference)):
+    for node in walk(body, (F.Call_Stmt, F.Part_Ref, F.Function_Reference, F.Intrinsic_Function_Reference,
+                            F.Structure_Constructor)):
         name = str(node.items[0]).lower()
         procedure = procedures.get(name)
         if procedure is None:

@@ -14,9 +14,11 @@ def translate(text: str, filename: str, entry: str | None, include_dirs=()) -> R
     entry = entry.lower() if entry else None
     try:
         tree = parse(text, include_dirs)
-        used_modules = _used_module_units(tree, include_dirs)
+        used_modules = _used_module_units(tree, include_dirs) + _external_procedure_units(tree, include_dirs)
     except ParseError as exc:
         return RuleTranslation(None, [Unsupported(exc.line, "syntax", exc.message)], entry)
+    except Exception as exc:  # a defect while reading other files must not crash the caller
+        return RuleTranslation(None, [Unsupported(1, "internal error", f"{exc.__class__.__name__}: {exc}")], entry)
     try:
         from .emitter import generate
         from .units import build
@@ -61,6 +63,45 @@ def _used_module_units(tree, include_dirs) -> list:
                 raise ParseError(exc.line, f"{path.name}: {exc.message}") from None
             visit(other)
             units.extend(u for u in other.children if isinstance(u, F.Module))
+
+    visit(tree)
+    return units
+
+
+def _external_procedure_units(tree, include_dirs) -> list:
+    """Procedures the file calls (CALL, EXTERNAL) but does not define, parsed from name.f
+    (name.f90, ...) in the include directories, with those they call in turn: a LAPACK routine
+    and the auxiliaries it uses.  LSAME and XERBLA are left to the inline helpers."""
+    from fparser.two import Fortran2003 as F
+    from fparser.two.utils import walk
+
+    from .fortran77 import SERVICE_ROUTINES
+    from .frontend import module_file
+    units: list = []
+    defined: set[str] = set()
+    looked_up: set[str] = set()
+
+    def visit(node):
+        defined.update(str(s.items[1]).lower() for s in walk(node, (F.Subroutine_Stmt, F.Function_Stmt)))
+        dummies = {str(a).lower() for s in walk(node, (F.Subroutine_Stmt, F.Function_Stmt))
+                   if s.items[2] is not None for a in s.items[2].items}
+        wanted = {str(c.items[0]).lower() for c in walk(node, F.Call_Stmt)}
+        wanted |= {str(n).lower() for e in walk(node, F.External_Stmt) for n in e.items[1].items}
+        for name in sorted(wanted - defined - dummies - looked_up - set(SERVICE_ROUTINES)):
+            looked_up.add(name)
+            path = module_file(name, include_dirs)
+            if path is None:
+                continue
+            try:
+                other = parse(path.read_text(encoding="utf-8", errors="replace"), include_dirs)
+            except ParseError as exc:
+                raise ParseError(exc.line, f"{path.name}: {exc.message}") from None
+            found = [u for u in other.children if isinstance(u, (F.Subroutine_Subprogram, F.Function_Subprogram))]
+            new = [u for u in found if str(walk(u, (F.Subroutine_Stmt, F.Function_Stmt))[0].items[1]).lower()
+                   not in defined]
+            units.extend(new)
+            for unit in new:
+                visit(unit)
 
     visit(tree)
     return units

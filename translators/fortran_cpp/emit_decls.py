@@ -72,7 +72,7 @@ def _is_constexpr(node) -> bool:
 
 def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool) -> list[str]:
     """The C++ declaration of a local, module or program variable (empty for loop counters)."""
-    if symbol.loop_local or symbol.is_arg or symbol.external:
+    if symbol.loop_local or symbol.is_arg or symbol.external or symbol.declare_at is not None:
         return []
     ctype = symbol.type.cpp
     name = symbol.cname

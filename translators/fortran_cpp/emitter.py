@@ -245,9 +245,14 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     for symbol in scope.symbols.values():
         if (symbol.line == 0 or symbol.is_result) and not symbol.is_arg and id(symbol) not in listed:
             declared += [INDENT + line for line in declaration_lines(symbol, tr, namespace_level=False)]
-    lines += declared
     body = _part(procedure.node, F.Execution_Part)
     statements = list(body.children) if body is not None else []
+    if not is_main and not as_lambda:
+        from .idioms import mark_first_use_declarations
+        mark_first_use_declarations(procedure, statements, bool(inner) or bool(statement_functions) or any(
+            _is_statement_function(s, scope) for s in statements[:1]))
+        declared = [line for line in declared if not _declares_first_use(line, scope)]
+    lines += declared
     while statements and _is_statement_function(statements[0], scope):
         node = statements.pop(0)
         symbol = scope.lookup(str(node.items[0].items[0]).lower())
@@ -281,10 +286,12 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
             st.comment_text(text)
         st.block(statements)
     if ctx.accessors:
+        # after the last declaration, before the comments that introduce the body
         from .idioms import accessor_definitions
-        lines += [""] + [INDENT + definition for definition in accessor_definitions(ctx)]
-        if st.lines and st.lines[0] != "":
-            lines.append("")
+        at = len(lines)
+        while at > len(procedure.leading) + 1 and (not lines[at - 1].strip() or lines[at - 1].strip().startswith("//")):
+            at -= 1
+        lines[at:at] = [""] + [INDENT + definition for definition in accessor_definitions(ctx)] + [""]
     lines += st.lines
     lines = _drop_unused_constants(lines, constants, ignore=function_lines)
     if dummy_procedures:
@@ -316,6 +323,14 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     if ctx.problems or ctx.follow_ons:
         return None, ctx
     return "\n".join(_tidy(lines)), ctx
+
+
+def _declares_first_use(line: str, scope: Scope) -> bool:
+    """A top-of-body declaration of a local now declared at its first use."""
+    match = re.match(r"\s*[\w:<>]+(?: [\w:<>]+)* (\w+) = [^;]*;$", line)
+    if match is None:
+        return False
+    return any(s.cname == match.group(1) and s.declare_at is not None for s in scope.symbols.values())
 
 
 def _drop_final_return(lines: list[str]) -> None:

@@ -92,3 +92,39 @@ def _offset_text(params: list[str], extents: list[Linear]) -> str:
 
 def accessor_definitions(ctx) -> list[str]:
     return [definition for _, definition in ctx.accessors.values()]
+
+
+def mark_first_use_declarations(procedure, statements, has_lambdas: bool) -> None:
+    """Locals whose first reference is a plain assignment at the top level of the body are
+    declared there (`int info = 0;`) instead of at the top, zero-initialised.  Not done where
+    a jump (GO TO) could skip the declaration, where a lambda or an OpenMP clause could name
+    the variable before it, or when the variable is read before or by that assignment."""
+    if has_lambdas or any(True for _ in walk(statements, (F.Goto_Stmt, F.Computed_Goto_Stmt))):
+        return
+    if any(str(c).lstrip().lower().startswith("!$") for c in walk(procedure.node, F.Comment)):
+        return
+    scope = procedure.scope
+    seen: set[str] = set()
+    for symbol in scope.symbols.values():  # names read by declarations (bounds, initial values)
+        for part in [symbol.init] + [b for d in symbol.dims or [] for b in (d.lower, d.upper)]:
+            if part is not None:
+                seen |= {n.string.lower() for n in ([part] if isinstance(part, F.Name) else walk(part, F.Name))}
+    for statement in statements:
+        if isinstance(statement, F.Comment):
+            continue
+        if isinstance(statement, F.Assignment_Stmt) and isinstance(statement.items[0], F.Name):
+            name = statement.items[0].string.lower()
+            symbol = scope.symbols.get(name)
+            read = {n.string.lower() for n in walk([statement.items[2]], F.Name)} | (
+                {statement.items[2].string.lower()} if isinstance(statement.items[2], F.Name) else set())
+            if symbol is not None and name not in seen and name not in read and _plain_local(symbol) \
+                    and getattr(getattr(statement, "item", None), "label", None) is None:
+                symbol.declare_at = id(statement)
+        seen |= {n.string.lower() for n in walk([statement], F.Name)}
+
+
+def _plain_local(symbol) -> bool:
+    return not (symbol.is_arg or symbol.is_array or symbol.parameter or symbol.save or symbol.module_level
+                or symbol.common is not None or symbol.is_result or symbol.loop_local or symbol.external
+                or symbol.statement_function is not None or symbol.init is not None) \
+        and symbol.type.base in ("integer", "real", "logical", "complex")

@@ -58,6 +58,7 @@ class Symbol:
     assumed_shape: bool = False  # x(:) dummy of an internal procedure: extents passed as extra ints
     statement_function: tuple | None = None  # (dummy names, expression) of `f(x) = expr`
     common: str | None = None  # COMMON block holding it (a namespace-level variable)
+    declare_at: int | None = None  # id of the assignment that declares it (its first use), if any
     zero_based: bool = False  # a loop counter running from 0 while its loop is translated (index minus one)
     runtime_constant: bool = False  # a parameter declared `const`, not `constexpr` (its value needs <cmath>)
     external: bool = False  # the declared type of a function (EXTERNAL, or defined in the file): no variable
