@@ -190,7 +190,7 @@ def test_undeclared_external_dummy_is_not_an_undeclared_argument():
         end subroutine apply
         """)
     assert all(u.construct != "undeclared argument" for u in result.unsupported)
-    assert result.code is not None and "void (*g)(double)" in result.code
+    assert result.code is not None and "void (*g)(double&)" in result.code
 
 
 BLAS_LIKE_GEMV = fixed("""
@@ -403,3 +403,23 @@ def test_kinds_from_a_renamed_module_constant_and_include_files(tmp_path):
         int main() { double x[4] = {2, 4, 6, 8}; halves(x); std::printf("%g %g\\n", x[0], x[3]); }
         """, tmp_path)
     assert done.stdout.strip() == "1 4"
+
+
+def test_a_dummy_subroutine_receives_the_variables_it_may_write_by_reference(tmp_path):
+    code = translated("""
+        subroutine midpoint_step(t, y, h, deriv, ynew)
+          implicit none
+          real(8) t, y, h, ynew, k1, k2
+          external deriv
+          call deriv(t, y, k1)
+          call deriv(t + h / 2.0d0, y + h * k1 / 2.0d0, k2)
+          ynew = y + h * k2
+        end subroutine midpoint_step
+        """)
+    assert "void (*deriv)(double, double, double&)" in code
+    done = run_with_driver(code, """
+        #include <cstdio>
+        static void decay(double, double y, double& dy) { dy = -y; }
+        int main() { double y1 = 0.0; midpoint_step(0.0, 1.0, 0.5, decay, y1); std::printf("%.4f\\n", y1); }
+        """, tmp_path)
+    assert done.stdout.strip() == "0.6250"  # 1 + 0.5 * -(1 - 0.25)

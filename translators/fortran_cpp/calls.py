@@ -109,11 +109,17 @@ def dummy_procedure_call(tr, symbol, args: list, node, elem, is_function: bool) 
         if tr.rank(arg):
             raise UnsupportedConstruct("dummy procedure", f"array argument '{arg}' of dummy procedure '{symbol.name}'")
         values.append(tr.expr(arg, elem))
-    interface = (is_function, [value.type.cpp for value in values])
-    if symbol.procedure_interface is not None and symbol.procedure_interface != interface:
+    types = [value.type.cpp for value in values]
+    known = symbol.procedure_interface
+    if known is not None and (known[0] != is_function or [t for t, _ in known[1]] != types):
         raise UnsupportedConstruct("dummy procedure", f"dummy procedure '{symbol.name}' is referenced with different "
                                    f"argument types in '{node}'")
-    symbol.procedure_interface = interface
+    # A subroutine may write its arguments (Fortran passes them by reference): a position where
+    # every call passes a variable is a reference, one where some call passes an expression a value.
+    writable = [value.lvalue and not is_function for value in values]
+    if known is not None:
+        writable = [w and k for w, (_, k) in zip(writable, known[1])]
+    symbol.procedure_interface = (is_function, list(zip(types, writable)))
     return f"{symbol.cname}({', '.join(value.code for value in values)})"
 
 

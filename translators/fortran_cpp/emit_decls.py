@@ -52,7 +52,7 @@ def procedure_pointer(symbol: Symbol) -> str:
                                    "interface is unknown", symbol.line)
     is_function, params = symbol.procedure_interface
     result = symbol.type.cpp if is_function else "void"
-    return f"{result} (*{symbol.cname})({', '.join(params)})"
+    return f"{result} (*{symbol.cname})({', '.join(ctype + ('&' if by_reference else '') for ctype, by_reference in params)})"
 
 
 def _reads_runtime_constant(node, tr: ExprTranslator) -> bool:

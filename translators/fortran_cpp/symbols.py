@@ -63,7 +63,7 @@ class Symbol:
     runtime_constant: bool = False  # a parameter declared `const`, not `constexpr` (its value needs <cmath>)
     external: bool = False  # the declared type of a function (EXTERNAL, or defined in the file): no variable
     procedure_arg: bool = False  # a dummy procedure (EXTERNAL f, f a dummy argument): a function pointer
-    # of a dummy procedure: (is_function, [C++ parameter types]), learnt from its references in the body
+    # of a dummy procedure: (is_function, [(C++ type, by reference)]), learnt from its references in the body
     procedure_interface: tuple | None = None
     passed_extents: list[int] | None = None  # dimensions whose extent the body uses (None = all)  # declared as std::array (else std::vector when a container)
 
