@@ -423,3 +423,48 @@ def test_a_dummy_subroutine_receives_the_variables_it_may_write_by_reference(tmp
         int main() { double y1 = 0.0; midpoint_step(0.0, 1.0, 0.5, decay, y1); std::printf("%.4f\\n", y1); }
         """, tmp_path)
     assert done.stdout.strip() == "0.6250"  # 1 + 0.5 * -(1 - 0.25)
+
+
+def test_functions_called_without_external_are_read_from_the_include_directories(tmp_path):
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "vmax.f").write_text(fixed("""
+      INTEGER FUNCTION VMAX(N,X)
+      INTEGER N,I
+      DOUBLE PRECISION X(*)
+      VMAX = 1
+      DO 10 I = 2,N
+         IF (X(I).GT.X(VMAX)) VMAX = I
+   10 CONTINUE
+      END
+"""))
+    source = tmp_path / "pivot.f"
+    source.write_text(fixed("""
+      SUBROUTINE PIVOT(N,X,K,INFO)
+      INTEGER N,K,INFO,VMAX,J
+      DOUBLE PRECISION X(*)
+      INFO = 0
+      IF (N.LT.1) GO TO 20
+      K = VMAX(N,X)
+      DO 10 J = 1,N
+         X(J) = X(J) - X(K)
+   10 CONTINUE
+      RETURN
+   20 INFO = 1
+      END
+"""))
+    from transverify.translators.fortran_cpp import translate_file
+    result = translate_file(source, "pivot", include_dirs=(tmp_path / "lib",))
+    assert result.code is not None, [str(u) for u in result.unsupported]
+    assert "int vmax(int n, const double* x)" in result.code
+    done = run_with_driver(result.code, """
+        #include <cstdio>
+        int main() {
+            double x[4] = {1, 7, 3, 7};
+            int k = 0, info = 0;
+            pivot(4, x, k, info);
+            std::printf("%d %d %g %g\\n", k, info, x[0], x[3]);
+            pivot(0, x, k, info);
+            std::printf("%d\\n", info);
+        }
+        """, tmp_path)
+    assert done.stdout.split("\n")[:2] == ["2 0 -6 7", "1"]  # x(2) is 0 by the time x(4) is updated

@@ -87,6 +87,11 @@ def _external_procedure_units(tree, include_dirs) -> list:
                    if s.items[2] is not None for a in s.items[2].items}
         wanted = {str(c.items[0]).lower() for c in walk(node, F.Call_Stmt)}
         wanted |= {str(n).lower() for e in walk(node, F.External_Stmt) for n in e.items[1].items}
+        # FORTRAN 77 calls functions without declaring them EXTERNAL: f(x) that is no array
+        arrays = {str(e.items[0]).lower() for e in walk(node, F.Entity_Decl) if e.items[1] is not None}
+        arrays |= {str(name).lower() for d in walk(node, F.Dimension_Stmt) for name, _ in d.items[0]}
+        wanted |= {str(r.items[0]).lower() for r in walk(node, (F.Part_Ref, F.Function_Reference,
+                                                                F.Structure_Constructor))} - arrays
         for name in sorted(wanted - defined - dummies - looked_up - set(SERVICE_ROUTINES)):
             looked_up.add(name)
             path = module_file(name, include_dirs)

@@ -541,6 +541,11 @@ class StatementTranslator:
             return self._concurrent(control.items[3], body, name, omp)
         else:
             raise UnsupportedConstruct("do concurrent", f"loop control '{control}'")
+        # a GO TO must not jump past the initialisation of a copied loop bound: give it a block
+        scoped = bool(self.ctx.pre) and bool(self.ctx.goto_targets)
+        if scoped:
+            self.emit("{")
+            self.depth += 1
         self.flush_pre()
         if omp is not None:
             self.emit(omp.pragma)
@@ -555,6 +560,9 @@ class StatementTranslator:
         if name and f"{name}_next" in self.ctx.gotos:
             self.emit(f"{INDENT}{name}_next:;")
         self.emit("}")
+        if scoped:
+            self.depth -= 1
+            self.emit("}")
         if name and f"{name}_done" in self.ctx.gotos:
             self.emit(f"{name}_done:;")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from fparser.two import Fortran2003 as F
 from fparser.two.utils import walk
 
-from .analysis import analyse
+from .analysis import analyse, propagate_writes
 from .declarations import ISO_FORTRAN_ENV_KINDS, declare, implicit_type, type_of_spec
 from .errors import UnsupportedConstruct
 from .symbols import Procedure, Scope, Symbol, node_line
@@ -41,7 +41,8 @@ def _problem(model: FileModel, line: int, exc: UnsupportedConstruct) -> None:
 def build(tree, used_modules=()) -> FileModel:
     """The file model; used_modules are module units of other files that the file uses."""
     model = FileModel()
-    model.procedure_names = {str(stmt.items[1]).lower() for stmt in walk(tree, (F.Subroutine_Stmt, F.Function_Stmt))}
+    model.procedure_names = {str(stmt.items[1]).lower() for unit in [tree, *used_modules]
+                             for stmt in walk(unit, (F.Subroutine_Stmt, F.Function_Stmt))}
     global_scope = Scope()
     pending: list[str] = []
     for unit in list(used_modules) + list(tree.children):
@@ -64,12 +65,14 @@ def build(tree, used_modules=()) -> FileModel:
         except UnsupportedConstruct as exc:
             _problem(model, line, exc)
         pending = []
+    pending: list = []
     for procedure in list(model.procedures.values()) + ([model.main] if model.main else []):
         try:
             procedure.calls = analyse(_part(procedure.node, F.Execution_Part), procedure.scope, model.procedures,
-                                      procedure.name)
+                                      procedure.name, pending)
         except UnsupportedConstruct as exc:
             _problem(model, procedure.line, exc)
+    propagate_writes(pending)
     return model
 
 
