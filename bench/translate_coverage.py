@@ -9,7 +9,13 @@ plus the same ratio over the sources the rules are meant to cover (those not in
 tests/corpus/unsupported.toml), the median time per source, and a table of every
 source that was not verified with the reason the command gave.
 
-Usage:  .venv/bin/python bench/translate_coverage.py [--workers 2] [--json]
+It also counts, per legacy construct (fixed form, INTRINSIC/EXTERNAL statements, specific
+intrinsic names, assumed-size dummies, CHARACTER dummies, dummy procedures, SAVE, INCLUDE,
+USE renames, GO TO), how many sources use it and how many of those were verified.
+`--dir DIR` runs the same on another directory of .f/.f90 files (e.g. routines of a
+library kept outside the repository), translating each with --entry set to its file name.
+
+Usage:  .venv/bin/python bench/translate_coverage.py [--workers 2] [--json] [--dir DIR]
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -78,10 +85,36 @@ def _reason(payload: dict | None, proc: subprocess.CompletedProcess) -> str:
     return " ".join(message.split()) if message.strip() else f"exit {proc.returncode}"
 
 
-def run_one(source: Path, workdir: Path, unsupported: set[str], timeout: float) -> Row:
+# Legacy constructs reported separately: name -> pattern over the source text (case-insensitive).
+CONSTRUCTS = {
+    "fixed form": re.compile(r"^[cC*](?!\S*\s*=)|^ {5}[^ 0]", re.M),
+    "INTRINSIC statement": re.compile(r"^\s+intrinsic\b", re.M | re.I),
+    "EXTERNAL statement": re.compile(r"^\s+external\b", re.M | re.I),
+    "specific intrinsic name": re.compile(r"\b(dabs|dsqrt|dmax1|dmin1|dsign|iabs|dble|dexp|dlog|max0|min0|amax1)\s*\(",
+                                          re.I),
+    "assumed-size dummy": re.compile(r"\w\s*\((?:[^()]*,\s*)?\*\s*\)", re.I),
+    "CHARACTER dummy": re.compile(r"^\s+character\b", re.M | re.I),
+    "SAVE": re.compile(r"^\s+save\b|,\s*save\b", re.M | re.I),
+    "INCLUDE": re.compile(r"^\s+include\s+['\"]", re.M | re.I),
+    "USE rename": re.compile(r"^\s*use\s+\w+\s*,(?:[^\n]*&\s*\n)*[^\n]*=>", re.M | re.I),
+    "GO TO": re.compile(r"\bgo\s*to\s+\d", re.I),
+}
+
+
+def constructs_of(source: Path) -> list[str]:
+    text = source.read_text(encoding="utf-8", errors="replace")
+    found = [name for name, pattern in CONSTRUCTS.items() if pattern.search(text)]
+    if source.suffix.lower() != ".f":
+        found = [name for name in found if name != "fixed form"]
+    return found
+
+
+def run_one(source: Path, workdir: Path, unsupported: set[str], timeout: float, entry_from_name: bool = False) -> Row:
     out = workdir / f"{source.stem}.cpp"
     argv = [*_cli(), "translate", str(source), "--to", "cpp", "--solver", "rules", "-o", str(out), "--json",
             "--no-capture"]
+    if entry_from_name:
+        argv += ["--entry", source.stem]
     started = time.monotonic()
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
@@ -102,10 +135,15 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per source")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON after the table")
+    parser.add_argument("--dir", type=Path, help="another directory of .f/.f90 sources (entry = file name)")
     args = parser.parse_args()
 
-    sources = sorted((CORPUS / "fortran").glob("*.f90"))
-    unsupported = set(tomllib.loads((CORPUS / "unsupported.toml").read_text()))
+    if args.dir is not None:
+        sources = sorted(p for p in args.dir.iterdir() if p.suffix.lower() in (".f", ".f90"))
+        unsupported: set[str] = set()
+    else:
+        sources = sorted(p for p in (CORPUS / "fortran").iterdir() if p.suffix in (".f", ".f90"))
+        unsupported = set(tomllib.loads((CORPUS / "unsupported.toml").read_text()))
     env_note = os.environ.get("TRANSVERIFY_RECORDS")
     with tempfile.TemporaryDirectory(prefix="tv-coverage-") as tmp:
         workdir = Path(tmp)
@@ -114,7 +152,8 @@ def main() -> int:
             os.environ["TRANSVERIFY_RECORDS"] = str(workdir / "records.sqlite")
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
-            rows = list(pool.map(lambda s: run_one(s, workdir, unsupported, args.timeout), sources))
+            rows = list(pool.map(lambda s: run_one(s, workdir, unsupported, args.timeout, args.dir is not None),
+                                 sources))
         wall = time.monotonic() - started
 
     total = len(rows)
@@ -133,6 +172,15 @@ def main() -> int:
     for r in rows:
         counts[r.outcome] = counts.get(r.outcome, 0) + 1
     print("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+    by_name = {r.source: r for r in rows}
+    print()
+    print(f"{'legacy construct':<24} {'sources':>7} {'verified':>8}")
+    for name in CONSTRUCTS:
+        using = [s for s in sources if name in constructs_of(s)]
+        if using:
+            verified_using = sum(by_name[s.name].exit_code == 0 for s in using)
+            print(f"{name:<24} {len(using):>7} {verified_using:>8}")
 
     failures = [r for r in rows if r.exit_code != 0]
     if failures:

@@ -30,8 +30,9 @@ def test_saxpy_is_the_code_an_engineer_would_write():
     code = translated(SAXPY)
     assert "// y <- a*x + y" in code  # comments kept
     assert "void saxpy(int n, float a, const float* x, float* y) {" in code  # const on read-only input
-    assert "for (int i = 1; i <= n; ++i) {" in code  # the counter is declared where it lives
-    assert "y[i - 1] = a * x[i - 1] + y[i - 1];" in code
+    # the counter is declared where it lives, and runs from 0 since it only addresses arrays
+    assert "for (int i = 0; i < n; ++i) {" in code
+    assert "y[i] = a * x[i] + y[i];" in code
     assert "static_cast" not in code  # no needless casts
 
 
@@ -110,7 +111,7 @@ def test_syntax_error_names_its_line():
      """, "edit descriptor", 4),
     ("""
      subroutine label(name, n)
-       character(len=*), intent(in) :: name
+       character(len=*), intent(inout) :: name
        integer, intent(out) :: n
        n = len_trim(name)
      end subroutine label
@@ -204,7 +205,7 @@ def test_openmp_becomes_pragma_with_note():
           !$omp end parallel do
         end subroutine scale
         """)
-    assert "#pragma omp parallel for\n    for (int i = 1; i <= n; ++i) {" in result.code
+    assert "#pragma omp parallel for\n    for (int i = 0; i < n; ++i) {" in result.code
     assert any("-fopenmp" in note for note in result.notes)
 
 

@@ -1,7 +1,7 @@
 """Rule-based Fortran -> C++17 translator: the offline Solver.
 
-    translate_source(text, filename, entry) -> RuleTranslation
-    translate_file(path, entry) -> RuleTranslation
+    translate_source(text, filename, entry, include_dirs=()) -> RuleTranslation
+    translate_file(path, entry=None, include_dirs=()) -> RuleTranslation
 
 The output follows the verification engine's unit-mode calling convention (same function
 name, flat column-major arrays as pointers, scalar intent(out)/(inout) as references), so
@@ -36,16 +36,19 @@ class RuleTranslation:
     notes: list[str] = field(default_factory=list)
 
 
-def translate_source(text: str, filename: str = "<source>", entry: str | None = None) -> RuleTranslation:
+def translate_source(text: str, filename: str = "<source>", entry: str | None = None,
+                     include_dirs: tuple = ()) -> RuleTranslation:
+    """include_dirs: where INCLUDE files and the sources of used modules (m.f90, m.f) are found."""
     from .driver import translate
-    return translate(text, filename, entry)
+    return translate(text, filename, entry, tuple(include_dirs))
 
 
-def translate_file(path: Path, entry: str | None = None) -> RuleTranslation:
+def translate_file(path: Path, entry: str | None = None, include_dirs: tuple = ()) -> RuleTranslation:
+    """As translate_source; the file's own directory is searched first, then include_dirs."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         return RuleTranslation(code=None, unsupported=[Unsupported(1, "file", f"cannot read {path}: {exc.strerror}")],
                                entry=entry.lower() if entry else None)
-    return translate_source(text, path.name, entry)
+    return translate_source(text, path.name, entry, (path.parent, *include_dirs))

@@ -34,7 +34,8 @@ def do_variable(construct):
     return None, None
 
 
-def analyse(body, scope: Scope, procedures: dict[str, Procedure], unit_name: str) -> set[str]:
+def analyse(body, scope: Scope, procedures: dict[str, Procedure], unit_name: str,
+            pending: list | None = None) -> set[str]:
     """Marks symbols modified / loop-local, adds implicit symbols; returns called procedure names."""
     if body is None:
         return set()
@@ -52,7 +53,8 @@ def analyse(body, scope: Scope, procedures: dict[str, Procedure], unit_name: str
             break
     for node in walk(body, (F.Ac_Implied_Do_Control, F.Io_Implied_Do_Control)):
         _mark(scope, str(node.items[0]).lower())
-    for node in walk(body, (F.Call_Stmt, F.Part_Ref, F.Function_Reference, F.Intrinsic_Function_Reference)):
+    for node in walk(body, (F.Call_Stmt, F.Part_Ref, F.Function_Reference, F.Intrinsic_Function_Reference,
+                            F.Structure_Constructor)):
         name = str(node.items[0]).lower()
         procedure = procedures.get(name)
         if procedure is None:
@@ -61,6 +63,8 @@ def analyse(body, scope: Scope, procedures: dict[str, Procedure], unit_name: str
             continue
         calls.add(name)
         args = list(node.items[1].items) if node.items[1] is not None else []
+        # a procedure passed as an argument is emitted before its user, like a callee
+        calls.update(str(a).lower() for a in args if isinstance(a, F.Name) and str(a).lower() in procedures)
         for position, arg in enumerate(args):
             if isinstance(arg, F.Actual_Arg_Spec):
                 dummy_name, arg = str(arg.items[0]).lower(), arg.items[1]
@@ -69,10 +73,28 @@ def analyse(body, scope: Scope, procedures: dict[str, Procedure], unit_name: str
             else:
                 continue
             dummy = procedure.scope.symbols.get(dummy_name) if procedure.scope else None
+            if dummy is not None and dummy.intent is None and pending is not None and not dummy.is_array:
+                # an intent-less scalar dummy: the callee's own body tells (settled by propagate_writes)
+                found = scope.lookup(_base(arg)) if _base(arg) is not None else None
+                if found is not None:
+                    pending.append((found, dummy))  # a variable, or an array through one element
+                continue
             if dummy is None or dummy.intent != "in":
                 _mark(scope, _base(arg))
     _loop_locals(body, scope)
     return calls
+
+
+def propagate_writes(pending: list) -> None:
+    """A variable passed to an intent-less scalar dummy is written when the callee writes that
+    dummy (in its body or by passing it on): settled once every body has been analysed."""
+    changed = True
+    while changed:
+        changed = False
+        for actual, dummy in pending:
+            if dummy.modified and not actual.modified:
+                actual.modified = True
+                changed = True
 
 
 def _mark(scope: Scope, name: str | None) -> None:

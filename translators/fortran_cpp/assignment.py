@@ -80,6 +80,10 @@ def assign(st, node) -> None:
             raise UnsupportedConstruct("array expression", f"array value assigned to scalar '{lhs}'")
         value = tr.scalar(rhs)
         st.flush_pre()
+        symbol = tr.scope.lookup(lhs.string.lower()) if isinstance(lhs, F.Name) else None
+        if symbol is not None and symbol.declare_at == id(node):  # its first use: declared here
+            st.emit(f"{symbol.type.cpp} {target.code} = {converted(tr, value, target.type)};")
+            return
         st.emit(f"{target.code} = {converted(tr, value, target.type)};")
         return
     element_type = view.symbol.type

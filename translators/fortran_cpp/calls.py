@@ -38,9 +38,32 @@ def call_arguments(tr, procedure: Procedure, args: list, node, elem) -> list[str
             if value.type != dummy.type:
                 raise UnsupportedConstruct("procedure call", f"'{actual}' has a different type from argument '{name}' of '{procedure.name}'")
             result.append(value.code)
+        elif dummy.procedure_arg:
+            result.append(_procedure_argument(tr, actual, node, dummy))
         else:
-            result.append(tr.expr(actual, elem).code)
+            value = tr.expr(actual, elem)
+            if dummy.type.base == "character" and value.literal is not None:
+                from .expressions import char_literal
+                result.append(char_literal(value.literal[:1] or " "))  # character*1 dummy: the first character
+            elif dummy.type.base == "cstring" and value.type.base not in ("cstring",) and value.literal is None:
+                raise UnsupportedConstruct("character argument", f"'{actual}' passed to character*(*) dummy "
+                                           f"'{name}' in '{node}' (only literals and character*(*) dummies)")
+            else:
+                result.append(value.code)
     return result
+
+
+def _procedure_argument(tr, actual, node, dummy) -> str:
+    """A procedure of this file passed to a dummy procedure: its name (a function pointer)."""
+    name = str(actual).lower()
+    procedure = tr.ctx.procedures.get(name)
+    symbol = tr.scope.lookup(name)
+    if symbol is not None and symbol.procedure_arg:
+        return symbol.cname
+    if procedure is None:
+        raise UnsupportedConstruct("procedure argument", f"'{actual}' passed to dummy procedure '{dummy.name}' in "
+                                   f"'{node}' is not a procedure of this file")
+    return procedure.cname
 
 
 def _array_argument(tr, actual, node, dummy) -> str:
@@ -74,3 +97,47 @@ def _extents_of_actual(tr, actual, node, dummy) -> list[str]:
         raise UnsupportedConstruct("procedure call", f"'{actual}' does not have the rank of '{dummy.name}' in '{node}'")
     return [extent.render() for d, extent in enumerate(tr.shape(actual))
             if dummy.passed_extents is None or d in dummy.passed_extents]
+
+
+def dummy_procedure_call(tr, symbol, args: list, node, elem, is_function: bool) -> str:
+    """f(x) for a dummy procedure f: a call through the function pointer; the types of the
+    actual arguments give its interface (scalars by value)."""
+    values = []
+    for arg in args:
+        if isinstance(arg, F.Actual_Arg_Spec):
+            raise UnsupportedConstruct("dummy procedure", f"keyword argument in '{node}' of dummy procedure '{symbol.name}'")
+        if tr.rank(arg):
+            raise UnsupportedConstruct("dummy procedure", f"array argument '{arg}' of dummy procedure '{symbol.name}'")
+        values.append(tr.expr(arg, elem))
+    types = [value.type.cpp for value in values]
+    known = symbol.procedure_interface
+    if known is not None and (known[0] != is_function or [t for t, _ in known[1]] != types):
+        raise UnsupportedConstruct("dummy procedure", f"dummy procedure '{symbol.name}' is referenced with different "
+                                   f"argument types in '{node}'")
+    # A subroutine may write its arguments (Fortran passes them by reference): a position where
+    # every call passes a variable is a reference, one where some call passes an expression a value.
+    writable = [value.lvalue and not is_function for value in values]
+    if known is not None:
+        writable = [w and k for w, (_, k) in zip(writable, known[1])]
+    symbol.procedure_interface = (is_function, list(zip(types, writable)))
+    return f"{symbol.cname}({', '.join(value.code for value in values)})"
+
+
+def service_call(tr, name: str, args: list, node, elem) -> str:
+    """LSAME(CA, CB) and CALL XERBLA(SRNAME, INFO) of a file that does not define them: calls of
+    the inline helpers lsame(char, char) and xerbla(const char*, int)."""
+    from .expressions import char_literal
+    values = [tr.expr(a.items[1] if isinstance(a, F.Actual_Arg_Spec) else a, elem) for a in args]
+    if name == "lsame":
+        if len(values) != 2 or any(v.type.base != "character" for v in values):
+            raise UnsupportedConstruct("lsame", f"'{node}': LSAME takes two character*1 values")
+        codes = [char_literal(v.literal[:1] or " ") if v.literal is not None else v.code for v in values]
+    else:
+        if len(values) != 2 or values[0].type.base not in ("character", "cstring") or not values[1].type.is_int:
+            raise UnsupportedConstruct("xerbla", f"'{node}': XERBLA takes a routine name and an integer")
+        first = values[0]
+        if first.type.base == "character" and first.literal is None:
+            raise UnsupportedConstruct("xerbla", f"'{node}': the routine name must be a literal or a character*(*) dummy")
+        codes = [first.code, values[1].code]
+    tr.ctx.helpers.add(name)
+    return f"{name}({', '.join(codes)})"

@@ -25,6 +25,7 @@ class UnitContext:
     temporaries: dict = field(default_factory=dict)  # id(expression node) -> ArrayView of its temporary
     formats: dict[str, str] = field(default_factory=dict)  # FORMAT statement label -> its specification
     goto_targets: set[str] = field(default_factory=set)  # statement labels some goto jumps to
+    accessors: dict = field(default_factory=dict)  # array name -> (accessor name, its lambda definition)
     follow_ons: int = 0  # statements dropped because of an already reported declaration
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, construct, message)
 

@@ -6,7 +6,7 @@ from fparser.two import Fortran2003 as F
 
 from .errors import UnsupportedConstruct
 from .symbols import Dimension, Scope, Symbol
-from .types import CHARACTER, FType, INTEGER, REAL
+from .types import CHARACTER, CSTRING, FType, INTEGER, REAL
 
 # Kind constants that `use iso_fortran_env` provides.
 ISO_FORTRAN_ENV_KINDS = {"real32": 4, "real64": 8, "int32": 4, "int64": 8, "int8": 1, "int16": 2}
@@ -185,9 +185,14 @@ def declare(stmt, scope: Scope, line: int, args: list[str], module_level: bool) 
             length = _char_length(stmt.items[0], char_length)
             if dims:
                 raise UnsupportedConstruct("character array", f"array of strings '{name}'")
+            if name in args and length is None and intent != "out" and intent != "inout":
+                # character*(*) dummy: a read-only C string (const char*)
+                symbols.append(scope.add(Symbol(name=name, type=CSTRING, line=line, intent=intent, is_arg=True)))
+                continue
             if name in args and length != 1:
-                raise UnsupportedConstruct("character argument", f"character argument '{name}': strings are not "
-                                           "passed under the calling convention")
+                raise UnsupportedConstruct("character argument", f"character argument '{name}' of length "
+                                           f"{length if length is not None else '*'} (only character*1, passed as char, "
+                                           "and read-only character*(*), passed as const char*)")
             if length is None and not parameter:
                 raise UnsupportedConstruct("character variable", f"character variable '{name}' of non-constant length")
             if parameter:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fparser.two import Fortran2003 as F
 from fparser.two.utils import walk
 
+from .comments import comment_line  # noqa: F401  (re-exported for the emitter)
 from .errors import UnsupportedConstruct
 from .expressions import ExprTranslator
 from .symbols import Procedure, Symbol
@@ -12,13 +13,6 @@ from .symbols import Procedure, Symbol
 
 # Local arrays of constant size up to this many elements live in a std::array (no heap).
 SMALL_ARRAY = 64
-
-
-def comment_line(text: str) -> str:
-    if not text.strip():
-        return ""
-    body = text[1:] if text.startswith("!") else text
-    return "//" + (body if body.startswith(" ") or not body else " " + body)
 
 
 def signature(procedure: Procedure, result_type: str) -> str:
@@ -35,7 +29,11 @@ def parameter_list(procedure: Procedure) -> str:
     for name in procedure.args:
         symbol = procedure.scope.symbols[name]
         ctype = symbol.type.cpp
-        if symbol.is_array:
+        if symbol.procedure_arg:
+            params.append(procedure_pointer(symbol))
+        elif symbol.type.base == "cstring":
+            params.append(f"const char* {symbol.cname}")
+        elif symbol.is_array:
             params.append(f"{'const ' if symbol.read_only else ''}{ctype}* {symbol.cname}")
             if symbol.assumed_shape:
                 params += [f"int {extent}" for d, extent in enumerate(symbol.extent_names())
@@ -47,6 +45,26 @@ def parameter_list(procedure: Procedure) -> str:
     return ", ".join(params)
 
 
+def procedure_pointer(symbol: Symbol) -> str:
+    """A dummy procedure: a function pointer with the interface its references use."""
+    if symbol.procedure_interface is None:
+        raise UnsupportedConstruct("dummy procedure", f"dummy procedure '{symbol.name}' is never called, so its "
+                                   "interface is unknown", symbol.line)
+    is_function, params = symbol.procedure_interface
+    result = symbol.type.cpp if is_function else "void"
+    return f"{result} (*{symbol.cname})({', '.join(ctype + ('&' if by_reference else '') for ctype, by_reference in params)})"
+
+
+def _reads_runtime_constant(node, tr: ExprTranslator) -> bool:
+    """Whether the expression reads a constant declared `const` (its value is not constexpr)."""
+    names = [node] if isinstance(node, F.Name) else list(walk(node, F.Name))
+    for name in names:
+        symbol = tr.scope.lookup(str(name).lower())
+        if symbol is not None and symbol.runtime_constant:
+            return True
+    return False
+
+
 def _is_constexpr(node) -> bool:
     return not any(True for _ in walk(node, (F.Intrinsic_Function_Reference, F.Part_Ref))) and \
         not isinstance(node, (F.Intrinsic_Function_Reference, F.Part_Ref))
@@ -54,7 +72,7 @@ def _is_constexpr(node) -> bool:
 
 def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool) -> list[str]:
     """The C++ declaration of a local, module or program variable (empty for loop counters)."""
-    if symbol.loop_local or symbol.is_arg:
+    if symbol.loop_local or symbol.is_arg or symbol.external or symbol.declare_at is not None:
         return []
     ctype = symbol.type.cpp
     name = symbol.cname
@@ -71,13 +89,20 @@ def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool)
             value = const_int(symbol.init, tr.scope)  # kind(1.0d0), selected_real_kind(15): a number
             if value is not None and not _is_constexpr(symbol.init):
                 return [f"constexpr {ctype} {name} = {value};"]
-        qualifier = "constexpr" if _is_constexpr(symbol.init) else "const"
+        qualifier = "constexpr" if _is_constexpr(symbol.init) and not _reads_runtime_constant(symbol.init, tr) \
+            else "const"
         if symbol.is_array:
             values = _constructor_values(symbol, tr)
             tr.ctx.includes.add("array")
+            if any("std::" in value for value in values):
+                qualifier = "const"
+            symbol.runtime_constant = qualifier == "const"
             return [f"{qualifier} std::array<{ctype}, {len(values)}> {name} = {{{', '.join(values)}}};"]
         from .assignment import converted
         value = converted(tr, tr.scalar(symbol.init), symbol.type)
+        if "std::" in value:  # <cmath> functions (std::pow for **) are not constexpr in portable C++
+            qualifier = "const"
+        symbol.runtime_constant = qualifier == "const"
         return [f"{qualifier} {ctype} {name} = {value};"]
     static = "static " if symbol.save and not namespace_level else ""
     if symbol.is_array:
@@ -103,10 +128,10 @@ def declaration_lines(symbol: Symbol, tr: ExprTranslator, namespace_level: bool)
         return [f"{static}{ctype} {name} = {value};"]
     if symbol.type.base == "string":
         tr.ctx.includes.add("string")
-        return [f"std::string {name}({symbol.type.kind}, ' ');"]
+        return [f"{static}std::string {name}({symbol.type.kind}, ' ');"]
     if symbol.type.base == "character":
-        return [f"char {name} = ' ';"]
-    return [f"{ctype} {name} = {symbol.type.zero()};"]
+        return [f"{static}char {name} = ' ';"]
+    return [f"{static}{ctype} {name} = {symbol.type.zero()};"]
 
 
 def _constructor_values(symbol: Symbol, tr: ExprTranslator) -> list[str]:

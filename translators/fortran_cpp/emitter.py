@@ -8,6 +8,7 @@ from fparser.two import Fortran2003 as F
 from fparser.two.utils import walk
 
 from .context import UnitContext
+from .comments import leading_comments
 from .emit_decls import comment_line, declaration_lines, lambda_header, signature
 from .errors import UnsupportedConstruct
 from .runtime import helper_code
@@ -196,8 +197,11 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     _check_host_association(procedure, model, ctx)
     st = StatementTranslator(ctx)
     result_type = "int" if is_main else (result_symbol.type.cpp if result_symbol is not None else "void")
+    dummy_procedures = [scope.symbols[a] for a in procedure.args if scope.symbols[a].procedure_arg]
     if is_main:
         header = "int main()"
+    elif dummy_procedures:
+        header = ""  # the interfaces of dummy procedures are learnt from the body: set below
     elif as_lambda:
         header = lambda_header(procedure, result_type)
     else:
@@ -208,7 +212,7 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
         for symbol in inner_procedure.host_uses:
             symbol.loop_local = False
     ctx.signature_text = header
-    lines: list[str] = [comment_line(c) for c in procedure.leading]
+    lines: list[str] = leading_comments(procedure.leading)
     lines.append(header + " {")
     from .expressions import ExprTranslator
     tr = ExprTranslator(ctx)
@@ -241,9 +245,14 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     for symbol in scope.symbols.values():
         if (symbol.line == 0 or symbol.is_result) and not symbol.is_arg and id(symbol) not in listed:
             declared += [INDENT + line for line in declaration_lines(symbol, tr, namespace_level=False)]
-    lines += declared
     body = _part(procedure.node, F.Execution_Part)
     statements = list(body.children) if body is not None else []
+    if not is_main and not as_lambda:
+        from .idioms import mark_first_use_declarations
+        mark_first_use_declarations(procedure, statements, bool(inner) or bool(statement_functions) or any(
+            _is_statement_function(s, scope) for s in statements[:1]))
+        declared = [line for line in declared if not _declares_first_use(line, scope)]
+    lines += declared
     while statements and _is_statement_function(statements[0], scope):
         node = statements.pop(0)
         symbol = scope.lookup(str(node.items[0].items[0]).lower())
@@ -276,8 +285,22 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
         for text in directives:
             st.comment_text(text)
         st.block(statements)
+    if ctx.accessors:
+        # after the last declaration, before the comments that introduce the body
+        from .idioms import accessor_definitions
+        at = len(lines)
+        while at > len(procedure.leading) + 1 and (not lines[at - 1].strip() or lines[at - 1].strip().startswith("//")):
+            at -= 1
+        lines[at:at] = [""] + [INDENT + definition for definition in accessor_definitions(ctx)] + [""]
     lines += st.lines
     lines = _drop_unused_constants(lines, constants, ignore=function_lines)
+    if dummy_procedures:
+        try:
+            header = lambda_header(procedure, result_type) if as_lambda else signature(procedure, result_type)
+        except UnsupportedConstruct as exc:
+            ctx.problems.append((exc.line or procedure.line, exc.construct, exc.message))
+        ctx.signature_text = header
+        lines[len(procedure.leading)] = header + " {"
     if any(procedure.scope.symbols[a].assumed_shape for a in procedure.args):
         # pass only the extents the body uses (indexing needs all but the last)
         body_text = "\n".join(lines[len(procedure.leading) + 1:])
@@ -289,6 +312,8 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
         header = lambda_header(procedure, result_type) if as_lambda else signature(procedure, result_type)
         ctx.signature_text = header
         lines[len(procedure.leading)] = header + " {"
+    if procedure.kind == "subroutine" and not as_lambda:
+        _drop_final_return(lines)
     if procedure.kind == "function" and not (lines and lines[-1].strip().startswith("return ")):
         lines.append(f"{INDENT}return {ctx.result_name};")
     if is_main and not (lines and lines[-1].strip().startswith("return ")):
@@ -298,6 +323,25 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     if ctx.problems or ctx.follow_ons:
         return None, ctx
     return "\n".join(_tidy(lines)), ctx
+
+
+def _declares_first_use(line: str, scope: Scope) -> bool:
+    """A top-of-body declaration of a local now declared at its first use."""
+    match = re.match(r"\s*[\w:<>]+(?: [\w:<>]+)* (\w+) = [^;]*;$", line)
+    if match is None:
+        return False
+    return any(s.cname == match.group(1) and s.declare_at is not None for s in scope.symbols.values())
+
+
+def _drop_final_return(lines: list[str]) -> None:
+    """A `return;` that ends a subroutine (comments may follow it) says nothing in C++."""
+    for position in range(len(lines) - 1, 0, -1):
+        text = lines[position].strip()
+        if not text or text.startswith("//"):
+            continue
+        if lines[position] == INDENT + "return;":
+            del lines[position]
+        return
 
 
 def _drop_unused_constants(lines: list[str], constants, ignore=()) -> list[str]:

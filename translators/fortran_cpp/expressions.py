@@ -14,6 +14,7 @@ from fparser.two.utils import walk
 
 from .arrays import ArrayView, Subscript
 from .context import UnitContext
+from .fortran77 import SPECIFIC_NAMES, SERVICE_ROUTINES
 from .declarations import const_int, real_literal_kind, resolve_kind_text
 from .errors import UnsupportedConstruct
 from .linear import Linear
@@ -284,6 +285,9 @@ class ExprTranslator:
         if isinstance(node, F.Int_Literal_Constant):
             return Linear.constant(int(node.items[0]))
         if isinstance(node, F.Name):
+            symbol = self.scope.lookup(node.string.lower())
+            if symbol is not None and symbol.zero_based:
+                return Linear.of(symbol.cname) + Linear.constant(1)
             expr = self.scalar(node)
             return Linear.of(expr.code)
         if isinstance(node, F.Parenthesis):
@@ -312,6 +316,8 @@ class ExprTranslator:
             if elem is None:
                 raise UnsupportedConstruct("array expression", f"array '{name}' used where a scalar is needed")
             return Expr(self.element_of(self._whole_view(symbol), elem), symbol.type, lvalue=True)
+        if symbol.zero_based:  # a 0-based counter holds the Fortran index minus one
+            return Expr(f"({symbol.cname} + 1)", symbol.type)
         return Expr(symbol.cname, symbol.type, lvalue=not symbol.parameter)
 
     def element_of(self, view: ArrayView, elem: Elementwise) -> str:
@@ -331,11 +337,22 @@ class ExprTranslator:
                     raise UnsupportedConstruct("array expression", f"array section '{node}' used where a scalar is needed")
                 return Expr(self.element_of(view, elem), symbol.type, lvalue=True)
             indices = [self.linear(s) for s in node.items[1].items]
+            if len(indices) == symbol.rank:
+                from .idioms import accessor_call
+                through_accessor = accessor_call(self, symbol, indices)
+                if through_accessor is not None:
+                    return Expr(through_accessor, symbol.type, lvalue=True)
             offset = _offset(self, symbol, indices)
             return Expr(f"{symbol.cname}[{offset}]", symbol.type, lvalue=True)
         if symbol is not None and symbol.statement_function is not None:
             args = [self.expr(a, elem) for a in node.items[1].items]
             return Expr(f"{symbol.cname}({', '.join(a.code for a in args)})", symbol.type)
+        if symbol is not None and symbol.procedure_arg:
+            from .calls import dummy_procedure_call
+            code = dummy_procedure_call(self, symbol, list(node.items[1].items), node, elem, is_function=True)
+            return Expr(code, symbol.type)
+        if symbol is not None and symbol.external:
+            return self.call(name, list(node.items[1].items), node, elem)
         if symbol is not None and not symbol.is_array and symbol.type.base == "string":
             return self.substring(symbol, node)
         if symbol is not None and not symbol.is_array and symbol.type.base == "character":
@@ -358,8 +375,11 @@ class ExprTranslator:
 
     def call(self, name: str, args: list, node, elem) -> Expr:
         procedure = self.ctx.procedures.get(name)
+        if procedure is None and SERVICE_ROUTINES.get(name) == "function":
+            from .calls import service_call
+            return Expr(service_call(self, name, args, node, elem), LOGICAL)
         if procedure is None:
-            if name in INTRINSIC_NAMES:
+            if name in INTRINSIC_NAMES and name not in self.scope_externals():
                 from .intrinsics import translate_intrinsic
                 return translate_intrinsic(self, name, args, node, elem)
             raise UnsupportedConstruct("external procedure", f"call of '{name}', which is not defined in this file")
@@ -370,6 +390,15 @@ class ExprTranslator:
         result = procedure.scope.lookup(procedure.result)
         self.ctx.taken.add(procedure.cname)
         return Expr(f"{procedure.cname}({', '.join(actual)})", result.type)
+
+    def scope_externals(self) -> set[str]:
+        """Names the unit declares EXTERNAL (a user procedure, even if it shares an intrinsic's name)."""
+        names: set[str] = set()
+        scope = self.scope
+        while scope is not None:
+            names |= scope.externals
+            scope = scope.parent
+        return names
 
     def matrix_shape(self, node) -> list[Linear]:
         from .matrix import matrix_operands
@@ -642,11 +671,13 @@ def _construct_name(node) -> str:
 # Intrinsics whose result is a scalar whatever their argument (reductions, inquiries).
 SCALAR_VALUED = {"sum", "product", "maxval", "minval", "maxloc", "minloc", "dot_product", "size", "count",
                  "any", "all", "lbound", "ubound", "huge", "tiny", "epsilon", "kind", "norm2", "present",
-                 "allocated", "len", "len_trim", "index"}
+                 "allocated", "len", "len_trim", "index",
+                 "radix", "digits", "minexponent", "maxexponent"}
 
 INTRINSIC_NAMES = {
     "abs", "sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh",
     "cosh", "tanh", "min", "max", "mod", "modulo", "sign", "real", "dble", "int", "nint", "floor", "ceiling",
     "float", "aimag", "conjg", "cmplx", "merge", "dim", "iand", "ior", "ieor", "not", "aint", "anint", "trim",
     "iachar", "ichar", "achar", "char", "ishft", "cshift", "eoshift", "pack",
-} | SCALAR_VALUED
+    "radix", "digits", "minexponent", "maxexponent",
+} | SCALAR_VALUED | set(SPECIFIC_NAMES)

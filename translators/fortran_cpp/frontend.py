@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from pathlib import Path
 
 from fparser.common.readfortran import FortranStringReader
 from fparser.two.parser import ParserFactory
@@ -32,13 +33,13 @@ def _parser():
     return _PARSER
 
 
-def parse(text: str):
-    free_form = True
+def parse(text: str, include_dirs=()):
+    """The parse tree; INCLUDE lines are read from include_dirs (in order). Fixed or free form
+    is told from the text, as compilers do for .f/.f90 files."""
     with _LOCK:
         try:
-            reader = FortranStringReader(text, ignore_comments=False)
-            if not free_form:
-                reader.set_format(None)
+            reader = FortranStringReader(text, ignore_comments=False,
+                                         include_dirs=[str(d) for d in include_dirs] or None)
             tree = _parser()(reader)
         except FortranSyntaxError as exc:
             message = str(exc)
@@ -51,3 +52,18 @@ def parse(text: str):
     if tree is None:
         raise ParseError(1, "empty Fortran source")
     return tree
+
+
+MODULE_SUFFIXES = (".f90", ".F90", ".f", ".F", ".f95", ".f03", ".f08")
+
+
+def module_file(name: str, include_dirs) -> Path | None:
+    """The source of module `name` in the include directories (m.f90, M.F90, m.f, ...)."""
+    for directory in include_dirs:
+        directory = Path(directory)
+        if not directory.is_dir():
+            continue
+        for candidate in sorted(directory.iterdir()):
+            if candidate.suffix in MODULE_SUFFIXES and candidate.stem.lower() == name.lower():
+                return candidate
+    return None

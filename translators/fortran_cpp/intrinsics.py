@@ -8,6 +8,7 @@ from fparser.two import Fortran2003 as F
 from .errors import UnsupportedConstruct
 from .expressions import (COND, MUL, PRIMARY, Elementwise, Expr, ExprTranslator, literal_of, wrap)
 from .expressions import char_literal
+from .fortran77 import SPECIFIC_NAMES
 from .linear import Linear
 from .loops import loop_nest
 from .types import DOUBLE, FType, INTEGER, LOGICAL, REAL, promote
@@ -43,6 +44,7 @@ def positional(args: list) -> list:
 
 def translate_intrinsic(tr: ExprTranslator, name: str, args: list, node, elem: Elementwise | None) -> Expr:
     ctx = tr.ctx
+    name = SPECIFIC_NAMES.get(name) or name
     handler = globals().get(f"_i_{name}")
     if handler is not None:
         return handler(tr, args, node, elem)
@@ -362,6 +364,30 @@ def _limit(tr, args, fn):
     ftype = value.type if value is not None else _elem_type(tr, positional(args)[0])
     tr.ctx.includes.add("limits")
     return Expr(f"std::numeric_limits<{ftype.cpp}>::{fn}()", ftype)
+
+
+def _model_number(tr, args, member):
+    """radix/digits/minexponent/maxexponent: the same numbers as std::numeric_limits (IEEE types)."""
+    value = tr.scalar(positional(args)[0]) if not tr.rank(positional(args)[0]) else None
+    ftype = value.type if value is not None else _elem_type(tr, positional(args)[0])
+    tr.ctx.includes.add("limits")
+    return Expr(f"std::numeric_limits<{ftype.cpp}>::{member}", INTEGER)
+
+
+def _i_radix(tr, args, node, elem):
+    return _model_number(tr, args, "radix")
+
+
+def _i_digits(tr, args, node, elem):
+    return _model_number(tr, args, "digits")
+
+
+def _i_minexponent(tr, args, node, elem):
+    return _model_number(tr, args, "min_exponent")
+
+
+def _i_maxexponent(tr, args, node, elem):
+    return _model_number(tr, args, "max_exponent")
 
 
 def _i_huge(tr, args, node, elem):

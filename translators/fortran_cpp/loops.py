@@ -45,6 +45,12 @@ def counted_for(tr, var_node, start_node, stop_node, step_node, body=None) -> st
         stop = type(stop)(last, stop.type)
     init = f"{symbol.type.cpp} {var} = {start.code}" if symbol.loop_local else f"{var} = {start.code}"
     step = 1 if step_node is None else const_int(step_node, tr.scope)
+    if step == 1 and symbol.loop_local and start.type.is_int and stop.type.is_int:
+        from .idioms import only_addresses_arrays, zero_based_for
+        if only_addresses_arrays(tr, name, body):
+            header = zero_based_for(tr, symbol, tr.linear(start_node), stop.code)
+            symbol.zero_based = True  # until the loop's body is translated (statements._loop)
+            return header
     if step == 1:
         return f"for ({init}; {var} <= {stop.code}; ++{var}) {{"
     if step == -1:
@@ -70,8 +76,14 @@ def _changed_in(expression, body) -> bool:
         if isinstance(node, F.Assignment_Stmt):
             target = node.items[0]
             written.add(str(target.items[0] if isinstance(target, F.Part_Ref) else target).lower())
-        elif isinstance(node, F.Call_Stmt):
-            written |= {str(n).lower() for n in walk([node.items[1]], F.Name)} if node.items[1] is not None else set()
+        elif isinstance(node, F.Call_Stmt) and node.items[1] is not None:
+            # only a variable passed as a whole can be written by the callee, not one inside an expression
+            for arg in node.items[1].items:
+                value = arg.items[1] if isinstance(arg, F.Actual_Arg_Spec) else arg
+                if isinstance(value, F.Name):
+                    written.add(str(value).lower())
+                elif isinstance(value, F.Part_Ref):
+                    written.add(str(value.items[0]).lower())
         elif len(node.items) > 1 and isinstance(node.items[1], tuple):
             written.add(str(node.items[1][0]).lower())
     return bool(read & written)

@@ -146,7 +146,23 @@ private:
 """, {"cstdio", "cstdlib", "cstring", "cmath", "string", "complex"}),
 }
 
-ORDER = ["int_pow", "fortran_modulo", "fortran_sign", "fortran_ishft", "strings", "ListDirected"]
+# The two BLAS/LAPACK service routines, for a file that calls them without defining them.
+HELPERS["lsame"] = ("""\
+// LSAME: whether two characters are the same letter, regardless of case.
+static inline bool lsame(char ca, char cb) {
+    return std::toupper(static_cast<unsigned char>(ca)) == std::toupper(static_cast<unsigned char>(cb));
+}
+""", {"cctype"})
+HELPERS["xerbla"] = ("""\
+// XERBLA: reports an illegal argument value (the message of the reference XERBLA, on stderr), and returns.
+static inline void xerbla(const char* srname, int info) {
+    int length = static_cast<int>(std::strlen(srname));
+    while (length > 0 && srname[length - 1] == ' ') --length;
+    std::fprintf(stderr, " ** On entry to %.*s parameter number %2d had an illegal value\\n", length, srname, info);
+}
+""", {"cstdio", "cstring"})
+
+ORDER = ["lsame", "xerbla", "int_pow", "fortran_modulo", "fortran_sign", "fortran_ishft", "strings", "ListDirected"]
 
 
 def helper_code(names: set[str]) -> tuple[str, set[str]]:

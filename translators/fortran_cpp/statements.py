@@ -8,6 +8,8 @@ from fparser.two.utils import walk
 from .context import UnitContext
 from .errors import UnsupportedConstruct
 from .expressions import Elementwise, Expr, ExprTranslator
+from .comments import comment_body
+from .fortran77 import SERVICE_ROUTINES
 from .linear import Linear
 from .loops import loop_nest
 from .openmp import OmpDirective, parse_directive
@@ -93,8 +95,12 @@ class StatementTranslator:
             return
         if text.startswith("!$"):
             raise UnsupportedConstruct("compiler directive", f"directive '{text}'")
-        body = text[1:]
-        self.emit("//" + (body if body.startswith(" ") or not body else " " + body))
+        from .comments import comment_line
+        line = comment_line(text)
+        if line:
+            self.emit(line)
+        elif comment_body(text) == "" and self.lines and self.lines[-1] != "":
+            self.emit("")
 
     def _omp(self, directive: OmpDirective):
         if directive.kind == "loop":
@@ -129,6 +135,19 @@ class StatementTranslator:
         name = str(node.items[0]).lower()
         args = list(node.items[1].items) if node.items[1] is not None else []
         procedure = self.ctx.procedures.get(name)
+        dummy = self.ctx.scope.lookup(name)
+        if procedure is None and dummy is not None and dummy.procedure_arg:
+            from .calls import dummy_procedure_call
+            code = dummy_procedure_call(self.tr, dummy, args, node, None, is_function=False)
+            self.flush_pre()
+            self.emit(code + ";")
+            return
+        if procedure is None and SERVICE_ROUTINES.get(name) == "subroutine":
+            from .calls import service_call
+            code = service_call(self.tr, name, args, node, None)
+            self.flush_pre()
+            self.emit(code + ";")
+            return
         if procedure is None:
             raise UnsupportedConstruct("external procedure", f"call of '{name}', which is not defined in this file")
         if procedure.kind != "subroutine":
@@ -448,6 +467,9 @@ class StatementTranslator:
     def _s_If_Construct(self, node):
         branches: list[tuple[object | None, list]] = []
         for child in node.children:
+            if not branches and isinstance(child, F.Comment):
+                self.statement(child)  # the parser files comments just before IF inside the construct
+                continue
             if isinstance(child, (F.If_Then_Stmt, F.Else_If_Stmt)):
                 branches.append((child.items[0], []))
             elif isinstance(child, F.Else_Stmt):
@@ -493,7 +515,9 @@ class StatementTranslator:
         do_stmt = children[0]
         body = children[1:]
         if body and isinstance(body[-1], (F.Continue_Stmt, F.End_Do_Stmt)):
-            body = body[:-1]
+            label = getattr(getattr(body[-1], "item", None), "label", None)
+            if label is None or str(label) not in self.ctx.goto_targets:
+                body = body[:-1]  # kept when a GO TO jumps to it: the end of this iteration
         self._loop(do_stmt, body, getattr(do_stmt.item, "name", None))
 
     def _s_Action_Term_Do_Construct(self, node):
@@ -517,6 +541,11 @@ class StatementTranslator:
             return self._concurrent(control.items[3], body, name, omp)
         else:
             raise UnsupportedConstruct("do concurrent", f"loop control '{control}'")
+        # a GO TO must not jump past the initialisation of a copied loop bound: give it a block
+        scoped = bool(self.ctx.pre) and bool(self.ctx.goto_targets)
+        if scoped:
+            self.emit("{")
+            self.depth += 1
         self.flush_pre()
         if omp is not None:
             self.emit(omp.pragma)
@@ -524,9 +553,16 @@ class StatementTranslator:
         self.ctx.loop_stack.append(name)
         self.nested(body)
         self.ctx.loop_stack.pop()
+        if control is not None and len(control.items) > 1 and isinstance(control.items[1], tuple):
+            counter = self.ctx.scope.lookup(str(control.items[1][0]).lower())
+            if counter is not None:
+                counter.zero_based = False
         if name and f"{name}_next" in self.ctx.gotos:
             self.emit(f"{INDENT}{name}_next:;")
         self.emit("}")
+        if scoped:
+            self.depth -= 1
+            self.emit("}")
         if name and f"{name}_done" in self.ctx.gotos:
             self.emit(f"{name}_done:;")
 

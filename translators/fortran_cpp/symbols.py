@@ -58,6 +58,13 @@ class Symbol:
     assumed_shape: bool = False  # x(:) dummy of an internal procedure: extents passed as extra ints
     statement_function: tuple | None = None  # (dummy names, expression) of `f(x) = expr`
     common: str | None = None  # COMMON block holding it (a namespace-level variable)
+    declare_at: int | None = None  # id of the assignment that declares it (its first use), if any
+    zero_based: bool = False  # a loop counter running from 0 while its loop is translated (index minus one)
+    runtime_constant: bool = False  # a parameter declared `const`, not `constexpr` (its value needs <cmath>)
+    external: bool = False  # the declared type of a function (EXTERNAL, or defined in the file): no variable
+    procedure_arg: bool = False  # a dummy procedure (EXTERNAL f, f a dummy argument): a function pointer
+    # of a dummy procedure: (is_function, [(C++ type, by reference)]), learnt from its references in the body
+    procedure_interface: tuple | None = None
     passed_extents: list[int] | None = None  # dimensions whose extent the body uses (None = all)  # declared as std::array (else std::vector when a container)
 
     def __post_init__(self) -> None:
@@ -119,8 +126,11 @@ class Scope:
         self.parent = parent
         self.symbols: dict[str, Symbol] = {}
         self.implicit_none = implicit_none
-        self.imports: list[tuple[Scope, set[str] | None]] = []  # use statements: (module scope, only-list)
+        self.imports: list[tuple[Scope, dict[str, str] | None]] = []  # use statements: (module scope, local -> module name)
         self.failed: set[str] = set()  # names whose declaration was reported as unsupported
+        self.externals: set[str] = set()  # names in EXTERNAL statements
+        self.intrinsics: set[str] = set()  # names in INTRINSIC statements
+        self.saved: set[str] | None = set()  # names in SAVE statements (None: a SAVE of everything)
 
     def declaration_failed(self, name: str) -> bool:
         scope: Scope | None = self
@@ -145,7 +155,7 @@ class Scope:
                 return scope.symbols[name]
             for imported, only in scope.imports:
                 if only is None or name in only:
-                    found = imported.lookup(name)
+                    found = imported.lookup(name if only is None else only[name])
                     if found is not None:
                         return found
             scope = scope.parent

@@ -31,6 +31,8 @@ class FType:
     def cpp(self) -> str:
         if self.base == "string":  # character(len=n), n > 1: kind holds the length
             return "std::string"
+        if self.base == "cstring":  # a character*(*) dummy argument, read only
+            return "const char*"
         try:
             return _CPP_NAMES[(self.base, self.kind)]
         except KeyError:
@@ -67,6 +69,7 @@ REAL = FType("real", 4)
 DOUBLE = FType("real", 8)
 LOGICAL = FType("logical", 4)
 CHARACTER = FType("character", 1)
+CSTRING = FType("cstring", 0)
 
 
 def is_text(ftype: FType) -> bool:

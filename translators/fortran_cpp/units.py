@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fparser.two import Fortran2003 as F
+from fparser.two.utils import walk
 
-from .analysis import analyse
+from .analysis import analyse, propagate_writes
 from .declarations import ISO_FORTRAN_ENV_KINDS, declare, implicit_type, type_of_spec
 from .errors import UnsupportedConstruct
 from .symbols import Procedure, Scope, Symbol, node_line
@@ -30,17 +31,21 @@ class FileModel:
     main: Procedure | None = None
     commons: dict[str, list[Symbol]] = field(default_factory=dict)  # block -> its variables, in order
     problems: list[tuple[int, str, str]] = field(default_factory=list)
+    procedure_names: set[str] = field(default_factory=set)  # every subprogram the file defines
 
 
 def _problem(model: FileModel, line: int, exc: UnsupportedConstruct) -> None:
     model.problems.append((exc.line or line, exc.construct, exc.message))
 
 
-def build(tree) -> FileModel:
+def build(tree, used_modules=()) -> FileModel:
+    """The file model; used_modules are module units of other files that the file uses."""
     model = FileModel()
+    model.procedure_names = {str(stmt.items[1]).lower() for unit in [tree, *used_modules]
+                             for stmt in walk(unit, (F.Subroutine_Stmt, F.Function_Stmt))}
     global_scope = Scope()
     pending: list[str] = []
-    for unit in tree.children:
+    for unit in list(used_modules) + list(tree.children):
         line = node_line(unit) or 1
         if isinstance(unit, F.Comment):
             text = str(unit).strip()
@@ -60,12 +65,14 @@ def build(tree) -> FileModel:
         except UnsupportedConstruct as exc:
             _problem(model, line, exc)
         pending = []
+    pending: list = []
     for procedure in list(model.procedures.values()) + ([model.main] if model.main else []):
         try:
             procedure.calls = analyse(_part(procedure.node, F.Execution_Part), procedure.scope, model.procedures,
-                                      procedure.name)
+                                      procedure.name, pending)
         except UnsupportedConstruct as exc:
             _problem(model, procedure.line, exc)
+    propagate_writes(pending)
     return model
 
 
@@ -156,8 +163,27 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
     elif isinstance(stmt, F.Format_Stmt):
         pass  # used where a write refers to its label
     elif isinstance(stmt, F.Save_Stmt):
-        for symbol in scope.symbols.values():
-            symbol.save = True
+        # applied once the whole specification part is known: SAVE may precede the declarations
+        names = stmt.items[1]
+        if names is None:
+            scope.saved = None
+        elif scope.saved is not None:
+            for entity in names.items:
+                if str(entity).startswith("/"):
+                    continue  # a COMMON block: its variables are namespace-level anyway
+                scope.saved = scope.saved | {str(entity).lower()}
+    elif isinstance(stmt, F.Intrinsic_Stmt):
+        scope.intrinsics |= {str(name).lower() for name in stmt.items[1].items}
+    elif isinstance(stmt, F.External_Stmt):
+        for name_node in stmt.items[1].items:
+            name = str(name_node).lower()
+            scope.externals.add(name)
+            if name in args:
+                symbol = scope.symbols.get(name)
+                if symbol is None:
+                    symbol = scope.add(Symbol(name=name, type=implicit_type(name), line=line, is_arg=True))
+                    items.append(("symbol", symbol))
+                symbol.procedure_arg = True
     else:
         name = type(stmt).__name__
         construct = name.replace("_Stmt", "").replace("_Def", "").replace("_", " ").lower()
@@ -166,14 +192,20 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
 
 def _use(model: FileModel, stmt, scope: Scope) -> None:
     module_name = str(stmt.items[2]).lower()
-    only_list = stmt.items[4]
-    only = None
-    if only_list is not None:
-        only = set()
-        for entry in only_list.items:
-            if isinstance(entry, F.Rename):
-                raise UnsupportedConstruct("use rename", f"renaming in '{stmt}'")
-            only.add(str(entry).lower())
+    listed = stmt.items[4]
+    only: dict[str, str] | None = None  # local name -> name in the module (use m, only: wp => dp)
+    renames: dict[str, str] = {}
+    for entry in listed.items if listed is not None else ():
+        if isinstance(entry, F.Rename):
+            if entry.items[0] is not None:
+                raise UnsupportedConstruct("use rename", f"operator renaming in '{stmt}'")
+            renames[str(entry.items[1]).lower()] = str(entry.items[2]).lower()
+        else:
+            renames[str(entry).lower()] = str(entry).lower()
+    if "ONLY" in str(stmt.items[3]).upper():
+        only = renames
+    elif renames:
+        only = _all_names_with_renames(model, module_name, renames)
     if module_name in model.modules:
         scope.imports.append((model.modules[module_name].scope, only))
     elif module_name == "iso_fortran_env":
@@ -186,6 +218,16 @@ def _use(model: FileModel, stmt, scope: Scope) -> None:
         pass  # its procedures are reported where they are called
     else:
         raise UnsupportedConstruct("use", f"module '{module_name}' is neither in this file nor a translated intrinsic module")
+
+
+def _all_names_with_renames(model: FileModel, module_name: str, renames: dict[str, str]) -> dict[str, str] | None:
+    """use m, a => b: every name of m, b seen as a."""
+    module = model.modules.get(module_name)
+    if module is None:
+        return None
+    names = {name: name for name in module.scope.symbols if name not in renames.values()}
+    names.update(renames)
+    return names
 
 
 def _module(model: FileModel, unit, global_scope: Scope) -> Module:
@@ -250,6 +292,7 @@ def _procedure(model: FileModel, unit, host_scope: Scope, host: str | None) -> P
     _specification(model, _part(unit, F.Specification_Part), scope, args, False, items)
     procedure.spec_items = items
     _resolve_commons(model, scope, items, line)
+    _apply_save_and_external(model, scope, args, procedure.result if kind == "function" else None)
     implicit_none = scope.implicit_none_in_effect()
     internal = host is not None and host not in model.modules
     for arg in args:
@@ -301,6 +344,7 @@ def _main(model: FileModel, unit, global_scope: Scope) -> Procedure:
     _specification(model, _part(unit, F.Specification_Part), scope, [], False, items)
     main.spec_items = items
     _resolve_commons(model, scope, items, main.line)
+    _apply_save_and_external(model, scope, [], None)
     model.main = main
     internal = _part(unit, F.Internal_Subprogram_Part)
     if internal is not None:
@@ -308,6 +352,21 @@ def _main(model: FileModel, unit, global_scope: Scope) -> Procedure:
             if isinstance(child, (F.Subroutine_Subprogram, F.Function_Subprogram)):
                 _procedure(model, child, scope, host=name)
     return main
+
+
+def _apply_save_and_external(model: FileModel, scope: Scope, args: list[str], result: str | None) -> None:
+    """SAVE statements name variables declared before or after them; a declared type of a
+    function (EXTERNAL, or defined in this file) is no variable; a dummy in EXTERNAL is a procedure."""
+    saved = scope.saved
+    for name, symbol in scope.symbols.items():
+        if saved is None or name in saved:
+            symbol.save = not symbol.parameter and not symbol.is_arg
+        if name in args or name == result or symbol.is_array:
+            if name in args and name in scope.externals:
+                symbol.procedure_arg = True
+            continue
+        if name in scope.externals or name in model.procedure_names:
+            symbol.external = True
 
 
 def _resolve_commons(model: FileModel, scope: Scope, items: list, line: int) -> None:
