@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="extent of an array parameter, e.g. x=n (C++/CUDA sources)")
     parser.add_argument("--value", type=_assignment, action="append", default=[], metavar="NAME=V",
                         help="pin a scalar parameter, e.g. k=3")
+    parser.add_argument("--mode", choices=("eval", "train"), default="eval",
+                        help="PyTorch -> JAX: compare in eval (default) or train mode")
+    parser.add_argument("--input", type=_assignment, action="append", default=[], metavar="NAME=SHAPE:DTYPE",
+                        help="PyTorch -> JAX: an input of the --entry, e.g. x=(8,3,32,32):float32")
     parser.add_argument("--no-cache", action="store_true", help="rebuild the reference even if cached")
     parser.add_argument("--keep", action="store_true", help="keep the temporary build directory")
     return parser
@@ -76,7 +80,8 @@ def run(argv: list[str]) -> int:
 
     options = VerifyOptions(entry=args.entry, cases=args.cases, seed=args.seed, timeout=args.timeout,
                             rtol=args.rtol, atol=args.atol, shapes=dict(args.shape), values=dict(args.value),
-                            use_cache=not args.no_cache, keep_workdir=args.keep)
+                            use_cache=not args.no_cache, keep_workdir=args.keep,
+                            mode=args.mode, inputs=dict(args.input))
     result = verify(args.source, args.candidate, options)
     if args.json_output:
         print(result.to_json())
