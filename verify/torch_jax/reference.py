@@ -180,6 +180,11 @@ def _forward_ok(source: SourceFile, spec: dict, overrides: dict[str, int], mode:
         inputs = make_inputs(module, spec, 0)
         started = time.monotonic()
         run(reference, inputs, mode)
+        first = time.monotonic() - started
+        if first <= MAX_FORWARD_SECONDS or first > 8 * MAX_FORWARD_SECONDS:
+            return first
+        started = time.monotonic()  # the first call pays one-off set-up (kernels, allocator): ask again
+        run(reference, inputs, mode)
         return time.monotonic() - started
     except Exception:
         return None
