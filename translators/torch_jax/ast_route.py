@@ -87,6 +87,7 @@ class FileTranslator:
     def __init__(self, tree: ast.Module):
         self.tree = tree
         self.aliases: dict[str, str] = {}  # local name -> dotted torch path
+        self.modules: set[str] = set()  # names bound to other imported modules (math, numpy)
         self.issues: list[Issue] = []
         self.classes: dict[str, ClassInfo] = {}
         self.notes: list[str] = []
@@ -102,6 +103,8 @@ class FileTranslator:
                             self.aliases[alias.asname] = alias.name
                         else:
                             self.aliases["torch"] = "torch"
+                    else:
+                        self.modules.add(alias.asname or alias.name.split(".")[0])
             elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "torch":
                 for alias in node.names:
                     self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
@@ -156,7 +159,7 @@ class FileTranslator:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names]
             module = node.module if isinstance(node, ast.ImportFrom) else names[0]
-            if (module or "").split(".")[0] in ("torch", "jax", "numpy", "__future__"):
+            if (module or "").split(".")[0] in ("torch", "jax", "__future__"):
                 return None
             return ast.unparse(node)
         if isinstance(node, ast.ClassDef):
@@ -527,6 +530,9 @@ class _Rewriter(ast.NodeTransformer):
 
     def _method_call(self, node: ast.Call, func: ast.Attribute):
         attr = func.attr
+        if isinstance(func.value, ast.Name) and func.value.id in self.owner.modules:
+            self.generic_visit(node)  # math.sqrt(...), np.prod(...): not a tensor method
+            return node
         if attr in mapping.METHODS or attr in mapping.SHARED:
             if attr in mapping.METHODS:
                 signature, template = mapping.METHODS[attr]

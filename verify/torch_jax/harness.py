@@ -248,6 +248,10 @@ def main(argv: list[str]) -> int:
     jobs_path, results_path = argv
     with open(jobs_path, encoding="utf-8") as handle:
         jobs = json.load(handle)
+    import torch  # noqa: F401  (imported once, before any pair's clock starts)
+
+    from . import candidate  # noqa: F401  (jax, with its configuration)
+
     results = []
     for index, job in enumerate(jobs):
         try:

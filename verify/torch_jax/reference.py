@@ -46,6 +46,11 @@ class SourceFile:
                     and isinstance(node.value, ast.Constant) and type(node.value.value) is int:
                 for target in node.targets:  # `height = width = 32` names two constants
                     constants[target.id] = node.value.value
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and isinstance(node.value, ast.Tuple) and node.value.elts \
+                    and all(isinstance(e, ast.Constant) and type(e.value) is int for e in node.value.elts):
+                for i, element in enumerate(node.value.elts):  # input_shape = (4096, 64): each size on its own
+                    constants[f"{node.targets[0].id}[{i}]"] = element.value
             if isinstance(node, ast.FunctionDef) and node.name in reads:
                 reads[node.name] = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
         return cls(path, text, tree, constants, reads["get_inputs"], reads["get_init_inputs"])
@@ -56,6 +61,10 @@ class SourceFile:
         body = []
         for node in tree.body:
             names = [t.id for t in node.targets if isinstance(t, ast.Name)] if isinstance(node, ast.Assign) else []
+            if names and len(names) == 1 and isinstance(node.value, ast.Tuple) and overrides:
+                for i, element in enumerate(node.value.elts):
+                    if f"{names[0]}[{i}]" in (overrides or {}):
+                        node.value.elts[i] = ast.copy_location(ast.Constant(overrides[f"{names[0]}[{i}]"]), element)
             if overrides and any(n in overrides for n in names) and len(names) == len(node.targets):
                 for name in names:  # split `a = b = 32` so each may take its own value
                     value = overrides.get(name, source_value(node))
@@ -200,6 +209,7 @@ def shrink(source: SourceFile, spec: dict, mode: str, deadline: float) -> dict[s
     frozen: set[str] = set()
     history: list[tuple[str, dict[str, int]]] = []
     used = source.input_names | source.init_names
+    used = used | {n for n in source.constants if n.split("[")[0] in used}
     for _ in range(80):
         if time.monotonic() > deadline:
             break
@@ -219,7 +229,8 @@ def shrink(source: SourceFile, spec: dict, mode: str, deadline: float) -> dict[s
             return overrides
         name = max(movable, key=lambda n: values[n])
         history.append((name, overrides))
-        overrides = {**overrides, name: values[name] // 2}
+        # Equal sizes usually mean the same dimension (batch_size and input_shape[0]): halve them together.
+        overrides = {**overrides, **{n: values[n] // 2 for n in movable if values[n] == values[name]}}
     return overrides
 
 
@@ -235,7 +246,8 @@ def tiny_overrides(source: SourceFile, spec: dict, base: dict[str, int], mode: s
     translation must not have baked in.  None when the source has no such free constants."""
     if spec["inputs"]:
         return None
-    free = [n for n in source.constants if n in source.input_names and n not in source.init_names]
+    free = [n for n in source.constants if n.split("[")[0] in source.input_names
+            and n.split("[")[0] not in source.init_names]
     if not free:
         return None
     chosen = dict(base)

@@ -17,7 +17,7 @@ from ..result import EQUIVALENT, ERROR, NOT_EQUIVALENT, Diagnostic, Mismatch, Ve
 from .spec import check_candidate, read_source_spec
 
 PAIR_NAME = "pytorch->jax"
-IMPORT_SECONDS = 15.0  # torch + jax start-up on a loaded 2-core machine, on top of the per-pair budget
+IMPORT_SECONDS = 30.0  # torch + jax start-up on a loaded 2-core machine, on top of the per-pair budget
 MEMORY_MB = 16384  # XLA reserves address space generously
 
 
