@@ -95,10 +95,10 @@ SOURCES = {
             def forward(self, a, b):
                 return torch.matmul(a, b)
         M = 4096
-        K = 8192
-        N = 2048
+        K = 1024 * 8
+        shape_b = (K, 2048)
         def get_inputs():
-            return [torch.rand(M, K), torch.rand(K, N)]
+            return [torch.rand(M, K), torch.rand(*shape_b)]
     """,
     "double": """
         class Model(nn.Module):

@@ -68,8 +68,6 @@ def _timed(timings: dict, name: str, since: float) -> None:
 
 
 def _verify(job: dict, index: int, state: dict, started: float) -> dict:
-    import torch
-
     from . import reference as ref
 
     spec, mode, source_path = job["spec"], job["mode"], job["source"]
@@ -99,6 +97,17 @@ def _verify(job: dict, index: int, state: dict, started: float) -> dict:
                          f"outputs ({', '.join(random)}); randomness is checked in eval mode only",
                          "diagnostics": []})
     references = {(): reference}
+    try:
+        cases = _plan_cases(job, spec, source, module, configs, references, overrides, mode, state)
+    except Exception as exc:
+        raise source_failure(exc, "making the inputs")
+    _timed(timings, "compile_source", now)
+    return _compare_all(job, index, spec, mode, cases, configs, references, state, started, source_failure)
+
+
+def _plan_cases(job, spec, source, module, configs, references, overrides, mode, state) -> list:
+    from . import reference as ref
+
     cases: list[tuple[str, int, tuple, list]] = []
     count, seed = job["cases"], job["seed"]
     own = max(1, math.ceil(count / 2))
@@ -125,10 +134,18 @@ def _verify(job: dict, index: int, state: dict, started: float) -> dict:
                 small = ref.tiny_inputs(cases[0][3], seed + k)
                 if small is not None:
                     cases.append(("tiny", seed + k, (), small))
-    _timed(timings, "compile_source", now)
+    return cases
 
+
+def _compare_all(job, index, spec, mode, cases, configs, references, state, started, source_failure) -> dict:
+    import torch
+
+    from . import reference as ref
+
+    timings = state["timings"]
     now = time.monotonic()
     expected = []
+    reference = references[()]
     uses_64 = any(p.dtype in (torch.float64, torch.complex128) for p in reference.state_dict().values()) \
         if isinstance(reference, torch.nn.Module) else False
     for number, (family, case_seed, key, inputs) in enumerate(cases):

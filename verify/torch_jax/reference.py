@@ -42,10 +42,11 @@ class SourceFile:
         tree = ast.parse(text, filename=path)
         constants, reads = {}, {"get_inputs": set(), "get_init_inputs": set()}
         for node in tree.body:
+            value = _int_value(node.value) if isinstance(node, ast.Assign) else None
             if isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets) \
-                    and isinstance(node.value, ast.Constant) and type(node.value.value) is int:
+                    and value is not None:
                 for target in node.targets:  # `height = width = 32` names two constants
-                    constants[target.id] = node.value.value
+                    constants[target.id] = value
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                     and isinstance(node.value, ast.Tuple) and node.value.elts \
                     and all(isinstance(e, ast.Constant) and type(e.value) is int for e in node.value.elts):
@@ -84,8 +85,23 @@ class SourceFile:
         return module
 
 
+def _int_value(node: ast.expr) -> int | None:
+    """The value of an integer literal or of arithmetic on literals (`256 * 8`, `2 ** 20`)."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Pow)):
+        left, right = _int_value(node.left), _int_value(node.right)
+        if left is None or right is None or (isinstance(node.op, ast.Pow) and right > 64):
+            return None
+        if isinstance(node.op, ast.FloorDiv) and right == 0:
+            return None
+        return {ast.Add: int.__add__, ast.Sub: int.__sub__, ast.Mult: int.__mul__, ast.FloorDiv: int.__floordiv__,
+                ast.Pow: int.__pow__}[type(node.op)](left, right)
+    return None
+
+
 def source_value(node: ast.Assign):
-    return node.value.value if isinstance(node.value, ast.Constant) else None
+    return _int_value(node.value)
 
 
 def make_inputs(module, spec: dict, seed: int) -> list:

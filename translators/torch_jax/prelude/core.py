@@ -1,11 +1,5 @@
 """Scope over the state_dict, the Module base, containers."""
 
-import math
-
-import jax
-import jax.numpy as jnp
-from jax import lax
-
 
 class Scope:
     """The torch state_dict seen from one submodule: p["weight"] is params["conv.weight"]."""
