@@ -193,8 +193,16 @@ def _cost_fits(source: SourceFile, spec: dict, overrides: dict[str, int]) -> boo
             model = getattr(module, spec["entry"])(*init_inputs(module))
             params = sum(p.numel() for p in model.parameters())
         else:
-            params = 0
-    return _numel(inputs) <= MAX_INPUT_ELEMENTS and params <= MAX_PARAMETERS
+            model, params = getattr(module, spec["entry"]), 0
+        if _numel(inputs) > MAX_INPUT_ELEMENTS or params > MAX_PARAMETERS:
+            return False
+        try:  # the outputs count too (a small-K matmul has small inputs and a huge product)
+            with torch.no_grad():
+                out = model(*inputs)
+        except Exception:
+            return True
+    leaves = out if isinstance(out, (tuple, list)) else [out]
+    return _numel(leaves) <= 4 * MAX_INPUT_ELEMENTS
 
 
 def _forward_ok(source: SourceFile, spec: dict, overrides: dict[str, int], mode: str) -> float | None:
