@@ -276,12 +276,18 @@ def tiny_overrides(source: SourceFile, spec: dict, base: dict[str, int], mode: s
         return None
     chosen = dict(base)
     changed = False
+    done: set[str] = set()
     for name in free:
+        if name in done:
+            continue
         current = chosen.get(name, source.constants[name])
+        # sizes equal to this one usually name the same dimension: they change together
+        group = [n for n in free if chosen.get(n, source.constants[n]) == current]
+        done.update(group)
         for small in SMALL_SIZES:
             if small >= current:
                 break
-            trial = {**chosen, name: small}
+            trial = {**chosen, **{n: small for n in group}}
             if _forward_ok(source, spec, trial, mode) is not None:
                 chosen, changed = trial, True
                 break
