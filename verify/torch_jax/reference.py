@@ -47,6 +47,12 @@ class SourceFile:
                     and value is not None:
                 for target in node.targets:  # `height = width = 32` names two constants
                     constants[target.id] = value
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
+                    and isinstance(node.value, ast.Tuple) and len(node.targets[0].elts) == len(node.value.elts) \
+                    and all(isinstance(t, ast.Name) for t in node.targets[0].elts):
+                for target, element in zip(node.targets[0].elts, node.value.elts):  # D, H, W = 16, 32, 32
+                    if _int_value(element) is not None:
+                        constants[target.id] = _int_value(element)
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                     and isinstance(node.value, ast.Tuple) and node.value.elts \
                     and all(isinstance(e, ast.Constant) and type(e.value) is int for e in node.value.elts):
@@ -61,6 +67,11 @@ class SourceFile:
         tree = copy.deepcopy(self.tree)
         body = []
         for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
+                    and isinstance(node.value, ast.Tuple) and overrides:
+                for i, target in enumerate(node.targets[0].elts):
+                    if isinstance(target, ast.Name) and target.id in overrides and i < len(node.value.elts):
+                        node.value.elts[i] = ast.copy_location(ast.Constant(overrides[target.id]), node.value.elts[i])
             names = [t.id for t in node.targets if isinstance(t, ast.Name)] if isinstance(node, ast.Assign) else []
             if names and len(names) == 1 and isinstance(node.value, ast.Tuple) and overrides:
                 for i, element in enumerate(node.value.elts):
@@ -234,13 +245,16 @@ def shrink(source: SourceFile, spec: dict, mode: str, deadline: float) -> dict[s
     history: list[tuple[str, dict[str, int]]] = []
     used = source.input_names | source.init_names
     used = used | {n for n in source.constants if n.split("[")[0] in used}
+    last_ok: dict[str, int] | None = None  # the smallest size seen to run, if slowly
     for _ in range(80):
         if time.monotonic() > deadline:
-            break
+            return overrides if last_ok is None else last_ok
         if _cost_fits_or_unknown(source, spec, overrides):
             seconds = _forward_ok(source, spec, overrides, mode)
             if seconds is not None and seconds <= MAX_FORWARD_SECONDS:
                 return overrides
+            if seconds is not None:
+                last_ok = overrides
             if seconds is None:
                 if not history:
                     return overrides  # the reference fails as written: reported by the caller
@@ -250,12 +264,12 @@ def shrink(source: SourceFile, spec: dict, mode: str, deadline: float) -> dict[s
         values = {**source.constants, **overrides}
         movable = [n for n in values if n in used and n not in frozen and values[n] >= 4]
         if not movable:
-            return overrides
+            return overrides if last_ok is None else last_ok
         name = max(movable, key=lambda n: values[n])
         history.append((name, overrides))
         # Equal sizes usually mean the same dimension (batch_size and input_shape[0]): halve them together.
         overrides = {**overrides, **{n: values[n] // 2 for n in movable if values[n] == values[name]}}
-    return overrides
+    return overrides if last_ok is None else last_ok
 
 
 def _cost_fits_or_unknown(source: SourceFile, spec: dict, overrides: dict[str, int]) -> bool:
