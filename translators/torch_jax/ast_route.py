@@ -558,10 +558,9 @@ class _Rewriter(ast.NodeTransformer):
         return self._fill_text(node, construct, signature, template, args, kwargs)
 
     def _fill_text(self, node, construct, signature, template, args, kwargs):
-        starred = [a for a in args if a.startswith("*")]
-        if starred and not signature.lstrip().startswith("*") and "*" not in signature.split(",")[1:2]:
-            if not any(p.strip().startswith("*") and p.strip() != "*" for p in signature.split(",")):
-                raise Untranslatable(node, construct, "argument unpacking into this call is not translated")
+        takes_varargs = any(p.strip().startswith("*") and p.strip() != "*" for p in signature.split(","))
+        if any(a.startswith("*") for a in args) and not takes_varargs:
+            raise Untranslatable(node, construct, "argument unpacking into this call is not translated")
         try:
             text = fill(signature, template, args, kwargs)
         except BindError as exc:
