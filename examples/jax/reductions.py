@@ -12,7 +12,7 @@ class Model(nn.Module):
 
     def forward(self, x):
         values, indices = torch.max(x, dim=self.dim)
-        smallest = x.min(dim=self.dim, keepdim=True)[0]
+        smallest = x.min(dim=self.dim, keepdim=True).values
         total = torch.logsumexp(x, dim=self.dim) + torch.cumsum(x, dim=self.dim).sum(dim=self.dim)
         return values + total, indices, smallest, torch.argmax(x, dim=self.dim)
 

@@ -40,8 +40,9 @@ def translate_text(text: str, name: str = "model.py", entry: str | None = None) 
     if translator.issues:
         return Translation(None, sorted(translator.issues, key=lambda i: i.line or 0), translator.notes)
     entry_name = entry or ("Model" if "Model" in translator.classes else next(iter(translator.classes), "Model"))
-    imports = ["import math", "", "import jax", "import jax.numpy as jnp", "from jax import lax"]
     prelude = needed_prelude(body)
+    imports = ["import collections"] if "collections." in prelude else []
+    imports += ["import math", "", "import jax", "import jax.numpy as jnp", "from jax import lax"]
     parts = [HEADER.format(name=name, route="Python AST, statement by statement", entry=entry_name)
              + "\n".join(imports)]
     if prelude:

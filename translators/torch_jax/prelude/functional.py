@@ -1,5 +1,6 @@
 """torch functions with torch semantics, in jax."""
 
+import collections
 import math
 
 import jax
@@ -198,13 +199,17 @@ def torch_std(x, dim=None, correction=1, keepdim=False):
     return jnp.std(x, axis=dim, ddof=correction, keepdims=keepdim)
 
 
+class ValuesIndices(collections.namedtuple("ValuesIndices", "values indices")):
+    """torch.max/min over a dimension: (values, indices), by position or by name."""
+
+
 def torch_max(x, dim=None, keepdim=False):
     """torch.max: the maximum; with an int dim, (values, indices); with a tensor, elementwise."""
     if dim is None:
         return jnp.max(x)
     if not isinstance(dim, int):
         return jnp.maximum(x, dim)
-    return jnp.max(x, axis=dim, keepdims=keepdim), jnp.argmax(x, axis=dim, keepdims=keepdim)
+    return ValuesIndices(jnp.max(x, axis=dim, keepdims=keepdim), jnp.argmax(x, axis=dim, keepdims=keepdim))
 
 
 def torch_min(x, dim=None, keepdim=False):
@@ -213,7 +218,7 @@ def torch_min(x, dim=None, keepdim=False):
         return jnp.min(x)
     if not isinstance(dim, int):
         return jnp.minimum(x, dim)
-    return jnp.min(x, axis=dim, keepdims=keepdim), jnp.argmin(x, axis=dim, keepdims=keepdim)
+    return ValuesIndices(jnp.min(x, axis=dim, keepdims=keepdim), jnp.argmin(x, axis=dim, keepdims=keepdim))
 
 
 def torch_div(a, b, rounding_mode=None):
