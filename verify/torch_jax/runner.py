@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import sandbox
 from ..errors import VerifyInputError
 from ..options import VerifyOptions
-from ..result import EQUIVALENT, ERROR, NOT_EQUIVALENT, Diagnostic, Mismatch, VerifyResult
+from ..result import ERROR, NOT_EQUIVALENT, Diagnostic, Mismatch, VerifyResult
 from .spec import check_candidate, read_source_spec
 
 PAIR_NAME = "pytorch->jax"
@@ -146,5 +146,3 @@ def _from_harness(raw: dict, entry: str, mode: str, names: dict[str, str], parse
 def verify_one(source: Path, candidate: Path, options: VerifyOptions) -> VerifyResult:
     return verify_many([Job(source, candidate, options)])[0]
 
-
-__all__ = ["Job", "verify_many", "verify_one", "EQUIVALENT"]

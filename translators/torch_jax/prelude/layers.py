@@ -4,11 +4,19 @@ import math
 
 import jax
 import jax.numpy as jnp
-from jax import lax
 
 from .core import Module, _tuple
-from .functional import *  # noqa: F401,F403  (the layers call the torch_* functions)
-from .functional import _reduce  # noqa: F401
+from .functional import (  # noqa: F401  (the layers call these torch_* functions)
+    torch_adaptive_avg_pool, torch_adaptive_max_pool, torch_avg_pool, torch_batch_norm,
+    torch_binary_cross_entropy, torch_binary_cross_entropy_with_logits, torch_conv, torch_conv_transpose,
+    torch_cosine_similarity, torch_cross_entropy, torch_elu, torch_flatten,
+    torch_gelu, torch_group_norm, torch_hardsigmoid, torch_hardswish,
+    torch_hardtanh, torch_hinge_embedding_loss, torch_huber_loss, torch_instance_norm,
+    torch_kl_div, torch_l1_loss, torch_layer_norm, torch_leaky_relu,
+    torch_log_softmax, torch_margin_ranking_loss, torch_max_pool, torch_mish,
+    torch_mse_loss, torch_nll_loss, torch_smooth_l1_loss, torch_softmax,
+    torch_softplus, torch_softsign, torch_triplet_margin_loss,
+)
 
 
 class Linear(Module):
