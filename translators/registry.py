@@ -1,7 +1,7 @@
 """Which rule-based translators exist, per (source language, target).
 
-Rules are the offline default Solver.  Only Fortran -> C++ has rules; CUDA,
-CPU and JAX targets are translated by the LLM loop alone.  Each rule
+Rules are the offline default Solver.  Pairs without an entry here are translated
+by the LLM loop alone.  Each rule
 translator is imported lazily and adapted to one shape, RuleDraft.
 """
 
@@ -15,6 +15,7 @@ from typing import Any, Callable
 # (source language, target) -> "module:function"
 RULES: dict[tuple[str, str], str] = {
     ("fortran", "cpp"): "transverify.translators.fortran_cpp:translate_file",
+    ("python", "jax"): "transverify.translators.torch_jax:translate_file",
 }
 
 

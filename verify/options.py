@@ -29,6 +29,8 @@ class VerifyOptions:
     cancel: threading.Event | None = None  # set() to stop compilers and runs promptly
     progress: Callable[[str], None] | None = None  # stage messages for editors ("compiling", ...)
     toolchain: dict[str, str] = field(default_factory=dict)  # overrides: {"gfortran": "/opt/..", "gxx": .., "nvcc": ..}
+    mode: str = "eval"  # PyTorch -> JAX: "eval" or "train" (BatchNorm batch statistics, buffer updates)
+    inputs: dict[str, str] = field(default_factory=dict)  # PyTorch -> JAX: {"x": "(8,3,32,32):float32"}
 
     def report(self, message: str) -> None:
         if self.progress is not None:

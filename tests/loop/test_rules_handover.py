@@ -128,11 +128,23 @@ def test_a_module_is_verified_procedure_by_procedure(llm, run_cli, tmp_path):
     assert "`twice` is the first that fails" in question and "Output `x` at index" in question
 
 
-def test_pytorch_to_jax_is_refused_as_not_supported_yet(llm, run_cli, tmp_path):
-    """No verifier exists for PyTorch -> JAX, so no translation is offered, LLM or not."""
+def test_pytorch_to_jax_llm_loop_quotes_the_mismatch_and_verifies_the_fix(llm, run_cli, tmp_path):
+    """PyTorch -> JAX runs the Questioner-Solver loop: the question quotes the mismatching output."""
+    import importlib.util
+
+    import pytest
+
+    if importlib.util.find_spec("torch") is None or importlib.util.find_spec("jax") is None:
+        pytest.skip("the [jax] extra is not installed")
     model = tmp_path / "model.py"
-    model.write_text("import torch\n\nclass Double(torch.nn.Module):\n    def forward(self, x):\n        return 2 * x\n")
-    done = run_cli("translate", str(model), "--to", "jax", "--json", extra_env=endpoint(llm))
-    assert done.returncode == 2
-    assert "PyTorch -> JAX is not supported yet" in json.loads(done.stdout)["message"]
-    assert llm.requests == [] and not (tmp_path / "model_jax.py").exists()
+    model.write_text("import torch\n\nclass Double(torch.nn.Module):\n    def forward(self, x):\n        return 2 * x\n"
+                     "\n\ndef get_inputs():\n    return [torch.rand(4, 3)]\n")
+    wrong = "import jax.numpy as jnp\n\n\nclass Double:\n    def __call__(self, params, x):\n        return 3 * x\n"
+    fence = "```python\n{}```"
+    llm.reply("Here.\n\n" + fence.format(wrong)).reply("Fixed.\n\n" + fence.format(wrong.replace("3 * x", "2 * x")))
+    done = run_cli("translate", str(model), "--to", "jax", "--solver", "llm", "--json", extra_env=endpoint(llm),
+                   timeout=400)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 * x" in (tmp_path / "model_jax.py").read_text()
+    question = [m for m in llm.requests[1]["body"]["messages"] if m["role"] == "user"][-1]["content"]
+    assert "Output `output` at index (0,0) differs in case 0" in question and "constantly 1.5" in question

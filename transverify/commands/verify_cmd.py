@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-I", dest="include_dirs", type=Path, action="append", default=[], metavar="DIR",
                         help="directory searched for INCLUDE files and for modules' kind constants (Fortran; "
                              "repeatable)")
+    parser.add_argument("--mode", choices=("eval", "train"), default="eval",
+                        help="PyTorch -> JAX: compare in eval (default) or train mode")
+    parser.add_argument("--input", type=_assignment, action="append", default=[], metavar="NAME=SHAPE:DTYPE",
+                        help="PyTorch -> JAX: an input of the --entry, e.g. x=(8,3,32,32):float32")
     parser.add_argument("--no-cache", action="store_true", help="rebuild the reference even if cached")
     parser.add_argument("--keep", action="store_true", help="keep the temporary build directory")
     return parser
@@ -93,7 +97,8 @@ def run(argv: list[str]) -> int:
                             rtol=args.rtol, atol=args.atol, shapes=dict(args.shape), values=dict(args.value),
                             ranges=dict(args.range), coverage=args.coverage,
                             procedures=dict(args.procedure), include_dirs=list(args.include_dirs),
-                            use_cache=not args.no_cache, keep_workdir=args.keep)
+                            use_cache=not args.no_cache, keep_workdir=args.keep,
+                            mode=args.mode, inputs=dict(args.input))
     result = verify(args.source, args.candidate, options)
     if args.json_output:
         print(result.to_json())

@@ -46,7 +46,7 @@ def available_pairs() -> list[str]:
     return sorted(pair.name for pair in _REGISTRY.values())
 
 
-_BUILTIN_PAIRS = ("fortran_cpp", "cuda")
+_BUILTIN_PAIRS = ("fortran_cpp", "cuda", "torch_jax")
 
 
 def _load_builtin_pairs() -> None:

@@ -1,0 +1,85 @@
+"""The JAX side of the harness: load the candidate, hand it the torch parameters and call it
+under jax.jit.  Runs inside the sandbox, after the torch reference has run."""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import sys
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+jax.config.update("jax_default_matmul_precision", "highest")
+
+
+def use_x64(enabled: bool) -> None:
+    jax.config.update("jax_enable_x64", bool(enabled))
+
+
+def load(path: str, index: int):
+    name = f"transverify_candidate_{index}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def to_numpy(value):
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        value = value.detach()
+        if value.dtype == torch.bfloat16:
+            import ml_dtypes
+
+            return value.float().numpy().astype(ml_dtypes.bfloat16)
+        return value.numpy()
+    return value
+
+
+class Callable_:
+    """One candidate instance (or function) jitted once per configuration."""
+
+    def __init__(self, module, entry: str, kind: str, init_inputs: list, state: dict, mode: str):
+        target = getattr(module, entry)
+        if kind == "class":
+            if not inspect.isclass(target):
+                raise TypeError(f"'{entry}' in the candidate must be a class with __init__(*init_inputs) and "
+                                f"__call__(params, *inputs)")
+            self.instance = target(*[to_numpy(v) for v in init_inputs])
+            try:
+                self.instance.training = mode == "train"
+            except AttributeError:
+                pass
+            self.function = self.instance.__call__
+            convert = getattr(self.instance, "convert_state_dict", None) or getattr(module, "convert_state_dict", None)
+            numpy_state = {k: to_numpy(v) for k, v in state.items()}
+            params = convert(numpy_state) if convert is not None else numpy_state
+            self.params = jax.tree_util.tree_map(jnp.asarray, params)
+            self.takes_params = True
+        else:
+            self.function, self.params, self.takes_params = target, None, False
+        try:
+            self.wants_key = "key" in inspect.signature(self.function).parameters
+        except (TypeError, ValueError):
+            self.wants_key = False
+        self._jitted = {}
+
+    def __call__(self, inputs: list):
+        arrays = [to_numpy(v) for v in inputs]
+        static = tuple(i for i, v in enumerate(arrays) if not isinstance(v, np.ndarray))
+        jitted = self._jitted.get(static)
+        if jitted is None:
+            offset = 1 if self.takes_params else 0
+            jitted = jax.jit(self._call, static_argnums=tuple(i + offset for i in static))
+            self._jitted[static] = jitted
+        args = [jnp.asarray(v) if isinstance(v, np.ndarray) else v for v in arrays]
+        out = jitted(self.params, *args) if self.takes_params else jitted(*args)
+        return jax.block_until_ready(out)
+
+    def _call(self, *args):
+        kwargs = {"key": jax.random.PRNGKey(0)} if self.wants_key else {}
+        return self.function(*args, **kwargs)

@@ -1,0 +1,124 @@
+"""Compare the torch reference's outputs with the candidate's: structure, shapes, dtypes and
+values within per-dtype tolerances."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+# (rtol, atol) per dtype; atol scales with the output's mean magnitude (sums of many terms).
+TOLERANCES = {"float16": (1e-2, 1e-2), "bfloat16": (2e-2, 2e-2), "float32": (1e-4, 1e-4), "float64": (1e-8, 1e-8)}
+MAX_PER_CASE = 3
+
+
+def flatten(value, prefix: str = "output") -> list[tuple[str, object]]:
+    """(name, leaf) pairs in order: tensors/arrays and Python scalars are leaves."""
+    if isinstance(value, (tuple, list)):
+        out = []
+        for i, item in enumerate(value):
+            out += flatten(item, f"{prefix}[{i}]")
+        return out
+    if isinstance(value, dict):
+        out = []
+        for key in sorted(value):
+            out += flatten(value[key], f"{prefix}[{key!r}]")
+        return out
+    return [(prefix, value)]
+
+
+def as_numpy(value):
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        value = value.detach()
+        if value.dtype == torch.bfloat16:
+            return value.float().numpy(), "bfloat16"
+        return value.numpy(), str(value.dtype).removeprefix("torch.")
+    if value is None:
+        return None, "None"
+    array = np.asarray(value)
+    name = str(array.dtype)
+    if name == "bfloat16":
+        array = array.astype(np.float32)
+    return array, name
+
+
+def _index(flat: int, shape) -> str:
+    if not shape:
+        return "()"
+    return "(" + ",".join(str(int(i)) for i in np.unravel_index(flat, shape)) + ")"
+
+
+def _number(value):
+    value = value.item() if hasattr(value, "item") else value
+    return value if not isinstance(value, float) or math.isfinite(value) else repr(value)
+
+
+def compare(expected_tree, actual_tree, case: int, x64: bool, rtol: float | None, atol: float | None,
+            prefix: str = "output") -> tuple[list[dict], list[str]]:
+    """(mismatches, problems): problems are structural (count, shape, dtype) in words."""
+    expected, actual = flatten(expected_tree, prefix), flatten(actual_tree, prefix)
+    if len(expected) != len(actual):
+        return [], [f"{prefix}: the reference returns {len(expected)} value(s), the candidate {len(actual)}"]
+    mismatches, problems = [], []
+    for (name, e_leaf), (_, a_leaf) in zip(expected, actual):
+        e, e_dtype = as_numpy(e_leaf)
+        a, a_dtype = as_numpy(a_leaf)
+        if e is None or a is None:
+            if (e is None) != (a is None):
+                problems.append(f"{name}: expected {e_dtype}, got {a_dtype}")
+            continue
+        if tuple(e.shape) != tuple(a.shape):
+            problems.append(f"{name}: shape {tuple(a.shape)}, expected {tuple(e.shape)}")
+            continue
+        if not _dtype_agrees(e_dtype, a_dtype, x64, e_leaf):
+            problems.append(f"{name}: dtype {a_dtype}, expected {e_dtype}")
+            continue
+        found = _values(name, e, a, e_dtype, case, rtol, atol)
+        mismatches += found
+    return mismatches, problems
+
+
+def _dtype_agrees(expected: str, actual: str, x64: bool, leaf) -> bool:
+    import torch
+
+    if not isinstance(leaf, torch.Tensor):  # a Python scalar from the reference: compare values only
+        return True
+    if expected == actual:
+        return True
+    # Without x64 JAX has no 64-bit integers: torch's int64 compares by value with int32.
+    return not x64 and expected == "int64" and actual == "int32"
+
+
+def _values(name, e, a, dtype, case, rtol, atol) -> list[dict]:
+    if dtype in TOLERANCES or np.issubdtype(e.dtype, np.floating):
+        r, t = TOLERANCES.get(dtype, TOLERANCES["float32"])
+        r = r if rtol is None else rtol
+        t = t if atol is None else atol
+        e64, a64 = e.astype(np.float64), a.astype(np.float64)
+        finite = np.isfinite(e64)
+        scale = float(np.mean(np.abs(e64[finite]))) if finite.any() else 1.0
+        diff = np.abs(a64 - e64)
+        # Values near the top of the type's range may overflow on one side only (a scan multiplies
+        # partial products in another order): both saturate.
+        edge = float(np.finfo(e.dtype).max) / 1e4 if np.issubdtype(e.dtype, np.floating) else math.inf
+        saturated = (np.abs(e64) >= edge) & (np.abs(a64) >= edge) & (np.sign(e64) == np.sign(a64))
+        bad = ~((diff <= t * max(1.0, scale) + r * np.abs(e64)) | (np.isnan(e64) & np.isnan(a64))
+                | (np.isinf(e64) & (a64 == e64)) | saturated)
+    else:
+        bad = e != a
+    where = np.flatnonzero(bad.reshape(-1))
+    out = []
+    for flat in where[:MAX_PER_CASE]:
+        ev, av = e.reshape(-1)[flat], a.reshape(-1)[flat]
+        abs_err = rel_err = None
+        if np.issubdtype(e.dtype, np.number) and not np.issubdtype(e.dtype, np.bool_):
+            abs_err = float(abs(float(av) - float(ev)))
+            rel_err = abs_err / abs(float(ev)) if float(ev) != 0 else None
+            abs_err = _number(abs_err)
+            rel_err = _number(rel_err) if rel_err is not None else None
+        out.append({"output": name, "case": case, "index": _index(flat, e.shape), "expected": _number(ev),
+                    "actual": _number(av), "abs_err": abs_err, "rel_err": rel_err,
+                    "count": int(where.size), "of": int(e.size)})
+    return out
