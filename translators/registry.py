@@ -1,8 +1,8 @@
 """Which rule-based translators exist, per (source language, target).
 
-Rules are the offline default Solver.  Only Fortran -> C++ has rules; CUDA,
-CPU and JAX targets are translated by the LLM loop alone.  Each rule
-translator is imported lazily and adapted to one shape, RuleDraft.
+Rules are the offline default Solver: Fortran -> C++, C++ -> CUDA and CUDA ->
+CPU (OpenMP) have rules; JAX targets are translated by the LLM loop alone.
+Each rule translator is imported lazily and adapted to one shape, RuleDraft.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any, Callable
 # (source language, target) -> "module:function"
 RULES: dict[tuple[str, str], str] = {
     ("fortran", "cpp"): "transverify.translators.fortran_cpp:translate_file",
+    ("cuda", "cpu"): "transverify.translators.cuda_cpu:translate_file",
 }
 
 
