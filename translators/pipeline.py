@@ -308,7 +308,7 @@ def _rules_draft(request: TranslateRequest, language: str, source: Path, output:
     if request.progress:
         request.progress("drafting")
     try:
-        draft = run_rules(language, request.target, source, request.entry)
+        draft = run_rules(language, request.target, source, request.entry, options.shapes, options.values)
     except RulesUnavailable as exc:
         draft = RuleDraft(code=None, unsupported=[], notes=[str(exc)])
     except Exception as exc:  # a rules bug must not stop the LLM from trying
