@@ -22,10 +22,12 @@ IDENTITY_MIN = {"float": "INFINITY", "double": "INFINITY", "int": "INT_MAX", "lo
 
 def identity(r: Reduction) -> str | None:
     t = r.type_text.replace("std::", "")
+    zero, one = {"float": ("0.0f", "1.0f"), "double": ("0.0", "1.0")}.get(
+        t, (f"static_cast<{r.type_text}>(0)", f"static_cast<{r.type_text}>(1)"))
     if r.op == "+":
-        return f"{r.type_text}(0)"
+        return zero
     if r.op == "*":
-        return f"{r.type_text}(1)"
+        return one
     return (IDENTITY_MAX if r.op == "max" else IDENTITY_MIN).get(t)
 
 

@@ -126,19 +126,42 @@ def injective(subscript: str, var: str, inner: list[CountedLoop], own: CountedLo
         return False
     if not inner_terms:
         return True
-    if len(inner_terms) != 1:
-        return False
-    inner_sign, inner_term = inner_terms[0]
     if not coefficient:
         # var + v*E with var in [lo >= 0, E): the column of a column-major element
+        if len(inner_terms) != 1:
+            return False
+        inner_sign, inner_term = inner_terms[0]
         inner_factors = [_strip_parens(f) for _, f in _split_top(inner_term, "*")]
         inner_var = [f for f in inner_factors if f in inner_vars]
         rest = [f for f in inner_factors if f not in inner_vars]
-        return (own is not None and sign == "+" and inner_sign == "+" and len(inner_var) == 1 and rest
+        return (own is not None and sign == "+" and inner_sign == "+" and len(inner_var) == 1 and bool(rest)
                 and not any(_words(f) & set(inner_vars) for f in rest)
                 and normalize(own.lo).isdigit() and normalize(own.hi) in ("*".join(rest), f"({'*'.join(rest)})"))
-    loop = inner_vars.get(inner_term)
-    if loop is None or inner_sign != "+":
-        return False
-    lo = normalize(loop.lo)
-    return lo.isdigit() and normalize(loop.hi) in ("*".join(coefficient), f"({'*'.join(coefficient)})")
+    return _mixed_radix(coefficient, inner_terms, inner_vars)
+
+
+def _mixed_radix(coefficient: list[str], terms: list[tuple[str, str]], loops: dict[str, CountedLoop]) -> bool:
+    """var*E0 + v1*E1 + ... + vk with v1 in [0, H1), E0 = H1*E1, ...: the inner terms stay below E0
+    (a row-major index over several loops)."""
+    from collections import Counter
+    remaining = []
+    for sign, term in terms:
+        factors = [_strip_parens(f) for _, f in _split_top(term, "*")]
+        variables = [f for f in factors if f in loops]
+        rest = [f for f in factors if f not in loops]
+        if sign != "+" or len(variables) != 1 or any(_words(f) & set(loops) for f in rest) or "/" in term:
+            return False
+        loop = loops[variables[0]]
+        if not normalize(loop.lo).isdigit():
+            return False
+        remaining.append((normalize(_strip_parens(normalize(loop.hi))), Counter(rest)))
+    current = Counter(coefficient)
+    while remaining:
+        for index, (bound, rest) in enumerate(remaining):
+            if current[bound] > 0 and current - Counter([bound]) == rest:
+                current = rest
+                remaining.pop(index)
+                break
+        else:
+            return False
+    return True
