@@ -1,4 +1,5 @@
 // Largest element of an integer array with atomicMax.
+// transverify: shape x=n
 __global__ void max_kernel(int n, const int* x, int* result) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i < n) atomicMax(result, x[i]);

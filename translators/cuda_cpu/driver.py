@@ -9,7 +9,7 @@ from tree_sitter import Node
 from ...verify.cuda.parse import function_name, function_qualifiers, is_kernel_launch
 from ...verify.cuda.rewrite import TOOLKIT_INCLUDES, UNSUPPORTED_INCLUDES, UNSUPPORTED_NAMES
 from . import RuleTranslation, Unsupported
-from .host import HostRewriter
+from .host import REMOVED, HostRewriter
 from .kernels import BUILTINS, translate_kernel
 from .plan import BARRIERS, WARP_OPS
 from .preamble import preamble
@@ -101,7 +101,15 @@ def translate(text: str, filename: str) -> RuleTranslation:
             notes += translated.notes
     if problems:
         return RuleTranslation(code=None, unsupported=problems, notes=notes)
-    host = HostRewriter(src, kernels)
+    kernel_params = {}
+    for func in _functions(src.tree.root_node):
+        if "__global__" in function_qualifiers(func):
+            declarator = func.child_by_field_name("declarator")
+            while declarator is not None and declarator.type != "function_declarator":
+                declarator = declarator.child_by_field_name("declarator")
+            params = declarator.child_by_field_name("parameters") if declarator is not None else None
+            kernel_params[function_name(func) or ""] = [text_of(p) for p in params.named_children] if params else []
+    host = HostRewriter(src, kernels, kernel_params)
 
     def replace(node: Node) -> str | None:
         if node.type == "preproc_include":
@@ -124,6 +132,8 @@ def translate(text: str, filename: str) -> RuleTranslation:
         return None
 
     body = rewrite(src, src.tree.root_node, replace)
+    body = "\n".join(line.replace(REMOVED + " ", "").replace(REMOVED, "") for line in body.split("\n")
+                     if not (REMOVED in line and not line.replace(REMOVED, "").strip()))
     body = re.sub(r"\n{3,}", "\n\n", body).lstrip("\n")
     uses_omp = "#pragma omp" in body
     notes += sorted(host.notes)

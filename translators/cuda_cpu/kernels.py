@@ -167,7 +167,7 @@ class KernelTranslator:
             body_text = self._plain(body)
         else:
             return None
-        pragma = "#pragma omp parallel for" + (f" collapse({len(loops)})" if len(loops) > 1 else "")
+        pragma = "#pragma omp parallel for"  # over the outer loop: the inner one stays vectorisable
         lines = [pragma]
         for depth, (type_text, name, bound) in enumerate(loops):
             lines.append(STEP * depth + f"for ({type_text} {name} = 0; {name} < {bound}; ++{name})")
@@ -214,6 +214,8 @@ class KernelTranslator:
         self.track_exit = has_barriers and any(n.type == "return_statement" for n in walk(self.body))
         self.goto_labels = 0
 
+        self.thread_dims = {text_of(n.children[-1]) for n in walk(self.body) if n.type == "field_expression"
+                            and n.named_children and text_of(n.named_children[0]) in ("threadIdx", "blockDim")}
         used_dims = {text_of(n.children[-1]) for n in walk(self.body) if n.type == "field_expression"
                      and n.named_children and text_of(n.named_children[0]) in ("blockIdx", "gridDim")}
         lines: list[str] = [f"const unsigned {self.nthreads} = blockDim.x * blockDim.y * blockDim.z;"]
@@ -359,11 +361,23 @@ class KernelTranslator:
         return None
 
     def _thread_header(self, nodes: list[Node]) -> list[str]:
-        lines = [f"for (unsigned {self.tid} = 0; {self.tid} < {self.nthreads}; ++{self.tid}) {{"]
+        uses_index = any(n.type == "identifier" and text_of(n) == "threadIdx" for node in nodes for n in walk(node))
+        dims = self.thread_dims
+        if uses_index and dims != {"x"} and dims:
+            # 2-D/3-D blocks: nested loops, no division per thread
+            lines = ["for (unsigned tz = 0; tz < blockDim.z; ++tz)",
+                     "for (unsigned ty = 0; ty < blockDim.y; ++ty)",
+                     "for (unsigned tx = 0; tx < blockDim.x; ++tx) {"]
+            if self.per_thread or self.track_exit or planning.calls_named(self.body, WARP_OPS):
+                lines.append(STEP + f"const unsigned {self.tid} = (tz * blockDim.y + ty) * blockDim.x + tx;")
+            index = "const dim3 threadIdx(tx, ty, tz);"
+        else:
+            lines = [f"for (unsigned {self.tid} = 0; {self.tid} < {self.nthreads}; ++{self.tid}) {{"]
+            index = f"const dim3 threadIdx = thread_index({self.tid}, blockDim);"
         if self.track_exit:
             lines.append(STEP + f"if ({self.exited}[{self.tid}]) continue;")
-        if any(n.type == "identifier" and text_of(n) == "threadIdx" for node in nodes for n in walk(node)):
-            lines.append(STEP + f"const dim3 threadIdx = thread_index({self.tid}, blockDim);")
+        if uses_index:
+            lines.append(STEP + index)
         return lines
 
     def _thread_loop(self, stmts: list[Node]) -> list[str]:
