@@ -89,7 +89,10 @@ class HostRewriter:
                 expr = f"*reinterpret_cast<void**>({text[0]}) = std::malloc({text[1]})"
             else:
                 target_text = self._sub(target)
-                expr = f"{target_text} = static_cast<decltype({target_text})>(std::malloc({text[1]}))"
+                # decltype of an element (d[k]) is a reference: strip it
+                pointer_type = f"decltype({target_text})" if target.type == "identifier" else \
+                    f"std::remove_reference_t<decltype({target_text})>"
+                expr = f"{target_text} = static_cast<{pointer_type}>(std::malloc({text[1]}))"
         elif name in FREES and args:
             expr = f"std::free({text[0]})"
         elif name in COPIES and len(args) >= 3:

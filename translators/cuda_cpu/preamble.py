@@ -187,6 +187,8 @@ def preamble(code: str, source_name: str, uses_omp: bool) -> str:
     parts = [f"// CPU translation of {source_name} (C++17 + OpenMP): each kernel runs its blocks in parallel\n"
              "// and the threads of a block one after another, split at every barrier."]
     headers = list(HEADERS)
+    if "std::remove_reference_t" in code:
+        headers.append("<type_traits>")
     if "std::vector" in code:
         headers.append("<vector>")
     if uses_omp:
