@@ -14,7 +14,7 @@ from ..cuda_cpu.syntax import Source, dedent_block, line_of, rewrite, statements
 from . import RuleTranslation, Unsupported
 from .analysis import Nest, NotParallel, Variable, _declared_inside, analyse
 from .kernels import STEP, device_text, final_pass, final_pass_name, free_variables, kernel, launch
-from .loops import counted_loop, normalize
+from .loops import normalize
 
 PRELUDE = """\
 #include <cuda_runtime.h>
@@ -200,7 +200,6 @@ class HostBuilder:
             plans.append((stmt, plan))
         kernel_indices = [i for i, (_, p) in enumerate(plans) if isinstance(p, (Nest, tuple))]
         if not kernel_indices:
-            first = stmts[0] if stmts else None
             self.notes.append("no loop nest could run in parallel; the function runs on the host")
         for index, (stmt, plan) in enumerate(plans):
             is_last = index == len(plans) - 1

@@ -10,7 +10,8 @@ from ...verify.cuda.parse import function_name, function_qualifiers, is_kernel_l
 from ...verify.cuda.rewrite import TOOLKIT_INCLUDES, UNSUPPORTED_INCLUDES, UNSUPPORTED_NAMES
 from . import RuleTranslation, Unsupported
 from .host import REMOVED, HostRewriter
-from .kernels import BUILTINS, translate_kernel
+from .kernels import translate_kernel
+from .patterns import BUILTINS
 from .plan import BARRIERS, WARP_OPS
 from .preamble import preamble
 from .syntax import Source, called_name, line_of, rewrite, text_of, walk
