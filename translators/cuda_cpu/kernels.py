@@ -222,7 +222,7 @@ class KernelTranslator:
                 text = text_of(decl).replace("__shared__", "").strip()
                 inner.append(re.sub(r"\s+", " ", text) if "\n" not in text else text)
         if dynamic:
-            inner.insert(1, "std::vector<unsigned char> dynamic_shared(dynamic_shared_bytes);  // extern __shared__")
+            inner.insert(1, "std::vector<unsigned char> dynamic_shared(dynamic_shared_bytes);  // sized by the launch")
         for name in sorted(self.per_thread, key=self._declaration_order):
             type_text = self.per_thread[name]
             inner.append(f"{type_text} {name}[kMaxBlockThreads];  // per thread: live across a barrier")
