@@ -29,7 +29,6 @@ FLAGS = {
 }
 # Sources the rules refuse, with the line they must name.
 REFUSED = {
-    "warp_reduce.cu": 3,  # a shuffle inside a __device__ function
     "refuse_asm_cu.cu": 4,
     "refuse_dynamic_cu.cu": 8,
     "refuse_texture_cu.cu": 2,

@@ -10,6 +10,7 @@ from ...verify.cuda.parse import function_name, function_qualifiers, is_kernel_l
 from ...verify.cuda.rewrite import TOOLKIT_INCLUDES, UNSUPPORTED_INCLUDES, UNSUPPORTED_NAMES
 from . import RuleTranslation, Unsupported
 from .host import REMOVED, HostRewriter
+from .inline import inline_collectives
 from .kernels import translate_kernel
 from .patterns import BUILTINS
 from .plan import BARRIERS, WARP_OPS
@@ -85,6 +86,7 @@ def _functions(root: Node) -> list[Node]:
 
 
 def translate(text: str, filename: str) -> RuleTranslation:
+    text, inline_notes = inline_collectives(text)
     src = Source(text)
     refused = _refusals(src)
     if refused:
@@ -137,7 +139,7 @@ def translate(text: str, filename: str) -> RuleTranslation:
                      if not (REMOVED in line and not line.replace(REMOVED, "").strip()))
     body = re.sub(r"\n{3,}", "\n\n", body).lstrip("\n")
     uses_omp = "#pragma omp" in body
-    notes += sorted(host.notes)
+    notes += inline_notes + sorted(host.notes)
     return RuleTranslation(code=preamble(body, filename, uses_omp) + body, notes=notes)
 
 

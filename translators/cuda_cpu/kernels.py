@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from . import plan as planning
-from .plan import BARRIERS, WARP_OPS, Branch, Loop, Scope, Threads, WarpInputs
+from .plan import BARRIERS, WARP_OPS, Branch, Guard, Loop, Scope, Threads, WarpInputs
 from .patterns import (_early_exit_bound, _fresh, _function_name, _global_index, _grid_stride, _guard_bounds, _has_word, _hoisted_type, _innermost, _inside, _inside_alternative, _is_early_exit, _mentions_builtins, _nested_return, _returns, _type_prefix)
 from .syntax import Source, called_name, arguments, dedent_block, identifiers, line_of, rewrite, statements_of, text_of, walk
 
@@ -228,7 +228,11 @@ class KernelTranslator:
             inner.append(f"{type_text} {name}[kMaxBlockThreads];  // per thread: live across a barrier")
         if self.track_exit:
             inner.append(f"bool {self.exited}[kMaxBlockThreads] = {{}};  // threads that returned")
+        self.guards: list[str] = []
+        self.guards_declared: list[str] = []
         body_lines = self._items(plan.items)
+        for array in self.guards_declared:
+            inner.append(f"bool {array}[kMaxBlockThreads];  // threads that take a branch around warp operations")
         # the warp arrays are known only once the items are rendered
         for array, type_text in self.warp_arrays:
             inner.append(f"{type_text} {array}[kMaxBlockThreads];  // values read by a warp operation")
@@ -258,6 +262,8 @@ class KernelTranslator:
                             declared.setdefault(name, (index, stmt, declarator))
                             self.declaration_sites.setdefault(name, stmt.start_byte)
                     names.update(identifiers(stmt))
+            elif isinstance(region, Guard):
+                names.update(identifiers(region.node.child_by_field_name("condition")))
             else:
                 for call in region.calls:
                     names.update(identifiers(call))
@@ -303,11 +309,25 @@ class KernelTranslator:
                     out.append("} else {")
                     out += [STEP + l if l.strip() else l for l in self._items(item.other)]
                 out.append("}")
+            elif isinstance(item, Guard):
+                out += self._guard(item)
             elif isinstance(item, Scope):
                 out.append("{")
                 out += [STEP + l if l.strip() else l for l in self._items(item.body)]
                 out.append("}")
         return out
+
+    def _guard(self, item: Guard) -> list[str]:
+        array = f"active_{len(self.guards_declared)}"
+        self.guards_declared.append(array)
+        condition = item.node.child_by_field_name("condition")
+        lines = self._thread_header([condition])
+        lines.append(STEP + f"{array}[{self.tid}] = {rewrite(self.src, condition, self._thread_replace)};")
+        lines.append("}")
+        self.guards.append(array)
+        lines += self._items(item.body)
+        self.guards.pop()
+        return lines
 
     def _loop(self, item: Loop) -> list[str]:
         node = item.node
@@ -343,7 +363,7 @@ class KernelTranslator:
             lines = ["for (unsigned tz = 0; tz < blockDim.z; ++tz)",
                      "for (unsigned ty = 0; ty < blockDim.y; ++ty)",
                      "for (unsigned tx = 0; tx < blockDim.x; ++tx) {"]
-            if self.per_thread or self.track_exit or planning.calls_named(self.body, WARP_OPS):
+            if self.per_thread or self.track_exit or planning.calls_named(self.body, WARP_OPS) or self.guards:
                 lines.append(STEP + f"const unsigned {self.tid} = (tz * blockDim.y + ty) * blockDim.x + tx;")
             index = "const dim3 threadIdx(tx, ty, tz);"
         else:
@@ -351,6 +371,8 @@ class KernelTranslator:
             index = f"const dim3 threadIdx = thread_index({self.tid}, blockDim);"
         if self.track_exit:
             lines.append(STEP + f"if ({self.exited}[{self.tid}]) continue;")
+        for guard in self.guards:
+            lines.append(STEP + f"if (!{guard}[{self.tid}]) continue;")
         if uses_index:
             lines.append(STEP + index)
         return lines

@@ -43,6 +43,14 @@ class Branch:
 
 
 @dataclass
+class Guard:
+    """An `if` around warp operations (no barrier): its condition may differ between threads, so
+    each thread evaluates it once and the thread loops inside skip the threads it excludes."""
+    node: Node
+    body: list
+
+
+@dataclass
 class Scope:
     body: list
 
@@ -118,6 +126,9 @@ def _plan(stmts: list[Node], problems: list[PlanProblem]) -> list:
             items.append(Scope(_plan(list(stmt.named_children), problems)))
         elif stmt.type in ("for_statement", "while_statement", "do_statement"):
             items.append(Loop(stmt, _plan(statements_of(stmt.child_by_field_name("body")), problems)))
+        elif stmt.type == "if_statement" and stmt.child_by_field_name("alternative") is None and \
+                not calls_named(stmt, BARRIERS):
+            items.append(Guard(stmt, _plan(statements_of(stmt.child_by_field_name("consequence")), problems)))
         elif stmt.type == "if_statement":
             alternative = stmt.child_by_field_name("alternative")
             other = None
@@ -141,6 +152,9 @@ def regions(items: list):
     for item in items:
         if isinstance(item, (Threads, WarpInputs)):
             yield item
+        elif isinstance(item, Guard):
+            yield item
+            yield from regions(item.body)
         elif isinstance(item, Loop):
             yield from regions(item.body)
         elif isinstance(item, Branch):
@@ -159,7 +173,7 @@ def headers(items: list):
             yield from headers(item.body if isinstance(item, Loop) else item.then)
             if isinstance(item, Branch) and item.other:
                 yield from headers(item.other)
-        elif isinstance(item, Scope):
+        elif isinstance(item, (Scope, Guard)):
             yield from headers(item.body)
 
 
