@@ -23,8 +23,10 @@ DEVICE_MATH = {
 @dataclass
 class Reduction:
     name: str
-    op: str  # "+", "*", "max", "min"
+    op: str  # "+", "*", "max", "min", "argmax", "argmin"
     type_text: str
+    index: str | None = None  # argmax/argmin: the variable that receives the loop index
+    index_type: str | None = None
 
 
 @dataclass
@@ -207,6 +209,14 @@ def _check(node: Node, loops: list[CountedLoop], body: Node, variables: dict[str
             raise NotParallel(f"reads '{name}' at {', '.join(sorted(other))} while writing it at {sub}: "
                               f"a loop-carried dependence")
         nest.write_subscripts[name] = sub
+    for reduction, statement in _arg_reductions(body, scalar_updates, variables, check_var):
+        for name in (reduction.name, reduction.index):
+            for n in walk(body):
+                if n.type == "identifier" and text_of(n) == name and \
+                        not (statement.start_byte <= n.start_byte and n.end_byte <= statement.end_byte):
+                    raise NotParallel(f"'{name}' of an arg{reduction.op[3:]} reduction is used elsewhere in the loop")
+            scalar_updates.pop(name, None)
+        nest.reductions.append(reduction)
     for name, updates in scalar_updates.items():
         ops = set()
         statements = set()
@@ -234,6 +244,34 @@ def _check(node: Node, loops: list[CountedLoop], body: Node, variables: dict[str
             seen.append(text_of(n))
     nest.free = seen
     return nest
+
+
+def _arg_reductions(body: Node, updates: dict[str, list[Node]], variables: dict[str, Variable],
+                    loop_var: str) -> list[tuple[Reduction, Node]]:
+    """`if (E > m) { m = E; k = i; }` (or `<`): the first index of the largest (smallest) value."""
+    found = []
+    for stmt in walk(body):
+        if stmt.type != "if_statement" or stmt.child_by_field_name("alternative") is not None:
+            continue
+        condition = stmt.child_by_field_name("condition")
+        inner = [s for s in statements_of(stmt.child_by_field_name("consequence")) if s.type != "comment"]
+        match = re.fullmatch(r"\((.+)([<>])([A-Za-z_]\w*)\)", normalize(text_of(condition)))
+        if match is None or len(inner) != 2:
+            continue
+        value_expr, op, value = match.groups()
+        assigned = {}
+        for s in inner:
+            m = re.fullmatch(r"([A-Za-z_]\w*)=(.+);", normalize(text_of(s)))
+            if m:
+                assigned[m.group(1)] = m.group(2)
+        index = next((name for name, expr in assigned.items() if expr == loop_var and name != value), None)
+        if assigned.get(value) != value_expr or index is None:
+            continue
+        if value not in updates or index not in updates or value not in variables or index not in variables:
+            continue
+        kind = "argmax" if op == ">" else "argmin"
+        found.append((Reduction(value, kind, variables[value].type_text, index, variables[index].type_text), stmt))
+    return found
 
 
 def _plain_store(n: Node) -> bool:

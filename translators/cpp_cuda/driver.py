@@ -175,7 +175,8 @@ class HostBuilder:
             nest = analyse(node, self.variables, self.functions)
         except NotParallel as reason:
             return str(reason)
-        exclude = _declared_inside(node) | {l.var for l in nest.loops} | {r.name for r in nest.reductions}
+        exclude = _declared_inside(node) | {l.var for l in nest.loops} | {r.name for r in nest.reductions} | \
+            {r.index for r in nest.reductions if r.index}
         nest.free = free_variables(node, self.variables, exclude)
         for r in nest.reductions:
             from .kernels import identity
@@ -303,8 +304,8 @@ class HostBuilder:
         name = self.fresh(f"{self.entry.name}_kernel{len(self.kernels)}" if self.kernels else f"{self.entry.name}_kernel")
         loops = nest.loops
         if nest.reductions:
-            what = ", ".join(f"{r.op} reduction of '{r.name}'" for r in nest.reductions)
-            reason = (f"One thread per iteration of '{loops[0].var}' (grid-stride), then a {what}: "
+            what = ", ".join(f"the {r.op} reduction of '{r.name}'" for r in nest.reductions)
+            reason = (f"One thread per iteration of '{loops[0].var}' (grid-stride), then {what}: "
                       f"a shared-memory tree per block and a second pass over the blocks.")
         elif len(loops) == 2:
             reason = (f"One thread per ('{loops[0].var}', '{loops[1].var}') pair (2-D grid-stride): "
