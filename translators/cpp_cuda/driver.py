@@ -149,7 +149,8 @@ class HostBuilder:
         self.src = src
         self.entry = entry
         self.variables = variables
-        self.shapes = shapes
+        # '(m)*(k)' -> 'm*k': inferred extents parenthesise every factor
+        self.shapes = {name: re.sub(r"\((\w+)\)", r"\1", expr) for name, expr in shapes.items()}
         self.functions = functions
         self.kernels: list[str] = []
         self.final_passes: dict[str, object] = {}
