@@ -41,6 +41,7 @@ class Nest:
     conditional_writes: set[str] = field(default_factory=set)
     write_subscripts: dict[str, str] = field(default_factory=dict)
     free: list[str] = field(default_factory=list)  # host variables the kernel needs, in first-use order
+    tables: list[str] = field(default_factory=list)  # constant local tables the kernel declares itself
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Variable:
     pointer: bool
     const: bool
     array_local: bool = False  # a local array or container: cannot go to the device
+    constant_table: str | None = None  # `const T c[N] = {...};`: the declaration, repeated in kernels
 
 
 class NotParallel(Exception):
@@ -81,6 +83,11 @@ def _reduction_op(stmt: Node, name: str) -> str | None:
     text = normalize(text_of(stmt)).rstrip(";")
     n = re.escape(name)
     rest = lambda expr: name not in re.findall(r"[A-Za-z_]\w*", expr)  # noqa: E731
+    if text in (f"++{name}", f"{name}++", f"--{name}", f"{name}--"):
+        return "+"
+    m = re.fullmatch(rf"if\((.+)\){{?(\+\+{n}|{n}\+\+|{n}\+=(.+?)|{n}-=(.+?));?}}?", text)
+    if m and rest(m.group(1)) and rest(m.group(3) or m.group(4) or ""):
+        return "+"
     m = re.fullmatch(rf"{n}(\+=|-=|\*=)(.+)", text)
     if m and rest(m.group(2)):
         return "*" if m.group(1) == "*=" else "+"
@@ -188,7 +195,7 @@ def _check(node: Node, loops: list[CountedLoop], body: Node, variables: dict[str
                 reads.setdefault(text_of(array), set()).add(_substitute(_index(n), local_defs))
         if n.type == "identifier" and text_of(n) in variables:
             var = variables[text_of(n)]
-            if var.array_local:
+            if var.array_local and var.constant_table is None:
                 raise NotParallel(f"uses the host array '{text_of(n)}'")
             if var.pointer and (n.parent is None or n.parent.type != "subscript_expression" or
                                 n.parent.child_by_field_name("argument") != n):

@@ -139,7 +139,13 @@ def _variables(func: Node, entry) -> dict[str, Variable]:
                 while inner is not None and inner.type != "identifier":
                     inner = inner.child_by_field_name("declarator")
                 if inner is not None:
-                    out[text_of(inner)] = Variable(text_of(inner), type_text, False, False, array_local=True)
+                    table = None
+                    value = child.child_by_field_name("value") if child.type == "init_declarator" else None
+                    if value is not None and value.type == "initializer_list" and target.type == "array_declarator" \
+                            and "const" in text_of(stmt).split("=")[0].split():
+                        table = " ".join(text_of(stmt).split())
+                    out[text_of(inner)] = Variable(text_of(inner), type_text, False, False, array_local=True,
+                                                   constant_table=table)
     return out
 
 
@@ -179,6 +185,11 @@ class HostBuilder:
         exclude = _declared_inside(node) | {l.var for l in nest.loops} | {r.name for r in nest.reductions} | \
             {r.index for r in nest.reductions if r.index}
         nest.free = free_variables(node, self.variables, exclude)
+        # constant tables are repeated in the kernel, not passed
+        nest.tables = [self.variables[v].constant_table for v in nest.free if self.variables[v].constant_table]
+        nest.free = [v for v in nest.free if not self.variables[v].constant_table]
+        order = list(self.variables)
+        nest.free.sort(key=order.index)  # the kernel's parameters in the host function's order
         for r in nest.reductions:
             from .kernels import identity
             if identity(r) is None:

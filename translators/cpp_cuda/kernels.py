@@ -26,7 +26,7 @@ def identity(r: Reduction) -> str | None:
         if (r.index_type or "").replace("std::", "") not in IDENTITY_MIN:
             return None
         return (IDENTITY_MAX if r.op == "argmax" else IDENTITY_MIN).get(t)
-    zero, one = {"float": ("0.0f", "1.0f"), "double": ("0.0", "1.0")}.get(
+    zero, one = {"float": ("0.0f", "1.0f"), "double": ("0.0", "1.0"), "int": ("0", "1")}.get(
         t, (f"static_cast<{r.type_text}>(0)", f"static_cast<{r.type_text}>(1)"))
     if r.op == "+":
         return zero
@@ -101,6 +101,7 @@ def kernel(name: str, nest: Nest, variables: dict[str, Variable], reason: str) -
             params.append(f"{r.index_type}* {r.index}_partial")
     body = body_text(nest)
     lines = [f"// {reason}", f"__global__ void {name}({', '.join(params)}) {{"]
+    lines += [STEP + table for table in nest.tables]
     for r in nest.reductions:
         lines.append(STEP + f"__shared__ {r.type_text} {r.name}_cache[kBlockSize];")
         if r.index:
