@@ -154,7 +154,10 @@ def _mixed_radix(coefficient: list[str], terms: list[tuple[str, str]], loops: di
         loop = loops[variables[0]]
         if not normalize(loop.lo).isdigit():
             return False
-        remaining.append((normalize(_strip_parens(normalize(loop.hi))), Counter(rest)))
+        hi = normalize(_strip_parens(normalize(loop.hi)))
+        # `v < E - 1` stays below E as well (interior loops of stencils)
+        hi = re.sub(r"-\d+$", "", hi) if re.fullmatch(r"[A-Za-z_]\w*-\d+", hi) else hi
+        remaining.append((hi, Counter(rest)))
     current = Counter(coefficient)
     while remaining:
         for index, (bound, rest) in enumerate(remaining):
