@@ -374,12 +374,12 @@ def _rules_outcome(draft: RuleDraft, result: VerifyResult | None) -> TranslateOu
     elif result is not None and result.ok:
         outcome.exit_code = 0
         outcome.message = f"verified equivalent on {result.cases} case(s) (rule-based translation)"
-    if draft.notes and not draft.unsupported and draft.code is not None:
-        # what the rules decided (which loops became kernels, and why others did not)
-        outcome.details = "\n".join(filter(None, [outcome.details, "Rules:"] + [f"  {n}" for n in draft.notes]))
     elif result is not None and result.verdict == ERROR and result.stage in ("parse", "compile_source"):
         outcome.exit_code = 2
         outcome.message = f"cannot verify: {result.message}"
     else:
         outcome.message = f"translated by the rules but not verified: {result.message if result else 'no result'}"
+    if draft.notes and not draft.unsupported and draft.code is not None:
+        # what the rules decided (which loops became kernels, and why others did not)
+        outcome.details = "\n".join(filter(None, [outcome.details, "Rules:"] + [f"  {n}" for n in draft.notes]))
     return outcome
