@@ -328,7 +328,7 @@ def _rules_draft(request: TranslateRequest, language: str, source: Path, output:
     if request.progress:
         request.progress("drafting")
     try:
-        draft = run_rules(language, request.target, source, request.entry)
+        draft = run_rules(language, request.target, source, request.entry, options.shapes, options.values)
     except RulesUnavailable as exc:
         draft = RuleDraft(code=None, unsupported=[], notes=[str(exc)])
     except Exception as exc:  # a rules bug must not stop the LLM from trying
@@ -397,4 +397,7 @@ def _rules_outcome(draft: RuleDraft, result: VerifyResult | None) -> TranslateOu
         outcome.message = f"cannot verify: {result.message}"
     else:
         outcome.message = f"translated by the rules but not verified: {result.message if result else 'no result'}"
+    if draft.notes and not draft.unsupported and draft.code is not None:
+        # what the rules decided (which loops became kernels, and why others did not)
+        outcome.details = "\n".join(filter(None, [outcome.details, "Rules:"] + [f"  {n}" for n in draft.notes]))
     return outcome

@@ -1,13 +1,15 @@
 """Which rule-based translators exist, per (source language, target).
 
-Rules are the offline default Solver.  Pairs without an entry here are translated
-by the LLM loop alone.  Each rule
-translator is imported lazily and adapted to one shape, RuleDraft.
+Rules are the offline default Solver: Fortran -> C++, C++ -> CUDA, CUDA -> CPU
+(OpenMP) and PyTorch -> JAX have rules; pairs without an entry here are translated by
+the LLM loop alone.  Each rule translator is imported lazily and adapted to one shape,
+RuleDraft.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -16,6 +18,8 @@ from typing import Any, Callable
 RULES: dict[tuple[str, str], str] = {
     ("fortran", "cpp"): "transverify.translators.fortran_cpp:translate_file",
     ("python", "jax"): "transverify.translators.torch_jax:translate_file",
+    ("cuda", "cpu"): "transverify.translators.cuda_cpu:translate_file",
+    ("cpp", "cuda"): "transverify.translators.cpp_cuda:translate_file",
 }
 
 
@@ -66,13 +70,22 @@ def _unsupported(item: Any) -> Unsupported:
                        str(getattr(item, "message", item)))
 
 
-def run_rules(source_language: str, target: str, source: Path, entry: str | None) -> RuleDraft:
-    """Translate with the rules; the translator's own result object is adapted to RuleDraft."""
+def run_rules(source_language: str, target: str, source: Path, entry: str | None,
+              shapes: dict[str, str] | None = None, values: dict[str, str] | None = None) -> RuleDraft:
+    """Translate with the rules; the translator's own result object is adapted to RuleDraft.
+
+    `shapes`/`values` (the verification's --shape/--value) reach translators that accept them:
+    array extents decide, for example, how much device memory the C++ -> CUDA rules allocate."""
     translate = rule_translator(source_language, target)
-    try:
-        outcome = translate(source, entry=entry)
-    except TypeError:
-        outcome = translate(source)
+    accepted = inspect.signature(translate).parameters
+    kwargs: dict[str, Any] = {}
+    if "entry" in accepted:
+        kwargs["entry"] = entry
+    if "shapes" in accepted:
+        kwargs["shapes"] = dict(shapes or {})
+    if "values" in accepted:
+        kwargs["values"] = dict(values or {})
+    outcome = translate(source, **kwargs)
     if isinstance(outcome, str):
         return RuleDraft(code=outcome)
     code = getattr(outcome, "code", None)

@@ -1,4 +1,4 @@
-"""C++ -> CUDA has no rules: the LLM Solver translates and the CUDA pair verifies."""
+"""C++ -> CUDA: the rules translate offline; the LLM Solver takes what they do not cover."""
 
 from __future__ import annotations
 
@@ -32,23 +32,29 @@ void vadd(int n, const float* a, const float* b, float* c) {
 """
 
 
-def test_no_rules_and_no_endpoint_is_exit_2(run_cli, tmp_path):
+def test_rules_translate_offline_and_hand_over_what_they_refuse(run_cli, tmp_path):
     source = tmp_path / "vadd.cpp"
     source.write_text(VADD)
-    done = run_cli("translate", str(source), "--to", "cuda", "--json")
+    done = run_cli("translate", str(source), "--to", "cuda", "--json", "--cases", "2")
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["solver_used"] == "rules" and report["verdict"] == "equivalent"
+    assert "__global__" in (tmp_path / "vadd.cu").read_text()
+
+    program = tmp_path / "prog.cpp"
+    program.write_text("#include <cstdio>\nint main() {\n    std::printf(\"1\\n\");\n}\n")
+    done = run_cli("translate", str(program), "--to", "cuda", "--json")
     assert done.returncode == 2
     report = json.loads(done.stdout)
-    assert "there are no translation rules for cpp -> cuda but no LLM endpoint is configured" in report["message"]
-    assert "OPENAI_BASE_URL" in report["details"] and not (tmp_path / "vadd.cu").exists()
-    done = run_cli("translate", str(source), "--to", "cuda", "--solver", "rules")
-    assert done.returncode == 2 and "no rule-based translator for cpp -> cuda; use --solver llm" in done.stderr + done.stdout
+    assert report["unsupported"][0]["construct"] == "main()" and report["unsupported"][0]["line"] == 2
+    assert "OPENAI_BASE_URL" in report["details"] and not (tmp_path / "prog.cu").exists()
 
 
 def test_llm_translation_to_cuda_is_verified(llm, run_cli, tmp_path):
     source = tmp_path / "vadd.cpp"
     source.write_text(VADD)
     llm.reply(f"Each thread adds one element.\n```cuda\n{VADD_CUDA}```")
-    done = run_cli("translate", str(source), "--to", "cuda", "--json", extra_env=endpoint(llm))
+    done = run_cli("translate", str(source), "--to", "cuda", "--solver", "llm", "--json", extra_env=endpoint(llm))
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)
     assert report["result"]["pair"] == "cpp->cuda" and report["output"] == str(tmp_path / "vadd.cu")

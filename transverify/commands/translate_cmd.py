@@ -39,6 +39,10 @@ def register(app: typer.Typer) -> None:
         cases: int = typer.Option(8, "--cases", min=1, max=10000, help="Generated input cases per verification."),
         seed: int = typer.Option(0, "--seed", help="Seed of the input generator."),
         timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Wall-clock seconds allowed per program run."),
+        shape: list[str] = typer.Option(None, "--shape", metavar="NAME=EXPR",
+                                        help="Extent of an array parameter for the verification, e.g. x=n."),
+        value: list[str] = typer.Option(None, "--value", metavar="NAME=V",
+                                        help="Pin a scalar parameter in every verification case, e.g. k=3."),
     ) -> None:
         """Translate SOURCE, verify the result, and repair it with an LLM when one is configured."""
         from ..translators.llm import ConfigError, resolve_settings
@@ -53,6 +57,11 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"error: {message}", err=True)
             raise typer.Exit(2)
 
+        shapes = _assignments(shape or [], "--shape")
+        values = _assignments(value or [], "--value")
+        if isinstance(shapes, str) or isinstance(values, str):
+            fail(shapes if isinstance(shapes, str) else values)
+            return
         try:
             settings = resolve_settings(base_url=base_url, model=model, questioner_model=questioner_model,
                                         api_key_env=api_key_env)
@@ -71,7 +80,9 @@ def register(app: typer.Typer) -> None:
         request = TranslateRequest(
             source=source, target=to, entry=entry, solver=solver, questioner=questioner, max_rounds=max_rounds,
             llm=settings, output=output, store=store, progress=progress, write_output=True, accept_verified=True,
-            force=force, cancel=cancel, verify_options=VerifyOptions(entry=entry, cases=cases, seed=seed, timeout=timeout))
+            force=force, cancel=cancel,
+            verify_options=VerifyOptions(entry=entry, cases=cases, seed=seed, timeout=timeout, shapes=shapes,
+                                         values=values))
         previous = signal.signal(signal.SIGINT, _interrupt_handler(cancel))
         try:
             outcome = translate(request)
@@ -99,6 +110,17 @@ def _warn_records_once(outcome) -> None:
     if record_warnings:
         typer.echo(f"warning: {record_warnings[0]}", err=True)
         outcome.warnings = [w for w in outcome.warnings if not w.startswith(RECORD_WARNING)] + record_warnings[:1]
+
+
+def _assignments(items: list[str], flag: str) -> dict[str, str] | str:
+    """['x=n', 'k=3'] -> {'x': 'n', 'k': '3'}, or the usage error (as verify reports it)."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, expr = item.partition("=")
+        if not sep or not name.strip() or not expr.strip():
+            return f"{flag}: expected NAME=EXPR, got '{item}'"
+        out[name.strip()] = expr.strip()
+    return out
 
 
 def _interrupt_handler(cancel: threading.Event):

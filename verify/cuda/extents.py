@@ -260,8 +260,21 @@ def _extent_from_memcpy(node: Node, name: str, locals_init: dict[str, str]) -> s
     size = _squash(text_of(args[2]))
     if re.fullmatch(r"[A-Za-z_]\w*", size) and size in locals_init:
         size = locals_init[size]
-    match = re.fullmatch(r"\(?(.+?)\)?\*sizeof\([^)]*\)", size) or re.fullmatch(r"sizeof\([^)]*\)\*\(?(.+?)\)?",
-                                                                                size)
+    # A cast such as (size_t) is dropped first: its '(' is not a parenthesis around the extent.
+    size = re.sub(r"\((?:size_t|int|long|longlong|unsigned|std::size_t)\)", "", size)
+    match = re.fullmatch(r"(.+)\*sizeof\([^)]*\)", size) or re.fullmatch(r"sizeof\([^)]*\)\*(.+)", size)
     if match:
-        return match.group(1)
+        return _unwrap(match.group(1))
     return None
+
+
+def _unwrap(expr: str) -> str:
+    """'(n+1)' -> 'n+1'; '(a)*(b)' stays."""
+    while expr.startswith("(") and expr.endswith(")"):
+        depth = 0
+        for position, char in enumerate(expr):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0 and position < len(expr) - 1:
+                return expr
+        expr = expr[1:-1]
+    return expr
