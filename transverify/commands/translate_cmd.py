@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         source: Path = typer.Argument(..., help="The file to translate (e.g. a Fortran file)."),
         to: str = typer.Option(..., "--to", help="Target: cpp, cuda, cpu or jax."),
         entry: str = typer.Option(None, "--entry", help="Procedure or host function to translate and test."),
-        solver: str = typer.Option("auto", "--solver", help="auto (rules, then LLM), rules or llm."),
+        solver: str = typer.Option("auto", "--solver", help="auto (rules, then LLM), rules, llm, or tvm (--to cpu)."),
         questioner: str = typer.Option("rules", "--questioner", help="rules (deterministic) or llm."),
         max_rounds: int = typer.Option(3, "--max-rounds", min=1, max=50, help="Most Solver answers in the LLM loop."),
         model: str = typer.Option(None, "--model", help="Solver model (else TRANSVERIFY_MODEL or the config file)."),
@@ -37,6 +37,8 @@ def register(app: typer.Typer) -> None:
         cases: int = typer.Option(8, "--cases", min=1, max=10000, help="Generated input cases per verification."),
         seed: int = typer.Option(0, "--seed", help="Seed of the input generator."),
         timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Wall-clock seconds allowed per program run."),
+        trials: int = typer.Option(0, "--trials", min=0, help="--solver tvm: MetaSchedule trials (0: default schedule)."),
+        tune_seconds: float = typer.Option(None, "--tune-seconds", min=1, help="--solver tvm: most seconds of tuning."),
     ) -> None:
         """Translate SOURCE, verify the result, and repair it with an LLM when one is configured."""
         from ..translators.llm import ConfigError, resolve_settings
@@ -69,7 +71,8 @@ def register(app: typer.Typer) -> None:
         request = TranslateRequest(
             source=source, target=to, entry=entry, solver=solver, questioner=questioner, max_rounds=max_rounds,
             llm=settings, output=output, store=store, progress=progress, write_output=True, accept_verified=True,
-            cancel=cancel, verify_options=VerifyOptions(entry=entry, cases=cases, seed=seed, timeout=timeout))
+            cancel=cancel, verify_options=VerifyOptions(entry=entry, cases=cases, seed=seed, timeout=timeout),
+            tvm_trials=trials, tvm_tune_seconds=tune_seconds)
         previous = signal.signal(signal.SIGINT, _interrupt_handler(cancel))
         try:
             outcome = translate(request)

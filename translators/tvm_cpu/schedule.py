@@ -1,0 +1,92 @@
+"""The default CPU schedule and the lowering that stops before TVM's code generation.
+
+Default schedule, per stage: parallelise the outermost spatial loop; in a
+spatial-only stage split the innermost loop by the vector width and vectorise
+it; in a reduction stage whose innermost spatial axis is contiguous, move the
+reduction loop outside that axis (i, k, j order) so the inner loop vectorises.
+Lowering keeps loops annotated (parallel, vectorised) and expands unrolled
+loops; TVM's own vectoriser and host/device split are not run.
+"""
+
+from __future__ import annotations
+
+VECTOR_LANES = 8  # float32 lanes of a 256-bit vector; a guard covers the remainder
+
+
+def default_schedule(func, block_names: list[str]):
+    """A scheduled PrimFunc and the decisions taken, in words."""
+    from tvm import s_tir
+
+    sch = s_tir.Schedule(func)
+    decisions: list[str] = []
+    for name in block_names:
+        block = sch.get_sblock(name)
+        loops = sch.get_loops(block)
+        if not loops:
+            continue
+        reduction = _has_reduction(sch, block)
+        if reduction and len(loops) >= 3:
+            # loops: spatial..., k  ->  spatial[:-1], k, spatial[-1] (vectorised over the last axis)
+            backup = sch.mod
+            try:
+                inner, red = loops[-2], loops[-1]
+                sch.reorder(red, inner)
+                sch.parallel(loops[0])
+                _, lanes = sch.split(inner, [None, VECTOR_LANES])
+                sch.vectorize(lanes)
+                sch.decompose_reduction(block, red)
+                decisions.append(f"{name}: parallel over the outermost axis; reduction loop moved outside the "
+                                 f"innermost axis, which is vectorised by {VECTOR_LANES}")
+                continue
+            except Exception:  # noqa: BLE001 - the schedule primitive refuses this shape; keep the plain order
+                sch = s_tir.Schedule(backup)
+                block = sch.get_sblock(name)
+                loops = sch.get_loops(block)
+        if not reduction:
+            if len(loops) == 1:
+                outer, lanes = sch.split(loops[0], [None, VECTOR_LANES])
+                sch.parallel(outer)
+                sch.vectorize(lanes)
+            else:
+                sch.parallel(loops[0])
+                _vectorise_innermost(sch, loops[-1])
+            decisions.append(f"{name}: parallel over the outermost axis, innermost axis vectorised by "
+                             f"{VECTOR_LANES}")
+        else:
+            sch.parallel(loops[0])
+            decisions.append(f"{name}: parallel over the outermost axis")
+    return sch.mod, decisions
+
+
+def _vectorise_innermost(sch, loop) -> None:
+    _, lanes = sch.split(loop, [None, VECTOR_LANES])
+    sch.vectorize(lanes)
+
+
+def _has_reduction(sch, block) -> bool:
+    node = sch.get(block)
+    return any(int(iv.iter_type) == 2 for iv in node.iter_vars)  # CommReduce
+
+
+def lower(mod):
+    """Lowered TIR: flat buffers, plain loops with their kinds, unrolled loops expanded."""
+    import tvm
+    from tvm import s_tir, tirx
+
+    passes = [
+        s_tir.transform.CanonicalizeLoop(),
+        s_tir.transform.LowerInitBlock(),
+        s_tir.transform.PlanAndUpdateBufferAllocationLocation(),
+        s_tir.transform.ConvertBlocksToOpaque(),
+        s_tir.transform.CompactBufferAllocation(),
+        s_tir.transform.LowerMatchBuffer(),
+        s_tir.transform.StmtSimplify(),
+        s_tir.transform.LowerOpaqueBlock(),
+        tirx.transform.FlattenBuffer(),
+        tirx.transform.UnrollLoop(),
+        tirx.transform.StmtSimplify(),
+        tirx.transform.RemoveNoOp(),
+    ]
+    with tvm.transform.PassContext(config={"tirx.UnrollLoop": {"explicit_unroll": True}}):
+        lowered = tvm.ir.transform.Sequential(passes)(mod)
+    return list(lowered.functions.values())[0]

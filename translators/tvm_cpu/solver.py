@@ -1,0 +1,139 @@
+"""`translate --to cpu --solver tvm`: lift, schedule (default or tuned), emit, verify.
+
+`generate()` is the translation alone (raises Unliftable); `solve()` is what the
+pipeline calls: it verifies the emitted C++ against the .cu with the CUDA->CPU
+pair and returns the fields of a TranslateOutcome.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Unliftable
+
+
+@dataclass
+class Generated:
+    code: str
+    kernel: str
+    entry: str
+    decisions: list[str]
+    tuned: bool = False
+    trials: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def generate(path: Path, entry: str | None = None, trials: int = 0, tune_seconds: float | None = None,
+             progress=None) -> Generated:
+    from .emit import EmitError, emit_function
+    from .launch import find_launch
+    from .lift import ThreadLifter
+    from .schedule import default_schedule, lower
+    from .te_build import build_prim_func
+
+    launch = find_launch(Path(path), entry)
+    host = launch.entry
+    if host.return_dtype is not None:
+        raise Unliftable("return type", host.line, f"{host.name} returns a value; only void entries are lifted")
+    scalars = {p.name: p.dtype for p in host.params if not p.pointer}
+    pointers = {p.name: p.dtype for p in host.params if p.pointer}
+    lifted = ThreadLifter(launch.kernel, launch.binding, scalars, pointers).lift(launch.kernel_name)
+    for out in lifted.outputs:
+        param = next(p for p in host.params if p.name == out.buffer)
+        if param.const:
+            raise Unliftable("store", out.line, f"the kernel writes '{out.buffer}', a const input of {host.name}")
+    if progress:
+        progress("building the TVM workload")
+    workload = build_prim_func(lifted, host.params)
+    blocks = [f"stage{k}" for k in range(len(lifted.stages))] + list(workload.outputs)
+    mod, decisions = default_schedule(workload.func, blocks)
+    tuned, used_trials, notes = False, 0, []
+    if trials > 0:
+        from .tune import tune
+
+        if progress:
+            progress(f"tuning with MetaSchedule ({trials} trials)")
+        tuned_mod, note = tune(workload.func, trials, tune_seconds)
+        notes.append(note)
+        if tuned_mod is not None:
+            mod, tuned, used_trials = tuned_mod, True, trials
+            decisions = ["MetaSchedule-tuned schedule (" + note + ")"]
+    lowered = lower(mod)
+    names = {**workload.inputs, **workload.outputs}
+    signature = ("extern \"C\" " if host.extern_c else "") + \
+        f"void {host.name}({', '.join(p.declaration for p in host.params)})"
+    header = [
+        f"CPU equivalent of CUDA kernel '{launch.kernel_name}' (entry {host.name}, {Path(path).name}),",
+        "lifted to TVM TE and emitted as C++17 + OpenMP (build with -fopenmp).",
+        "Thread domain: " + ", ".join(f"{lifted.axis_origin.get(a, _axis_words(a))} < "
+                                      f"{_extent_words(e)}" for a, e in lifted.extents.items()) + ".",
+        "Schedule:",
+        *[f"  {d}" for d in decisions],
+    ]
+    try:
+        code = emit_function(lowered, names, workload.scalars, signature, header)
+    except EmitError as exc:
+        raise Unliftable("emission", None, str(exc)) from None
+    return Generated(code=code, kernel=launch.kernel_name, entry=host.name, decisions=decisions, tuned=tuned,
+                     trials=used_trials, notes=notes)
+
+
+def _axis_words(axis: str) -> str:
+    d = {"gx": "x", "gy": "y", "gz": "z"}.get(axis)
+    return f"blockIdx.{d}*blockDim.{d}+threadIdx.{d}" if d else axis
+
+
+def _extent_words(e) -> str:
+    from .ir import Sym, to_poly
+
+    if isinstance(e, Sym):
+        return e.name
+    poly = to_poly(e)
+    if poly is None:
+        return "(expression)"
+    terms = []
+    for monomial, coeff in sorted(poly.items()):
+        parts = ([str(coeff)] if coeff != 1 or not monomial else []) + list(monomial)
+        terms.append("*".join(parts))
+    return " + ".join(terms) or "0"
+
+
+def solve(request, output: Path, options) -> dict:
+    """The TranslateOutcome fields for the pipeline: exit 0 verified, 1 not verified, 2 not lifted."""
+    from . import INSTALL_HINT, available
+    from ...verify import verify
+    from ..registry import Unsupported
+
+    base = dict(code=None, exit_code=2, result=None, unsupported=[], dialogue_id=None, rounds=0,
+                solver_used="tvm", message="")
+    if not available():
+        return {**base, "message": INSTALL_HINT}
+    try:
+        generated = generate(Path(request.source), request.entry or options.entry, trials=request.tvm_trials,
+                             tune_seconds=request.tvm_tune_seconds, progress=request.progress)
+    except Unliftable as exc:
+        return {**base, "unsupported": [Unsupported(exc.line, exc.construct, exc.message)],
+                "message": f"{request.source}: {exc.describe()}"}
+    if request.progress:
+        request.progress("verifying the emitted C++ against the CUDA source")
+    folder = Path(tempfile.mkdtemp(prefix="transverify-tvm-"))
+    try:
+        folder.chmod(0o755)
+        candidate = folder / output.name
+        candidate.write_text(generated.code, encoding="utf-8")
+        candidate.chmod(0o644)
+        result = verify(Path(request.source), candidate, options)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    outcome = {**base, "code": generated.code, "result": result, "rounds": 1,
+               "details": "\n".join(["schedule:"] + [f"  {d}" for d in generated.decisions] + generated.notes)}
+    if result.ok:
+        how = f"tuned, {generated.trials} trials" if generated.tuned else "default schedule"
+        return {**outcome, "exit_code": 0,
+                "message": f"verified equivalent on {result.cases} case(s) (TVM, {how}, kernel {generated.kernel})"}
+    if result.stage in ("parse", "compile_source"):
+        return {**outcome, "exit_code": 2, "code": None, "message": f"cannot verify: {result.message}"}
+    return {**outcome, "exit_code": 1, "message": f"TVM translation not verified: {result.message}"}
