@@ -15,6 +15,7 @@ from ...verify.cuda.parse import function_name, function_qualifiers, is_kernel_l
 from ...verify.cuda.signature import HostFunction, _host_function, choose_entry, read_source
 from ...verify.errors import VerifyInputError
 from .errors import Unliftable
+from .lift import refuse_block_level
 
 
 @dataclass
@@ -49,6 +50,7 @@ def find_launch(path: Path, entry: str | None) -> KernelLaunch:
     if name not in kernels:
         raise Unliftable("kernel launch", line_of(launch), f"kernel '{name}' is not defined in this file")
     kernel = kernels[name]
+    refuse_block_level(kernel)
     kernel_params = _host_function(kernel, name, False).params
     args = launch.child_by_field_name("arguments").named_children
     if len(args) != len(kernel_params):

@@ -76,6 +76,26 @@ class Lifted:
     axis_origin: dict = field(default_factory=dict)  # axis -> how it arose ("blockIdx.x*blockDim.x+threadIdx.x", "loop c")
 
 
+def refuse_block_level(kernel: Node) -> None:
+    """Name the first construct that couples threads (checked before anything else)."""
+    for node in walk(kernel):
+        text = text_of(node)
+        if node.type in ("storage_class_specifier", "type_qualifier") and text == "__shared__" or \
+                node.type == "identifier" and text == "__shared__":
+            raise Unliftable("__shared__", line_of(node), "shared memory needs the algorithm recognised; "
+                             "one thread cannot be lifted on its own")
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            fname = text_of(fn) if fn is not None else ""
+            if REFUSED_CALLS.match(fname):
+                raise Unliftable(fname, line_of(node), f"'{fname}' couples threads (barrier, atomic or warp "
+                                 "operation); the one-thread lifter does not cover it")
+        if node.type in ("while_statement", "do_statement", "goto_statement", "break_statement",
+                         "continue_statement", "switch_statement"):
+            raise Unliftable(node.type.replace("_statement", ""), line_of(node),
+                             "control flow other than for/if/return is not lifted")
+
+
 class _Return(Exception):
     pass
 
@@ -99,7 +119,7 @@ class ThreadLifter:
 
     # --- entry -------------------------------------------------------------
     def lift(self, name: str) -> Lifted:
-        self._refuse_block_level(self.kernel)
+        refuse_block_level(self.kernel)
         body = self.kernel.child_by_field_name("body")
         try:
             self._block(body)
@@ -115,24 +135,6 @@ class ThreadLifter:
                                  f"each thread writes several cells of '{buf}'; one cell per output array is lifted")
         return Lifted(kernel=name, extents=self.extents, stages=self.stages, outputs=outputs, loads=self.loads,
                       dtypes=dict(self.pointers), axis_origin=self.origin)
-
-    def _refuse_block_level(self, kernel: Node) -> None:
-        for node in walk(kernel):
-            text = text_of(node)
-            if node.type in ("storage_class_specifier", "type_qualifier") and text == "__shared__" or \
-                    node.type == "identifier" and text == "__shared__":
-                raise Unliftable("__shared__", line_of(node), "shared memory needs the algorithm recognised; "
-                                 "one thread cannot be lifted on its own")
-            if node.type == "call_expression":
-                fn = node.child_by_field_name("function")
-                fname = text_of(fn) if fn is not None else ""
-                if REFUSED_CALLS.match(fname):
-                    raise Unliftable(fname, line_of(node), f"'{fname}' couples threads (barrier, atomic or warp "
-                                     "operation); the one-thread lifter does not cover it")
-            if node.type in ("while_statement", "do_statement", "goto_statement", "break_statement",
-                             "continue_statement", "switch_statement"):
-                raise Unliftable(node.type.replace("_statement", ""), line_of(node),
-                                 "control flow other than for/if/return is not lifted")
 
     # --- statements --------------------------------------------------------
     def _block(self, node: Node) -> None:

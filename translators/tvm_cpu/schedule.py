@@ -54,6 +54,9 @@ def default_schedule(func, block_names: list[str]):
                              f"{VECTOR_LANES}")
         else:
             sch.parallel(loops[0])
+            red = sch.get_loops(block)[-1]
+            if len(loops) >= 2:
+                sch.decompose_reduction(block, red)  # initialise once, outside the reduction loop
             decisions.append(f"{name}: parallel over the outermost axis")
     return sch.mod, decisions
 

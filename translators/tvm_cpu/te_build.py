@@ -66,10 +66,21 @@ def _stage(te, tirx, converter, stage, extents, k):
         env = dict(zip(stage.axes, ivs))
         env[stage.reduce] = r
         body = converter.expr(stage.expr, env)
-        reducer = {"sum": te.sum, "max": te.max, "min": te.min}[stage.op]
-        return reducer(body, axis=r)
+        return _reducer(te, tirx, stage.op, stage.dtype)(body, axis=r)
 
     return te.compute(shape, fcompute, name=f"stage{k}")
+
+
+def _reducer(te, tirx, op: str, dtype: str):
+    """te.sum, or max/min whose identity is +-infinity for floats (as the CUDA accumulator
+    starts), so that an empty reduction leaves the initial value unchanged."""
+    if op == "sum":
+        return te.sum
+    if not dtype.startswith("float"):
+        return te.max if op == "max" else te.min
+    inf = float("inf") if op == "min" else -float("inf")
+    combine = tirx.max if op == "max" else tirx.min
+    return te.comm_reducer(lambda a, b: combine(a, b), lambda t: tirx.const(inf, t), name=f"{op}_inf")
 
 
 class _Converter:
