@@ -1,4 +1,4 @@
-"""`translate --to cpu --solver tvm`: lift, schedule (default or tuned), emit, verify.
+"""`translate --to cpu --solver tvm`: lift, schedule (the default CPU schedule), emit, verify.
 
 `generate()` is the translation alone (raises Unliftable); `solve()` is what the
 pipeline calls: it verifies the emitted C++ against the .cu with the CUDA->CPU
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Unliftable
@@ -21,13 +21,10 @@ class Generated:
     kernel: str
     entry: str
     decisions: list[str]
-    tuned: bool = False
-    trials: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
-def generate(path: Path, entry: str | None = None, trials: int = 0, tune_seconds: float | None = None,
-             progress=None) -> Generated:
+def generate(path: Path, entry: str | None = None, progress=None) -> Generated:
+    """The default-schedule translation (raises Unliftable)."""
     from .emit import EmitError, emit_function
     from .launch import find_launch
     from .lift import ThreadLifter
@@ -50,17 +47,6 @@ def generate(path: Path, entry: str | None = None, trials: int = 0, tune_seconds
     workload = build_prim_func(lifted, host.params)
     blocks = [f"stage{k}" for k in range(len(lifted.stages))] + list(workload.outputs)
     mod, decisions = default_schedule(workload.func, blocks)
-    tuned, used_trials, notes = False, 0, []
-    if trials > 0:
-        from .tune import tune
-
-        if progress:
-            progress(f"tuning with MetaSchedule ({trials} trials)")
-        tuned_mod, note = tune(workload.func, trials, tune_seconds)
-        notes.append(note)
-        if tuned_mod is not None:
-            mod, tuned, used_trials = tuned_mod, True, trials
-            decisions = ["MetaSchedule-tuned schedule (" + note + ")"]
     lowered = lower(mod)
     names = {**workload.inputs, **workload.outputs}
     signature = ("extern \"C\" " if host.extern_c else "") + \
@@ -77,8 +63,7 @@ def generate(path: Path, entry: str | None = None, trials: int = 0, tune_seconds
         code = emit_function(lowered, names, workload.scalars, signature, header)
     except EmitError as exc:
         raise Unliftable("emission", None, str(exc)) from None
-    return Generated(code=code, kernel=launch.kernel_name, entry=host.name, decisions=decisions, tuned=tuned,
-                     trials=used_trials, notes=notes)
+    return Generated(code=code, kernel=launch.kernel_name, entry=host.name, decisions=decisions)
 
 
 def _axis_words(axis: str) -> str:
@@ -111,9 +96,11 @@ def solve(request, output: Path, options) -> dict:
                 solver_used="tvm", message="")
     if not available():
         return {**base, "message": INSTALL_HINT}
+    if request.tvm_trials > 0 or request.tvm_tune_seconds is not None:
+        return {**base, "message": "MetaSchedule tuning (--trials N > 0, --tune-seconds) is not supported yet; "
+                                   "--trials 0 gives the default schedule"}
     try:
-        generated = generate(Path(request.source), request.entry or options.entry, trials=request.tvm_trials,
-                             tune_seconds=request.tvm_tune_seconds, progress=request.progress)
+        generated = generate(Path(request.source), request.entry or options.entry, progress=request.progress)
     except Unliftable as exc:
         return {**base, "unsupported": [Unsupported(exc.line, exc.construct, exc.message)],
                 "message": f"{request.source}: {exc.describe()}"}
@@ -129,9 +116,9 @@ def solve(request, output: Path, options) -> dict:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     outcome = {**base, "code": generated.code, "result": result, "rounds": 1,
-               "details": "\n".join(["schedule:"] + [f"  {d}" for d in generated.decisions] + generated.notes)}
+               "details": "\n".join(["schedule:"] + [f"  {d}" for d in generated.decisions])}
     if result.ok:
-        how = f"tuned, {generated.trials} trials" if generated.tuned else "default schedule"
+        how = "default schedule"
         return {**outcome, "exit_code": 0,
                 "message": f"verified equivalent on {result.cases} case(s) (TVM, {how}, kernel {generated.kernel})"}
     if result.stage in ("parse", "compile_source"):
