@@ -155,9 +155,46 @@ class Printer:
             self.stats["simd"] += 1
         elif kind not in (0, 3):
             raise EmitError("thread-bound loops have no CPU form")
+        body, closing = s.body, []
+        if kind == 2 and lo == "0":
+            guarded = self._guard_as_bound(s)
+            if guarded is not None:
+                hoisted, bounds, body = guarded
+                if hoisted:
+                    self.lines.insert(len(self.lines) - 1, "    " * depth + f"if ({' && '.join(hoisted)}) {{")
+                    self.lines[-1] = "    " + self.lines[-1]
+                    depth += 1
+                    closing.append(depth - 1)
+                for bound in bounds:
+                    end = f"std::min<{ctype}>({end}, {bound})"
         self.emit(depth, f"for ({ctype} {var} = {lo}; {var} < {end}; ++{var}) {{")
-        self.stmt(s.body, depth + 1)
+        self.stmt(body, depth + 1)
         self.emit(depth, "}")
+        for d in closing:
+            self.emit(d, "}")
+
+    def _guard_as_bound(self, loop):
+        """A vectorised loop whose body is `if (base + v < bound && rest) S`: the guard becomes the
+        trip count min(extent, bound - base) and `rest` (free of v) an if around the loop, so the
+        loop body has no branch."""
+        body = loop.body
+        if type(body).__name__ != "IfThenElse" or body.else_case is not None:
+            return None
+        v = _handle(loop.loop_var)
+        hoisted, bounds = [], []
+        for term in _conjuncts(body.condition):
+            if not _mentions(term, v):
+                hoisted.append(self.expr(term))
+                continue
+            if type(term).__name__ != "LT" or _mentions(term.b, v):
+                return None
+            addends = _addends(term.a)
+            with_v = [t for t in addends if _mentions(t, v)]
+            if len(with_v) != 1 or type(with_v[0]).__name__ != "Var" or _handle(with_v[0]) != v:
+                return None
+            base = [self.expr(t) for t in addends if not _mentions(t, v)]
+            bounds.append(f"{self.expr(term.b)} - ({' + '.join(base) or '0'})")
+        return hoisted, bounds, body.then_case
 
     # --- expressions -------------------------------------------------------------
     def buffer(self, buf) -> str:
@@ -216,6 +253,27 @@ class Printer:
         if op == "likely":
             return args[0]
         raise EmitError(f"call to '{op}' has no C++ form here")
+
+
+def _conjuncts(e) -> list:
+    if type(e).__name__ == "And":
+        return _conjuncts(e.a) + _conjuncts(e.b)
+    return [e]
+
+
+def _addends(e) -> list:
+    if type(e).__name__ == "Add":
+        return _addends(e.a) + _addends(e.b)
+    return [e]
+
+
+def _mentions(e, handle: int) -> bool:
+    import tvm_ffi
+
+    found = []
+    tvm_ffi.structural_walk(e, lambda node: found.append(1) if type(node).__name__ == "Var" and
+                            _handle(node) == handle else None)
+    return bool(found)
 
 
 def _float(value: float, dtype: str) -> str:

@@ -11,6 +11,7 @@ loops; TVM's own vectoriser and host/device split are not run.
 from __future__ import annotations
 
 VECTOR_LANES = 8  # float32 lanes of a 256-bit vector; a guard covers the remainder
+TILE_ROWS, TILE_COLS = 4, 16  # output tile of a reduction with two or more spatial axes
 
 
 def default_schedule(func, block_names: list[str]):
@@ -29,14 +30,20 @@ def default_schedule(func, block_names: list[str]):
             # loops: spatial..., k  ->  spatial[:-1], k, spatial[-1] (vectorised over the last axis)
             backup = sch.mod
             try:
-                inner, red = loops[-2], loops[-1]
-                sch.reorder(red, inner)
-                sch.parallel(loops[0])
-                _, lanes = sch.split(inner, [None, VECTOR_LANES])
+                # A ROWS x (2 vectors) tile of outputs per reduction step: loads of the
+                # reduction's operands are reused ROWS and 2*lanes times.
+                outer, inner, red = loops[-3], loops[-2], loops[-1]
+                oo, oi = sch.split(outer, [None, TILE_ROWS])
+                io, ii = sch.split(inner, [None, TILE_COLS])
+                sch.reorder(oo, io, red, oi, ii)
+                sch.parallel(sch.get_loops(block)[0])
+                sch.unroll(oi)
+                iv, lanes = sch.split(ii, [None, VECTOR_LANES])
+                sch.unroll(iv)
                 sch.vectorize(lanes)
                 sch.decompose_reduction(block, red)
-                decisions.append(f"{name}: parallel over the outermost axis; reduction loop moved outside the "
-                                 f"innermost axis, which is vectorised by {VECTOR_LANES}")
+                decisions.append(f"{name}: {TILE_ROWS}x{TILE_COLS} output tiles, tile rows parallel; reduction loop "
+                                 f"outside the tile (rows unrolled, columns vectorised by {VECTOR_LANES})")
                 continue
             except Exception:  # noqa: BLE001 - the schedule primitive refuses this shape; keep the plain order
                 sch = s_tir.Schedule(backup)
@@ -86,10 +93,13 @@ def lower(mod):
         s_tir.transform.StmtSimplify(),
         s_tir.transform.LowerOpaqueBlock(),
         tirx.transform.FlattenBuffer(),
+        s_tir.transform.LoopPartition(),  # a guard-free main loop and a guarded remainder
         tirx.transform.UnrollLoop(),
         tirx.transform.StmtSimplify(),
         tirx.transform.RemoveNoOp(),
     ]
-    with tvm.transform.PassContext(config={"tirx.UnrollLoop": {"explicit_unroll": True}}):
+    config = {"tirx.UnrollLoop": {"explicit_unroll": True},
+              "s_tir.LoopPartition": {"partition_const_loop": True}}
+    with tvm.transform.PassContext(config=config):
         lowered = tvm.ir.transform.Sequential(passes)(mod)
     return list(lowered.functions.values())[0]
