@@ -95,6 +95,7 @@ LIFTED = [
     (KERNELS / "gemv.cu", {}),  # in/out array read at the stored cell
     (KERNELS / "bias_relu.cu", {}),  # broadcast, conditional expression
     (KERNELS / "clamp_partial.cu", {}),  # if without else keeps the old value
+    (KERNELS / "box3d.cu", {}),  # 3-D grid, double, conditional updates of a local
 ]
 
 
@@ -139,6 +140,8 @@ REFUSED = [
     (KERNELS / "barrier_only.cu", "__syncthreads", 4),
     (KERNELS / "data_dependent_loop.cu", "data-dependent loop", 6),
     ("atomic", "atomicAdd", 4),
+    (KERNELS / "size_t_extent.cu", "parameter n", 6),
+    (KERNELS / "macro_constant.cu", "identifier", 5),
 ]
 
 

@@ -42,12 +42,18 @@ def generate(path: Path, entry: str | None = None, progress=None) -> Generated:
         param = next(p for p in host.params if p.name == out.buffer)
         if param.const:
             raise Unliftable("store", out.line, f"the kernel writes '{out.buffer}', a const input of {host.name}")
+    _check_size_types(lifted, host)
     if progress:
         progress("building the TVM workload")
-    workload = build_prim_func(lifted, host.params)
-    blocks = [f"stage{k}" for k in range(len(lifted.stages))] + list(workload.outputs)
-    mod, decisions = default_schedule(workload.func, blocks)
-    lowered = lower(mod)
+    try:
+        workload = build_prim_func(lifted, host.params)
+        blocks = [f"stage{k}" for k in range(len(lifted.stages))] + list(workload.outputs)
+        mod, decisions = default_schedule(workload.func, blocks)
+        lowered = lower(mod)
+    except Exception as exc:  # noqa: BLE001 - TVM's own checks; report them as a refusal, not a crash
+        first = str(exc).strip().splitlines()[-1] if str(exc).strip() else exc.__class__.__name__
+        raise Unliftable("TVM", launch.launch_line, f"TVM cannot build kernel '{launch.kernel_name}': {first}") \
+            from None
     names = {**workload.inputs, **workload.outputs}
     signature = ("extern \"C\" " if host.extern_c else "") + \
         f"void {host.name}({', '.join(p.declaration for p in host.params)})"
@@ -64,6 +70,21 @@ def generate(path: Path, entry: str | None = None, progress=None) -> Generated:
     except EmitError as exc:
         raise Unliftable("emission", None, str(exc)) from None
     return Generated(code=code, kernel=launch.kernel_name, entry=host.name, decisions=decisions)
+
+
+def _check_size_types(lifted, host) -> None:
+    """Loop extents are int32 in the workload; other integer types of size parameters are refused."""
+    from .ir import symbols
+
+    used = set()
+    for extent in lifted.extents.values():
+        used |= symbols(extent, ("param",))
+    for stage in lifted.stages:
+        used |= symbols(stage.hi, ("param",)) | symbols(stage.lo, ("param",))
+    for param in host.params:
+        if param.name in used and param.dtype != "int32":
+            raise Unliftable(f"parameter {param.name}", param.line,
+                             f"size parameter '{param.name}' is {param.type_text}; only int sizes are lifted")
 
 
 def _axis_words(axis: str) -> str:
