@@ -1,9 +1,9 @@
 """The default CPU schedule and the lowering that stops before TVM's code generation.
 
-Default schedule, per stage: parallelise the outermost spatial loop; in a
-spatial-only stage split the innermost loop by the vector width and vectorise
-it; in a reduction stage whose innermost spatial axis is contiguous, move the
-reduction loop outside that axis (i, k, j order) so the inner loop vectorises.
+Default schedule, per stage: parallelise the outermost spatial loop (a 1-D
+stage in chunks); a spatial-only stage's innermost loop is a simd loop; a
+reduction with two or more spatial axes computes output tiles with the
+reduction loop outside the tile, whose columns are vectorised.
 Lowering keeps loops annotated (parallel, vectorised) and expands unrolled
 loops; TVM's own vectoriser and host/device split are not run.
 """
@@ -11,6 +11,7 @@ loops; TVM's own vectoriser and host/device split are not run.
 from __future__ import annotations
 
 VECTOR_LANES = 8  # float32 lanes of a 256-bit vector; a guard covers the remainder
+CHUNK = 1024  # elements per parallel chunk of a one-dimensional stage
 TILE_ROWS, TILE_COLS = 4, 16  # output tile of a reduction with two or more spatial axes
 
 
@@ -50,15 +51,17 @@ def default_schedule(func, block_names: list[str]):
                 block = sch.get_sblock(name)
                 loops = sch.get_loops(block)
         if not reduction:
+            # The printer emits `omp simd` on the whole innermost loop (any trip count), so it is
+            # not split by the vector width: long simd loops, no per-vector remainder.
             if len(loops) == 1:
-                outer, lanes = sch.split(loops[0], [None, VECTOR_LANES])
+                outer, inner = sch.split(loops[0], [None, CHUNK])
                 sch.parallel(outer)
-                sch.vectorize(lanes)
+                sch.vectorize(inner)
+                decisions.append(f"{name}: chunks of {CHUNK} in parallel, each a simd loop")
             else:
                 sch.parallel(loops[0])
-                _vectorise_innermost(sch, loops[-1])
-            decisions.append(f"{name}: parallel over the outermost axis, innermost axis vectorised by "
-                             f"{VECTOR_LANES}")
+                sch.vectorize(loops[-1])
+                decisions.append(f"{name}: parallel over the outermost axis, innermost axis a simd loop")
         else:
             sch.parallel(loops[0])
             red = sch.get_loops(block)[-1]
@@ -66,11 +69,6 @@ def default_schedule(func, block_names: list[str]):
                 sch.decompose_reduction(block, red)  # initialise once, outside the reduction loop
             decisions.append(f"{name}: parallel over the outermost axis")
     return sch.mod, decisions
-
-
-def _vectorise_innermost(sch, loop) -> None:
-    _, lanes = sch.split(loop, [None, VECTOR_LANES])
-    sch.vectorize(lanes)
 
 
 def _has_reduction(sch, block) -> bool:
