@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from ...verify.cuda.parse import line_of, text_of, walk
+from ...verify.cuda.parse import line_of, text_of
 from ...verify.cuda.signature import SCALAR_TYPES
 from .errors import Unliftable
-from .ir import (COMPARISONS, Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef, Sym, binary, cast,
-                 contains, is_float, poly_add, poly_const, poly_mul, poly_sym, symbols, to_poly)
+from .ir import (COMPARISONS, Bin, Call, Const, Expr, Load, Neg, Not, Select, StageRef, Sym, binary, cast, children,
+                 is_float, symbols, to_poly)
+from .patterns import (AXIS_OF, assigned_names, axis_order, canonical, contains_load, global_index, has_store,
+                       index_like, negate, number, reduction, row_major_order, strip_int_casts, terms)
+from .refusals import refuse_block_level
 
-# Constructs that need the algorithm recognised, not one thread executed.
-REFUSED_CALLS = re.compile(r"^(__syncthreads\w*|__syncwarp|__shfl\w*|__ballot_sync|__any_sync|__all_sync|"
-                           r"__activemask|atomic\w+|__threadfence\w*|__match\w*|__reduce\w*)$")
 # C math name -> (IR function, result dtype or None for "as the argument")
 MATH = {
     "expf": ("exp", "float32"), "__expf": ("exp", "float32"), "exp": ("exp", None),
@@ -36,7 +36,6 @@ MATH = {
     "fmaxf": ("max", "float32"), "fmax": ("max", None), "max": ("max", None),
     "fminf": ("min", "float32"), "fmin": ("min", None), "min": ("min", None),
 }
-AXIS_OF = {"x": "gx", "y": "gy", "z": "gz"}
 
 
 @dataclass(frozen=True)
@@ -76,30 +75,6 @@ class Lifted:
     axis_origin: dict = field(default_factory=dict)  # axis -> how it arose ("blockIdx.x*blockDim.x+threadIdx.x", "loop c")
 
 
-def refuse_block_level(kernel: Node) -> None:
-    """Name the first construct that couples threads (checked before anything else)."""
-    for node in walk(kernel):
-        text = text_of(node)
-        if node.type in ("storage_class_specifier", "type_qualifier") and text == "__shared__" or \
-                node.type == "identifier" and text == "__shared__":
-            raise Unliftable("__shared__", line_of(node), "shared memory needs the algorithm recognised; "
-                             "one thread cannot be lifted on its own")
-        if node.type == "call_expression":
-            fn = node.child_by_field_name("function")
-            fname = text_of(fn) if fn is not None else ""
-            if REFUSED_CALLS.match(fname):
-                raise Unliftable(fname, line_of(node), f"'{fname}' couples threads (barrier, atomic or warp "
-                                 "operation); the one-thread lifter does not cover it")
-        if node.type in ("while_statement", "do_statement", "goto_statement", "break_statement",
-                         "continue_statement", "switch_statement"):
-            raise Unliftable(node.type.replace("_statement", ""), line_of(node),
-                             "control flow other than for/if/return is not lifted")
-
-
-class _Return(Exception):
-    pass
-
-
 class ThreadLifter:
     def __init__(self, kernel: Node, binding: dict, scalars: dict, pointers: dict):
         """binding: kernel parameter -> host parameter; scalars/pointers: host name -> dtype."""
@@ -121,10 +96,7 @@ class ThreadLifter:
     def lift(self, name: str) -> Lifted:
         refuse_block_level(self.kernel)
         body = self.kernel.child_by_field_name("body")
-        try:
-            self._block(body)
-        except _Return:
-            pass
+        self._block(body)
         outputs = [self._output(buf, index, value, line) for (buf, index), (value, line) in self.stores.items()]
         if not outputs:
             raise Unliftable("kernel", line_of(self.kernel), f"kernel '{name}' stores nothing to global memory")
@@ -279,12 +251,12 @@ class ThreadLifter:
             if else_node is not None:
                 raise Unliftable("return", line_of(node), "an early return with an else branch is not lifted")
             # `if (i >= n || j >= m) return;` bounds the domain for the rest of the kernel.
-            for term in _terms(cond, "||"):
-                if not self._guard(_negate(term), node):
+            for term in terms(cond, "||"):
+                if not self._guard(negate(term), node):
                     raise Unliftable("return", line_of(node), f"early return on '{text_of(cond_node)}' is not a "
                                      "bounds guard of a thread index")
             return
-        rest = [t for t in _terms(cond, "&&") if not self._guard(t, node)]
+        rest = [t for t in terms(cond, "&&") if not self._guard(t, node)]
         if not rest:
             self._statement(then_node)
             if else_node is not None:
@@ -332,10 +304,10 @@ class ThreadLifter:
         a, op, b = term.a, term.op, term.b
         if op in (">", ">="):
             a, b, op = b, a, "<" if op == ">" else "<="
-        a = _strip_int_casts(a)
+        a = strip_int_casts(a)
         if not (isinstance(a, Sym) and a.kind == "axis" and a.name not in self.extents):
             return False
-        if symbols(b, ("axis", "reduce", "thread")) or not _index_like(b):
+        if symbols(b, ("axis", "reduce", "thread")) or not index_like(b):
             return False
         if op == "<=":
             b = binary("+", b, Const(b.dtype, 1))
@@ -362,12 +334,12 @@ class ThreadLifter:
         if not (isinstance(cond, Bin) and cond.op in ("<", "<=") and cond.a == Sym("int32", f"?{var}", "probe")):
             raise Unliftable("for", line_of(node), f"loop condition '{text_of(cond_node)}' is not `{var} < end`")
         end = cond.b if cond.op == "<" else binary("+", cond.b, Const(cond.b.dtype, 1))
-        if not _index_like(end) or symbols(end, ("reduce", "thread")) or contains_load(end):
-            raise Unliftable("data-dependent loop", line_of(node), f"loop bound '{text_of(cond.b and cond_node)}' "
+        if not index_like(end) or symbols(end, ("reduce", "thread")) or contains_load(end):
+            raise Unliftable("data-dependent loop", line_of(node), f"loop bound '{text_of(cond_node)}' "
                              "depends on data or on another loop; only bounds over scalar parameters are lifted")
         if text_of(update).replace(" ", "") not in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
             raise Unliftable("for", line_of(node), f"loop step '{text_of(update)}' is not `++{var}`")
-        if _has_store(body):
+        if has_store(body):
             self._output_loop(var, start, end, body, node)
         else:
             self._reduction_loop(var, start, end, body, node)
@@ -409,7 +381,7 @@ class ThreadLifter:
         reduce = self._fresh(f"r_{var}")
         outer = dict(self.env)
         markers = {}
-        assigned = _assigned_names(body)
+        assigned = assigned_names(body)
         for name, value in outer.items():
             if name in assigned and self.types.get(name) not in (None, "ptr") and value is not None:
                 markers[name] = Sym(self.types[name], f"acc:{name}", "acc")
@@ -422,13 +394,13 @@ class ThreadLifter:
             new = after.get(name)
             if new == marker:
                 continue
-            op, term = _reduction(new, marker)
+            op, term = reduction(new, marker)
             if op is None:
                 raise Unliftable("loop-carried variable", line_of(node),
                                  f"'{name}' is updated in the loop in a way other than a sum, max or min reduction")
             if symbols(term, ("reduce",)) - {reduce}:
                 raise Unliftable("nested reduction", line_of(node), "reductions nested in reductions are not lifted")
-            axes = _axis_order(symbols(term, ("axis",)), self.origin)
+            axes = axis_order(symbols(term, ("axis",)), self.origin)
             missing = [a for a in axes if a not in self.extents]
             if missing:
                 raise Unliftable("reduction", line_of(node), f"reduction over threads whose index has no bounds "
@@ -472,7 +444,7 @@ class ThreadLifter:
         if poly is None:
             raise Unliftable("store index", line, f"store index into '{buffer}' is not a polynomial in the thread "
                              "indices and loop variables")
-        order = _row_major_order(poly, axes, self.extents)
+        order = row_major_order(poly, axes, self.extents)
         if order is None:
             raise Unliftable("store index", line, f"store index into '{buffer}' is not a row-major layout of "
                              f"the thread's axes ({', '.join(axes) or 'none'})")
@@ -489,7 +461,6 @@ class ThreadLifter:
             if isinstance(node, Load) and node.buffer == buffer and to_poly(node.index) != to_poly(index):
                 raise Unliftable("in-place update", line, f"'{buffer}' is written and read at other cells; "
                                  "threads would race")
-            from .ir import children
             stack.extend(children(node))
 
     # --- expressions -------------------------------------------------------
@@ -509,7 +480,7 @@ class ThreadLifter:
         if kind in ("parenthesized_expression", "condition_clause"):
             return self._expr(node.named_children[0])
         if kind == "number_literal":
-            return _number(text_of(node), node)
+            return number(text_of(node), node)
         if kind in ("true", "false"):
             return Const("bool", kind == "true")
         if kind == "identifier":
@@ -594,7 +565,7 @@ class ThreadLifter:
         if op == "%" and (is_float(a.dtype) or is_float(b.dtype)):
             raise Unliftable("%", line_of(node), "'%' on floating-point values")
         result = binary(op, a, b)
-        return _global_index(result)
+        return global_index(result)
 
     def _call(self, node: Node):
         fn = text_of(node.child_by_field_name("function"))
@@ -625,7 +596,7 @@ class ThreadLifter:
             raise Unliftable("subscript", line_of(node), "floating-point index")
         self._check_threads(index, node)
         full = binary("+", base.offset, index) if base.offset != Const("int32", 0) else index
-        return base.buffer, _canonical(full), self.pointers[base.buffer]
+        return base.buffer, canonical(full), self.pointers[base.buffer]
 
     def _load(self, buffer: str, index: Expr, dtype: str) -> Expr:
         if (buffer, index) in self.stores:
@@ -635,168 +606,3 @@ class ThreadLifter:
 
 
 _MISSING = object()
-
-
-def _number(text: str, node: Node) -> Const:
-    t = text.lower().replace("'", "")
-    try:
-        if t.startswith("0x") and not any(c in t for c in "p."):
-            return Const("int64" if "l" in t else "int32", int(t.rstrip("ul"), 16))
-        if any(c in t for c in ".e") or (t.endswith("f") and not t.startswith("0x")):
-            return Const("float32" if t.endswith("f") else "float64", float(t.rstrip("fl")))
-        value = int(t.rstrip("ul"), 8 if t.startswith("0") and len(t.rstrip("ul")) > 1 else 10)
-        return Const("int64" if "l" in t else "int32", value)
-    except ValueError:
-        raise Unliftable("literal", line_of(node), f"number '{text}' is not understood") from None
-
-
-def _global_index(e: Expr) -> Expr:
-    """blockIdx.d * blockDim.d + threadIdx.d -> the axis of dimension d."""
-    poly = _thread_poly(e)
-    if poly is None:
-        return e
-    for dim, axis in AXIS_OF.items():
-        want = {tuple(sorted((f"blockDim.{dim}", f"blockIdx.{dim}"))): 1, (f"threadIdx.{dim}",): 1}
-        if poly == want:
-            return Sym("int32", axis, "axis")
-    return e
-
-
-def _thread_poly(e: Expr):
-    if isinstance(e, Sym) and e.kind == "thread":
-        return {(e.name,): 1}
-    if isinstance(e, Cast):
-        return _thread_poly(e.a)
-    if isinstance(e, Bin) and e.op in ("+", "*"):
-        a, b = _thread_poly(e.a), _thread_poly(e.b)
-        if a is None or b is None:
-            return None
-        return poly_add(a, b) if e.op == "+" else poly_mul(a, b)
-    return None
-
-
-def _terms(e: Expr, op: str) -> list:
-    if isinstance(e, Bin) and e.op == op:
-        return _terms(e.a, op) + _terms(e.b, op)
-    return [e]
-
-
-_NEGATED = {"<": ">=", ">=": "<", ">": "<=", "<=": ">", "==": "!=", "!=": "=="}
-
-
-def _negate(e: Expr) -> Expr:
-    if isinstance(e, Bin) and e.op in _NEGATED:
-        return Bin("bool", _NEGATED[e.op], e.a, e.b)
-    return Not("bool", e)
-
-
-def _strip_int_casts(e: Expr) -> Expr:
-    while isinstance(e, Cast) and not is_float(e.dtype):
-        e = e.a
-    return e
-
-
-def _index_like(e: Expr) -> bool:
-    return not is_float(e.dtype) and to_poly(e) is not None
-
-
-def contains_load(e: Expr) -> bool:
-    from .ir import children
-    return isinstance(e, Load) or any(contains_load(c) for c in children(e))
-
-
-def _has_store(body: Node) -> bool:
-    for node in walk(body):
-        if node.type == "assignment_expression":
-            left = node.child_by_field_name("left")
-            if left is not None and left.type == "subscript_expression":
-                return True
-    return False
-
-
-def _axis_order(names: set, origin: dict) -> tuple:
-    """Rows before columns: z, y, x of the grid, then loop axes in the order they were opened."""
-    grid = [a for a in ("gz", "gy", "gx") if a in names]
-    loops = sorted((a for a in names if a not in grid), key=lambda a: list(origin).index(a) if a in origin else 0)
-    return tuple(grid + loops)
-
-
-def _assigned_names(body: Node) -> set[str]:
-    names = set()
-    for node in walk(body):
-        target = None
-        if node.type == "assignment_expression":
-            target = node.child_by_field_name("left")
-        elif node.type == "update_expression":
-            target = node.child_by_field_name("argument")
-        if target is not None and target.type == "identifier":
-            names.add(text_of(target))
-    return names
-
-
-def _canonical(index: Expr) -> Expr:
-    """Equal polynomial indices map to one key (x[i+1] and x[1+i] are the same cell)."""
-    poly = to_poly(index)
-    if poly is None:
-        return index
-    out: Expr | None = None
-    for monomial in sorted(poly):
-        coeff = poly[monomial]
-        if coeff.denominator != 1:
-            return index
-        term: Expr = Const("int32", int(coeff))
-        for name in monomial:
-            term = binary("*", term, Sym("int32", name, _kind_of(index, name)))
-        out = term if out is None else binary("+", out, term)
-    return out if out is not None else Const("int32", 0)
-
-
-def _kind_of(e: Expr, name: str) -> str:
-    from .ir import children
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Sym) and node.name == name:
-            return node.kind
-        stack.extend(children(node))
-    return "param"
-
-
-def _row_major_order(poly, axes: list, extents: dict):
-    """The order of `axes` in which `poly` is the row-major flat index, or None."""
-    from itertools import permutations
-
-    ext_polys = {a: to_poly(extents[a]) for a in axes}
-    if any(p is None for p in ext_polys.values()):
-        return None
-    for order in permutations(axes):
-        flat = poly_const(0)
-        for axis in order:
-            flat = poly_add(poly_mul(flat, ext_polys[axis]), poly_sym(axis))
-        if flat == poly:
-            return tuple(order)
-    return None
-
-
-def _reduction(new: Expr, marker: Sym):
-    """acc + e, acc - e, max(acc, e), min(acc, e) -> (op, e); else (None, None)."""
-    new = _strip_casts(new)
-    if isinstance(new, Bin) and new.op in ("+", "-"):
-        a, b = _strip_casts(new.a), _strip_casts(new.b)
-        if a == marker and not contains(new.b, marker):
-            return "sum", (new.b if new.op == "+" else Neg(new.b.dtype, new.b))
-        if b == marker and new.op == "+" and not contains(new.a, marker):
-            return "sum", new.a
-    if isinstance(new, Call) and new.fn in ("max", "min") and len(new.args) == 2:
-        a, b = _strip_casts(new.args[0]), _strip_casts(new.args[1])
-        if a == marker and not contains(new.args[1], marker):
-            return new.fn, new.args[1]
-        if b == marker and not contains(new.args[0], marker):
-            return new.fn, new.args[0]
-    return None, None
-
-
-def _strip_casts(e: Expr) -> Expr:
-    while isinstance(e, Cast):
-        e = e.a
-    return e
