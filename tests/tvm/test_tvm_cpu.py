@@ -164,3 +164,43 @@ def test_tuning_is_refused_plainly_until_supported(tv_cmd, tmp_path):
     assert proc.returncode == 2
     assert "not supported yet" in proc.stdout and "--trials 0" in proc.stdout
     assert not out.exists()
+
+
+TWO_ENTRIES = """
+// transverify: shape x=n, y=n
+__global__ void twice_kernel(int n, const float* x, float* y) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = 2.0f * x[i];
+}
+__global__ void square_kernel(int n, const float* x, float* y) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = x[i] * x[i];
+}
+void twice(int n, const float* x, float* y) {
+    float *dx, *dy;
+    cudaMalloc(&dx, n * sizeof(float)); cudaMalloc(&dy, n * sizeof(float));
+    cudaMemcpy(dx, x, n * sizeof(float), cudaMemcpyHostToDevice);
+    twice_kernel<<<(n + 127) / 128, 128>>>(n, dx, dy);
+    cudaMemcpy(y, dy, n * sizeof(float), cudaMemcpyDeviceToHost);
+}
+void square(int n, const float* x, float* y) {
+    float *dx, *dy;
+    cudaMalloc(&dx, n * sizeof(float)); cudaMalloc(&dy, n * sizeof(float));
+    cudaMemcpy(dx, x, n * sizeof(float), cudaMemcpyHostToDevice);
+    square_kernel<<<(n + 127) / 128, 128>>>(n, dx, dy);
+    cudaMemcpy(y, dy, n * sizeof(float), cudaMemcpyDeviceToHost);
+}
+"""
+
+
+def test_cli_entry_chooses_the_host_function(tv_cmd, tmp_path):
+    source = tmp_path / "two.cu"
+    source.write_text(TWO_ENTRIES)
+    out = tmp_path / "two_cpu.cpp"
+    proc = _translate(tv_cmd, source, out, "--entry", "square")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    code = out.read_text()
+    assert "void square(int n, const float* x, float* y)" in code and "void twice(" not in code
+    assert "square_kernel" in code.splitlines()[0]
+    proc = _translate(tv_cmd, source, tmp_path / "none_cpu.cpp")
+    assert proc.returncode == 2 and "choose one with --entry NAME" in proc.stdout
