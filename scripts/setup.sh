@@ -48,7 +48,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 extras="" stamp=".venv/.setup-stamp"
-if [ "$DEV" = 1 ]; then extras="[dev,jax]" stamp=".venv/.setup-stamp-dev"; fi
+if [ "$DEV" = 1 ]; then extras="[dev,jax,tvm]" stamp=".venv/.setup-stamp-dev"; fi
 want="$(cat pyproject.toml setup.py | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   say "installing transverify$extras into .venv"

@@ -49,7 +49,7 @@ class TranslateRequest:
     source: Path
     target: str  # "cpp" | "cuda" | "cpu" | "jax"
     entry: str | None = None
-    solver: str = "auto"  # "auto" | "rules" | "llm"
+    solver: str = "auto"  # "auto" | "rules" | "llm" | "tvm" (CUDA -> CPU through TVM)
     questioner: str = "rules"  # "rules" | "llm"
     max_rounds: int = 3
     llm: LLMSettings | None = None  # None = resolve from env / config file
@@ -64,6 +64,8 @@ class TranslateRequest:
     write_output: bool = False  # write the code to `output` (exit 0, and exit 1 when there is code)
     accept_verified: bool = False  # a verified, written translation counts as accepted (the CLI)
     force: bool = False  # write_output may replace an existing file with an unverified translation
+    tvm_trials: int = 0  # --solver tvm: MetaSchedule trials (0: the default schedule only)
+    tvm_tune_seconds: float | None = None  # --solver tvm: stop tuning after this many seconds
 
 
 @dataclass
@@ -164,8 +166,10 @@ def _check_input(request: TranslateRequest) -> tuple[str, str, Path]:
     source = Path(request.source)
     if request.target not in TARGETS:
         raise _fail(f"unknown target '{request.target}'; choose one of {', '.join(TARGETS)}")
-    if request.solver not in ("auto", "rules", "llm"):
-        raise _fail(f"unknown solver '{request.solver}'; choose auto, rules or llm")
+    if request.solver not in ("auto", "rules", "llm", "tvm"):
+        raise _fail(f"unknown solver '{request.solver}'; choose auto, rules, llm or tvm")
+    if request.solver == "tvm" and request.target != "cpu":
+        raise _fail("--solver tvm translates CUDA to CPU only; use it with --to cpu")
     if request.questioner not in ("rules", "llm"):
         raise _fail(f"unknown questioner '{request.questioner}'; choose rules or llm")
     if request.max_rounds < 1:
@@ -237,6 +241,10 @@ def _translate(request: TranslateRequest) -> TranslateOutcome:
         outcome.output = output
         outcome.warnings = warnings + outcome.warnings
         return outcome
+
+    if request.solver == "tvm":  # TVM-optimised CPU equivalent (translators/tvm_cpu)
+        from .tvm_cpu.solver import solve
+        return finish(TranslateOutcome(**solve(request, output, options)))
 
     settings = request.llm
     if settings is None:

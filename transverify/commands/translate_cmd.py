@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
         source: Path = typer.Argument(..., help="The file to translate (e.g. a Fortran file)."),
         to: str = typer.Option(..., "--to", help="Target: cpp, cuda, cpu or jax."),
         entry: str = typer.Option(None, "--entry", help="Procedure or host function to translate and test."),
-        solver: str = typer.Option("auto", "--solver", help="auto (rules, then LLM), rules or llm."),
+        solver: str = typer.Option("auto", "--solver", help="auto (rules, then LLM), rules, llm, or tvm (--to cpu)."),
         questioner: str = typer.Option("rules", "--questioner", help="rules (deterministic) or llm."),
         max_rounds: int = typer.Option(3, "--max-rounds", min=1, max=50, help="Most Solver answers in the LLM loop."),
         model: str = typer.Option(None, "--model", help="Solver model (else TRANSVERIFY_MODEL or the config file)."),
@@ -43,6 +43,8 @@ def register(app: typer.Typer) -> None:
                                         help="Extent of an array parameter for the verification, e.g. x=n."),
         value: list[str] = typer.Option(None, "--value", metavar="NAME=V",
                                         help="Pin a scalar parameter in every verification case, e.g. k=3."),
+        trials: int = typer.Option(0, "--trials", min=0, help="--solver tvm: MetaSchedule trials (0: default schedule)."),
+        tune_seconds: float = typer.Option(None, "--tune-seconds", min=1, help="--solver tvm: most seconds of tuning."),
     ) -> None:
         """Translate SOURCE, verify the result, and repair it with an LLM when one is configured."""
         from ..translators.llm import ConfigError, resolve_settings
@@ -82,7 +84,8 @@ def register(app: typer.Typer) -> None:
             llm=settings, output=output, store=store, progress=progress, write_output=True, accept_verified=True,
             force=force, cancel=cancel,
             verify_options=VerifyOptions(entry=entry, cases=cases, seed=seed, timeout=timeout, shapes=shapes,
-                                         values=values))
+                                         values=values),
+            tvm_trials=trials, tvm_tune_seconds=tune_seconds)
         previous = signal.signal(signal.SIGINT, _interrupt_handler(cancel))
         try:
             outcome = translate(request)

@@ -1,0 +1,296 @@
+"""A C++17 + OpenMP printer over lowered TIR: one standalone host function, no TVM at run time.
+
+Parallel loops get `#pragma omp parallel for`, vectorised loops `#pragma omp
+simd`; buffers are the host function's pointers (an output and the input of
+the same array share one pointer) and temporaries are std::vector.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+C_TYPES = {"float32": "float", "float64": "double", "int32": "int32_t", "int64": "int64_t", "bool": "bool",
+           "int8": "int8_t", "int16": "int16_t", "uint8": "uint8_t", "uint16": "uint16_t", "uint32": "uint32_t",
+           "uint64": "uint64_t"}
+_BINARY = {"Add": "+", "Sub": "-", "Mul": "*", "LT": "<", "LE": "<=", "GT": ">", "GE": ">=", "EQ": "==",
+           "NE": "!=", "And": "&&", "Or": "||"}
+_MATH = {"exp": "std::exp", "log": "std::log", "sqrt": "std::sqrt", "tanh": "std::tanh", "fabs": "std::fabs",
+         "sin": "std::sin", "cos": "std::cos", "pow": "std::pow", "rsqrt": "1 / std::sqrt"}
+
+PRELUDE = """#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace {
+// Floor division and modulo of TIR (C++'s / and % truncate).
+template <typename T> inline T tv_floordiv(T a, T b) { T q = a / b; return (q * b != a && ((a < 0) != (b < 0))) ? q - 1 : q; }
+template <typename T> inline T tv_floormod(T a, T b) { return a - tv_floordiv(a, b) * b; }
+}  // namespace
+"""
+
+
+class EmitError(Exception):
+    pass
+
+
+def _dtype(node) -> str:
+    return str(node.ty.dtype)
+
+
+def _handle(obj) -> int:
+    return obj.__chandle__()
+
+
+class Printer:
+    def __init__(self, func, buffer_names: dict, scalars: list[str]):
+        """buffer_names: PrimFunc buffer parameter name -> C pointer name."""
+        self.names: dict[int, str] = {}
+        self.used = set(scalars) | set(buffer_names.values())
+        self.lines: list[str] = []
+        self.buffers: set[int] = set()  # handles of pointer-like names (parameters, temporaries)
+        self.stats = {"parallel": 0, "simd": 0}
+        for param in func.params:
+            name = param.name
+            if name in buffer_names:
+                self.names[_handle(param)] = buffer_names[name]
+                self.buffers.add(_handle(param))
+            elif name in scalars:
+                self.names[_handle(param)] = name
+            else:
+                raise EmitError(f"parameter '{name}' has no host counterpart")
+        self.func = func
+
+    def body(self) -> list[str]:
+        self.stmt(self.func.body, 1)
+        return self.lines
+
+    # --- names ---------------------------------------------------------------
+    def fresh(self, obj, hint: str) -> str:
+        base = re.sub(r"\W", "_", hint) or "v"
+        if base[0].isdigit():
+            base = "v" + base
+        name, k = base, 1
+        while name in self.used:
+            name, k = f"{base}_{k}", k + 1
+        self.used.add(name)
+        self.names[_handle(obj)] = name
+        return name
+
+    def name_of(self, var) -> str:
+        key = _handle(var)
+        if key not in self.names:
+            raise EmitError(f"variable '{var.name}' is used before it is defined")
+        return self.names[key]
+
+    # --- statements ------------------------------------------------------------
+    def emit(self, depth: int, text: str) -> None:
+        self.lines.append("    " * depth + text)
+
+    def stmt(self, s, depth: int) -> None:
+        kind = type(s).__name__
+        if kind == "SeqStmt":
+            for child in s.seq:
+                self.stmt(child, depth)
+        elif kind == "For":
+            self.loop(s, depth)
+        elif kind == "BufferStore":
+            self.emit(depth, f"{self.buffer(s.buffer)}[{self.index(s.indices)}] = {self.expr(s.value)};")
+        elif kind == "IfThenElse":
+            self.emit(depth, f"if ({self.expr(s.condition)}) {{")
+            self.stmt(s.then_case, depth + 1)
+            if s.else_case is not None:
+                self.emit(depth, "} else {")
+                self.stmt(s.else_case, depth + 1)
+            self.emit(depth, "}")
+        elif kind == "DeclBuffer":
+            source = self._decl_source(s)
+            self.names[_handle(s.buffer)] = source
+            self.buffers.add(_handle(s.buffer))
+        elif kind == "AllocBuffer":
+            buf = s.buffer
+            ctype = C_TYPES[str(buf.ty.dtype)]
+            size = " * ".join(f"static_cast<size_t>({self.expr(d)})" for d in buf.shape) or "1"
+            name = self.fresh(buf, buf.name)
+            self.buffers.add(_handle(buf))
+            self.emit(depth, f"std::vector<{ctype}> {name}_storage({size});")
+            self.emit(depth, f"{ctype}* const {name} = {name}_storage.data();")
+        elif kind in ("Bind", "LetStmt"):
+            name = self.fresh(s.var, s.var.name)
+            self.emit(depth, f"const {C_TYPES[_dtype(s.var)]} {name} = {self.expr(s.value)};")
+            if getattr(s, "body", None) is not None:
+                self.stmt(s.body, depth)
+        elif kind == "Evaluate":
+            self.emit(depth, f"(void)({self.expr(s.value)});")
+        else:
+            raise EmitError(f"lowered TIR statement '{kind}' has no C++ form here")
+
+    def _decl_source(self, decl) -> str:
+        data = decl.data
+        found = []
+
+        def visit(node):
+            if type(node).__name__ == "Var" and _handle(node) in self.buffers:
+                found.append(self.names[_handle(node)])
+
+        import tvm_ffi
+        tvm_ffi.structural_walk(data, visit)
+        if not found:
+            raise EmitError(f"buffer '{decl.buffer.name}' views an unknown buffer")
+        return found[0]
+
+    def loop(self, s, depth: int) -> None:
+        kind = int(s.kind)
+        var = self.fresh(s.loop_var, s.loop_var.name)
+        ctype = C_TYPES[_dtype(s.loop_var)]
+        lo, extent = self.expr(s.min), self.expr(s.extent)
+        end = extent if lo == "0" else f"{lo} + {extent}"
+        if kind == 1:
+            self.emit(depth, "#pragma omp parallel for")
+            self.stats["parallel"] += 1
+        elif kind == 2:
+            self.emit(depth, "#pragma omp simd")
+            self.stats["simd"] += 1
+        elif kind not in (0, 3):
+            raise EmitError("thread-bound loops have no CPU form")
+        body, closing = s.body, []
+        if kind == 2 and lo == "0":
+            guarded = self._guard_as_bound(s)
+            if guarded is not None:
+                hoisted, bounds, body = guarded
+                if hoisted:
+                    self.lines.insert(len(self.lines) - 1, "    " * depth + f"if ({' && '.join(hoisted)}) {{")
+                    self.lines[-1] = "    " + self.lines[-1]
+                    depth += 1
+                    closing.append(depth - 1)
+                for bound in bounds:
+                    end = f"std::min<{ctype}>({end}, {bound})"
+        self.emit(depth, f"for ({ctype} {var} = {lo}; {var} < {end}; ++{var}) {{")
+        self.stmt(body, depth + 1)
+        self.emit(depth, "}")
+        for d in closing:
+            self.emit(d, "}")
+
+    def _guard_as_bound(self, loop):
+        """A vectorised loop whose body is `if (base + v < bound && rest) S`: the guard becomes the
+        trip count min(extent, bound - base) and `rest` (free of v) an if around the loop, so the
+        loop body has no branch."""
+        body = loop.body
+        if type(body).__name__ != "IfThenElse" or body.else_case is not None:
+            return None
+        v = _handle(loop.loop_var)
+        hoisted, bounds = [], []
+        for term in _conjuncts(body.condition):
+            if not _mentions(term, v):
+                hoisted.append(self.expr(term))
+                continue
+            if type(term).__name__ != "LT" or _mentions(term.b, v):
+                return None
+            addends = _addends(term.a)
+            with_v = [t for t in addends if _mentions(t, v)]
+            if len(with_v) != 1 or type(with_v[0]).__name__ != "Var" or _handle(with_v[0]) != v:
+                return None
+            base = [self.expr(t) for t in addends if not _mentions(t, v)]
+            bounds.append(f"{self.expr(term.b)} - ({' + '.join(base) or '0'})")
+        return hoisted, bounds, body.then_case
+
+    # --- expressions -------------------------------------------------------------
+    def buffer(self, buf) -> str:
+        return self.name_of(buf)
+
+    def index(self, indices) -> str:
+        if len(indices) != 1:
+            raise EmitError("a buffer access was not flattened")
+        return self.expr(indices[0])
+
+    def expr(self, e) -> str:
+        kind = type(e).__name__
+        if kind == "IntImm":
+            dtype = _dtype(e)
+            if dtype == "bool":
+                return "true" if e.value else "false"
+            return str(e.value) if dtype == "int32" else f"static_cast<{C_TYPES[dtype]}>({e.value})"
+        if kind == "FloatImm":
+            return _float(e.value, _dtype(e))
+        if kind == "Var":
+            return self.name_of(e)
+        if kind == "TensorLoad":
+            return f"{self.buffer(e.source)}[{self.index(e.indices)}]"
+        if kind in _BINARY:
+            return f"({self.expr(e.a)} {_BINARY[kind]} {self.expr(e.b)})"
+        if kind in ("Div",):
+            return f"({self.expr(e.a)} / {self.expr(e.b)})"
+        if kind in ("Mod",):
+            return f"({self.expr(e.a)} % {self.expr(e.b)})"
+        if kind == "FloorDiv":
+            return f"tv_floordiv<{C_TYPES[_dtype(e)]}>({self.expr(e.a)}, {self.expr(e.b)})"
+        if kind == "FloorMod":
+            return f"tv_floormod<{C_TYPES[_dtype(e)]}>({self.expr(e.a)}, {self.expr(e.b)})"
+        if kind in ("Max", "Min"):
+            fn = "std::max" if kind == "Max" else "std::min"
+            return f"{fn}<{C_TYPES[_dtype(e)]}>({self.expr(e.a)}, {self.expr(e.b)})"
+        if kind == "Not":
+            return f"(!{self.expr(e.a)})"
+        if kind == "Cast":
+            return f"static_cast<{C_TYPES[_dtype(e)]}>({self.expr(e.value)})"
+        if kind == "Select":
+            return f"({self.expr(e.condition)} ? {self.expr(e.true_value)} : {self.expr(e.false_value)})"
+        if kind == "Call":
+            return self.call(e)
+        raise EmitError(f"lowered TIR expression '{kind}' has no C++ form here")
+
+    def call(self, e) -> str:
+        op = str(e.op.name).split(".")[-1]
+        args = [self.expr(a) for a in e.args]
+        if op == "if_then_else":
+            return f"({args[0]} ? {args[1]} : {args[2]})"
+        if op in ("fabs", "abs"):
+            return f"std::abs({args[0]})"
+        if op in _MATH:
+            return f"{_MATH[op]}({', '.join(args)})"
+        if op == "likely":
+            return args[0]
+        raise EmitError(f"call to '{op}' has no C++ form here")
+
+
+def _conjuncts(e) -> list:
+    if type(e).__name__ == "And":
+        return _conjuncts(e.a) + _conjuncts(e.b)
+    return [e]
+
+
+def _addends(e) -> list:
+    if type(e).__name__ == "Add":
+        return _addends(e.a) + _addends(e.b)
+    return [e]
+
+
+def _mentions(e, handle: int) -> bool:
+    import tvm_ffi
+
+    found = []
+    tvm_ffi.structural_walk(e, lambda node: found.append(1) if type(node).__name__ == "Var" and
+                            _handle(node) == handle else None)
+    return bool(found)
+
+
+def _float(value: float, dtype: str) -> str:
+    ctype = C_TYPES[dtype]
+    if math.isinf(value):
+        sign = "-" if value < 0 else ""
+        return f"{sign}std::numeric_limits<{ctype}>::infinity()"
+    if math.isnan(value):
+        return f"std::numeric_limits<{ctype}>::quiet_NaN()"
+    text = repr(float(value))
+    if "e" not in text and "." not in text:
+        text += ".0"
+    return text + ("f" if dtype == "float32" else "")
+
+
+def emit_function(func, buffer_names: dict, scalars: list[str], signature: str, header: list[str]) -> str:
+    printer = Printer(func, buffer_names, scalars)
+    body = printer.body()
+    comment = ["// " + line if line else "//" for line in header]
+    return "\n".join(comment + ["", PRELUDE, signature + " {"] + body + ["}", ""])

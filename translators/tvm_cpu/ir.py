@@ -1,0 +1,205 @@
+"""A small expression tree for one symbolically executed CUDA thread.
+
+Nodes are immutable tuples-with-names; integer index arithmetic can be
+normalised to a polynomial (`to_poly`) so that store indices can be matched
+against row-major layouts, and every node converts to a TVM expression given
+the TVM values of its symbols (`translators.tvm_cpu.te_build`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+# C's usual arithmetic conversions, by rank.
+_RANK = ["bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64"]
+
+
+def promote(a: str, b: str) -> str:
+    ra, rb = _RANK.index(a), _RANK.index(b)
+    best = max(ra, rb, _RANK.index("int32"))  # integer promotion: nothing narrower than int
+    return _RANK[best]
+
+
+def is_float(dtype: str) -> bool:
+    return dtype.startswith("float")
+
+
+@dataclass(frozen=True)
+class Expr:
+    dtype: str
+
+
+@dataclass(frozen=True)
+class Const(Expr):
+    value: float | int | bool
+
+
+@dataclass(frozen=True)
+class Sym(Expr):
+    """A named integer symbol: a scalar parameter, a domain axis, a loop variable."""
+    name: str
+    kind: str  # "param" | "axis" | "reduce" | "acc" (the accumulator being reduced)
+
+
+@dataclass(frozen=True)
+class Load(Expr):
+    buffer: str
+    index: Expr
+
+
+@dataclass(frozen=True)
+class Bin(Expr):
+    op: str  # + - * / % < <= > >= == != && || min max
+    a: Expr
+    b: Expr
+
+
+@dataclass(frozen=True)
+class Neg(Expr):
+    a: Expr
+
+
+@dataclass(frozen=True)
+class Not(Expr):
+    a: Expr
+
+
+@dataclass(frozen=True)
+class Cast(Expr):
+    a: Expr
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    fn: str  # exp, sqrt, ... (the C name without the f suffix)
+    args: tuple
+
+
+@dataclass(frozen=True)
+class Select(Expr):
+    cond: Expr
+    a: Expr
+    b: Expr
+
+
+@dataclass(frozen=True)
+class StageRef(Expr):
+    """The value of an intermediate stage (a reduction) at the current axes."""
+    stage: int
+    axes: tuple  # axis symbol names
+
+
+COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
+
+
+def cast(e: Expr, dtype: str) -> Expr:
+    if e.dtype == dtype:
+        return e
+    if isinstance(e, Const):
+        value = e.value
+        if dtype == "bool":
+            value = bool(value)
+        elif not is_float(dtype):
+            value = int(value)
+        else:
+            value = float(value)
+        return Const(dtype, value)
+    return Cast(dtype, e)
+
+
+def binary(op: str, a: Expr, b: Expr) -> Expr:
+    if op in ("&&", "||"):
+        return Bin("bool", op, cast(a, "bool"), cast(b, "bool"))
+    dtype = promote(a.dtype, b.dtype)
+    a, b = cast(a, dtype), cast(b, dtype)
+    if op in COMPARISONS:
+        return Bin("bool", op, a, b)
+    return Bin(dtype, op, a, b)
+
+
+def symbols(e: Expr, kinds: tuple = ("axis", "reduce", "param", "acc")) -> set[str]:
+    found: set[str] = set()
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Sym) and node.kind in kinds:
+            found.add(node.name)
+        elif isinstance(node, StageRef) and "axis" in kinds:
+            found.update(node.axes)
+        for child in children(node):
+            stack.append(child)
+    return found
+
+
+def children(e: Expr) -> tuple:
+    if isinstance(e, Load):
+        return (e.index,)
+    if isinstance(e, Bin):
+        return (e.a, e.b)
+    if isinstance(e, (Neg, Not, Cast)):
+        return (e.a,)
+    if isinstance(e, Call):
+        return e.args
+    if isinstance(e, Select):
+        return (e.cond, e.a, e.b)
+    return ()
+
+
+def contains(e: Expr, target: Expr) -> bool:
+    return e == target or any(contains(c, target) for c in children(e))
+
+
+# --- integer polynomials over symbols (index analysis) ------------------------
+Poly = dict  # monomial (sorted tuple of symbol names) -> Fraction coefficient
+
+
+def to_poly(e: Expr) -> Poly | None:
+    """The expression as a polynomial with integer symbols, or None if it is not one."""
+    if isinstance(e, Const) and not is_float(e.dtype) and e.dtype != "bool":
+        return {(): Fraction(int(e.value))} if e.value else {}
+    if isinstance(e, Sym) and e.kind in ("axis", "reduce", "param") and not is_float(e.dtype):
+        return {(e.name,): Fraction(1)}
+    if isinstance(e, Cast) and not is_float(e.dtype) and not is_float(e.a.dtype):
+        return to_poly(e.a)
+    if isinstance(e, Neg):
+        p = to_poly(e.a)
+        return None if p is None else {m: -c for m, c in p.items()}
+    if isinstance(e, Bin) and e.op in ("+", "-", "*") and not is_float(e.dtype):
+        pa, pb = to_poly(e.a), to_poly(e.b)
+        if pa is None or pb is None:
+            return None
+        if e.op == "+":
+            return poly_add(pa, pb)
+        if e.op == "-":
+            return poly_add(pa, {m: -c for m, c in pb.items()})
+        return poly_mul(pa, pb)
+    return None
+
+
+def poly_add(a: Poly, b: Poly) -> Poly:
+    out = dict(a)
+    for m, c in b.items():
+        out[m] = out.get(m, 0) + c
+        if out[m] == 0:
+            del out[m]
+    return out
+
+
+def poly_mul(a: Poly, b: Poly) -> Poly:
+    out: Poly = {}
+    for ma, ca in a.items():
+        for mb, cb in b.items():
+            m = tuple(sorted(ma + mb))
+            out[m] = out.get(m, 0) + ca * cb
+            if out[m] == 0:
+                del out[m]
+    return out
+
+
+def poly_const(value: int) -> Poly:
+    return {(): Fraction(value)} if value else {}
+
+
+def poly_sym(name: str) -> Poly:
+    return {(name,): Fraction(1)}

@@ -1,0 +1,94 @@
+"""The entry host function of a .cu file and its one kernel launch, mapped to host parameters.
+
+Device pointers are traced back to host pointers through `cudaMemcpy(d, h, ...)`
+or `cudaMemcpy(h, d, ...)`; scalar launch arguments must be host parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tree_sitter import Node
+
+from ...verify.cuda.parse import function_name, function_qualifiers, is_kernel_launch, line_of, parse, text_of, walk
+from ...verify.cuda.signature import HostFunction, _host_function, choose_entry, read_source
+from ...verify.errors import VerifyInputError
+from .errors import Unliftable
+from .lift import refuse_block_level
+
+
+@dataclass
+class KernelLaunch:
+    entry: HostFunction
+    kernel: Node  # the __global__ function_definition
+    kernel_name: str
+    binding: dict  # kernel parameter -> host parameter
+    launch_line: int
+
+
+def find_launch(path: Path, entry: str | None) -> KernelLaunch:
+    try:
+        source = read_source(path, "cuda")
+        host = choose_entry(source, entry)
+    except VerifyInputError as exc:
+        raise Unliftable(exc.construct or "entry", getattr(exc, "line", None), str(exc)) from None
+    if host.problems:
+        message, line, construct = host.problems[0]
+        raise Unliftable(construct, line, f"{host.name}: {message}")
+    tree = parse(source.text, "cuda")
+    kernels = {function_name(f): f for f in walk(tree.root_node)
+               if f.type == "function_definition" and "__global__" in function_qualifiers(f)}
+    launches = [n for n in walk(host.body) if is_kernel_launch(n)]
+    if not launches:
+        raise Unliftable("kernel launch", host.line, f"{host.name} launches no kernel")
+    if len(launches) > 1:
+        raise Unliftable("kernel launch", line_of(launches[1]),
+                         f"{host.name} launches {len(launches)} kernels; one launch per entry is lifted")
+    launch = launches[0]
+    name = text_of(launch.child_by_field_name("function"))
+    if name not in kernels:
+        raise Unliftable("kernel launch", line_of(launch), f"kernel '{name}' is not defined in this file")
+    kernel = kernels[name]
+    refuse_block_level(kernel)
+    kernel_params = _host_function(kernel, name, False).params
+    args = launch.child_by_field_name("arguments").named_children
+    if len(args) != len(kernel_params):
+        raise Unliftable("kernel launch", line_of(launch), f"'{name}' takes {len(kernel_params)} arguments")
+    host_params = {p.name: p for p in host.params}
+    copies = _device_copies(host.body, host_params)
+    binding = {}
+    for param, arg in zip(kernel_params, args):
+        text = text_of(arg).strip()
+        if text in host_params and host_params[text].pointer == param.pointer:
+            binding[param.name] = text
+        elif param.pointer and text in copies:
+            binding[param.name] = copies[text]
+        else:
+            raise Unliftable("launch argument", line_of(arg),
+                             f"argument '{text}' of '{name}' is not a host parameter (or a device copy of one)")
+        host_param = host_params[binding[param.name]]
+        if host_param.dtype != param.dtype:
+            raise Unliftable("launch argument", line_of(arg),
+                             f"'{param.name}' of '{name}' has another type than host parameter '{host_param.name}'")
+    return KernelLaunch(entry=host, kernel=kernel, kernel_name=name, binding=binding, launch_line=line_of(launch))
+
+
+def _device_copies(body: Node, host_params: dict) -> dict:
+    """device pointer -> host pointer parameter, from cudaMemcpy calls in either direction."""
+    mapping: dict[str, str] = {}
+    for node in walk(body):
+        if node.type != "call_expression":
+            continue
+        fn = node.child_by_field_name("function")
+        if fn is None or text_of(fn) not in ("cudaMemcpy", "cudaMemcpyAsync"):
+            continue
+        args = [text_of(a).strip() for a in node.child_by_field_name("arguments").named_children]
+        if len(args) < 4:
+            continue
+        dst, src, kind = args[0], args[1], args[3]
+        if kind.endswith("HostToDevice") and src in host_params:
+            mapping.setdefault(dst, src)
+        elif kind.endswith("DeviceToHost") and dst in host_params:
+            mapping.setdefault(src, dst)
+    return mapping

@@ -1,0 +1,175 @@
+"""Pattern and index analysis of the lifted thread: global indices, guards, row-major stores, reductions."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ...verify.cuda.parse import line_of, text_of, walk
+from .errors import Unliftable
+from .ir import (Bin, Call, Cast, Const, Expr, Load, Neg, Not, Sym, binary, children, contains, is_float, poly_add,
+                 poly_const, poly_mul, poly_sym, to_poly)
+
+AXIS_OF = {"x": "gx", "y": "gy", "z": "gz"}
+
+
+def number(text: str, node: Node) -> Const:
+    t = text.lower().replace("'", "")
+    try:
+        if t.startswith("0x") and not any(c in t for c in "p."):
+            return Const("int64" if "l" in t else "int32", int(t.rstrip("ul"), 16))
+        if any(c in t for c in ".e") or (t.endswith("f") and not t.startswith("0x")):
+            return Const("float32" if t.endswith("f") else "float64", float(t.rstrip("fl")))
+        value = int(t.rstrip("ul"), 8 if t.startswith("0") and len(t.rstrip("ul")) > 1 else 10)
+        return Const("int64" if "l" in t else "int32", value)
+    except ValueError:
+        raise Unliftable("literal", line_of(node), f"number '{text}' is not understood") from None
+
+
+def global_index(e: Expr) -> Expr:
+    """blockIdx.d * blockDim.d + threadIdx.d -> the axis of dimension d."""
+    poly = _thread_poly(e)
+    if poly is None:
+        return e
+    for dim, axis in AXIS_OF.items():
+        want = {tuple(sorted((f"blockDim.{dim}", f"blockIdx.{dim}"))): 1, (f"threadIdx.{dim}",): 1}
+        if poly == want:
+            return Sym("int32", axis, "axis")
+    return e
+
+
+def _thread_poly(e: Expr):
+    if isinstance(e, Sym) and e.kind == "thread":
+        return {(e.name,): 1}
+    if isinstance(e, Cast):
+        return _thread_poly(e.a)
+    if isinstance(e, Bin) and e.op in ("+", "*"):
+        a, b = _thread_poly(e.a), _thread_poly(e.b)
+        if a is None or b is None:
+            return None
+        return poly_add(a, b) if e.op == "+" else poly_mul(a, b)
+    return None
+
+
+def terms(e: Expr, op: str) -> list:
+    if isinstance(e, Bin) and e.op == op:
+        return terms(e.a, op) + terms(e.b, op)
+    return [e]
+
+
+_NEGATED = {"<": ">=", ">=": "<", ">": "<=", "<=": ">", "==": "!=", "!=": "=="}
+
+
+def negate(e: Expr) -> Expr:
+    if isinstance(e, Bin) and e.op in _NEGATED:
+        return Bin("bool", _NEGATED[e.op], e.a, e.b)
+    return Not("bool", e)
+
+
+def strip_int_casts(e: Expr) -> Expr:
+    while isinstance(e, Cast) and not is_float(e.dtype):
+        e = e.a
+    return e
+
+
+def index_like(e: Expr) -> bool:
+    return not is_float(e.dtype) and to_poly(e) is not None
+
+
+def contains_load(e: Expr) -> bool:
+    return isinstance(e, Load) or any(contains_load(c) for c in children(e))
+
+
+def has_store(body: Node) -> bool:
+    for node in walk(body):
+        if node.type == "assignment_expression":
+            left = node.child_by_field_name("left")
+            if left is not None and left.type == "subscript_expression":
+                return True
+    return False
+
+
+def axis_order(names: set, origin: dict) -> tuple:
+    """Rows before columns: z, y, x of the grid, then loop axes in the order they were opened."""
+    grid = [a for a in ("gz", "gy", "gx") if a in names]
+    loops = sorted((a for a in names if a not in grid), key=lambda a: list(origin).index(a) if a in origin else 0)
+    return tuple(grid + loops)
+
+
+def assigned_names(body: Node) -> set[str]:
+    names = set()
+    for node in walk(body):
+        target = None
+        if node.type == "assignment_expression":
+            target = node.child_by_field_name("left")
+        elif node.type == "update_expression":
+            target = node.child_by_field_name("argument")
+        if target is not None and target.type == "identifier":
+            names.add(text_of(target))
+    return names
+
+
+def canonical(index: Expr) -> Expr:
+    """Equal polynomial indices map to one key (x[i+1] and x[1+i] are the same cell)."""
+    poly = to_poly(index)
+    if poly is None:
+        return index
+    out: Expr | None = None
+    for monomial in sorted(poly):
+        coeff = poly[monomial]
+        if coeff.denominator != 1:
+            return index
+        term: Expr = Const("int32", int(coeff))
+        for name in monomial:
+            term = binary("*", term, Sym("int32", name, _kind_of(index, name)))
+        out = term if out is None else binary("+", out, term)
+    return out if out is not None else Const("int32", 0)
+
+
+def _kind_of(e: Expr, name: str) -> str:
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Sym) and node.name == name:
+            return node.kind
+        stack.extend(children(node))
+    return "param"
+
+
+def row_major_order(poly, axes: list, extents: dict):
+    """The order of `axes` in which `poly` is the row-major flat index, or None."""
+    from itertools import permutations
+
+    ext_polys = {a: to_poly(extents[a]) for a in axes}
+    if any(p is None for p in ext_polys.values()):
+        return None
+    for order in permutations(axes):
+        flat = poly_const(0)
+        for axis in order:
+            flat = poly_add(poly_mul(flat, ext_polys[axis]), poly_sym(axis))
+        if flat == poly:
+            return tuple(order)
+    return None
+
+
+def reduction(new: Expr, marker: Sym):
+    """acc + e, acc - e, max(acc, e), min(acc, e) -> (op, e); else (None, None)."""
+    new = _strip_casts(new)
+    if isinstance(new, Bin) and new.op in ("+", "-"):
+        a, b = _strip_casts(new.a), _strip_casts(new.b)
+        if a == marker and not contains(new.b, marker):
+            return "sum", (new.b if new.op == "+" else Neg(new.b.dtype, new.b))
+        if b == marker and new.op == "+" and not contains(new.a, marker):
+            return "sum", new.a
+    if isinstance(new, Call) and new.fn in ("max", "min") and len(new.args) == 2:
+        a, b = _strip_casts(new.args[0]), _strip_casts(new.args[1])
+        if a == marker and not contains(new.args[1], marker):
+            return new.fn, new.args[1]
+        if b == marker and not contains(new.args[0], marker):
+            return new.fn, new.args[0]
+    return None, None
+
+
+def _strip_casts(e: Expr) -> Expr:
+    while isinstance(e, Cast):
+        e = e.a
+    return e

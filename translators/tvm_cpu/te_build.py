@@ -1,0 +1,140 @@
+"""Lifted kernel -> TVM TE stages -> a PrimFunc whose parameters are the host function's.
+
+Array parameters are flat placeholders; every output is a `te.compute` over its
+axes in row-major order, so its flat index is the store index of the kernel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ir import Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef, Sym
+from .lift import Lifted
+
+
+@dataclass
+class Workload:
+    func: object  # tvm PrimFunc
+    inputs: dict  # placeholder name -> host pointer parameter
+    outputs: dict  # output tensor name -> host pointer parameter
+    scalars: list  # host scalar parameter names, in PrimFunc order
+
+
+def build_prim_func(lifted: Lifted, params: list) -> Workload:
+    """params: the host function's Param list (verify.cuda.signature)."""
+    from tvm import te, tirx
+
+    scalar_vars = {p.name: tirx.Var(p.name, p.dtype) for p in params if not p.pointer}
+    placeholders = {}
+    for p in params:
+        if p.pointer and p.name in lifted.loads:
+            placeholders[p.name] = te.placeholder((tirx.Var(f"{p.name}_len", "int32"),), p.dtype, name=p.name)
+    converter = _Converter(scalar_vars, placeholders)
+    extents = {axis: converter.expr(e, {}) for axis, e in lifted.extents.items()}
+
+    stages = []
+    for k, stage in enumerate(lifted.stages):
+        stages.append(_stage(te, tirx, converter, stage, extents, k))
+        converter.stages = stages
+    outputs = []
+    output_map = {}
+    for out in lifted.outputs:
+        shape = [extents[a] for a in out.axes] or [1]
+        name = f"{out.buffer}_out"
+
+        outputs.append(te.compute(shape, _output_compute(converter, out), name=name))
+        output_map[name] = out.buffer
+    args = list(placeholders.values()) + outputs + list(scalar_vars.values())
+    func = te.create_prim_func(args)
+    return Workload(func=func, inputs={n: n for n in placeholders}, outputs=output_map,
+                    scalars=list(scalar_vars))
+
+
+def _output_compute(converter, out):
+    def fcompute(*ivs):
+        return converter.expr(out.value, dict(zip(out.axes, ivs)))
+    return fcompute
+
+
+def _stage(te, tirx, converter, stage, extents, k):
+    lo = converter.expr(stage.lo, {})
+    hi = converter.expr(stage.hi, {})
+    shape = [extents[a] for a in stage.axes] or [1]
+
+    def fcompute(*ivs):
+        r = te.reduce_axis((lo, hi), name=stage.reduce)
+        env = dict(zip(stage.axes, ivs))
+        env[stage.reduce] = r
+        body = converter.expr(stage.expr, env)
+        return _reducer(te, tirx, stage.op, stage.dtype)(body, axis=r)
+
+    return te.compute(shape, fcompute, name=f"stage{k}")
+
+
+def _reducer(te, tirx, op: str, dtype: str):
+    """te.sum, or max/min whose identity is +-infinity for floats (as the CUDA accumulator
+    starts), so that an empty reduction leaves the initial value unchanged."""
+    if op == "sum":
+        return te.sum
+    if not dtype.startswith("float"):
+        return te.max if op == "max" else te.min
+    inf = float("inf") if op == "min" else -float("inf")
+    combine = tirx.max if op == "max" else tirx.min
+    return te.comm_reducer(lambda a, b: combine(a, b), lambda t: tirx.const(inf, t), name=f"{op}_inf")
+
+
+class _Converter:
+    def __init__(self, scalars: dict, placeholders: dict):
+        self.scalars = scalars
+        self.placeholders = placeholders
+        self.stages: list = []
+
+    def expr(self, e: Expr, env: dict):
+        import tvm
+        from tvm import tirx
+
+        if isinstance(e, Const):
+            if e.dtype == "bool":
+                return tirx.const(bool(e.value), "bool")
+            return tirx.const(e.value, e.dtype)
+        if isinstance(e, Sym):
+            if e.kind == "param":
+                return self.scalars[e.name]
+            return env[e.name]
+        if isinstance(e, Load):
+            return self.placeholders[e.buffer][self.expr(e.index, env)]
+        if isinstance(e, StageRef):
+            stage = self.stages[e.stage]
+            return stage[tuple(env[a] for a in e.axes)] if e.axes else stage[0]
+        if isinstance(e, Cast):
+            return tirx.Cast(e.dtype, self.expr(e.a, env))
+        if isinstance(e, Neg):
+            return -self.expr(e.a, env)
+        if isinstance(e, Not):
+            return tirx.Not(self.expr(e.a, env))
+        if isinstance(e, Select):
+            return tirx.if_then_else(self.expr(e.cond, env), self.expr(e.a, env), self.expr(e.b, env))
+        if isinstance(e, Call):
+            args = [self.expr(a, env) for a in e.args]
+            if e.fn == "max":
+                return tirx.max(*args)
+            if e.fn == "min":
+                return tirx.min(*args)
+            if e.fn == "abs":
+                return tirx.abs(args[0])
+            if e.fn == "pow":
+                return tirx.power(args[0], args[1])
+            return getattr(tirx, e.fn)(args[0])
+        if isinstance(e, Bin):
+            a, b = self.expr(e.a, env), self.expr(e.b, env)
+            integer = not e.a.dtype.startswith("float")
+            ops = {
+                "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
+                "/": lambda: tirx.truncdiv(a, b) if integer else a / b,
+                "%": lambda: tirx.truncmod(a, b),
+                "<": lambda: a < b, "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b,
+                "==": lambda: tvm.tirx.EQ(a, b), "!=": lambda: tvm.tirx.NE(a, b),
+                "&&": lambda: tirx.And(a, b), "||": lambda: tirx.Or(a, b),
+            }
+            return ops[e.op]()
+        raise TypeError(f"no TVM form for {type(e).__name__}")
