@@ -266,7 +266,8 @@ def _count_user_processes() -> int:
 
 def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: dict[str, str] | None = None,
         stdin: bytes = b"", cancel: threading.Event | None = None, trusted_env: bool = False,
-        writable: list[str] | None = None, readonly: dict[str, Path] | None = None) -> RunOutcome:
+        writable: list[str] | None = None, readonly: dict[str, Path] | None = None,
+        code_dirs: list[Path] | None = None) -> RunOutcome:
     """Run argv inside workdir under the sandbox and return what happened.
 
     Output goes to files in workdir (capped by RLIMIT_FSIZE) rather than pipes,
@@ -277,6 +278,9 @@ def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: di
       else it writes lands in size-capped scratch space and the existing files are read-only.
     readonly: {name: host file} shown in workdir as `name` and read-only (cached artefacts);
       without bubblewrap each is copied in instead (a copy, never a link to the cache).
+    code_dirs: folders of trusted code the command imports (transverify's own packages for a
+      Python harness), bound read-only at their own paths; one that would expose a private
+      place (a home, the cache) is left out.
     """
     limits = limits or Limits()
     mode = isolation_mode()
@@ -285,7 +289,12 @@ def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: di
     out_path, err_path, in_path = workdir / ".stdout", workdir / ".stderr", workdir / ".stdin"
     in_path.write_bytes(stdin)
     if mode == "bwrap":
-        extra = tool_binds(argv[0], _private_places(), workdir) if argv else []
+        private = _private_places()
+        extra = tool_binds(argv[0], private, workdir) if argv else []
+        for folder in code_dirs or []:
+            folder = os.path.realpath(folder)
+            if os.path.isdir(folder) and not any(p == folder or p.startswith(folder + os.sep) for p in private):
+                extra += ["--ro-bind", folder, folder]
         prefix = bwrap_command(workdir, writable=None if writable is None else list(writable), readonly=readonly,
                                extra_binds=extra, scratch_bytes=limits.scratch_mb << 20)
     else:

@@ -8,7 +8,8 @@ from importlib import resources
 
 NAMES = ("solver_system", "solver_task", "questioner_system", "questioner_task", "repair", "convention")
 # What the entry is called in each pair's task sentence.
-ENTRY_NOUNS = {"fortran_cpp": "procedure", "cpp_cuda": "function", "cuda_cpu": "host function"}
+ENTRY_NOUNS = {"fortran_cpp": "procedure", "cpp_cuda": "function", "cuda_cpu": "host function",
+               "python_jax": "module or function"}
 
 
 class PromptError(Exception):

@@ -12,7 +12,7 @@ from pathlib import Path
 from tree_sitter import Node
 
 from ...verify.cuda.parse import function_name, function_qualifiers, is_kernel_launch, line_of, parse, text_of, walk
-from ...verify.cuda.signature import HostFunction, _host_function, choose_entry, read_source
+from ...verify.cuda.signature import HostFunction, choose_entry, function_signature, read_source
 from ...verify.errors import VerifyInputError
 from .errors import Unliftable
 from .lift import refuse_block_level
@@ -51,7 +51,7 @@ def find_launch(path: Path, entry: str | None) -> KernelLaunch:
         raise Unliftable("kernel launch", line_of(launch), f"kernel '{name}' is not defined in this file")
     kernel = kernels[name]
     refuse_block_level(kernel)
-    kernel_params = _host_function(kernel, name, False).params
+    kernel_params = function_signature(kernel, name, source.structs).params
     args = launch.child_by_field_name("arguments").named_children
     if len(args) != len(kernel_params):
         raise Unliftable("kernel launch", line_of(launch), f"'{name}' takes {len(kernel_params)} arguments")

@@ -182,6 +182,11 @@ def _in_anonymous_namespace(func: Node) -> bool:
     return False
 
 
+def function_signature(func: Node, name: str, structs: dict[str, StructType] | None = None) -> HostFunction:
+    """The parameters of any function definition (a kernel too), read as a host function's are."""
+    return _host_function(func, name, False, structs or {})
+
+
 def _host_function(func: Node, name: str, extern_c: bool, structs: dict[str, StructType]) -> HostFunction:
     declarator = func.child_by_field_name("declarator")
     problems: list[tuple[str, int, str]] = []

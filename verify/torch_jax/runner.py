@@ -85,7 +85,7 @@ def verify_many(jobs: list[Job]) -> list[VerifyResult]:
                                              max_processes=1024),
                               env={"JAX_PLATFORMS": "cpu", "PYTHONDONTWRITEBYTECODE": "1",
                                    "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0"},
-                              cancel=first_options.cancel)
+                              cancel=first_options.cancel, code_dirs=_package_dirs())
         try:
             raw = json.loads(results_file.read_text()) if results_file.exists() else []
         except (OSError, ValueError):
@@ -146,3 +146,11 @@ def _from_harness(raw: dict, entry: str, mode: str, names: dict[str, str], parse
 def verify_one(source: Path, candidate: Path, options: VerifyOptions) -> VerifyResult:
     return verify_many([Job(source, candidate, options)])[0]
 
+
+def _package_dirs() -> list[Path]:
+    """Where transverify's packages live (an editable install maps them to source folders the
+    sandbox does not otherwise show): the harness imports transverify.verify from there."""
+    import transverify
+    from transverify import verify
+
+    return [Path(module.__file__).resolve().parent for module in (transverify, verify)]
