@@ -19,7 +19,7 @@ _INTRINSIC_MODULES = {"iso_c_binding", "iso_fortran_env", "omp_lib", "omp_lib_ki
 
 def external_procedure_sources(path: Path, text: str, search: list[Path]) -> list[Path]:
     """Files of the external procedures a file calls but does not define (`call dtrsm(...)`,
-    `EXTERNAL DLASWP`), found as NAME.f / NAME.f90 next to it or in an -I directory, and
+    `EXTERNAL DLASWP`, `idamax(...)` in an expression), found as NAME.f / NAME.f90 next to it or in an -I directory, and
     theirs in turn. LSAME and XERBLA are left to the harness."""
     found: list[Path] = []
     pending = [text]
@@ -29,6 +29,9 @@ def external_procedure_sources(path: Path, text: str, search: list[Path]) -> lis
         defined = set(re.findall(r"(?m)^[^!\n]*?(?:subroutine|function)\s+(\w+)", lower))
         seen |= defined
         names = set(re.findall(r"\bcall\s+(\w+)", lower))
+        # Functions are referenced without CALL (`l = idamax(n, dx, 1)`): any name applied to
+        # arguments counts, but only names with a NAME.f file beside the source are taken.
+        names |= set(re.findall(r"\b([a-z]\w*)\s*\(", lower))
         for m in re.finditer(r"(?m)^\s*(?:\d+\s+)?external\s*(?:::)?\s*([\w\s,]+)$", lower):
             names |= {n.strip() for n in m.group(1).split(",") if n.strip()}
         for name in sorted(names - seen):
