@@ -47,30 +47,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Translate and verify every unit of CORPUS and write a dataset to --out."""
         from ..translators.dataset.build import build_dataset
-        from ..translators.dataset.engines import EngineError, preflight
-        from ..translators.dataset.units import SOURCE_LANGUAGES
+        from ..translators.dataset.engines import EngineError
         from ..translators.dataset.worker import JobConfig
         from ..translators.dataset.writer import DatasetExists
-        from ..translators.llm import ConfigError, resolve_settings
 
-        if to not in SOURCE_LANGUAGES:
-            _fail(f"unknown target '{to}'; choose one of {', '.join(SOURCE_LANGUAGES)}")
-        try:
-            preflight(engine, ray_address)
-        except EngineError as exc:
-            _fail(str(exc))
-        if solver not in ("auto", "rules", "llm") or questioner not in ("rules", "llm"):
-            _fail("--solver takes auto, rules or llm; --questioner takes rules or llm")
-        for path in corpus:
-            if not path.exists():
-                _fail(f"{path}: no such file or folder")
-        try:
-            settings = resolve_settings(base_url=base_url, model=model, questioner_model=questioner_model,
-                                        api_key_env=api_key_env)
-        except ConfigError as exc:
-            _fail(str(exc))
-        if solver == "llm" and not settings.configured:
-            _fail("--solver llm needs an LLM endpoint: " + "; ".join(settings.missing()))
+        settings = _checked_settings(corpus, to, solver, questioner, engine, ray_address, base_url=base_url,
+                                     model=model, questioner_model=questioner_model, api_key_env=api_key_env)
         config = JobConfig(target=to, solver=solver, questioner=questioner, max_rounds=max_rounds, cases=cases,
                            seed=seed, timeout=timeout, model=model, questioner_model=questioner_model,
                            base_url=base_url, api_key_env=api_key_env)
@@ -135,6 +117,34 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"  chart: {stats['chart']}")
 
 
+def _checked_settings(corpus: list[Path], to: str, solver: str, questioner: str, engine: str,
+                      ray_address: str | None, **llm_flags):
+    """What `dataset build` and `eval` check before any work starts (exit 2 with the reason);
+    returns the resolved LLM settings."""
+    from ..translators.dataset.engines import EngineError, preflight
+    from ..translators.dataset.units import SOURCE_LANGUAGES
+    from ..translators.llm import ConfigError, resolve_settings
+
+    if to not in SOURCE_LANGUAGES:
+        _fail(f"unknown target '{to}'; choose one of {', '.join(SOURCE_LANGUAGES)}")
+    try:
+        preflight(engine, ray_address)
+    except EngineError as exc:
+        _fail(str(exc))
+    if solver not in ("auto", "rules", "llm") or questioner not in ("rules", "llm"):
+        _fail("--solver takes auto, rules or llm; --questioner takes rules or llm")
+    for path in corpus:
+        if not path.exists():
+            _fail(f"{path}: no such file or folder")
+    try:
+        settings = resolve_settings(**llm_flags)
+    except ConfigError as exc:
+        _fail(str(exc))
+    if solver == "llm" and not settings.configured:
+        _fail("--solver llm needs an LLM endpoint: " + "; ".join(settings.missing()))
+    return settings
+
+
 def _bars(histogram: dict[str, int]) -> str:
     return "  ".join(f"{k}:{v}" for k, v in histogram.items()) or "none"
 
@@ -193,28 +203,13 @@ def register_eval(app: typer.Typer) -> None:
         json_output: bool = typer.Option(False, "--json", help="Print the JSON report instead of a table."),
     ) -> None:
         """Evaluate a Solver on a benchmark: compile pass, execution pass, verified, rounds, speed-up."""
-        from ..translators.dataset.engines import EngineError, preflight
+        from ..translators.dataset.engines import EngineError
         from ..translators.dataset.evaluate import evaluate
-        from ..translators.dataset.units import SOURCE_LANGUAGES
         from ..translators.dataset.worker import JobConfig
         from ..translators.dataset.writer import write_json_atomically
-        from ..translators.llm import ConfigError, resolve_settings
 
-        if to not in SOURCE_LANGUAGES:
-            _fail(f"unknown target '{to}'; choose one of {', '.join(SOURCE_LANGUAGES)}")
-        try:
-            preflight(engine, ray_address)
-        except EngineError as exc:
-            _fail(str(exc))
-        for path in corpus:
-            if not path.exists():
-                _fail(f"{path}: no such file or folder")
-        try:
-            settings = resolve_settings(base_url=base_url, model=model, api_key_env=api_key_env)
-        except ConfigError as exc:
-            _fail(str(exc))
-        if solver == "llm" and not settings.configured:
-            _fail("--solver llm needs an LLM endpoint: " + "; ".join(settings.missing()))
+        settings = _checked_settings(corpus, to, solver, questioner, engine, ray_address, base_url=base_url,
+                                     model=model, api_key_env=api_key_env)
         config = JobConfig(target=to, solver=solver, questioner=questioner, max_rounds=max_rounds, cases=cases,
                            seed=seed, timeout=timeout, model=settings.model if settings.configured else None,
                            base_url=base_url, api_key_env=api_key_env)
