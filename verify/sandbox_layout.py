@@ -98,12 +98,18 @@ def bwrap_command(workdir: Path, *, writable: list[str] | None, readonly: dict[s
     args += _parents("/etc/x", made)  # bubblewrap would create /etc 0700: unreadable after the uid drop
     for name in ETC_ALLOWLIST:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
-    for index in range(0, len(extra_binds), 3):
-        args += _parents(extra_binds[index + 2], made) + extra_binds[index:index + 3]
+    triples = [extra_binds[index:index + 3] for index in range(0, len(extra_binds), 3)]
+    # Binds below /tmp or /dev/shm (a toolchain or an install in a temporary folder) go after
+    # the private tmpfs mounts there, which would otherwise hide them.
+    late = [t for t in triples if _within(t[2], ("/tmp", "/dev/shm"))]
+    for triple in (t for t in triples if t not in late):
+        args += _parents(triple[2], made) + triple
     size = ["--size", str(scratch_bytes)] if bwrap_sizes_tmpfs() else []
     args += ["--dev", "/dev", "--proc", "/proc",
              "--perms", "1777", *size, "--tmpfs", "/tmp",
              "--perms", "1777", *size, "--tmpfs", "/dev/shm"]
+    for triple in late:
+        args += _parents_in_tmpfs(triple[2], made) + triple
     if not _within(work, ("/tmp",)):
         args += _parents(work, made)
     if writable is None:
@@ -129,6 +135,20 @@ def bwrap_command(workdir: Path, *, writable: list[str] | None, readonly: dict[s
             args += ["--dev-bind-try", node, node]
         args += ["--ro-bind-try", "/sys", "/sys"]  # the CUDA driver enumerates devices there
     args += ["--chdir", work, "--setenv", "TMPDIR", "/tmp", "--"]
+    return args
+
+
+def _parents_in_tmpfs(path: str, made: set[str]) -> list[str]:
+    """Like _parents, for a path inside the private /tmp or /dev/shm: its ancestors below
+    those mounts are made readable too."""
+    args: list[str] = []
+    parts = Path(path).parent.parts[1:]
+    for depth in range(1, len(parts) + 1):
+        directory = "/" + "/".join(parts[:depth])
+        if directory in made or directory in ("/tmp", "/dev", "/dev/shm"):
+            continue
+        made.add(directory)
+        args += ["--perms", "0755", "--dir", directory]
     return args
 
 
