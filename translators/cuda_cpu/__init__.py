@@ -13,27 +13,13 @@ supported subset come back as `Unsupported` entries naming line and construct, w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
+# The registry's result shapes: what every rule translator returns.
+from ..registry import RuleDraft as RuleTranslation
+from ..registry import Unsupported
+
 __all__ = ["Unsupported", "RuleTranslation", "translate_source", "translate_file"]
-
-
-@dataclass
-class Unsupported:
-    line: int | None
-    construct: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"unsupported construct (line {self.line}): {self.construct}: {self.message}"
-
-
-@dataclass
-class RuleTranslation:
-    code: str | None
-    unsupported: list[Unsupported] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def translate_source(text: str, filename: str = "<source>", entry: str | None = None) -> RuleTranslation:
