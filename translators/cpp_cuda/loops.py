@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from ...verify.cuda.extents import strip_outer_parens
 from ..cuda_cpu.syntax import statements_of, text_of
 
 
@@ -83,17 +84,6 @@ def _split_top(expr: str, ops: str) -> list[tuple[str, str]]:
     return out
 
 
-def _strip_parens(expr: str) -> str:
-    while expr.startswith("(") and expr.endswith(")"):
-        depth = 0
-        for i, ch in enumerate(expr):
-            depth += {"(": 1, ")": -1}.get(ch, 0)
-            if depth == 0 and i < len(expr) - 1:
-                return expr
-        expr = expr[1:-1]
-    return expr
-
-
 def _words(expr: str) -> set[str]:
     return set(re.findall(r"[A-Za-z_]\w*", expr))
 
@@ -104,12 +94,12 @@ def injective(subscript: str, var: str, inner: list[CountedLoop], own: CountedLo
     Accepted shapes (after casts are dropped): terms without `var` or inner loop variables,
     plus `var` or `var*E`; with an inner loop variable `v` only as `var*E + v` where v runs
     in [lo >= 0, E)."""
-    expr = _strip_parens(normalize(subscript))
+    expr = strip_outer_parens(normalize(subscript))
     terms = _split_top(expr, "+-")
     inner_vars = {loop.var: loop for loop in inner}
     var_terms, inner_terms = [], []
     for sign, term in terms:
-        term = _strip_parens(term)
+        term = strip_outer_parens(term)
         words = _words(term)
         if var in words:
             var_terms.append((sign, term))
@@ -118,7 +108,7 @@ def injective(subscript: str, var: str, inner: list[CountedLoop], own: CountedLo
     if len(var_terms) != 1:
         return False
     sign, term = var_terms[0]
-    factors = [_strip_parens(f) for _, f in _split_top(term, "*")]
+    factors = [strip_outer_parens(f) for _, f in _split_top(term, "*")]
     if var not in factors or any(var in _words(f) for f in factors if f != var) or "/" in term or "%" in term:
         return False
     coefficient = [f for f in factors if f != var]
@@ -131,7 +121,7 @@ def injective(subscript: str, var: str, inner: list[CountedLoop], own: CountedLo
         if len(inner_terms) != 1:
             return False
         inner_sign, inner_term = inner_terms[0]
-        inner_factors = [_strip_parens(f) for _, f in _split_top(inner_term, "*")]
+        inner_factors = [strip_outer_parens(f) for _, f in _split_top(inner_term, "*")]
         inner_var = [f for f in inner_factors if f in inner_vars]
         rest = [f for f in inner_factors if f not in inner_vars]
         return (own is not None and sign == "+" and inner_sign == "+" and len(inner_var) == 1 and bool(rest)
@@ -146,7 +136,7 @@ def _mixed_radix(coefficient: list[str], terms: list[tuple[str, str]], loops: di
     from collections import Counter
     remaining = []
     for sign, term in terms:
-        factors = [_strip_parens(f) for _, f in _split_top(term, "*")]
+        factors = [strip_outer_parens(f) for _, f in _split_top(term, "*")]
         variables = [f for f in factors if f in loops]
         rest = [f for f in factors if f not in loops]
         if sign != "+" or len(variables) != 1 or any(_words(f) & set(loops) for f in rest) or "/" in term:
@@ -154,7 +144,7 @@ def _mixed_radix(coefficient: list[str], terms: list[tuple[str, str]], loops: di
         loop = loops[variables[0]]
         if not normalize(loop.lo).isdigit():
             return False
-        hi = normalize(_strip_parens(normalize(loop.hi)))
+        hi = normalize(strip_outer_parens(normalize(loop.hi)))
         # `v < E - 1` stays below E as well (interior loops of stencils)
         hi = re.sub(r"-\d+$", "", hi) if re.fullmatch(r"[A-Za-z_]\w*-\d+", hi) else hi
         remaining.append((hi, Counter(rest)))

@@ -264,11 +264,11 @@ def _extent_from_memcpy(node: Node, name: str, locals_init: dict[str, str]) -> s
     size = re.sub(r"\((?:size_t|int|long|longlong|unsigned|std::size_t)\)", "", size)
     match = re.fullmatch(r"(.+)\*sizeof\([^)]*\)", size) or re.fullmatch(r"sizeof\([^)]*\)\*(.+)", size)
     if match:
-        return _unwrap(match.group(1))
+        return strip_outer_parens(match.group(1))
     return None
 
 
-def _unwrap(expr: str) -> str:
+def strip_outer_parens(expr: str) -> str:
     """'(n+1)' -> 'n+1'; '(a)*(b)' stays."""
     while expr.startswith("(") and expr.endswith(")"):
         depth = 0
