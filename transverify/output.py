@@ -35,6 +35,9 @@ def print_result(result: VerifyResult, source: Path, candidate: Path, console: C
                           _value(m.actual),
                           _fmt(m.abs_err), _fmt(m.rel_err))
         console.print(table)
+    if result.reproducer:
+        console.print(f"reproducer of case {result.reproducer['case']} written to {escape(result.reproducer['directory'])}"
+                      f": run {escape(result.reproducer['command'])}")
     for warning in result.warnings:
         if not warning.startswith("Traceback"):
             console.print(f"[yellow]warning[/]: {warning}")

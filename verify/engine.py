@@ -48,6 +48,10 @@ def verify(source: Path | str, candidate: Path | str, options: VerifyOptions | N
             warnings=[traceback.format_exc(limit=8)],
         )
     result.timings.setdefault("total", round(time.monotonic() - started, 4))
+    if options.reproducer is not None and result.reproducer is None \
+            and not any(w.startswith("no reproducer written") for w in result.warnings):
+        result.warnings.append(f"no reproducer written: reproducers are written for Fortran -> C++ in unit mode "
+                               f"only (this is {result.pair or 'an input error'})")
     if not result.sandbox and result.pair is not None:
         result.sandbox = isolation_report(isolation_mode())
     return result

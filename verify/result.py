@@ -80,6 +80,8 @@ class VerifyResult:
     # With --coverage: {lines, branches (percent), lines_total, branches_total, rounds,
     # untaken: [{line, executed, taken, total, text}]}
     coverage: dict[str, Any] | None = None
+    # With VerifyOptions.reproducer: {"directory", "case", "command"} of the reproducer written.
+    reproducer: dict[str, Any] | None = None
 
     @property
     def exit_code(self) -> int:

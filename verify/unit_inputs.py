@@ -163,8 +163,12 @@ def _is_string(arg: Arg) -> bool:
     return arg.is_character and arg.kind == ASSUMED_LENGTH
 
 
-def _storage(arg: Arg) -> np.dtype:
+def storage_dtype(arg: Arg) -> np.dtype:
+    """How the drivers store an argument in the input and output files (logicals as one byte)."""
     return np.dtype(np.uint8) if arg.base == "logical" else arg.dtype
+
+
+_storage = storage_dtype
 
 
 def write_inputs(proc: Procedure, cases: list[Case]) -> bytes:

@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="PyTorch -> JAX: compare in eval (default) or train mode")
     parser.add_argument("--input", type=_assignment, action="append", default=[], metavar="NAME=SHAPE:DTYPE",
                         help="PyTorch -> JAX: an input of the --entry, e.g. x=(8,3,32,32):float32")
+    parser.add_argument("--reproducer", type=Path, metavar="DIR",
+                        help="write a standalone reproducer of one case into DIR (new or empty): the generated "
+                             "harness, copies of SOURCE and CANDIDATE, the case's inputs and run.sh, which builds "
+                             "and runs both with the same flags (Fortran -> C++, unit mode)")
+    parser.add_argument("--reproducer-case", type=int, metavar="K",
+                        help="the case the reproducer runs (default: the first failing case, else 0)")
     parser.add_argument("--no-cache", action="store_true", help="rebuild the reference even if cached")
     parser.add_argument("--keep", action="store_true", help="keep the temporary build directory")
     return parser
@@ -89,7 +95,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: list[str]) -> int:
     """Parse argv (the words after `verify`), verify, report; return the exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.reproducer is not None and (args.reproducer.is_symlink() or (args.reproducer.exists() and (
+            not args.reproducer.is_dir() or any(args.reproducer.iterdir())))):
+        parser.error(f"--reproducer {args.reproducer}: exists and is not an empty directory; not overwriting it")
+    if args.reproducer_case is not None and args.reproducer is None:
+        parser.error("--reproducer-case needs --reproducer DIR")
+    if args.reproducer_case is not None and not 0 <= args.reproducer_case < args.cases:
+        parser.error(f"--reproducer-case {args.reproducer_case}: cases are 0..{args.cases - 1}")
     from ..verify import VerifyOptions, verify
 
     options = VerifyOptions(entry=args.entry, cases=args.cases, seed=args.seed, timeout=args.timeout,
@@ -98,7 +112,8 @@ def run(argv: list[str]) -> int:
                             ranges=dict(args.range), coverage=args.coverage,
                             procedures=dict(args.procedure), include_dirs=list(args.include_dirs),
                             use_cache=not args.no_cache, keep_workdir=args.keep,
-                            mode=args.mode, inputs=dict(args.input))
+                            mode=args.mode, inputs=dict(args.input), reproducer=args.reproducer,
+                            reproducer_case=args.reproducer_case)
     result = verify(args.source, args.candidate, options)
     if args.json_output:
         print(result.to_json())

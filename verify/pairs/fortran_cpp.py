@@ -68,6 +68,7 @@ class _Verification:
         self.gxx = find_tool("gxx", options.toolchain)
         self.tools = {"gfortran": tool_version(self.gfortran), "g++": tool_version(self.gxx),
                       "sandbox": sandbox.isolation_mode()}
+        self._plan = None  # ReproducerPlan, collected in unit mode when a reproducer is asked for
 
     # ---- shared steps ------------------------------------------------------------------
 
@@ -144,9 +145,17 @@ class _Verification:
                     return failed
             named = self.options.entry and any(p.name == self.options.entry.lower() for p in ffile.procedures)
             if ffile.has_program and not named:
-                return self._program_mode(ffile, cfile, workdir)
+                result = self._program_mode(ffile, cfile, workdir)
+                if self.options.reproducer is not None:
+                    result.warnings.append("no reproducer written: reproducers are written in unit mode only")
+                return result
             proc = select_entry(ffile, self.options.entry)
-            return self._unit_mode(ffile, proc, cfile, workdir)
+            result = self._unit_mode(ffile, proc, cfile, workdir)
+            if self.options.reproducer is not None:
+                from ..reproducer import write_for_result
+
+                write_for_result(result, self._plan, self.options)
+            return result
         finally:
             if not self.options.keep_workdir:
                 sandbox.remove_workdir(workdir)
@@ -351,13 +360,22 @@ class _Verification:
         fields["harness"] = (f"! ---- tv_wrapper.f90\n{wrapper}\n/* ---- tv_driver.c (reference) */\n{ref_driver}\n"
                              f"// ---- tv_driver.cpp (candidate)\n{cand_driver}")
         modules = self._copy_modules(ffile, ref_dir)
-        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), *modules, src_name,
-                    *(["tv_runtime.f90"] if runtime else []), "tv_wrapper.f90", "tv_driver.c", "-o", "reference"]
+        ref_files = [*modules, src_name, *(["tv_runtime.f90"] if runtime else []), "tv_wrapper.f90", "tv_driver.c"]
+        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), *ref_files,
+                    "-o", "reference"]
         cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *_openmp(cfile.text), *fast_linker_flags(), "tv_driver.cpp",
                      "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, self._included_text(ffile), runtime, wrapper,
                               ref_driver, " ".join(FORTRAN_FLAGS + self._include_flags()),
                               self.tools["gfortran"], self.source.suffix)
+
+        if self.options.reproducer is not None:  # before the PCH is staged: the user's files and the harness only
+            from ..reproducer import unit_plan
+
+            self._plan = unit_plan(self.source, self.candidate, self.options, proc, ref_dir, cand_dir,
+                                   reference_compile=["FC", *FORTRAN_FLAGS, *ref_files, "-o", "reference"],
+                                   candidate_compile=["CXX", *CXX_UNIT_FLAGS, *_openmp(cfile.text), "tv_driver.cpp",
+                                                      "-o", "candidate"])
 
         def prepare_inputs():
             # Runs while the compilers work: numpy's import and input generation cost nothing extra.
@@ -371,6 +389,8 @@ class _Verification:
             except (KeyError, ValueError, ZeroDivisionError) as exc:
                 return exc
             apply_fortran_domains(proc, cases, domains, self.options.seed)
+            if self._plan is not None:
+                self._plan.cases = cases
             inputs = write_inputs(proc, cases)
             for directory in (ref_dir, cand_dir):
                 (directory / "inputs.bin").write_bytes(inputs)
