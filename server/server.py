@@ -48,6 +48,7 @@ class TransverifyServer(LanguageServer):
         # Translations and verifications; a handful can run side by side.
         self.workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="transverify-work")
         self.last_results: dict[str, Any] = {}  # target path -> last VerifyResult
+        self.published: dict[str, list[types.Diagnostic]] = {}  # uri -> the diagnostics last published
         self._link_stores: dict[Path, LinkStore] = {}
         self._parsed: dict[str, ParsedDocument] = {}  # uri -> incrementally parsed tree
         self._parse_locks: dict[str, threading.Lock] = {}  # parses run in threads: one at a time per uri
@@ -198,6 +199,10 @@ class TransverifyServer(LanguageServer):
         return [r for r in roots if str(r) not in ("", ".")]
 
     # -- messages ------------------------------------------------------------
+    def notify(self, method: str, params: Any) -> None:
+        """A custom notification to the client (transverify/...); safe from worker threads."""
+        self.call_soon(self.protocol.notify, method, params)
+
     def show(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
         self.call_soon(self.window_show_message, types.ShowMessageParams(type=kind, message=message))
 

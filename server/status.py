@@ -80,7 +80,8 @@ def diagnostics_for(result, target: Path, unit: Unit | None, text_lines: list[st
         for m in result.mismatches[:10]:
             detail = f"expected {m.expected!r}, got {m.actual!r} (case {m.case})"
             out.append(types.Diagnostic(range=anchor, message=f"not equivalent: {element(m)} differs: {detail}",
-                                        severity=types.DiagnosticSeverity.Error, source=SOURCE, code="mismatch"))
+                                        severity=types.DiagnosticSeverity.Error, source=SOURCE, code="mismatch",
+                                        data={"case": m.case}))
         if not result.mismatches and not out:  # a failed compile already speaks at its lines
             out.append(types.Diagnostic(range=anchor, message=f"not equivalent: {short_message(result)}",
                                         severity=types.DiagnosticSeverity.Error, source=SOURCE, code="mismatch"))

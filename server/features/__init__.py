@@ -4,7 +4,9 @@ from __future__ import annotations
 
 
 def register_all(server) -> None:
-    from . import capture, code_actions, hover, lifecycle, quick_fixes, translate, verification
+    from . import (capture, code_actions, compare_source, dialogue, hover, lifecycle, quick_fixes, reproducer,
+                   translate, verification)
 
-    for feature in (lifecycle, code_actions, translate, verification, quick_fixes, capture, hover):
+    for feature in (lifecycle, code_actions, translate, verification, quick_fixes, capture, hover, compare_source,
+                    reproducer, dialogue):
         feature.register(server)

@@ -12,8 +12,10 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
+from ..mismatch_view import reproducible
 from ..pairs import translations_for, unavailable_reason
 from .quick_fixes import SOLVER_FIX
+from .reproducer import WRITE_REPRODUCER
 from .translate import COMMAND as TRANSLATE
 from .verification import REVERIFY, is_ours
 
@@ -88,10 +90,21 @@ def quick_fixes(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
     if link is None:
         return []
     argument = [{"uri": params.text_document.uri}]
-    return [
+    fixes = [
         types.CodeAction(title="Ask the Solver to fix", kind=types.CodeActionKind.QuickFix, diagnostics=ours,
                          is_preferred=True,
                          command=types.Command(title="Ask the Solver to fix", command=SOLVER_FIX, arguments=argument)),
         types.CodeAction(title="Re-verify", kind=types.CodeActionKind.QuickFix, diagnostics=ours,
                          command=types.Command(title="Re-verify", command=REVERIFY, arguments=argument)),
     ]
+    result = ls.last_results.get(link.target)
+    if result is not None and reproducible(result):
+        cases = [d.data["case"] for d in ours if d.code == "mismatch" and isinstance(d.data, dict)
+                 and isinstance(d.data.get("case"), int)]
+        if cases:
+            title = f"Write a reproducer of case {cases[0]}"
+            fixes.append(types.CodeAction(
+                title=title, kind=types.CodeActionKind.QuickFix, diagnostics=ours,
+                command=types.Command(title=title, command=WRITE_REPRODUCER,
+                                      arguments=[{"uri": params.text_document.uri, "case": cases[0]}])))
+    return fixes

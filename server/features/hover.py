@@ -7,6 +7,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
+from ..mismatch_view import mismatch_markdown
 from ..pairs import translations_for
 
 
@@ -27,6 +28,34 @@ def register(server) -> None:
                     lines.append(f"`{unit.name}` → `{Path(other.target).name}`: {other.summary or 'not verified yet'}")
             if offers and link is None:
                 lines.append(f"{unit.kind} `{unit.name}`: code action {', '.join(offers)}")
+        table = _mismatch_table(ls, params, link)
+        if table:
+            lines.append(table)
         if not lines:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n".join(lines)))
+
+
+def _mismatch_table(ls, params: types.HoverParams, link) -> str:
+    """Over a mismatch diagnostic: the case's first differing elements and its inputs."""
+    if link is None:
+        return ""
+    result = ls.last_results.get(link.target)
+    if result is None or not result.mismatches:
+        return ""
+    cases = []
+    for diagnostic in ls.published.get(params.text_document.uri, []):
+        if diagnostic.code == "mismatch" and _covers(diagnostic.range, params.position):
+            case = diagnostic.data.get("case") if isinstance(diagnostic.data, dict) else None
+            if case not in cases:
+                cases.append(case)
+    if not cases:
+        return ""
+    table = mismatch_markdown(result, cases[0])
+    others = [str(c) for c in cases[1:] if c is not None]
+    return table + (f"\n\nAlso failing: case {', '.join(others)}." if table and others else "")
+
+
+def _covers(span: types.Range, position: types.Position) -> bool:
+    start, end = (span.start.line, span.start.character), (span.end.line, span.end.character)
+    return start <= (position.line, position.character) <= end

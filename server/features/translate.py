@@ -115,6 +115,10 @@ def _unsupported_text(outcome) -> str:
 async def deliver(ls, job, outcome, store, *, source: Path, target_path: Path, entry: str | None,
                   target_kind: str, settings, origin: str = "translation") -> dict:
     """Offer outcome.code as a confirmable edit of target_path; record the decision."""
+    from .dialogue import DIALOGUE, dialogue_payload, records_changed
+
+    if not job.cancel.is_set():  # the Translation output channel shows it while the preview is open
+        ls.protocol.notify(DIALOGUE, await ls.in_worker(dialogue_payload, outcome, store, source, target_path, origin))
     if job.cancel.is_set() or outcome.code is None:
         await ls.in_worker(_close, store)
     if job.cancel.is_set():
@@ -143,6 +147,8 @@ async def deliver(ls, job, outcome, store, *, source: Path, target_path: Path, e
                                       outcome.code if accepted else None)
     if record_error:
         ls.show(f"transverify: the decision was not recorded: {record_error}", types.MessageType.Warning)
+    elif outcome.dialogue_id and store is not None:
+        records_changed(ls, "accepted" if accepted else "rejected")
     answer = {"status": "applied" if accepted else "rejected", "exitCode": outcome.exit_code,
               "verdict": result.verdict if result is not None else None, "target": str(target_path),
               "message": outcome.message, "dialogueId": outcome.dialogue_id, "stages": job.stages,

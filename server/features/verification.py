@@ -20,6 +20,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from ..links import Link
 from ..status import SOURCE, diagnostics_for, error_context, lens_title
 from ..units import find_unit, find_units
+from .compare_source import client_has_compare, compare_lens
 from .jobs import run_job
 
 log = logging.getLogger(__name__)
@@ -40,9 +41,12 @@ def register(server) -> None:
         line = _function_line(ls, params.text_document.uri, link)
         title = link.summary or f"not verified yet against {Path(link.source).name}"
         position = types.Position(line=line, character=0)
-        return [types.CodeLens(range=types.Range(start=position, end=position),
-                               command=types.Command(title=title, command=REVERIFY,
-                                                     arguments=[{"uri": params.text_document.uri}]))]
+        lenses = [types.CodeLens(range=types.Range(start=position, end=position),
+                                 command=types.Command(title=title, command=REVERIFY,
+                                                       arguments=[{"uri": params.text_document.uri}]))]
+        if client_has_compare(ls):
+            lenses.append(compare_lens(params.text_document.uri, line))
+        return lenses
 
     @server.command(REVERIFY)
     async def reverify_command(ls, *args: Any) -> dict:
@@ -116,6 +120,10 @@ async def verify_link(ls, link: Link, human_edit: bool, text: str | None = None,
     if (human_edit and settings.capture and result.verdict == "equivalent" and before_verdict not in (None, "equivalent")
             and before_code is not None and before_code != text):
         fix_id = await ls.in_worker(_store_fix, settings, link, result, before_code, before_context or "", text)
+        if fix_id is not None:
+            from .dialogue import records_changed
+
+            records_changed(ls, "fix")
     record_result(ls, link, result, text)
     return {"status": "verified", "verdict": result.verdict, "summary": link.summary, "cases": result.cases,
             "fixRecord": fix_id, "stages": job.stages}
@@ -180,6 +188,7 @@ def publish(ls, link: Link, result, code: str) -> None:
         units = find_units(code, language)
         unit = (find_unit(units, link.entry) if link.entry else None) or (units[0] if units else None)
     diagnostics = diagnostics_for(result, target, unit, code.split("\n")) if result is not None else []
+    ls.published[uri] = diagnostics  # the hover over a mismatch finds its case here
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
     workspace_caps = ls.client_capabilities.workspace
     lens_caps = workspace_caps.code_lens if workspace_caps is not None else None

@@ -50,8 +50,9 @@ async def test_quick_fix_round_with_the_solver(client, workspace, llm, records):
 
     actions = await code_actions(client, target_uri, line=1, diagnostics=diagnostics)
     fixes = [a for a in actions if a.kind == types.CodeActionKind.QuickFix]
-    assert [f.title for f in fixes] == ["Ask the Solver to fix", "Re-verify"]
-    assert list(actions[:2]) == fixes  # the fixes come first
+    assert [f.title for f in fixes][:2] == ["Ask the Solver to fix", "Re-verify"]
+    assert [f.title for f in fixes][2:] == [f"Write a reproducer of case {diagnostics[0].data['case']}"]
+    assert list(actions[:3]) == fixes  # the fixes come first
     assert list(fixes[0].diagnostics) == diagnostics
 
     llm.reply(fenced(CORRECT_CPP))

@@ -327,7 +327,8 @@ class RecordStore:
     def stats(self) -> dict[str, Any]:
         stats: dict[str, Any] = {"path": str(self.path), "enabled": self.enabled, "schema_version": SCHEMA_VERSION,
                                  "exists": self.path.exists(), "dialogues": 0, "turns": 0, "code_pairs": 0,
-                                 "verified_translations": 0, "fixes": 0, "by_status": {}, "by_pair": {}}
+                                 "verified_translations": 0, "fixes": 0, "by_status": {}, "by_pair": {},
+                                 "by_pair_status": {}}
         conn = self._read()
         if conn is None:
             return stats
@@ -338,6 +339,10 @@ class RecordStore:
                 "SELECT status, COUNT(*) FROM dialogues GROUP BY status ORDER BY status")}
             stats["by_pair"] = {r[0]: r[1] for r in conn.execute(
                 "SELECT pair, COUNT(*) FROM dialogues GROUP BY pair ORDER BY pair")}
+            stats["by_pair_status"] = {}
+            for pair, status, count in conn.execute(
+                    "SELECT pair, status, COUNT(*) FROM dialogues GROUP BY pair, status ORDER BY pair, status"):
+                stats["by_pair_status"].setdefault(pair, {})[status] = count
             stats["fixes_by_origin"] = {r[0]: r[1] for r in conn.execute(
                 "SELECT origin, COUNT(*) FROM fixes GROUP BY origin ORDER BY origin")}
             stats["schema_version"] = conn.execute("PRAGMA user_version").fetchone()[0]
