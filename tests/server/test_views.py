@@ -119,3 +119,21 @@ async def test_failing_translation_is_shown_rather_than_told(view_client, worksp
     again = await run_command(client, write.command)  # never over the first one
     assert Path(again["directory"]) == folder.with_name(f"saxpy-case{case}-2")
     assert Path(to_fs_path(again["readme"])).is_file()
+
+
+async def test_rules_only_translation_shows_the_rule_solver_and_the_verification(view_client, workspace, records):
+    client = view_client
+    client.set_configuration({"solver": "rules", "cases": 4, "recordsPath": str(records)}, section="transverify")
+    uri = open_file(client, workspace / "saxpy.f90", "fortran")
+    (action,) = await code_actions(client, uri, line=10)
+    answer = await run_command(client, action.command)
+    assert answer["status"] == "applied" and answer["verdict"] == "equivalent", answer
+
+    (dialogue,) = client.dialogues
+    assert field(dialogue, "solver") == "rules" and field(dialogue, "rounds") == 1
+    turns = field(dialogue, "turns")
+    assert [field(t, "agent") for t in turns] == ["system", "task", "rules"]
+    assert field(turns[-1], "verdict") == "equivalent"
+    summary = field(dialogue, "verification")
+    assert field(summary, "verdict") == "equivalent" and field(summary, "cases") == 4
+    assert "rule-based translation" in field(dialogue, "message")
