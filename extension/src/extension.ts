@@ -3,9 +3,12 @@
 
 import { execFile } from "child_process";
 import * as vscode from "vscode";
-import { LanguageClient, LanguageClientOptions, ServerOptions, State } from "vscode-languageclient/node";
+import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, State } from "vscode-languageclient/node";
 
 import { EXPORT_FORMATS, translateActions } from "./actions";
+import { diffTitle, SourceUnitAnswer, UNIT_SCHEME, unitPath, unusable } from "./compare";
+import { DialogueNotice, dialogueLines } from "./dialogue";
+import { RecordNode, RecordStats, recordTree } from "./records";
 import { cliInvocation, Invocation, LaunchSettings, serverInvocation } from "./launch";
 import { API_KEY_SECRET, redact, serverEnvironment } from "./secrets";
 import { ServerState, statusView } from "./status";
@@ -14,6 +17,10 @@ import { machineSettings, touchesMachineSetting, userLevel } from "./trust";
 let client: LanguageClient | undefined;
 let statusItem: vscode.StatusBarItem;
 let output: vscode.OutputChannel;
+let translationOutput: vscode.OutputChannel;
+let recordsView: RecordsProvider;
+const unitTexts = new Map<string, string>();  // transverify-unit: documents, by query key
+let unitCounter = 0;
 let serverState: ServerState = "starting";
 const running = new Map<string, string>();
 let jobCounter = 0;
@@ -62,6 +69,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     ],
     initializationOptions: {
       settings,
+      // Client-side commands the server may put in code lenses.
+      clientCommands: ["transverify.compareWithSource"],
       machineSettings: machineSettings((key) => vscode.workspace.getConfiguration("transverify").inspect(key)),
     },
     outputChannel: output,
@@ -75,6 +84,10 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
           const result = await next(command, args);
           if (result && typeof result === "object" && typeof (result as { message?: unknown }).message === "string") {
             output.appendLine(`${command}: ${(result as { message: string }).message}`);
+          }
+          const readme = (result as { status?: string; readme?: unknown } | undefined);
+          if (command === "transverify.writeReproducer" && readme?.status === "written" && typeof readme.readme === "string") {
+            await vscode.window.showTextDocument(vscode.Uri.parse(readme.readme), { preview: true });
           }
           return result;
         } finally {
@@ -90,6 +103,74 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     refreshStatus();
   });
   await client.start();
+  client.onNotification("transverify/dialogue", (notice: DialogueNotice) => {
+    translationOutput.clear();
+    translationOutput.appendLine(dialogueLines(notice).join("\n"));
+    translationOutput.show(true);
+  });
+  client.onNotification("transverify/recordsChanged", () => recordsView.refresh());
+  recordsView.refresh();
+}
+
+/** A server command without the status bar's job accounting (quick reads). */
+async function askServer<T>(command: string, args: unknown[]): Promise<T | undefined> {
+  if (!client || !client.isRunning()) {
+    return undefined;
+  }
+  return (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args })) as T;
+}
+
+class RecordsProvider implements vscode.TreeDataProvider<RecordNode> {
+  private readonly changed = new vscode.EventEmitter<RecordNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private roots: Promise<RecordNode[]> | undefined;
+
+  refresh(): void {
+    this.roots = undefined;
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: RecordNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.label, node.children && node.children.length
+      ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    item.description = node.description;
+    item.tooltip = node.tooltip;
+    if (node.icon) {
+      item.iconPath = new vscode.ThemeIcon(node.icon);
+    }
+    return item;
+  }
+
+  getChildren(node?: RecordNode): Thenable<RecordNode[]> | RecordNode[] {
+    if (node) {
+      return node.children ?? [];
+    }
+    if (!this.roots) {
+      this.roots = askServer<RecordStats>("transverify.recordStats", [])
+        .then((stats) => recordTree(stats), (error) => recordTree({ status: "error", message: (error as Error).message }));
+    }
+    return this.roots;
+  }
+}
+
+async function compareWithSource(arg?: { uri?: string } | vscode.Uri): Promise<void> {
+  const uri = arg instanceof vscode.Uri ? arg.toString()
+    : typeof arg?.uri === "string" ? arg.uri : vscode.window.activeTextEditor?.document.uri.toString();
+  if (!uri) {
+    vscode.window.showInformationMessage("transverify: open a translated file (or its source) first.");
+    return;
+  }
+  const answer = await askServer<SourceUnitAnswer>("transverify.sourceUnit", [{ uri }]);
+  const problem = unusable(answer);
+  if (problem) {
+    vscode.window.showWarningMessage(`transverify: ${problem}`);
+    return;
+  }
+  const key = String(++unitCounter);
+  unitTexts.set(key, answer!.source!.text!);
+  const left = vscode.Uri.from({ scheme: UNIT_SCHEME, path: unitPath(answer!), query: key });
+  const right = vscode.Uri.parse(answer!.target!.uri);
+  await vscode.commands.executeCommand("vscode.diff", left, right, diffTitle(answer!), { preview: true });
 }
 
 async function restartClient(context: vscode.ExtensionContext): Promise<void> {
@@ -100,6 +181,12 @@ async function restartClient(context: vscode.ExtensionContext): Promise<void> {
   serverState = "starting";
   refreshStatus();
   await startClient(context);
+}
+
+/** --store for the CLI when the user set transverify.recordsPath: the store the server and the view use. */
+function storeArgs(): string[] {
+  const path = userLevel<string>(vscode.workspace.getConfiguration("transverify").inspect<string>("recordsPath"), "");
+  return typeof path === "string" && path.trim() ? ["--store", path.trim()] : [];
 }
 
 function runCli(args: string[]): Promise<string> {
@@ -160,10 +247,27 @@ async function verifyAgainstSource(): Promise<void> {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("transverify");
+  translationOutput = vscode.window.createOutputChannel("transverify: Translation");
   statusItem = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
   statusItem.command = "transverify.recordsStats";
-  context.subscriptions.push(output, statusItem);
+  recordsView = new RecordsProvider();
+  context.subscriptions.push(output, translationOutput, statusItem);
   refreshStatus();
+
+  context.subscriptions.push(
+    vscode.window.registerTreeDataProvider("transverify.records", recordsView),
+    vscode.workspace.registerTextDocumentContentProvider(UNIT_SCHEME, {
+      provideTextDocumentContent: (uri) => unitTexts.get(uri.query) ?? "",
+    }),
+    vscode.commands.registerCommand("transverify.compareWithSource", compareWithSource),
+    vscode.commands.registerCommand("transverify.refreshRecords", () => recordsView.refresh()),
+    vscode.commands.registerCommand("transverify.writeReproducerCurrent", async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (editor) {
+        await vscode.commands.executeCommand("transverify.writeReproducer", { uri: editor.document.uri.toString() });
+      }
+    }),
+  );
 
   context.subscriptions.push(
     vscode.commands.registerCommand("transverify.translateHere", translateHere),
@@ -184,7 +288,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return;
       }
       try {
-        await runCli(["records", "export", "--format", format, "--out", target.fsPath]);
+        await runCli(["records", "export", "--format", format, "--out", target.fsPath, ...storeArgs()]);
         vscode.window.showInformationMessage(`transverify: records exported to ${target.fsPath}`);
       } catch (error) {
         vscode.window.showErrorMessage(`transverify: export failed: ${(error as Error).message}`);
@@ -192,7 +296,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand("transverify.recordsStats", async () => {
       try {
-        output.appendLine(await runCli(["records", "stats"]));
+        output.appendLine(await runCli(["records", "stats", ...storeArgs()]));
         output.show(true);
       } catch (error) {
         vscode.window.showErrorMessage(`transverify: records stats failed: ${(error as Error).message}`);

@@ -49,6 +49,7 @@ def test_rules_solver_translates_and_verifies_offline(llm, source, store_path, r
     assert stats["by_status"] == {"accepted": 1} and stats["verified_translations"] == 1
     human = run_cli("records", "stats").stdout
     assert "verified translations: 1" in human and "by pair: fortran->cpp 1" in human
+    assert stats["by_pair_status"] == {"fortran->cpp": {"accepted": 1}} and "fortran->cpp: accepted 1" in human
 
 
 def test_auto_with_a_verified_draft_asks_no_llm(llm, source, run_cli):

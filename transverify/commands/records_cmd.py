@@ -87,6 +87,8 @@ def stats_command(
     for key in ("by_status", "by_pair", "fixes_by_origin"):
         if stats.get(key):
             typer.echo(f"  {key.replace('_', ' ')}: " + ", ".join(f"{k} {v}" for k, v in stats[key].items()))
+    for pair, statuses in (stats.get("by_pair_status") or {}).items():
+        typer.echo(f"  {pair}: " + ", ".join(f"{k} {v}" for k, v in statuses.items()))
     typer.echo(f"  schema version: {stats['schema_version']}")
 
 
