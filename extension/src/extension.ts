@@ -168,6 +168,7 @@ async function compareWithSource(arg?: { uri?: string } | vscode.Uri): Promise<v
   }
   const key = String(++unitCounter);
   unitTexts.set(key, answer!.source!.text!);
+  unitTexts.delete(String(unitCounter - 50));  // keep the last few comparisons openable, not every one
   const left = vscode.Uri.from({ scheme: UNIT_SCHEME, path: unitPath(answer!), query: key });
   const right = vscode.Uri.parse(answer!.target!.uri);
   await vscode.commands.executeCommand("vscode.diff", left, right, diffTitle(answer!), { preview: true });
