@@ -13,6 +13,8 @@ Public API:
   write_reproducer(directory, plan, case_index) -> Path
       writes the folder; refuses (ReproducerError) to write into a non-empty directory or
       through a symbolic link, and creates every file exclusively (nothing is overwritten).
+      `plan` is a ReproducerPlan or a reproducer_sides.SidesPlan (Fortran -> C++ program mode,
+      the CUDA pairs in both modes): anything with `cases` and `files(case_index)`.
 
 The folder needs only the compilers and python3 (the comparison script uses the standard
 library alone): it can be sent to a colleague or attached to a bug report.
@@ -56,6 +58,10 @@ class ReproducerPlan:
     verify_command: str  # the `transverify verify` command line that generated the case
     cases: list[Any] = field(default_factory=list)  # unit_inputs.Case, one per generated case
     write_case_inputs: Any = None  # callable(list[Case]) -> bytes: the drivers' input file
+
+    def files(self, case_index: int) -> dict[str, bytes]:
+        """The reproducer's files (relative path -> content) for one case."""
+        return _unit_files(self, case_index)
 
 
 _COMPARE_PY = r'''#!/usr/bin/env python3
@@ -215,8 +221,11 @@ def verify_command(source: Path, candidate: Path, options) -> str:
     return " ".join(shlex.quote(w) for w in words)
 
 
-def write_reproducer(directory: Path, plan: ReproducerPlan, case_index: int) -> Path:
-    """Write the reproducer of case `case_index` into `directory` (created; must be new or empty)."""
+def write_reproducer(directory: Path, plan, case_index: int) -> Path:
+    """Write the reproducer of case `case_index` into `directory` (created; must be new or empty).
+
+    `plan` is a ReproducerPlan or any plan with `cases` and `files(case_index)` (the other pairs'
+    and modes' plans, verify/reproducer_sides.py)."""
     if not 0 <= case_index < len(plan.cases):
         raise ReproducerError(f"case {case_index} does not exist (cases 0..{len(plan.cases) - 1} were generated)")
     directory = Path(directory)
@@ -228,6 +237,12 @@ def write_reproducer(directory: Path, plan: ReproducerPlan, case_index: int) -> 
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReproducerError(f"{directory}: {exc.strerror or exc}") from None
+    for name, data in plan.files(case_index).items():
+        _create(directory, name, data, executable=name == "run.sh")
+    return directory
+
+
+def _unit_files(plan: ReproducerPlan, case_index: int) -> dict[str, bytes]:
     case = plan.cases[case_index]
     case_json = {"entry": plan.entry, "case": case_index, "sizes": dict(case.sizes),
                  "inputs": {name: _readable(value) for name, value in case.values.items()},
@@ -240,9 +255,7 @@ def write_reproducer(directory: Path, plan: ReproducerPlan, case_index: int) -> 
     files["compare.py"] = _COMPARE_PY.encode()
     files["run.sh"] = _run_sh(plan, case_index).encode()
     files["README.md"] = _readme(plan, case_index, case_json).encode()
-    for name, data in files.items():
-        _create(directory, name, data, executable=name == "run.sh")
-    return directory
+    return files
 
 
 def _create(directory: Path, name: str, data: bytes, executable: bool) -> None:
@@ -309,6 +322,7 @@ def _snapshot(directory: Path) -> dict[str, bytes]:
 
 
 def _crashed_case(message: str) -> int:
-    """The case a crash or timeout message names ("... on case 3 (sizes ...)"), else 0."""
-    found = re.search(r"\bon case (\d+)", message or "")
+    """The case a crash, timeout or race message names ("... on case 3 (sizes ...)", "y[0] in
+    case 1"), else 0."""
+    found = re.search(r"\b(?:on|in) case (\d+)", message or "")
     return int(found.group(1)) if found else 0

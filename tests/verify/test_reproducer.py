@@ -68,3 +68,24 @@ def test_reproducer_never_overwrites(verify_cli, tv_cmd, examples, tmp_path):
     assert result.reproducer is None and not any(elsewhere.iterdir())
     assert any("symbolic link" in w for w in result.warnings)
     shutil.rmtree(elsewhere)
+
+
+def test_program_mode_reproducer_shows_the_differing_token(verify_cli, examples, tmp_path):
+    folder = tmp_path / "program"
+    code, payload, _ = verify_cli(examples / "harmonic.f90", examples / "harmonic_int_division.cpp",
+                                  "--reproducer", folder)
+    assert code == 1 and payload["mode"] == "program"
+    assert payload["reproducer"] == {"directory": str(folder), "case": 0, "command": f"sh {folder / 'run.sh'}"}
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
+        "README.md", "candidate/user_candidate.cpp", "case.json", "compare.py", "reference/user_source.f90", "run.sh"]
+    first = payload["mismatches"][0]
+    run = run_reproducer(folder)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.stdout.splitlines()[0] == (f"stdout token {first['index']}: expected {first['expected']!r}, "
+                                          f"got {first['actual']!r}")
+
+    good = tmp_path / "good"
+    code, payload, _ = verify_cli(examples / "harmonic.f90", examples / "harmonic.cpp", "--reproducer", good)
+    assert code == 0 and payload["reproducer"]["case"] == 0
+    run = run_reproducer(good)
+    assert run.returncode == 0 and "equivalent on main program" in run.stdout, run.stdout + run.stderr

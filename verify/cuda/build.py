@@ -32,6 +32,8 @@ CXX_FLAGS = ["-std=c++17", "-g1", "-fno-omit-frame-pointer", "-fopenmp", "-pthre
 ASAN_FLAGS = ["-O1", "-fsanitize=address"]
 PLAIN_FLAGS = ["-O2"]
 NVCC_CHECK_ARCH = "-arch=sm_80"
+# The GPU build of a .cu side (with its harness); reproducers build it the same way.
+NVCC_GPU_FLAGS = ["-std=c++17", "-O2", "-arch=native", "-Xcompiler", "-fopenmp", "-lgomp", "-DTV_GPU_BUILD"]
 OMP_THREADS = "4"  # several threads even on 2 cores, so that races can show
 # Resident memory of a run's whole process tree (the sandbox's watchdog): AddressSanitizer and
 # the CUDA driver reserve terabytes of address space, so RLIMIT_AS cannot bound them; plain
@@ -110,8 +112,7 @@ def build_side(source: SourceFile, harness: str | None, workdirs: Workdirs, role
         copy = side_dir / ("user" + source.path.suffix)
         copy.write_text(source.text)
         path_map[str(copy)] = user_path
-        argv = [find_tool("nvcc", options.toolchain), "-std=c++17", "-O2", "-arch=native", "-Xcompiler", "-fopenmp",
-                "-lgomp", "-DTV_GPU_BUILD", "-o", str(binary), str(copy)]
+        argv = [find_tool("nvcc", options.toolchain), *NVCC_GPU_FLAGS, "-o", str(binary), str(copy)]
         files = []
     elif source.language == "cuda":
         rewritten = rewrite(source.text, user_path)

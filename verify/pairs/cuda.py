@@ -82,6 +82,15 @@ class _Verification:
 
     # -- the verification ------------------------------------------------------------------------
     def run(self) -> VerifyResult:
+        self._reproducer_plan = None  # collected when options.reproducer asks for one
+        result = self._verify()
+        if self.options.reproducer is not None:
+            from ..reproducer import write_for_result
+
+            write_for_result(result, self._reproducer_plan, self.options)
+        return result
+
+    def _verify(self) -> VerifyResult:
         started = time.monotonic()
         source = read_source(self.source_path, self.pair.source_language)
         candidate = read_source(self.candidate_path, self.pair.candidate_language)
@@ -100,6 +109,13 @@ class _Verification:
                 plan = None
             else:
                 plan, harnesses = self._prepare_unit(source, candidate)
+            if self.options.reproducer is not None:
+                from ..cuda import reproducer
+
+                self._reproducer_plan = (
+                    reproducer.program_plan(self.pair.name, source, candidate, self.options) if plan is None else
+                    reproducer.unit_plan(self.pair.name, self.entry_name, source, candidate, harnesses, plan,
+                                         self.options))
             self.timed("parse", started)
             self.options.report("building")
             workdir = cuda_build.Workdirs()

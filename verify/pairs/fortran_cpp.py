@@ -44,6 +44,7 @@ CXX_FLAGS = ["-std=c++17", "-O1", "-fwrapv"]
 CXX_UNIT_FLAGS = ["-std=c++17", "-O0", "-fwrapv"]
 MAX_MISMATCHES = 10
 RUN_MEMORY_MB = 2048
+RUN_ENV = {"OMP_NUM_THREADS": "2", "GFORTRAN_UNBUFFERED_PRECONNECTED": "n"}
 
 
 class FortranCpp(Pair):
@@ -124,7 +125,7 @@ class _Verification:
     def _run(self, workdir: Path, argv: list[str], writable: list[str] | None) -> sandbox.RunOutcome:
         limits = sandbox.Limits(timeout=self.options.timeout, memory_mb=RUN_MEMORY_MB)
         outcome = sandbox.run(argv, workdir, limits, cancel=self.options.cancel, writable=writable,
-                              env={"OMP_NUM_THREADS": "2", "GFORTRAN_UNBUFFERED_PRECONNECTED": "n"})
+                              env=RUN_ENV)
         self.warnings.extend(outcome.warnings)
         return outcome
 
@@ -146,11 +147,9 @@ class _Verification:
             named = self.options.entry and any(p.name == self.options.entry.lower() for p in ffile.procedures)
             if ffile.has_program and not named:
                 result = self._program_mode(ffile, cfile, workdir)
-                if self.options.reproducer is not None:
-                    result.warnings.append("no reproducer written: reproducers are written in unit mode only")
-                return result
-            proc = select_entry(ffile, self.options.entry)
-            result = self._unit_mode(ffile, proc, cfile, workdir)
+            else:
+                proc = select_entry(ffile, self.options.entry)
+                result = self._unit_mode(ffile, proc, cfile, workdir)
             if self.options.reproducer is not None:
                 from ..reproducer import write_for_result
 
@@ -277,6 +276,13 @@ class _Verification:
         ref_key = content_key(HARNESS_VERSION, "program", ffile.text, self._included_text(ffile),
                               " ".join(FORTRAN_FLAGS + self._include_flags()),
                               self.tools["gfortran"], self.source.suffix)
+        if self.options.reproducer is not None:  # before the PCH is staged: the user's files only
+            from ..reproducer_sides import program_plan
+
+            self._plan = program_plan(FortranCpp.name, self.source, self.candidate, self.options, ref_dir, cand_dir,
+                                      reference_compile=["FC", *FORTRAN_FLAGS, *modules, src_name],
+                                      candidate_compile=["CXX", *CXX_FLAGS, *_openmp(cfile.text), cand_name],
+                                      env=RUN_ENV)
         pch = self._pch(cand_dir, CXX_FLAGS + _openmp(cfile.text))
         (ref_bin, ref_out, _), (cand_bin, cand_out, _), _ = self._compile_both(ref_key, ref_dir, ref_argv,
                                                                               cand_dir, cand_argv, pch=pch)
