@@ -61,9 +61,14 @@ def case_inputs(result, case: int) -> str:
     return text
 
 
+# Pairs whose verifier writes standalone reproducers, in unit and program mode
+# (verify/reproducer.py, verify/reproducer_sides.py).
+REPRODUCIBLE_PAIRS = ("fortran->cpp", "cpp->cuda", "cuda->cpp")
+
+
 def reproducible(result) -> bool:
-    """Can verify write a standalone reproducer of this result's cases? (verify/reproducer.py)"""
-    return result.pair == "fortran->cpp" and result.mode == "unit"
+    """Can verify write a standalone reproducer of this result's cases?"""
+    return result.pair in REPRODUCIBLE_PAIRS and result.mode in ("unit", "program")
 
 
 def mismatch_markdown(result, case: int | None) -> str:
@@ -85,7 +90,10 @@ def mismatch_markdown(result, case: int | None) -> str:
     inputs = case_inputs(result, case)
     if inputs:
         lines += ["", f"Inputs of case {case}: {inputs}"]
-    if reproducible(result):
+    if reproducible(result) and result.mode == "program":
+        lines += ["", f"Quick fix *Write a reproducer of case {case}* puts copies of both programs and a "
+                      "build-run-and-compare script in the workspace."]
+    elif reproducible(result):
         lines += ["", f"Quick fix *Write a reproducer of case {case}* puts the generated harness, this case's "
                       "inputs and a build-and-run script in the workspace."]
     return "\n".join(lines)

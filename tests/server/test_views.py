@@ -5,6 +5,7 @@ the record counts per pair and status, and the "Compare with source" code lens."
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from .conftest import (WRONG_CPP, code_actions, fenced, make_client, needs_translation, open_file, run_command,
+from .conftest import (EXAMPLES, WRONG_CPP, code_actions, fenced, make_client, needs_translation, open_file, run_command,
                        serve_command, wait_for_diagnostics)
 
 pytestmark = [pytest.mark.asyncio, needs_translation]
@@ -137,3 +138,44 @@ async def test_rules_only_translation_shows_the_rule_solver_and_the_verification
     summary = field(dialogue, "verification")
     assert field(summary, "verdict") == "equivalent" and field(summary, "cases") == 4
     assert "rule-based translation" in field(dialogue, "message")
+
+
+WRONG_CPU_SAXPY = """// y = a*x + y on n elements (wrong: subtracts).
+void saxpy(int n, float a, const float* x, float* y) {
+    for (int i = 0; i < n; ++i) y[i] = a * x[i] - y[i];
+}
+"""
+
+
+@pytest.mark.skipif(shutil.which("nvcc") is None, reason="nvcc is needed to verify a CUDA source")
+async def test_cuda_mismatch_hover_and_reproducer(view_client, workspace, llm):
+    client = view_client
+    shutil.copy(EXAMPLES / "cuda" / "saxpy" / "saxpy.cu", workspace / "saxpy.cu")
+    llm.reply(fenced(WRONG_CPU_SAXPY))
+    uri = open_file(client, workspace / "saxpy.cu", "cuda-cpp")
+    (action,) = await code_actions(client, uri, line=8)  # inside the host function saxpy
+    answer = await run_command(client, action.command)
+    assert answer["status"] == "applied" and answer["verdict"] == "not_equivalent", answer
+
+    target = workspace / "saxpy_cpu.cpp"
+    target_uri = open_file(client, target, "cpp")
+    diagnostics = await wait_for_diagnostics(client, target_uri, lambda d: len(d) > 0)
+    first = diagnostics[0]
+    case = first.data["case"]
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=target_uri), position=first.range.start))
+    text = hover.contents.value
+    assert f"not equivalent on case {case}" in text and "| y[" in text and f"Inputs of case {case}: " in text
+    assert f"Quick fix *Write a reproducer of case {case}*" in text
+
+    actions = await code_actions(client, target_uri, line=first.range.start.line, diagnostics=diagnostics)
+    (write,) = [a for a in actions if a.title.startswith("Write a reproducer")]
+    written = await run_command(client, write.command)
+    assert written["status"] == "written" and written["case"] == case, written
+    folder = Path(written["directory"])
+    assert folder == workspace / "transverify-reproducers" / f"saxpy_cpu-case{case}"
+    assert (folder / "reference" / "user_source.cu").read_text() == (workspace / "saxpy.cu").read_text()
+    assert (folder / "candidate" / "user_candidate.cpp").read_text() == WRONG_CPU_SAXPY
+    run = subprocess.run(["sh", str(folder / "run.sh")], capture_output=True, text=True, timeout=180,
+                         env={"PATH": os.environ["PATH"], "TRANSVERIFY_CUDA_EXECUTION": "cpu"})
+    assert run.returncode == 1 and run.stdout.startswith("y[") and f"case {case} of saxpy" in run.stdout, run.stdout

@@ -423,6 +423,9 @@ class _Verification:
             verdict = self._compare(expected, actual, more)
             rounds += 1
             if not verdict.ok:
+                if self._reproducer_plan is not None:  # the failing cases are this round's
+                    self._reproducer_plan.case_lines = more.case_file.splitlines()[1:]
+                    self._reproducer_plan.summaries = list(more.inputs_summary)
                 verdict.message = f"coverage round {rounds} (seed {seed}): {verdict.message}"
                 self.timed("coverage", started)
                 return verdict
