@@ -20,7 +20,12 @@ class TorchJaxPair(Pair):
     def verify(self, source: Path, candidate: Path, options: VerifyOptions) -> VerifyResult:
         from ..torch_jax.runner import verify_one
 
-        return verify_one(source, candidate, options)
+        result = verify_one(source, candidate, options)
+        if options.reproducer is not None:
+            from ..torch_jax.reproducer import write_for_result
+
+            write_for_result(source, candidate, options, result)
+        return result
 
 
 def _installed() -> bool:
