@@ -61,14 +61,14 @@ def case_inputs(result, case: int) -> str:
     return text
 
 
-# Pairs whose verifier writes standalone reproducers, in unit and program mode
-# (verify/reproducer.py, verify/reproducer_sides.py).
-REPRODUCIBLE_PAIRS = ("fortran->cpp", "cpp->cuda", "cuda->cpp")
+# Pairs whose verifier writes standalone reproducers (verify/reproducer.py and the modules it
+# names), in every mode.
+REPRODUCIBLE_PAIRS = ("fortran->cpp", "cpp->cuda", "cuda->cpp", "pytorch->jax")
 
 
 def reproducible(result) -> bool:
     """Can verify write a standalone reproducer of this result's cases?"""
-    return result.pair in REPRODUCIBLE_PAIRS and result.mode in ("unit", "program")
+    return result.pair in REPRODUCIBLE_PAIRS
 
 
 def mismatch_markdown(result, case: int | None) -> str:
@@ -93,6 +93,9 @@ def mismatch_markdown(result, case: int | None) -> str:
     if reproducible(result) and result.mode == "program":
         lines += ["", f"Quick fix *Write a reproducer of case {case}* puts copies of both programs and a "
                       "build-run-and-compare script in the workspace."]
+    elif reproducible(result) and result.pair == "pytorch->jax":
+        lines += ["", f"Quick fix *Write a reproducer of case {case}* puts this case's inputs and parameters "
+                      "(npz) and a script that runs both sides and compares in the workspace."]
     elif reproducible(result):
         lines += ["", f"Quick fix *Write a reproducer of case {case}* puts the generated harness, this case's "
                       "inputs and a build-and-run script in the workspace."]

@@ -50,9 +50,7 @@ def verify(source: Path | str, candidate: Path | str, options: VerifyOptions | N
     result.timings.setdefault("total", round(time.monotonic() - started, 4))
     if options.reproducer is not None and result.reproducer is None \
             and not any(w.startswith("no reproducer written") for w in result.warnings):
-        result.warnings.append("no reproducer written: " + (f"reproducers are not written for {result.pair} (not "
-                                                               "supported yet)" if result.pair else
-                                                               "the verification stopped before inputs were generated"))
+        result.warnings.append("no reproducer written: the verification stopped before inputs were generated")
     if not result.sandbox and result.pair is not None:
         result.sandbox = isolation_report(isolation_mode())
     return result

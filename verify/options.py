@@ -32,8 +32,8 @@ class VerifyOptions:
     mode: str = "eval"  # PyTorch -> JAX: "eval" or "train" (BatchNorm batch statistics, buffer updates)
     inputs: dict[str, str] = field(default_factory=dict)  # PyTorch -> JAX: {"x": "(8,3,32,32):float32"}
     # Write a standalone reproducer (harness, the user's files, one case's inputs, a build-and-run
-    # script) into this new or empty directory; Fortran -> C++ and the CUDA pairs, unit and program
-    # mode (verify/reproducer.py, verify/reproducer_sides.py).
+    # script) into this new or empty directory; every pair and mode (verify/reproducer.py,
+    # verify/reproducer_sides.py, verify/cuda/reproducer.py, verify/torch_jax/reproducer.py).
     reproducer: Path | None = None
     reproducer_case: int | None = None  # None: the first failing case, else case 0
 

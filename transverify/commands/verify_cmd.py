@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--reproducer", type=Path, metavar="DIR",
                         help="write a standalone reproducer of one case into DIR (new or empty): the generated "
                              "harness, copies of SOURCE and CANDIDATE, the case's inputs and run.sh, which builds "
-                             "and runs both with the same flags (Fortran -> C++, C++ -> CUDA, CUDA -> C++)")
+                             "and runs both with the same flags (for PyTorch -> JAX: inputs and parameters as npz and run.py)")
     parser.add_argument("--reproducer-case", type=int, metavar="K",
                         help="the case the reproducer runs (default: the first failing case, else 0)")
     parser.add_argument("--no-cache", action="store_true", help="rebuild the reference even if cached")
