@@ -19,6 +19,7 @@ from tree_sitter import Node
 from . import plan as planning
 from .plan import BARRIERS, WARP_OPS, Branch, Guard, Loop, Scope, Threads, WarpInputs
 from .patterns import (_early_exit_bound, _fresh, _function_name, _global_index, _grid_stride, _guard_bounds, _has_word, _hoisted_type, _innermost, _inside, _inside_alternative, _is_early_exit, _mentions_builtins, _nested_return, _returns, _type_prefix)
+from .reductions import recognise as recognise_reduction
 from .syntax import Source, called_name, arguments, dedent_block, identifiers, line_of, rewrite, statements_of, text_of, walk
 
 FENCES = {"__threadfence", "__threadfence_block", "__threadfence_system"}
@@ -66,6 +67,12 @@ class KernelTranslator:
         stmts = statements_of(self.body)
         shared = [n for n in walk(self.body) if n.type == "declaration" and _has_word(n, "__shared__")]
         syncs = planning.calls_named(self.body, BARRIERS | WARP_OPS)
+        reduction = recognise_reduction(self.src, self.func, self.body, self.name, self.used)
+        if reduction is not None:
+            self.notes.append(reduction.note)
+            return Translated(self._signature("" if reduction.elementwise else "dim3 gridDim, dim3 blockDim",
+                                              reduction.text),
+                              KernelInfo(self.name, reduction.elementwise, False), self.problems, self.notes)
         if not shared and not syncs:
             simple = self._elementwise(stmts)
             if simple is not None:

@@ -191,6 +191,8 @@ def preamble(code: str, source_name: str, uses_omp: bool) -> str:
         headers.append("<type_traits>")
     if "std::vector" in code:
         headers.append("<vector>")
+    if "std::numeric_limits" in code:
+        headers.append("<limits>")
     if uses_omp:
         headers.append("<omp.h>")
     parts.append("\n".join(f"#include {h}" for h in headers))
