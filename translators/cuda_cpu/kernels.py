@@ -46,10 +46,12 @@ class Translated:
     info: KernelInfo
     problems: list[KernelProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    idiom: bool = False  # a whole-kernel idiom was recognised (a reduction)
 
 
 class KernelTranslator:
-    def __init__(self, src: Source, func: Node):
+    def __init__(self, src: Source, func: Node, idioms: bool = True):
+        self.idioms = idioms
         self.src = src
         self.func = func
         self.body = func.child_by_field_name("body")
@@ -67,12 +69,14 @@ class KernelTranslator:
         stmts = statements_of(self.body)
         shared = [n for n in walk(self.body) if n.type == "declaration" and _has_word(n, "__shared__")]
         syncs = planning.calls_named(self.body, BARRIERS | WARP_OPS)
-        reduction = recognise_reduction(self.src, self.func, self.body, self.name, self.used)
+        reduction = recognise_reduction(self.src, self.func, self.body, self.name, self.used) \
+            if self.idioms else None
         if reduction is not None:
             self.notes.append(reduction.note)
             return Translated(self._signature("" if reduction.elementwise else "dim3 gridDim, dim3 blockDim",
                                               reduction.text),
-                              KernelInfo(self.name, reduction.elementwise, False), self.problems, self.notes)
+                              KernelInfo(self.name, reduction.elementwise, False), self.problems, self.notes,
+                              idiom=True)
         if not shared and not syncs:
             simple = self._elementwise(stmts)
             if simple is not None:
@@ -149,9 +153,18 @@ class KernelTranslator:
             body_text = self._plain(body)
         else:
             return None
-        pragma = "#pragma omp parallel for"  # over the outer loop: the inner one stays vectorisable
-        lines = [pragma]
+        # Iterations are independent threads, so the element loop may be vectorised (simd) unless
+        # it holds atomics.  2-D: parallel over rows and the contiguous inner loop vectorised
+        # (collapse(2) fuses the two loops into one, which gcc then does not vectorise).
+        simd = not any(n.type == "call_expression" and (called_name(n) or "").startswith("atomic")
+                       for n in walk(self.body))
+        if len(loops) == 1 and simd:
+            lines = ["#pragma omp parallel for simd schedule(static)"]
+        else:
+            lines = ["#pragma omp parallel for schedule(static)"]
         for depth, (type_text, name, bound) in enumerate(loops):
+            if depth == 1 and simd:
+                lines.append(STEP + "#pragma omp simd")
             lines.append(STEP * depth + f"for ({type_text} {name} = 0; {name} < {bound}; ++{name})")
         body_lines = body_text.splitlines()
         if body_text.lstrip().startswith("{"):
@@ -159,7 +172,9 @@ class KernelTranslator:
             lines += [STEP * (len(loops) - 1) + l for l in body_lines[1:]]
         else:
             lines += [STEP * len(loops) + l for l in body_lines]
-        self.notes.append(f"kernel {self.name}: one thread per element, a parallel loop over the elements")
+        self.notes.append(f"kernel {self.name}: idiom recognised: one thread per element -> "
+                          f"a parallel loop over the elements")
+        lines.insert(0, "// idiom: one thread per element -> a parallel loop over the elements")
         body = "{\n" + "\n".join(STEP + l if l.strip() else l for l in lines) + "\n}"
         return self._signature("", body)
 
@@ -497,5 +512,5 @@ class KernelTranslator:
         return "double"
 
 
-def translate_kernel(src: Source, func: Node) -> Translated:
-    return KernelTranslator(src, func).translate()
+def translate_kernel(src: Source, func: Node, idioms: bool = True) -> Translated:
+    return KernelTranslator(src, func, idioms).translate()

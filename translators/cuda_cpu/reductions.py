@@ -141,7 +141,8 @@ class _Kernel:
     def values(self, rest: list[Node]) -> tuple[_Values, list[Node]] | None:
         if len(rest) >= 2 and rest[0].type == "declaration" and rest[1].type == "for_statement":
             found = self._grid_stride_values(rest[0], rest[1])
-            return (found, rest[2:]) if found else None
+            if found:
+                return found, rest[2:]
         if rest:
             found = self._one_element_value(rest[0])
             return (found, rest[1:]) if found else None
