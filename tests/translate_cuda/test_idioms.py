@@ -35,6 +35,8 @@ IDIOMS = {
                            "(__syncthreads halving loop), one result per block) -> blocks in parallel", "m = fminf(m, x[i]);"),
     ROOT / "examples/cuda/count_positive/count_positive.cu":
         ("atomic update of one address per element", "reduction(+:acc)"),
+    ROOT / "examples/cuda_rules/gemm_tiled_cu.cu": ("shared-memory tiled matrix multiply -> rows in parallel, i-k-j",
+                                                    "#pragma omp simd"),
     ROOT / "examples/cuda/relu2d/relu2d.cu": ("one thread per element", "#pragma omp simd"),
 }
 

@@ -19,6 +19,7 @@ from tree_sitter import Node
 from . import plan as planning
 from .plan import BARRIERS, WARP_OPS, Branch, Guard, Loop, Scope, Threads, WarpInputs
 from .patterns import (_early_exit_bound, _fresh, _function_name, _global_index, _grid_stride, _guard_bounds, _has_word, _hoisted_type, _innermost, _inside, _inside_alternative, _is_early_exit, _mentions_builtins, _nested_return, _returns, _type_prefix)
+from .gemm import recognise as recognise_gemm
 from .reductions import recognise as recognise_reduction
 from .syntax import Source, called_name, arguments, dedent_block, identifiers, line_of, rewrite, statements_of, text_of, walk
 
@@ -69,6 +70,12 @@ class KernelTranslator:
         stmts = statements_of(self.body)
         shared = [n for n in walk(self.body) if n.type == "declaration" and _has_word(n, "__shared__")]
         syncs = planning.calls_named(self.body, BARRIERS | WARP_OPS)
+        gemm = recognise_gemm(self.src, self.func, self.body, self.name) if self.idioms else None
+        if gemm is not None:
+            self.notes.append(f"kernel {self.name}: idiom recognised: shared-memory tiled matrix multiply -> "
+                              "rows in parallel, i-k-j loop order")
+            return Translated(self._signature("", gemm), KernelInfo(self.name, True, False), self.problems,
+                              self.notes, idiom=True)
         reduction = recognise_reduction(self.src, self.func, self.body, self.name, self.used) \
             if self.idioms else None
         if reduction is not None:
