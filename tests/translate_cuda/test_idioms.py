@@ -37,6 +37,8 @@ IDIOMS = {
         ("atomic update of one address per element", "reduction(+:acc)"),
     ROOT / "examples/cuda_rules/gemm_tiled_cu.cu": ("shared-memory tiled matrix multiply -> rows in parallel, i-k-j",
                                                     "#pragma omp simd"),
+    ROOT / "examples/cuda_rules/histogram_cu.cu": ("shared-memory histogram with atomics -> a private histogram",
+                                                   "#pragma omp for schedule(static) nowait"),
     ROOT / "examples/cuda/relu2d/relu2d.cu": ("one thread per element", "#pragma omp simd"),
 }
 

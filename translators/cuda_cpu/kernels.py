@@ -20,6 +20,7 @@ from . import plan as planning
 from .plan import BARRIERS, WARP_OPS, Branch, Guard, Loop, Scope, Threads, WarpInputs
 from .patterns import (_early_exit_bound, _fresh, _function_name, _global_index, _grid_stride, _guard_bounds, _has_word, _hoisted_type, _innermost, _inside, _inside_alternative, _is_early_exit, _mentions_builtins, _nested_return, _returns, _type_prefix)
 from .gemm import recognise as recognise_gemm
+from .histogram import recognise as recognise_histogram
 from .reductions import recognise as recognise_reduction
 from .syntax import Source, called_name, arguments, dedent_block, identifiers, line_of, rewrite, statements_of, text_of, walk
 
@@ -75,6 +76,12 @@ class KernelTranslator:
             self.notes.append(f"kernel {self.name}: idiom recognised: shared-memory tiled matrix multiply -> "
                               "rows in parallel, i-k-j loop order")
             return Translated(self._signature("", gemm), KernelInfo(self.name, True, False), self.problems,
+                              self.notes, idiom=True)
+        histogram = recognise_histogram(self.src, self.func, self.body, self.name) if self.idioms else None
+        if histogram is not None:
+            self.notes.append(f"kernel {self.name}: idiom recognised: shared-memory histogram with atomics -> "
+                              "a private histogram per OpenMP thread, merged with omp atomic")
+            return Translated(self._signature("", histogram), KernelInfo(self.name, True, False), self.problems,
                               self.notes, idiom=True)
         reduction = recognise_reduction(self.src, self.func, self.body, self.name, self.used) \
             if self.idioms else None
