@@ -39,6 +39,10 @@ IDIOMS = {
                                                     "#pragma omp simd"),
     ROOT / "examples/cuda_rules/histogram_cu.cu": ("shared-memory histogram with atomics -> a private histogram",
                                                    "#pragma omp for schedule(static) nowait"),
+    ROOT / "examples/cuda/softmax/softmax.cu": ("one block per row with block-wide reductions -> rows in parallel",
+                                                "#pragma omp simd reduction(max:m)"),
+    ROOT / "examples/cuda_rules/layernorm_cu.cu": ("one block per row with block-wide reductions",
+                                                   "#pragma omp simd reduction(+:v)"),
     ROOT / "examples/cuda/relu2d/relu2d.cu": ("one thread per element", "#pragma omp simd"),
 }
 

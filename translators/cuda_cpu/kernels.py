@@ -22,6 +22,7 @@ from .patterns import (_early_exit_bound, _fresh, _function_name, _global_index,
 from .gemm import recognise as recognise_gemm
 from .histogram import recognise as recognise_histogram
 from .reductions import recognise as recognise_reduction
+from .rows import recognise as recognise_rows
 from .syntax import Source, called_name, arguments, dedent_block, identifiers, line_of, rewrite, statements_of, text_of, walk
 
 FENCES = {"__threadfence", "__threadfence_block", "__threadfence_system"}
@@ -83,6 +84,12 @@ class KernelTranslator:
                               "a private histogram per OpenMP thread, merged with omp atomic")
             return Translated(self._signature("", histogram), KernelInfo(self.name, True, False), self.problems,
                               self.notes, idiom=True)
+        rows = recognise_rows(self.src, self.func, self.body, self.name) if self.idioms else None
+        if rows is not None:
+            self.notes.append(f"kernel {self.name}: idiom recognised: one block per row with block-wide reductions "
+                              "-> rows in parallel, plain loops over each row")
+            return Translated(self._signature("dim3 gridDim, dim3 blockDim", rows), KernelInfo(self.name, False, False),
+                              self.problems, self.notes, idiom=True)
         reduction = recognise_reduction(self.src, self.func, self.body, self.name, self.used) \
             if self.idioms else None
         if reduction is not None:
