@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from .patterns import BUILTINS, _guard_bounds, _norm, _type_prefix
+from .idiom_checks import is_value, strip, synchronised, whole_warp_shuffles
 from .plan import BARRIERS, WARP_OPS, declared_names
-from .syntax import Source, arguments, called_name, dedent_block, rewrite, statements_of, text_of, walk
+from .syntax import Source, arguments, called_name, dedent_block, statements_of, text_of, walk
 
 STEP = "    "
 ATOMIC_OPS = {"atomicAdd": "+", "atomicMax": "max", "atomicMin": "min"}
@@ -75,12 +76,12 @@ class _Kernel:
 
     # ---- indices ---------------------------------------------------------------------------
     def is_tid(self, node: Node) -> bool:
-        node = _strip(node)
+        node = strip(node)
         return text_of(node) in self.tids or _norm(text_of(node)) == "threadIdx.x"
 
     def gid_base(self, node: Node) -> str | None:
         """`blockIdx.x * B + threadIdx.x` (either order, B any block size) -> `blockIdx.x * B`."""
-        node = _strip(node)
+        node = strip(node)
         if node.type == "identifier" and text_of(node) in self.gids:
             return self.gids[text_of(node)][1]
         if node.type != "binary_expression" or text_of(node.child_by_field_name("operator")) != "+":
@@ -202,7 +203,7 @@ class _Kernel:
             args = arguments(right)
             if len(args) != 2:
                 return None
-            texts = [text_of(_strip(a)) for a in args]
+            texts = [text_of(strip(a)) for a in args]
             if texts[0] == acc:
                 element = args[1]
             elif texts[1] == acc:
@@ -241,7 +242,7 @@ class _Kernel:
             target, value, type_text = "acc", expr.child_by_field_name("right"), self.shared[text_of(array)]
         else:
             return None
-        value = _strip(value)
+        value = strip(value)
         if value is None or value.type != "conditional_expression":
             return None
         cond = value.child_by_field_name("condition")
@@ -308,94 +309,11 @@ class _Kernel:
                         ops.add("+")
                     elif operator not in ("=", ">>=", "/=", "<<=", "*="):
                         return None
-                    elif operator != "=" and _is_value(n.child_by_field_name("left"), self.shared, acc_names):
+                    elif operator != "=" and is_value(n.child_by_field_name("left"), self.shared, acc_names):
                         return None  # halving a loop counter, not combining values
         if len(ops) > 1:
             return None
         return next(iter(ops), "")
-
-
-def _synchronised(kernel: _Kernel, stmts: list[Node], dirty: bool) -> bool:
-    """No statement reads shared memory that another thread may have written since the last
-    barrier (a loop's body is followed round twice).  A missing __syncthreads() is a race in the
-    source that the whole-grid reduction would hide, so such a kernel keeps the faithful translation."""
-    def touches(node: Node) -> tuple[bool, bool]:
-        reads = writes = False
-        for n in walk(node):
-            if n.type == "subscript_expression":
-                array = n.child_by_field_name("argument")
-                if array is None or text_of(array) not in kernel.shared:
-                    continue
-                parent = n.parent
-                written = parent is not None and parent.type == "assignment_expression" and \
-                    parent.child_by_field_name("left") == n
-                writes |= written
-                reads |= not written or text_of(parent.child_by_field_name("operator")) != "="
-        return reads, writes
-
-    def run(items: list[Node], dirty: bool) -> bool | None:
-        for stmt in items:
-            if stmt.type == "comment":
-                continue
-            if stmt.type == "expression_statement" and stmt.named_children and \
-                    stmt.named_children[0].type == "call_expression" and \
-                    called_name(stmt.named_children[0]) in BARRIERS:
-                dirty = False
-                continue
-            if stmt.type in ("for_statement", "while_statement", "do_statement"):
-                body = statements_of(stmt.child_by_field_name("body"))
-                for _ in range(2):
-                    dirty = run(body, dirty)
-                    if dirty is None:
-                        return None
-                continue
-            if stmt.type in ("if_statement", "compound_statement"):
-                inner = statements_of(stmt.child_by_field_name("consequence")) if stmt.type == "if_statement" \
-                    else list(stmt.named_children)
-                if any(called_name(c) in BARRIERS for c in walk(stmt) if c.type == "call_expression"):
-                    if stmt.type == "if_statement":
-                        return None  # a barrier under a condition
-                    dirty = run(inner, dirty)
-                    if dirty is None:
-                        return None
-                    continue
-            reads, writes = touches(stmt)
-            if reads and dirty:
-                return None
-            dirty = dirty or writes
-        return dirty
-
-    return run(stmts, dirty) is not None
-
-
-def _whole_warp_shuffles(nodes: list[Node]) -> bool:
-    """Shuffle loops start at half a warp (`warpSize / 2` or 16) and halve: every lane's value counts."""
-    for node in nodes:
-        for loop in walk(node):
-            if loop.type != "for_statement" or not any(called_name(c) in WARP_OPS for c in walk(loop)
-                                                       if c.type == "call_expression"):
-                continue
-            head = loop.child_by_field_name("initializer")
-            names = declared_names(head) if head is not None and head.type == "declaration" else []
-            if len(names) != 1 or names[0][1].type != "init_declarator":
-                return False
-            start = _norm(text_of(names[0][1].child_by_field_name("value")))
-            update = _norm(text_of(loop.child_by_field_name("update")))
-            name = names[0][0]
-            if start not in ("warpSize/2", "16", "32/2", "warpSize>>1") or \
-                    update not in (f"{name}>>=1", f"{name}/=2", f"{name}={name}/2", f"{name}={name}>>1"):
-                return False
-    return True
-
-
-def _is_value(node: Node, shared: dict[str, str], accs: set[str]) -> bool:
-    return any(n.type == "identifier" and (text_of(n) in shared or text_of(n) in accs) for n in walk(node))
-
-
-def _strip(node: Node | None) -> Node | None:
-    while node is not None and node.type in ("parenthesized_expression", "condition_clause") and node.named_children:
-        node = node.named_children[0]
-    return node
 
 
 def _pointer_params(src: Source, func: Node) -> dict[str, str]:
@@ -416,11 +334,11 @@ def _pointer_params(src: Source, func: Node) -> dict[str, str]:
 
 def _pointer_target(node: Node, pointers: dict[str, str]) -> str | None:
     """`out` -> '*out', `&out[k]` -> 'out[k]' for a pointer parameter."""
-    node = _strip(node)
+    node = strip(node)
     if node.type == "identifier" and text_of(node) in pointers:
         return f"*{text_of(node)}"
     if node.type == "pointer_expression" and text_of(node).startswith("&"):
-        inner = _strip(node.named_children[0]) if node.named_children else None
+        inner = strip(node.named_children[0]) if node.named_children else None
         if inner is not None and inner.type == "subscript_expression" and \
                 text_of(inner.child_by_field_name("argument")) in pointers:
             return text_of(inner)
@@ -454,10 +372,10 @@ def _block_reduction(kernel: _Kernel, values: _Values, rest: list[Node], used: s
     kind, last, combination = outcome
     accs = {values.acc} | {n for n in kernel.tids}
     op = kernel.combination_op(combination, accs)
-    if op is None or not _synchronised(kernel, [s for s in rest if s.type != "comment"],
+    if op is None or not synchronised(kernel.shared, [s for s in rest if s.type != "comment"],
                                        dirty=values.into_shared):
         return None
-    if not _whole_warp_shuffles(combination):
+    if not whole_warp_shuffles(combination):
         return None
     stages = []
     if any(called_name(n) in BARRIERS for node in combination for n in walk(node) if n.type == "call_expression"):
@@ -543,11 +461,11 @@ def _atomic_elementwise(kernel: _Kernel, rest: list[Node], used: set[str]) -> Re
         return None
     index = next(iter(kernel.gids))
     index_type = kernel.gids[index][0]
-    cond = _strip(rest[0].child_by_field_name("condition"))
+    cond = strip(rest[0].child_by_field_name("condition"))
     terms = _conjuncts(cond)
     bound_terms = [t for t in terms if t.type == "binary_expression" and
                    text_of(t.child_by_field_name("operator")) == "<" and
-                   text_of(_strip(t.child_by_field_name("left"))) == index]
+                   text_of(strip(t.child_by_field_name("left"))) == index]
     if len(bound_terms) != 1 or terms[0] is not bound_terms[0]:
         return None  # the bound must come first: `&&` keeps later terms from reading past the end
     others = [t for t in terms[1:]]
@@ -588,7 +506,7 @@ def _atomic_elementwise(kernel: _Kernel, rest: list[Node], used: set[str]) -> Re
 
 
 def _conjuncts(node: Node) -> list[Node]:
-    node = _strip(node)
+    node = strip(node)
     if node.type == "binary_expression" and text_of(node.child_by_field_name("operator")) == "&&":
         return _conjuncts(node.child_by_field_name("left")) + _conjuncts(node.child_by_field_name("right"))
     return [node]

@@ -22,7 +22,8 @@ import re
 from tree_sitter import Node
 
 from .plan import BARRIERS, WARP_OPS, declared_names, is_barrier_statement
-from .reductions import COMBINE_CALLS, ZERO, _strip, _whole_warp_shuffles
+from .idiom_checks import strip, whole_warp_shuffles
+from .reductions import COMBINE_CALLS, ZERO
 from .syntax import Source, arguments, called_name, dedent_block, statements_of, text_of, walk
 
 STEP = "    "
@@ -81,7 +82,7 @@ class _Rows:
         if operator == "+=":
             return target, "+"
         if operator == "=" and right.type == "call_expression" and called_name(right) in COMBINE_CALLS and \
-                target in [text_of(_strip(a)) for a in arguments(right)] and len(arguments(right)) == 2:
+                target in [text_of(strip(a)) for a in arguments(right)] and len(arguments(right)) == 2:
             return target, COMBINE_CALLS[called_name(right)]
         return None
 
@@ -140,7 +141,7 @@ class _Rows:
 
     def shuffle_all_reduce(self, stmt: Node) -> int:
         """`for (m = 16; m > 0; m >>= 1) v += __shfl_xor_sync(mask, v, m);` combines v in a warp-sized block."""
-        if stmt.type != "for_statement" or not _whole_warp_shuffles([stmt]):
+        if stmt.type != "for_statement" or not whole_warp_shuffles([stmt]):
             return 0
         body = [s for s in statements_of(stmt.child_by_field_name("body")) if s.type != "comment"]
         folded = self.fold(body[0]) if len(body) == 1 else None
