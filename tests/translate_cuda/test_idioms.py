@@ -43,7 +43,7 @@ IDIOMS = {
                                                 "#pragma omp simd reduction(max:m)"),
     ROOT / "examples/cuda_rules/layernorm_cu.cu": ("one block per row with block-wide reductions",
                                                    "#pragma omp simd reduction(+:v)"),
-    ROOT / "examples/cuda/relu2d/relu2d.cu": ("one thread per element", "#pragma omp simd"),
+    ROOT / "examples/cuda/jacobi2d/jacobi2d.cu": ("one thread per element", "#pragma omp simd"),  # 2-D early exit
 }
 
 

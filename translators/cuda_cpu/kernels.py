@@ -18,7 +18,7 @@ from tree_sitter import Node
 
 from . import plan as planning
 from .plan import BARRIERS, WARP_OPS, Branch, Guard, Loop, Scope, Threads, WarpInputs
-from .patterns import (_early_exit_bound, _fresh, _function_name, _global_index, _grid_stride, _guard_bounds, _has_word, _hoisted_type, _innermost, _inside, _inside_alternative, _is_early_exit, _mentions_builtins, _nested_return, _returns, _type_prefix)
+from .patterns import (_early_exit_bounds, _fresh, _function_name, _global_index, _grid_stride, _guard_bounds, _has_word, _hoisted_type, _innermost, _inside, _inside_alternative, _mentions_builtins, _nested_return, _returns, _type_prefix)
 from .gemm import recognise as recognise_gemm
 from .histogram import recognise as recognise_histogram
 from .reductions import recognise as recognise_reduction
@@ -130,13 +130,17 @@ class KernelTranslator:
         while rest and rest[0].type == "declaration":
             decl = rest[0]
             names = planning.declared_names(decl)
-            if len(names) != 1 or names[0][1].type != "init_declarator":
+            found: dict[str, tuple[str, str]] = {}
+            for name, declarator in names:  # `int i = ..., j = ...;` declares both indices
+                value = declarator.child_by_field_name("value") if declarator.type == "init_declarator" else None
+                d = _global_index(text_of(value)) if value is not None else None
+                if d is None or d in indices or d in found:
+                    found = {}
+                    break
+                found[d] = (_type_prefix(self.src, decl, names[0][1]).strip(), name)
+            if not found:
                 break
-            value = names[0][1].child_by_field_name("value")
-            d = _global_index(text_of(value)) if value is not None else None
-            if d is None or d in indices:
-                break
-            indices[d] = (_type_prefix(self.src, decl, names[0][1]).strip(), names[0][0])
+            indices.update(found)
             rest.pop(0)
         if "z" in indices:
             return None
@@ -154,13 +158,16 @@ class KernelTranslator:
                 if d in indices:
                     loops.append((indices[d][0], indices[d][1], bounds[d]))
             body_text = self._plain(body)
-        elif len(rest) >= 2 and len(indices) == 1 and "x" in indices and _is_early_exit(rest[0], indices["x"][1]):
-            bound = _early_exit_bound(rest[0], indices["x"][1])
+        elif len(rest) >= 2 and "x" in indices and \
+                _early_exit_bounds(rest[0], {n: d for d, (_, n) in indices.items()}) is not None:
+            bounds = _early_exit_bounds(rest[0], {n: d for d, (_, n) in indices.items()})
             body_nodes = rest[1:]
-            if bound is None or any(_mentions_builtins(s) for s in body_nodes) or \
+            if set(bounds) != set(indices) or any(_mentions_builtins(s) for s in body_nodes) or \
                     any(_nested_return(s) for s in body_nodes):
                 return None
-            loops.append((indices["x"][0], indices["x"][1], bound))
+            for d in ("y", "x"):
+                if d in indices:
+                    loops.append((indices[d][0], indices[d][1], bounds[d]))
             body_text = "{\n" + "\n".join(STEP + line for s in body_nodes
                                           for line in self._plain(s, returns="continue;").splitlines()) + "\n}"
         elif len(rest) == 1 and rest[0].type == "for_statement" and not indices:
