@@ -86,7 +86,9 @@ int main() {{
 """
 
 
-def _build_and_time(work: Path, name: str, source: Path, flags: list[str], spec, reps: int, env: dict) -> float:
+def _build_and_time(work: Path, name: str, source: Path, flags: list[str], spec, reps: int, env: dict,
+                    single_env: dict | None = None) -> float | tuple[float, float]:
+    """Median ms; with `single_env`, also the median of the same binary run on one OpenMP thread."""
     prototype, setup, call = spec
     driver = work / f"{name}_driver.cpp"
     driver.write_text(DRIVER.format(prototype=prototype, setup=setup, call=call, reps=reps))
@@ -94,7 +96,10 @@ def _build_and_time(work: Path, name: str, source: Path, flags: list[str], spec,
     subprocess.run(["g++", "-std=c++17", "-O3", "-march=native", *flags, str(source), str(driver), "-o", str(exe)],
                    check=True, capture_output=True, text=True)
     out = subprocess.run([str(exe)], check=True, capture_output=True, text=True, env=env, timeout=600)
-    return float(out.stdout.strip())
+    if single_env is None:
+        return float(out.stdout.strip())
+    single = subprocess.run([str(exe)], check=True, capture_output=True, text=True, env=single_env, timeout=600)
+    return float(out.stdout.strip()), float(single.stdout.strip())
 
 
 def run_times(reps: int, only: set[str] | None) -> None:
@@ -103,9 +108,12 @@ def run_times(reps: int, only: set[str] | None) -> None:
 
     cores = os.cpu_count() or 1
     print(f"1. CPU translations vs serial -O3 (medians of {reps} calls, ms; {cores} cores)")
-    print(f"{'kernel':<16}{'serial':>9}{'translated':>12}{'speed-up':>10}{'goal':>7}{'literal':>10}{'speed-up':>10}"
-          "  idiom")
+    print("   (1 thread: the translation on one OpenMP thread, serial / that: the per-core efficiency, which")
+    print("    load from other processes on the machine distorts less than the parallel run)")
+    print(f"{'kernel':<16}{'serial':>9}{'translated':>12}{'speed-up':>10}{'goal':>7}{'1 thread':>10}{'ratio':>8}"
+          f"{'literal':>10}{'speed-up':>10}  idiom")
     env = dict(os.environ, OMP_NUM_THREADS=str(cores))
+    single_env = dict(os.environ, OMP_NUM_THREADS="1")
     with tempfile.TemporaryDirectory(prefix="bench-cuda-translate-") as tmp:
         work = Path(tmp)
         for name, spec in WORKLOADS.items():
@@ -120,7 +128,8 @@ def run_times(reps: int, only: set[str] | None) -> None:
             idioms = [n.split("idiom recognised: ")[1].split(" -> ")[0].split(" (")[0]
                       for n in result.notes if "idiom recognised: " in n]
             serial = _build_and_time(work, f"{name}_serial", EXAMPLES / name / f"{name}.cpp", [], spec, reps, env)
-            parallel = _build_and_time(work, f"{name}_omp", translated, ["-fopenmp"], spec, reps, env)
+            parallel, single = _build_and_time(work, f"{name}_omp", translated, ["-fopenmp"], spec, reps, env,
+                                               single_env)
             literal_text = "-"
             literal_ratio = "-"
             if any(i != "one thread per element" for i in idioms):
@@ -130,7 +139,7 @@ def run_times(reps: int, only: set[str] | None) -> None:
                 literal_ms = _build_and_time(work, f"{name}_literal", literal, ["-fopenmp"], spec, reps, env)
                 literal_text, literal_ratio = f"{literal_ms:.2f}", f"{serial / literal_ms:.2f}x"
             print(f"{name:<16}{serial:>9.2f}{parallel:>12.2f}{serial / parallel:>9.2f}x{0.7 * cores:>6.1f}x"
-                  f"{literal_text:>10}{literal_ratio:>10}  {', '.join(idioms) or '-'}")
+                  f"{single:>10.2f}{serial / single:>7.2f}x{literal_text:>10}{literal_ratio:>10}  {', '.join(idioms) or '-'}")
 
 
 def translator_times() -> None:
