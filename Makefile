@@ -20,7 +20,7 @@ setup-dev:
 
 # Every benchmark prints medians and ratios to a baseline measured in the same run.
 bench: setup-dev
-	@for b in verify translate translate_coverage loop cuda lsp dataset; do \
+	@for b in verify translate translate_coverage loop cuda cuda_translate lsp dataset; do \
 	  echo "===== bench/$$b.py"; .venv/bin/python bench/$$b.py || exit 1; done
 
 clean:

@@ -3,7 +3,9 @@
 1. Run time of CUDA -> CPU translations (g++ -O3 -fopenmp, all cores) against the serial
    C++ reference of the same kernel (g++ -O3, one core), in the same run, on the same
    inputs: medians of REPS calls of the entry function, and the speed-up serial / parallel
-   next to the number of cores (goal on data-parallel kernels: >= 0.7 x cores).
+   next to the number of cores (goal on data-parallel kernels: >= 0.7 x cores).  Where the
+   rules recognised an idiom (a reduction, a histogram, a tiled GEMM, an element loop), the
+   literal translation (threads of a block as loops, split at barriers) is timed too.
 2. The translators' own time per kernel (median of 5, in-process): CUDA -> CPU over every
    .cu of examples/cuda and examples/cuda_rules, C++ -> CUDA over every .cpp.
 
@@ -48,6 +50,20 @@ WORKLOADS = {
     "reduce_sum": ("float reduce_sum(int, const float*);",
                    "const int n = 1 << 23; std::vector<float> x(n, 0.5f); volatile float sink = 0;",
                    "sink = reduce_sum(n, x.data())"),
+    "warp_reduce": ("float warp_reduce(int, const float*);",
+                    "const int n = 1 << 23; std::vector<float> x(n, 0.5f); volatile float sink = 0;",
+                    "sink = warp_reduce(n, x.data())"),
+    "dot": ("double dot(int, const double*, const double*);",
+            "const int n = 1 << 22; std::vector<double> x(n, 0.5), y(n, 0.25); volatile double sink = 0;",
+            "sink = dot(n, x.data(), y.data())"),
+    "count_positive": ("int count_positive(int, const float*);",
+                       "const int n = 1 << 23; std::vector<float> x(n); for (int i = 0; i < n; ++i) "
+                       "x[i] = (i % 3) - 1.0f; volatile int sink = 0;",
+                       "sink = count_positive(n, x.data())"),
+    "histogram": ("void histogram(int, int, const int*, int*);",
+                  "const int n = 1 << 23, nbins = 64; std::vector<int> data(n), hist(nbins); "
+                  "for (int i = 0; i < n; ++i) data[i] = (int)((i * 7919LL) % 1000);",
+                  "histogram(n, nbins, data.data(), hist.data())"),
 }
 
 DRIVER = r"""
@@ -70,7 +86,9 @@ int main() {{
 """
 
 
-def _build_and_time(work: Path, name: str, source: Path, flags: list[str], spec, reps: int, env: dict) -> float:
+def _build_and_time(work: Path, name: str, source: Path, flags: list[str], spec, reps: int, env: dict,
+                    single_env: dict | None = None) -> float | tuple[float, float]:
+    """Median ms; with `single_env`, also the median of the same binary run on one OpenMP thread."""
     prototype, setup, call = spec
     driver = work / f"{name}_driver.cpp"
     driver.write_text(DRIVER.format(prototype=prototype, setup=setup, call=call, reps=reps))
@@ -78,16 +96,24 @@ def _build_and_time(work: Path, name: str, source: Path, flags: list[str], spec,
     subprocess.run(["g++", "-std=c++17", "-O3", "-march=native", *flags, str(source), str(driver), "-o", str(exe)],
                    check=True, capture_output=True, text=True)
     out = subprocess.run([str(exe)], check=True, capture_output=True, text=True, env=env, timeout=600)
-    return float(out.stdout.strip())
+    if single_env is None:
+        return float(out.stdout.strip())
+    single = subprocess.run([str(exe)], check=True, capture_output=True, text=True, env=single_env, timeout=600)
+    return float(out.stdout.strip()), float(single.stdout.strip())
 
 
 def run_times(reps: int, only: set[str] | None) -> None:
     from transverify.translators.cuda_cpu import translate_file
+    from transverify.translators.cuda_cpu.driver import translate as translate_text
 
     cores = os.cpu_count() or 1
     print(f"1. CPU translations vs serial -O3 (medians of {reps} calls, ms; {cores} cores)")
-    print(f"{'kernel':<14}{'serial':>10}{'translated':>12}{'speed-up':>10}{'goal':>8}")
+    print("   (1 thread: the translation on one OpenMP thread, serial / that: the per-core efficiency, which")
+    print("    load from other processes on the machine distorts less than the parallel run)")
+    print(f"{'kernel':<16}{'serial':>9}{'translated':>12}{'speed-up':>10}{'goal':>7}{'1 thread':>10}{'ratio':>8}"
+          f"{'literal':>10}{'speed-up':>10}  idiom")
     env = dict(os.environ, OMP_NUM_THREADS=str(cores))
+    single_env = dict(os.environ, OMP_NUM_THREADS="1")
     with tempfile.TemporaryDirectory(prefix="bench-cuda-translate-") as tmp:
         work = Path(tmp)
         for name, spec in WORKLOADS.items():
@@ -99,9 +125,21 @@ def run_times(reps: int, only: set[str] | None) -> None:
                 continue
             translated = work / f"{name}_cpu.cpp"
             translated.write_text(result.code)
+            idioms = [n.split("idiom recognised: ")[1].split(" -> ")[0].split(" (")[0]
+                      for n in result.notes if "idiom recognised: " in n]
             serial = _build_and_time(work, f"{name}_serial", EXAMPLES / name / f"{name}.cpp", [], spec, reps, env)
-            parallel = _build_and_time(work, f"{name}_omp", translated, ["-fopenmp"], spec, reps, env)
-            print(f"{name:<14}{serial:>10.2f}{parallel:>12.2f}{serial / parallel:>9.2f}x{0.7 * cores:>7.1f}x")
+            parallel, single = _build_and_time(work, f"{name}_omp", translated, ["-fopenmp"], spec, reps, env,
+                                               single_env)
+            literal_text = "-"
+            literal_ratio = "-"
+            if any(i != "one thread per element" for i in idioms):
+                source = EXAMPLES / name / f"{name}.cu"
+                literal = work / f"{name}_literal.cpp"
+                literal.write_text(translate_text(source.read_text(), source.name, idioms=False).code)
+                literal_ms = _build_and_time(work, f"{name}_literal", literal, ["-fopenmp"], spec, reps, env)
+                literal_text, literal_ratio = f"{literal_ms:.2f}", f"{serial / literal_ms:.2f}x"
+            print(f"{name:<16}{serial:>9.2f}{parallel:>12.2f}{serial / parallel:>9.2f}x{0.7 * cores:>6.1f}x"
+                  f"{single:>10.2f}{serial / single:>7.2f}x{literal_text:>10}{literal_ratio:>10}  {', '.join(idioms) or '-'}")
 
 
 def translator_times() -> None:

@@ -345,6 +345,15 @@ def _rules_draft(request: TranslateRequest, language: str, source: Path, output:
     result = None
     if draft.code is not None:
         result = _verify_text(source, draft.code, output.name, options)
+    if result is not None and not result.ok and draft.fallback is not None and \
+            dead_end(result, source, output.name) is None:
+        literal = _verify_text(source, draft.fallback.code, output.name, options)
+        if literal.ok:
+            reason = result.message.splitlines()[0] if result.message else result.verdict
+            draft = RuleDraft(code=draft.fallback.code, unsupported=draft.fallback.unsupported,
+                              notes=draft.fallback.notes + [f"the idiom translation did not verify ({reason}); "
+                                                            "the literal translation is used"])
+            result = literal
     return draft, result
 
 

@@ -39,6 +39,9 @@ class RuleDraft:
     code: str | None  # None when the rules produced nothing usable
     unsupported: list[Unsupported] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # A more literal translation of the same source, verified only when `code` is not: rules that
+    # recognise idioms boldly fall back on it instead of failing.
+    fallback: "RuleDraft | None" = None
 
 
 class RulesUnavailable(Exception):
@@ -95,5 +98,7 @@ def run_rules(source_language: str, target: str, source: Path, entry: str | None
     if items is None and isinstance(outcome, dict):
         items = outcome.get("unsupported")
     notes = list(getattr(outcome, "notes", None) or getattr(outcome, "warnings", None) or [])
+    fallback = getattr(outcome, "fallback", None)
     return RuleDraft(code=code or None, unsupported=[_unsupported(i) for i in items or []],
-                     notes=[str(n) for n in notes])
+                     notes=[str(n) for n in notes],
+                     fallback=fallback if isinstance(fallback, RuleDraft) and fallback.code else None)

@@ -78,7 +78,7 @@ def test_rule_translation_is_verified_or_refused_by_line(tv_cmd, tmp_path, monke
     assert result["verdict"] == "equivalent" and result["solver_used"] == "rules"
     text = out.read_text()
     if target == "cpu":
-        assert "#pragma omp parallel for" in text
+        assert "#pragma omp parallel" in text
         code_only = re.sub(r"//[^\n]*", "", text)
         assert not re.search(r"\bcuda(Malloc|Memcpy|Free)\b|<<<|__global__|__shared__", code_only)
     elif source.name in HOST_ONLY:

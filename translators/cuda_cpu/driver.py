@@ -85,7 +85,10 @@ def _functions(root: Node) -> list[Node]:
     return [n for n in walk(root) if n.type == "function_definition"]
 
 
-def translate(text: str, filename: str) -> RuleTranslation:
+def translate(text: str, filename: str, idioms: bool = True) -> RuleTranslation:
+    """`idioms`: recognise whole-kernel idioms (reductions, element loops); with them, the literal
+    translation comes along as the draft's fallback."""
+    original = text
     text, inline_notes = inline_collectives(text)
     src = Source(text)
     refused = _refusals(src)
@@ -95,9 +98,11 @@ def translate(text: str, filename: str) -> RuleTranslation:
     kernel_text: dict[int, str] = {}
     problems: list[Unsupported] = []
     notes: list[str] = []
+    recognised = False
     for func in _functions(src.tree.root_node):
         if "__global__" in function_qualifiers(func):
-            translated = translate_kernel(src, func)
+            translated = translate_kernel(src, func, idioms)
+            recognised |= translated.idiom
             kernels[translated.info.name] = translated.info
             kernel_text[func.id] = translated.text
             problems += [Unsupported(p.line, p.construct, p.message) for p in translated.problems]
@@ -140,7 +145,11 @@ def translate(text: str, filename: str) -> RuleTranslation:
     body = re.sub(r"\n{3,}", "\n\n", body).lstrip("\n")
     uses_omp = "#pragma omp" in body
     notes += inline_notes + sorted(host.notes)
-    return RuleTranslation(code=preamble(body, filename, uses_omp) + body, notes=notes)
+    result = RuleTranslation(code=preamble(body, filename, uses_omp) + body, notes=notes)
+    if recognised:
+        literal = translate(original, filename, idioms=False)
+        result.fallback = literal if literal.code is not None else None
+    return result
 
 
 def _strip_words(src: Source, node: Node, words: tuple[str, ...], prefix: str = "") -> str:

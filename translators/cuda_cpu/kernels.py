@@ -18,7 +18,11 @@ from tree_sitter import Node
 
 from . import plan as planning
 from .plan import BARRIERS, WARP_OPS, Branch, Guard, Loop, Scope, Threads, WarpInputs
-from .patterns import (_early_exit_bound, _fresh, _function_name, _global_index, _grid_stride, _guard_bounds, _has_word, _hoisted_type, _innermost, _inside, _inside_alternative, _is_early_exit, _mentions_builtins, _nested_return, _returns, _type_prefix)
+from .patterns import (_early_exit_bounds, _fresh, _function_name, _global_index, _grid_stride, _guard_bounds, _has_word, _hoisted_type, _innermost, _inside, _inside_alternative, _mentions_builtins, _nested_return, _returns, _type_prefix)
+from .gemm import recognise as recognise_gemm
+from .histogram import recognise as recognise_histogram
+from .reductions import recognise as recognise_reduction
+from .rows import recognise as recognise_rows
 from .syntax import Source, called_name, arguments, dedent_block, identifiers, line_of, rewrite, statements_of, text_of, walk
 
 FENCES = {"__threadfence", "__threadfence_block", "__threadfence_system"}
@@ -45,10 +49,12 @@ class Translated:
     info: KernelInfo
     problems: list[KernelProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    idiom: bool = False  # a whole-kernel idiom was recognised (a reduction)
 
 
 class KernelTranslator:
-    def __init__(self, src: Source, func: Node):
+    def __init__(self, src: Source, func: Node, idioms: bool = True):
+        self.idioms = idioms
         self.src = src
         self.func = func
         self.body = func.child_by_field_name("body")
@@ -66,6 +72,32 @@ class KernelTranslator:
         stmts = statements_of(self.body)
         shared = [n for n in walk(self.body) if n.type == "declaration" and _has_word(n, "__shared__")]
         syncs = planning.calls_named(self.body, BARRIERS | WARP_OPS)
+        gemm = recognise_gemm(self.src, self.func, self.body, self.name) if self.idioms else None
+        if gemm is not None:
+            self.notes.append(f"kernel {self.name}: idiom recognised: shared-memory tiled matrix multiply -> "
+                              "rows in parallel, i-k-j loop order")
+            return Translated(self._signature("", gemm), KernelInfo(self.name, True, False), self.problems,
+                              self.notes, idiom=True)
+        histogram = recognise_histogram(self.src, self.func, self.body, self.name) if self.idioms else None
+        if histogram is not None:
+            self.notes.append(f"kernel {self.name}: idiom recognised: shared-memory histogram with atomics -> "
+                              "a private histogram per OpenMP thread, merged with omp atomic")
+            return Translated(self._signature("", histogram), KernelInfo(self.name, True, False), self.problems,
+                              self.notes, idiom=True)
+        rows = recognise_rows(self.src, self.func, self.body, self.name) if self.idioms else None
+        if rows is not None:
+            self.notes.append(f"kernel {self.name}: idiom recognised: one block per row with block-wide reductions "
+                              "-> rows in parallel, plain loops over each row")
+            return Translated(self._signature("dim3 gridDim, dim3 blockDim", rows), KernelInfo(self.name, False, False),
+                              self.problems, self.notes, idiom=True)
+        reduction = recognise_reduction(self.src, self.func, self.body, self.name, self.used) \
+            if self.idioms else None
+        if reduction is not None:
+            self.notes.append(reduction.note)
+            return Translated(self._signature("" if reduction.elementwise else "dim3 gridDim, dim3 blockDim",
+                                              reduction.text),
+                              KernelInfo(self.name, reduction.elementwise, False), self.problems, self.notes,
+                              idiom=True)
         if not shared and not syncs:
             simple = self._elementwise(stmts)
             if simple is not None:
@@ -98,13 +130,17 @@ class KernelTranslator:
         while rest and rest[0].type == "declaration":
             decl = rest[0]
             names = planning.declared_names(decl)
-            if len(names) != 1 or names[0][1].type != "init_declarator":
+            found: dict[str, tuple[str, str]] = {}
+            for name, declarator in names:  # `int i = ..., j = ...;` declares both indices
+                value = declarator.child_by_field_name("value") if declarator.type == "init_declarator" else None
+                d = _global_index(text_of(value)) if value is not None else None
+                if d is None or d in indices or d in found:
+                    found = {}
+                    break
+                found[d] = (_type_prefix(self.src, decl, names[0][1]).strip(), name)
+            if not found:
                 break
-            value = names[0][1].child_by_field_name("value")
-            d = _global_index(text_of(value)) if value is not None else None
-            if d is None or d in indices:
-                break
-            indices[d] = (_type_prefix(self.src, decl, names[0][1]).strip(), names[0][0])
+            indices.update(found)
             rest.pop(0)
         if "z" in indices:
             return None
@@ -122,13 +158,16 @@ class KernelTranslator:
                 if d in indices:
                     loops.append((indices[d][0], indices[d][1], bounds[d]))
             body_text = self._plain(body)
-        elif len(rest) >= 2 and len(indices) == 1 and "x" in indices and _is_early_exit(rest[0], indices["x"][1]):
-            bound = _early_exit_bound(rest[0], indices["x"][1])
+        elif len(rest) >= 2 and "x" in indices and \
+                _early_exit_bounds(rest[0], {n: d for d, (_, n) in indices.items()}) is not None:
+            bounds = _early_exit_bounds(rest[0], {n: d for d, (_, n) in indices.items()})
             body_nodes = rest[1:]
-            if bound is None or any(_mentions_builtins(s) for s in body_nodes) or \
+            if set(bounds) != set(indices) or any(_mentions_builtins(s) for s in body_nodes) or \
                     any(_nested_return(s) for s in body_nodes):
                 return None
-            loops.append((indices["x"][0], indices["x"][1], bound))
+            for d in ("y", "x"):
+                if d in indices:
+                    loops.append((indices[d][0], indices[d][1], bounds[d]))
             body_text = "{\n" + "\n".join(STEP + line for s in body_nodes
                                           for line in self._plain(s, returns="continue;").splitlines()) + "\n}"
         elif len(rest) == 1 and rest[0].type == "for_statement" and not indices:
@@ -142,9 +181,18 @@ class KernelTranslator:
             body_text = self._plain(body)
         else:
             return None
-        pragma = "#pragma omp parallel for"  # over the outer loop: the inner one stays vectorisable
-        lines = [pragma]
+        # Iterations are independent threads, so the element loop may be vectorised (simd) unless
+        # it holds atomics.  2-D: parallel over rows and the contiguous inner loop vectorised
+        # (collapse(2) fuses the two loops into one, which gcc then does not vectorise).
+        simd = not any(n.type == "call_expression" and (called_name(n) or "").startswith("atomic")
+                       for n in walk(self.body))
+        if len(loops) == 1 and simd:
+            lines = ["#pragma omp parallel for simd schedule(static)"]
+        else:
+            lines = ["#pragma omp parallel for schedule(static)"]
         for depth, (type_text, name, bound) in enumerate(loops):
+            if depth == 1 and simd:
+                lines.append(STEP + "#pragma omp simd")
             lines.append(STEP * depth + f"for ({type_text} {name} = 0; {name} < {bound}; ++{name})")
         body_lines = body_text.splitlines()
         if body_text.lstrip().startswith("{"):
@@ -152,7 +200,9 @@ class KernelTranslator:
             lines += [STEP * (len(loops) - 1) + l for l in body_lines[1:]]
         else:
             lines += [STEP * len(loops) + l for l in body_lines]
-        self.notes.append(f"kernel {self.name}: one thread per element, a parallel loop over the elements")
+        self.notes.append(f"kernel {self.name}: idiom recognised: one thread per element -> "
+                          f"a parallel loop over the elements")
+        lines.insert(0, "// idiom: one thread per element -> a parallel loop over the elements")
         body = "{\n" + "\n".join(STEP + l if l.strip() else l for l in lines) + "\n}"
         return self._signature("", body)
 
@@ -490,5 +540,5 @@ class KernelTranslator:
         return "double"
 
 
-def translate_kernel(src: Source, func: Node) -> Translated:
-    return KernelTranslator(src, func).translate()
+def translate_kernel(src: Source, func: Node, idioms: bool = True) -> Translated:
+    return KernelTranslator(src, func, idioms).translate()

@@ -143,27 +143,34 @@ def _guard_bounds(condition: Node | None, names: dict[str, str]) -> dict[str, st
     return bounds
 
 
-def _is_early_exit(stmt: Node, index: str) -> bool:
-    return _early_exit_bound(stmt, index) is not None
-
-
-def _early_exit_bound(stmt: Node, index: str) -> str | None:
-    """`if (i >= n) return;` -> 'n'"""
+def _early_exit_bounds(stmt: Node, names: dict[str, str]) -> dict[str, str] | None:
+    """`if (i >= n || j >= m) return;` -> {'x': 'n', 'y': 'm'} for the index variables in `names`
+    (name -> dimension)."""
     if stmt.type != "if_statement" or stmt.child_by_field_name("alternative") is not None:
         return None
-    consequence = stmt.child_by_field_name("consequence")
-    inner = statements_of(consequence)
+    inner = statements_of(stmt.child_by_field_name("consequence"))
     if len(inner) != 1 or inner[0].type != "return_statement" or inner[0].named_children:
         return None
-    node = stmt.child_by_field_name("condition")
-    while node.type in ("condition_clause", "parenthesized_expression") and node.named_children:
-        node = node.named_children[0]
-    if node.type != "binary_expression" or text_of(node.child_by_field_name("operator")) != ">=":
-        return None
-    left = node.child_by_field_name("left")
-    if left.type != "identifier" or text_of(left) != index:
-        return None
-    return text_of(node.child_by_field_name("right"))
+    terms: list[Node] = []
+
+    def split(n: Node) -> None:
+        while n.type in ("condition_clause", "parenthesized_expression") and n.named_children:
+            n = n.named_children[0]
+        if n.type == "binary_expression" and text_of(n.child_by_field_name("operator")) == "||":
+            split(n.child_by_field_name("left"))
+            split(n.child_by_field_name("right"))
+        else:
+            terms.append(n)
+    split(stmt.child_by_field_name("condition"))
+    bounds: dict[str, str] = {}
+    for term in terms:
+        if term.type != "binary_expression" or text_of(term.child_by_field_name("operator")) != ">=":
+            return None
+        left = term.child_by_field_name("left")
+        if left.type != "identifier" or text_of(left) not in names or names[text_of(left)] in bounds:
+            return None
+        bounds[names[text_of(left)]] = text_of(term.child_by_field_name("right"))
+    return bounds
 
 
 def _grid_stride(src: Source, loop: Node) -> tuple[str, str, str, Node] | None:

@@ -184,13 +184,20 @@ def _uses(code: str, name: str) -> bool:
 
 
 def preamble(code: str, source_name: str, uses_omp: bool) -> str:
-    parts = [f"// CPU translation of {source_name} (C++17 + OpenMP): each kernel runs its blocks in parallel\n"
-             "// and the threads of a block one after another, split at every barrier."]
+    if "// idiom:" not in code:
+        parts = [f"// CPU translation of {source_name} (C++17 + OpenMP): each kernel runs its blocks in parallel\n"
+                 "// and the threads of a block one after another, split at every barrier."]
+    else:
+        parts = [f"// CPU translation of {source_name} (C++17 + OpenMP): kernels whose idiom was recognised are\n"
+                 "// plain OpenMP loops (see their `idiom:` comments); others run their blocks in parallel and\n"
+                 "// the threads of a block one after another, split at every barrier."]
     headers = list(HEADERS)
     if "std::remove_reference_t" in code:
         headers.append("<type_traits>")
     if "std::vector" in code:
         headers.append("<vector>")
+    if "std::numeric_limits" in code:
+        headers.append("<limits>")
     if uses_omp:
         headers.append("<omp.h>")
     parts.append("\n".join(f"#include {h}" for h in headers))
