@@ -20,7 +20,7 @@ from ..domains import Domain
 from .extents import Extents, evaluate, size_parameters
 from .signature import HostFunction
 
-HARNESS_VERSION = "cuda-harness-3"
+HARNESS_VERSION = "cuda-harness-4"
 # Sizes cycle through 1, odd, non-multiples of any block size and large.
 SIZES_1D = [1, 3, 257, 4099, 17, 1000, 33, 100, 2, 513]
 SIZES_2D = [1, 3, 40, 70, 17, 64, 33, 5, 2, 31]
@@ -70,6 +70,10 @@ def plan_cases(entry: HostFunction, extents: Extents, count: int, seed: int,
                 values[param.name] = extents.values[param.name]
             elif param.name in size_values:
                 values[param.name] = str(size_values[param.name])
+            elif param.struct is not None:  # one value per field, in field order
+                values[param.name] = " ".join(_random_scalar(rng, dtype) for _, dtype in param.struct.fields)
+            elif param.dtype in _COMPLEX_PARTS:  # real part, imaginary part
+                values[param.name] = f"{_random_scalar(rng, 'float64')} {_random_scalar(rng, 'float64')}"
             elif param.name in domains:
                 bounds = _domain_bounds(domains[param.name], entry, {**size_values, **values}, extents)
                 values[param.name] = _scalar_in_domain(rng, case, param.dtype, bounds)
@@ -98,6 +102,14 @@ def plan_cases(entry: HostFunction, extents: Extents, count: int, seed: int,
     if entry.return_dtype:
         outputs.append(Output("result", entry.return_dtype))
     return Plan(cases=cases, case_file="\n".join(lines) + "\n", outputs=outputs, inputs_summary=summary)
+
+
+def _random_scalar(rng: random.Random, dtype: str) -> str:
+    if dtype in ("float32", "float64"):
+        return repr(round(rng.uniform(-2.0, 2.0), 6))
+    if dtype == "bool":
+        return str(rng.randint(0, 1))
+    return str(rng.randint(1, 9))
 
 
 def _domain_bounds(domain: Domain, entry: HostFunction, values: dict, extents: Extents) -> tuple[float, float]:
@@ -159,7 +171,9 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
     names = [p.name for p in reference.params]
     local = {name: f"tv_p{index}" for index, name in enumerate(names)}
     params = ", ".join(p.declaration for p in entry.params)
-    prototype = f"{entry.return_text} {entry.name}({params});"
+    # Types are read without "std::"; the prototype needs it back for std::complex.
+    returns = f"std::{entry.return_text}" if entry.return_text.startswith("complex<") else entry.return_text
+    prototype = f"{returns} {entry.name}({params});"
     if entry.extern_c:
         prototype = f'extern "C" {prototype}'
     lines = [
@@ -189,9 +203,7 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
               "    unsigned long long tv_seed = next_u64(in);"]
     for index, param in enumerate(entry.params):
         if not param.pointer:
-            ctype = _C_TYPES[param.dtype]
-            reader = "next_double(in)" if param.dtype in ("float32", "float64") else "next_i64(in)"
-            lines.append(f"    {ctype} tv_p{index} = static_cast<{ctype}>({reader});")
+            lines += _scalar_by_value(index, param)
     # Every extent first: an index domain ("0 : len(bins)-1") reads another array's length.
     for index, param in enumerate(entry.params):
         if param.pointer:
@@ -229,7 +241,11 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
         # A complex array is passed as the side's own complex type (same layout: real, imaginary).
         args.append(f"tv_arr_{index}" if parts == 1 else f"reinterpret_cast<{_complex_spelling(param)}*>(tv_arr_{index})")
     call = f"{entry.name}({', '.join(args)})"
-    if entry.return_dtype:
+    if entry.return_dtype in _COMPLEX_PARTS:  # written as its two parts
+        lines.append(f"    {_C_TYPES[entry.return_dtype]} tv_result[2]; {{ auto tv_z = {call}; "
+                     f"static_assert(sizeof tv_z == sizeof tv_result, \"complex result\"); "
+                     f"std::memcpy(tv_result, &tv_z, sizeof tv_result); }}")
+    elif entry.return_dtype:
         lines.append(f"    {_C_TYPES[entry.return_dtype]} tv_result = static_cast<{_C_TYPES[entry.return_dtype]}>({call});")
     else:
         lines.append(f"    {call};")
@@ -246,13 +262,37 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
         elif param.is_output:
             parts = 2 if param.dtype in _COMPLEX_PARTS else 1
             lines.append(f"    emit(out, tv_arr_{index}, tv_len_{index}, {parts});")
-    if entry.return_dtype:
+    if entry.return_dtype in _COMPLEX_PARTS:
+        lines.append("    emit(out, tv_result, 1, 2);")
+    elif entry.return_dtype:
         lines.append("    emit(out, &tv_result, 1, 1);")
     for index, param in enumerate(entry.params):
         if param.pointer:
             lines.append(f"    delete[] tv_arr_{index};")
     lines += ["  }", "  std::fclose(out);", "  return 0;", "}", ""]
     return "\n".join(lines)
+
+
+def _scalar_by_value(index: int, param) -> list[str]:
+    """A scalar parameter read from the case file: arithmetic, complex (two parts, copied into
+    this side's complex type: std::complex and cuComplex.h's share the layout) or a POD struct
+    (its fields in order, by this side's field names)."""
+    def read(dtype: str) -> str:
+        ctype = _C_TYPES[dtype]
+        reader = "next_double(in)" if dtype in ("float32", "float64", "complex64", "complex128") else "next_i64(in)"
+        return f"static_cast<{ctype}>({reader})"
+
+    if param.struct is not None:
+        assigns = " ".join(f"tv_p{index}.{field} = {read(dtype)};" for field, dtype in param.struct.fields)
+        return [f"    {param.struct.name} tv_p{index}; {assigns}"]
+    if param.dtype in _COMPLEX_PARTS:
+        ctype = _C_TYPES[param.dtype]
+        spelling = _complex_spelling(param)
+        return [f"    {spelling} tv_p{index}; {{ {ctype} tv_parts[2]; tv_parts[0] = {read(param.dtype)}; "
+                f"tv_parts[1] = {read(param.dtype)}; static_assert(sizeof tv_p{index} == sizeof tv_parts, "
+                f"\"complex layout\"); std::memcpy(&tv_p{index}, tv_parts, sizeof tv_parts); }}"]
+    ctype = _C_TYPES[param.dtype]
+    return [f"    {ctype} tv_p{index} = {read(param.dtype)};"]
 
 
 def _struct_array(index: int, param, array_seed: str, domain, lengths: dict, local: dict) -> list[str]:
@@ -280,11 +320,15 @@ def _complex_spelling(param) -> str:
 def _complex_declarations(entry: HostFunction, cuda_side: bool) -> list[str]:
     """What the harness needs to spell the entry's complex parameter types."""
     types = {p.type_text for p in entry.params if p.dtype in _COMPLEX_PARTS}
+    if entry.return_dtype in _COMPLEX_PARTS:
+        types.add(entry.return_text)
     lines = ["#include <complex>"] if any(t.startswith("complex<") for t in types) else []
     if types - {"complex<float>", "complex<double>"}:
         # cuComplex.h's types are float2/double2; on the CPU path the layer defines those
         # structs, and the harness (built without the layer's header) only needs their names.
-        lines += ["#ifdef TV_GPU_BUILD", "#include <cuComplex.h>", "#else", "struct float2; struct double2;",
+        # Complete types: complex scalars are passed by value. Same definitions as the layer's.
+        lines += ["#ifdef TV_GPU_BUILD", "#include <cuComplex.h>", "#else",
+                  "struct float2 { float x, y; }; struct double2 { double x, y; };",
                   "typedef float2 cuFloatComplex; typedef double2 cuDoubleComplex; typedef float2 cuComplex;",
                   "#endif"] if cuda_side else ["#include <cuComplex.h>"]
     return lines

@@ -112,6 +112,11 @@ def read_source(path: Path, language: str) -> SourceFile:
                       has_main=has_main, structs=structs)
 
 
+def file_structs(text: str, language: str = "cpp") -> dict[str, StructType]:
+    """The POD structs of numeric fields a C++/CUDA file defines at file scope, by name."""
+    return _structs(parse(text, language).root_node)
+
+
 def _structs(root: Node) -> dict[str, StructType]:
     """File-scope `struct S {...};` and `typedef struct [T] {...} S;` whose fields are all numeric
     scalars (no arrays, pointers or nested structs)."""
@@ -197,9 +202,9 @@ def _host_function(func: Node, name: str, extern_c: bool, structs: dict[str, Str
             declarator = declarator.child_by_field_name("declarator")
     return_dtype = None
     if return_text != "void":
-        return_dtype = SCALAR_TYPES.get(return_text)
+        return_dtype = SCALAR_TYPES.get(return_text) or COMPLEX_TYPES.get(return_text)
         if return_dtype is None:
-            problems.append((f"return type '{return_text}' is outside the convention (void or a scalar)",
+            problems.append((f"return type '{return_text}' is outside the convention (void, a scalar or a complex number)",
                              line_of(func), "return type"))
     params = []
     plist = declarator.child_by_field_name("parameters") if declarator is not None else None
@@ -267,19 +272,11 @@ def _param(node: Node, problems: list, structs: dict[str, StructType]) -> Param 
         return None
     dtype = SCALAR_TYPES.get(base)
     struct_name = base[len("struct "):] if base.startswith("struct ") else base
-    if struct_name in structs:
-        if pointer_depth != 1:
-            problems.append((f"parameter '{name}' is a struct passed by value; only arrays (pointers) of structs "
-                             f"are supported yet", line, f"parameter {name}"))
-            return None
+    if struct_name in structs:  # an array of structs, or one struct by value (an input)
         struct = structs[struct_name]
-        return Param(name=name, type_text=struct_name, dtype=struct.dtype, pointer=True, const=const, line=line,
-                     declaration=text_of(node), struct=struct)
-    if base in COMPLEX_TYPES:
-        if pointer_depth != 1:
-            problems.append((f"parameter '{name}' is a complex scalar passed by value; only arrays (pointers) of "
-                             f"complex numbers are supported yet", line, f"parameter {name}"))
-            return None
+        return Param(name=name, type_text=struct_name, dtype=struct.dtype, pointer=pointer_depth == 1,
+                     const=const and pointer_depth == 1, line=line, declaration=text_of(node), struct=struct)
+    if base in COMPLEX_TYPES:  # complex arrays, or a complex scalar by value
         dtype = COMPLEX_TYPES[base]
     if dtype is None:
         problems.append((f"parameter '{name}' has type '{base}', outside the convention (arithmetic scalars "

@@ -34,7 +34,7 @@ from ..unit_harness import (candidate_driver, check_candidate_signature, fortran
                             signature_warnings)
 from . import Pair, register
 
-HARNESS_VERSION = "fortran-cpp-2"
+HARNESS_VERSION = "fortran-cpp-3"
 # -O1: most of -O2's run-time benefit for a fraction of the compile time on small kernels.
 # -fwrapv: signed overflow wraps on both sides, so overflow tests are deterministic.
 FORTRAN_FLAGS = ["-O1", "-fwrapv"]
@@ -328,7 +328,7 @@ class _Verification:
         if "xerbla" in proc.externals and not proc.xerbla_output:
             self.warnings.append("the candidate defines its own xerbla: the argument number reported through "
                                  "XERBLA is not compared")
-        problems = check_candidate_signature(proc, fn)
+        problems = check_candidate_signature(proc, fn, cfile.text)
         if problems:
             diags = [Diagnostic(str(self.candidate), line, 1, "error", msg) for line, msg in problems]
             return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, diagnostics=diags,
@@ -524,10 +524,14 @@ class _Verification:
                 expected, actual = ref[arg.name], cand[arg.name]
                 if not arg.is_array:  # 0-d: reported without an index
                     expected, actual = expected.reshape(()), actual.reshape(())
-                found = compare_values(arg.name, expected, actual, index, shape=shape,
-                                       lower=case.lowers.get(arg.name), rtol=self.options.rtol,
-                                       atol=self.options.atol, limit=MAX_MISMATCHES - len(mismatches))
-                mismatches.extend(found)
+                # A bind(C) struct is compared field by field, as `p%x`.
+                fields = [(f"{arg.name}%{f}", f) for f, _, _ in arg.struct.fields] if arg.struct else [(arg.name, None)]
+                for name, field in fields:
+                    found = compare_values(name, expected if field is None else expected[field],
+                                           actual if field is None else actual[field], index, shape=shape,
+                                           lower=case.lowers.get(arg.name), rtol=self.options.rtol,
+                                           atol=self.options.atol, limit=MAX_MISMATCHES - len(mismatches))
+                    mismatches.extend(found)
                 if len(mismatches) >= MAX_MISMATCHES:
                     return mismatches
         return mismatches
