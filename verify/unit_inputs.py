@@ -39,7 +39,9 @@ class Case:
     sizes: dict[str, int] = field(default_factory=dict)
 
 
-def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str] | None = None) -> list[Case]:
+def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str] | None = None,
+                   first_case: int = 0) -> list[Case]:
+    """`first_case` continues the size schedule (coverage rounds draw other sizes)."""
     rng = np.random.default_rng(seed)
     pinned = {k.lower(): v for k, v in (pinned or {}).items()}
     size_args = [a for a in proc.args if a.is_size]
@@ -47,7 +49,7 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
     for index in range(count):
         sizes = {}
         for j, arg in enumerate(size_args):
-            sizes[arg.name] = SIZE_SCHEDULE[(index + 3 * j) % len(SIZE_SCHEDULE)]
+            sizes[arg.name] = SIZE_SCHEDULE[(index + first_case + 3 * j) % len(SIZE_SCHEDULE)]
             if arg.name in pinned:
                 sizes[arg.name] = int(pinned[arg.name])
         role_sizes(proc, index, sizes, pinned)
