@@ -18,9 +18,10 @@ import numpy as np
 
 from ..domains import Domain
 from .extents import Extents, evaluate, size_parameters
-from .signature import HostFunction
+from .signature import CHAR_BUFFER, CSTRING, CSTRING_ARRAY, HostFunction
+from .text_inputs import TEXT_HELPERS, decode_token, string_array_token, string_token, text_fill, text_output
 
-HARNESS_VERSION = "cuda-harness-4"
+HARNESS_VERSION = "cuda-harness-5"
 # Sizes cycle through 1, odd, non-multiples of any block size and large.
 SIZES_1D = [1, 3, 257, 4099, 17, 1000, 33, 100, 2, 513]
 SIZES_2D = [1, 3, 40, 70, 17, 64, 33, 5, 2, 31]
@@ -37,6 +38,7 @@ _C_TYPES = {"complex64": "float", "complex128": "double", "float32": "float", "f
 class Output:
     name: str
     dtype: str
+    text: bool = False  # a char buffer: compared as a C string (up to its NUL)
 
 
 @dataclass
@@ -64,6 +66,13 @@ def plan_cases(entry: HostFunction, extents: Extents, count: int, seed: int,
         values: dict[str, str] = {}
         size_values = _sizes_for(case + first_case, sizes, schedule)
         for param in entry.params:
+            if param.dtype == CSTRING:
+                values[param.name] = string_token(rng, case + first_case, extents.values.get(param.name),
+                                                  domains.get(param.name))
+                continue
+            if param.dtype == CSTRING_ARRAY:
+                values[param.name] = string_array_token(extents.values.get(param.name), domains.get(param.name))
+                continue
             if param.pointer:
                 continue
             if param.name in extents.values:
@@ -84,7 +93,9 @@ def plan_cases(entry: HostFunction, extents: Extents, count: int, seed: int,
             else:
                 values[param.name] = str(rng.randint(1, 9))
         cases.append(values)
-        summary.append({"case": case, **values,
+        shown = {p.name: decode_token(values[p.name], p.dtype) for p in entry.params
+                 if p.dtype in (CSTRING, CSTRING_ARRAY)}
+        summary.append({"case": case, **values, **shown,
                         **{f"len({name})": _elements(expr, entry, values, extents)
                            for name, expr in extents.shapes.items()}})
     lines = [str(count)]
@@ -92,11 +103,14 @@ def plan_cases(entry: HostFunction, extents: Extents, count: int, seed: int,
     case_seeds = random.Random(f"transverify-cases-{seed}")
     for case, values in enumerate(cases):
         seed_value = case_seeds.getrandbits(63)
-        lines.append(" ".join([str(seed_value)] + [values[p.name] for p in entry.params if not p.pointer]))
+        lines.append(" ".join([str(seed_value)] + [values[p.name] for p in entry.params
+                                                    if not p.pointer or p.dtype == CSTRING_ARRAY]))
     outputs = []
     for p in entry.params:
         if p.is_output and p.struct is not None:  # one output per field, by the source's field names
             outputs += [Output(f"{p.name}.{field}", dtype) for field, dtype in p.struct.fields]
+        elif p.is_output and p.dtype == CHAR_BUFFER:
+            outputs.append(Output(p.name, "uint8", text=True))
         elif p.is_output:
             outputs.append(Output(p.name, p.dtype))
     if entry.return_dtype:
@@ -192,7 +206,8 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
     lines += _complex_declarations(entry, cuda_side)
     # This side's own definitions of its struct types (names and field names are its own).
     lines += list(dict.fromkeys(p.struct.definition for p in entry.params if p.struct is not None))
-    lines += [prototype, _HELPERS, "int main(int argc, char** argv) {",
+    texts = any(p.dtype in (CSTRING, CHAR_BUFFER, CSTRING_ARRAY) for p in entry.params)
+    lines += [prototype, _HELPERS, TEXT_HELPERS if texts else "", "int main(int argc, char** argv) {",
               "  if (argc < 3) return 64;",
               "  FILE* in = std::fopen(argv[1], \"r\");",
               "  FILE* out = std::fopen(argv[2], \"wb\");",
@@ -202,7 +217,11 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
               "  for (int tv_case = 0; tv_case < ncases; ++tv_case) {",
               "    unsigned long long tv_seed = next_u64(in);"]
     for index, param in enumerate(entry.params):
-        if not param.pointer:
+        if param.dtype == CSTRING:
+            lines.append(f"    char* tv_p{index} = next_text(in);")
+        elif param.dtype == CSTRING_ARRAY:
+            lines.append(f"    tv_strings tv_list_{index} = next_strings(in);")
+        elif not param.pointer:
             lines += _scalar_by_value(index, param)
     # Every extent first: an index domain ("0 : len(bins)-1") reads another array's length.
     for index, param in enumerate(entry.params):
@@ -223,6 +242,12 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
             lines += _struct_array(index, param, array_seed=f"mix64(tv_seed ^ {index + 1}ULL * 0xD1B54A32D192ED03ULL)",
                                    domain=domains.get(names[index]), lengths=lengths, local=local)
             args.append(f"tv_arr_{index}")
+            continue
+        if param.dtype in (CHAR_BUFFER, CSTRING_ARRAY):
+            fill, arg = text_fill(index, param, f"mix64(tv_seed ^ {index + 1}ULL * 0xD1B54A32D192ED03ULL)",
+                                  domains.get(names[index]))
+            lines += fill
+            args.append(arg)
             continue
         ctype = _C_TYPES[param.dtype]
         parts = 2 if param.dtype in _COMPLEX_PARTS else 1
@@ -259,6 +284,8 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
                 lines.append(f"    {{ {ctype}* tv_tmp = new {ctype}[tv_len_{index} ? tv_len_{index} : 1]; "
                              f"for (long long k = 0; k < tv_len_{index}; ++k) tv_tmp[k] = tv_arr_{index}[k].{field}; "
                              f"emit(out, tv_tmp, tv_len_{index}, 1); delete[] tv_tmp; }}")
+        elif param.is_output and param.dtype == CHAR_BUFFER:
+            lines.append(text_output(index))
         elif param.is_output:
             parts = 2 if param.dtype in _COMPLEX_PARTS else 1
             lines.append(f"    emit(out, tv_arr_{index}, tv_len_{index}, {parts});")
@@ -267,7 +294,11 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
     elif entry.return_dtype:
         lines.append("    emit(out, &tv_result, 1, 1);")
     for index, param in enumerate(entry.params):
-        if param.pointer:
+        if param.dtype == CSTRING:
+            lines.append(f"    std::free(tv_p{index});")
+        elif param.dtype == CSTRING_ARRAY:
+            lines.append(f"    free_strings(tv_arr_{index}, tv_len_{index});")
+        elif param.pointer:
             lines.append(f"    delete[] tv_arr_{index};")
     lines += ["  }", "  std::fclose(out);", "  return 0;", "}", ""]
     return "\n".join(lines)

@@ -266,9 +266,11 @@ def _param(node: Node, problems: list, structs: dict[str, StructType]) -> Param 
         problems.append((f"parameter '{name}' is a reference; pass scalars by value and arrays as pointers",
                          line, f"parameter {name}"))
         return None
+    if base == "char" and 1 <= pointer_depth <= 2:
+        return _text_param(name, pointer_depth, const, line, text_of(node))
     if pointer_depth > 1:
-        problems.append((f"parameter '{name}' is a pointer to pointer, outside the convention", line,
-                         f"parameter {name}"))
+        problems.append((f"parameter '{name}' is a pointer to pointer, outside the convention (except char** "
+                         "for an array of strings)", line, f"parameter {name}"))
         return None
     dtype = SCALAR_TYPES.get(base)
     struct_name = base[len("struct "):] if base.startswith("struct ") else base
@@ -287,6 +289,23 @@ def _param(node: Node, problems: list, structs: dict[str, StructType]) -> Param 
         const = False
     return Param(name=name, type_text=base, dtype=dtype, pointer=pointer_depth == 1, const=const, line=line,
                  declaration=text_of(node))
+
+
+# Text parameters (docs/cuda.md): `const char*` a C string input, `char*` a buffer (its text is
+# an input and, up to its NUL, an output), `char**` / `const char* const*` an array of strings
+# (inputs; its count is its extent).
+CSTRING, CHAR_BUFFER, CSTRING_ARRAY = "cstring", "char_buffer", "cstring_array"
+
+
+def _text_param(name: str, depth: int, const: bool, line: int, declaration: str) -> Param:
+    if depth == 2:
+        return Param(name=name, type_text="const char*" if const else "char*", dtype=CSTRING_ARRAY, pointer=True,
+                     const=True, line=line, declaration=declaration)
+    if const:
+        return Param(name=name, type_text="char", dtype=CSTRING, pointer=False, const=True, line=line,
+                     declaration=declaration)
+    return Param(name=name, type_text="char", dtype=CHAR_BUFFER, pointer=True, const=False, line=line,
+                 declaration=declaration)
 
 
 def choose_entry(source: SourceFile, entry: str | None) -> HostFunction:
