@@ -293,7 +293,9 @@ def reference_driver(proc: Procedure) -> str:
                     "\n".join(decls), body, proc)
 
 
-def _read_arg(i: int, arg: Arg, ctype: str, vector: bool = False) -> list[str]:
+def _read_arg(i: int, arg: Arg, ctype: str, vector: bool = False, guard: bool = False) -> list[str]:
+    """`guard`: the candidate's arrays get a guard zone after their last element (tv_guarded)."""
+    alloc = "tv_guarded" if guard else "tv_alloc"
     if _is_string(arg):  # NUL-terminated for C++, its length passed to Fortran
         return [f"    int64_t tv_c{i} = tv_count();",
                 f"    char *tv_v{i} = (char *)tv_alloc((size_t)tv_c{i} + 1);",
@@ -305,11 +307,11 @@ def _read_arg(i: int, arg: Arg, ctype: str, vector: bool = False) -> list[str]:
             lines.append(f"    std::vector<{ctype}> tv_v{i}((size_t)tv_c{i});")
             lines.append(f"    tv_read(tv_v{i}.data(), (size_t)tv_c{i} * sizeof({ctype}));")
         elif arg.base == "logical":
-            lines.append(f"    {ctype} *tv_v{i} = ({ctype} *)tv_alloc((size_t)tv_c{i} * sizeof({ctype}));")
+            lines.append(f"    {ctype} *tv_v{i} = ({ctype} *){alloc}((size_t)tv_c{i} * sizeof({ctype}));")
             lines.append(f"    for (int64_t tv_k = 0; tv_k < tv_c{i}; ++tv_k) {{ unsigned char tv_b; tv_read(&tv_b, 1);"
                          f" tv_v{i}[tv_k] = tv_b != 0; }}")
         else:
-            lines.append(f"    {ctype} *tv_v{i} = ({ctype} *)tv_alloc((size_t)tv_c{i} * sizeof({ctype}));")
+            lines.append(f"    {ctype} *tv_v{i} = ({ctype} *){alloc}((size_t)tv_c{i} * sizeof({ctype}));")
             lines.append(f"    tv_read(tv_v{i}, (size_t)tv_c{i} * sizeof({ctype}));")
         return lines
     if arg.base == "logical":
@@ -358,6 +360,26 @@ def _program(includes: str, decls: str, body: list[str], proc: Procedure) -> str
             "  for (int64_t tv_case = 0; tv_case < tv_cases; ++tv_case) {\n"
             + "\n".join(body) + "\n  }\n  fclose(tv_out);\n  return 0;\n}\n")
 
+
+# Writes past the end of an array land in a guard zone of known bytes, checked after the call:
+# a loop that runs one element too far is reported even where it would not crash.
+_GUARD = r"""
+static const size_t tv_guard_bytes = 64;
+static void *tv_guarded(size_t n) {
+  unsigned char *p = (unsigned char *)tv_alloc(n + tv_guard_bytes);
+  memset(p + n, 0xA5, tv_guard_bytes);
+  return p;
+}
+static void tv_check_guard(const void *data, size_t n, const char *name, int64_t tv_case) {
+  const unsigned char *p = (const unsigned char *)data + n;
+  for (size_t k = 0; k < tv_guard_bytes; ++k)
+    if (p[k] != 0xA5) {
+      fprintf(stderr, "transverify: the candidate wrote past the end of array '%s' (%zu bytes beyond its last "
+              "element) in case %lld\n", name, k, (long long)tv_case);
+      exit(90);
+    }
+}
+"""
 
 _CPP_TRAITS = r"""
 #include <type_traits>
@@ -491,7 +513,7 @@ def candidate_driver(proc: Procedure, fn: CppFunction, include: str, defined: se
                           f"(Fortran argument '{arg.name}') must be {spelled}\");")
         if param.form == "vector":
             vectors.add(i)
-        body.extend(_read_arg(i, arg, f"std::remove_cv<{ctype}>::type", vector=param.form == "vector"))
+        body.extend(_read_arg(i, arg, f"std::remove_cv<{ctype}>::type", vector=param.form == "vector", guard=True))
     call_args = []
     for i, (arg, param) in enumerate(zip(proc.args, fn.params)):
         if arg.is_procedure:
@@ -511,6 +533,9 @@ def candidate_driver(proc: Procedure, fn: CppFunction, include: str, defined: se
         body.append(f"    {call};")
     if proc.xerbla_output:
         body.append("    int32_t tv_xi = tv_xerbla_info;")
+    for i, (arg, param) in enumerate(zip(proc.args, fn.params)):
+        if arg.is_array and param.form != "vector":
+            body.append(f"    tv_check_guard(tv_v{i}, (size_t)tv_c{i} * sizeof(tv_v{i}[0]), \"{arg.name}\", tv_case);")
     body.extend(_write_outputs(proc, vectors=vectors))
     includes = ("#include <cstdio>\n#include <cstdlib>\n#include <cstring>\n#include <cstdint>\n"
                 + ("#include <vector>\n" if vectors else "")
@@ -519,4 +544,4 @@ def candidate_driver(proc: Procedure, fn: CppFunction, include: str, defined: se
                 + f"#include \"{include}\"\n"
                 + ("#undef main\n" if rename_main else "") + _CPP_TRAITS
                 + (_CPP_COMPLEX_TRAITS if _has_complex(proc) else ""))
-    return _program(includes, "\n".join(checks), body, proc)
+    return _program(includes, _GUARD + "\n".join(checks), body, proc)

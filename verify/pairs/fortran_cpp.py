@@ -34,7 +34,7 @@ from ..unit_harness import (candidate_driver, check_candidate_signature, fortran
                             signature_warnings)
 from . import Pair, register
 
-HARNESS_VERSION = "fortran-cpp-3"
+HARNESS_VERSION = "fortran-cpp-4"
 # -O1: most of -O2's run-time benefit for a fraction of the compile time on small kernels.
 # -fwrapv: signed overflow wraps on both sides, so overflow tests are deterministic.
 FORTRAN_FLAGS = ["-O1", "-fwrapv"]
