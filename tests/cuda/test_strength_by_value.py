@@ -88,8 +88,10 @@ def test_complex_and_struct_by_value_cpp_to_cuda(tmp_path, verify_json):
 def test_wrong_struct_field_rejected_cuda_to_cpp(tmp_path, verify_json):
     source = _write(tmp_path, "zscale.cu", CU.replace("cuCmulf(A,", "cuCmulf(a,"))
     good = _write(tmp_path, "zscale.cpp", CPP)
-    code, result = verify_json(source, good)
+    code, result = verify_json(source, good, "--range", "t=0:1")
     assert code == 0, result["message"]
+    # a range applies to every field of a struct passed by value: LO in case 0, HI in case 1
+    assert [case["t"] for case in result["inputs"][:2]] == ["0.0 0.0 0", "1.0 1.0 1"]
     wrong_field = _write(tmp_path, "zscale_field.cpp", CPP.replace("t.skip % 3", "t.skip % 2"))
     code, result = verify_json(source, wrong_field, "--cases", "6")
     assert code == 1, result["message"]

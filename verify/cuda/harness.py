@@ -79,10 +79,14 @@ def plan_cases(entry: HostFunction, extents: Extents, count: int, seed: int,
                 values[param.name] = extents.values[param.name]
             elif param.name in size_values:
                 values[param.name] = str(size_values[param.name])
-            elif param.struct is not None:  # one value per field, in field order
-                values[param.name] = " ".join(_random_scalar(rng, dtype) for _, dtype in param.struct.fields)
-            elif param.dtype in _COMPLEX_PARTS:  # real part, imaginary part
-                values[param.name] = f"{_random_scalar(rng, 'float64')} {_random_scalar(rng, 'float64')}"
+            elif param.struct is not None or param.dtype in _COMPLEX_PARTS:
+                # one value per field in field order, or real part then imaginary part; a domain
+                # applies to each
+                dtypes = [d for _, d in param.struct.fields] if param.struct is not None else ["float64"] * 2
+                domain = domains.get(param.name)
+                bounds = _domain_bounds(domain, entry, {**size_values, **values}, extents) if domain else None
+                values[param.name] = " ".join(_random_scalar(rng, d) if bounds is None
+                                              else _scalar_in_domain(rng, case, d, bounds) for d in dtypes)
             elif param.name in domains:
                 bounds = _domain_bounds(domains[param.name], entry, {**size_values, **values}, extents)
                 values[param.name] = _scalar_in_domain(rng, case, param.dtype, bounds)
