@@ -218,3 +218,14 @@ def _complex_index(flat: int, shape, lower, size: int):
     if shape:
         return fortran_index(flat, shape, lower)
     return None if size == 1 else flat
+
+
+def compare_text(name: str, expected: Any, actual: Any, case: int) -> list[Mismatch]:
+    """A C string output (its bytes up to the NUL): one mismatch at the first differing character,
+    showing both strings."""
+    exp = bytes(np.asarray(expected, dtype=np.uint8)).decode("latin-1")
+    act = bytes(np.asarray(actual, dtype=np.uint8)).decode("latin-1")
+    if exp == act:
+        return []
+    index = next((i for i, (e, a) in enumerate(zip(exp, act)) if e != a), min(len(exp), len(act)))
+    return [Mismatch(output=name, case=case, index=index, expected=repr(exp), actual=repr(act))]

@@ -177,6 +177,9 @@ def fortran_domains(proc, flags: dict[str, str], source_text: str, file: str) ->
     inferred = infer_fortran(proc.body, integer - index, index)
     domains = resolve([a.name for a in proc.args], flags, source_text, True, file, inferred, proc.line)
     for arg in proc.args:
+        if arg.struct is not None and arg.name in domains:
+            raise VerifyInputError(f"'{arg.name}' is a derived type: ranges apply to numeric arguments, not to the "
+                                   f"fields of a type", file=file, line=proc.line, construct="--range", stage="parse")
         if arg.is_size and arg.name in domains:
             raise VerifyInputError(f"'{arg.name}' sizes an array; pin it with --value {arg.name}=N instead of a "
                                    f"range", file=file, line=proc.line, construct="--range", stage="parse")
@@ -195,7 +198,7 @@ def apply_fortran_domains(proc, cases: list, domains: dict[str, Domain], seed: i
     for index, case in enumerate(cases):
         for arg in proc.args:
             domain = domains.get(arg.name)
-            if domain is None or domain.numeric is None or arg.name not in case.values:
+            if domain is None or domain.numeric is None or arg.name not in case.values or arg.struct is not None:
                 continue
             lo, hi = domain.numeric
             current = np.asarray(case.values[arg.name])
@@ -204,6 +207,8 @@ def apply_fortran_domains(proc, cases: list, domains: dict[str, Domain], seed: i
                 values = rng.integers(max(0, int(lo)), min(1, int(hi)) + 1, n).astype(bool)
             elif arg.base == "integer":
                 values = rng.integers(int(np.ceil(lo)), int(np.floor(hi)) + 1, n)
+            elif arg.base == "complex":  # each part within the domain
+                values = rng.uniform(lo, hi, n) + 1j * rng.uniform(lo, hi, n)
             else:
                 values = rng.uniform(lo, hi, n)
             if arg.is_array and index % 2 == 1 and n:

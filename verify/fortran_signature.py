@@ -30,12 +30,13 @@ from .errors import VerifyInputError
 from .fortran_deps import external_procedure_sources, used_module_sources
 from .fortran_kinds import kind_parameters, renamed_kinds, resolve_kind, split_top
 from .fortran_source import read_source
+from .fortran_types import DerivedType, derived_types
 from .int_expr import evaluate_integer
 
 # (base, kind in bytes) -> numpy dtype of the values the harness passes.
 _DTYPES = {("integer", 4): "int32", ("integer", 8): "int64", ("real", 4): "float32", ("real", 8): "float64",
            ("logical", 4): "bool", ("logical", 1): "bool", ("character", 1): "uint8", ("character", 0): "uint8",
-           ("procedure", 0): "uint8"}
+           ("procedure", 0): "uint8", ("complex", 4): "complex64", ("complex", 8): "complex128"}
 # Character dummies: kind 1 is `character` / `character*1` / `character(len=1)` (C++ char by value),
 # kind 0 is an assumed length `character*(*)` (C++ const char*, NUL-terminated).
 ASSUMED_LENGTH = 0
@@ -58,11 +59,14 @@ class Arg:
     actual: str | None = None  # dummy procedures: the procedure the harness passes (set by the pair)
     actual_type: str | None = None  # its Fortran result type ("real(8)"), None for a subroutine
     actual_module: str | None = None  # its module, when it is a module procedure
+    struct: DerivedType | None = None  # base "struct": a bind(C) derived type (fortran_types.py)
 
     @property
     def dtype(self):
         import numpy as np  # imported on first use: the CLI starts compiling before numpy is loaded
 
+        if self.struct is not None:
+            return self.struct.dtype
         return np.dtype(_DTYPES[(self.base, self.kind)])
 
     @property
@@ -135,6 +139,7 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
     search = [path.parent, *map(Path, include_dirs)]
     params = kind_parameters(text)
     params.update(renamed_kinds(text, params, search))
+    types = derived_types(text, params)
     has_program, program_line, program_end = False, 0, 0
     procedures: list[Procedure] = []
     unsupported: list[tuple[str, int, str]] = []
@@ -143,14 +148,14 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
             has_program, program_line = True, node.start_point[0] + 1
             program_end = node.end_point[0] + (1 if node.end_point[1] > 0 else 0)  # a node may end at column 0 of the next line
         elif node.type in ("subroutine", "function"):
-            _collect(path, node, None, params, procedures, unsupported)
+            _collect(path, node, None, params, procedures, unsupported, types)
         elif node.type == "module":
             module_name = _module_name(node)
             for child in node.children:
                 if child.type == "internal_procedures":
                     for proc in child.children:
                         if proc.type in ("subroutine", "function"):
-                            _collect(path, proc, module_name, params, procedures, unsupported)
+                            _collect(path, proc, module_name, params, procedures, unsupported, types)
     externals = _reference_externals(text, {getattr(p, "name", "") for p in procedures})
     for proc in procedures:
         if isinstance(proc, Procedure):
@@ -183,9 +188,9 @@ def _module_name(node: Node) -> str | None:
     return None
 
 
-def _collect(path, node, module, params, procedures, unsupported) -> None:
+def _collect(path, node, module, params, procedures, unsupported, types=None) -> None:
     try:
-        procedures.append(_procedure(path, node, module, params))
+        procedures.append(_procedure(path, node, module, params, types or {}))
     except VerifyInputError as exc:
         name = _procedure_name(node) or "?"
         unsupported.append((name, exc.line or node.start_point[0] + 1, exc.describe()))
@@ -233,7 +238,8 @@ def select_entry(ffile: FortranFile, entry: str | None) -> Procedure:
     return chosen
 
 
-def _procedure(path: Path, node: Node, module: str | None, params: dict[str, int]) -> Procedure:
+def _procedure(path: Path, node: Node, module: str | None, params: dict[str, int],
+               types: dict[str, DerivedType] | None = None) -> Procedure:
     stmt = node.children[0]
     line = node.start_point[0] + 1
     name = _procedure_name(node) or ""
@@ -261,7 +267,7 @@ def _procedure(path: Path, node: Node, module: str | None, params: dict[str, int
             # variable_modification: attribute statements such as `dimension x(n)`, `intent(in) :: x`
             _declaration(path, child, params, decls)
     body = _text(node).lower()
-    args = [_make_arg(path, a, decls.get(a), implicit_none, line, name) for a in arg_names]
+    args = [_make_arg(path, a, decls.get(a), implicit_none, line, name, types=types or {}) for a in arg_names]
     result = None
     if stmt.type == "function_statement":
         spec = decls.get(result_name)
@@ -330,18 +336,20 @@ def _declaration(path: Path, node: Node, params: dict[str, int], decls: dict[str
 
 
 def _make_arg(path: Path, name: str, spec: dict | None, implicit_none: bool, proc_line: int, proc: str,
-              is_result: bool = False) -> Arg:
+              is_result: bool = False, types: dict[str, DerivedType] | None = None) -> Arg:
     what = "the result" if is_result else f"argument '{name}'"
     line = (spec or {}).get("line", proc_line)
     char_len = None
+    struct = None
     if spec and spec.get("type") is not None:
         base, kind = spec["type"]
     elif spec and "type_node" in spec:
         tag, tnode = spec["type_node"]
         if tag == "derived":
-            raise VerifyInputError(f"{what} of '{proc}' has a derived type ({_text(tnode)}); the convention covers "
-                                   "integer, real and logical only", file=str(path), line=line, construct=name)
-        base, kind = _intrinsic(path, tnode, spec["params"], name, line)
+            struct = _struct_type(path, _text(tnode), types or {}, what, proc, name, line)
+            base, kind = "struct", 0
+        else:
+            base, kind = _intrinsic(path, tnode, spec["params"], name, line)
         if base == "character" and kind == ASSUMED_LENGTH and _declared_length(_text(tnode)) not in (None, "*"):
             char_len = int(_declared_length(_text(tnode)))
     elif implicit_none:
@@ -368,12 +376,33 @@ def _make_arg(path: Path, name: str, spec: dict | None, implicit_none: bool, pro
                                "characters (char) and strings (const char*)", file=str(path), line=line, construct=name)
     if value and dims:
         raise VerifyInputError(f"{what} of '{proc}' is a VALUE array", file=str(path), line=line, construct=name)
+    if struct is not None:
+        if value:
+            raise VerifyInputError(f"{what} of '{proc}' is a derived type passed by VALUE; pass it by reference",
+                                   file=str(path), line=line, construct=name)
+        return Arg(name=name, base=base, kind=kind, intent=intent, dims=dims, line=line, struct=struct,
+                   assumed_size=bool(dims) and dims[-1][1] == "*")
     if (base, kind) not in _DTYPES:
         raise VerifyInputError(f"{what} of '{proc}' is {base}(kind={kind}); the convention covers integer(4/8), "
-                               "real(4/8) and logical", file=str(path), line=line, construct=name)
+                               "real(4/8), complex(4/8) and logical", file=str(path), line=line, construct=name)
     assumed = bool(dims) and dims[-1][1] == "*"
     return Arg(name=name, base=base, kind=kind, intent=intent, value=value, dims=dims, line=line,
                assumed_size=assumed, char_len=char_len)
+
+
+def _struct_type(path: Path, spelled: str, types: dict[str, DerivedType], what: str, proc: str, name: str,
+                 line: int) -> DerivedType:
+    """The bind(C) derived type of `type(NAME)`, or a clear refusal."""
+    match = re.match(r"\s*type\s*\(\s*([a-z_]\w*)\s*\)\s*$", spelled.lower())
+    found = types.get(match.group(1)) if match else None
+    if found is None:
+        raise VerifyInputError(f"{what} of '{proc}' has a derived type ({spelled}) defined outside this file; the "
+                               "convention covers bind(C) types with numeric fields defined in the source",
+                               file=str(path), line=line, construct=name)
+    if found.problem:
+        raise VerifyInputError(f"{what} of '{proc}' has derived type '{found.name}', which {found.problem}",
+                               file=str(path), line=line, construct=name)
+    return found
 
 
 def _intrinsic(path: Path, node: Node, params: dict[str, int], name: str, line: int | None = None) -> tuple[str, int]:
@@ -391,12 +420,11 @@ def _intrinsic(path: Path, node: Node, params: dict[str, int], name: str, line: 
     base, star, kind_expr = match.groups()
     if base == "character" or text.startswith("character"):
         return "character", _character_length(path, text, name, line)
-    if base in ("complex", "doublecomplex"):
-        raise VerifyInputError(f"'{name}' is {base.upper()}; the convention covers integer, real, logical and "
-                               "character (complex has no agreed C++ form)",
-                               file=str(path), line=line, construct=name)
+    if base == "doublecomplex":
+        return "complex", 8
     if star:
-        return base, int(star)
+        # complex*16 counts both parts: kind 8 (std::complex<double>)
+        return base, int(star) // 2 if base == "complex" else int(star)
     if kind_expr is None:
         return base, 4
     kind = resolve_kind(kind_expr, params)

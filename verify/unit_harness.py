@@ -27,10 +27,11 @@ from .fortran_signature import ASSUMED_LENGTH, Arg, Procedure
 from .legacy_runtime import cpp_runtime
 
 _C_KIND = {("integer", 4): "c_int32_t", ("integer", 8): "c_int64_t", ("real", 4): "c_float",
-           ("real", 8): "c_double", ("logical", 4): "c_bool", ("logical", 1): "c_bool"}
+           ("real", 8): "c_double", ("logical", 4): "c_bool", ("logical", 1): "c_bool",
+           ("complex", 4): "c_float_complex", ("complex", 8): "c_double_complex"}
 _C_TYPE = {("integer", 4): "int32_t", ("integer", 8): "int64_t", ("real", 4): "float", ("real", 8): "double",
            ("logical", 4): "unsigned char", ("logical", 1): "unsigned char", ("character", 1): "char",
-           ("character", 0): "char"}
+           ("character", 0): "char", ("complex", 4): "float _Complex", ("complex", 8): "double _Complex"}
 _CPP_CHECK = {("integer", 4): ("tv_is_int32", "int (Fortran integer)"),
               ("integer", 8): ("tv_is_int64", "long long, long or int64_t (Fortran integer(8))"),
               ("real", 4): ("tv_is_float", "float (Fortran real)"),
@@ -38,7 +39,9 @@ _CPP_CHECK = {("integer", 4): ("tv_is_int32", "int (Fortran integer)"),
               ("logical", 4): ("tv_is_bool", "bool (Fortran logical)"),
               ("logical", 1): ("tv_is_bool", "bool (Fortran logical)"),
               ("character", 1): ("tv_is_char", "char (Fortran character(len=1))"),
-              ("character", 0): ("tv_is_char", "const char* (Fortran character(len=*))")}
+              ("character", 0): ("tv_is_char", "const char* (Fortran character(len=*))"),
+              ("complex", 4): ("tv_is_cfloat", "std::complex<float> (Fortran complex)"),
+              ("complex", 8): ("tv_is_cdouble", "std::complex<double> (Fortran complex(8) / double complex)")}
 
 
 def _is_string(arg: Arg) -> bool:
@@ -51,8 +54,10 @@ def _counted(arg: Arg) -> bool:
 
 
 def _ftype(arg: Arg) -> str:
+    if arg.struct is not None:  # bind(C): the same type on both sides of the wrapper
+        return f"type({arg.struct.name})"
     kind = _C_KIND[(arg.base, arg.kind)]
-    return f"{'real' if arg.base == 'real' else 'integer' if arg.base == 'integer' else 'logical'}({kind})"
+    return f"{arg.base}({kind})"
 
 
 def _user_ftype(arg: Arg) -> str:
@@ -61,6 +66,8 @@ def _user_ftype(arg: Arg) -> str:
         if _is_string(arg):
             return f"character(len={arg.char_len})" if arg.char_len else "character(len=*)"
         return "character(len=1)"
+    if arg.struct is not None:
+        return f"type({arg.struct.name})"
     return f"{arg.base}({arg.kind})"
 
 
@@ -72,13 +79,20 @@ def fortran_wrapper(proc: Procedure) -> str:
               + (["tv_xinfo"] if proc.xerbla_output else []))
     lines.append(f"subroutine tv_reference({', '.join(formal)}) bind(C, name='tv_reference')")
     lines.append("  use, intrinsic :: iso_c_binding")
+    types = _struct_types(proc)
     if proc.module:
-        lines.append(f"  use {proc.module}, only: {proc.name}")
+        own = [t.name for t in types if t.module == proc.module]
+        lines.append(f"  use {proc.module}, only: {', '.join([proc.name, *own])}")
+    for t in types:
+        if t.module and t.module != proc.module:
+            lines.append(f"  use {t.module}, only: {t.name}")
     for module, names in _procedure_modules(proc).items():
         lines.append(f"  use {module}, only: {', '.join(names)}")
     if proc.xerbla_output:
         lines.append("  use tv_legacy_state, only: tv_xerbla_info")
     lines.append("  implicit none")
+    # A bind(C) type defined in the procedure itself: an identical definition is the same type.
+    lines.extend(t.text for t in types if not t.module)
     if not proc.module:
         lines.extend(_interface(proc))
     lines.extend(_procedure_declarations(proc))
@@ -190,6 +204,8 @@ def _interface(proc: Procedure) -> list[str]:
         out.append(f"    subroutine {proc.name}({names})")
     else:
         out.append(f"    function {proc.name}({names}) result(tv_r)")
+    if _struct_types(proc):
+        out.append(f"      import :: {', '.join(t.name for t in _struct_types(proc))}")
     for arg in proc.args:
         if arg.is_procedure:
             kind = f"{arg.actual_type}, " if arg.actual_type else ""
@@ -234,13 +250,23 @@ static void tv_load(const char *path) {
 """
 
 
+def _struct_types(proc: Procedure) -> list:
+    return list({a.struct.name: a.struct for a in proc.args if a.struct is not None}.values())
+
+
+def _c_type(arg: Arg) -> str:
+    """The C driver's type of an argument: a bind(C) struct is carried as its bytes."""
+    return f"tv_s_{arg.struct.name}" if arg.struct is not None else _C_TYPE[(arg.base, arg.kind)]
+
+
 def reference_driver(proc: Procedure) -> str:
-    decls = []
+    decls = [f"typedef struct {{ _Alignas({t.dtype.alignment}) unsigned char tv_bytes[{t.dtype.itemsize}]; }} "
+             f"tv_s_{t.name};" for t in _struct_types(proc)]
     formal = []
     for i, arg in enumerate(proc.args):
         if arg.is_procedure:
             continue
-        ctype = _C_TYPE[(arg.base, arg.kind)]
+        ctype = _c_type(arg)
         formal.append(f"{ctype} *")
     if proc.result is not None:
         formal.append(f"{_C_TYPE[(proc.result.base, proc.result.kind)]} *")
@@ -251,7 +277,7 @@ def reference_driver(proc: Procedure) -> str:
     body = []
     for i, arg in enumerate(proc.args):
         if not arg.is_procedure:
-            body.extend(_read_arg(i, arg, _C_TYPE[(arg.base, arg.kind)]))
+            body.extend(_read_arg(i, arg, _c_type(arg)))
     args = [f"tv_v{i}" if a.is_array or _is_string(a) else f"&tv_v{i}" for i, a in enumerate(proc.args)
             if not a.is_procedure]
     if proc.result is not None:
@@ -267,7 +293,9 @@ def reference_driver(proc: Procedure) -> str:
                     "\n".join(decls), body, proc)
 
 
-def _read_arg(i: int, arg: Arg, ctype: str, vector: bool = False) -> list[str]:
+def _read_arg(i: int, arg: Arg, ctype: str, vector: bool = False, guard: bool = False) -> list[str]:
+    """`guard`: the candidate's arrays get a guard zone after their last element (tv_guarded)."""
+    alloc = "tv_guarded" if guard else "tv_alloc"
     if _is_string(arg):  # NUL-terminated for C++, its length passed to Fortran
         return [f"    int64_t tv_c{i} = tv_count();",
                 f"    char *tv_v{i} = (char *)tv_alloc((size_t)tv_c{i} + 1);",
@@ -279,11 +307,11 @@ def _read_arg(i: int, arg: Arg, ctype: str, vector: bool = False) -> list[str]:
             lines.append(f"    std::vector<{ctype}> tv_v{i}((size_t)tv_c{i});")
             lines.append(f"    tv_read(tv_v{i}.data(), (size_t)tv_c{i} * sizeof({ctype}));")
         elif arg.base == "logical":
-            lines.append(f"    {ctype} *tv_v{i} = ({ctype} *)tv_alloc((size_t)tv_c{i} * sizeof({ctype}));")
+            lines.append(f"    {ctype} *tv_v{i} = ({ctype} *){alloc}((size_t)tv_c{i} * sizeof({ctype}));")
             lines.append(f"    for (int64_t tv_k = 0; tv_k < tv_c{i}; ++tv_k) {{ unsigned char tv_b; tv_read(&tv_b, 1);"
                          f" tv_v{i}[tv_k] = tv_b != 0; }}")
         else:
-            lines.append(f"    {ctype} *tv_v{i} = ({ctype} *)tv_alloc((size_t)tv_c{i} * sizeof({ctype}));")
+            lines.append(f"    {ctype} *tv_v{i} = ({ctype} *){alloc}((size_t)tv_c{i} * sizeof({ctype}));")
             lines.append(f"    tv_read(tv_v{i}, (size_t)tv_c{i} * sizeof({ctype}));")
         return lines
     if arg.base == "logical":
@@ -333,6 +361,26 @@ def _program(includes: str, decls: str, body: list[str], proc: Procedure) -> str
             + "\n".join(body) + "\n  }\n  fclose(tv_out);\n  return 0;\n}\n")
 
 
+# Writes past the end of an array land in a guard zone of known bytes, checked after the call:
+# a loop that runs one element too far is reported even where it would not crash.
+_GUARD = r"""
+static const size_t tv_guard_bytes = 64;
+static void *tv_guarded(size_t n) {
+  unsigned char *p = (unsigned char *)tv_alloc(n + tv_guard_bytes);
+  memset(p + n, 0xA5, tv_guard_bytes);
+  return p;
+}
+static void tv_check_guard(const void *data, size_t n, const char *name, int64_t tv_case) {
+  const unsigned char *p = (const unsigned char *)data + n;
+  for (size_t k = 0; k < tv_guard_bytes; ++k)
+    if (p[k] != 0xA5) {
+      fprintf(stderr, "transverify: the candidate wrote past the end of array '%s' (%zu bytes beyond its last "
+              "element) in case %lld\n", name, k, (long long)tv_case);
+      exit(90);
+    }
+}
+"""
+
 _CPP_TRAITS = r"""
 #include <type_traits>
 template <class T> constexpr bool tv_is_int32() { return std::is_integral<T>::value && std::is_signed<T>::value && sizeof(T) == 4 && !std::is_same<T, bool>::value; }
@@ -341,10 +389,21 @@ template <class T> constexpr bool tv_is_float() { return std::is_same<T, float>:
 template <class T> constexpr bool tv_is_double() { return std::is_same<T, double>::value; }
 template <class T> constexpr bool tv_is_bool() { return std::is_same<T, bool>::value; }
 template <class T> constexpr bool tv_is_char() { return std::is_same<T, char>::value; }
+template <unsigned long N, class T> constexpr bool tv_is_pod() { return std::is_trivially_copyable<T>::value && std::is_standard_layout<T>::value && sizeof(T) == N; }
+"""
+# Only when the routine has complex arguments: <complex> costs compile time.
+_CPP_COMPLEX_TRAITS = r"""
+#include <complex>
+template <class T> constexpr bool tv_is_cfloat() { return std::is_same<T, std::complex<float>>::value; }
+template <class T> constexpr bool tv_is_cdouble() { return std::is_same<T, std::complex<double>>::value; }
 """
 
 
-def check_candidate_signature(proc: Procedure, fn: CppFunction) -> list[tuple[int, str]]:
+def _has_complex(proc: Procedure) -> bool:
+    return any(a.base == "complex" for a in [*proc.args, *([proc.result] if proc.result else [])])
+
+
+def check_candidate_signature(proc: Procedure, fn: CppFunction, cpp_text: str = "") -> list[tuple[int, str]]:
     problems: list[tuple[int, str]] = []
     if fn.unparsed:
         problems.append((fn.line, f"parameter '{fn.unparsed[0]}' of '{fn.name}' is outside the calling convention "
@@ -363,6 +422,11 @@ def check_candidate_signature(proc: Procedure, fn: CppFunction) -> list[tuple[in
                                                                "double (*f)(double)" if arg.is_procedure else
                                                                "not a procedure")))
             continue
+        if arg.struct is not None:
+            problem = _struct_problem(arg, param, cpp_text)
+            if problem:
+                problems.append((param.line, f"{where} {problem}"))
+                continue
         if arg.is_character:
             if _is_string(arg) and param.form != "ptr":
                 problems.append((param.line, f"{where} is CHARACTER(len=*): pass it as const char*"))
@@ -382,6 +446,30 @@ def check_candidate_signature(proc: Procedure, fn: CppFunction) -> list[tuple[in
         problems.append((fn.line, f"'{fn.name}' returns void but the Fortran function returns "
                                   f"{proc.result.base}({proc.result.kind})"))
     return problems
+
+
+def _struct_problem(arg: Arg, param, cpp_text: str) -> str | None:
+    """A bind(C) type needs a C++ struct with the same field types in the same order (names free)."""
+    from .cuda.signature import file_structs
+
+    wanted = arg.struct.field_dtypes
+    spelled = ", ".join(f"{_NUMPY_TO_CPP[d]} {n}" for (n, _, _), d in zip(arg.struct.fields, wanted))
+    name = param.type_text.replace("struct ", "").replace("const ", "").strip()
+    found = file_structs(cpp_text).get(name)
+    if found is None:
+        return (f"is Fortran type '{arg.struct.name}': pass a struct defined in the candidate with the fields "
+                f"{{{spelled}}} in this order (names free), as {name}* or {name}&")
+    have = [dtype for _, dtype in found.fields]
+    if have != wanted:
+        return (f"is Fortran type '{arg.struct.name}' with fields {{{spelled}}}; struct '{name}' has "
+                f"{{{', '.join(_NUMPY_TO_CPP.get(d, d) + ' ' + n for n, d in found.fields)}}}: the field types must "
+                "match in order")
+    if param.form == "vector" or (arg.is_array and param.form != "ptr"):
+        return "is an array of structs: pass it as T*"
+    return None
+
+
+_NUMPY_TO_CPP = {"int32": "int", "int64": "long long", "float32": "float", "float64": "double"}
 
 
 def signature_warnings(proc: Procedure, fn: CppFunction) -> list[str]:
@@ -415,12 +503,17 @@ def candidate_driver(proc: Procedure, fn: CppFunction, include: str, defined: se
         if arg.is_procedure:
             continue
         ctype = param.type_text
-        trait, spelled = _CPP_CHECK[(arg.base, arg.kind)]
-        checks.append(f"static_assert({trait}<std::remove_cv<{ctype}>::type>(), \"parameter '{param.name}' "
-                      f"(Fortran argument '{arg.name}') must be {spelled}\");")
+        if arg.struct is not None:
+            trait, spelled = f"tv_is_pod<{arg.struct.dtype.itemsize}, ", f"a struct like Fortran type {arg.struct.name}"
+            checks.append(f"static_assert({trait}std::remove_cv<{ctype}>::type>(), \"parameter '{param.name}' "
+                          f"(Fortran argument '{arg.name}') must be {spelled}\");")
+        else:
+            trait, spelled = _CPP_CHECK[(arg.base, arg.kind)]
+            checks.append(f"static_assert({trait}<std::remove_cv<{ctype}>::type>(), \"parameter '{param.name}' "
+                          f"(Fortran argument '{arg.name}') must be {spelled}\");")
         if param.form == "vector":
             vectors.add(i)
-        body.extend(_read_arg(i, arg, f"std::remove_cv<{ctype}>::type", vector=param.form == "vector"))
+        body.extend(_read_arg(i, arg, f"std::remove_cv<{ctype}>::type", vector=param.form == "vector", guard=True))
     call_args = []
     for i, (arg, param) in enumerate(zip(proc.args, fn.params)):
         if arg.is_procedure:
@@ -440,11 +533,15 @@ def candidate_driver(proc: Procedure, fn: CppFunction, include: str, defined: se
         body.append(f"    {call};")
     if proc.xerbla_output:
         body.append("    int32_t tv_xi = tv_xerbla_info;")
+    for i, (arg, param) in enumerate(zip(proc.args, fn.params)):
+        if arg.is_array and param.form != "vector":
+            body.append(f"    tv_check_guard(tv_v{i}, (size_t)tv_c{i} * sizeof(tv_v{i}[0]), \"{arg.name}\", tv_case);")
     body.extend(_write_outputs(proc, vectors=vectors))
     includes = ("#include <cstdio>\n#include <cstdlib>\n#include <cstring>\n#include <cstdint>\n"
                 + ("#include <vector>\n" if vectors else "")
                 + cpp_runtime(proc.externals, set(defined))
                 + ("#define main tv_candidate_main\n" if rename_main else "")
                 + f"#include \"{include}\"\n"
-                + ("#undef main\n" if rename_main else "") + _CPP_TRAITS)
-    return _program(includes, "\n".join(checks), body, proc)
+                + ("#undef main\n" if rename_main else "") + _CPP_TRAITS
+                + (_CPP_COMPLEX_TRAITS if _has_complex(proc) else ""))
+    return _program(includes, _GUARD + "\n".join(checks), body, proc)

@@ -39,7 +39,9 @@ class Case:
     sizes: dict[str, int] = field(default_factory=dict)
 
 
-def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str] | None = None) -> list[Case]:
+def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str] | None = None,
+                   first_case: int = 0) -> list[Case]:
+    """`first_case` continues the size schedule (coverage rounds draw other sizes)."""
     rng = np.random.default_rng(seed)
     pinned = {k.lower(): v for k, v in (pinned or {}).items()}
     size_args = [a for a in proc.args if a.is_size]
@@ -47,7 +49,7 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
     for index in range(count):
         sizes = {}
         for j, arg in enumerate(size_args):
-            sizes[arg.name] = SIZE_SCHEDULE[(index + 3 * j) % len(SIZE_SCHEDULE)]
+            sizes[arg.name] = SIZE_SCHEDULE[(index + first_case + 3 * j) % len(SIZE_SCHEDULE)]
             if arg.name in pinned:
                 sizes[arg.name] = int(pinned[arg.name])
         role_sizes(proc, index, sizes, pinned)
@@ -85,6 +87,9 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
 def _parse_pinned(text: str, arg: Arg):
     if arg.base == "logical":
         return text.strip().lower() in ("1", "true", ".true.", "t")
+    if arg.base == "complex":  # "(re,im)", "re,im" or a real
+        parts = text.strip().strip("()").split(",")
+        return complex(float(parts[0]), float(parts[1]) if len(parts) > 1 else 0.0)
     return int(text) if arg.base == "integer" else float(text)
 
 
@@ -107,8 +112,18 @@ def _shapes(proc: Procedure, sizes: dict[str, int]):
 def _random(rng: np.random.Generator, arg: Arg, n: int, body: str, arrays: frozenset[str], min_extent: int,
             large: bool, ties: bool) -> np.ndarray:
     output_only = arg.intent == "out"
+    if arg.struct is not None:  # each field drawn like an argument of its own type
+        values = np.zeros(n, dtype=arg.struct.dtype)
+        for name, base, kind in arg.struct.fields:
+            part = Arg(name=f"{arg.name}%{name}", base=base, kind=kind, intent=arg.intent)
+            values[name] = _random(rng, part, n, body, arrays, min_extent, large, ties)
+        return values
     if arg.base == "logical":
         return rng.random(n) < 0.5
+    if arg.base == "complex":  # both parts drawn independently, signs mixed
+        low = 0.5 if output_only else 0.0
+        parts = [rng.uniform(low, 1.0, n) * rng.choice([-1.0, 1.0], n) for _ in range(2)]
+        return (parts[0] + 1j * parts[1]).astype(arg.dtype)
     if arg.base == "real":
         if output_only:
             values = rng.uniform(0.5, 1.5, n) * rng.choice([-1.0, 1.0], n)
@@ -211,6 +226,10 @@ def summarize(case: Case) -> dict:
         arr = np.asarray(value)
         if arr.dtype == np.uint8:  # CHARACTER
             summary[name] = arr.tobytes().decode("latin-1")
+        elif arr.dtype.names:  # a bind(C) struct
+            summary[name] = str(arr.item()) if arr.ndim == 0 else f"struct[{arr.size}]"
+        elif arr.ndim == 0 and arr.dtype.kind == "c":
+            summary[name] = str(complex(arr.item()))
         elif arr.ndim == 0:
             summary[name] = float(str(arr)) if arr.dtype == np.float32 else arr.item()
         else:

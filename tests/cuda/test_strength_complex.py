@@ -102,7 +102,7 @@ def test_complex_precision_must_match(tmp_path, verify_json):
     assert "signature differs" in result["message"]
 
 
-def test_complex_scalar_by_value_is_named(tmp_path, verify_json):
+def test_complex_scalar_by_value_must_match_in_type(tmp_path, verify_json):
     source = _write(tmp_path, "zscale.cpp", """
 #include <complex>
 // transverify: shape x=n
@@ -110,5 +110,5 @@ void zscale(int n, std::complex<float> a, std::complex<float>* x) { for (int i =
 """)
     candidate = _write(tmp_path, "zscale.cu", "void zscale(int n, float a, float* x) {}\n")
     code, result = verify_json(source, candidate)
-    assert code == 2
-    assert "complex scalar passed by value" in result["message"]
+    assert code == 1
+    assert "signature differs" in result["message"] and "parameter a" in result["message"]

@@ -70,9 +70,12 @@ def test_struct_field_types_must_match(tmp_path, verify_json):
     assert "signature differs" in result["message"] and "Body* bodies" in result["message"]
 
 
-def test_struct_by_value_is_named(tmp_path, verify_json):
+def test_struct_by_value_verified_and_mismatch_named(tmp_path, verify_json):
     source = _write(tmp_path, "norm.cpp", "struct V { float x, y; };\n"
                                           "float norm2(V v) { return v.x * v.x + v.y * v.y; }\n")
-    code, result = verify_json(source, _write(tmp_path, "norm.cu", "float norm2(float x) { return x; }\n"))
-    assert code == 2
-    assert "struct passed by value" in result["message"]
+    good = _write(tmp_path, "norm.cu", "struct W { float a, b; };\nfloat norm2(W w) { return w.a * w.a + w.b * w.b; }\n")
+    code, result = verify_json(source, good)
+    assert code == 0, result["message"]
+    code, result = verify_json(source, _write(tmp_path, "norm_bad.cu", "float norm2(float x) { return x; }\n"))
+    assert code == 1
+    assert "signature differs" in result["message"] and "parameter x" in result["message"]

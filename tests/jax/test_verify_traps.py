@@ -257,6 +257,13 @@ CANDIDATES = {
             def __call__(self, params, x):
                 return x.reshape(3, -1)
     """),
+    "extra_parameter": ("gelu", """
+        class Model:
+            def __init__(self):
+                pass
+            def __call__(self, params, x, scale):
+                return jax.nn.gelu(x, approximate=False) * scale
+    """),
     "import_error": ("gelu", """
         import not_a_module_anywhere
         class Model:
@@ -331,6 +338,12 @@ def test_candidate_failures_point_at_the_candidate_line(results):
     broken = results["import_error"]
     assert broken.stage == "compile_candidate" and broken.diagnostics[0].line == 5
     assert "not_a_module_anywhere" in broken.message
+
+
+def test_a_different_parameter_count_is_named(results):
+    result = results["extra_parameter"]
+    assert result.verdict == "not_equivalent" and result.stage == "run"
+    assert "parameter count differs" in result.message and "1 input(s)" in result.message, result.message
 
 
 def test_cli_json_contract_and_exit_codes(tmp_path, tv_cmd):

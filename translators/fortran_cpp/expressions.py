@@ -680,4 +680,5 @@ INTRINSIC_NAMES = {
     "float", "aimag", "conjg", "cmplx", "merge", "dim", "iand", "ior", "ieor", "not", "aint", "anint", "trim",
     "iachar", "ichar", "achar", "char", "ishft", "cshift", "eoshift", "pack",
     "radix", "digits", "minexponent", "maxexponent",
+    "dcmplx", "dreal",  # double complex specifics (intrinsic_complex.py)
 } | SCALAR_VALUED | set(SPECIFIC_NAMES)

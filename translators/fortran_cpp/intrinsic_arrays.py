@@ -246,7 +246,8 @@ def _i_dot_product(tr, args, node, elem):
     a, b = kw["vector_a"], kw["vector_b"]
     ftype = promote(_elem_type(tr, a), _elem_type(tr, b))
     if ftype.base == "complex":
-        raise UnsupportedConstruct("dot_product", f"complex dot_product '{node}'")
+        from .intrinsic_complex import complex_dot_product
+        return complex_dot_product(tr, a, b, ftype)
     ra, rb = _range_of(tr, a), _range_of(tr, b)
     if ra is not None and rb is not None and ra[2] == rb[2]:
         tr.ctx.includes.add("numeric")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fparser.two import Fortran2003 as F
 
-from . import intrinsic_arrays
+from . import intrinsic_arrays, intrinsic_complex
 from .errors import UnsupportedConstruct
 from .expressions import COND, MUL, Elementwise, Expr, ExprTranslator, char_literal, literal_of, wrap
 from .fortran77 import SPECIFIC_NAMES
@@ -18,7 +18,8 @@ _MATH = {"sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin", "acos", "at
 def translate_intrinsic(tr: ExprTranslator, name: str, args: list, node, elem: Elementwise | None) -> Expr:
     ctx = tr.ctx
     name = SPECIFIC_NAMES.get(name) or name
-    handler = globals().get(f"_i_{name}") or getattr(intrinsic_arrays, f"_i_{name}", None)
+    handler = (globals().get(f"_i_{name}") or getattr(intrinsic_arrays, f"_i_{name}", None)
+               or getattr(intrinsic_complex, f"_i_{name}", None))
     if handler is not None:
         return handler(tr, args, node, elem)
     if name in _MATH:

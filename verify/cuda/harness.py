@@ -18,9 +18,10 @@ import numpy as np
 
 from ..domains import Domain
 from .extents import Extents, evaluate, size_parameters
-from .signature import HostFunction
+from .signature import CHAR_BUFFER, CSTRING, CSTRING_ARRAY, HostFunction
+from .text_inputs import TEXT_HELPERS, decode_token, string_array_token, string_token, text_fill, text_output
 
-HARNESS_VERSION = "cuda-harness-3"
+HARNESS_VERSION = "cuda-harness-5"
 # Sizes cycle through 1, odd, non-multiples of any block size and large.
 SIZES_1D = [1, 3, 257, 4099, 17, 1000, 33, 100, 2, 513]
 SIZES_2D = [1, 3, 40, 70, 17, 64, 33, 5, 2, 31]
@@ -37,6 +38,7 @@ _C_TYPES = {"complex64": "float", "complex128": "double", "float32": "float", "f
 class Output:
     name: str
     dtype: str
+    text: bool = False  # a char buffer: compared as a C string (up to its NUL)
 
 
 @dataclass
@@ -64,12 +66,27 @@ def plan_cases(entry: HostFunction, extents: Extents, count: int, seed: int,
         values: dict[str, str] = {}
         size_values = _sizes_for(case + first_case, sizes, schedule)
         for param in entry.params:
+            if param.dtype == CSTRING:
+                values[param.name] = string_token(rng, case + first_case, extents.values.get(param.name),
+                                                  domains.get(param.name))
+                continue
+            if param.dtype == CSTRING_ARRAY:
+                values[param.name] = string_array_token(extents.values.get(param.name), domains.get(param.name))
+                continue
             if param.pointer:
                 continue
             if param.name in extents.values:
                 values[param.name] = extents.values[param.name]
             elif param.name in size_values:
                 values[param.name] = str(size_values[param.name])
+            elif param.struct is not None or param.dtype in _COMPLEX_PARTS:
+                # one value per field in field order, or real part then imaginary part; a domain
+                # applies to each
+                dtypes = [d for _, d in param.struct.fields] if param.struct is not None else ["float64"] * 2
+                domain = domains.get(param.name)
+                bounds = _domain_bounds(domain, entry, {**size_values, **values}, extents) if domain else None
+                values[param.name] = " ".join(_random_scalar(rng, d) if bounds is None
+                                              else _scalar_in_domain(rng, case, d, bounds) for d in dtypes)
             elif param.name in domains:
                 bounds = _domain_bounds(domains[param.name], entry, {**size_values, **values}, extents)
                 values[param.name] = _scalar_in_domain(rng, case, param.dtype, bounds)
@@ -80,7 +97,9 @@ def plan_cases(entry: HostFunction, extents: Extents, count: int, seed: int,
             else:
                 values[param.name] = str(rng.randint(1, 9))
         cases.append(values)
-        summary.append({"case": case, **values,
+        shown = {p.name: decode_token(values[p.name], p.dtype) for p in entry.params
+                 if p.dtype in (CSTRING, CSTRING_ARRAY)}
+        summary.append({"case": case, **values, **shown,
                         **{f"len({name})": _elements(expr, entry, values, extents)
                            for name, expr in extents.shapes.items()}})
     lines = [str(count)]
@@ -88,16 +107,27 @@ def plan_cases(entry: HostFunction, extents: Extents, count: int, seed: int,
     case_seeds = random.Random(f"transverify-cases-{seed}")
     for case, values in enumerate(cases):
         seed_value = case_seeds.getrandbits(63)
-        lines.append(" ".join([str(seed_value)] + [values[p.name] for p in entry.params if not p.pointer]))
+        lines.append(" ".join([str(seed_value)] + [values[p.name] for p in entry.params
+                                                    if not p.pointer or p.dtype == CSTRING_ARRAY]))
     outputs = []
     for p in entry.params:
         if p.is_output and p.struct is not None:  # one output per field, by the source's field names
             outputs += [Output(f"{p.name}.{field}", dtype) for field, dtype in p.struct.fields]
+        elif p.is_output and p.dtype == CHAR_BUFFER:
+            outputs.append(Output(p.name, "uint8", text=True))
         elif p.is_output:
             outputs.append(Output(p.name, p.dtype))
     if entry.return_dtype:
         outputs.append(Output("result", entry.return_dtype))
     return Plan(cases=cases, case_file="\n".join(lines) + "\n", outputs=outputs, inputs_summary=summary)
+
+
+def _random_scalar(rng: random.Random, dtype: str) -> str:
+    if dtype in ("float32", "float64"):
+        return repr(round(rng.uniform(-2.0, 2.0), 6))
+    if dtype == "bool":
+        return str(rng.randint(0, 1))
+    return str(rng.randint(1, 9))
 
 
 def _domain_bounds(domain: Domain, entry: HostFunction, values: dict, extents: Extents) -> tuple[float, float]:
@@ -159,7 +189,9 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
     names = [p.name for p in reference.params]
     local = {name: f"tv_p{index}" for index, name in enumerate(names)}
     params = ", ".join(p.declaration for p in entry.params)
-    prototype = f"{entry.return_text} {entry.name}({params});"
+    # Types are read without "std::"; the prototype needs it back for std::complex.
+    returns = f"std::{entry.return_text}" if entry.return_text.startswith("complex<") else entry.return_text
+    prototype = f"{returns} {entry.name}({params});"
     if entry.extern_c:
         prototype = f'extern "C" {prototype}'
     lines = [
@@ -178,7 +210,8 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
     lines += _complex_declarations(entry, cuda_side)
     # This side's own definitions of its struct types (names and field names are its own).
     lines += list(dict.fromkeys(p.struct.definition for p in entry.params if p.struct is not None))
-    lines += [prototype, _HELPERS, "int main(int argc, char** argv) {",
+    texts = any(p.dtype in (CSTRING, CHAR_BUFFER, CSTRING_ARRAY) for p in entry.params)
+    lines += [prototype, _HELPERS, TEXT_HELPERS if texts else "", "int main(int argc, char** argv) {",
               "  if (argc < 3) return 64;",
               "  FILE* in = std::fopen(argv[1], \"r\");",
               "  FILE* out = std::fopen(argv[2], \"wb\");",
@@ -188,10 +221,12 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
               "  for (int tv_case = 0; tv_case < ncases; ++tv_case) {",
               "    unsigned long long tv_seed = next_u64(in);"]
     for index, param in enumerate(entry.params):
-        if not param.pointer:
-            ctype = _C_TYPES[param.dtype]
-            reader = "next_double(in)" if param.dtype in ("float32", "float64") else "next_i64(in)"
-            lines.append(f"    {ctype} tv_p{index} = static_cast<{ctype}>({reader});")
+        if param.dtype == CSTRING:
+            lines.append(f"    char* tv_p{index} = next_text(in);")
+        elif param.dtype == CSTRING_ARRAY:
+            lines.append(f"    tv_strings tv_list_{index} = next_strings(in);")
+        elif not param.pointer:
+            lines += _scalar_by_value(index, param)
     # Every extent first: an index domain ("0 : len(bins)-1") reads another array's length.
     for index, param in enumerate(entry.params):
         if param.pointer:
@@ -212,6 +247,12 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
                                    domain=domains.get(names[index]), lengths=lengths, local=local)
             args.append(f"tv_arr_{index}")
             continue
+        if param.dtype in (CHAR_BUFFER, CSTRING_ARRAY):
+            fill, arg = text_fill(index, param, f"mix64(tv_seed ^ {index + 1}ULL * 0xD1B54A32D192ED03ULL)",
+                                  domains.get(names[index]))
+            lines += fill
+            args.append(arg)
+            continue
         ctype = _C_TYPES[param.dtype]
         parts = 2 if param.dtype in _COMPLEX_PARTS else 1
         count = f"tv_len_{index}" if parts == 1 else f"2 * tv_len_{index}"
@@ -229,7 +270,11 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
         # A complex array is passed as the side's own complex type (same layout: real, imaginary).
         args.append(f"tv_arr_{index}" if parts == 1 else f"reinterpret_cast<{_complex_spelling(param)}*>(tv_arr_{index})")
     call = f"{entry.name}({', '.join(args)})"
-    if entry.return_dtype:
+    if entry.return_dtype in _COMPLEX_PARTS:  # written as its two parts
+        lines.append(f"    {_C_TYPES[entry.return_dtype]} tv_result[2]; {{ auto tv_z = {call}; "
+                     f"static_assert(sizeof tv_z == sizeof tv_result, \"complex result\"); "
+                     f"std::memcpy(tv_result, &tv_z, sizeof tv_result); }}")
+    elif entry.return_dtype:
         lines.append(f"    {_C_TYPES[entry.return_dtype]} tv_result = static_cast<{_C_TYPES[entry.return_dtype]}>({call});")
     else:
         lines.append(f"    {call};")
@@ -243,16 +288,46 @@ def harness_source(entry: HostFunction, extents: Extents, cuda_side: bool, refer
                 lines.append(f"    {{ {ctype}* tv_tmp = new {ctype}[tv_len_{index} ? tv_len_{index} : 1]; "
                              f"for (long long k = 0; k < tv_len_{index}; ++k) tv_tmp[k] = tv_arr_{index}[k].{field}; "
                              f"emit(out, tv_tmp, tv_len_{index}, 1); delete[] tv_tmp; }}")
+        elif param.is_output and param.dtype == CHAR_BUFFER:
+            lines.append(text_output(index))
         elif param.is_output:
             parts = 2 if param.dtype in _COMPLEX_PARTS else 1
             lines.append(f"    emit(out, tv_arr_{index}, tv_len_{index}, {parts});")
-    if entry.return_dtype:
+    if entry.return_dtype in _COMPLEX_PARTS:
+        lines.append("    emit(out, tv_result, 1, 2);")
+    elif entry.return_dtype:
         lines.append("    emit(out, &tv_result, 1, 1);")
     for index, param in enumerate(entry.params):
-        if param.pointer:
+        if param.dtype == CSTRING:
+            lines.append(f"    std::free(tv_p{index});")
+        elif param.dtype == CSTRING_ARRAY:
+            lines.append(f"    free_strings(tv_arr_{index}, tv_len_{index});")
+        elif param.pointer:
             lines.append(f"    delete[] tv_arr_{index};")
     lines += ["  }", "  std::fclose(out);", "  return 0;", "}", ""]
     return "\n".join(lines)
+
+
+def _scalar_by_value(index: int, param) -> list[str]:
+    """A scalar parameter read from the case file: arithmetic, complex (two parts, copied into
+    this side's complex type: std::complex and cuComplex.h's share the layout) or a POD struct
+    (its fields in order, by this side's field names)."""
+    def read(dtype: str) -> str:
+        ctype = _C_TYPES[dtype]
+        reader = "next_double(in)" if dtype in ("float32", "float64", "complex64", "complex128") else "next_i64(in)"
+        return f"static_cast<{ctype}>({reader})"
+
+    if param.struct is not None:
+        assigns = " ".join(f"tv_p{index}.{field} = {read(dtype)};" for field, dtype in param.struct.fields)
+        return [f"    {param.struct.name} tv_p{index}; {assigns}"]
+    if param.dtype in _COMPLEX_PARTS:
+        ctype = _C_TYPES[param.dtype]
+        spelling = _complex_spelling(param)
+        return [f"    {spelling} tv_p{index}; {{ {ctype} tv_parts[2]; tv_parts[0] = {read(param.dtype)}; "
+                f"tv_parts[1] = {read(param.dtype)}; static_assert(sizeof tv_p{index} == sizeof tv_parts, "
+                f"\"complex layout\"); std::memcpy(&tv_p{index}, tv_parts, sizeof tv_parts); }}"]
+    ctype = _C_TYPES[param.dtype]
+    return [f"    {ctype} tv_p{index} = {read(param.dtype)};"]
 
 
 def _struct_array(index: int, param, array_seed: str, domain, lengths: dict, local: dict) -> list[str]:
@@ -280,11 +355,15 @@ def _complex_spelling(param) -> str:
 def _complex_declarations(entry: HostFunction, cuda_side: bool) -> list[str]:
     """What the harness needs to spell the entry's complex parameter types."""
     types = {p.type_text for p in entry.params if p.dtype in _COMPLEX_PARTS}
+    if entry.return_dtype in _COMPLEX_PARTS:
+        types.add(entry.return_text)
     lines = ["#include <complex>"] if any(t.startswith("complex<") for t in types) else []
     if types - {"complex<float>", "complex<double>"}:
         # cuComplex.h's types are float2/double2; on the CPU path the layer defines those
         # structs, and the harness (built without the layer's header) only needs their names.
-        lines += ["#ifdef TV_GPU_BUILD", "#include <cuComplex.h>", "#else", "struct float2; struct double2;",
+        # Complete types: complex scalars are passed by value. Same definitions as the layer's.
+        lines += ["#ifdef TV_GPU_BUILD", "#include <cuComplex.h>", "#else",
+                  "struct float2 { float x, y; }; struct double2 { double x, y; };",
                   "typedef float2 cuFloatComplex; typedef double2 cuDoubleComplex; typedef float2 cuComplex;",
                   "#endif"] if cuda_side else ["#include <cuComplex.h>"]
     return lines

@@ -112,6 +112,11 @@ def read_source(path: Path, language: str) -> SourceFile:
                       has_main=has_main, structs=structs)
 
 
+def file_structs(text: str, language: str = "cpp") -> dict[str, StructType]:
+    """The POD structs of numeric fields a C++/CUDA file defines at file scope, by name."""
+    return _structs(parse(text, language).root_node)
+
+
 def _structs(root: Node) -> dict[str, StructType]:
     """File-scope `struct S {...};` and `typedef struct [T] {...} S;` whose fields are all numeric
     scalars (no arrays, pointers or nested structs)."""
@@ -197,9 +202,9 @@ def _host_function(func: Node, name: str, extern_c: bool, structs: dict[str, Str
             declarator = declarator.child_by_field_name("declarator")
     return_dtype = None
     if return_text != "void":
-        return_dtype = SCALAR_TYPES.get(return_text)
+        return_dtype = SCALAR_TYPES.get(return_text) or COMPLEX_TYPES.get(return_text)
         if return_dtype is None:
-            problems.append((f"return type '{return_text}' is outside the convention (void or a scalar)",
+            problems.append((f"return type '{return_text}' is outside the convention (void, a scalar or a complex number)",
                              line_of(func), "return type"))
     params = []
     plist = declarator.child_by_field_name("parameters") if declarator is not None else None
@@ -261,25 +266,19 @@ def _param(node: Node, problems: list, structs: dict[str, StructType]) -> Param 
         problems.append((f"parameter '{name}' is a reference; pass scalars by value and arrays as pointers",
                          line, f"parameter {name}"))
         return None
+    if base == "char" and 1 <= pointer_depth <= 2:
+        return _text_param(name, pointer_depth, const, line, text_of(node))
     if pointer_depth > 1:
-        problems.append((f"parameter '{name}' is a pointer to pointer, outside the convention", line,
-                         f"parameter {name}"))
+        problems.append((f"parameter '{name}' is a pointer to pointer, outside the convention (except char** "
+                         "for an array of strings)", line, f"parameter {name}"))
         return None
     dtype = SCALAR_TYPES.get(base)
     struct_name = base[len("struct "):] if base.startswith("struct ") else base
-    if struct_name in structs:
-        if pointer_depth != 1:
-            problems.append((f"parameter '{name}' is a struct passed by value; only arrays (pointers) of structs "
-                             f"are supported yet", line, f"parameter {name}"))
-            return None
+    if struct_name in structs:  # an array of structs, or one struct by value (an input)
         struct = structs[struct_name]
-        return Param(name=name, type_text=struct_name, dtype=struct.dtype, pointer=True, const=const, line=line,
-                     declaration=text_of(node), struct=struct)
-    if base in COMPLEX_TYPES:
-        if pointer_depth != 1:
-            problems.append((f"parameter '{name}' is a complex scalar passed by value; only arrays (pointers) of "
-                             f"complex numbers are supported yet", line, f"parameter {name}"))
-            return None
+        return Param(name=name, type_text=struct_name, dtype=struct.dtype, pointer=pointer_depth == 1,
+                     const=const and pointer_depth == 1, line=line, declaration=text_of(node), struct=struct)
+    if base in COMPLEX_TYPES:  # complex arrays, or a complex scalar by value
         dtype = COMPLEX_TYPES[base]
     if dtype is None:
         problems.append((f"parameter '{name}' has type '{base}', outside the convention (arithmetic scalars "
@@ -290,6 +289,23 @@ def _param(node: Node, problems: list, structs: dict[str, StructType]) -> Param 
         const = False
     return Param(name=name, type_text=base, dtype=dtype, pointer=pointer_depth == 1, const=const, line=line,
                  declaration=text_of(node))
+
+
+# Text parameters (docs/cuda.md): `const char*` a C string input, `char*` a buffer (its text is
+# an input and, up to its NUL, an output), `char**` / `const char* const*` an array of strings
+# (inputs; its count is its extent).
+CSTRING, CHAR_BUFFER, CSTRING_ARRAY = "cstring", "char_buffer", "cstring_array"
+
+
+def _text_param(name: str, depth: int, const: bool, line: int, declaration: str) -> Param:
+    if depth == 2:
+        return Param(name=name, type_text="const char*" if const else "char*", dtype=CSTRING_ARRAY, pointer=True,
+                     const=True, line=line, declaration=declaration)
+    if const:
+        return Param(name=name, type_text="char", dtype=CSTRING, pointer=False, const=True, line=line,
+                     declaration=declaration)
+    return Param(name=name, type_text="char", dtype=CHAR_BUFFER, pointer=True, const=False, line=line,
+                 declaration=declaration)
 
 
 def choose_entry(source: SourceFile, entry: str | None) -> HostFunction:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import sandbox
 from ..cache import ArtifactCache, cache_root, content_key
-from ..compare import MAX_MISMATCHES, compare_exit_status, compare_stdout, compare_values
+from ..compare import MAX_MISMATCHES, compare_exit_status, compare_stdout, compare_text, compare_values
 from ..cuda import build as cuda_build
 from ..cuda.extents import resolve, size_parameters
 from ..cuda.gpu import detect_gpu, execution_label
@@ -466,6 +466,9 @@ class _Verification:
                     left = MAX_MISMATCHES - len(mismatches)
                     if left <= 0:
                         break
+                    if output.text:
+                        mismatches += compare_text(output.name, exp[output.name], act[output.name], case)
+                        continue
                     mismatches += compare_values(output.name, exp[output.name], act[output.name], case,
                                                  rtol=self.options.rtol, atol=self.options.atol, limit=left)
         self.timed("compare", started)

@@ -34,7 +34,7 @@ from ..unit_harness import (candidate_driver, check_candidate_signature, fortran
                             signature_warnings)
 from . import Pair, register
 
-HARNESS_VERSION = "fortran-cpp-2"
+HARNESS_VERSION = "fortran-cpp-4"
 # -O1: most of -O2's run-time benefit for a fraction of the compile time on small kernels.
 # -fwrapv: signed overflow wraps on both sides, so overflow tests are deterministic.
 FORTRAN_FLAGS = ["-O1", "-fwrapv"]
@@ -343,7 +343,7 @@ class _Verification:
         if "xerbla" in proc.externals and not proc.xerbla_output:
             self.warnings.append("the candidate defines its own xerbla: the argument number reported through "
                                  "XERBLA is not compared")
-        problems = check_candidate_signature(proc, fn)
+        problems = check_candidate_signature(proc, fn, cfile.text)
         if problems:
             diags = [Diagnostic(str(self.candidate), line, 1, "error", msg) for line, msg in problems]
             return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, diagnostics=diags,
@@ -470,47 +470,22 @@ class _Verification:
                                          f"{first.actual}"), **fields)
         message = f"all outputs match on {len(cases)} generated cases"
         if self.options.coverage:
-            report = self._coverage(ref_dir, src_name, inputs)
-            if report is not None:
-                fields["coverage"] = report.to_dict()
-                message += f"; {report.summary()}"
+            from .fortran_coverage import coverage_rounds
+
+            extra = [*modules, *(["tv_runtime.f90"] if runtime else [])]
+            rounds = coverage_rounds(self, proc, ffile, ref_dir, cand_dir, src_name, inputs, len(cases), extra)
+            if rounds.report is not None:
+                fields["coverage"] = rounds.report.to_dict()
+            if rounds.failure is not None:
+                stage, reason, mismatches = rounds.failure
+                diagnostics = [] if mismatches else [Diagnostic(str(self.candidate), fn.line, 1, "error",
+                                                                f"at run time: {reason}")]
+                return self._result(NOT_EQUIVALENT, stage, cases=rounds.cases, mismatches=mismatches,
+                                    diagnostics=diagnostics, message=reason, **fields)
+            if rounds.report is not None:
+                message = f"all outputs match on {rounds.cases} generated cases; {rounds.report.summary()}"
+            return self._result(EQUIVALENT, None, cases=rounds.cases, message=message, **fields)
         return self._result(EQUIVALENT, None, cases=len(cases), message=message, **fields)
-
-    def _coverage(self, ref_dir: Path, src_name: str, inputs: bytes):
-        """The source's line/branch coverage on the cases: an instrumented build of the reference
-        (verify/coverage.py); one round (more rounds are added only in the CUDA pairs)."""
-        started = time.monotonic()
-        # A top-level directory: the instrumented program creates its .gcda files by absolute
-        # path, and inside the sandbox it could not pass through the parent of a nested one.
-        cov_dir = sandbox.make_workdir("transverify-coverage-")
-        try:
-            return self._coverage_in(cov_dir, ref_dir, src_name, inputs, started)
-        finally:
-            if not self.options.keep_workdir:
-                sandbox.remove_workdir(cov_dir)
-
-    def _coverage_in(self, cov_dir: Path, ref_dir: Path, src_name: str, inputs: bytes, started: float):
-        from ..coverage import COVERAGE_FLAGS, Counts
-
-        for name in (src_name, "tv_wrapper.f90", "tv_driver.c"):
-            shutil.copyfile(ref_dir / name, cov_dir / name)
-            (cov_dir / name).chmod(0o644)
-        (cov_dir / "inputs.bin").write_bytes(inputs)
-        (cov_dir / "inputs.bin").chmod(0o644)
-        argv = [self.gfortran, *COVERAGE_FLAGS, "-fwrapv", *fast_linker_flags(), src_name, "tv_wrapper.f90",
-                "tv_driver.c", "-o", "reference"]
-        built = compile_in_sandbox(argv, cov_dir, cov_dir / "reference", cancel=self.options.cancel)
-        report = None
-        if built.ok:
-            # The instrumented *source* writes its .gcda counts beside its objects, so its folder
-            # stays writable (writable=None); candidates never run this way.
-            self._run(cov_dir, ["./reference", "inputs.bin", "outputs.bin"], None)
-            counts = Counts(str(cov_dir / src_name))
-            report = counts.report() if counts.add_run(cov_dir) else None
-        if report is None:
-            self.warnings.append("coverage: the instrumented build of the source did not give gcov counts")
-        self._timed("coverage", started)
-        return report
 
     def _candidate_function(self, proc: Procedure, cfile, workdir: Path,
                             allow_main: bool = False) -> CppFunction | VerifyResult:
@@ -550,10 +525,14 @@ class _Verification:
                 expected, actual = ref[arg.name], cand[arg.name]
                 if not arg.is_array:  # 0-d: reported without an index
                     expected, actual = expected.reshape(()), actual.reshape(())
-                found = compare_values(arg.name, expected, actual, index, shape=shape,
-                                       lower=case.lowers.get(arg.name), rtol=self.options.rtol,
-                                       atol=self.options.atol, limit=MAX_MISMATCHES - len(mismatches))
-                mismatches.extend(found)
+                # A bind(C) struct is compared field by field, as `p%x`.
+                fields = [(f"{arg.name}%{f}", f) for f, _, _ in arg.struct.fields] if arg.struct else [(arg.name, None)]
+                for name, field in fields:
+                    found = compare_values(name, expected if field is None else expected[field],
+                                           actual if field is None else actual[field], index, shape=shape,
+                                           lower=case.lowers.get(arg.name), rtol=self.options.rtol,
+                                           atol=self.options.atol, limit=MAX_MISMATCHES - len(mismatches))
+                    mismatches.extend(found)
                 if len(mismatches) >= MAX_MISMATCHES:
                     return mismatches
         return mismatches

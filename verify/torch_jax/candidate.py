@@ -70,6 +70,7 @@ class Callable_:
 
     def __call__(self, inputs: list):
         arrays = [to_numpy(v) for v in inputs]
+        self._check_arity(len(arrays))
         static = tuple(i for i, v in enumerate(arrays) if not isinstance(v, np.ndarray))
         jitted = self._jitted.get(static)
         if jitted is None:
@@ -79,6 +80,20 @@ class Callable_:
         args = [jnp.asarray(v) if isinstance(v, np.ndarray) else v for v in arrays]
         out = jitted(self.params, *args) if self.takes_params else jitted(*args)
         return jax.block_until_ready(out)
+
+    def _check_arity(self, count: int) -> None:
+        """Inputs are passed by position: a different count is named, not left to a TypeError deep in jit."""
+        try:
+            signature = inspect.signature(self.function)
+        except (TypeError, ValueError):
+            return
+        leading = [None] if self.takes_params else []
+        try:
+            signature.bind(*leading, *([None] * count), **({"key": None} if self.wants_key else {}))
+        except TypeError as exc:
+            what = "params and " if self.takes_params else ""
+            raise TypeError(f"parameter count differs: the candidate's {getattr(self.function, '__name__', 'function')}"
+                            f"{signature} cannot take {what}the source's {count} input(s) by position ({exc})") from None
 
     def _call(self, *args):
         kwargs = {"key": jax.random.PRNGKey(0)} if self.wants_key else {}
