@@ -85,6 +85,7 @@ class TranslateOutcome:
     warnings: list[str] = field(default_factory=list)
     retries: list[dict] = field(default_factory=list)  # LLM retries: agent, attempt, reason, delay (s)
     events: list[dict] = field(default_factory=list)  # loop events: truncations, repeats, an early stop
+    tvm: dict | None = None  # --solver tvm: tuning shape, trials, cache use, measured speed-ups (docs/tvm.md)
 
     @property
     def verdict(self) -> str | None:
@@ -100,6 +101,7 @@ class TranslateOutcome:
             "result": self.result.to_dict() if self.result else None, "dialogue_id": self.dialogue_id,
             "message": self.message, "details": self.details, "warnings": self.warnings,
             "retries": self.retries, "events": self.events,
+            **({"tvm": self.tvm} if self.tvm is not None else {}),
         }
 
 
