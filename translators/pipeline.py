@@ -66,6 +66,7 @@ class TranslateRequest:
     force: bool = False  # write_output may replace an existing file with an unverified translation
     tvm_trials: int = 0  # --solver tvm: MetaSchedule trials (0: the default schedule only)
     tvm_tune_seconds: float | None = None  # --solver tvm: stop tuning after this many seconds
+    tvm_measure: bool | None = None  # --solver tvm: time against naive translations (None: when tuning)
 
 
 @dataclass

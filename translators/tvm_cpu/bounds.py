@@ -113,3 +113,12 @@ def _interval(e: Expr, values: dict, env: dict) -> tuple[int, int]:
     if isinstance(e, (Load, StageRef)):
         raise _Unbounded("an index read from an array")
     raise _Unbounded(type(e).__name__)
+
+
+def extent_value(e: Expr, values: dict[str, int]) -> int:
+    """An extent over scalar parameters at the given values (its upper bound)."""
+    try:
+        return _interval(e, values, {})[1]
+    except _Unbounded as exc:
+        raise Unliftable("tuning shape", None, f"cannot evaluate an extent ({exc}); "
+                         "give the sizes with --value NAME=N") from None

@@ -21,6 +21,8 @@ class Generated:
     kernel: str
     entry: str
     decisions: list[str]
+    host: object = None  # the entry (verify.cuda signature)
+    lifted: object = None  # lift.Lifted
 
 
 @dataclass
@@ -81,7 +83,8 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
                                  header + ["Schedule:", *[f"  {d}" for d in decisions]])
         except EmitError as exc:
             raise Unliftable("emission", None, str(exc)) from None
-        return Generated(code=code, kernel=launch.kernel_name, entry=host.name, decisions=decisions)
+        return Generated(code=code, kernel=launch.kernel_name, entry=host.name, decisions=decisions, host=host,
+                         lifted=lifted)
 
     from .bounds import array_lengths, tuning_values
     from .tuning import tuned_records
@@ -118,7 +121,8 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
             continue
         tuning.used_rank = rank
         return Generated(code=code, kernel=launch.kernel_name, entry=host.name,
-                         decisions=tuned_decisions + ["default schedule (other shapes):"] + decisions)
+                         decisions=tuned_decisions + ["default schedule (other shapes):"] + decisions,
+                         host=host, lifted=lifted)
     raise Unliftable("emission", None, "no tuned schedule could be emitted as C++: " + "; ".join(failures[:2]))
 
 
@@ -257,10 +261,42 @@ def solve(request, output: Path, options) -> dict:
         outcome["tvm"] = {"tuning_shape": tuning.shape, "trials": record.trials, "tune_seconds": round(record.seconds, 2),
                           "cached": record.cached, "stopped": record.stopped, "record_rank": tuning.used_rank,
                           "tvm_best_ms": round(record.best_ms[tuning.used_rank], 4)}
+    speed_words = ""
+    if result.ok and (request.tvm_measure if request.tvm_measure is not None else tuning is not None):
+        speed = _measure(request, options, generated, tuning)
+        outcome["tvm"] = {**(outcome.get("tvm") or {}), **speed}
+        speed_words = _speed_words(speed)
+        details.append("measured (median ms, same inputs): "
+                       + ", ".join(f"{k} {v:g}" for k, v in speed.get("ms", {}).items())
+                       + "".join(f"; {note}" for note in speed.get("notes", [])))
     outcome["details"] = "\n".join(details)
     if result.ok:
         return {**outcome, "exit_code": 0,
-                "message": f"verified equivalent on {result.cases} case(s) (TVM, {how}, kernel {generated.kernel})"}
+                "message": f"verified equivalent on {result.cases} case(s) (TVM, {how}, kernel {generated.kernel})"
+                           + speed_words}
     if result.stage in ("parse", "compile_source"):
         return {**outcome, "exit_code": 2, "code": None, "message": f"cannot verify: {result.message}"}
     return {**outcome, "exit_code": 1, "message": f"TVM translation not verified: {result.message}"}
+
+
+def _measure(request, options, generated, tuning) -> dict:
+    """Run times of the emitted code and the naive translations at the tuning shape (speed.py)."""
+    from .bounds import tuning_values
+    from .speed import measure
+    from .tune_cache import tuning_threads
+
+    if request.progress:
+        request.progress("timing the TVM code against naive serial and OpenMP translations")
+    try:
+        values = tuning.shape if tuning is not None else tuning_values(generated.host, options.values)
+        return measure(Path(request.source), generated.entry, generated.code, generated.host, generated.lifted,
+                       values, tuning_threads(), cancel=request.cancel)
+    except (Unliftable, ValueError, OSError) as exc:
+        message = exc.describe() if isinstance(exc, Unliftable) else str(exc)
+        return {"ms": {}, "speedup": {}, "notes": [f"not measured: {message}"]}
+
+
+def _speed_words(speed: dict) -> str:
+    names = {"vs_serial": "naive serial", "vs_openmp": "naive OpenMP", "vs_openblas": "OpenBLAS"}
+    parts = [f"{ratio:.2f}x {names[key]}" for key, ratio in speed.get("speedup", {}).items()]
+    return f"; {', '.join(parts)}" if parts else ""
