@@ -8,7 +8,8 @@ of REPS timed calls after a warm-up.
   tvm       the emitted C++ (-fopenmp)
   openmp    the rule translation (translators/cuda_cpu, through the registry), -fopenmp:
             the naive OpenMP translation
-  serial    the same rule translation built without -fopenmp: the naive serial one
+  serial    the same rule translation run on one thread (OMP_NUM_THREADS=1; it may call the
+            OpenMP run time, so it is not built without -fopenmp): the naive serial one
   openblas  cblas_sgemm, for float32 GEMM-shaped kernels when OpenBLAS is installed
 
 `measure()` returns {"shape", "threads", "ms": {...}, "speedup": {"vs_serial", "vs_openmp",
@@ -111,15 +112,15 @@ def measure(source: Path, entry: str, code: str, host, lifted, values: dict[str,
     report = {"shape": dict(values), "threads": threads, "reps": reps, "ms": {}, "speedup": {}, "notes": []}
     folder = Path(tempfile.mkdtemp(prefix="transverify-speed-"))
     try:
-        variants = [("tvm", code, ["-fopenmp"], f"{entry}({arguments})")]
+        variants = [("tvm", code, ["-fopenmp"], f"{entry}({arguments})", threads)]
         try:
             rules = run_rules("cuda", "cpu", Path(source), entry)
         except RulesUnavailable as exc:
             rules = None
             report["notes"].append(f"no naive translation: {exc}")
         if rules is not None and rules.code:
-            variants.append(("openmp", rules.code, ["-fopenmp"], f"{entry}({arguments})"))
-            variants.append(("serial", rules.code, [], f"{entry}({arguments})"))
+            variants.append(("openmp", rules.code, ["-fopenmp"], f"{entry}({arguments})", threads))
+            variants.append(("serial", rules.code, ["-fopenmp"], f"{entry}({arguments})", 1))
         elif rules is not None:
             report["notes"].append("no naive translation: the rule translator does not cover this kernel")
         gemm = gemm_layout(lifted)
@@ -127,11 +128,11 @@ def measure(source: Path, entry: str, code: str, host, lifted, values: dict[str,
             blas_call = (f"cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, {gemm['m']}, {gemm['n']}, "
                          f"{gemm['k']}, 1.0f, {gemm['A']}, {gemm['k']}, {gemm['B']}, {gemm['n']}, 0.0f, "
                          f"{gemm['C']}, {gemm['n']})")
-            variants.append(("openblas", "#include <cblas.h>\n", ["-lopenblas"], blas_call))
-        for name, text, flags, call in variants:
+            variants.append(("openblas", "#include <cblas.h>\n", ["-lopenblas"], blas_call, threads))
+        for name, text, flags, call, version_threads in variants:
             if cancel is not None and cancel.is_set():
                 break
-            ms, why = _time(folder / name, text, flags, setup, call, threads, reps)
+            ms, why = _time(folder / name, text, flags, setup, call, version_threads, reps)
             if ms is None:
                 report["notes"].append(f"{name}: {why}")
             else:

@@ -70,6 +70,8 @@ def tuned_records(func, trials: int, seconds: float | None, cache_dir=None, prog
     elapsed = time.monotonic() - started
     found = _query(mod, folder)
     if found is None:
+        if stopped.get("reason") == "time budget":
+            raise TuningFailed(f"no schedule was measured within --tune-seconds {seconds:g}; give it more time")
         raise TuningFailed(stopped.get("error") or "tuning measured no schedule that ran")
     meta = {"measured": stopped["measured"], "seconds": round(elapsed, 2), "trials": trials, "seed": SEED,
             "stopped": stopped.get("reason")}
