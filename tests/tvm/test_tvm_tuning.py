@@ -28,7 +28,7 @@ def _cpu_execution(monkeypatch):
 
 def _tune(tv_cmd, output: Path, *flags: str, env=None):
     return subprocess.run(tv_cmd + ["translate", str(MATMUL), "--to", "cpu", "--solver", "tvm", "-o", str(output),
-                                    "--cases", "3", "--trials", "2", *SHAPE, "--json", *flags],
+                                    "--cases", "3", "--trials", "2", *SHAPE, "--json", "--no-measure", *flags],
                           capture_output=True, text=True, timeout=600, env=env)
 
 
@@ -68,7 +68,7 @@ def test_sigterm_stops_tuning_and_its_worker(tv_cmd, tmp_path):
     env = dict(os.environ, TRANSVERIFY_CACHE_DIR=str(cache))
     out = tmp_path / "mm.cpp"
     proc = subprocess.Popen(tv_cmd + ["translate", str(MATMUL), "--to", "cpu", "--solver", "tvm", "-o", str(out),
-                                      "--trials", "64", *SHAPE], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      "--trials", "64", *SHAPE, "--no-measure"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env)
     try:
         for line in proc.stderr:  # progress lines; tuning has begun once it says so

@@ -9,6 +9,8 @@ best traces on the workload it emits.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import queue
@@ -60,6 +62,33 @@ def tuned_records(func, trials: int, seconds: float | None, cache_dir=None, prog
     """Records for the tuning-form workload `func` (cached, else tuned now)."""
     mod = canonical_module(func)
     folder = workload_dir(workload_hash(mod), cache_dir)
+    with _workload_lock(folder, progress, cancel):
+        return _cached_or_tuned(mod, folder, trials, seconds, progress, cancel)
+
+
+@contextlib.contextmanager
+def _workload_lock(folder: Path, progress, cancel):
+    """One tuning run per workload at a time: a second process waits, then finds the records."""
+    handle = open(folder / ".lock", "a+")
+    try:
+        said = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if cancel is not None and cancel.is_set():
+                    raise TuningCancelled("tuning cancelled") from None
+                if progress and not said:
+                    progress("waiting for another tuning run of this workload to finish")
+                    said = True
+                time.sleep(0.5)
+        yield
+    finally:
+        handle.close()  # releases the lock
+
+
+def _cached_or_tuned(mod, folder: Path, trials: int, seconds: float | None, progress, cancel) -> Tuned:
     cached = _query(mod, folder)
     if cached is not None:
         meta = _read_meta(folder)
