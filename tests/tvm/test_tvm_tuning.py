@@ -68,8 +68,8 @@ def test_sigterm_stops_tuning_and_its_worker(tv_cmd, tmp_path):
     env = dict(os.environ, TRANSVERIFY_CACHE_DIR=str(cache))
     out = tmp_path / "mm.cpp"
     proc = subprocess.Popen(tv_cmd + ["translate", str(MATMUL), "--to", "cpu", "--solver", "tvm", "-o", str(out),
-                                      "--trials", "64", *SHAPE, "--no-measure"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env)
+                                      "--trials", "64", *SHAPE, "--no-measure"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         for line in proc.stderr:  # progress lines; tuning has begun once it says so
             if "tuning with MetaSchedule" in line:

@@ -258,8 +258,8 @@ def solve(request, output: Path, options) -> dict:
                + ("cached record" if record.cached else f"{record.seconds:.1f} s of tuning")
                + (", stopped at the time budget" if record.stopped else ""))
         details.append(f"tuning cache: {record.cache_dir}")
-        outcome["tvm"] = {"tuning_shape": tuning.shape, "trials": record.trials, "tune_seconds": round(record.seconds, 2),
-                          "cached": record.cached, "stopped": record.stopped, "record_rank": tuning.used_rank,
+        outcome["tvm"] = {"tuning_shape": tuning.shape, "trials": record.trials,
+                          "tune_seconds": round(record.seconds, 2), "cached": record.cached, "stopped": record.stopped, "record_rank": tuning.used_rank,
                           "tvm_best_ms": round(record.best_ms[tuning.used_rank], 4)}
     speed_words = ""
     if result.ok and (request.tvm_measure if request.tvm_measure is not None else tuning is not None):
