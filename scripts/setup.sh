@@ -23,6 +23,9 @@ command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)
 if [ "$DEV" = 1 ]; then
   command -v nvim >/dev/null 2>&1 || need_apt+=(neovim)
   command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
+  # OpenBLAS: the GEMM baseline of the TVM CPU solver's speed report (optional at run time)
+  [ -f /usr/include/x86_64-linux-gnu/cblas.h ] || [ -f /usr/include/cblas.h ] || [ "$(uname -s)" != Linux ] || \
+    need_apt+=(libopenblas-dev)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -15,6 +15,7 @@ class Translation:
     title: str
     verify_pair: tuple[str, str]  # (source language, candidate language) in the verification engine
     unit_kinds: tuple[str, ...]  # which units it applies to
+    solver: str | None = None  # None: the user's setting; "tvm": the TVM CPU solver (optional extra)
 
 
 TRANSLATIONS = (
@@ -22,6 +23,8 @@ TRANSLATIONS = (
                 ("subroutine", "function", "program", "procedure")),
     Translation(CPP, "cuda", "Translate to CUDA and verify", (CPP, CUDA), ("function",)),
     Translation(CUDA, "cpu", "Translate to CPU (OpenMP) and verify", (CUDA, CPP), ("kernel", "function")),
+    Translation(CUDA, "cpu", "CPU equivalent, TVM-optimized (verify)", (CUDA, CPP), ("kernel", "function"),
+                solver="tvm"),
     Translation(PYTHON, "jax", "Translate to JAX and verify", (PYTHON, PYTHON), ("nn.Module",)),
 )
 
@@ -30,8 +33,8 @@ def translations_for(language: str) -> list[Translation]:
     return [t for t in TRANSLATIONS if t.source_language == language]
 
 
-def translation_named(target: str) -> Translation | None:
-    return next((t for t in TRANSLATIONS if t.target == target), None)
+def translation_named(target: str, solver: str | None = None) -> Translation | None:
+    return next((t for t in TRANSLATIONS if t.target == target and t.solver == solver), None)
 
 
 @lru_cache(maxsize=None)
@@ -51,4 +54,9 @@ def unavailable_reason(translation: Translation) -> str | None:
         names = ", ".join(available_pairs()) or "none"
         return (f"{translation.source_language} -> {translation.target} is not supported yet: no verifier for "
                 f"{translation.verify_pair[0]} -> {translation.verify_pair[1]} (available: {names})")
+    if translation.solver == "tvm":
+        from transverify.translators.tvm_cpu import INSTALL_HINT, available
+
+        if not available():
+            return INSTALL_HINT
     return None

@@ -66,6 +66,7 @@ class TranslateRequest:
     force: bool = False  # write_output may replace an existing file with an unverified translation
     tvm_trials: int = 0  # --solver tvm: MetaSchedule trials (0: the default schedule only)
     tvm_tune_seconds: float | None = None  # --solver tvm: stop tuning after this many seconds
+    tvm_measure: bool | None = None  # --solver tvm: time against naive translations (None: when tuning)
 
 
 @dataclass
@@ -85,6 +86,7 @@ class TranslateOutcome:
     warnings: list[str] = field(default_factory=list)
     retries: list[dict] = field(default_factory=list)  # LLM retries: agent, attempt, reason, delay (s)
     events: list[dict] = field(default_factory=list)  # loop events: truncations, repeats, an early stop
+    tvm: dict | None = None  # --solver tvm: tuning shape, trials, cache use, measured speed-ups (docs/tvm.md)
 
     @property
     def verdict(self) -> str | None:
@@ -100,6 +102,7 @@ class TranslateOutcome:
             "result": self.result.to_dict() if self.result else None, "dialogue_id": self.dialogue_id,
             "message": self.message, "details": self.details, "warnings": self.warnings,
             "retries": self.retries, "events": self.events,
+            **({"tvm": self.tvm} if self.tvm is not None else {}),
         }
 
 

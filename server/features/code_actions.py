@@ -66,7 +66,8 @@ async def translate_actions(ls, params: types.CodeActionParams) -> list[types.Co
         action = types.CodeAction(
             title=translation.title, kind=types.CodeActionKind.RefactorRewrite,
             command=types.Command(title=translation.title, command=TRANSLATE,
-                                  arguments=[{"uri": uri, "entry": entry, "target": translation.target}]))
+                                  arguments=[{"uri": uri, "entry": entry, "target": translation.target,
+                                              **({"solver": translation.solver} if translation.solver else {})}]))
         if reason is not None:
             action.disabled = types.CodeActionDisabled(reason=reason)
         actions.append(action)

@@ -31,10 +31,19 @@ def register(server) -> None:
     async def translate_command(ls, *args: Any) -> dict:
         try:
             uri, entry, target = _arguments(args)
+            solver = _solver(args)
         except CommandError as exc:
             ls.show(f"transverify: {exc}", types.MessageType.Error)
             return {"status": "error", "message": str(exc)}
-        return await translate_unit(ls, uri, entry, target)
+        return await translate_unit(ls, uri, entry, target, solver=solver)
+
+
+def _solver(args: tuple) -> str | None:
+    """The solver an action asks for ("tvm"), or None for the user's setting."""
+    solver = args[0].get("solver")
+    if solver is not None and solver != "tvm":
+        raise CommandError(f"{COMMAND}: 'solver' may only be \"tvm\", got {solver!r}")
+    return solver
 
 
 def _arguments(args: tuple) -> tuple[str, str | None, str]:
@@ -49,8 +58,8 @@ def _arguments(args: tuple) -> tuple[str, str | None, str]:
     return uri, entry, target
 
 
-async def translate_unit(ls, uri: str, entry: str | None, target: str) -> dict:
-    translation = translation_named(target)
+async def translate_unit(ls, uri: str, entry: str | None, target: str, solver: str | None = None) -> dict:
+    translation = translation_named(target, solver)
     if translation is None:
         ls.show(f"transverify: unknown target '{target}'", types.MessageType.Error)
         return {"status": "error", "message": f"unknown target '{target}'"}
@@ -85,13 +94,15 @@ async def translate_unit(ls, uri: str, entry: str | None, target: str) -> dict:
 
         store = settings.open_store()
         request = TranslateRequest(
-            source=source, target=target, entry=entry, solver=settings.solver, questioner=settings.questioner,
-            max_rounds=settings.max_rounds, llm=_llm(settings), output=output,
+            source=source, target=target, entry=entry, solver=solver or settings.solver,
+            questioner=settings.questioner, max_rounds=settings.max_rounds, llm=_llm(settings), output=output,
             verify_options=settings.verify_options(cancel=job.cancel, progress=progress),
-            cancel=job.cancel, progress=progress, store=store)
+            cancel=job.cancel, progress=progress, store=store,
+            tvm_measure=True if solver == "tvm" else None)  # the speed-up goes into the result message
         return translate(request), store
 
-    job, (outcome, store) = await run_job(ls, f"Translating {name} to {target.upper()}", work, lambda v: v[0].message)
+    what = f"Translating {name} to {target.upper()}" + (" with TVM" if solver == "tvm" else "")
+    job, (outcome, store) = await run_job(ls, what, work, lambda v: v[0].message)
     return await deliver(ls, job, outcome, store, source=source, target_path=output, entry=entry,
                          target_kind=target, settings=settings)
 

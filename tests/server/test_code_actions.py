@@ -69,7 +69,7 @@ async def test_cuda_kernel_and_pytorch_module(client, workspace: Path):
     kernel.write_text(CUDA)
     uri = open_file(client, kernel, "cuda-cpp")
     titles = [a.title for a in await code_actions(client, uri, line=2)]
-    assert titles == ["Translate to CPU (OpenMP) and verify"]
+    assert titles == ["Translate to CPU (OpenMP) and verify", "CPU equivalent, TVM-optimized (verify)"]
 
     model = workspace / "model.py"
     model.write_text(TORCH)

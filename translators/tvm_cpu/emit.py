@@ -294,3 +294,32 @@ def emit_function(func, buffer_names: dict, scalars: list[str], signature: str, 
     body = printer.body()
     comment = ["// " + line if line else "//" for line in header]
     return "\n".join(comment + ["", PRELUDE, signature + " {"] + body + ["}", ""])
+
+
+def emit_dispatch(tuned, default, buffer_names: dict, entry: str, params: list, extern_c: bool,
+                  pinned: dict[str, int], header: list[str]) -> str:
+    """Two static functions and the entry that picks one: the tuned schedule at its shape
+    (`pinned` integer parameters are constants in it), the default schedule otherwise.
+    tuned/default: (lowered PrimFunc, its scalar parameter names)."""
+    declarations = ", ".join(p.declaration for p in params)
+    arguments = ", ".join(p.name for p in params)
+    shape = " && ".join(f"{name} == {value}" for name, value in pinned.items()) or "true"
+    words = ", ".join(f"{name} = {value}" for name, value in pinned.items())
+    tuned_body = Printer(tuned[0], buffer_names, tuned[1]).body()
+    unused = [f"    (void){name};" for name in pinned]  # constants in the tuned body
+    default_body = Printer(default[0], buffer_names, default[1]).body()
+    comment = ["// " + line if line else "//" for line in header]
+    linkage = "extern \"C\" " if extern_c else ""
+    return "\n".join(comment + [
+        "", PRELUDE,
+        f"// The tuned schedule, specialised to {words}.",
+        f"static void {entry}_tuned({declarations}) {{", *unused, *tuned_body, "}", "",
+        "// The default schedule, for every other shape.",
+        f"static void {entry}_any_shape({declarations}) {{", *default_body, "}", "",
+        f"{linkage}void {entry}({declarations}) {{",
+        f"    if ({shape}) {{",
+        f"        {entry}_tuned({arguments});",
+        "    } else {",
+        f"        {entry}_any_shape({arguments});",
+        "    }",
+        "}", ""])

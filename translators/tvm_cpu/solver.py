@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Unliftable
@@ -21,11 +21,27 @@ class Generated:
     kernel: str
     entry: str
     decisions: list[str]
+    host: object = None  # the entry (verify.cuda signature)
+    lifted: object = None  # lift.Lifted
 
 
-def generate(path: Path, entry: str | None = None, progress=None) -> Generated:
-    """The default-schedule translation (raises Unliftable)."""
-    from .emit import EmitError, emit_function
+@dataclass
+class Tuning:
+    """What `--trials N` asks for and what came of it."""
+    trials: int
+    seconds: float | None = None
+    values: dict = field(default_factory=dict)  # --value pins: the tuning shape
+    cache_dir: object = None
+    cancel: object = None
+    # filled in by generate():
+    shape: dict = field(default_factory=dict)  # integer parameter -> value the tuned schedule is for
+    record: object = None  # tuning.Tuned
+    used_rank: int = 0  # which of the best records the emitter printed (0 = the best)
+
+
+def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning | None = None) -> Generated:
+    """The translation (raises Unliftable; tuning.TuningFailed/TuningCancelled with `tuning`)."""
+    from .emit import EmitError, emit_dispatch, emit_function
     from .launch import find_launch
     from .lift import ThreadLifter
     from .schedule import default_schedule, lower
@@ -45,31 +61,106 @@ def generate(path: Path, entry: str | None = None, progress=None) -> Generated:
     _check_size_types(lifted, host)
     if progress:
         progress("building the TVM workload")
+    blocks = [f"stage{k}" for k in range(len(lifted.stages))] + [f"{o.buffer}_out" for o in lifted.outputs]
     try:
         workload = build_prim_func(lifted, host.params)
-        blocks = [f"stage{k}" for k in range(len(lifted.stages))] + list(workload.outputs)
         mod, decisions = default_schedule(workload.func, blocks)
         lowered = lower(mod)
     except Exception as exc:  # noqa: BLE001 - TVM's own checks; report them as a refusal, not a crash
-        first = str(exc).strip().splitlines()[-1] if str(exc).strip() else exc.__class__.__name__
-        raise Unliftable("TVM", launch.launch_line, f"TVM cannot build kernel '{launch.kernel_name}': {first}") \
-            from None
+        raise _tvm_refusal(exc, launch) from None
     names = {**workload.inputs, **workload.outputs}
-    signature = ("extern \"C\" " if host.extern_c else "") + \
-        f"void {host.name}({', '.join(p.declaration for p in host.params)})"
     header = [
         f"CPU equivalent of CUDA kernel '{launch.kernel_name}' (entry {host.name}, {Path(path).name}),",
         "lifted to TVM TE and emitted as C++17 + OpenMP (build with -fopenmp).",
         "Thread domain: " + ", ".join(f"{lifted.axis_origin.get(a, _axis_words(a))} < "
                                       f"{_extent_words(e)}" for a, e in lifted.extents.items()) + ".",
-        "Schedule:",
-        *[f"  {d}" for d in decisions],
     ]
+    if tuning is None:
+        signature = ("extern \"C\" " if host.extern_c else "") + \
+            f"void {host.name}({', '.join(p.declaration for p in host.params)})"
+        try:
+            code = emit_function(lowered, names, workload.scalars, signature,
+                                 header + ["Schedule:", *[f"  {d}" for d in decisions]])
+        except EmitError as exc:
+            raise Unliftable("emission", None, str(exc)) from None
+        return Generated(code=code, kernel=launch.kernel_name, entry=host.name, decisions=decisions, host=host,
+                         lifted=lifted)
+
+    from .bounds import array_lengths, tuning_values
+    from .tuning import tuned_records
+
+    values = tuning_values(host, tuning.values)
+    lengths = array_lengths(lifted, values)
+    tuning.shape = values
     try:
-        code = emit_function(lowered, names, workload.scalars, signature, header)
-    except EmitError as exc:
-        raise Unliftable("emission", None, str(exc)) from None
-    return Generated(code=code, kernel=launch.kernel_name, entry=host.name, decisions=decisions)
+        tune_form = build_prim_func(lifted, host.params, values, lengths, scalar_buffers=True)
+        emit_form = build_prim_func(lifted, host.params, values, lengths)
+    except Exception as exc:  # noqa: BLE001
+        raise _tvm_refusal(exc, launch) from None
+    record = tuned_records(tune_form.func, tuning.trials, tuning.seconds, tuning.cache_dir, progress, tuning.cancel)
+    tuning.record = record
+    failures = []
+    for rank, trace in enumerate(record.traces):
+        try:
+            tuned_lowered = lower(_replay(emit_form.func, trace))
+            tuned_names = {**emit_form.inputs, **emit_form.outputs}
+            tuned_decisions = _trace_words(trace)
+            code = emit_dispatch(
+                (tuned_lowered, emit_form.scalars), (lowered, workload.scalars), tuned_names, host.name,
+                host.params, host.extern_c, values,
+                header + [f"Tuned by TVM MetaSchedule at {', '.join(f'{k} = {v}' for k, v in values.items())} "
+                          f"({record.trials} trials measured, {record.seconds:.0f} s"
+                          "); schedule:",
+                          *[f"  {d}" for d in tuned_decisions],
+                          "Default schedule (every other shape):", *[f"  {d}" for d in decisions]])
+        except EmitError as exc:
+            failures.append(str(exc))
+            continue
+        except Exception as exc:  # noqa: BLE001 - a record TVM cannot replay or lower here
+            failures.append(str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__)
+            continue
+        tuning.used_rank = rank
+        return Generated(code=code, kernel=launch.kernel_name, entry=host.name,
+                         decisions=tuned_decisions + ["default schedule (other shapes):"] + decisions,
+                         host=host, lifted=lifted)
+    raise Unliftable("emission", None, "no tuned schedule could be emitted as C++: " + "; ".join(failures[:2]))
+
+
+def _tvm_refusal(exc: Exception, launch) -> Unliftable:
+    first = str(exc).strip().splitlines()[-1] if str(exc).strip() else exc.__class__.__name__
+    return Unliftable("TVM", launch.launch_line, f"TVM cannot build kernel '{launch.kernel_name}': {first}")
+
+
+def _replay(func, trace):
+    """The tuned schedule applied to the emitted form of the workload (same blocks and loops)."""
+    from tvm import s_tir
+
+    sch = s_tir.Schedule(func)
+    trace.apply_to_schedule(sch, remove_postproc=False)
+    return sch.mod
+
+
+def _trace_words(trace) -> list[str]:
+    """The tuned schedule's decisions, in words: tile sizes, parallel, vectorised and unrolled loops."""
+    words = []
+    for inst in trace.insts:
+        kind = inst.kind.name
+        if kind == "SamplePerfectTile":
+            decision = trace.decisions.get(inst) if hasattr(trace.decisions, "get") else None
+            if decision is not None:
+                words.append("tile " + "x".join(str(int(v)) for v in decision))
+        elif kind in ("Parallel", "Vectorize"):
+            words.append("parallel loop" if kind == "Parallel" else "vectorised (omp simd) loop")
+        elif kind == "SampleCategorical":
+            decision = trace.decisions.get(inst) if hasattr(trace.decisions, "get") else None
+            if decision is not None and inst.attrs and len(inst.attrs) > 0:
+                candidates = [int(c) for c in inst.attrs[0]]
+                index = int(decision)
+                if 0 <= index < len(candidates):
+                    words.append(f"unroll up to {candidates[index]} steps")
+        elif kind in ("CacheWrite", "CacheRead"):
+            words.append("cache " + ("write" if kind == "CacheWrite" else "read") + " buffer")
+    return words or ["(MetaSchedule's record; no tiling)"]
 
 
 def _check_size_types(lifted, host) -> None:
@@ -109,6 +200,8 @@ def _extent_words(e) -> str:
 
 def solve(request, output: Path, options) -> dict:
     """The TranslateOutcome fields for the pipeline: exit 0 verified, 1 not verified, 2 not lifted."""
+    import dataclasses
+
     from . import INSTALL_HINT, available
     from ...verify import verify
     from ..registry import Unsupported
@@ -117,31 +210,93 @@ def solve(request, output: Path, options) -> dict:
                 solver_used="tvm", message="")
     if not available():
         return {**base, "message": INSTALL_HINT}
-    if request.tvm_trials > 0 or request.tvm_tune_seconds is not None:
-        return {**base, "message": "MetaSchedule tuning (--trials N > 0, --tune-seconds) is not supported yet; "
-                                   "--trials 0 gives the default schedule"}
+    if request.tvm_tune_seconds is not None and request.tvm_trials <= 0:
+        return {**base, "message": "--tune-seconds limits MetaSchedule tuning: give --trials N (N > 0) with it"}
+    tuning = None
+    if request.tvm_trials > 0:
+        tuning = Tuning(trials=request.tvm_trials, seconds=request.tvm_tune_seconds, values=dict(options.values),
+                        cache_dir=options.cache_dir, cancel=request.cancel)
+    from .tuning import TuningCancelled, TuningFailed
+
     try:
-        generated = generate(Path(request.source), request.entry or options.entry, progress=request.progress)
+        generated = generate(Path(request.source), request.entry or options.entry, progress=request.progress,
+                             tuning=tuning)
     except Unliftable as exc:
         return {**base, "unsupported": [Unsupported(exc.line, exc.construct, exc.message)],
                 "message": f"{request.source}: {exc.describe()}"}
+    except TuningCancelled:
+        return {**base, "message": "cancelled: tuning stopped, nothing written"}
+    except TuningFailed as exc:
+        return {**base, "message": f"{request.source}: {exc}"}
     if request.progress:
         request.progress("verifying the emitted C++ against the CUDA source")
+    runs = [options]
+    if tuning is not None:
+        # The tuned function runs only at its shape: verify there too (values pinned to it).
+        pinned = {**options.values, **{k: str(v) for k, v in tuning.shape.items()}}
+        runs.append(dataclasses.replace(options, values=pinned))
     folder = Path(tempfile.mkdtemp(prefix="transverify-tvm-"))
     try:
         folder.chmod(0o755)
         candidate = folder / output.name
         candidate.write_text(generated.code, encoding="utf-8")
         candidate.chmod(0o644)
-        result = verify(Path(request.source), candidate, options)
+        result = None
+        for run in runs:
+            result = verify(Path(request.source), candidate, run)
+            if not result.ok:
+                break
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    outcome = {**base, "code": generated.code, "result": result, "rounds": 1,
-               "details": "\n".join(["schedule:"] + [f"  {d}" for d in generated.decisions])}
+    details = ["schedule:"] + [f"  {d}" for d in generated.decisions]
+    outcome = {**base, "code": generated.code, "result": result, "rounds": 1}
+    how = "default schedule"
+    if tuning is not None:
+        record = tuning.record
+        shape = ", ".join(f"{k}={v}" for k, v in tuning.shape.items())
+        how = (f"tuned at {shape}: {record.trials} trials, "
+               + ("cached record" if record.cached else f"{record.seconds:.1f} s of tuning")
+               + (", stopped at the time budget" if record.stopped else ""))
+        details.append(f"tuning cache: {record.cache_dir}")
+        outcome["tvm"] = {"tuning_shape": tuning.shape, "trials": record.trials,
+                          "tune_seconds": round(record.seconds, 2), "cached": record.cached, "stopped": record.stopped, "record_rank": tuning.used_rank,
+                          "tvm_best_ms": round(record.best_ms[tuning.used_rank], 4)}
+    speed_words = ""
+    if result.ok and (request.tvm_measure if request.tvm_measure is not None else tuning is not None):
+        speed = _measure(request, options, generated, tuning)
+        outcome["tvm"] = {**(outcome.get("tvm") or {}), **speed}
+        speed_words = _speed_words(speed)
+        details.append("measured (median ms, same inputs): "
+                       + ", ".join(f"{k} {v:g}" for k, v in speed.get("ms", {}).items())
+                       + "".join(f"; {note}" for note in speed.get("notes", [])))
+    outcome["details"] = "\n".join(details)
     if result.ok:
-        how = "default schedule"
         return {**outcome, "exit_code": 0,
-                "message": f"verified equivalent on {result.cases} case(s) (TVM, {how}, kernel {generated.kernel})"}
+                "message": f"verified equivalent on {result.cases} case(s) (TVM, {how}, kernel {generated.kernel})"
+                           + speed_words}
     if result.stage in ("parse", "compile_source"):
         return {**outcome, "exit_code": 2, "code": None, "message": f"cannot verify: {result.message}"}
     return {**outcome, "exit_code": 1, "message": f"TVM translation not verified: {result.message}"}
+
+
+def _measure(request, options, generated, tuning) -> dict:
+    """Run times of the emitted code and the naive translations at the tuning shape (speed.py)."""
+    from .bounds import tuning_values
+    from .speed import measure
+    from .tune_cache import tuning_threads
+
+    if request.progress:
+        request.progress("timing the TVM code against naive serial and OpenMP translations")
+    try:
+        values = tuning.shape if tuning is not None else tuning_values(generated.host, options.values)
+        return measure(Path(request.source), generated.entry, generated.code, generated.host, generated.lifted,
+                       values, tuning_threads(), cancel=request.cancel)
+    except (Unliftable, ValueError, OSError) as exc:
+        message = exc.describe() if isinstance(exc, Unliftable) else str(exc)
+        return {"ms": {}, "speedup": {}, "notes": [f"not measured: {message}"]}
+
+
+def _speed_words(speed: dict) -> str:
+    names = {"vs_serial": "naive serial", "vs_openmp": "naive OpenMP", "vs_openblas": "OpenBLAS"}
+    parts = [f"{ratio:.2f}x {names[key]}" for key, ratio in speed.get("speedup", {}).items()]
+    return f"; {', '.join(parts)}" if parts else ""

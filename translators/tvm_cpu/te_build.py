@@ -20,16 +20,37 @@ class Workload:
     scalars: list  # host scalar parameter names, in PrimFunc order
 
 
-def build_prim_func(lifted: Lifted, params: list) -> Workload:
-    """params: the host function's Param list (verify.cuda.signature)."""
+def build_prim_func(lifted: Lifted, params: list, values: dict | None = None, lengths: dict | None = None,
+                    scalar_buffers: bool = False) -> Workload:
+    """params: the host function's Param list (verify.cuda.signature).
+
+    A workload at a fixed shape (for tuning) pins integer scalars to `values` (they are
+    constants, not parameters) and gives each array its length from `lengths`; with
+    `scalar_buffers` the remaining scalars are read from 1-element buffers (`<name>_s`),
+    as MetaSchedule's runner passes only arrays.  Block names and loop nests are the same
+    in every form, so a schedule found on one applies to the others.
+    """
     from tvm import te, tirx
 
-    scalar_vars = {p.name: tirx.Var(p.name, p.dtype) for p in params if not p.pointer}
+    values = values or {}
+    lengths = lengths or {}
+    scalar_vars = {p.name: tirx.Var(p.name, p.dtype) for p in params if not p.pointer and p.name not in values}
+    scalar_exprs = {name: tirx.const(int(v), next(p.dtype for p in params if p.name == name))
+                    for name, v in values.items()}
+    scalar_holders = {}
+    if scalar_buffers:
+        dtypes = {p.name: p.dtype for p in params}
+        scalar_holders = {n: te.placeholder((1,), dtypes[n], name=f"{n}_s") for n in scalar_vars}
+        scalar_exprs.update({n: h[0] for n, h in scalar_holders.items()})
+    else:
+        scalar_exprs.update(scalar_vars)
     placeholders = {}
     for p in params:
         if p.pointer and p.name in lifted.loads:
-            placeholders[p.name] = te.placeholder((tirx.Var(f"{p.name}_len", "int32"),), p.dtype, name=p.name)
-    converter = _Converter(scalar_vars, placeholders)
+            length = lengths.get(p.name)
+            shape = (int(length),) if length is not None else (tirx.Var(f"{p.name}_len", "int32"),)
+            placeholders[p.name] = te.placeholder(shape, p.dtype, name=p.name)
+    converter = _Converter(scalar_exprs, placeholders)
     extents = {axis: converter.expr(e, {}) for axis, e in lifted.extents.items()}
 
     stages = []
@@ -44,10 +65,14 @@ def build_prim_func(lifted: Lifted, params: list) -> Workload:
 
         outputs.append(te.compute(shape, _output_compute(converter, out), name=name))
         output_map[name] = out.buffer
-    args = list(placeholders.values()) + outputs + list(scalar_vars.values())
+    if scalar_buffers:
+        args = list(placeholders.values()) + list(scalar_holders.values()) + outputs
+        scalars = []
+    else:
+        args = list(placeholders.values()) + outputs + list(scalar_vars.values())
+        scalars = list(scalar_vars)
     func = te.create_prim_func(args)
-    return Workload(func=func, inputs={n: n for n in placeholders}, outputs=output_map,
-                    scalars=list(scalar_vars))
+    return Workload(func=func, inputs={n: n for n in placeholders}, outputs=output_map, scalars=scalars)
 
 
 def _output_compute(converter, out):

@@ -4,7 +4,7 @@ Exit 0 verified equivalent (written to -o or beside the source), 1 translated
 but not verified (still written, so it can be inspected; the report says why;
 an existing file is replaced by an unverified translation only with --force),
 2 unsupported constructs / bad input / LLM needed but not configured or unreachable /
-an output that must not be replaced (nothing written), 130 interrupted with Ctrl-C (the dialogue is kept as cancelled).
+an output that must not be replaced (nothing written), 130 interrupted with Ctrl-C or SIGTERM (the dialogue is kept as cancelled; TVM tuning stops).
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ def register(app: typer.Typer) -> None:
                                         help="Pin a scalar parameter in every verification case, e.g. k=3."),
         trials: int = typer.Option(0, "--trials", min=0, help="--solver tvm: MetaSchedule trials (0: default schedule)."),
         tune_seconds: float = typer.Option(None, "--tune-seconds", min=1, help="--solver tvm: most seconds of tuning."),
+        measure: bool = typer.Option(None, "--measure/--no-measure",
+                                     help="--solver tvm: time the result against naive serial/OpenMP translations "
+                                          "(and OpenBLAS for GEMM); default: when tuning."),
     ) -> None:
         """Translate SOURCE, verify the result, and repair it with an LLM when one is configured."""
         from ..translators.llm import ConfigError, resolve_settings
@@ -85,12 +88,14 @@ def register(app: typer.Typer) -> None:
             force=force, cancel=cancel,
             verify_options=VerifyOptions(entry=entry, cases=cases, seed=seed, timeout=timeout, shapes=shapes,
                                          values=values),
-            tvm_trials=trials, tvm_tune_seconds=tune_seconds)
+            tvm_trials=trials, tvm_tune_seconds=tune_seconds, tvm_measure=measure)
         previous = signal.signal(signal.SIGINT, _interrupt_handler(cancel))
+        previous_term = signal.signal(signal.SIGTERM, _interrupt_handler(cancel))  # e.g. an editor's stop
         try:
             outcome = translate(request)
         finally:
             signal.signal(signal.SIGINT, previous)
+            signal.signal(signal.SIGTERM, previous_term)
             store.close()
         if cancel.is_set():
             # Ctrl-C: the loop stopped at once and recorded the dialogue as cancelled.
