@@ -278,6 +278,7 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     st.depth = 1
     if body is not None:
         ctx.goto_targets = {str(jump.items[0]) for jump in walk(body, F.Goto_Stmt)}
+        ctx.goto_targets |= {str(label) for jump in walk(body, F.Computed_Goto_Stmt) for label in jump.items[0].items}
         ctx.formats = {str(fmt.item.label): str(fmt.items[1]) for fmt in walk(procedure.node, F.Format_Stmt)
                        if getattr(fmt.item, "label", None) is not None}
         if declared:

@@ -199,6 +199,19 @@ class StatementTranslator(OutputStatements):
         # few that would skip an initialisation, so a wrong translation cannot pass unnoticed.
         self.emit(f"goto label_{node.items[0]};")
 
+    def _s_Computed_Goto_Stmt(self, node):
+        # GO TO (10, 20, 30), I: the I-th label; any other value falls through to the next
+        # statement, as Fortran defines it.
+        labels, selector = node.items
+        value = self.tr.scalar(selector)
+        if not value.type.is_int:
+            raise UnsupportedConstruct("computed goto", f"computed GO TO on a non-integer '{selector}'")
+        self.emit(f"switch ({value.code}) {{")
+        for position, label in enumerate(labels.items, start=1):
+            self.emit(f"{INDENT}case {position}: goto label_{label};")
+        self.emit(f"{INDENT}default: break;")
+        self.emit("}")
+
     def _s_Exit_Stmt(self, node):
         self._jump(node.items[1], "exit")
 
