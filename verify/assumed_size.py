@@ -30,6 +30,7 @@ _DO = re.compile(r"(?m)^\s*(?:\d+\s+)?(?:\w+\s*:\s*)?do\s+(?:\d+\s*,?\s*)?(\w+)\
 
 
 def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
+    _legacy_last_extent_one(proc)
     assumed = [a for a in proc.args if a.assumed_size]
     if not assumed:
         return
@@ -37,7 +38,8 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
     integers = [a for a in proc.args if a.base == "integer" and not a.is_array and a.intent != "out"]
     bounds = _loop_bound_text(proc.body, _last_subscript_loops(proc, assumed))
     strides = [a for a in integers if not a.is_size and _is_stride(a.name, proc.body)]
-    lengths = [a for a in integers if a not in strides and (a.is_size or _mentions(bounds, a.name)
+    band = _band_widths(proc.body, {a.name for a in integers} - {a.name for a in strides})
+    lengths = [a for a in integers if a not in strides and (a.is_size or _mentions(bounds, a.name) or a.name in band
                                                             or re.search(rf"\b{a.name}\s*-\s*1\s*\)\s*\*", proc.body))]
     leading = {a.dims[0][1] for a in assumed if len(a.dims) == 2}
     # Extents of the other dimensions (lda, ldx/2*2+1) are sizes of their own, not lengths.
@@ -65,6 +67,8 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
         elif len(arg.dims) == 1:
             stride = _stride_of(arg, strides)
             extent = f"1 + ({longest} - 1) * abs({stride.name})" if stride else longest
+            if not stride and (_computed_subscripts(arg.name, proc.body) or _TRIANGULAR.search(proc.body)):
+                extent = f"({longest}) * ({longest} + 1) / 2 + {longest}"  # packed triangle: ap(ik + j)
         else:
             extent = longest
         upper = extent if lower == "1" else f"({lower}) + ({extent}) - 1"
@@ -77,6 +81,46 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
     for arg in proc.args:
         if arg.base == "integer" and not arg.is_array and arg.name in unknown and not arg.role and not arg.is_size:
             arg.is_size = True
+
+
+def _band_widths(body: str, names: set[str]) -> set[str]:
+    """Integer arguments added to each other to form a row (m = ml + mu + 1): band widths, drawn
+    like lengths so that the leading dimension can hold the band."""
+    found = set()
+    for m in re.finditer(r"(?m)^\s*(?:\d+\s+)?\w+\s*=\s*(\w+)\s*\+\s*(\w+)\b", body):
+        if m.group(1) in names and m.group(2) in names and m.group(1) != m.group(2):
+            found |= {m.group(1), m.group(2)}
+    return found
+
+
+def _legacy_last_extent_one(proc: Procedure) -> None:
+    """FORTRAN 66 spelled an assumed-size dummy `x(1)` / `a(lda,1)`: a last extent of 1 that the
+    routine subscripts with anything but the constant 1 means `*`."""
+    for arg in proc.args:
+        if not arg.is_array or arg.assumed_size or arg.dims[-1] != ("1", "1"):
+            continue
+        rank = len(arg.dims)
+        for m in re.finditer(rf"\b{re.escape(arg.name)}\s*\(((?:[^()]|\([^()]*\))*)\)", proc.body):
+            parts = [p.strip() for p in m.group(1).split(",")]
+            if len(parts) == rank and parts[-1] != "1":
+                arg.dims = [*arg.dims[:-1], ("1", "*")]
+                arg.assumed_size = True
+                break
+
+
+# k*(k-1)/2, (n*(n+1))/2: positions in packed triangular storage
+_TRIANGULAR = re.compile(r"\b\w+\s*\*\s*\(\s*\w+\s*[-+]\s*1\s*\)\s*\)?\s*/\s*2\b")
+
+
+def _computed_subscripts(name: str, body: str) -> bool:
+    """Some subscript of a 1-D array is computed (`ap(ik + j)`, `ap(kk - 1)` with two variables),
+    not a counter plus a constant: packed storage, larger than its order."""
+    for m in re.finditer(rf"\b{re.escape(name)}\s*\(((?:[^()]|\([^()]*\))*)\)", body):
+        sub = m.group(1).strip()
+        if "," in sub or re.fullmatch(r"\w+|\w+\s*[-+]\s*\d+|\d+", sub):
+            continue
+        return True
+    return False
 
 
 def stride_handles_negative(proc: Procedure, name: str) -> bool:

@@ -46,9 +46,19 @@ def role_sizes(proc: Procedure, index: int, sizes: dict[str, int], pinned: dict[
             sizes[arg.name] = 0  # the error path: routines that report through XERBLA reject a zero stride
     lengths = [sizes[a.name] for a in proc.args if a.role == "length" and a.name in sizes]
     leading = [a for a in proc.args if a.role == "leading"]
+    # Band storage (LINPACK's dgbfa: abd(lda,*) with lda >= 2*ml + mu + 1) addresses rows by sums
+    # of the lengths: with several lengths the leading dimension covers twice their sum.
+    rows = 2 * sum(lengths) + 1 if len(lengths) > 1 and _band_storage(proc) else max(lengths + [1])
     for position, arg in enumerate(leading):  # different slack per argument: lda/ldb mix-ups show
         if arg.name not in pinned:
-            sizes[arg.name] = max(lengths + [1]) + _SLACK[(index + position) % len(_SLACK)]
+            sizes[arg.name] = rows + _SLACK[(index + position) % len(_SLACK)]
+
+
+def _band_storage(proc: Procedure) -> bool:
+    """A row subscript computed from a sum of integer arguments (m = ml + mu + 1 ... abd(m, k))."""
+    lengths = [a.name for a in proc.args if a.role == "length"]
+    return any(re.search(rf"=\s*[^\n]*\b{re.escape(a)}\s*\+\s*{re.escape(b)}\b", proc.body)
+               for a in lengths for b in lengths if a != b)
 
 
 def character_choices(proc: Procedure, arg: Arg) -> list[str]:

@@ -76,9 +76,11 @@ def generate(model: FileModel, entry: str | None, source_name: str):
             return None, problems, notes
         selected = _reachable(model, [entry])
         include_main = False
+        problems = _own_problems(model, selected)
     else:
         selected = list(model.procedures)
         include_main = model.main is not None
+    units = [model.procedures[name] for name in selected] + ([model.main] if include_main else [])
 
     # Module data first: every procedure may refer to it.
     for module in model.modules.values():
@@ -99,8 +101,14 @@ def generate(model: FileModel, entry: str | None, source_name: str):
             sections.append("\n".join(_tidy(header + lines)).strip("\n"))
             notes.append(f"module {module.name}: its variables and parameters are namespace-scope C++ entities")
 
-    for block, members in model.commons.items():
-        ctx = _context(Scope(), model, f"common {block}")
+    from .shared_data import common_sections, shared_constants
+    commons = common_sections(model, units)
+    constants, constant_includes = shared_constants(model, units, commons, problems)
+    includes |= constant_includes
+    if constants:
+        sections.append("\n".join(constants))
+    for block, (scope, members) in commons.items():
+        ctx = _context(scope, model, f"common {block}")
         from .expressions import ExprTranslator
         lines = [f"// COMMON /{block}/" if block else "// blank COMMON"]
         for symbol in members:
@@ -172,6 +180,18 @@ def generate(model: FileModel, entry: str | None, source_name: str):
     if "#pragma omp" in code:
         notes.append("OpenMP loops became #pragma omp: compile with -fopenmp to run them in parallel")
     return code, [], sorted(set(notes), key=notes.index)
+
+
+def _own_problems(model: FileModel, selected: list[str]) -> list:
+    """The file's problems less those found in procedures (or the main program) outside `selected`:
+    `--entry NAME` translates NAME and its callees only."""
+    hosts = {model.procedures[name].host for name in selected if model.procedures[name].host}
+    wanted = set(selected) | hosts
+    dropped = set()
+    for first, end, owner in model.problem_owners:
+        if owner not in wanted:
+            dropped |= set(range(first, end))
+    return [problem for index, problem in enumerate(model.problems) if index not in dropped]
 
 
 def _dedupe(problems):

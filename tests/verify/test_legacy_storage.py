@@ -1,0 +1,82 @@
+"""Storage layouts of pre-FORTRAN 77 libraries: `x(1)` / `a(lda,1)` dummies meaning `*`, band
+matrices whose leading dimension must hold ml + mu + 1 rows and more, and packed triangles
+addressed through k*(k-1)/2. Inputs are sized so that the reference stays in bounds."""
+
+from __future__ import annotations
+
+# A band matrix-vector product in LINPACK's storage: row m = mu + 1 holds the diagonal.
+BAND_F = """\
+      subroutine bandmv(abd,lda,n,ml,mu,x,y)
+      integer lda,n,ml,mu
+      double precision abd(lda,1),x(1),y(1)
+      integer i,j,k,m
+      m = mu + ml + 1
+      do 20 j = 1, n
+         y(j) = 0.0d0
+   20 continue
+      do 40 j = 1, n
+         do 30 i = max(1, j - mu), min(n, j + ml)
+            k = i - j + mu + 1
+            y(i) = y(i) + abd(k,j)*x(j)
+   30    continue
+   40 continue
+      if (m .gt. lda) y(1) = -1.0d0
+      return
+      end
+"""
+
+BAND_CPP = """\
+#include <algorithm>
+void bandmv(const double* abd, int lda, int n, int ml, int mu, const double* x, double* y) {
+    for (int j = 0; j < n; ++j) y[j] = 0.0;
+    for (int j = 1; j <= n; ++j)
+        for (int i = std::max(1, j - mu); i <= std::min(n, j + ml); ++i)
+            y[i - 1] += abd[(i - j + mu) + (j - 1) * lda] * x[j - 1];
+    if (mu + ml + 1 > lda) y[0] = -1.0;
+}
+"""
+
+# The sum of a packed upper triangle's diagonal: ap(k*(k+1)/2).
+PACKED_F = """\
+      subroutine pdiag(ap,n,s)
+      integer n
+      double precision ap(1),s
+      integer k,kk
+      s = 0.0d0
+      kk = 0
+      do 10 k = 1, n
+         kk = (k*(k+1))/2
+         s = s + ap(kk)
+   10 continue
+      return
+      end
+"""
+
+PACKED_CPP = """\
+void pdiag(const double* ap, int n, double& s) {
+    s = 0.0;
+    for (int k = 1; k <= n; ++k) s += ap[k * (k + 1) / 2 - 1];
+}
+"""
+
+
+def test_band_storage_with_extent_one_dummies(verify_cli, write):
+    code, out, _ = verify_cli(write("bandmv.f", BAND_F), write("bandmv.cpp", BAND_CPP))
+    assert code == 0, out["message"]
+    for case in out["inputs"]:  # abd(lda,1) is abd(lda,*): a column per length; lda holds the band
+        assert case["lda"] >= case["ml"] + case["mu"] + 1
+        assert case["abd"] == f"float64[{case['lda'] * max(case['n'], case['ml'], case['mu'], 1)}]"
+
+
+def test_band_translation_with_a_wrong_diagonal_row_is_caught(verify_cli, write):
+    wrong = BAND_CPP.replace("abd[(i - j + mu)", "abd[(i - j + ml)")
+    code, out, _ = verify_cli(write("bandmv.f", BAND_F), write("bandmv_wrong.cpp", wrong))
+    assert code == 1, out["message"]
+
+
+def test_packed_triangle_is_sized_for_its_order(verify_cli, write):
+    code, out, _ = verify_cli(write("pdiag.f", PACKED_F), write("pdiag.cpp", PACKED_CPP))
+    assert code == 0, out["message"]
+    for case in out["inputs"]:
+        n = max(case["n"], 1)
+        assert case["ap"] == f"float64[{n * (n + 1) // 2 + n}]"
