@@ -40,6 +40,7 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
     strides = [a for a in integers if not a.is_size and _is_stride(a.name, proc.body)]
     band = _band_widths(proc.body, {a.name for a in integers} - {a.name for a in strides})
     lengths = [a for a in integers if a not in strides and (a.is_size or _mentions(bounds, a.name) or a.name in band
+                                                            or _bounds_a_goto_loop(a.name, proc.body)
                                                             or re.search(rf"\b{a.name}\s*-\s*1\s*\)\s*\*", proc.body))]
     leading = {a.dims[0][1] for a in assumed if len(a.dims) == 2}
     # Extents of the other dimensions (lda, ldx/2*2+1) are sizes of their own, not lengths.
@@ -81,6 +82,15 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
     for arg in proc.args:
         if arg.base == "integer" and not arg.is_array and arg.name in unknown and not arg.role and not arg.is_size:
             arg.is_size = True
+
+
+def _bounds_a_goto_loop(name: str, body: str) -> bool:
+    """A loop built from IF and GO TO (`k = n` ... `if (k .eq. 0) go to 80` ... `k = k - 1`, or
+    `if (k .gt. n) go to 160`): the argument starts or ends a counter."""
+    n = re.escape(name)
+    copied = re.search(rf"(?m)^\s*(?:\d+\s+)?\w+\s*=\s*{n}\s*$", body)
+    compared = re.search(rf"\bif\s*\(\s*\w+\s*(?:\.gt\.|\.ge\.|>=?)\s*{n}\s*\)\s*go\s*to\b", body)
+    return bool(copied or compared)
 
 
 def _band_widths(body: str, names: set[str]) -> set[str]:

@@ -131,7 +131,8 @@ def _first_free_letter(proc: Procedure) -> tuple[int, Arg] | None:
 
 
 def index_array_values(proc: Procedure, arg: Arg, shapes: dict[str, tuple[int, ...]],
-                       lowers: dict[str, tuple[int, ...]], rng: np.random.Generator, n: int) -> np.ndarray | None:
+                       lowers: dict[str, tuple[int, ...]], rng: np.random.Generator, n: int,
+                       sizes: dict[str, int] | None = None) -> np.ndarray | None:
     if arg.base != "integer" or not arg.is_array or arg.intent == "out":
         return None
     body = proc.body
@@ -145,7 +146,9 @@ def index_array_values(proc: Procedure, arg: Arg, shapes: dict[str, tuple[int, .
             if n > 1:
                 values[-1] = extent + 1
             return values.astype(arg.dtype)
-    names = {arg.name} | set(re.findall(rf"(?m)^\s*(?:\d+\s+)?(\w+)\s*=\s*{name}\s*\([^()]*\)\s*$", body))
+    # aliases: kp = kpvt(k), and ks = iabs(kpvt(k)) where the sign flags a 2x2 pivot block
+    names = {arg.name} | set(re.findall(rf"(?m)^\s*(?:\d+\s+)?(\w+)\s*=\s*(?:i?abs\s*\(\s*)?{name}\s*\([^()]*\)\s*\)?\s*$",
+                                        body))
     bounds = []
     for alias in names:
         for array, position in _subscript_uses(alias, body, proc.arrays):
@@ -153,12 +156,26 @@ def index_array_values(proc: Procedure, arg: Arg, shapes: dict[str, tuple[int, .
                 low = lowers[array][position]
                 bounds.append((low, low + shapes[array][position] - 1))
     if not bounds:
-        return None
+        order = _pivot_order(proc, arg, sizes or {})
+        return None if order is None else rng.integers(1, order + 1, n).astype(arg.dtype)
     low = max(b[0] for b in bounds)
     high = min(b[1] for b in bounds)
     if high < low:
         return np.full(n, low, dtype=arg.dtype)
     return rng.integers(low, high + 1, n).astype(arg.dtype)
+
+
+_PIVOT_NAME = re.compile(r"pvt|piv|perm")
+
+
+def _pivot_order(proc: Procedure, arg: Arg, sizes: dict[str, int]) -> int | None:
+    """A pivot vector (ipvt, kpvt, ipiv, perm) read by the routine holds row numbers 1..n, n the
+    order of the matrix: the smallest length argument. Positive values are 1x1 pivots, valid for
+    every factorisation that flags 2x2 blocks by a negative sign."""
+    if not _PIVOT_NAME.search(arg.name):
+        return None
+    orders = [sizes[a.name] for a in proc.args if a.role == "length" and a.name in sizes]
+    return max(1, min(orders)) if orders else None
 
 
 def _subscript_uses(name: str, body: str, arrays: frozenset[str]):

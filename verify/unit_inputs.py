@@ -74,7 +74,7 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 case.values[arg.name] = np.array(_parse_pinned(pinned[arg.name], arg), dtype=arg.dtype)
             else:
                 n = int(np.prod(shapes[arg.name])) if arg.is_array else 1
-                data = index_array_values(proc, arg, shapes, lowers, rng, n)
+                data = index_array_values(proc, arg, shapes, lowers, rng, n, sizes)
                 if data is None:
                     data = _random(rng, arg, n, proc.body, proc.arrays, min_extent, large, ties)
                 case.values[arg.name] = data if arg.is_array else data.reshape(())

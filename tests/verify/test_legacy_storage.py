@@ -80,3 +80,42 @@ def test_packed_triangle_is_sized_for_its_order(verify_cli, write):
     for case in out["inputs"]:
         n = max(case["n"], 1)
         assert case["ap"] == f"float64[{n * (n + 1) // 2 + n}]"
+
+
+# Undoes row interchanges recorded by a factorisation, in a loop made of IF and GO TO.
+PIVOT_F = """\
+      subroutine unpiv(n,kpvt,b)
+      integer n,kpvt(1)
+      double precision b(1),t
+      integer k,kp
+      k = n
+   10 if (k .eq. 0) go to 20
+         kp = iabs(kpvt(k))
+         t = b(k)
+         b(k) = b(kp)
+         b(kp) = t
+         k = k - 1
+      go to 10
+   20 continue
+      return
+      end
+"""
+
+PIVOT_CPP = """\
+#include <cstdlib>
+void unpiv(int n, const int* kpvt, double* b) {
+    for (int k = n; k >= 1; --k) {
+        int kp = std::abs(kpvt[k - 1]);
+        double t = b[k - 1]; b[k - 1] = b[kp - 1]; b[kp - 1] = t;
+    }
+}
+"""
+
+
+def test_pivot_vector_holds_row_numbers_and_goto_loops_give_the_length(verify_cli, write):
+    code, out, _ = verify_cli(write("unpiv.f", PIVOT_F), write("unpiv.cpp", PIVOT_CPP))
+    assert code == 0, out["message"]
+    assert {case["b"] for case in out["inputs"]} != {"float64[1]"}  # sized by n, not by b(1)
+    wrong = PIVOT_CPP.replace("for (int k = n; k >= 1; --k)", "for (int k = 1; k <= n; ++k)")
+    code, out, _ = verify_cli(write("unpiv.f", PIVOT_F), write("unpiv_wrong.cpp", wrong))
+    assert code == 1, out["message"]
