@@ -27,3 +27,59 @@ def test_computed_goto_becomes_a_switch_of_gotos(tmp_path):
     assert "switch (job) {" in flat and "case 3: goto label_10;" in flat and "default: break;" in flat
     # job drawn outside 1..3 too: the fall-through path is compared as well
     assert {c["job"] for c in result.inputs} - {1, 2, 3}
+
+
+PARAMS_H = (
+    "      integer nmax, nrep\n"
+    "      double precision scale, shift, rcond, rtol\n"
+    # past column 72, as generated class-size headers are written: read whole
+    "      parameter(  nmax=8, nrep=3, scale=2.5d0, shift=10.0d0, rcond=1.0d-1, rtol=1.0d-9 )\n"
+    "c     sizes of the problem class\n"
+    "      common /state/ seed, hist\n"
+    "      double precision seed, hist(nmax)\n")
+
+KERNEL_F = """\
+      subroutine smooth(n, x, y)
+      include 'params.h'
+      integer n, i
+      double precision x(n), y(n), rnd
+      external rnd
+      do 10 i = 1, n
+         y(i) = scale * x(i) + rnd(x(i))
+   10 continue
+      end
+"""
+
+UTIL_F = """\
+      double precision function rnd(v)
+      double precision v
+      rnd = v * v - 0.5d0
+      end
+
+      subroutine other(v)
+      double precision v
+      v = 0.0d0
+      end
+"""
+
+
+def test_include_parameters_become_shared_constants_and_procedures_are_found_by_definition(tmp_path, tv_cmd):
+    import json
+    import subprocess
+
+    (tmp_path / "params.h").write_text(PARAMS_H)
+    (tmp_path / "smooth.f").write_text(KERNEL_F)
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "util.f").write_text(UTIL_F)  # rnd is defined in util.f, not rnd.f
+    out = tmp_path / "smooth.cpp"
+    proc = subprocess.run([*tv_cmd, "translate", str(tmp_path / "smooth.f"), "--to", "cpp", "--solver", "rules",
+                           "--entry", "smooth", "-I", str(lib), "-o", str(out), "--json", "--no-capture"],
+                          capture_output=True, text=True, timeout=300)
+    payload = json.loads(proc.stdout)
+    assert proc.returncode == 0, payload["message"]
+    code = out.read_text()
+    assert "constexpr double scale = 2.5;" in code
+    # constants and COMMON state the routine does not use are left out, and so are the header's comments
+    assert "rcond" not in code and "nrep" not in code and "hist" not in code and "sizes of the" not in code
+    assert code.index("double rnd(double v)") < code.index("void smooth(")

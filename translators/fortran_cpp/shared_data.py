@@ -17,12 +17,14 @@ from .symbols import Procedure, Scope, Symbol
 
 
 def common_sections(model, units: list[Procedure]) -> dict[str, tuple[Scope, list[Symbol]]]:
-    """Blocks the units name, each with the scope of its first declaration among them and the
-    members as declared there."""
+    """Blocks the units use (an INCLUDE file declares many: only those with a member some unit
+    refers to), each with the scope of its first declaration among them and the members as
+    declared there."""
+    used = set().union(*(_used_names(u) for u in units)) if units else set()
     found: dict[str, tuple[Scope, list[Symbol]]] = {}
     for unit in units:
         for block, members in model.commons.items():
-            if block in found:
+            if block in found or not any(m.name in used for m in members):
                 continue
             own = [unit.scope.symbols.get(m.name) for m in members]
             if own and all(s is not None and s.common == block for s in own):

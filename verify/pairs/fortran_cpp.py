@@ -64,6 +64,7 @@ class _Verification:
         self.timings: dict[str, float] = {}
         self.warnings: list[str] = []
         self.cache = ArtifactCache(cache_root(options.cache_dir))
+        self.long_fixed_lines = False
         self.gfortran = find_tool("gfortran", options.toolchain)
         self.gxx = find_tool("gxx", options.toolchain)
         self.tools = {"gfortran": tool_version(self.gfortran), "g++": tool_version(self.gxx),
@@ -133,6 +134,7 @@ class _Verification:
         started = time.monotonic()
         ffile = parse_fortran(self.source, self.options.include_dirs)
         cfile = parse_cpp(self.candidate)
+        self.long_fixed_lines = any(_runs_past_column_72(p) for p in [self.source, *ffile.includes.values()])
         self._timed(STAGE_PARSE, started)
         workdir = sandbox.make_workdir()
         if self.options.keep_workdir:
@@ -167,9 +169,10 @@ class _Verification:
         return None if outcome.ok else self._source_failed(outcome.output, name, 1)
 
     def _include_flags(self) -> list[str]:
-        """The source is compiled from a copy: its own directory and -I DIRs stay searchable."""
+        """The source is compiled from a copy: its own directory and -I DIRs stay searchable.
+        Fixed-form statements that run past column 72 (NPB's generated npbparams.h) are read whole."""
         dirs = [self.source.resolve().parent, *(Path(d).resolve() for d in self.options.include_dirs)]
-        return [f"-I{d}" for d in dirs]
+        return [f"-I{d}" for d in dirs] + (["-ffixed-line-length-none"] if self.long_fixed_lines else [])
 
     def _copy_modules(self, ffile: FortranFile, directory: Path) -> list[str]:
         """Sources of the modules the source USEs (found next to it or with -I), compiled first;
@@ -531,6 +534,24 @@ class _Verification:
                 if len(mismatches) >= MAX_MISMATCHES:
                     return mismatches
         return mismatches
+
+
+def _runs_past_column_72(path: Path) -> bool:
+    """A fixed-form statement line with code beyond column 72 whose parentheses balance only when
+    read whole: written for a longer line (gfortran would cut it), not a card sequence number."""
+    if path.suffix.lower() not in (".f", ".for", ".f77", ".h", ".inc", ".incl", ".fh"):
+        return False
+    try:
+        lines = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return False
+    for line in lines:
+        if len(line) <= 72 or line[:1] in "cC*!" or not line[72:].strip():
+            continue
+        head = line[:72]
+        if head.count("(") != head.count(")") and line.count("(") == line.count(")"):
+            return True
+    return False
 
 
 def _blank_lines(path: Path, first: int, last: int) -> None:
