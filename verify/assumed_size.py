@@ -68,7 +68,8 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
         elif len(arg.dims) == 1:
             stride = _stride_of(arg, strides)
             extent = f"1 + ({longest} - 1) * abs({stride.name})" if stride else longest
-            if not stride and (_computed_subscripts(arg.name, proc.body) or _TRIANGULAR.search(proc.body)):
+            if not stride and (_computed_subscripts(arg.name, proc.body) or _TRIANGULAR.search(proc.body)
+                               or _accumulated_offset(proc.body)):
                 extent = f"({longest}) * ({longest} + 1) / 2 + {longest}"  # packed triangle: ap(ik + j)
         else:
             extent = longest
@@ -120,6 +121,14 @@ def _legacy_last_extent_one(proc: Procedure) -> None:
 
 # k*(k-1)/2, (n*(n+1))/2: positions in packed triangular storage
 _TRIANGULAR = re.compile(r"\b\w+\s*\*\s*\(\s*\w+\s*[-+]\s*1\s*\)\s*\)?\s*/\s*2\b")
+
+
+def _accumulated_offset(body: str) -> bool:
+    """An offset grown by a loop counter (`jj = jj + j` inside `do 30 j = 1, n`): the start of
+    column j of a packed triangle."""
+    counters = {m.group(1) for m in _DO.finditer(body)}
+    return any(m.group(2) in counters
+               for m in re.finditer(r"(?m)^\s*(?:\d+\s+)?(\w+)\s*=\s*\1\s*\+\s*(\w+)\s*$", body))
 
 
 def _computed_subscripts(name: str, body: str) -> bool:

@@ -119,3 +119,28 @@ def test_pivot_vector_holds_row_numbers_and_goto_loops_give_the_length(verify_cl
     wrong = PIVOT_CPP.replace("for (int k = n; k >= 1; --k)", "for (int k = 1; k <= n; ++k)")
     code, out, _ = verify_cli(write("unpiv.f", PIVOT_F), write("unpiv_wrong.cpp", wrong))
     assert code == 1, out["message"]
+
+
+# Column starts of a packed triangle accumulated by the loop counter: jj = jj + j.
+COLUMN_F = """\
+      subroutine plast(ap,n,s)
+      integer n
+      double precision ap(1),s
+      integer j,jj
+      s = 0.0d0
+      jj = 0
+      do 10 j = 1, n
+         jj = jj + j
+         s = s + ap(jj)
+   10 continue
+      return
+      end
+"""
+
+
+def test_packed_triangle_walked_by_an_accumulated_offset(verify_cli, write):
+    cpp = PACKED_CPP.replace("pdiag", "plast")
+    code, out, _ = verify_cli(write("plast.f", COLUMN_F), write("plast.cpp", cpp))
+    assert code == 0, out["message"]
+    n = max(out["inputs"][3]["n"], 1)
+    assert out["inputs"][3]["ap"] == f"float64[{n * (n + 1) // 2 + n}]"
