@@ -58,6 +58,8 @@ class Arg:
     actual: str | None = None  # dummy procedures: the procedure the harness passes (set by the pair)
     actual_type: str | None = None  # its Fortran result type ("real(8)"), None for a subroutine
     actual_module: str | None = None  # its module, when it is a module procedure
+    common: str | None = None  # a COMMON block member (verify/common_blocks.py): the block's name
+    common_type: tuple[str, int] | None = None  # its declared (base, kind); logicals travel as 0/1 integers
 
     @property
     def dtype(self):
@@ -102,6 +104,7 @@ class Procedure:
     constants: dict[str, int] = field(default_factory=dict)  # integer named constants of the file
     externals: frozenset[str] = frozenset()  # LSAME / XERBLA: called in the file, defined nowhere in it
     xerbla_output: bool = False  # compare the argument number reported through XERBLA (set by the pair)
+    commons: list[Arg] = field(default_factory=list)  # COMMON members set before and compared after the call
 
 
 @dataclass

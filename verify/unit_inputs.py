@@ -78,6 +78,14 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 if data is None:
                     data = _random(rng, arg, n, proc.body, proc.arrays, min_extent, large, ties)
                 case.values[arg.name] = data if arg.is_array else data.reshape(())
+        if proc.commons:
+            from .common_blocks import member_values, size_of
+            for member in proc.commons:
+                count = size_of(member) if member.is_array else 1
+                case.shapes[member.name] = tuple(int(hi) - int(lo) + 1 for lo, hi in member.dims)
+                case.lowers[member.name] = tuple(int(lo) for lo, _ in member.dims)
+                data = member_values(member, rng, count)
+                case.values[member.name] = data if member.is_array else data.reshape(())
         cases.append(case)
     return cases
 
@@ -152,7 +160,7 @@ def outputs_of(proc: Procedure) -> list[Arg]:
         outs.append(proc.result)
     if proc.xerbla_output:
         outs.append(XERBLA_OUTPUT)
-    return outs
+    return outs + list(proc.commons)
 
 
 # The argument number the routine reported through XERBLA (0: none), compared like an output.
@@ -178,6 +186,10 @@ def write_inputs(proc: Procedure, cases: list[Case]) -> bytes:
             value = np.asarray(case.values[arg.name]).reshape(-1).astype(_storage(arg))
             if arg.is_array or _is_string(arg):
                 chunks.append(np.array([value.size], dtype=np.int64).tobytes())
+            chunks.append(value.tobytes())
+        for member in proc.commons:  # always counted: the drivers read every member alike
+            value = np.asarray(case.values[member.name]).reshape(-1).astype(member.dtype)
+            chunks.append(np.array([value.size], dtype=np.int64).tobytes())
             chunks.append(value.tobytes())
     return b"".join(chunks)
 

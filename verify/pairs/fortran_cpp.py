@@ -22,6 +22,7 @@ from ..cpp_signature import CppFunction, parse_cpp
 from ..diagnostics import parse_compiler_output, remap
 from ..errors import Cancelled, VerifyInputError
 from ..assumed_size import size_assumed
+from ..common_blocks import common_members
 from ..fortran_signature import FortranFile, Procedure, parse_fortran, select_entry
 from ..legacy_runtime import fortran_runtime
 from ..languages import CPP, FORTRAN
@@ -34,7 +35,7 @@ from ..unit_harness import (candidate_driver, check_candidate_signature, fortran
                             signature_warnings)
 from . import Pair, register
 
-HARNESS_VERSION = "fortran-cpp-2"
+HARNESS_VERSION = "fortran-cpp-3"
 # -O1: most of -O2's run-time benefit for a fraction of the compile time on small kernels.
 # -fwrapv: signed overflow wraps on both sides, so overflow tests are deterministic.
 FORTRAN_FLAGS = ["-O1", "-fwrapv"]
@@ -318,6 +319,7 @@ class _Verification:
             return fn
         try:
             size_assumed(proc, self.options.shapes)
+            proc.commons = common_members(proc)
         except VerifyInputError as exc:
             exc.file = exc.file or str(self.source)
             raise VerifyInputError(exc.reason, file=exc.file, line=exc.line, construct=exc.construct) from None
