@@ -165,6 +165,20 @@ def index_array_values(proc: Procedure, arg: Arg, shapes: dict[str, tuple[int, .
     return rng.integers(low, high + 1, n).astype(arg.dtype)
 
 
+def index_scalar_bounds(proc: Procedure, arg: Arg, shapes: dict[str, tuple[int, ...]],
+                        lowers: dict[str, tuple[int, ...]]) -> tuple[int, int] | None:
+    """[low, high] for an integer scalar that is a whole subscript of some array (`ten(i, ind)`
+    with ten(m, 0:1): 0..1), from the extents of the dimensions it subscripts."""
+    if arg.base != "integer" or arg.is_array or arg.intent == "out":
+        return None
+    bounds = [(lowers[a][p], lowers[a][p] + shapes[a][p] - 1) for a, p in _subscript_uses(arg.name, proc.body, proc.arrays)
+              if a in shapes and p < len(shapes[a])]
+    if not bounds:
+        return None
+    low, high = max(b[0] for b in bounds), min(b[1] for b in bounds)
+    return (low, high) if high >= low else None
+
+
 _PIVOT_NAME = re.compile(r"pvt|piv|perm")
 
 

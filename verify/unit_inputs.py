@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .fortran_signature import ASSUMED_LENGTH, Arg, Procedure, evaluate_extent
-from .legacy_inputs import character_value, index_array_values, role_sizes
+from .legacy_inputs import character_value, index_array_values, index_scalar_bounds, role_sizes
 
 SIZE_SCHEDULE = [1, 3, 16, 100, 7, 33, 2, 64, 5, 17, 128, 9]
 MAX_ELEMENTS_PER_CASE = 400_000
@@ -75,6 +75,9 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
             else:
                 n = int(np.prod(shapes[arg.name])) if arg.is_array else 1
                 data = index_array_values(proc, arg, shapes, lowers, rng, n, sizes)
+                within = index_scalar_bounds(proc, arg, shapes, lowers) if data is None else None
+                if within is not None:
+                    data = rng.integers(within[0], within[1] + 1, n).astype(arg.dtype)
                 if data is None:
                     data = _random(rng, arg, n, proc.body, proc.arrays, min_extent, large, ties)
                 case.values[arg.name] = data if arg.is_array else data.reshape(())

@@ -86,3 +86,34 @@ def test_common_extent_that_is_not_a_constant_is_refused_naming_the_member(verif
 """)
     code, out, _ = verify_cli(source, write("scale.cpp", "void scale(double f) { (void)f; }\n"))
     assert code == 2 and "COMMON /work/" in out["message"] and "v(n)" in out["message"], out["message"]
+
+
+def test_nested_include_other_routines_calling_missing_procedures_and_zero_based_selector(verify_cli, write):
+    write("sizes.h", "      integer lm\n      parameter (lm = 4)\n")
+    write("glob.h", "      include 'sizes.h'\n      common /lev/ lev(lm)\n      integer lev\n")
+    source = write("pick.f", """\
+      subroutine pick(t, m, ind, s)
+      include 'glob.h'
+      integer m, ind, i
+      double precision t(m, 0:1), s
+      s = 0.0d0
+      do 10 i = 1, m
+         s = s + t(i, ind) * lev(1 + mod(i, lm))
+   10 continue
+      end
+
+      subroutine report(s)
+      double precision s
+      call timer_stop(s)
+      end
+""")
+    candidate = write("pick.cpp", """\
+int lev[4];
+void pick(const double* t, int m, int ind, double& s) {
+    s = 0.0;
+    for (int i = 1; i <= m; ++i) s += t[(i - 1) + ind * m] * lev[i % 4];
+}
+""")
+    code, out, _ = verify_cli(source, candidate, "--entry", "pick")
+    assert code == 0, out["message"]
+    assert {c["ind"] for c in out["inputs"]} <= {0, 1}

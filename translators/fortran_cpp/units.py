@@ -171,7 +171,10 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
             symbol.intent = intent
     elif isinstance(stmt, F.Common_Stmt):
         for block, objects in stmt.items[0]:
-            items.append(("common", (str(block).lower() if block is not None else "", [str(o).lower() for o in objects.items])))
+            # `common /fap/ ir(maxlevel), m1`: the shape may be given in the COMMON statement itself
+            members = [(str(o.items[0]).lower(), o.items[1]) if isinstance(o, F.Common_Block_Object)
+                       else (str(o).lower(), None) for o in objects.items]
+            items.append(("common", (str(block).lower() if block is not None else "", members)))
     elif isinstance(stmt, F.Data_Stmt):
         _data(stmt, scope, line)
     elif isinstance(stmt, F.Assignment_Stmt) and isinstance(stmt.items[0], F.Part_Ref):
@@ -403,13 +406,16 @@ def _resolve_commons(model: FileModel, scope: Scope, items: list, line: int) -> 
             continue
         block, names = payload
         members = []
-        for name in names:
+        for name, shape in names:
             symbol = scope.symbols.get(name)
             if symbol is None:
                 if scope.implicit_none_in_effect():
                     model.problems.append((line, "common", f"'{name}' in COMMON /{block}/ has no declaration"))
                     continue
                 symbol = scope.add(Symbol(name=name, type=implicit_type(name), line=line))
+            if shape is not None:
+                from .declarations import array_dims
+                symbol.dims, _ = array_dims(shape)
             symbol.common = block
             symbol.module_level = True
             members.append(symbol)

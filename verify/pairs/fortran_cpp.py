@@ -40,6 +40,7 @@ HARNESS_VERSION = "fortran-cpp-3"
 # -fwrapv: signed overflow wraps on both sides, so overflow tests are deterministic.
 FORTRAN_FLAGS = ["-O1", "-fwrapv"]
 CXX_FLAGS = ["-std=c++17", "-O1", "-fwrapv"]
+UNIT_LINK_FLAGS = ["-ffunction-sections", "-Wl,--gc-sections"]
 # Unit mode runs each routine on small inputs: compile time dominates, and -O0 halves it
 # for header-heavy C++. x86-64 arithmetic is SSE at every level, so results do not change.
 CXX_UNIT_FLAGS = ["-std=c++17", "-O0", "-fwrapv"]
@@ -356,8 +357,11 @@ class _Verification:
         fields["harness"] = (f"! ---- tv_wrapper.f90\n{wrapper}\n/* ---- tv_driver.c (reference) */\n{ref_driver}\n"
                              f"// ---- tv_driver.cpp (candidate)\n{cand_driver}")
         modules = self._copy_modules(ffile, ref_dir)
-        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), *modules, src_name,
-                    *(["tv_runtime.f90"] if runtime else []), "tv_wrapper.f90", "tv_driver.c", "-o", "reference"]
+        # Only what the entry reaches is linked: other routines of the file may call procedures
+        # that are not there (NPB's timers), which would otherwise fail the link.
+        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *UNIT_LINK_FLAGS, *self._include_flags(), *fast_linker_flags(),
+                    *modules, src_name, *(["tv_runtime.f90"] if runtime else []), "tv_wrapper.f90", "tv_driver.c",
+                    "-o", "reference"]
         cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *_openmp(cfile.text), *fast_linker_flags(), "tv_driver.cpp",
                      "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, self._included_text(ffile), runtime, wrapper,
