@@ -58,8 +58,13 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
     longest = _largest(lengths)
     for arg in assumed:
         lower, _ = arg.dims[-1]
+        plane = _plane_subscript(proc, arg, integers)
         if arg.name in shapes:
             extent = shapes[arg.name]
+        elif plane is not None:  # v(m, i, j, k-1) .. v(m, i, j, k+1): planes up to k + 1
+            index, low, high = plane
+            index.role, index.min_index = "plane", int(lower) - low
+            extent = f"{index.name} + {high} - ({lower}) + 1"
         elif longest is None:
             raise VerifyInputError(f"cannot tell how many elements assumed-size argument '{arg.name}' of "
                                    f"'{proc.name}' has (no integer argument bounds its loops): give the extent of "
@@ -83,6 +88,28 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
     for arg in proc.args:
         if arg.base == "integer" and not arg.is_array and arg.name in unknown and not arg.role and not arg.is_size:
             arg.is_size = True
+
+
+def _plane_subscript(proc: Procedure, arg: Arg, integers: list[Arg]):
+    """(argument, lowest offset, highest offset) when every last subscript of a multi-dimensional
+    `arg` is one integer argument plus a constant (NPB's blts: v(m, i, j, k-1) and v(m, i, j, k));
+    None otherwise."""
+    if len(arg.dims) < 2:
+        return None
+    names = {a.name: a for a in integers if not a.is_size and a.role is None}
+    found, offsets = None, []
+    for m in re.finditer(rf"\b{re.escape(arg.name)}\s*\(((?:[^()]|\([^()]*\))*)\)", proc.body):
+        parts = m.group(1).split(",")
+        if len(parts) != len(arg.dims) or parts[-1].strip() == "*":  # the declaration
+            continue
+        hit = re.fullmatch(r"\s*([a-z_]\w*)\s*(?:([-+])\s*(\d+))?\s*", parts[-1])
+        if not hit or hit.group(1) not in names or found not in (None, hit.group(1)):
+            return None
+        found = hit.group(1)
+        offsets.append(int(hit.group(3) or 0) * (-1 if hit.group(2) == "-" else 1))
+    if found is None:
+        return None
+    return names[found], min(offsets), max(offsets)
 
 
 def _bounds_a_goto_loop(name: str, body: str) -> bool:

@@ -58,6 +58,7 @@ class Arg:
     actual: str | None = None  # dummy procedures: the procedure the harness passes (set by the pair)
     actual_type: str | None = None  # its Fortran result type ("real(8)"), None for a subroutine
     actual_module: str | None = None  # its module, when it is a module procedure
+    min_index: int | None = None  # role "plane": the smallest value that keeps every subscript in bounds
     common: str | None = None  # a COMMON block member (verify/common_blocks.py): the block's name
     common_type: tuple[str, int] | None = None  # its declared (base, kind); logicals travel as 0/1 integers
 

@@ -44,6 +44,11 @@ def role_sizes(proc: Procedure, index: int, sizes: dict[str, int], pinned: dict[
         sizes[arg.name] = schedule[(index + position) % len(schedule)]
         if "xerbla" in proc.externals and index % 8 == 5 and position == 0:
             sizes[arg.name] = 0  # the error path: routines that report through XERBLA reject a zero stride
+    for position, arg in enumerate(a for a in proc.args if a.role == "plane"):
+        if arg.name in pinned:
+            sizes[arg.name] = int(pinned[arg.name])
+        else:  # the first plane that keeps k-1 in bounds, and a few beyond it
+            sizes[arg.name] = (arg.min_index or 1) + (index + position) % 3
     lengths = [sizes[a.name] for a in proc.args if a.role == "length" and a.name in sizes]
     leading = [a for a in proc.args if a.role == "leading"]
     # Band storage (LINPACK's dgbfa: abd(lda,*) with lda >= 2*ml + mu + 1) addresses rows by sums

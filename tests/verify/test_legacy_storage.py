@@ -144,3 +144,28 @@ def test_packed_triangle_walked_by_an_accumulated_offset(verify_cli, write):
     assert code == 0, out["message"]
     n = max(out["inputs"][3]["n"], 1)
     assert out["inputs"][3]["ap"] == f"float64[{n * (n + 1) // 2 + n}]"
+
+
+# A sweep that reads the previous plane: the last subscript is an argument plus a constant.
+PLANE_F = """\
+      subroutine sweep(ld, k, w, v)
+      integer ld, k, i
+      double precision w, v(ld, *)
+      do 10 i = 1, ld
+         v(i, k) = v(i, k) - w * v(i, k-1)
+   10 continue
+      end
+"""
+
+PLANE_CPP = """\
+void sweep(int ld, int k, double w, double* v) {
+    for (int i = 0; i < ld; ++i) v[i + (k - 1) * ld] -= w * v[i + (k - 2) * ld];
+}
+"""
+
+
+def test_planes_addressed_by_an_argument_and_its_neighbour(verify_cli, write):
+    code, out, _ = verify_cli(write("sweep.f", PLANE_F), write("sweep.cpp", PLANE_CPP))
+    assert code == 0, out["message"]
+    for case in out["inputs"]:
+        assert case["k"] >= 2 and case["v"] == f"float64[{case['ld'] * case['k']}]"
