@@ -11,7 +11,7 @@ least the member's elements in Fortran (column-major) order as a C array, `std::
 `std::vector` (`std::vector<double> a(nz);`).
 
 Public API:
-  common_members(proc) -> list[Arg]     the members of the entry's COMMON blocks (Arg.common
+  common_members(proc) -> list[Arg]     the members of the COMMON blocks the entry uses (Arg.common
                                         names the block), extents evaluated with the file's
                                         constants; VerifyInputError naming the member otherwise
   fortran_common_io(members) -> str     bind(C) `tv_common_io(mode, ...)`: mode 0 copies the
@@ -83,14 +83,32 @@ def _declared(statements: list[str], name: str) -> tuple[tuple[str, int] | None,
     return found_type, dims
 
 
+_DECLARATION = re.compile(r"(?:double\s+precision|real|integer|logical|character|complex|common|dimension|"
+                          r"parameter|save|external|intrinsic|implicit|data|include|subroutine|.*\bfunction|end)"
+                          r"\b(?!\s*=)")
+
+
+def _used_names(statements: list[str]) -> set[str]:
+    """Names the executable statements refer to (an INCLUDE file declares blocks a routine may
+    not touch: those are left out, as the rule translator leaves them out)."""
+    names: set[str] = set()
+    for stmt in statements:
+        if not _DECLARATION.match(stmt):
+            names |= set(re.findall(r"[a-z_]\w*", re.sub(r"'[^']*'", "", stmt)))
+    return names
+
+
 def common_members(proc: Procedure) -> list[Arg]:
     statements = _statements(proc.body)
+    used = _used_names(statements)
     members: list[Arg] = []
     for stmt in statements:
         m = re.match(r"common\b(.*)$", stmt)
         if not m:
             continue
         for block, names in re.findall(r"/\s*(\w*)\s*/([^/]*)", m.group(1)):
+            if not any(re.match(r"\w+", item).group(0) in used for item in _split(names)):
+                continue
             for item in _split(names):
                 name = re.match(r"\w+", item).group(0)
                 typed, dims = _declared(statements, name)
