@@ -116,7 +116,7 @@ def _bounds_a_goto_loop(name: str, body: str) -> bool:
     """A loop built from IF and GO TO (`k = n` ... `if (k .eq. 0) go to 80` ... `k = k - 1`, or
     `if (k .gt. n) go to 160`): the argument starts or ends a counter."""
     n = re.escape(name)
-    copied = re.search(rf"(?m)^\s*(?:\d+\s+)?\w+\s*=\s*{n}\s*$", body)
+    copied = re.search(rf"(?m)^\s*(?:\d+\s+)?\w+\s*(?:\([^()=]*\))?\s*=\s*{n}\s*$", body)  # k = n, stack(2, 1) = n
     compared = re.search(rf"\bif\s*\(\s*\w+\s*(?:\.gt\.|\.ge\.|>=?)\s*{n}\s*\)\s*go\s*to\b", body)
     return bool(copied or compared)
 
@@ -163,7 +163,7 @@ def _computed_subscripts(name: str, body: str) -> bool:
     not a counter plus a constant: packed storage, larger than its order."""
     for m in re.finditer(rf"\b{re.escape(name)}\s*\(((?:[^()]|\([^()]*\))*)\)", body):
         sub = m.group(1).strip()
-        if "," in sub or re.fullmatch(r"\w+|\w+\s*[-+]\s*\d+|\d+", sub):
+        if "," in sub or re.fullmatch(r"\w+|\w+\s*[-+]\s*\d+|\d+|\*|\d+\s*:\s*\*", sub):  # not the declaration
             continue
         return True
     return False

@@ -155,7 +155,10 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
                     for proc in child.children:
                         if proc.type in ("subroutine", "function"):
                             _collect(path, proc, module_name, params, procedures, unsupported)
-    externals = _reference_externals(text, {getattr(p, "name", "") for p in procedures})
+    external_sources = external_procedure_sources(path, text, search)
+    # LSAME/XERBLA called by a procedure read from another file (DLAMCH for DLAPY2) count too
+    linked = "\n".join([text] + [_read_text(p) for p in external_sources])
+    externals = _reference_externals(linked, {getattr(p, "name", "") for p in procedures})
     for proc in procedures:
         if isinstance(proc, Procedure):
             proc.externals = externals
@@ -163,7 +166,14 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
                        procedures=procedures, unsupported=unsupported, has_syntax_error=tree.root_node.has_error,
                        includes=source.includes, module_sources=used_module_sources(text, search),
                        program_end=program_end,
-                       external_sources=external_procedure_sources(path, text, search))
+                       external_sources=external_sources)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")
+    except OSError:
+        return ""
 
 
 def _reference_externals(text: str, defined: set[str]) -> frozenset[str]:

@@ -169,3 +169,43 @@ def test_planes_addressed_by_an_argument_and_its_neighbour(verify_cli, write):
     assert code == 0, out["message"]
     for case in out["inputs"]:
         assert case["k"] >= 2 and case["v"] == f"float64[{case['ld'] * case['k']}]"
+
+
+def test_length_kept_on_an_explicit_stack_and_lsame_called_by_a_dependency(verify_cli, write):
+    # The order n only reaches the loops through stack(2, 1); LSAME is called by opt.f, which
+    # the source calls but does not define: the harness supplies it all the same.
+    write("opt.f", """\
+      INTEGER FUNCTION OPT(C)
+      CHARACTER C
+      LOGICAL LSAME
+      EXTERNAL LSAME
+      OPT = 0
+      IF (LSAME(C, 'R')) OPT = 1
+      END
+""")
+    source = write("rev.f", """\
+      SUBROUTINE REV(N, D)
+      INTEGER N, OPT, LO, HI, STACK(2, 1)
+      DOUBLE PRECISION D(*), T
+      EXTERNAL OPT
+      STACK(1, 1) = 1
+      STACK(2, 1) = N
+      LO = STACK(1, 1)
+      HI = STACK(2, 1)
+   10 IF (LO .GE. HI .OR. OPT('r') .EQ. 0) RETURN
+      T = D(LO)
+      D(LO) = D(HI)
+      D(HI) = T
+      LO = LO + 1
+      HI = HI - 1
+      GO TO 10
+      END
+""")
+    candidate = write("rev.cpp", """\
+void rev(int n, double* d) {
+    for (int lo = 0, hi = n - 1; lo < hi; ++lo, --hi) { double t = d[lo]; d[lo] = d[hi]; d[hi] = t; }
+}
+""")
+    code, out, _ = verify_cli(source, candidate)
+    assert code == 0, out["message"]
+    assert [case["d"] for case in out["inputs"]] == [f"float64[{max(case['n'], 1)}]" for case in out["inputs"]]
