@@ -84,10 +84,14 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
         if proc.commons:
             from .common_blocks import member_values, size_of
             for member in proc.commons:
-                count = size_of(member) if member.is_array else 1
                 case.shapes[member.name] = tuple(int(hi) - int(lo) + 1 for lo, hi in member.dims)
                 case.lowers[member.name] = tuple(int(lo) for lo, _ in member.dims)
+            for member in proc.commons:
+                count = size_of(member) if member.is_array else 1
                 data = member_values(member, rng, count)
+                within = index_scalar_bounds(proc, member, case.shapes, case.lowers)
+                if within is not None:  # lt in nx(lt): a level that exists
+                    data = rng.integers(within[0], within[1] + 1, count).astype(member.dtype)
                 case.values[member.name] = data if member.is_array else data.reshape(())
         cases.append(case)
     return cases

@@ -83,3 +83,35 @@ def test_include_parameters_become_shared_constants_and_procedures_are_found_by_
     # constants and COMMON state the routine does not use are left out, and so are the header's comments
     assert "rcond" not in code and "nrep" not in code and "hist" not in code and "sizes of the" not in code
     assert code.index("double rnd(double v)") < code.index("void smooth(")
+
+
+def test_common_state_from_an_include_file_is_translated_and_verified(tmp_path, tv_cmd):
+    import json
+    import subprocess
+
+    (tmp_path / "grid.h").write_text(
+        "      integer lm, nm\n"
+        "      parameter (lm = 3, nm = 2 + 2**lm)\n"
+        "      integer lt, nx(nm)\n"
+        "      double precision level\n"
+        "      common /grid/ lt, nx, level\n")
+    (tmp_path / "coarsen.f").write_text("""\
+      subroutine coarsen(f)
+      include 'grid.h'
+      double precision f
+      integer k
+      do 10 k = lt - 1, 1, -1
+         nx(k) = nx(k + 1) / 2
+   10 continue
+      level = level * f + nx(lt)
+      end
+""")
+    out = tmp_path / "coarsen.cpp"
+    proc = subprocess.run([*tv_cmd, "translate", str(tmp_path / "coarsen.f"), "--to", "cpp", "--solver", "rules",
+                           "--entry", "coarsen", "-o", str(out), "--json", "--no-capture"],
+                          capture_output=True, text=True, timeout=300)
+    payload = json.loads(proc.stdout)
+    assert proc.returncode == 0, payload["message"]
+    code = out.read_text()
+    assert "constexpr int nm = 2 + int_pow(2, lm);" in code and "// COMMON /grid/" in code
+    assert "int lt = 0;" in code

@@ -103,8 +103,9 @@ def generate(model: FileModel, entry: str | None, source_name: str):
 
     from .shared_data import common_sections, shared_constants
     commons = common_sections(model, units)
-    constants, constant_includes = shared_constants(model, units, commons, problems)
+    constants, constant_includes, constant_helpers = shared_constants(model, units, commons, problems)
     includes |= constant_includes
+    helpers |= constant_helpers
     if constants:
         sections.append("\n".join(constants))
     for block, (scope, members) in commons.items():
@@ -117,6 +118,7 @@ def generate(model: FileModel, entry: str | None, source_name: str):
             except UnsupportedConstruct as exc:
                 problems.append((exc.line or symbol.line, "common", exc.message))
         includes |= ctx.includes
+        helpers |= ctx.helpers
         sections.append("\n".join(lines))
 
     main_hosts_procedures = model.main is not None and any(p.host == model.main.name for p in model.procedures.values())

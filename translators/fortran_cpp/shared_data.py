@@ -47,10 +47,12 @@ def _names_in(node) -> set[str]:
     return {str(n).lower() for n in walk(node, F.Name)} if node is not None else set()
 
 
-def shared_constants(model, units: list[Procedure], commons: dict, problems: list) -> tuple[list[str], set[str]]:
+def shared_constants(model, units: list[Procedure], commons: dict, problems: list
+                     ) -> tuple[list[str], set[str], set[str]]:
     """Namespace-level declarations of the INCLUDE files' PARAMETERs the units use (and of the
     constants giving COMMON extents), in the order the source declares them; every unit's own
-    identical copy is marked hoisted so that it is not declared again."""
+    identical copy is marked hoisted so that it is not declared again.  Returns the lines and the
+    includes and inline helpers (int_pow for 2**ndim) they need."""
     from .emitter import _context
     from .emit_decls import declaration_lines
     from .expressions import ExprTranslator
@@ -83,6 +85,7 @@ def shared_constants(model, units: list[Procedure], commons: dict, problems: lis
                 changed = True
     lines: list[str] = []
     includes: set[str] = set()
+    helpers: set[str] = set()
     emitted: dict[str, Symbol] = {}
     for symbol, unit in candidates:
         if symbol.name not in wanted:
@@ -98,9 +101,10 @@ def shared_constants(model, units: list[Procedure], commons: dict, problems: lis
                 problems.append((exc.line or symbol.line, exc.construct, exc.message))
                 continue
             includes |= ctx.includes
+            helpers |= ctx.helpers
             emitted[symbol.name] = symbol
             symbol.hoisted = True
         elif str(kept.init) == str(symbol.init) and kept.type == symbol.type and str(kept.dims) == str(symbol.dims):
             symbol.hoisted = True
             symbol.runtime_constant = kept.runtime_constant
-    return lines, includes
+    return lines, includes, helpers
