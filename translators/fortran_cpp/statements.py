@@ -56,6 +56,8 @@ class StatementTranslator(OutputStatements):
         self.ctx.temporaries = {}
         mark = len(self.lines)
         label = getattr(getattr(node, "item", None), "label", None)
+        if label is None and getattr(node, "content", None):  # `10 do i = 1, n`: the construct's first statement
+            label = getattr(getattr(node.content[0], "item", None), "label", None)
         if label is not None and str(label) in self.ctx.goto_targets:
             self.emit(f"label_{label}:;")  # `;`: a label must precede a statement in C++17
             mark = len(self.lines)
