@@ -15,7 +15,10 @@ Routines without a candidate are skipped.
 
 Usage:
   .venv/bin/python bench/real_fortran.py DIR [--workers 2] [--timeout 300] [--candidates CDIR]
-                                             [--json] [--only NAME,...]
+                                             [--json] [--only NAME,...] [-I INCDIR ...]
+
+-I INCDIR (repeatable) is passed on to translate/verify: where INCLUDE files and the sources of
+called procedures are looked up besides each file's own directory (NPB's common/randdp.f).
 """
 
 from __future__ import annotations
@@ -88,8 +91,10 @@ def reason_of(payload: dict | None, proc: subprocess.CompletedProcess) -> str:
     return f"verify {stage}: {' '.join(words.split())[:90]}"
 
 
-def run_one(file: Path, routine: str, workdir: Path, timeout: float, candidates: Path | None) -> Row | None:
+def run_one(file: Path, routine: str, workdir: Path, timeout: float, candidates: Path | None,
+            includes: list[Path] = ()) -> Row | None:
     entry = ["--entry", routine] if routine else []
+    entry += [flag for d in includes for flag in ("-I", str(d))]
     out = workdir / f"{file.stem}_{routine or 'main'}.cpp"
     if candidates is not None:
         candidate = candidates / f"{routine or file.stem}.cpp"
@@ -122,6 +127,8 @@ def main() -> int:
     parser.add_argument("--candidates", type=Path, help="verify hand-written CDIR/NAME.cpp instead of translating")
     parser.add_argument("--only", help="comma-separated routine names")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON after the table")
+    parser.add_argument("-I", "--include", dest="includes", type=Path, action="append", default=[],
+                        help="include directory passed to translate/verify (repeatable)")
     args = parser.parse_args()
 
     files = sorted(p for p in args.directory.rglob("*") if p.suffix in SUFFIXES and p.is_file())
@@ -132,7 +139,8 @@ def main() -> int:
         os.environ.setdefault("TRANSVERIFY_RECORDS", str(workdir / "records.sqlite"))
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
-            rows = [r for r in pool.map(lambda job: run_one(*job, workdir, args.timeout, args.candidates), jobs)
+            rows = [r for r in pool.map(lambda job: run_one(*job, workdir, args.timeout, args.candidates, args.includes),
+                                          jobs)
                     if r is not None]
         wall = time.monotonic() - started
     if not rows:

@@ -11,7 +11,7 @@ source that was not verified with the reason the command gave.
 
 It also counts, per legacy construct (fixed form, INTRINSIC/EXTERNAL statements, specific
 intrinsic names, assumed-size dummies, CHARACTER dummies, dummy procedures, SAVE, INCLUDE,
-USE renames, GO TO), how many sources use it and how many of those were verified.
+USE renames, GO TO, computed GO TO, COMMON blocks, FORTRAN 66 `x(1)` dummies), how many sources use it and how many of those were verified.
 `--dir DIR` runs the same on another directory of .f/.f90 files (e.g. routines of a
 library kept outside the repository), translating each with --entry set to its file name.
 
@@ -98,6 +98,10 @@ CONSTRUCTS = {
     "INCLUDE": re.compile(r"^\s+include\s+['\"]", re.M | re.I),
     "USE rename": re.compile(r"^\s*use\s+\w+\s*,(?:[^\n]*&\s*\n)*[^\n]*=>", re.M | re.I),
     "GO TO": re.compile(r"\bgo\s*to\s+\d", re.I),
+    "computed GO TO": re.compile(r"\bgo\s*to\s*\(\s*\d", re.I),
+    "COMMON block": re.compile(r"^\s+common\s*/", re.M | re.I),
+    "x(1) dummy (F66 assumed size)": re.compile(r"^\s+(?:double precision|real|integer)\b[^!\n]*\w\s*\((?:[^()]*,\s*)?1\s*\)",
+                                                re.M | re.I),
 }
 
 

@@ -339,7 +339,8 @@ def _rules_draft(request: TranslateRequest, language: str, source: Path, output:
     if request.progress:
         request.progress("drafting")
     try:
-        draft = run_rules(language, request.target, source, request.entry, options.shapes, options.values)
+        draft = run_rules(language, request.target, source, request.entry, options.shapes, options.values,
+                          options.include_dirs)
     except RulesUnavailable as exc:
         draft = RuleDraft(code=None, unsupported=[], notes=[str(exc)])
     except Exception as exc:  # a rules bug must not stop the LLM from trying

@@ -74,11 +74,13 @@ def _unsupported(item: Any) -> Unsupported:
 
 
 def run_rules(source_language: str, target: str, source: Path, entry: str | None,
-              shapes: dict[str, str] | None = None, values: dict[str, str] | None = None) -> RuleDraft:
+              shapes: dict[str, str] | None = None, values: dict[str, str] | None = None,
+              include_dirs: list[Path] | None = None) -> RuleDraft:
     """Translate with the rules; the translator's own result object is adapted to RuleDraft.
 
     `shapes`/`values` (the verification's --shape/--value) reach translators that accept them:
-    array extents decide, for example, how much device memory the C++ -> CUDA rules allocate."""
+    array extents decide, for example, how much device memory the C++ -> CUDA rules allocate.
+    `include_dirs` (-I) reach translators that read INCLUDE files and other sources."""
     translate = rule_translator(source_language, target)
     accepted = inspect.signature(translate).parameters
     kwargs: dict[str, Any] = {}
@@ -88,6 +90,8 @@ def run_rules(source_language: str, target: str, source: Path, entry: str | None
         kwargs["shapes"] = dict(shapes or {})
     if "values" in accepted:
         kwargs["values"] = dict(values or {})
+    if "include_dirs" in accepted and include_dirs:
+        kwargs["include_dirs"] = tuple(include_dirs)
     outcome = translate(source, **kwargs)
     if isinstance(outcome, str):
         return RuleDraft(code=outcome)

@@ -30,6 +30,7 @@ _DO = re.compile(r"(?m)^\s*(?:\d+\s+)?(?:\w+\s*:\s*)?do\s+(?:\d+\s*,?\s*)?(\w+)\
 
 
 def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
+    _legacy_last_extent_one(proc)
     assumed = [a for a in proc.args if a.assumed_size]
     if not assumed:
         return
@@ -37,7 +38,9 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
     integers = [a for a in proc.args if a.base == "integer" and not a.is_array and a.intent != "out"]
     bounds = _loop_bound_text(proc.body, _last_subscript_loops(proc, assumed))
     strides = [a for a in integers if not a.is_size and _is_stride(a.name, proc.body)]
-    lengths = [a for a in integers if a not in strides and (a.is_size or _mentions(bounds, a.name)
+    band = _band_widths(proc.body, {a.name for a in integers} - {a.name for a in strides})
+    lengths = [a for a in integers if a not in strides and (a.is_size or _mentions(bounds, a.name) or a.name in band
+                                                            or _bounds_a_goto_loop(a.name, proc.body)
                                                             or re.search(rf"\b{a.name}\s*-\s*1\s*\)\s*\*", proc.body))]
     leading = {a.dims[0][1] for a in assumed if len(a.dims) == 2}
     # Extents of the other dimensions (lda, ldx/2*2+1) are sizes of their own, not lengths.
@@ -55,8 +58,13 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
     longest = _largest(lengths)
     for arg in assumed:
         lower, _ = arg.dims[-1]
+        plane = _plane_subscript(proc, arg, integers)
         if arg.name in shapes:
             extent = shapes[arg.name]
+        elif plane is not None:  # v(m, i, j, k-1) .. v(m, i, j, k+1): planes up to k + 1
+            index, low, high = plane
+            index.role, index.min_index = "plane", int(lower) - low
+            extent = f"{index.name} + {high} - ({lower}) + 1"
         elif longest is None:
             raise VerifyInputError(f"cannot tell how many elements assumed-size argument '{arg.name}' of "
                                    f"'{proc.name}' has (no integer argument bounds its loops): give the extent of "
@@ -65,6 +73,9 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
         elif len(arg.dims) == 1:
             stride = _stride_of(arg, strides)
             extent = f"1 + ({longest} - 1) * abs({stride.name})" if stride else longest
+            if not stride and (_computed_subscripts(arg.name, proc.body) or _TRIANGULAR.search(proc.body)
+                               or _accumulated_offset(proc.body)):
+                extent = f"({longest}) * ({longest} + 1) / 2 + {longest}"  # packed triangle: ap(ik + j)
         else:
             extent = longest
         upper = extent if lower == "1" else f"({lower}) + ({extent}) - 1"
@@ -77,6 +88,85 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
     for arg in proc.args:
         if arg.base == "integer" and not arg.is_array and arg.name in unknown and not arg.role and not arg.is_size:
             arg.is_size = True
+
+
+def _plane_subscript(proc: Procedure, arg: Arg, integers: list[Arg]):
+    """(argument, lowest offset, highest offset) when every last subscript of a multi-dimensional
+    `arg` is one integer argument plus a constant (NPB's blts: v(m, i, j, k-1) and v(m, i, j, k));
+    None otherwise."""
+    if len(arg.dims) < 2:
+        return None
+    names = {a.name: a for a in integers if not a.is_size and a.role is None}
+    found, offsets = None, []
+    for m in re.finditer(rf"\b{re.escape(arg.name)}\s*\(((?:[^()]|\([^()]*\))*)\)", proc.body):
+        parts = m.group(1).split(",")
+        if len(parts) != len(arg.dims) or parts[-1].strip() == "*":  # the declaration
+            continue
+        hit = re.fullmatch(r"\s*([a-z_]\w*)\s*(?:([-+])\s*(\d+))?\s*", parts[-1])
+        if not hit or hit.group(1) not in names or found not in (None, hit.group(1)):
+            return None
+        found = hit.group(1)
+        offsets.append(int(hit.group(3) or 0) * (-1 if hit.group(2) == "-" else 1))
+    if found is None:
+        return None
+    return names[found], min(offsets), max(offsets)
+
+
+def _bounds_a_goto_loop(name: str, body: str) -> bool:
+    """A loop built from IF and GO TO (`k = n` ... `if (k .eq. 0) go to 80` ... `k = k - 1`, or
+    `if (k .gt. n) go to 160`): the argument starts or ends a counter."""
+    n = re.escape(name)
+    copied = re.search(rf"(?m)^\s*(?:\d+\s+)?\w+\s*(?:\([^()=]*\))?\s*=\s*{n}\s*$", body)  # k = n, stack(2, 1) = n
+    compared = re.search(rf"\bif\s*\(\s*\w+\s*(?:\.gt\.|\.ge\.|>=?)\s*{n}\s*\)\s*go\s*to\b", body)
+    return bool(copied or compared)
+
+
+def _band_widths(body: str, names: set[str]) -> set[str]:
+    """Integer arguments added to each other to form a row (m = ml + mu + 1): band widths, drawn
+    like lengths so that the leading dimension can hold the band."""
+    found = set()
+    for m in re.finditer(r"(?m)^\s*(?:\d+\s+)?\w+\s*=\s*(\w+)\s*\+\s*(\w+)\b", body):
+        if m.group(1) in names and m.group(2) in names and m.group(1) != m.group(2):
+            found |= {m.group(1), m.group(2)}
+    return found
+
+
+def _legacy_last_extent_one(proc: Procedure) -> None:
+    """FORTRAN 66 spelled an assumed-size dummy `x(1)` / `a(lda,1)`: a last extent of 1 that the
+    routine subscripts with anything but the constant 1 means `*`."""
+    for arg in proc.args:
+        if not arg.is_array or arg.assumed_size or arg.dims[-1] != ("1", "1"):
+            continue
+        rank = len(arg.dims)
+        for m in re.finditer(rf"\b{re.escape(arg.name)}\s*\(((?:[^()]|\([^()]*\))*)\)", proc.body):
+            parts = [p.strip() for p in m.group(1).split(",")]
+            if len(parts) == rank and parts[-1] != "1":
+                arg.dims = [*arg.dims[:-1], ("1", "*")]
+                arg.assumed_size = True
+                break
+
+
+# k*(k-1)/2, (n*(n+1))/2: positions in packed triangular storage
+_TRIANGULAR = re.compile(r"\b\w+\s*\*\s*\(\s*\w+\s*[-+]\s*1\s*\)\s*\)?\s*/\s*2\b")
+
+
+def _accumulated_offset(body: str) -> bool:
+    """An offset grown by a loop counter (`jj = jj + j` inside `do 30 j = 1, n`): the start of
+    column j of a packed triangle."""
+    counters = {m.group(1) for m in _DO.finditer(body)}
+    return any(m.group(2) in counters
+               for m in re.finditer(r"(?m)^\s*(?:\d+\s+)?(\w+)\s*=\s*\1\s*\+\s*(\w+)\s*$", body))
+
+
+def _computed_subscripts(name: str, body: str) -> bool:
+    """Some subscript of a 1-D array is computed (`ap(ik + j)`, `ap(kk - 1)` with two variables),
+    not a counter plus a constant: packed storage, larger than its order."""
+    for m in re.finditer(rf"\b{re.escape(name)}\s*\(((?:[^()]|\([^()]*\))*)\)", body):
+        sub = m.group(1).strip()
+        if "," in sub or re.fullmatch(r"\w+|\w+\s*[-+]\s*\d+|\d+|\*|\d+\s*:\s*\*", sub):  # not the declaration
+            continue
+        return True
+    return False
 
 
 def stride_handles_negative(proc: Procedure, name: str) -> bool:

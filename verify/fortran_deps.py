@@ -32,13 +32,17 @@ def external_procedure_sources(path: Path, text: str, search: list[Path]) -> lis
         # Functions are referenced without CALL (`l = idamax(n, dx, 1)`): any name applied to
         # arguments counts, but only names with a NAME.f file beside the source are taken.
         names |= set(re.findall(r"\b([a-z]\w*)\s*\(", lower))
+        explicit = set(re.findall(r"\bcall\s+(\w+)", lower))
         for m in re.finditer(r"(?m)^\s*(?:\d+\s+)?external\s*(?:::)?\s*([\w\s,]+)$", lower):
-            names |= {n.strip() for n in m.group(1).split(",") if n.strip()}
+            explicit |= {n.strip() for n in m.group(1).split(",") if n.strip()}
+        names |= explicit
         for name in sorted(names - seen):
             seen.add(name)
             for directory in search:
                 candidates = [Path(directory) / f"{name}{s}" for s in (".f", ".f90", ".F", ".F90", ".for")]
                 hit = next((c for c in candidates if c.is_file() and c.resolve() != path.resolve()), None)
+                if hit is None and name in explicit:
+                    hit = _defining_file(name, directory, path, found)
                 if hit is not None:
                     found.append(hit)
                     pending.append(hit.read_text(errors="replace"))
@@ -62,3 +66,23 @@ def used_module_sources(text: str, search: list[Path], seen: set[str] | None = N
             ordered += used_module_sources(found.read_text(errors="replace"), search, seen)
             ordered.append(found)
     return ordered
+
+
+def _defining_file(name: str, directory: Path, source: Path, taken: list[Path]) -> Path | None:
+    """A file of `directory` that defines `name` though not named after it (NPB's randdp.f holds
+    randlc and vranlc); only for names the source CALLs or declares EXTERNAL."""
+    pattern = re.compile(rf"(?im)^[^!\n]*?\b(?:subroutine|function)\s+{re.escape(name)}\b")
+    directory = Path(directory)
+    if not directory.is_dir():
+        return None
+    for candidate in sorted(directory.iterdir()):
+        if candidate.suffix not in (".f", ".f90", ".F", ".F90", ".for") or not candidate.is_file():
+            continue
+        if candidate.resolve() == source.resolve() or candidate in taken:
+            continue
+        try:
+            if pattern.search(candidate.read_text(errors="replace")):
+                return candidate
+        except OSError:
+            continue
+    return None

@@ -60,6 +60,9 @@ class Arg:
     actual_type: str | None = None  # its Fortran result type ("real(8)"), None for a subroutine
     actual_module: str | None = None  # its module, when it is a module procedure
     struct: DerivedType | None = None  # base "struct": a bind(C) derived type (fortran_types.py)
+    min_index: int | None = None  # role "plane": the smallest value that keeps every subscript in bounds
+    common: str | None = None  # a COMMON block member (verify/common_blocks.py): the block's name
+    common_type: tuple[str, int] | None = None  # its declared (base, kind); logicals travel as 0/1 integers
 
     @property
     def dtype(self):
@@ -106,6 +109,7 @@ class Procedure:
     constants: dict[str, int] = field(default_factory=dict)  # integer named constants of the file
     externals: frozenset[str] = frozenset()  # LSAME / XERBLA: called in the file, defined nowhere in it
     xerbla_output: bool = False  # compare the argument number reported through XERBLA (set by the pair)
+    commons: list[Arg] = field(default_factory=list)  # COMMON members set before and compared after the call
 
 
 @dataclass
@@ -156,7 +160,10 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
                     for proc in child.children:
                         if proc.type in ("subroutine", "function"):
                             _collect(path, proc, module_name, params, procedures, unsupported, types)
-    externals = _reference_externals(text, {getattr(p, "name", "") for p in procedures})
+    external_sources = external_procedure_sources(path, text, search)
+    # LSAME/XERBLA called by a procedure read from another file (DLAMCH for DLAPY2) count too
+    linked = "\n".join([text] + [_read_text(p) for p in external_sources])
+    externals = _reference_externals(linked, {getattr(p, "name", "") for p in procedures})
     for proc in procedures:
         if isinstance(proc, Procedure):
             proc.externals = externals
@@ -164,7 +171,14 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
                        procedures=procedures, unsupported=unsupported, has_syntax_error=tree.root_node.has_error,
                        includes=source.includes, module_sources=used_module_sources(text, search),
                        program_end=program_end,
-                       external_sources=external_procedure_sources(path, text, search))
+                       external_sources=external_sources)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")
+    except OSError:
+        return ""
 
 
 def _reference_externals(text: str, defined: set[str]) -> frozenset[str]:

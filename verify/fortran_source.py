@@ -111,12 +111,19 @@ def _check_includes(path: Path, raw: str, search: list[str]) -> None:
                                    "directory with -I DIR", file=str(path), line=number, construct="INCLUDE")
 
 
-def _found_includes(raw: str, search: list[str]) -> dict[str, Path]:
-    found = {}
+def _found_includes(raw: str, search: list[str], found: dict[str, Path] | None = None) -> dict[str, Path]:
+    """INCLUDE files, and those they include in turn (NPB's globals.h reads npbparams.h)."""
+    found = {} if found is None else found
     for name in _INCLUDE.findall(raw):
+        if name in found:
+            continue
         for d in search:
             candidate = Path(d) / name
             if candidate.is_file():
                 found[name] = candidate
+                try:
+                    _found_includes(candidate.read_text(errors="replace"), search, found)
+                except OSError:
+                    pass
                 break
     return found

@@ -44,11 +44,26 @@ def role_sizes(proc: Procedure, index: int, sizes: dict[str, int], pinned: dict[
         sizes[arg.name] = schedule[(index + position) % len(schedule)]
         if "xerbla" in proc.externals and index % 8 == 5 and position == 0:
             sizes[arg.name] = 0  # the error path: routines that report through XERBLA reject a zero stride
+    for position, arg in enumerate(a for a in proc.args if a.role == "plane"):
+        if arg.name in pinned:
+            sizes[arg.name] = int(pinned[arg.name])
+        else:  # the first plane that keeps k-1 in bounds, and a few beyond it
+            sizes[arg.name] = (arg.min_index or 1) + (index + position) % 3
     lengths = [sizes[a.name] for a in proc.args if a.role == "length" and a.name in sizes]
     leading = [a for a in proc.args if a.role == "leading"]
+    # Band storage (LINPACK's dgbfa: abd(lda,*) with lda >= 2*ml + mu + 1) addresses rows by sums
+    # of the lengths: with several lengths the leading dimension covers twice their sum.
+    rows = 2 * sum(lengths) + 1 if len(lengths) > 1 and _band_storage(proc) else max(lengths + [1])
     for position, arg in enumerate(leading):  # different slack per argument: lda/ldb mix-ups show
         if arg.name not in pinned:
-            sizes[arg.name] = max(lengths + [1]) + _SLACK[(index + position) % len(_SLACK)]
+            sizes[arg.name] = rows + _SLACK[(index + position) % len(_SLACK)]
+
+
+def _band_storage(proc: Procedure) -> bool:
+    """A row subscript computed from a sum of integer arguments (m = ml + mu + 1 ... abd(m, k))."""
+    lengths = [a.name for a in proc.args if a.role == "length"]
+    return any(re.search(rf"=\s*[^\n]*\b{re.escape(a)}\s*\+\s*{re.escape(b)}\b", proc.body)
+               for a in lengths for b in lengths if a != b)
 
 
 def character_choices(proc: Procedure, arg: Arg) -> list[str]:
@@ -121,7 +136,8 @@ def _first_free_letter(proc: Procedure) -> tuple[int, Arg] | None:
 
 
 def index_array_values(proc: Procedure, arg: Arg, shapes: dict[str, tuple[int, ...]],
-                       lowers: dict[str, tuple[int, ...]], rng: np.random.Generator, n: int) -> np.ndarray | None:
+                       lowers: dict[str, tuple[int, ...]], rng: np.random.Generator, n: int,
+                       sizes: dict[str, int] | None = None) -> np.ndarray | None:
     if arg.base != "integer" or not arg.is_array or arg.intent == "out":
         return None
     body = proc.body
@@ -135,7 +151,9 @@ def index_array_values(proc: Procedure, arg: Arg, shapes: dict[str, tuple[int, .
             if n > 1:
                 values[-1] = extent + 1
             return values.astype(arg.dtype)
-    names = {arg.name} | set(re.findall(rf"(?m)^\s*(?:\d+\s+)?(\w+)\s*=\s*{name}\s*\([^()]*\)\s*$", body))
+    # aliases: kp = kpvt(k), and ks = iabs(kpvt(k)) where the sign flags a 2x2 pivot block
+    names = {arg.name} | set(re.findall(rf"(?m)^\s*(?:\d+\s+)?(\w+)\s*=\s*(?:i?abs\s*\(\s*)?{name}\s*\([^()]*\)\s*\)?\s*$",
+                                        body))
     bounds = []
     for alias in names:
         for array, position in _subscript_uses(alias, body, proc.arrays):
@@ -143,12 +161,40 @@ def index_array_values(proc: Procedure, arg: Arg, shapes: dict[str, tuple[int, .
                 low = lowers[array][position]
                 bounds.append((low, low + shapes[array][position] - 1))
     if not bounds:
-        return None
+        order = _pivot_order(proc, arg, sizes or {})
+        return None if order is None else rng.integers(1, order + 1, n).astype(arg.dtype)
     low = max(b[0] for b in bounds)
     high = min(b[1] for b in bounds)
     if high < low:
         return np.full(n, low, dtype=arg.dtype)
     return rng.integers(low, high + 1, n).astype(arg.dtype)
+
+
+def index_scalar_bounds(proc: Procedure, arg: Arg, shapes: dict[str, tuple[int, ...]],
+                        lowers: dict[str, tuple[int, ...]]) -> tuple[int, int] | None:
+    """[low, high] for an integer scalar that is a whole subscript of some array (`ten(i, ind)`
+    with ten(m, 0:1): 0..1), from the extents of the dimensions it subscripts."""
+    if arg.base != "integer" or arg.is_array or arg.intent == "out":
+        return None
+    bounds = [(lowers[a][p], lowers[a][p] + shapes[a][p] - 1) for a, p in _subscript_uses(arg.name, proc.body, proc.arrays)
+              if a in shapes and p < len(shapes[a])]
+    if not bounds:
+        return None
+    low, high = max(b[0] for b in bounds), min(b[1] for b in bounds)
+    return (low, high) if high >= low else None
+
+
+_PIVOT_NAME = re.compile(r"pvt|piv|perm")
+
+
+def _pivot_order(proc: Procedure, arg: Arg, sizes: dict[str, int]) -> int | None:
+    """A pivot vector (ipvt, kpvt, ipiv, perm) read by the routine holds row numbers 1..n, n the
+    order of the matrix: the smallest length argument. Positive values are 1x1 pivots, valid for
+    every factorisation that flags 2x2 blocks by a negative sign."""
+    if not _PIVOT_NAME.search(arg.name):
+        return None
+    orders = [sizes[a.name] for a in proc.args if a.role == "length" and a.name in sizes]
+    return max(1, min(orders)) if orders else None
 
 
 def _subscript_uses(name: str, body: str, arrays: frozenset[str]):

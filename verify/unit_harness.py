@@ -146,7 +146,11 @@ def fortran_wrapper(proc: Procedure) -> str:
     if proc.xerbla_output:
         lines.append("  tv_xinfo = tv_xerbla_info")
     lines.append("end subroutine tv_reference")
-    return "\n".join(folded for line in lines for folded in _fold_free_form(line)) + "\n"
+    text = "\n".join(folded for line in lines for folded in _fold_free_form(line)) + "\n"
+    if proc.commons:
+        from .common_blocks import fortran_common_io
+        text += "\n" + fortran_common_io(proc.commons)
+    return text
 
 
 def _fold_free_form(line: str, width: int = 100) -> list[str]:
@@ -287,6 +291,10 @@ def reference_driver(proc: Procedure) -> str:
     if proc.xerbla_output:
         body.append("    int32_t tv_xi = 0;")
         args.append("&tv_xi")
+    if proc.commons:
+        from .common_blocks import reference_declaration, reference_lines
+        decls.append(reference_declaration(proc.commons))
+        body.extend(reference_lines(proc.commons)[0])
     body.append(f"    tv_reference({', '.join(args)});")
     body.extend(_write_outputs(proc))
     return _program("#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <stdint.h>\n",
@@ -319,7 +327,7 @@ def _read_arg(i: int, arg: Arg, ctype: str, vector: bool = False, guard: bool = 
     return [f"    {ctype} tv_v{i}; tv_read(&tv_v{i}, sizeof tv_v{i});"]
 
 
-def _write_outputs(proc: Procedure, vectors: set[int] = frozenset()) -> list[str]:
+def _write_outputs(proc: Procedure, vectors: set[int] = frozenset(), candidate: bool = False) -> list[str]:
     lines = []
     for i, arg in enumerate(proc.args):
         if not arg.is_output:
@@ -342,11 +350,16 @@ def _write_outputs(proc: Procedure, vectors: set[int] = frozenset()) -> list[str
             lines.append("    fwrite(&tv_r, sizeof tv_r, 1, tv_out);")
     if proc.xerbla_output:
         lines.append("    fwrite(&tv_xi, sizeof tv_xi, 1, tv_out);")
+    common_end: list[str] = []
+    if proc.commons:  # COMMON state after the call, last (unit_inputs.outputs_of)
+        from .common_blocks import candidate_lines, reference_lines
+        _, after, common_end = (candidate_lines if candidate else reference_lines)(proc.commons)
+        lines.extend(after)
     lines.append("    fflush(tv_out);")
     for i, arg in enumerate(proc.args):
         if (arg.is_array or _is_string(arg)) and i not in vectors:
             lines.append(f"    free(tv_v{i});")
-    return lines
+    return lines + common_end
 
 
 def _program(includes: str, decls: str, body: list[str], proc: Procedure) -> str:
@@ -401,6 +414,13 @@ template <class T> constexpr bool tv_is_cdouble() { return std::is_same<T, std::
 
 def _has_complex(proc: Procedure) -> bool:
     return any(a.base == "complex" for a in [*proc.args, *([proc.result] if proc.result else [])])
+
+
+def _common_helpers(proc: Procedure) -> str:
+    if not proc.commons:
+        return ""
+    from .common_blocks import CPP_HELPERS
+    return CPP_HELPERS
 
 
 def check_candidate_signature(proc: Procedure, fn: CppFunction, cpp_text: str = "") -> list[tuple[int, str]]:
@@ -525,6 +545,9 @@ def candidate_driver(proc: Procedure, fn: CppFunction, include: str, defined: se
     call = f"{fn.qualified}({', '.join(call_args)})"
     if proc.xerbla_output:
         body.append("    tv_xerbla_info = 0;")
+    if proc.commons:
+        from .common_blocks import candidate_lines
+        body.extend(candidate_lines(proc.commons)[0])
     if proc.result is not None:
         trait, spelled = _CPP_CHECK[(proc.result.base, proc.result.kind)]
         body.append(f"    auto tv_r = {call};")
@@ -536,12 +559,12 @@ def candidate_driver(proc: Procedure, fn: CppFunction, include: str, defined: se
     for i, (arg, param) in enumerate(zip(proc.args, fn.params)):
         if arg.is_array and param.form != "vector":
             body.append(f"    tv_check_guard(tv_v{i}, (size_t)tv_c{i} * sizeof(tv_v{i}[0]), \"{arg.name}\", tv_case);")
-    body.extend(_write_outputs(proc, vectors=vectors))
+    body.extend(_write_outputs(proc, vectors=vectors, candidate=True))
     includes = ("#include <cstdio>\n#include <cstdlib>\n#include <cstring>\n#include <cstdint>\n"
                 + ("#include <vector>\n" if vectors else "")
                 + cpp_runtime(proc.externals, set(defined))
                 + ("#define main tv_candidate_main\n" if rename_main else "")
                 + f"#include \"{include}\"\n"
                 + ("#undef main\n" if rename_main else "") + _CPP_TRAITS
-                + (_CPP_COMPLEX_TRAITS if _has_complex(proc) else ""))
+                + (_CPP_COMPLEX_TRAITS if _has_complex(proc) else "") + _common_helpers(proc))
     return _program(includes, _GUARD + "\n".join(checks), body, proc)

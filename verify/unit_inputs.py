@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .fortran_signature import ASSUMED_LENGTH, Arg, Procedure, evaluate_extent
-from .legacy_inputs import character_value, index_array_values, role_sizes
+from .legacy_inputs import character_value, index_array_values, index_scalar_bounds, role_sizes
 
 SIZE_SCHEDULE = [1, 3, 16, 100, 7, 33, 2, 64, 5, 17, 128, 9]
 MAX_ELEMENTS_PER_CASE = 400_000
@@ -76,10 +76,25 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 case.values[arg.name] = np.array(_parse_pinned(pinned[arg.name], arg), dtype=arg.dtype)
             else:
                 n = int(np.prod(shapes[arg.name])) if arg.is_array else 1
-                data = index_array_values(proc, arg, shapes, lowers, rng, n)
+                data = index_array_values(proc, arg, shapes, lowers, rng, n, sizes)
+                within = index_scalar_bounds(proc, arg, shapes, lowers) if data is None else None
+                if within is not None:
+                    data = rng.integers(within[0], within[1] + 1, n).astype(arg.dtype)
                 if data is None:
                     data = _random(rng, arg, n, proc.body, proc.arrays, min_extent, large, ties)
                 case.values[arg.name] = data if arg.is_array else data.reshape(())
+        if proc.commons:
+            from .common_blocks import member_values, size_of
+            for member in proc.commons:
+                case.shapes[member.name] = tuple(int(hi) - int(lo) + 1 for lo, hi in member.dims)
+                case.lowers[member.name] = tuple(int(lo) for lo, _ in member.dims)
+            for member in proc.commons:
+                count = size_of(member) if member.is_array else 1
+                data = member_values(member, rng, count)
+                within = index_scalar_bounds(proc, member, case.shapes, case.lowers)
+                if within is not None:  # lt in nx(lt): a level that exists
+                    data = rng.integers(within[0], within[1] + 1, count).astype(member.dtype)
+                case.values[member.name] = data if member.is_array else data.reshape(())
         cases.append(case)
     return cases
 
@@ -167,7 +182,7 @@ def outputs_of(proc: Procedure) -> list[Arg]:
         outs.append(proc.result)
     if proc.xerbla_output:
         outs.append(XERBLA_OUTPUT)
-    return outs
+    return outs + list(proc.commons)
 
 
 # The argument number the routine reported through XERBLA (0: none), compared like an output.
@@ -197,6 +212,10 @@ def write_inputs(proc: Procedure, cases: list[Case]) -> bytes:
             value = np.asarray(case.values[arg.name]).reshape(-1).astype(_storage(arg))
             if arg.is_array or _is_string(arg):
                 chunks.append(np.array([value.size], dtype=np.int64).tobytes())
+            chunks.append(value.tobytes())
+        for member in proc.commons:  # always counted: the drivers read every member alike
+            value = np.asarray(case.values[member.name]).reshape(-1).astype(member.dtype)
+            chunks.append(np.array([value.size], dtype=np.int64).tobytes())
             chunks.append(value.tobytes())
     return b"".join(chunks)
 

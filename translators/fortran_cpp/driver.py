@@ -76,7 +76,7 @@ def _external_procedure_units(tree, include_dirs) -> list:
     from fparser.two.utils import walk
 
     from .fortran77 import SERVICE_ROUTINES
-    from .frontend import module_file
+    from .frontend import procedure_file
     units: list = []
     defined: set[str] = set()
     looked_up: set[str] = set()
@@ -94,7 +94,7 @@ def _external_procedure_units(tree, include_dirs) -> list:
                                                                 F.Structure_Constructor))} - arrays
         for name in sorted(wanted - defined - dummies - looked_up - set(SERVICE_ROUTINES)):
             looked_up.add(name)
-            path = module_file(name, include_dirs)
+            path = procedure_file(name, include_dirs)
             if path is None:
                 continue
             try:

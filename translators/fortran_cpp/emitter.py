@@ -76,9 +76,11 @@ def generate(model: FileModel, entry: str | None, source_name: str):
             return None, problems, notes
         selected = _reachable(model, [entry])
         include_main = False
+        problems = _own_problems(model, selected)
     else:
         selected = list(model.procedures)
         include_main = model.main is not None
+    units = [model.procedures[name] for name in selected] + ([model.main] if include_main else [])
 
     # Module data first: every procedure may refer to it.
     for module in model.modules.values():
@@ -99,8 +101,15 @@ def generate(model: FileModel, entry: str | None, source_name: str):
             sections.append("\n".join(_tidy(header + lines)).strip("\n"))
             notes.append(f"module {module.name}: its variables and parameters are namespace-scope C++ entities")
 
-    for block, members in model.commons.items():
-        ctx = _context(Scope(), model, f"common {block}")
+    from .shared_data import common_sections, shared_constants
+    commons = common_sections(model, units)
+    constants, constant_includes, constant_helpers = shared_constants(model, units, commons, problems)
+    includes |= constant_includes
+    helpers |= constant_helpers
+    if constants:
+        sections.append("\n".join(constants))
+    for block, (scope, members) in commons.items():
+        ctx = _context(scope, model, f"common {block}")
         from .expressions import ExprTranslator
         lines = [f"// COMMON /{block}/" if block else "// blank COMMON"]
         for symbol in members:
@@ -109,6 +118,7 @@ def generate(model: FileModel, entry: str | None, source_name: str):
             except UnsupportedConstruct as exc:
                 problems.append((exc.line or symbol.line, "common", exc.message))
         includes |= ctx.includes
+        helpers |= ctx.helpers
         sections.append("\n".join(lines))
 
     main_hosts_procedures = model.main is not None and any(p.host == model.main.name for p in model.procedures.values())
@@ -172,6 +182,18 @@ def generate(model: FileModel, entry: str | None, source_name: str):
     if "#pragma omp" in code:
         notes.append("OpenMP loops became #pragma omp: compile with -fopenmp to run them in parallel")
     return code, [], sorted(set(notes), key=notes.index)
+
+
+def _own_problems(model: FileModel, selected: list[str]) -> list:
+    """The file's problems less those found in procedures (or the main program) outside `selected`:
+    `--entry NAME` translates NAME and its callees only."""
+    hosts = {model.procedures[name].host for name in selected if model.procedures[name].host}
+    wanted = set(selected) | hosts
+    dropped = set()
+    for first, end, owner in model.problem_owners:
+        if owner not in wanted:
+            dropped |= set(range(first, end))
+    return [problem for index, problem in enumerate(model.problems) if index not in dropped]
 
 
 def _dedupe(problems):
@@ -278,6 +300,7 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
     st.depth = 1
     if body is not None:
         ctx.goto_targets = {str(jump.items[0]) for jump in walk(body, F.Goto_Stmt)}
+        ctx.goto_targets |= {str(label) for jump in walk(body, F.Computed_Goto_Stmt) for label in jump.items[0].items}
         ctx.formats = {str(fmt.item.label): str(fmt.items[1]) for fmt in walk(procedure.node, F.Format_Stmt)
                        if getattr(fmt.item, "label", None) is not None}
         if declared:

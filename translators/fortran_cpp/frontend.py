@@ -67,3 +67,27 @@ def module_file(name: str, include_dirs) -> Path | None:
             if candidate.suffix in MODULE_SUFFIXES and candidate.stem.lower() == name.lower():
                 return candidate
     return None
+
+
+_DEFINITION = r"(?im)^[^!\n]*?\b(?:subroutine|function)\s+{name}\b"
+
+
+def procedure_file(name: str, include_dirs) -> Path | None:
+    """The source defining procedure `name`: NAME.f (.f90, ...) or else the first Fortran file
+    of the include directories that defines it (NPB keeps randlc and vranlc in randdp.f)."""
+    found = module_file(name, include_dirs)
+    if found is not None:
+        return found
+    pattern = re.compile(_DEFINITION.format(name=re.escape(name)))
+    for directory in include_dirs:
+        directory = Path(directory)
+        if not directory.is_dir():
+            continue
+        for candidate in sorted(directory.iterdir()):
+            if candidate.suffix in MODULE_SUFFIXES and candidate.is_file():
+                try:
+                    if pattern.search(candidate.read_text(encoding="utf-8", errors="replace")):
+                        return candidate
+                except OSError:
+                    continue
+    return None

@@ -6,8 +6,9 @@ from __future__ import annotations
 HELPERS = {
     "int_pow": ("""\
 // Integer power as Fortran defines it: a negative exponent yields 0 unless |base| is 1.
+// constexpr: class sizes such as nm = 2 + 2**lm are constants.
 template <typename T>
-inline T int_pow(T base, T exponent) {
+constexpr T int_pow(T base, T exponent) {
     if (exponent < 0) {
         if (base == 1) return 1;
         if (base == -1) return exponent % 2 == 0 ? 1 : -1;
@@ -16,8 +17,8 @@ inline T int_pow(T base, T exponent) {
     T result = 1;
     while (exponent > 0) {
         if (exponent % 2 == 1) result *= base;
-        base *= base;
         exponent /= 2;
+        if (exponent > 0) base *= base;  // not squared past the last use: no overflow the result lacks
     }
     return result;
 }

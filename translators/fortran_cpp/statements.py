@@ -56,6 +56,8 @@ class StatementTranslator(OutputStatements):
         self.ctx.temporaries = {}
         mark = len(self.lines)
         label = getattr(getattr(node, "item", None), "label", None)
+        if label is None and getattr(node, "content", None):  # `10 do i = 1, n`: the construct's first statement
+            label = getattr(getattr(node.content[0], "item", None), "label", None)
         if label is not None and str(label) in self.ctx.goto_targets:
             self.emit(f"label_{label}:;")  # `;`: a label must precede a statement in C++17
             mark = len(self.lines)
@@ -198,6 +200,19 @@ class StatementTranslator(OutputStatements):
         # Legacy forward/backward jumps inside one procedure map onto C++ goto; g++ rejects the
         # few that would skip an initialisation, so a wrong translation cannot pass unnoticed.
         self.emit(f"goto label_{node.items[0]};")
+
+    def _s_Computed_Goto_Stmt(self, node):
+        # GO TO (10, 20, 30), I: the I-th label; any other value falls through to the next
+        # statement, as Fortran defines it.
+        labels, selector = node.items
+        value = self.tr.scalar(selector)
+        if not value.type.is_int:
+            raise UnsupportedConstruct("computed goto", f"computed GO TO on a non-integer '{selector}'")
+        self.emit(f"switch ({value.code}) {{")
+        for position, label in enumerate(labels.items, start=1):
+            self.emit(f"{INDENT}case {position}: goto label_{label};")
+        self.emit(f"{INDENT}default: break;")
+        self.emit("}")
 
     def _s_Exit_Stmt(self, node):
         self._jump(node.items[1], "exit")

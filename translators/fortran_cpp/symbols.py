@@ -65,6 +65,7 @@ class Symbol:
     procedure_arg: bool = False  # a dummy procedure (EXTERNAL f, f a dummy argument): a function pointer
     # of a dummy procedure: (is_function, [(C++ type, by reference)]), learnt from its references in the body
     procedure_interface: tuple | None = None
+    included: str | None = None  # a PARAMETER read from this INCLUDE file: a namespace-level constant
     passed_extents: list[int] | None = None  # dimensions whose extent the body uses (None = all)  # declared as std::array (else std::vector when a container)
 
     def __post_init__(self) -> None:

@@ -30,6 +30,10 @@ class FileModel:
     procedures: dict[str, Procedure] = field(default_factory=dict)
     main: Procedure | None = None
     commons: dict[str, list[Symbol]] = field(default_factory=dict)  # block -> its variables, in order
+    common_scopes: dict[str, "Scope"] = field(default_factory=dict)  # block -> the scope of its first declaration
+    # problems found while reading one procedure or the main program: (first, end) indices into
+    # problems and the unit ("program NAME" for the main program); `--entry` reports only its own
+    problem_owners: list[tuple[int, int, str]] = field(default_factory=list)
     problems: list[tuple[int, str, str]] = field(default_factory=list)
     procedure_names: set[str] = field(default_factory=set)  # every subprogram the file defines
 
@@ -52,18 +56,25 @@ def build(tree, used_modules=()) -> FileModel:
             if text:
                 pending.append(text)
             continue
+        first = len(model.problems)
+        owner = None
         try:
             if isinstance(unit, F.Module):
                 _module(model, unit, global_scope).leading = pending
             elif isinstance(unit, (F.Subroutine_Subprogram, F.Function_Subprogram)):
                 procedure = _procedure(model, unit, global_scope, host=None)
                 procedure.leading = pending + procedure.leading
+                owner = procedure.name
             elif isinstance(unit, F.Main_Program):
-                _main(model, unit, global_scope).leading = pending
+                main = _main(model, unit, global_scope)
+                main.leading = pending
+                owner = f"program {main.name}"
             else:
                 raise UnsupportedConstruct(type(unit).__name__.lower().replace("_", " "), "program unit not translated")
         except UnsupportedConstruct as exc:
             _problem(model, line, exc)
+        if owner is not None:
+            model.problem_owners.append((first, len(model.problems), owner))
         pending = []
     pending: list = []
     for procedure in list(model.procedures.values()) + ([model.main] if model.main else []):
@@ -71,9 +82,18 @@ def build(tree, used_modules=()) -> FileModel:
             procedure.calls = analyse(_part(procedure.node, F.Execution_Part), procedure.scope, model.procedures,
                                       procedure.name, pending)
         except UnsupportedConstruct as exc:
+            owner = procedure.name if procedure is not model.main else f"program {procedure.name}"
+            model.problem_owners.append((len(model.problems), len(model.problems) + 1, owner))
             _problem(model, procedure.line, exc)
     propagate_writes(pending)
     return model
+
+
+def included_from(stmt) -> str | None:
+    """The INCLUDE file a statement was read from (None: the source itself)."""
+    from fparser.common.readfortran import FortranFileReader
+    reader = getattr(getattr(stmt, "item", None), "reader", None)
+    return str(reader.id) if isinstance(reader, FortranFileReader) else None
 
 
 def _part(node, kind):
@@ -103,6 +123,8 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
             raise UnsupportedConstruct("implicit statement", f"'{stmt}' (only implicit none and default implicit typing)")
         scope.implicit_none = True
     elif isinstance(stmt, F.Comment):
+        if included_from(stmt):
+            return  # an INCLUDE file's comments document the file, not each routine reading it
         text = str(stmt).strip()
         if text.lower().startswith("!$omp"):
             items.append(("directive", text))
@@ -111,6 +133,8 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
     elif isinstance(stmt, F.Type_Declaration_Stmt):
         for symbol in declare(stmt, scope, line, args, module_level):
             items.append(("symbol", symbol))
+            if symbol.parameter:
+                symbol.included = included_from(stmt)
     elif isinstance(stmt, F.Use_Stmt):
         _use(model, stmt, scope)
     elif isinstance(stmt, F.Parameter_Stmt):
@@ -122,6 +146,7 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
                 items.append(("symbol", symbol))
             symbol.parameter = True
             symbol.init = definition.items[1]
+            symbol.included = included_from(stmt)
     elif isinstance(stmt, F.Dimension_Stmt):
         from .declarations import array_dims
         for name_node, spec in stmt.items[0]:
@@ -146,7 +171,10 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
             symbol.intent = intent
     elif isinstance(stmt, F.Common_Stmt):
         for block, objects in stmt.items[0]:
-            items.append(("common", (str(block).lower() if block is not None else "", [str(o).lower() for o in objects.items])))
+            # `common /fap/ ir(maxlevel), m1`: the shape may be given in the COMMON statement itself
+            members = [(str(o.items[0]).lower(), o.items[1]) if isinstance(o, F.Common_Block_Object)
+                       else (str(o).lower(), None) for o in objects.items]
+            items.append(("common", (str(block).lower() if block is not None else "", members)))
     elif isinstance(stmt, F.Data_Stmt):
         _data(stmt, scope, line)
     elif isinstance(stmt, F.Assignment_Stmt) and isinstance(stmt.items[0], F.Part_Ref):
@@ -378,19 +406,23 @@ def _resolve_commons(model: FileModel, scope: Scope, items: list, line: int) -> 
             continue
         block, names = payload
         members = []
-        for name in names:
+        for name, shape in names:
             symbol = scope.symbols.get(name)
             if symbol is None:
                 if scope.implicit_none_in_effect():
                     model.problems.append((line, "common", f"'{name}' in COMMON /{block}/ has no declaration"))
                     continue
                 symbol = scope.add(Symbol(name=name, type=implicit_type(name), line=line))
+            if shape is not None:
+                from .declarations import array_dims
+                symbol.dims, _ = array_dims(shape)
             symbol.common = block
             symbol.module_level = True
             members.append(symbol)
         known = model.commons.get(block)
         if known is None:
             model.commons[block] = members
+            model.common_scopes[block] = scope
         elif [(s.name, s.type, str(s.dims)) for s in known] != [(s.name, s.type, str(s.dims)) for s in members]:
             model.problems.append((line, "common", f"COMMON /{block}/ is laid out differently in two units"))
 

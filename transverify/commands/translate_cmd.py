@@ -43,6 +43,9 @@ def register(app: typer.Typer) -> None:
                                         help="Extent of an array parameter for the verification, e.g. x=n."),
         value: list[str] = typer.Option(None, "--value", metavar="NAME=V",
                                         help="Pin a scalar parameter in every verification case, e.g. k=3."),
+        include: list[Path] = typer.Option(None, "-I", "--include", metavar="DIR",
+                                           help="Directory searched for INCLUDE files, used modules and called "
+                                                "procedures (Fortran; repeatable)."),
         trials: int = typer.Option(0, "--trials", min=0, help="--solver tvm: MetaSchedule trials (0: default schedule)."),
         tune_seconds: float = typer.Option(None, "--tune-seconds", min=1, help="--solver tvm: most seconds of tuning."),
         measure: bool = typer.Option(None, "--measure/--no-measure",
@@ -87,7 +90,7 @@ def register(app: typer.Typer) -> None:
             llm=settings, output=output, store=store, progress=progress, write_output=True, accept_verified=True,
             force=force, cancel=cancel,
             verify_options=VerifyOptions(entry=entry, cases=cases, seed=seed, timeout=timeout, shapes=shapes,
-                                         values=values),
+                                         values=values, include_dirs=list(include or [])),
             tvm_trials=trials, tvm_tune_seconds=tune_seconds, tvm_measure=measure)
         previous = signal.signal(signal.SIGINT, _interrupt_handler(cancel))
         previous_term = signal.signal(signal.SIGTERM, _interrupt_handler(cancel))  # e.g. an editor's stop

@@ -96,7 +96,9 @@ def _instrumented_build(v, cov_dir: Path, ref_dir: Path, src_name: str, extra_so
         if (ref_dir / name).is_file():
             shutil.copyfile(ref_dir / name, cov_dir / name)
             (cov_dir / name).chmod(0o644)
-    argv = [v.gfortran, *COVERAGE_FLAGS, "-fwrapv", *v._include_flags(), *fast_linker_flags(), *names,
+    # Linked like the reference: only what the entry reaches (other routines may call absent ones).
+    argv = [v.gfortran, *COVERAGE_FLAGS, "-fwrapv", "-ffunction-sections", "-Wl,--gc-sections",
+            *v._include_flags(), *fast_linker_flags(), *names,
             "-o", "reference"]
     built = compile_in_sandbox(argv, cov_dir, cov_dir / "reference", cancel=v.options.cancel)
     return True if built.ok else None

@@ -22,6 +22,7 @@ from ..cpp_signature import CppFunction, parse_cpp
 from ..diagnostics import parse_compiler_output, remap
 from ..errors import Cancelled, VerifyInputError
 from ..assumed_size import size_assumed
+from ..common_blocks import common_members
 from ..fortran_signature import FortranFile, Procedure, parse_fortran, select_entry
 from ..legacy_runtime import fortran_runtime
 from ..languages import CPP, FORTRAN
@@ -34,11 +35,12 @@ from ..unit_harness import (candidate_driver, check_candidate_signature, fortran
                             signature_warnings)
 from . import Pair, register
 
-HARNESS_VERSION = "fortran-cpp-4"
+HARNESS_VERSION = "fortran-cpp-5"
 # -O1: most of -O2's run-time benefit for a fraction of the compile time on small kernels.
 # -fwrapv: signed overflow wraps on both sides, so overflow tests are deterministic.
 FORTRAN_FLAGS = ["-O1", "-fwrapv"]
 CXX_FLAGS = ["-std=c++17", "-O1", "-fwrapv"]
+UNIT_LINK_FLAGS = ["-ffunction-sections", "-Wl,--gc-sections"]
 # Unit mode runs each routine on small inputs: compile time dominates, and -O0 halves it
 # for header-heavy C++. x86-64 arithmetic is SSE at every level, so results do not change.
 CXX_UNIT_FLAGS = ["-std=c++17", "-O0", "-fwrapv"]
@@ -65,6 +67,7 @@ class _Verification:
         self.timings: dict[str, float] = {}
         self.warnings: list[str] = []
         self.cache = ArtifactCache(cache_root(options.cache_dir))
+        self.long_fixed_lines = False
         self.gfortran = find_tool("gfortran", options.toolchain)
         self.gxx = find_tool("gxx", options.toolchain)
         self.tools = {"gfortran": tool_version(self.gfortran), "g++": tool_version(self.gxx),
@@ -135,6 +138,7 @@ class _Verification:
         started = time.monotonic()
         ffile = parse_fortran(self.source, self.options.include_dirs)
         cfile = parse_cpp(self.candidate)
+        self.long_fixed_lines = any(_runs_past_column_72(p) for p in [self.source, *ffile.includes.values()])
         self._timed(STAGE_PARSE, started)
         workdir = sandbox.make_workdir()
         if self.options.keep_workdir:
@@ -175,9 +179,10 @@ class _Verification:
         return None if outcome.ok else self._source_failed(outcome.output, name, 1)
 
     def _include_flags(self) -> list[str]:
-        """The source is compiled from a copy: its own directory and -I DIRs stay searchable."""
+        """The source is compiled from a copy: its own directory and -I DIRs stay searchable.
+        Fixed-form statements that run past column 72 (NPB's generated npbparams.h) are read whole."""
         dirs = [self.source.resolve().parent, *(Path(d).resolve() for d in self.options.include_dirs)]
-        return [f"-I{d}" for d in dirs]
+        return [f"-I{d}" for d in dirs] + (["-ffixed-line-length-none"] if self.long_fixed_lines else [])
 
     def _copy_modules(self, ffile: FortranFile, directory: Path) -> list[str]:
         """Sources of the modules the source USEs (found next to it or with -I), compiled first;
@@ -330,6 +335,7 @@ class _Verification:
             return fn
         try:
             size_assumed(proc, self.options.shapes)
+            proc.commons = common_members(proc)
         except VerifyInputError as exc:
             exc.file = exc.file or str(self.source)
             raise VerifyInputError(exc.reason, file=exc.file, line=exc.line, construct=exc.construct) from None
@@ -366,8 +372,11 @@ class _Verification:
         fields["harness"] = (f"! ---- tv_wrapper.f90\n{wrapper}\n/* ---- tv_driver.c (reference) */\n{ref_driver}\n"
                              f"// ---- tv_driver.cpp (candidate)\n{cand_driver}")
         modules = self._copy_modules(ffile, ref_dir)
+        # Only what the entry reaches is linked: other routines of the file may call procedures
+        # that are not there (NPB's timers), which would otherwise fail the link.
         ref_files = [*modules, src_name, *(["tv_runtime.f90"] if runtime else []), "tv_wrapper.f90", "tv_driver.c"]
-        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), *ref_files,
+        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *UNIT_LINK_FLAGS, *self._include_flags(), *fast_linker_flags(),
+                    *ref_files,
                     "-o", "reference"]
         cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *_openmp(cfile.text), *fast_linker_flags(), "tv_driver.cpp",
                      "-o", "candidate"]
@@ -379,7 +388,7 @@ class _Verification:
             from ..reproducer import unit_plan
 
             self._plan = unit_plan(self.source, self.candidate, self.options, proc, ref_dir, cand_dir,
-                                   reference_compile=["FC", *FORTRAN_FLAGS, *ref_files, "-o", "reference"],
+                                   reference_compile=["FC", *FORTRAN_FLAGS, *UNIT_LINK_FLAGS, *ref_files, "-o", "reference"],
                                    candidate_compile=["CXX", *CXX_UNIT_FLAGS, *_openmp(cfile.text), "tv_driver.cpp",
                                                       "-o", "candidate"])
 
@@ -536,6 +545,24 @@ class _Verification:
                 if len(mismatches) >= MAX_MISMATCHES:
                     return mismatches
         return mismatches
+
+
+def _runs_past_column_72(path: Path) -> bool:
+    """A fixed-form statement line with code beyond column 72 whose parentheses balance only when
+    read whole: written for a longer line (gfortran would cut it), not a card sequence number."""
+    if path.suffix.lower() not in (".f", ".for", ".f77", ".h", ".inc", ".incl", ".fh"):
+        return False
+    try:
+        lines = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return False
+    for line in lines:
+        if len(line) <= 72 or line[:1] in "cC*!" or not line[72:].strip():
+            continue
+        head = line[:72]
+        if head.count("(") != head.count(")") and line.count("(") == line.count(")"):
+            return True
+    return False
 
 
 def _blank_lines(path: Path, first: int, last: int) -> None:
