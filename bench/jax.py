@@ -91,9 +91,10 @@ def main() -> int:
         module = reference.SourceFile.read(str(source)).load()
         model = reference.build(module, spec)
         inputs = reference.make_inputs(module, spec, 0)
+        state = {k: v.detach().numpy() for k, v in model.state_dict().items()}
         candidate = Callable_(load(str(target), 1000 + index), "Model", "class", reference.init_inputs(module),
-                              model.state_dict(), "eval")
-        candidate(inputs)  # compile once
+                              state, "eval")
+        candidate([x.numpy() for x in inputs])  # compile once
         arrays = [jax.numpy.asarray(x.numpy()) for x in inputs]
         jitted = candidate._jitted[()]
         with torch.no_grad():
