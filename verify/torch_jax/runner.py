@@ -80,7 +80,12 @@ def _verify_prepared(prepared: list) -> list[VerifyResult]:
 
     if len(prepared) == 1 and warm.enabled():
         with _WARM_LOCK:
-            return _verify_on(prepared, _WarmPlace("reference"), _WarmPlace("candidate"))
+            verdicts = _verify_on(prepared, _WarmPlace("reference"), _WarmPlace("candidate"))
+            started = warm.starts()
+            for verdict in verdicts:
+                verdict.tools["worker"] = (f"warm (a fresh fork per side; sides started reference "
+                                           f"{started.get('reference', 0)}x, candidate {started.get('candidate', 0)}x)")
+            return verdicts
     return _verify_on(prepared, _FreshPlace("reference"), _FreshPlace("candidate"))
 
 
