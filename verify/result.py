@@ -80,6 +80,9 @@ class VerifyResult:
     # With --coverage: {lines, branches (percent), lines_total, branches_total, rounds,
     # untaken: [{line, executed, taken, total, text}]}
     coverage: dict[str, Any] | None = None
+    # Where outputs differ, the first named part of the model that already differs (PyTorch ->
+    # JAX: {submodule, type, case, index, expected, actual} or {submodule, type, case, problem}).
+    first_difference: dict[str, Any] | None = None
 
     @property
     def exit_code(self) -> int:

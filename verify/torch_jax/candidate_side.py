@@ -43,6 +43,10 @@ def run_job(job: dict, index: int) -> None:
         flush()
         return
     report["timings"]["compile_candidate"] = round(time.monotonic() - now, 4)
+    if job.get("localise") is not None:
+        _localise(job, module, feed, report, arrays)
+        flush()
+        return
     callables = {}
     run_time = 0.0
     for number in job["order"]:
@@ -86,6 +90,34 @@ def run_job(job: dict, index: int) -> None:
         report["timings"]["run"] = round(run_time, 4)
         flush()
     flush()
+
+
+def _localise(job: dict, module, feed: dict, report: dict, arrays: dict) -> None:
+    """One eager (unjitted) run of case job["localise"] with the candidate's layers recording
+    their outputs: report["activations"] lists them by dotted name."""
+    import numpy as np
+
+    from . import candidate as cand
+    from .activations import record_candidate
+
+    number = job["localise"]
+    case = job["cases"][number]
+    config = job["configs"][case["config"]]
+    store: dict = {}
+    try:
+        state = {name: cand.as_dtype(feed[f"c{case['config']}_s{j}"], dtype)
+                 for j, (name, dtype) in enumerate(zip(config["state"], config["state_dtypes"]))}
+        target = cand.Callable_(module, job["entry"], job["kind"], decode(config["init"], feed, cand.as_dtype),
+                                state, job["mode"])
+        if job["kind"] != "class":
+            return
+        record_candidate(target.instance, store)
+        inputs = decode(case["inputs"], feed, lambda a, d: np.array(cand.as_dtype(a, d)))
+        with cand.jax.disable_jit():
+            target._call(target.params, *[cand.jnp.asarray(v) if isinstance(v, np.ndarray) else v for v in inputs])
+    except BaseException:  # noqa: BLE001 - what was recorded before a failure still localises
+        pass
+    report["activations"] = [leaf_record(name, value, arrays, f"a{j}") for j, (name, value) in enumerate(store.items())]
 
 
 def main(argv: list[str]) -> int:

@@ -1,5 +1,6 @@
 """Compare the torch reference's outputs with the candidate's: structure, shapes, dtypes and
-values within per-dtype tolerances."""
+values within per-dtype tolerances.  Runs in the trusted parent on plain numpy arrays (flatten
+also serves both sandboxed sides)."""
 
 from __future__ import annotations
 
@@ -85,6 +86,12 @@ def _dtype_agrees(expected: str, actual: str, x64: bool, tensor: bool) -> bool:
         return True
     # Without x64 JAX has no 64-bit integers: torch's int64 compares by value with int32.
     return not x64 and expected == "int64" and actual == "int32"
+
+
+def first_value_mismatch(expected, actual, rtol: float | None, atol: float | None) -> dict | None:
+    """{index, expected, actual, count, of} of the first element outside tolerance, or None."""
+    found = _values("", expected, actual, str(expected.dtype), 0, rtol, atol)
+    return {k: found[0][k] for k in ("index", "expected", "actual", "count", "of")} if found else None
 
 
 def _values(name, e, a, dtype, case, rtol, atol) -> list[dict]:

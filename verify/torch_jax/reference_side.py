@@ -9,6 +9,7 @@ cases, runs the reference and writes three plain files:
                       output leaf descriptions, warnings and timings
     feed{n}.npz       what the candidate may see: inputs, parameters, constructor arrays
     expected{n}.npz   the reference's outputs (and changed buffers): read by the parent only
+    acts{n}.npz       the outputs of its named submodules (activations.py): the parent only
 
 The candidate never runs in this process, and never sees expected{n}.npz (runner.py)."""
 
@@ -19,6 +20,7 @@ import sys
 import time
 import traceback
 
+from .activations import MAX_ELEMENTS, TorchRecorder
 from .report import describe, diagnostic
 from .transfer import Tagged, encode, leaf_record, save_arrays, write_json
 
@@ -55,23 +57,24 @@ def _timed(timings: dict, name: str, since: float) -> None:
     timings[name] = round(timings.get(name, 0.0) + time.monotonic() - since, 4)
 
 
-def run_job(job: dict) -> tuple[dict, dict, dict]:
-    """(report, feed arrays, expected arrays) of one job."""
+def run_job(job: dict) -> tuple[dict, dict, dict, dict]:
+    """(report, feed arrays, expected arrays, activation arrays) of one job."""
     started = time.monotonic()
     timings: dict[str, float] = {}
     state = {"warnings": [], "timings": timings}
-    feed, expected = {}, {}
+    feed, expected, activations = {}, {}, {}
     try:
-        report = _run(job, state, feed, expected, started)
+        report = _run(job, state, feed, expected, activations, started)
     except _Stop as stop:
         report = {**state, **stop.result}
         feed.clear()
         expected.clear()
+        activations.clear()
     timings["harness"] = round(time.monotonic() - started, 4)
-    return report, feed, expected
+    return report, feed, expected, activations
 
 
-def _run(job: dict, state: dict, feed: dict, expected: dict, started: float) -> dict:
+def _run(job: dict, state: dict, feed: dict, expected: dict, activations: dict, started: float) -> dict:
     import torch
 
     from . import reference as ref
@@ -114,8 +117,14 @@ def _run(job: dict, state: dict, feed: dict, expected: dict, started: float) -> 
     uses_64 = any(p.dtype in (torch.float64, torch.complex128) for p in reference.state_dict().values()) \
         if isinstance(reference, torch.nn.Module) else False
     kept = []
+    recorders = {key: TorchRecorder(target) for key, target in references.items()
+                 if isinstance(target, torch.nn.Module)}
+    room = MAX_ELEMENTS
     for number, (family, case_seed, key, inputs) in enumerate(cases):
         uses_64 |= any(isinstance(x, torch.Tensor) and x.dtype in (torch.float64, torch.complex128) for x in inputs)
+        recorder = recorders.get(key)
+        if recorder is not None:
+            recorder.current = {} if room > 0 else None
         try:
             out, changed = ref.run(references[key], inputs, mode)
         except Exception as exc:
@@ -125,7 +134,9 @@ def _run(job: dict, state: dict, feed: dict, expected: dict, started: float) -> 
             continue
         uses_64 |= any(isinstance(v, torch.Tensor) and v.dtype in (torch.float64, torch.complex128)
                        for _, v in flatten(out))
-        kept.append((family, case_seed, key, inputs, out, changed))
+        recorded = recorder.current if recorder is not None and recorder.current is not None else {}
+        room -= sum(value.numel() for _, value in recorded.values())
+        kept.append((family, case_seed, key, inputs, out, changed, recorded))
     _timed(timings, "run_source", now)
 
     config_index = {key: i for i, key in enumerate(configs)}
@@ -142,13 +153,15 @@ def _run(job: dict, state: dict, feed: dict, expected: dict, started: float) -> 
             "state_dtypes": [str(state_dict[n].dtype).removeprefix("torch.") for n in names],
             "init": encode(_plain(ref.init_inputs(module_k)) if spec["kind"] == "class" else [], feed, f"c{i}_init")})
     case_reports = []
-    for number, (family, case_seed, key, inputs, out, changed) in enumerate(kept):
+    for number, (family, case_seed, key, inputs, out, changed, recorded) in enumerate(kept):
         outputs = [leaf_record(name, leaf, expected, f"k{number}_o{j}") for j, (name, leaf) in enumerate(flatten(out))]
         buffers = [leaf_record(name, changed[name], expected, f"k{number}_b{j}") for j, name in enumerate(changed)]
         case_reports.append({"family": family, "seed": case_seed, "config": config_index[key],
                              "inputs": encode(_plain(list(inputs)), feed, f"k{number}_i"),
                              "summary": _summary(family, case_seed, configs[key][1], inputs),
-                             "changed": list(changed), "outputs": outputs, "buffers": buffers})
+                             "changed": list(changed), "outputs": outputs, "buffers": buffers,
+                             "activations": [{**leaf_record(name, value, activations, f"k{number}_a{j}"), "type": kind}
+                                             for j, (name, (kind, value)) in enumerate(recorded.items())]})
     return {**state, "ok": True, "x64": uses_64, "configs": config_reports, "cases": case_reports}
 
 
@@ -193,13 +206,14 @@ def main(argv: list[str]) -> int:
 
     for index, job in enumerate(jobs):
         try:
-            report, feed, expected = run_job(job)
+            report, feed, expected, activations = run_job(job)
         except Exception as exc:  # a harness bug: reported as an internal error of this job only
-            report, feed, expected = ({"verdict": "error", "stage": None, "internal": True,
-                                       "message": f"internal error in the harness: {describe(exc)}",
-                                       "warnings": [traceback.format_exc(limit=6)]}, {}, {})
+            report, feed, expected, activations = ({"verdict": "error", "stage": None, "internal": True,
+                                                    "message": f"internal error in the harness: {describe(exc)}",
+                                                    "warnings": [traceback.format_exc(limit=6)]}, {}, {}, {})
         save_arrays(f"feed{index}.npz", feed)
         save_arrays(f"expected{index}.npz", expected)
+        save_arrays(f"acts{index}.npz", activations)
         write_json(f"ref{index}.json", report)  # last: its presence says the job is complete
     return 0
 

@@ -22,6 +22,7 @@ from .. import sandbox
 from ..errors import VerifyInputError
 from ..options import VerifyOptions
 from ..result import ERROR, NOT_EQUIVALENT, Diagnostic, VerifyResult
+from .localise import localise
 from .outcome import compare_job, result
 from .spec import check_candidate, read_source_spec
 from .transfer import TransferError, load_arrays, load_json, write_json
@@ -100,19 +101,21 @@ def _verify_on(prepared: list, reference_place, candidate_place) -> list[VerifyR
     out: list[VerifyResult | None] = [None] * len(prepared)
     pending = []
     for n, (i, job, spec, parse_time) in enumerate(prepared):
-        report, feed, expected = references[n]
+        report, feed, expected, acts = references[n]
         if not report.get("ok"):
             out[n] = _source_failure(report, spec.entry, job.options.mode, sources[n], parse_time)
         else:
-            pending.append((n, job, spec, parse_time, report, feed, expected))
+            pending.append((n, job, spec, parse_time, report, feed, expected, acts))
     if pending:
         candidate_dir = candidate_place.folder()
         try:
-            for (n, *_), verdict in zip(pending, _run_candidates(pending, candidate_dir, sources, candidate_place)):
-                out[n] = verdict
+            verdicts = _run_candidates(pending, candidate_dir, sources, candidate_place)
         finally:
             if not keep:
                 candidate_place.remove(candidate_dir)
+        localise(pending, verdicts, candidate_place, keep, candidate_payload)
+        for (n, *_), verdict in zip(pending, verdicts):
+            out[n] = verdict
     return out  # type: ignore[return-value]
 
 
@@ -168,7 +171,7 @@ def _run_references(prepared: list, workdir: Path, place) -> tuple[list, list]:
     write_json(workdir / "jobs.json", payload)
     timeout = IMPORT_SECONDS + sum(p["budget"] for p in payload)
     outputs = [f"{kind}{n}.{ext}" for n in range(len(payload))
-               for kind, ext in (("ref", "json"), ("feed", "npz"), ("expected", "npz"))]
+               for kind, ext in (("ref", "json"), ("feed", "npz"), ("expected", "npz"), ("acts", "npz"))]
     outcome = place.run(workdir, outputs, timeout, prepared[0][1].options.cancel)
     references = []
     for n in range(len(payload)):
@@ -178,41 +181,31 @@ def _run_references(prepared: list, workdir: Path, place) -> tuple[list, list]:
                 raise TransferError(f"ref{n}.json is damaged")
             feed = (workdir / f"feed{n}.npz").read_bytes() if report.get("ok") else b""
             expected = load_arrays(workdir / f"expected{n}.npz") if report.get("ok") else {}
+            acts = load_arrays(workdir / f"acts{n}.npz") if report.get("ok") else {}
         except (TransferError, OSError):
             why = outcome.describe_failure() if outcome.returncode != 0 or outcome.timed_out else "wrote no result"
             tail = outcome.stderr_text.strip().splitlines()[-3:]
-            report, feed, expected = {"verdict": ERROR, "stage": "compile_source",
+            report, feed, expected, acts = {"verdict": ERROR, "stage": "compile_source",
                                       "message": f"the reference's process {why}"
                                                  + (f": {' | '.join(tail)}" if tail else ""),
-                                      "warnings": list(outcome.warnings)}, b"", {}
+                                      "warnings": list(outcome.warnings)}, b"", {}, {}
         report.setdefault("sandbox_warnings", list(outcome.warnings))
-        references.append((report, feed, expected))
+        references.append((report, feed, expected, acts))
     return references, sources
 
 
 def _run_candidates(pending: list, workdir: Path, sources: list, place) -> list[VerifyResult]:
     payload, names = [], []
-    for k, (n, job, spec, _, report, feed, _) in enumerate(pending):
-        folder = workdir / f"pair{k}"
-        folder.mkdir()
-        folder.chmod(0o755)
-        candidate = folder / f"candidate_{job.candidate.name}"
-        shutil.copyfile(job.candidate, candidate)
-        (workdir / f"feed{k}.npz").write_bytes(feed)
+    for k, (n, job, spec, _, report, feed, *_) in enumerate(pending):
+        job_payload, candidate = candidate_payload(workdir, k, job, spec, report, feed)
         names.append({str(candidate): str(job.candidate), **sources[n]})
-        cases = report["cases"]
-        payload.append({"candidate": str(candidate), "entry": spec.entry, "kind": spec.kind,
-                        "mode": job.options.mode, "x64": bool(report.get("x64")),
-                        "budget": budget_seconds(job.options),
-                        "configs": [{k2: c[k2] for k2 in ("init", "state", "state_dtypes")} for c in report["configs"]],
-                        "cases": [{k2: c[k2] for k2 in ("family", "config", "inputs", "changed")} for c in cases],
-                        "order": interleaved([c["family"] for c in cases])})
+        payload.append(job_payload)
     write_json(workdir / "jobs.json", payload)
     timeout = IMPORT_SECONDS + sum(p["budget"] for p in payload)
     outputs = [f"out{k}.{ext}" for k in range(len(payload)) for ext in ("json", "npz")]
     outcome = place.run(workdir, outputs, timeout, pending[0][1].options.cancel)
     verdicts = []
-    for k, (n, job, spec, parse_time, report, _, expected) in enumerate(pending):
+    for k, (n, job, spec, parse_time, report, _, expected, _) in enumerate(pending):
         try:
             actual_report = load_json(workdir / f"out{k}.json")
             actual = load_arrays(workdir / f"out{k}.npz")
@@ -221,6 +214,23 @@ def _run_candidates(pending: list, workdir: Path, sources: list, place) -> list[
         verdicts.append(compare_job(report, expected, actual_report, actual, outcome, job.options, spec.entry,
                                     names[k], parse_time))
     return verdicts
+
+
+def candidate_payload(workdir: Path, k: int, job: Job, spec, report: dict, feed: bytes) -> tuple[dict, Path]:
+    """Job k of a candidate run: the candidate and the feed copied into `workdir`, and what the
+    candidate side is told (inputs and parameters, never the reference's outputs)."""
+    folder = workdir / f"pair{k}"
+    folder.mkdir()
+    folder.chmod(0o755)
+    candidate = folder / f"candidate_{job.candidate.name}"
+    shutil.copyfile(job.candidate, candidate)
+    (workdir / f"feed{k}.npz").write_bytes(feed)
+    cases = report["cases"]
+    return {"candidate": str(candidate), "entry": spec.entry, "kind": spec.kind, "mode": job.options.mode,
+            "x64": bool(report.get("x64")), "budget": budget_seconds(job.options),
+            "configs": [{key: c[key] for key in ("init", "state", "state_dtypes")} for c in report["configs"]],
+            "cases": [{key: c[key] for key in ("family", "config", "inputs", "changed")} for c in cases],
+            "order": interleaved([c["family"] for c in cases])}, candidate
 
 
 def interleaved(families: list[str]) -> list[int]:
