@@ -9,6 +9,7 @@ arrays, and trusts nothing else this process writes beyond "these are the candid
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -125,10 +126,15 @@ def main(argv: list[str]) -> int:
     jobs = load_json(jobs_path)
     from . import candidate  # noqa: F401  (jax, with its configuration, imported once)
 
+    # Nothing the candidate prints is read: silenced at the descriptor, before any candidate loads.
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+
     for index, job in enumerate(jobs):
         try:
             run_job(job, index)
-        except TransferError as exc:
+        except (TransferError, OSError) as exc:
             write_json(f"out{index}.json", {"cases": {}, "timings": {}, "failure": {
                 "stage": "run", "message": f"the candidate's outputs cannot be passed back: {exc}",
                 "diagnostics": []}})

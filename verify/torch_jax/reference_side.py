@@ -22,7 +22,7 @@ import traceback
 
 from .activations import MAX_ELEMENTS, TorchRecorder
 from .report import describe, diagnostic
-from .transfer import Tagged, encode, leaf_record, save_arrays, write_json
+from .transfer import Tagged, TransferError, encode, leaf_record, save_arrays, write_json
 
 FAMILY_ORDER = ("own", "wide", "tiny")
 
@@ -211,9 +211,13 @@ def main(argv: list[str]) -> int:
             report, feed, expected, activations = ({"verdict": "error", "stage": None, "internal": True,
                                                     "message": f"internal error in the harness: {describe(exc)}",
                                                     "warnings": [traceback.format_exc(limit=6)]}, {}, {}, {})
-        save_arrays(f"feed{index}.npz", feed)
-        save_arrays(f"expected{index}.npz", expected)
-        save_arrays(f"acts{index}.npz", activations)
+        try:
+            save_arrays(f"feed{index}.npz", feed)
+            save_arrays(f"expected{index}.npz", expected)
+            save_arrays(f"acts{index}.npz", activations)
+        except (OSError, TransferError) as exc:  # this job fails; the batch goes on
+            report = {"verdict": "error", "stage": "compile_source", "message": f"the reference's arrays cannot be "
+                      f"written: {describe(exc)}", "warnings": report.get("warnings", [])}
         write_json(f"ref{index}.json", report)  # last: its presence says the job is complete
     return 0
 

@@ -29,6 +29,10 @@ from .transfer import TransferError, load_arrays, load_json, write_json
 
 IMPORT_SECONDS = 30.0  # torch or jax start-up on a loaded 2-core machine, on top of the per-pair budget
 MEMORY_MB = 16384  # XLA reserves address space generously
+# Per-file size limit: the .npz files between the sides hold 8 cases of inputs (up to 2^20
+# elements each after shrinking) and outputs.  The candidate's side sends its own stdout and
+# stderr to /dev/null, so a chatty candidate cannot make the parent read this much text.
+ARRAY_FILE_BYTES = 512 << 20
 _WARM_LOCK = threading.Lock()  # one verification at a time on the warm sides
 ENV = {"JAX_PLATFORMS": "cpu", "PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0"}
 
@@ -246,7 +250,7 @@ def interleaved(families: list[str]) -> list[int]:
 
 def _limits(timeout: float) -> sandbox.Limits:
     return sandbox.Limits(timeout=timeout, memory_mb=MEMORY_MB, cpu_seconds=int(timeout * 8) + 10,
-                          max_processes=1024)
+                          max_processes=1024, output_bytes=ARRAY_FILE_BYTES)
 
 
 def _source_failure(report: dict, entry: str, mode: str, names: dict, parse_time: float) -> VerifyResult:

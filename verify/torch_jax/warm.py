@@ -167,7 +167,9 @@ class WarmSide:
 
 def _tail(folder: Path) -> str:
     try:
-        return (folder / "log.txt").read_text(encoding="utf-8", errors="replace")[-4000:]
+        with open(folder / "log.txt", "rb") as handle:
+            handle.seek(max(0, handle.seek(0, os.SEEK_END) - 4000))
+            return handle.read().decode("utf-8", errors="replace")
     except OSError:
         return ""
 
