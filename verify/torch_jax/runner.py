@@ -23,7 +23,7 @@ from ..errors import VerifyInputError
 from ..options import VerifyOptions
 from ..result import ERROR, NOT_EQUIVALENT, Diagnostic, VerifyResult
 from .localise import localise
-from .outcome import compare_job, result
+from .outcome import compare_job, from_report, result
 from .spec import check_candidate, read_source_spec
 from .transfer import TransferError, load_arrays, load_json, write_json
 
@@ -107,7 +107,7 @@ def _verify_on(prepared: list, reference_place, candidate_place) -> list[VerifyR
     for n, (i, job, spec, parse_time) in enumerate(prepared):
         report, feed, expected, acts = references[n]
         if not report.get("ok"):
-            out[n] = _source_failure(report, spec.entry, job.options.mode, sources[n], parse_time)
+            out[n] = from_report(report, spec.entry, job.options.mode, sources[n], parse_time)
         else:
             pending.append((n, job, spec, parse_time, report, feed, expected, acts))
     if pending:
@@ -251,12 +251,6 @@ def interleaved(families: list[str]) -> list[int]:
 def _limits(timeout: float) -> sandbox.Limits:
     return sandbox.Limits(timeout=timeout, memory_mb=MEMORY_MB, cpu_seconds=int(timeout * 8) + 10,
                           max_processes=1024, output_bytes=ARRAY_FILE_BYTES)
-
-
-def _source_failure(report: dict, entry: str, mode: str, names: dict, parse_time: float) -> VerifyResult:
-    from .outcome import from_report
-
-    return from_report(report, entry, mode, names, parse_time)
 
 
 def _input_error(exc: VerifyInputError) -> VerifyResult:
