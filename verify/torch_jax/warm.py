@@ -36,6 +36,13 @@ def enable() -> None:
     _enabled = True
 
 
+def disable() -> None:
+    """Back to fresh processes per verification; running sides are stopped."""
+    global _enabled
+    _enabled = False
+    stop_all()
+
+
 def enabled() -> bool:
     return _enabled
 
