@@ -102,7 +102,8 @@ def _values(name, e, a, dtype, case, rtol, atol) -> list[dict]:
         e64, a64 = e.astype(np.float64), a.astype(np.float64)
         finite = np.isfinite(e64)
         scale = float(np.mean(np.abs(e64[finite]))) if finite.any() else 1.0
-        diff = np.abs(a64 - e64)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: judged below, not an error
+            diff = np.abs(a64 - e64)
         # Values near the top of the type's range may overflow on one side only (a scan multiplies
         # partial products in another order): both saturate.
         edge = float(np.finfo(e.dtype).max) / 1e4 if np.issubdtype(e.dtype, np.floating) else math.inf
