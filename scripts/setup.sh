@@ -60,6 +60,15 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# --- CodeBLEU for bench/jax.py ----------------------------------------------
+# codebleu's metadata pins tree-sitter < 0.23 (we use 0.26, with which its code works): it goes
+# without dependencies into a folder of its own that only the benchmark puts on its path.
+if [ "$DEV" = 1 ] && [ ! -d .venv/codebleu/codebleu ]; then
+  say "installing codebleu 0.7.0 (benchmark only) into .venv/codebleu"
+  .venv/bin/python -m pip install -q --no-deps --target .venv/codebleu "codebleu==0.7.0" \
+    || echo "codebleu could not be installed: bench/jax.py will report CodeBLEU as not measured" >&2
+fi
+
 # --- VS Code extension -----------------------------------------------------
 if [ "$DEV" = 1 ] && [ -f extension/package.json ]; then
   if [ ! -d extension/node_modules ] || [ extension/package-lock.json -nt extension/node_modules ]; then

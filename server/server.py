@@ -212,4 +212,7 @@ def create_server() -> TransverifyServer:
 
     server = TransverifyServer()
     register_all(server)
+    from transverify.verify.torch_jax import warm
+
+    warm.enable()  # PyTorch -> JAX verifications reuse warm, pre-imported sandboxed workers
     return server

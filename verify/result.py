@@ -82,6 +82,9 @@ class VerifyResult:
     coverage: dict[str, Any] | None = None
     # With VerifyOptions.reproducer: {"directory", "case", "command"} of the reproducer written.
     reproducer: dict[str, Any] | None = None
+    # Where outputs differ, the first named part of the model that already differs (PyTorch ->
+    # JAX: {submodule, type, case, index, expected, actual} or {submodule, type, case, problem}).
+    first_difference: dict[str, Any] | None = None
 
     @property
     def exit_code(self) -> int:

@@ -126,7 +126,7 @@ async def verify_link(ls, link: Link, human_edit: bool, text: str | None = None,
             records_changed(ls, "fix")
     record_result(ls, link, result, text)
     return {"status": "verified", "verdict": result.verdict, "summary": link.summary, "cases": result.cases,
-            "fixRecord": fix_id, "stages": job.stages}
+            "fixRecord": fix_id, "stages": job.stages, "worker": result.tools.get("worker")}
 
 
 def verify_text(link: Link, text: str, settings, cancel, progress):

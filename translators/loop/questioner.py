@@ -189,13 +189,26 @@ def _output_questions(result: VerifyResult) -> list[str]:
     return points
 
 
+def _first_difference_question(found: dict) -> str:
+    """Where the verifier localised the error (intermediate outputs of named submodules)."""
+    text = (f"The first submodule whose output already differs is `{found.get('submodule')}` "
+            f"({found.get('type')}) in case {found.get('case')}")
+    if found.get("problem"):
+        return text + f": {found['problem']}. The submodules before it agree; look there first."
+    return (text + f": at {found.get('index')} expected {found.get('expected')}, got {found.get('actual')}. "
+            "The submodules before it agree; look there first.")
+
+
 def digest(result: VerifyResult, candidate: str) -> list[str]:
     """The findings as numbered-list items, most useful first."""
     if result.stage == "compile_candidate" or (result.diagnostics and not result.mismatches
                                                and result.stage not in ("run", "compare")):
         return _compile_questions(result, candidate)
     if result.mismatches:
-        return _output_questions(result)
+        points = _output_questions(result)
+        if result.first_difference:
+            points.insert(0, _first_difference_question(result.first_difference))
+        return points
     if result.stage == "run":
         points = [f"Your translation failed at run time: {result.message}."]
         points += [f"Line {d.line} (`{_candidate_line(candidate, d.line) or ''}`): {d.message}"

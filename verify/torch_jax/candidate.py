@@ -1,5 +1,6 @@
-"""The JAX side of the harness: load the candidate, hand it the torch parameters and call it
-under jax.jit.  Runs inside the sandbox, after the torch reference has run."""
+"""The JAX side of the harness: load the candidate, hand it the reference's parameters (numpy
+arrays keyed by state_dict names) and call it under jax.jit.  Runs in the candidate's own
+sandboxed process, which never imports torch."""
 
 from __future__ import annotations
 
@@ -27,21 +28,18 @@ def load(path: str, index: int):
     return module
 
 
-def to_numpy(value):
-    import torch
+def as_dtype(array: np.ndarray, dtype: str) -> np.ndarray:
+    """An array back in the dtype its tensor had (bfloat16 travels as float32)."""
+    if dtype == "bfloat16":
+        import ml_dtypes
 
-    if isinstance(value, torch.Tensor):
-        value = value.detach()
-        if value.dtype == torch.bfloat16:
-            import ml_dtypes
-
-            return value.float().numpy().astype(ml_dtypes.bfloat16)
-        return value.numpy()
-    return value
+        return array.astype(ml_dtypes.bfloat16)
+    return array
 
 
 class Callable_:
-    """One candidate instance (or function) jitted once per configuration."""
+    """One candidate instance (or function) jitted once per configuration.  `init_inputs` and
+    `state` hold numpy arrays (and Python values), never tensors."""
 
     def __init__(self, module, entry: str, kind: str, init_inputs: list, state: dict, mode: str):
         target = getattr(module, entry)
@@ -49,15 +47,14 @@ class Callable_:
             if not inspect.isclass(target):
                 raise TypeError(f"'{entry}' in the candidate must be a class with __init__(*init_inputs) and "
                                 f"__call__(params, *inputs)")
-            self.instance = target(*[to_numpy(v) for v in init_inputs])
+            self.instance = target(*init_inputs)
             try:
                 self.instance.training = mode == "train"
             except AttributeError:
                 pass
             self.function = self.instance.__call__
             convert = getattr(self.instance, "convert_state_dict", None) or getattr(module, "convert_state_dict", None)
-            numpy_state = {k: to_numpy(v) for k, v in state.items()}
-            params = convert(numpy_state) if convert is not None else numpy_state
+            params = convert(dict(state)) if convert is not None else dict(state)
             self.params = jax.tree_util.tree_map(jnp.asarray, params)
             self.takes_params = True
         else:
@@ -69,15 +66,14 @@ class Callable_:
         self._jitted = {}
 
     def __call__(self, inputs: list):
-        arrays = [to_numpy(v) for v in inputs]
-        self._check_arity(len(arrays))
-        static = tuple(i for i, v in enumerate(arrays) if not isinstance(v, np.ndarray))
+        self._check_arity(len(inputs))
+        static = tuple(i for i, v in enumerate(inputs) if not isinstance(v, np.ndarray))
         jitted = self._jitted.get(static)
         if jitted is None:
             offset = 1 if self.takes_params else 0
             jitted = jax.jit(self._call, static_argnums=tuple(i + offset for i in static))
             self._jitted[static] = jitted
-        args = [jnp.asarray(v) if isinstance(v, np.ndarray) else v for v in arrays]
+        args = [jnp.asarray(v) if isinstance(v, np.ndarray) else v for v in inputs]
         out = jitted(self.params, *args) if self.takes_params else jitted(*args)
         return jax.block_until_ready(out)
 

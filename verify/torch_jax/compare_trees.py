@@ -1,5 +1,6 @@
 """Compare the torch reference's outputs with the candidate's: structure, shapes, dtypes and
-values within per-dtype tolerances."""
+values within per-dtype tolerances.  Runs in the trusted parent on plain numpy arrays (flatten
+also serves both sandboxed sides)."""
 
 from __future__ import annotations
 
@@ -27,21 +28,22 @@ def flatten(value, prefix: str = "output") -> list[tuple[str, object]]:
     return [(prefix, value)]
 
 
-def as_numpy(value):
-    import torch
-
-    if isinstance(value, torch.Tensor):
-        value = value.detach()
-        if value.dtype == torch.bfloat16:
-            return value.float().numpy(), "bfloat16"
-        return value.numpy(), str(value.dtype).removeprefix("torch.")
-    if value is None:
-        return None, "None"
-    array = np.asarray(value)
-    name = str(array.dtype)
-    if name == "bfloat16":
-        array = array.astype(np.float32)
-    return array, name
+def leaves(records, arrays: dict, prefix: str = "output") -> list[tuple[str, object, str, bool]]:
+    """(name, array or None, dtype name, from a torch tensor) per leaf record of a side.
+    Records from the candidate's process are untrusted: anything malformed reads as a leaf
+    that cannot match."""
+    out = []
+    for i, record in enumerate(records if isinstance(records, list) else []):
+        if not isinstance(record, dict):
+            record = {}
+        name = record.get("name") if isinstance(record.get("name"), str) else f"{prefix}[{i}]"
+        key, dtype = record.get("array"), record.get("dtype")
+        array = arrays.get(key) if isinstance(key, str) else None
+        dtype = dtype if isinstance(dtype, str) else "object"
+        if array is None and dtype != "None":
+            dtype = f"{record.get('type', 'an unreadable value')} (not an array)"
+        out.append((name, array, dtype, bool(record.get("tensor"))))
+    return out
 
 
 def _index(flat: int, shape) -> str:
@@ -55,40 +57,41 @@ def _number(value):
     return value if not isinstance(value, float) or math.isfinite(value) else repr(value)
 
 
-def compare(expected_tree, actual_tree, case: int, x64: bool, rtol: float | None, atol: float | None,
+def compare(expected: list, actual: list, case: int, x64: bool, rtol: float | None, atol: float | None,
             prefix: str = "output") -> tuple[list[dict], list[str]]:
-    """(mismatches, problems): problems are structural (count, shape, dtype) in words."""
-    expected, actual = flatten(expected_tree, prefix), flatten(actual_tree, prefix)
+    """(mismatches, problems) between two lists of `leaves`; problems are structural (count,
+    shape, dtype) in words."""
     if len(expected) != len(actual):
         return [], [f"{prefix}: the reference returns {len(expected)} value(s), the candidate {len(actual)}"]
     mismatches, problems = [], []
-    for (name, e_leaf), (_, a_leaf) in zip(expected, actual):
-        e, e_dtype = as_numpy(e_leaf)
-        a, a_dtype = as_numpy(a_leaf)
+    for (name, e, e_dtype, tensor), (_, a, a_dtype, _) in zip(expected, actual):
         if e is None or a is None:
-            if (e is None) != (a is None):
+            if (e is None) != (a is None) or e_dtype != a_dtype:
                 problems.append(f"{name}: expected {e_dtype}, got {a_dtype}")
             continue
         if tuple(e.shape) != tuple(a.shape):
             problems.append(f"{name}: shape {tuple(a.shape)}, expected {tuple(e.shape)}")
             continue
-        if not _dtype_agrees(e_dtype, a_dtype, x64, e_leaf):
+        if not _dtype_agrees(e_dtype, a_dtype, x64, tensor):
             problems.append(f"{name}: dtype {a_dtype}, expected {e_dtype}")
             continue
-        found = _values(name, e, a, e_dtype, case, rtol, atol)
-        mismatches += found
+        mismatches += _values(name, e, a, e_dtype, case, rtol, atol)
     return mismatches, problems
 
 
-def _dtype_agrees(expected: str, actual: str, x64: bool, leaf) -> bool:
-    import torch
-
-    if not isinstance(leaf, torch.Tensor):  # a Python scalar from the reference: compare values only
+def _dtype_agrees(expected: str, actual: str, x64: bool, tensor: bool) -> bool:
+    if not tensor:  # a Python scalar from the reference: compare values only
         return True
     if expected == actual:
         return True
     # Without x64 JAX has no 64-bit integers: torch's int64 compares by value with int32.
     return not x64 and expected == "int64" and actual == "int32"
+
+
+def first_value_mismatch(expected, actual, rtol: float | None, atol: float | None) -> dict | None:
+    """{index, expected, actual, count, of} of the first element outside tolerance, or None."""
+    found = _values("", expected, actual, str(expected.dtype), 0, rtol, atol)
+    return {k: found[0][k] for k in ("index", "expected", "actual", "count", "of")} if found else None
 
 
 def _values(name, e, a, dtype, case, rtol, atol) -> list[dict]:
@@ -99,7 +102,8 @@ def _values(name, e, a, dtype, case, rtol, atol) -> list[dict]:
         e64, a64 = e.astype(np.float64), a.astype(np.float64)
         finite = np.isfinite(e64)
         scale = float(np.mean(np.abs(e64[finite]))) if finite.any() else 1.0
-        diff = np.abs(a64 - e64)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: judged below, not an error
+            diff = np.abs(a64 - e64)
         # Values near the top of the type's range may overflow on one side only (a scan multiplies
         # partial products in another order): both saturate.
         edge = float(np.finfo(e.dtype).max) / 1e4 if np.issubdtype(e.dtype, np.floating) else math.inf

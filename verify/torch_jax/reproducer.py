@@ -43,7 +43,7 @@ def capture(job: dict, case_index: int) -> None:
     import numpy as np
     import torch
 
-    from . import harness
+    from . import reference_side as harness
     from . import reference as ref
 
     spec, mode = job["spec"], job["mode"]
