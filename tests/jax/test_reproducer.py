@@ -64,7 +64,7 @@ def test_reproducer_shows_the_same_element_and_agrees_for_a_right_candidate(tv_c
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
         "README.md", "candidate/user_candidate.py", "case.json", "case.npz", "reference/user_source.py", "run.py",
         "run.sh", "tv_harness/__init__.py", "tv_harness/candidate.py", "tv_harness/compare_trees.py",
-        "tv_harness/reference.py"]
+        "tv_harness/reference.py", "tv_harness/transfer.py"]
 
     run = run_reproducer(folder)
     assert run.returncode == 1, run.stdout + run.stderr

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-HARNESS_MODULES = ("reference.py", "candidate.py", "compare_trees.py")
+HARNESS_MODULES = ("reference.py", "candidate.py", "compare_trees.py", "transfer.py")
 
 
 # ---- in the sandbox -------------------------------------------------------------------------
@@ -199,9 +199,28 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.chdir(os.path.dirname(os.path.abspath(__file__)))
 from tv_harness import candidate as cand  # noqa: E402
 from tv_harness import reference as ref  # noqa: E402
-from tv_harness.compare_trees import compare, flatten  # noqa: E402
+from tv_harness.compare_trees import compare, flatten, leaves  # noqa: E402
+from tv_harness.transfer import leaf_record  # noqa: E402
 
 WIDE = (torch.float64, torch.complex128)
+
+
+def side(values, names=None):
+    """Leaves of one side as the verifier compares them (name, array, dtype, from a tensor)."""
+    arrays = {}
+    pairs = flatten(values) if names is None else list(zip(names, values))
+    return leaves([leaf_record(n, v, arrays, f"a{j}") for j, (n, v) in enumerate(pairs)], arrays)
+
+
+def array(entry, data):
+    return np.array(cand.as_dtype(np.array(data[entry["array"]]), entry["dtype"]))
+
+
+def plain(value):
+    if isinstance(value, torch.Tensor):
+        return array({"array": "v", "dtype": str(value.dtype).removeprefix("torch.")},
+                     {"v": value.detach().float().numpy() if value.dtype == torch.bfloat16 else value.detach().numpy()})
+    return value
 
 
 def tensor(entry, data):
@@ -227,10 +246,11 @@ def main():
     cand.use_x64(uses_64)
     try:
         module_c = cand.load("candidate/user_candidate.py", 0)
-        state = reference.state_dict() if isinstance(reference, torch.nn.Module) else {}
-        call = cand.Callable_(module_c, spec["entry"], spec["kind"],
-                              ref.init_inputs(module) if spec["kind"] == "class" else [], state, mode)
-        actual = call([x.clone() if isinstance(x, torch.Tensor) else x for x in inputs])
+        # The candidate sees plain numpy arrays, as in the verifier's candidate process.
+        state = {name: array(e, data) for name, e in case["state"].items()}
+        init = [plain(v) for v in ref.init_inputs(module)] if spec["kind"] == "class" else []
+        call = cand.Callable_(module_c, spec["entry"], spec["kind"], init, state, mode)
+        actual = call([array(e, data) if "array" in e else e["value"] for e in case["inputs"]])
     except Exception as exc:  # the candidate's own failure is the verdict
         print(f"the candidate fails on case {number}: {exc.__class__.__name__}: {exc}")
         return 1
@@ -243,12 +263,13 @@ def main():
         if missing:
             print(f"the candidate does not update {', '.join(missing)}")
             return 1
-        found, problems = compare(out, actual, number, uses_64, case["rtol"], case["atol"])
-        more, more_problems = compare([changed[k] for k in changed], [updates[k] for k in changed], number, uses_64,
-                                      case["rtol"], case["atol"], prefix="buffers")
+        found, problems = compare(side(out), side(actual), number, uses_64, case["rtol"], case["atol"])
+        names = list(changed)
+        more, more_problems = compare(side([changed[k] for k in names], names), side([updates[k] for k in names], names),
+                                      number, uses_64, case["rtol"], case["atol"], prefix="buffers")
         found, problems = found + more, problems + more_problems
     else:
-        found, problems = compare(out, actual, number, uses_64, case["rtol"], case["atol"])
+        found, problems = compare(side(out), side(actual), number, uses_64, case["rtol"], case["atol"])
     for problem in problems:
         print(problem)
     for m in found:
