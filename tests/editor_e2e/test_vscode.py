@@ -137,7 +137,8 @@ def stop(process: subprocess.Popen) -> None:
 def package_extension(dest: Path) -> Path:
     """The .vsix, built with the extension's own scripts."""
     vsix = dest / "transverify.vsix"
-    for argv in (["npm", "run", "compile"], ["npx", "--no-install", "vsce", "package", "-o", str(vsix)]):
+    package = ["npx", "--no-install", "vsce", "package", "--no-rewrite-relative-links", "-o", str(vsix)]
+    for argv in (["npm", "run", "compile"], package):
         run = subprocess.run(argv, cwd=EXTENSION, capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, f"{' '.join(argv)} failed:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}"
     return vsix

@@ -36,7 +36,7 @@ def test_extension_compiles_tests_and_packages(tmp_path: Path):
     assert "# fail 0" in tests.stdout and "# pass " in tests.stdout
 
     vsix = tmp_path / "transverify.vsix"
-    run = subprocess.run(["npx", "--no-install", "vsce", "package", "--allow-missing-repository", "--skip-license",
+    run = subprocess.run(["npx", "--no-install", "vsce", "package", "--no-rewrite-relative-links",
                           "-o", str(vsix)], cwd=EXTENSION, capture_output=True, text=True, timeout=300, env=offline)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     with zipfile.ZipFile(vsix) as archive:
