@@ -7,6 +7,8 @@ Screenshots of each step and the measured latencies land in tests/editor_e2e/out
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -14,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -135,8 +138,24 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def package_extension(dest: Path) -> Path:
-    """The .vsix, built with the extension's own scripts."""
+    """The .vsix, built with the extension's own scripts (one build at a time: other tests
+    compile into the same extension/out)."""
     vsix = dest / "transverify.vsix"
+    with extension_build_lock():
+        return _package(vsix)
+
+
+@contextlib.contextmanager
+def extension_build_lock():
+    with open(Path(tempfile.gettempdir()) / "transverify-extension-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _package(vsix: Path) -> Path:
     package = ["npx", "--no-install", "vsce", "package", "--no-rewrite-relative-links", "-o", str(vsix)]
     for argv in (["npm", "run", "compile"], package):
         run = subprocess.run(argv, cwd=EXTENSION, capture_output=True, text=True, timeout=300)
@@ -153,86 +172,125 @@ def server_start_ms(user_data: Path) -> float | None:
     return None
 
 
-def test_translate_verify_break_and_quick_fix_in_vscode(tmp_path: Path):
-    started = time.monotonic()
-    shutil.rmtree(OUTPUT, ignore_errors=True)
-    OUTPUT.mkdir(parents=True)
+@pytest.fixture(scope="module")
+def vsix(tmp_path_factory) -> Path:
+    return package_extension(tmp_path_factory.mktemp("vsix"))
+
+
+@contextlib.contextmanager
+def vscode(tmp_path: Path, vsix: Path, settings: dict):
+    """A code-server with a fresh user-data and extensions folder, the .vsix installed, these user
+    settings and a workspace with the Fortran routine, the CUDA kernel and a 5,000-line file.
+    Yields (url, workspace, user-data folder, environment); everything it started is killed after."""
     user_data, extensions, workspace = tmp_path / "user-data", tmp_path / "extensions", tmp_path / "workspace"
     for folder in (user_data / "User", extensions, workspace):
         folder.mkdir(parents=True)
     (workspace / "axpby.f90").write_text(FORTRAN)
     (workspace / "scale.cu").write_text(CUDA)
     (workspace / "large.f90").write_text(large_fortran())
-    settings = {**USER_SETTINGS, "transverify.server.command": [str(TRANSVERIFY), "serve"]}
-    (user_data / "User" / "settings.json").write_text(json.dumps(settings, indent=2))
+    (user_data / "User" / "settings.json").write_text(json.dumps({**USER_SETTINGS, **settings}, indent=2))
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data"),
            "TRANSVERIFY_RECORDS": str(tmp_path / "records.jsonl")}
     common = ["--user-data-dir", str(user_data), "--extensions-dir", str(extensions),
               "--config", str(tmp_path / "code-server.yaml")]
-
-    vsix = package_extension(tmp_path)
     install = subprocess.run([str(CODE_SERVER), *common, "--install-extension", str(vsix)],
                              capture_output=True, text=True, timeout=180, env=env)
     assert install.returncode == 0 and "successfully installed" in install.stdout, install.stdout + install.stderr
 
     port = free_port()
-    server_log = (tmp_path / "code-server.log").open("w")
-    code_server = subprocess.Popen(
-        [str(CODE_SERVER), *common, "--bind-addr", f"127.0.0.1:{port}", "--auth", "none", "--disable-telemetry",
-         "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override",
-         "--ignore-last-opened"],
-        stdout=server_log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    driver = None
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert code_server.poll() is None, f"code-server exited:\n{(tmp_path / 'code-server.log').read_text()}"
-            assert time.monotonic() < deadline, "code-server did not listen within 60 s"
-            time.sleep(0.2)
+    log_path = tmp_path / "code-server.log"
+    with log_path.open("w") as server_log:
+        code_server = subprocess.Popen(
+            [str(CODE_SERVER), *common, "--bind-addr", f"127.0.0.1:{port}", "--auth", "none",
+             "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
+             "--disable-getting-started-override", "--ignore-last-opened"],
+            stdout=server_log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                with socket.socket() as sock:
+                    if sock.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                assert code_server.poll() is None, f"code-server exited:\n{log_path.read_text()}"
+                assert time.monotonic() < deadline, "code-server did not listen within 60 s"
+                time.sleep(0.2)
+            yield f"http://127.0.0.1:{port}", workspace, user_data, env
+        finally:
+            stop(code_server)
 
-        config = {
-            "url": f"http://127.0.0.1:{port}", "workspace": str(workspace), "outputDir": str(OUTPUT),
-            "chromium": shutil.which("chromium"), "fortran": "axpby.f90", "translated": "axpby.cpp",
-            "cuda": "scale.cu", "large": "large.f90", "largeLine": 2505,
-            "breakFrom": "alpha * x[i]", "breakTo": "alpha * y[i]", "translatedFunction": "void axpby(",
-        }
-        (tmp_path / "drive.json").write_text(json.dumps(config))
-        driver = subprocess.Popen(["node", str(HERE / "drive.mjs"), str(tmp_path / "drive.json")], cwd=HERE,
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                  bufsize=1, env=env, start_new_session=True)
-        steps, failure = [], None
-        watchdog = threading.Timer(300, stop, [driver])  # a hung browser must not hang the suite
-        watchdog.start()
+
+def fresh_output(folder: Path) -> Path:
+    """The test's screenshot folder, emptied of a previous run's files (sub-folders belong to
+    other tests, which may run at the same time)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        if old.is_file():
+            old.unlink()
+    return folder
+
+
+def drive(tmp_path: Path, output: Path, config: dict, env: dict, answer) -> list[str]:
+    """Runs drive.mjs with this config; answers its CHECK requests with answer(kind, path).
+    Returns the steps it went through; fails naming the step and its screenshot."""
+    (tmp_path / "drive.json").write_text(json.dumps({**config, "outputDir": str(output),
+                                                     "chromium": shutil.which("chromium")}))
+    driver = subprocess.Popen(["node", str(HERE / "drive.mjs"), str(tmp_path / "drive.json")], cwd=HERE,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              bufsize=1, env=env, start_new_session=True)
+    watchdog = threading.Timer(300, stop, [driver])  # a hung browser must not hang the suite
+    watchdog.start()
+    steps, failure = [], None
+    try:
         for line in driver.stdout:
             line = line.rstrip("\n")
             if line.startswith("STEP "):
                 steps.append(line[5:])
-            elif line.startswith("CHECK verifies "):
-                driver.stdin.write(check_verifies(workspace / "axpby.f90", Path(line.split(" ", 2)[2])) + "\n")
+            elif line.startswith("CHECK "):
+                _, kind, path = line.split(" ", 2)
+                driver.stdin.write(answer(kind, Path(path)) + "\n")
                 driver.stdin.flush()
             elif line.startswith("FAIL "):
                 failure = line[5:]
             elif line.strip():
                 print(line)
         driver.wait(timeout=30)
+    finally:
         watchdog.cancel()
-        assert failure is None and driver.returncode == 0, (
-            f"step '{steps[-1] if steps else '?'}' failed: {failure} (screenshot: {OUTPUT / 'failure.png'})")
-        assert steps[-1] == "large-file"
+        stop(driver)
+    assert failure is None and driver.returncode == 0, (
+        f"step '{steps[-1] if steps else '?'}' failed: {failure} (screenshot: {output / 'failure.png'})")
+    return steps
 
-        measured = json.loads((OUTPUT / "latency.json").read_text())
+
+def test_translate_verify_break_and_quick_fix_in_vscode(tmp_path: Path, vsix: Path):
+    started = time.monotonic()
+    output = fresh_output(OUTPUT)
+    settings = {"transverify.server.command": [str(TRANSVERIFY), "serve"]}
+    with vscode(tmp_path, vsix, settings) as (url, workspace, user_data, env):
+        config = {
+            "url": url, "workspace": str(workspace), "fortran": "axpby.f90", "translated": "axpby.cpp",
+            "cuda": "scale.cu", "large": "large.f90", "largeLine": 2505,
+            "breakFrom": "alpha * x[i]", "breakTo": "alpha * y[i]", "translatedFunction": "void axpby(",
+        }
+        steps = drive(tmp_path, output, config, env,
+                      lambda kind, path: check_verifies(workspace / "axpby.f90", path) if kind == "verifies"
+                      else f"fail unknown check {kind}")
+        assert steps[-1] == "large-file"
+        measured = json.loads((output / "latency.json").read_text())
         measured["server_start_ms"] = server_start_ms(user_data)
         measured["total_s"] = round(time.monotonic() - started, 1)
-        (OUTPUT / "latency.json").write_text(json.dumps(measured, indent=2))
+        (output / "latency.json").write_text(json.dumps(measured, indent=2))
         print(f"\nlatencies (goals: server start < 1500 ms, first actions < 150 ms): {json.dumps(measured)}")
-    finally:
-        if driver is not None:
-            stop(driver)
-        stop(code_server)
-        server_log.close()
+
+
+def test_first_run_without_python_says_what_to_install(tmp_path: Path, vsix: Path):
+    missing_python = str(tmp_path / "no-such-venv" / "bin" / "python3")
+    with vscode(tmp_path, vsix, {"transverify.server.python": missing_python}) as (url, workspace, _, env):
+        config = {"scenario": "first-run", "url": url, "workspace": str(workspace),
+                  "expect": f"no Python found at '{missing_python}'"}
+        steps = drive(tmp_path, fresh_output(OUTPUT / "first-run"), config, env,
+                      lambda kind, path: "fail no checks expected")
+        assert steps == ["first-run"]
 
 
 def check_verifies(source: Path, translated: Path) -> str:

@@ -3,9 +3,11 @@ with no network (a dead proxy stands in for it)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -23,6 +25,15 @@ def npm(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.C
                          env=env or os.environ)
     assert run.returncode == 0, f"npm {' '.join(args)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
     return run
+
+
+@pytest.fixture(autouse=True)
+def one_build_at_a_time():
+    """tests/editor_e2e packs the extension too, into the same extension/out."""
+    with open(Path(tempfile.gettempdir()) / "transverify-extension-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+        fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def test_extension_compiles_tests_and_packages(tmp_path: Path):
