@@ -25,9 +25,14 @@ fi
 work_tmp="$PWD/.install-tmp"
 rm -rf "$work_tmp"
 mkdir -p "$work_tmp/vscode-ripgrep-cache-1.15.11"
-if command -v rg >/dev/null 2>&1; then
+case "$(uname -m)" in
+  x86_64) rg_target=x86_64-unknown-linux-musl ;;
+  aarch64) rg_target=aarch64-unknown-linux-musl ;;
+  *) rg_target="" ;;
+esac
+if command -v rg >/dev/null 2>&1 && [ -n "$rg_target" ]; then
   cp "$(command -v rg)" "$work_tmp/rg"
-  tar -C "$work_tmp" -czf "$work_tmp/vscode-ripgrep-cache-1.15.11/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" rg
+  tar -C "$work_tmp" -czf "$work_tmp/vscode-ripgrep-cache-1.15.11/ripgrep-v13.0.0-10-$rg_target.tar.gz" rg
 fi
 
 say "installing code-server and playwright-core with npm (a few minutes the first time)"
