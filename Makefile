@@ -24,4 +24,4 @@ bench: setup-dev
 	  echo "===== bench/$$b.py"; .venv/bin/python bench/$$b.py || exit 1; done
 
 clean:
-	rm -rf .venv build extension/node_modules extension/out *.vsix
+	rm -rf .venv build extension/node_modules extension/out *.vsix tests/editor_e2e/node_modules tests/editor_e2e/output

@@ -26,6 +26,13 @@ if [ "$DEV" = 1 ]; then
   # OpenBLAS: the GEMM baseline of the TVM CPU solver's speed report (optional at run time)
   [ -f /usr/include/x86_64-linux-gnu/cblas.h ] || [ -f /usr/include/cblas.h ] || [ "$(uname -s)" != Linux ] || \
     need_apt+=(libopenblas-dev)
+  # The editor end-to-end test: a headless browser, and what code-server's npm install
+  # builds or fetches (native modules need make and the Kerberos headers; ripgrep stands in
+  # for the copy it would download from GitHub).
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
+  command -v make >/dev/null 2>&1 || need_apt+=(make)
+  [ -e /usr/include/gssapi/gssapi.h ] || need_apt+=(libkrb5-dev)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -74,6 +81,11 @@ if [ "$DEV" = 1 ] && [ -f extension/package.json ]; then
   if [ ! -d extension/node_modules ] || [ extension/package-lock.json -nt extension/node_modules ]; then
     say "installing the extension's npm dependencies"
     (cd extension && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  # code-server and playwright-core for tests/editor_e2e; where they cannot be installed,
+  # that test skips and says why.
+  if ! tests/editor_e2e/install.sh; then
+    echo "warning: code-server could not be installed; tests/editor_e2e will be skipped" >&2
   fi
 fi
 say "ready: .venv/bin/transverify"

@@ -9,6 +9,7 @@ import { EXPORT_FORMATS, translateActions } from "./actions";
 import { diffTitle, SourceUnitAnswer, UNIT_SCHEME, unitPath, unusable } from "./compare";
 import { DialogueNotice, dialogueLines } from "./dialogue";
 import { RecordNode, RecordStats, recordTree } from "./records";
+import { missingServerMessage, ProbeResult, probeInvocation } from "./firstrun";
 import { cliInvocation, Invocation, LaunchSettings, serverInvocation } from "./launch";
 import { API_KEY_SECRET, redact, serverEnvironment } from "./secrets";
 import { ServerState, statusView } from "./status";
@@ -247,6 +248,7 @@ async function verifyAgainstSource(): Promise<void> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const activatedAt = Date.now();
   output = vscode.window.createOutputChannel("transverify");
   translationOutput = vscode.window.createOutputChannel("transverify: Translation");
   statusItem = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
@@ -322,7 +324,38 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
-  await startClient(context);
+  try {
+    await startClient(context);
+  } catch (error) {
+    await explainStartFailure(error);
+    return;
+  }
+  // The server's start-up cost as users feel it: activation to the answer to `initialize`.
+  output.appendLine(`language server answered ${Date.now() - activatedAt} ms after activation`);
+}
+
+/** First run without Python or transverify: say exactly what to install. */
+async function explainStartFailure(error: unknown): Promise<void> {
+  const server = serverInvocation(launchSettings(), selectedInterpreter());
+  const probe = probeInvocation(server);
+  const result = await new Promise<ProbeResult>((resolve) => {
+    execFile(probe.command, probe.args, { timeout: 30000 }, (failure, stdout, stderr) => {
+      const code = (failure as NodeJS.ErrnoException | null)?.code;
+      resolve(typeof code === "string" ? { spawnError: code, output: "" }
+        : { exitCode: failure ? (typeof code === "number" ? code : 1) : 0, output: `${stdout}${stderr}` });
+    });
+  });
+  const message = missingServerMessage(server, result)
+    ?? `transverify: the language server did not start: ${(error as Error).message ?? error}`;
+  output.appendLine(message);
+  // Not awaited: activation must not wait for the user to read it.
+  void vscode.window.showErrorMessage(message, "Open Settings", "Show Log").then((choice) => {
+    if (choice === "Open Settings") {
+      void vscode.commands.executeCommand("workbench.action.openSettings", "transverify.server");
+    } else if (choice === "Show Log") {
+      output.show(true);
+    }
+  });
 }
 
 export async function deactivate(): Promise<void> {

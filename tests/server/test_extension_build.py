@@ -3,9 +3,11 @@ with no network (a dead proxy stands in for it)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -25,6 +27,15 @@ def npm(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.C
     return run
 
 
+@pytest.fixture(autouse=True)
+def one_build_at_a_time():
+    """tests/editor_e2e packs the extension too, into the same extension/out."""
+    with open(Path(tempfile.gettempdir()) / "transverify-extension-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+        fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def test_extension_compiles_tests_and_packages(tmp_path: Path):
     if not (EXTENSION / "node_modules" / ".bin" / "tsc").exists():
         npm("ci", "--no-audit", "--no-fund", "--loglevel=error", timeout=600)  # what scripts/setup.sh --dev does
@@ -36,7 +47,7 @@ def test_extension_compiles_tests_and_packages(tmp_path: Path):
     assert "# fail 0" in tests.stdout and "# pass " in tests.stdout
 
     vsix = tmp_path / "transverify.vsix"
-    run = subprocess.run(["npx", "--no-install", "vsce", "package", "--allow-missing-repository", "--skip-license",
+    run = subprocess.run(["npx", "--no-install", "vsce", "package", "--no-rewrite-relative-links",
                           "-o", str(vsix)], cwd=EXTENSION, capture_output=True, text=True, timeout=300, env=offline)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     with zipfile.ZipFile(vsix) as archive:
