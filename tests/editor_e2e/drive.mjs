@@ -241,18 +241,28 @@ async function run() {
     await codeActionMenu("Translate to C++ and verify");
     measured.open_to_actions_ms = Date.now() - openedAt;
     // Then Ctrl+. alone, the server being up and holding the parsed file: median of 5.
+    // A press the editor answers with "No code actions available" (a request it cancelled on a
+    // busy machine) is counted as a retry and pressed again; its time is not a latency.
     const times = [];
-    for (let k = 0; k < 5; k++) {
+    let retries = 0;
+    const row = page.locator(".action-widget .monaco-list-row", { hasText: "Translate to C++ and verify" }).first();
+    while (times.length < 5) {
       await page.keyboard.press("Escape");
       await page.locator(".action-widget").first().waitFor({ state: "hidden", timeout: WAIT }).catch(() => undefined);
       const pressedAt = Date.now();
       await page.keyboard.press("Control+.");
-      await page.locator(".action-widget .monaco-list-row", { hasText: "Translate to C++ and verify" }).first()
-        .waitFor({ state: "visible", timeout: WAIT });
-      times.push(Date.now() - pressedAt);
+      try {
+        await row.waitFor({ state: "visible", timeout: 10000 });
+        times.push(Date.now() - pressedAt);
+      } catch (error) {
+        retries += 1;
+        if (retries > 5) {
+          throw error;
+        }
+      }
     }
     times.sort((x, y) => x - y);
-    measured.ctrl_dot_to_actions_ms = { median: times[2], all: times };
+    measured.ctrl_dot_to_actions_ms = { median: times[2], all: times, retries };
   });
 }
 

@@ -153,7 +153,8 @@ async def test_cuda_mismatch_hover_and_reproducer(view_client, workspace, llm):
     shutil.copy(EXAMPLES / "cuda" / "saxpy" / "saxpy.cu", workspace / "saxpy.cu")
     llm.reply(fenced(WRONG_CPU_SAXPY))
     uri = open_file(client, workspace / "saxpy.cu", "cuda-cpp")
-    (action,) = await code_actions(client, uri, line=8)  # inside the host function saxpy
+    actions = await code_actions(client, uri, line=8)  # inside the host function saxpy
+    action = next(a for a in actions if a.title == "Translate to CPU (OpenMP) and verify")
     answer = await run_command(client, action.command)
     assert answer["status"] == "applied" and answer["verdict"] == "not_equivalent", answer
 
