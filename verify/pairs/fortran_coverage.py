@@ -20,6 +20,7 @@ from pathlib import Path
 from .. import sandbox
 from ..coverage import COVERAGE_FLAGS, MAX_ROUNDS, Counts, Coverage
 from ..toolchain import compile_in_sandbox, fast_linker_flags
+from .fortran_cpp_helpers import read_bytes
 
 # Seeds of later rounds: the user's seed plus a multiple of this prime (as in the CUDA pairs).
 ROUND_SEED_STEP = 7919
@@ -142,8 +143,8 @@ def _verify_round(v, proc, ref_dir: Path, cand_dir: Path, cases, inputs: bytes):
         ref_run, cand_run = ref_future.result(), cand_future.result()
     if ref_run.returncode != 0:
         return "reference"
-    ref_values, _ = read_outputs(proc, cases, _read(ref_dir / "outputs.bin"))
-    cand_values, done = read_outputs(proc, cases, _read(cand_dir / "outputs.bin"))
+    ref_values, _ = read_outputs(proc, cases, read_bytes(ref_dir / "outputs.bin"))
+    cand_values, done = read_outputs(proc, cases, read_bytes(cand_dir / "outputs.bin"))
     if cand_run.returncode != 0:
         case = min(done, len(cases) - 1)
         return "run", (f"the candidate {cand_run.describe_failure()} on case {case} (sizes {cases[case].sizes})"
@@ -155,10 +156,3 @@ def _verify_round(v, proc, ref_dir: Path, cand_dir: Path, cases, inputs: bytes):
     where = f"{first.output}{first.index if isinstance(first.index, str) else ''}"
     return "compare", (f"outputs differ: {where} in case {first.case} (sizes {cases[first.case].sizes}): "
                        f"expected {first.expected}, got {first.actual}"), mismatches
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""

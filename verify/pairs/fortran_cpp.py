@@ -9,7 +9,6 @@ input file) are cached by content hash.
 
 from __future__ import annotations
 
-import re
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +33,8 @@ from ..toolchain import compile_in_sandbox, fast_linker_flags, find_tool, tool_v
 from ..unit_harness import (candidate_driver, check_candidate_signature, fortran_wrapper, reference_driver,
                             signature_warnings)
 from . import Pair, register
+from .fortran_cpp_helpers import (bind_procedures, blank_lines, candidate_procedures, openmp_flags, read_bytes,
+                                 runs_past_column_72, stderr_tail)
 
 HARNESS_VERSION = "fortran-cpp-5"
 # -O1: most of -O2's run-time benefit for a fraction of the compile time on small kernels.
@@ -138,7 +139,7 @@ class _Verification:
         started = time.monotonic()
         ffile = parse_fortran(self.source, self.options.include_dirs)
         cfile = parse_cpp(self.candidate)
-        self.long_fixed_lines = any(_runs_past_column_72(p) for p in [self.source, *ffile.includes.values()])
+        self.long_fixed_lines = any(runs_past_column_72(p) for p in [self.source, *ffile.includes.values()])
         self._timed(STAGE_PARSE, started)
         workdir = sandbox.make_workdir()
         if self.options.keep_workdir:
@@ -276,7 +277,7 @@ class _Verification:
         modules = self._copy_modules(ffile, ref_dir)
         ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), *modules, src_name,
                     "-o", "reference"]
-        cand_argv = [self.gxx, *CXX_FLAGS, *_openmp(cfile.text), *fast_linker_flags(), cand_name,
+        cand_argv = [self.gxx, *CXX_FLAGS, *openmp_flags(cfile.text), *fast_linker_flags(), cand_name,
                      "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "program", ffile.text, self._included_text(ffile),
                               " ".join(FORTRAN_FLAGS + self._include_flags()),
@@ -286,9 +287,9 @@ class _Verification:
 
             self._plan = program_plan(FortranCpp.name, self.source, self.candidate, self.options, ref_dir, cand_dir,
                                       reference_compile=["FC", *FORTRAN_FLAGS, *modules, src_name],
-                                      candidate_compile=["CXX", *CXX_FLAGS, *_openmp(cfile.text), cand_name],
+                                      candidate_compile=["CXX", *CXX_FLAGS, *openmp_flags(cfile.text), cand_name],
                                       env=RUN_ENV)
-        pch = self._pch(cand_dir, CXX_FLAGS + _openmp(cfile.text))
+        pch = self._pch(cand_dir, CXX_FLAGS + openmp_flags(cfile.text))
         (ref_bin, ref_out, _), (cand_bin, cand_out, _), _ = self._compile_both(ref_key, ref_dir, ref_argv,
                                                                               cand_dir, cand_argv, pch=pch)
         if ref_bin is None:
@@ -308,7 +309,7 @@ class _Verification:
                 f"the reference program {ref_run.describe_failure()}; nothing to compare against"), **fields)
         if cand_run.timed_out or cand_run.signal_name:
             return self._result(NOT_EQUIVALENT, STAGE_RUN, cases=1, message=(
-                f"the candidate {cand_run.describe_failure()}" + self._limits_hint(cand_run) + _stderr_tail(cand_run)),
+                f"the candidate {cand_run.describe_failure()}" + self._limits_hint(cand_run) + stderr_tail(cand_run)),
                 diagnostics=[Diagnostic(str(self.candidate), cfile.main_line, 1, "error",
                                         f"at run time: the program {cand_run.describe_failure()}")], **fields)
         from ..compare import compare_exit_status, compare_stdout
@@ -339,8 +340,8 @@ class _Verification:
         except VerifyInputError as exc:
             exc.file = exc.file or str(self.source)
             raise VerifyInputError(exc.reason, file=exc.file, line=exc.line, construct=exc.construct) from None
-        _bind_procedures(ffile, proc, self.options.procedures, str(self.source))
-        passed = _candidate_procedures(proc, cfile)
+        bind_procedures(ffile, proc, self.options.procedures, str(self.source))
+        passed = candidate_procedures(proc, cfile)
         if isinstance(passed, str):
             return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, message=passed,
                                 diagnostics=[Diagnostic(str(self.candidate), fn.line, 1, "error", passed)], **fields)
@@ -358,7 +359,7 @@ class _Verification:
         ref_dir, cand_dir = self._side_dirs(workdir)
         src_name = self._copy_user_file(self.source, ref_dir, "user_source")
         if ffile.has_program:  # --entry picked a procedure: the main program stays out of the harness
-            _blank_lines(ref_dir / src_name, ffile.program_line, ffile.program_end)
+            blank_lines(ref_dir / src_name, ffile.program_line, ffile.program_end)
         cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
         wrapper, ref_driver = fortran_wrapper(proc), reference_driver(proc)
         cand_driver = candidate_driver(proc, fn, cand_name, defined=defined, functions=passed,
@@ -378,7 +379,7 @@ class _Verification:
         ref_argv = [self.gfortran, *FORTRAN_FLAGS, *UNIT_LINK_FLAGS, *self._include_flags(), *fast_linker_flags(),
                     *ref_files,
                     "-o", "reference"]
-        cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *_openmp(cfile.text), *fast_linker_flags(), "tv_driver.cpp",
+        cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *openmp_flags(cfile.text), *fast_linker_flags(), "tv_driver.cpp",
                      "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, self._included_text(ffile), runtime, wrapper,
                               ref_driver, " ".join(FORTRAN_FLAGS + self._include_flags()),
@@ -389,7 +390,7 @@ class _Verification:
 
             self._plan = unit_plan(self.source, self.candidate, self.options, proc, ref_dir, cand_dir,
                                    reference_compile=["FC", *FORTRAN_FLAGS, *UNIT_LINK_FLAGS, *ref_files, "-o", "reference"],
-                                   candidate_compile=["CXX", *CXX_UNIT_FLAGS, *_openmp(cfile.text), "tv_driver.cpp",
+                                   candidate_compile=["CXX", *CXX_UNIT_FLAGS, *openmp_flags(cfile.text), "tv_driver.cpp",
                                                       "-o", "candidate"])
 
         def prepare_inputs():
@@ -413,7 +414,7 @@ class _Verification:
             self._timed("generate", started)
             return cases, inputs
 
-        pch = self._pch(cand_dir, CXX_UNIT_FLAGS + _openmp(cfile.text))
+        pch = self._pch(cand_dir, CXX_UNIT_FLAGS + openmp_flags(cfile.text))
         (ref_bin, ref_out, _), (cand_bin, cand_out, _), prepared = self._compile_both(
             ref_key, ref_dir, ref_argv, cand_dir, cand_argv, meanwhile=prepare_inputs, pch=pch)
         if isinstance(prepared, Exception):
@@ -443,25 +444,25 @@ class _Verification:
         self._timed(STAGE_RUN, started)
         fields["inputs"] = [summarize(c) for c in cases]
         if ref_run is not None:
-            ref_data = _read(ref_dir / "outputs.bin")
+            ref_data = read_bytes(ref_dir / "outputs.bin")
             if ref_run.returncode != 0:
                 _, done = read_outputs(proc, cases, ref_data)
                 return self._result(ERROR, STAGE_RUN, cases=len(cases), message=(
                     f"the reference {ref_run.describe_failure()} on generated case {done} "
                     f"(sizes {cases[min(done, len(cases) - 1)].sizes}); pin inputs it accepts with --value NAME=V"
-                    + _stderr_tail(ref_run)), **fields)
+                    + stderr_tail(ref_run)), **fields)
             if self.options.use_cache:
                 self.cache.put_bytes(outputs_key, "outputs", ref_data)
         else:
             ref_data = cached_outputs.read_bytes()
-        cand_data = _read(cand_dir / "outputs.bin")
+        cand_data = read_bytes(cand_dir / "outputs.bin")
         ref_values, _ = read_outputs(proc, cases, ref_data)
         cand_values, done = read_outputs(proc, cases, cand_data)
         if cand_run.returncode != 0:
             case = min(done, len(cases) - 1)
             reason = (f"the candidate {cand_run.describe_failure()} on case {case} (sizes {cases[case].sizes})"
                       + self._limits_hint(cand_run))
-            return self._result(NOT_EQUIVALENT, STAGE_RUN, cases=len(cases), message=reason + _stderr_tail(cand_run),
+            return self._result(NOT_EQUIVALENT, STAGE_RUN, cases=len(cases), message=reason + stderr_tail(cand_run),
                                 diagnostics=[Diagnostic(str(self.candidate), fn.line, 1, "error",
                                                         f"at run time: {reason}")], **fields)
         self.options.report("comparing")
@@ -545,92 +546,3 @@ class _Verification:
                 if len(mismatches) >= MAX_MISMATCHES:
                     return mismatches
         return mismatches
-
-
-def _runs_past_column_72(path: Path) -> bool:
-    """A fixed-form statement line with code beyond column 72 whose parentheses balance only when
-    read whole: written for a longer line (gfortran would cut it), not a card sequence number."""
-    if path.suffix.lower() not in (".f", ".for", ".f77", ".h", ".inc", ".incl", ".fh"):
-        return False
-    try:
-        lines = path.read_text(errors="replace").splitlines()
-    except OSError:
-        return False
-    for line in lines:
-        if len(line) <= 72 or line[:1] in "cC*!" or not line[72:].strip():
-            continue
-        head = line[:72]
-        if head.count("(") != head.count(")") and line.count("(") == line.count(")"):
-            return True
-    return False
-
-
-def _blank_lines(path: Path, first: int, last: int) -> None:
-    """Empty lines first..last of a copied source, keeping every other line where it was."""
-    lines = path.read_text(errors="replace").split("\n")
-    for index in range(max(first, 1) - 1, min(last, len(lines))):
-        lines[index] = ""
-    path.write_text("\n".join(lines))
-
-
-def _bind_procedures(ffile: FortranFile, proc: Procedure, chosen: dict[str, str], source: str) -> None:
-    """Which procedure of the file each dummy procedure receives: --procedure ARG=NAME, or the
-    file's only other procedure."""
-    chosen = {k.lower(): v.lower() for k, v in chosen.items()}
-    others = [p for p in ffile.procedures if p.name != proc.name]
-    for arg in proc.args:
-        if not arg.is_procedure:
-            continue
-        found = ", ".join(p.name for p in others) or "none"
-        if arg.name in chosen:
-            matches = [p for p in others if p.name == chosen[arg.name]]
-            if not matches:
-                raise VerifyInputError(f"--procedure {arg.name}={chosen[arg.name]}: no such procedure in the source "
-                                       f"(found: {found})", file=source, line=arg.line, construct="--procedure")
-        elif len(others) == 1:
-            matches = others
-        else:
-            raise VerifyInputError(f"argument '{arg.name}' of '{proc.name}' is a dummy procedure: name the procedure "
-                                   f"of this file to pass with --procedure {arg.name}=NAME (found: {found})",
-                                   file=source, line=arg.line, construct=arg.name)
-        actual = matches[0]
-        if not isinstance(actual, Procedure):
-            raise actual.error
-        arg.actual = actual.name
-        arg.actual_module = actual.module
-        result = actual.result
-        arg.actual_type = f"{result.base}({result.kind})" if result is not None else None
-
-
-def _candidate_procedures(proc: Procedure, cfile) -> dict[str, str] | str:
-    """The candidate's function for each passed procedure (qualified), or why it is missing."""
-    lower = {name.lower(): f for name, f in cfile.functions.items()}
-    passed = {}
-    for arg in proc.args:
-        if arg.is_procedure:
-            fn = lower.get(arg.actual)
-            if fn is None:
-                return (f"the candidate has no function '{arg.actual}', which the harness passes for dummy "
-                        f"procedure '{arg.name}' of '{proc.name}' (translate it too)")
-            passed[arg.actual] = fn.qualified
-    return passed
-
-
-_OPENMP = re.compile(r"#\s*pragma\s+omp\b|\bomp_\w+\s*\(|<omp\.h>")
-
-
-def _openmp(text: str) -> list[str]:
-    """-fopenmp when the candidate uses OpenMP (pragmas, runtime calls)."""
-    return ["-fopenmp"] if _OPENMP.search(text) else []
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
-
-
-def _stderr_tail(outcome: sandbox.RunOutcome) -> str:
-    tail = outcome.stderr_text.strip()[-300:]
-    return f"; stderr: {tail}" if tail else ""
