@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 
 from .errors import VerifyInputError
+from .fortran_kinds import split_top
 from .fortran_signature import Arg, Procedure, evaluate_extent
 
 _TYPES = [(r"double\s+precision", ("real", 8)), (r"real\s*\*\s*8", ("real", 8)), (r"real\s*\(\s*(?:kind\s*=\s*)?8\s*\)", ("real", 8)),
@@ -46,16 +47,8 @@ def _statements(body: str) -> list[str]:
 
 
 def _split(text: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")"
-        if ch == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    return [p for p in parts + [current.strip()] if p]
+    """Top-level comma-separated items, stripped, empty ones dropped."""
+    return [p.strip() for p in split_top(text) if p.strip()]
 
 
 def _declared(statements: list[str], name: str) -> tuple[tuple[str, int] | None, str | None]:
@@ -146,8 +139,6 @@ def _extents(proc: Procedure, block: str, name: str, dims: str | None) -> list[t
 
 def member_values(member: Arg, rng, n: int):
     """Generated contents: logicals 0/1, integers small (they often bound loops), reals in [-1, 1]."""
-    import numpy as np
-
     if member.common_type[0] == "logical":
         return rng.integers(0, 2, n).astype(member.dtype)
     if member.base == "integer":

@@ -27,6 +27,7 @@ import re
 import numpy as np
 
 from .assumed_size import stride_handles_negative
+from .fortran_kinds import split_top
 from .fortran_signature import ASSUMED_LENGTH, Arg, Procedure
 
 _POSITIVE_STRIDES = [1, 2, 1, 3]
@@ -205,7 +206,7 @@ def _subscript_uses(name: str, body: str, arrays: frozenset[str]):
         if array == name:
             continue
         for m in re.finditer(rf"\b{re.escape(array)}\s*\(((?:[^()]|\([^()]*\))*)\)", body):
-            parts = _split(m.group(1))
+            parts = split_top(m.group(1))
             for position, part in enumerate(parts):
                 if re.fullmatch(rf"\s*{n}\s*(?:\([^()]*\))?\s*", part):
                     yield array, position
@@ -215,16 +216,3 @@ def _extent_indexed_by(loop_var: str, body: str, shapes, lowers, proc: Procedure
     extents = [shapes[a][pos] for a, pos in _subscript_uses(loop_var, body, proc.arrays) if a in shapes
                and len(shapes[a]) == 1]
     return min(extents) if extents else None
-
-
-def _split(text: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")"
-        if ch == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    return parts + [current]
