@@ -36,6 +36,15 @@ def translate(text: str, filename: str, entry: str | None, include_dirs=()) -> R
     return RuleTranslation(format_cpp(code), [], entry, notes)
 
 
+def _parse_file(path, include_dirs):
+    """Another source the translation needs (a used module, a called routine); its parse
+    errors name that file."""
+    try:
+        return parse(path.read_text(encoding="utf-8", errors="replace"), include_dirs)
+    except ParseError as exc:
+        raise ParseError(exc.line, f"{path.name}: {exc.message}") from None
+
+
 def _used_module_units(tree, include_dirs) -> list:
     """Modules the file uses but does not define, parsed from m.f90 (m.f, ...) in the include
     directories, in an order where a module comes after those it uses."""
@@ -57,10 +66,7 @@ def _used_module_units(tree, include_dirs) -> list:
             path = module_file(name, include_dirs)
             if path is None:
                 continue
-            try:
-                other = parse(path.read_text(encoding="utf-8", errors="replace"), include_dirs)
-            except ParseError as exc:
-                raise ParseError(exc.line, f"{path.name}: {exc.message}") from None
+            other = _parse_file(path, include_dirs)
             visit(other)
             units.extend(u for u in other.children if isinstance(u, F.Module))
 
@@ -97,10 +103,7 @@ def _external_procedure_units(tree, include_dirs) -> list:
             path = procedure_file(name, include_dirs)
             if path is None:
                 continue
-            try:
-                other = parse(path.read_text(encoding="utf-8", errors="replace"), include_dirs)
-            except ParseError as exc:
-                raise ParseError(exc.line, f"{path.name}: {exc.message}") from None
+            other = _parse_file(path, include_dirs)
             found = [u for u in other.children if isinstance(u, (F.Subroutine_Subprogram, F.Function_Subprogram))]
             new = [u for u in found if str(walk(u, (F.Subroutine_Stmt, F.Function_Stmt))[0].items[1]).lower()
                    not in defined]
