@@ -147,6 +147,25 @@ async def client(lsp_client: LanguageClient, workspace: Path, llm: ScriptedLLM, 
     await lsp_client.shutdown_session()
 
 
+async def start_offline_session(lsp_client: LanguageClient, workspace: Path, records: Path, cases: int) -> None:
+    """A VS Code-like session with the rules as the Solver (no endpoint configured)."""
+    lsp_client.set_configuration({"solver": "auto", "cases": cases, "maxRounds": 1, "recordsPath": str(records)},
+                                 section="transverify")
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        root_uri=from_fs_path(str(workspace)),
+        workspace_folders=[types.WorkspaceFolder(uri=from_fs_path(str(workspace)), name="ws")],
+    ))
+
+
+def without_llm(monkeypatch, tmp_path: Path) -> None:
+    """No LLM endpoint from the environment or a config file; CUDA runs on the CPU layer."""
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "TRANSVERIFY_MODEL", "TRANSVERIFY_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
+
+
 def open_file(client: LanguageClient, path: Path, language: str, version: int = 1) -> str:
     uri = from_fs_path(str(path))
     client.open_versions[uri] = version

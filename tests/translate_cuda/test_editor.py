@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from lsprotocol import types
-from pygls.uris import from_fs_path
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.server.conftest import code_actions, make_client, open_file, run_command, serve_command
+from tests.server.conftest import (code_actions, make_client, open_file, run_command, serve_command,
+                                   start_offline_session, without_llm)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cuda"
 pytestmark = [pytest.mark.asyncio,
@@ -31,23 +30,14 @@ def workspace(tmp_path: Path) -> Path:
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=serve_command(), client_factory=make_client))
 async def client(lsp_client: LanguageClient, workspace: Path, tmp_path: Path):
     # No endpoint anywhere: the environment is cleared of LLM settings, and the rules are the Solver.
-    lsp_client.set_configuration({"solver": "auto", "cases": 4, "maxRounds": 1,
-                                  "recordsPath": str(tmp_path / "records.sqlite")}, section="transverify")
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"),
-        root_uri=from_fs_path(str(workspace)),
-        workspace_folders=[types.WorkspaceFolder(uri=from_fs_path(str(workspace)), name="ws")],
-    ))
+    await start_offline_session(lsp_client, workspace, tmp_path / "records.sqlite", cases=4)
     yield
     await lsp_client.shutdown_session()
 
 
 @pytest.fixture(autouse=True)
 def no_llm(monkeypatch, tmp_path):
-    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "TRANSVERIFY_MODEL", "TRANSVERIFY_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
+    without_llm(monkeypatch, tmp_path)
 
 
 async def test_cuda_to_cpu_code_action_gives_a_verified_openmp_edit_offline(client, workspace: Path):
