@@ -8,6 +8,7 @@ from tree_sitter import Node
 
 from ...verify.cuda.parse import function_name, function_qualifiers, is_kernel_launch
 from ...verify.cuda.rewrite import TOOLKIT_INCLUDES, UNSUPPORTED_INCLUDES, UNSUPPORTED_NAMES
+from ...verify.cuda.thread_groups import thread_block_barriers
 from . import RuleTranslation, Unsupported
 from .host import REMOVED, HostRewriter
 from .inline import inline_collectives
@@ -89,7 +90,7 @@ def translate(text: str, filename: str, idioms: bool = True) -> RuleTranslation:
     """`idioms`: recognise whole-kernel idioms (reductions, element loops); with them, the literal
     translation comes along as the draft's fallback."""
     original = text
-    text, inline_notes = inline_collectives(text)
+    text, inline_notes = inline_collectives(thread_block_barriers(text))
     src = Source(text)
     refused = _refusals(src)
     if refused:

@@ -116,6 +116,10 @@ static inline unsigned atomicDec(unsigned* address, unsigned limit) {
     "__frcp_rn": "static inline float __frcp_rn(float x) { return 1.0f / x; }",
     "__fmaf_rn": "static inline float __fmaf_rn(float a, float b, float c) { return std::fma(a, b, c); }",
     "__saturatef": "static inline float __saturatef(float x) { return x < 0.0f ? 0.0f : (x > 1.0f ? 1.0f : x); }",
+    # 24-bit multiplies: a full multiply, as the verifier's CPU layer computes them (the same
+    # product while the operands fit in 24 bits, which is what code using them assumes)
+    "__mul24": "static inline int __mul24(int a, int b) { return a * b; }",
+    "__umul24": "static inline unsigned __umul24(unsigned a, unsigned b) { return a * b; }",
     "__popc": "static inline int __popc(unsigned x) { return __builtin_popcount(x); }",
     "__popcll": "static inline int __popcll(unsigned long long x) { return __builtin_popcountll(x); }",
     "__clz": "static inline int __clz(int x) { return x == 0 ? 32 : __builtin_clz(static_cast<unsigned>(x)); }",

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from ..errors import VerifyInputError
 from .parse import (enclosing_function, function_name, function_qualifiers, is_kernel_launch, line_of, parse,
                     text_of, walk)
+from .thread_groups import thread_block_barriers
 
 # Names that the CPU layer does not provide, with what they are.
 UNSUPPORTED_NAMES = {
@@ -56,7 +57,7 @@ class Rewritten:
 
 def check_supported(text: str, path: str) -> None:
     """Raise VerifyInputError naming the first construct the CPU layer lacks."""
-    tree = parse(text, "cuda")
+    tree = parse(thread_block_barriers(text), "cuda")
     for node in walk(tree.root_node):
         if node.type in ("identifier", "namespace_identifier", "type_identifier", "field_identifier"):
             name = text_of(node)
@@ -82,6 +83,7 @@ def _unsupported(path: str, line: int, what: str) -> VerifyInputError:
 
 def rewrite(text: str, path: str) -> Rewritten:
     """The C++ text that g++ builds for `path` (a .cu file)."""
+    text = thread_block_barriers(text)
     check_supported(text, path)
     tree = parse(text, "cuda")
     data = text.encode("utf-8")
