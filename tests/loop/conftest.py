@@ -5,13 +5,26 @@ whose environment names exactly the endpoint, config and record store of the tes
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from tests.loop.samples import SAXPY
 from tests.support.scripted_llm import ScriptedLLM
+
+@pytest.fixture
+def private_tmp():
+    """A temporary directory of the test's own (the sandboxed compiler must be able to enter it).
+    A killed loop's folder in it is out of reach of loops that other tests start meanwhile,
+    which would otherwise mark its dialogue `interrupted` (loop/workspace.py)."""
+    path = Path(tempfile.mkdtemp(prefix="tv-loop-test-tmp-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
 
 @pytest.fixture
 def llm():

@@ -10,10 +10,12 @@ import subprocess
 from tests.loop.samples import NOT_COMPILING, answer, endpoint
 
 
-def test_sigkill_while_the_solver_stalls_keeps_completed_turns(llm, source, store_path, tv_cmd, env, tmp_path):
+def test_sigkill_while_the_solver_stalls_keeps_completed_turns(llm, source, store_path, tv_cmd, env, tmp_path,
+                                                              private_tmp):
     llm.reply(answer(NOT_COMPILING)).stall()
     process = subprocess.Popen([*tv_cmd, "translate", str(source), "--to", "cpp", "--solver", "llm"],
-                               env={**env, **endpoint(llm)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               env={**env, **endpoint(llm), "TMPDIR": str(private_tmp)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         # The second request is sent only after the question of round 2 was committed.
         assert llm.wait_for_requests(2, timeout=120), "the loop never reached round 2"

@@ -3,25 +3,11 @@ temporary folder removed, while a loop that is still running is left alone."""
 
 from __future__ import annotations
 
-import shutil
 import signal
 import sqlite3
 import subprocess
-import tempfile
-from pathlib import Path
-
-import pytest
 
 from tests.loop.samples import NOT_COMPILING, answer, endpoint
-
-
-@pytest.fixture
-def private_tmp():
-    """A temporary directory of the test's own (the sandboxed compiler must be able to enter it)."""
-    path = Path(tempfile.mkdtemp(prefix="tv-loop-test-tmp-"))
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def _start(tv_cmd, env, source, llm, private_tmp) -> subprocess.Popen:
