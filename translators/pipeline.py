@@ -67,6 +67,10 @@ class TranslateRequest:
     tvm_trials: int = 0  # --solver tvm: MetaSchedule trials (0: the default schedule only)
     tvm_tune_seconds: float | None = None  # --solver tvm: stop tuning after this many seconds
     tvm_measure: bool | None = None  # --solver tvm: time against naive translations (None: when tuning)
+    tvm_fast_math: bool = False  # TVM translations: built, verified and timed with -ffast-math (docs/tvm.md)
+    # --solver auto: offer other solvers' translations too (translators/alternatives.py). Off for API
+    # callers unless asked (an editor decides when to spend the time); the CLI asks by default.
+    alternatives: bool = False
 
 
 @dataclass
@@ -87,6 +91,9 @@ class TranslateOutcome:
     retries: list[dict] = field(default_factory=list)  # LLM retries: agent, attempt, reason, delay (s)
     events: list[dict] = field(default_factory=list)  # loop events: truncations, repeats, an early stop
     tvm: dict | None = None  # --solver tvm: tuning shape, trials, cache use, measured speed-ups (docs/tvm.md)
+    # --solver auto, for pairs that have them: other solvers' translations (alternatives.Alternative)
+    alternatives: list | None = None
+    notes: list[str] = field(default_factory=list)  # what was not done and why (e.g. an alternative not offered)
 
     @property
     def verdict(self) -> str | None:
@@ -103,6 +110,8 @@ class TranslateOutcome:
             "message": self.message, "details": self.details, "warnings": self.warnings,
             "retries": self.retries, "events": self.events,
             **({"tvm": self.tvm} if self.tvm is not None else {}),
+            **({"alternatives": [a.to_dict() for a in self.alternatives]} if self.alternatives is not None else {}),
+            "notes": self.notes,
         }
 
 
@@ -155,6 +164,10 @@ def translate(request: TranslateRequest) -> TranslateOutcome:
         except OSError as exc:
             outcome.exit_code = 2
             outcome.message = f"{outcome.output}: cannot write the translation: {exc.strerror or exc}"
+    if request.write_output and outcome.alternatives and not cancelled:
+        from .alternatives import write_alternatives
+
+        write_alternatives(outcome.alternatives, outcome.notes)
     if outcome.written and outcome.exit_code == 0 and request.accept_verified and outcome.dialogue_id:
         store = request.store
         if store is not None:
@@ -173,6 +186,9 @@ def _check_input(request: TranslateRequest) -> tuple[str, str, Path]:
         raise _fail(f"unknown solver '{request.solver}'; choose auto, rules, llm or tvm")
     if request.solver == "tvm" and request.target != "cpu":
         raise _fail("--solver tvm translates CUDA to CPU only; use it with --to cpu")
+    if request.tvm_fast_math and not (request.target == "cpu" and request.solver in ("tvm", "auto")):
+        raise _fail("--fast-math applies to TVM translations: use it with --to cpu and --solver tvm "
+                    "(or auto, for the TVM alternative)")
     if request.questioner not in ("rules", "llm"):
         raise _fail(f"unknown questioner '{request.questioner}'; choose rules or llm")
     if request.max_rounds < 1:
@@ -243,6 +259,11 @@ def _translate(request: TranslateRequest) -> TranslateOutcome:
     def finish(outcome: TranslateOutcome) -> TranslateOutcome:
         outcome.output = output
         outcome.warnings = warnings + outcome.warnings
+        if request.solver == "auto":  # other solvers' translations, offered beside this one
+            from .alternatives import offer_alternatives
+
+            outcome.alternatives, notes = offer_alternatives(request, language, output, options, outcome)
+            outcome.notes += notes
         return outcome
 
     if request.solver == "tvm":  # TVM-optimised CPU equivalent (translators/tvm_cpu)

@@ -23,6 +23,16 @@ RULES: dict[tuple[str, str], str] = {
 }
 
 
+# (source language, target) -> solvers whose translation `--solver auto` offers beside its own
+# (translators/alternatives.py): solver -> ("module:function" that translates and verifies it,
+# "module:function" that says whether its optional extra is installed, the extra's install hint).
+ALTERNATIVES: dict[tuple[str, str], dict[str, tuple[str, str, str]]] = {
+    ("cuda", "cpu"): {"tvm": ("transverify.translators.tvm_cpu.offer:offer",
+                              "transverify.translators.tvm_cpu:available",
+                              "transverify.translators.tvm_cpu:INSTALL_HINT")},
+}
+
+
 @dataclass
 class Unsupported:
     line: int | None
@@ -46,6 +56,16 @@ class RuleDraft:
 
 class RulesUnavailable(Exception):
     pass
+
+
+def alternative_solvers(source_language: str, target: str) -> dict[str, tuple[str, str, str]]:
+    return dict(ALTERNATIVES.get((source_language, target), {}))
+
+
+def load_spec(spec: str) -> Any:
+    """"module:name" -> the object (ImportError/AttributeError when it is not installed)."""
+    module_name, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module_name), name)
 
 
 def has_rules(source_language: str, target: str) -> bool:

@@ -1,11 +1,12 @@
 """Compare what the reference and the candidate produced.
 
 Public functions:
-  default_tolerance(dtype) -> (rtol, atol_scale)
+  default_tolerance(dtype, fast_math=False) -> (rtol, atol_scale)
       float32: 1e-4 relative, absolute floor 1e-4 x the output's largest magnitude;
       float64: 1e-9 likewise; integers and logicals: exact (0, 0).
+      fast_math (a candidate built with -ffast-math): float32 1e-3, float64 1e-7 (FAST_MATH_TOLERANCE).
   compare_values(name, expected, actual, case, *, shape=None, lower=None, rtol=None, atol=None,
-                 limit=MAX_MISMATCHES) -> list[Mismatch]
+                 limit=MAX_MISMATCHES, fast_math=False) -> list[Mismatch]
       numpy arrays or scalars of one dtype. NaN equals NaN, infinities must match exactly.
       With `shape`/`lower` (Fortran extents and lower bounds) indices are reported
       Fortran-style, "(3,2)"; otherwise the flat 0-based index. `rtol`/`atol` override the
@@ -28,26 +29,33 @@ import numpy as np
 from .result import Mismatch
 
 MAX_MISMATCHES = 10
+# -ffast-math lets the compiler reassociate sums (the rounding error of an n-term reduction then
+# grows like n*eps of its terms' magnitude instead of following the source's order), call
+# vectorised math functions accurate to a few ulp, and flush denormals to zero: ten times the
+# float32 tolerance (still about 100 ulp), and 1e-7 for float64. Integers stay exact, and NaN
+# and infinities must still match (-ffinite-math-only makes no promise there, so a candidate
+# that loses them is reported).
+FAST_MATH_TOLERANCE = {"float32": (1e-3, 1e-3), "float64": (1e-7, 1e-7)}
 
 
-def default_tolerance(dtype: np.dtype) -> tuple[float, float]:
+def default_tolerance(dtype: np.dtype, fast_math: bool = False) -> tuple[float, float]:
     dtype = np.dtype(dtype)
     if dtype.kind == "c":  # per part, as the real type of the parts
         dtype = np.dtype(np.float32) if dtype == np.complex64 else np.dtype(np.float64)
     if dtype == np.float32:
-        return 1e-4, 1e-4
+        return FAST_MATH_TOLERANCE["float32"] if fast_math else (1e-4, 1e-4)
     if dtype.kind == "f":
-        return 1e-9, 1e-9
+        return FAST_MATH_TOLERANCE["float64"] if fast_math else (1e-9, 1e-9)
     return 0.0, 0.0
 
 
 def compare_values(name: str, expected: Any, actual: Any, case: int, *, shape: tuple[int, ...] | None = None,
                    lower: tuple[int, ...] | None = None, rtol: float | None = None, atol: float | None = None,
-                   limit: int = MAX_MISMATCHES) -> list[Mismatch]:
+                   limit: int = MAX_MISMATCHES, fast_math: bool = False) -> list[Mismatch]:
     exp = np.asarray(expected).reshape(-1)
     act = np.asarray(actual).reshape(-1)
     if exp.dtype.kind == "c" and exp.size == act.size:
-        return _compare_complex(name, exp, act, case, shape, lower, rtol, atol, limit)
+        return _compare_complex(name, exp, act, case, shape, lower, rtol, atol, limit, fast_math)
     is_scalar = np.ndim(expected) == 0 and shape is None
     if exp.size != act.size:
         return [Mismatch(output=name, case=case, index=None, expected=f"{exp.size} values",
@@ -56,7 +64,7 @@ def compare_values(name: str, expected: Any, actual: Any, case: int, *, shape: t
         bad = np.nonzero(exp != act)[0]
         return [_mismatch(name, case, int(i), exp[i], act[i], shape, lower, is_scalar, exact=True)
                 for i in bad[:limit]]
-    default_rtol, scale = default_tolerance(exp.dtype)
+    default_rtol, scale = default_tolerance(exp.dtype, fast_math)
     e = exp.astype(np.float64)
     a = act.astype(np.float64)
     finite = np.isfinite(e)
@@ -193,11 +201,11 @@ def compare_exit_status(expected: int | None, actual: int | None) -> list[Mismat
     return [Mismatch(output="exit_status", case=0, index=None, expected=expected, actual=actual)]
 
 
-def _compare_complex(name, exp, act, case, shape, lower, rtol, atol, limit) -> list[Mismatch]:
+def _compare_complex(name, exp, act, case, shape, lower, rtol, atol, limit, fast_math=False) -> list[Mismatch]:
     """Real and imaginary parts compared as one real array (interleaved, so the absolute floor
     scales with the largest part of any value); a mismatch shows both complex values."""
     found = compare_values(name, exp.view(exp.real.dtype), act.view(act.real.dtype), case, rtol=rtol, atol=atol,
-                           limit=2 * limit)
+                           limit=2 * limit, fast_math=fast_math)
     mismatches: list[Mismatch] = []
     seen: set[int] = set()
     for m in found:

@@ -36,6 +36,9 @@ def verify(source: Path | str, candidate: Path | str, options: VerifyOptions | N
     started = time.monotonic()
     try:
         pair = _select_pair(source, candidate)
+        if options.fast_math and not pair.fast_math:
+            raise VerifyInputError(f"-ffast-math builds are verified for CUDA -> C++ candidates only, not {pair.name}",
+                                   file=str(candidate), construct="--fast-math")
         result = pair.verify(source, candidate, options)
     except VerifyInputError as exc:
         result = _input_error(exc)

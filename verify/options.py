@@ -28,6 +28,10 @@ class VerifyOptions:
     keep_workdir: bool = False  # leave the temp dir for debugging
     cancel: threading.Event | None = None  # set() to stop compilers and runs promptly
     progress: Callable[[str], None] | None = None  # stage messages for editors ("compiling", ...)
+    # Build the candidate (the C++ side of CUDA -> C++) with -ffast-math at -O3 -march=native, and
+    # compare floats with the wider fast-math tolerances (verify/compare.py): a translation meant to
+    # be built with -ffast-math is verified as it will run. The reference is built as always.
+    fast_math: bool = False
     toolchain: dict[str, str] = field(default_factory=dict)  # overrides: {"gfortran": "/opt/..", "gxx": .., "nvcc": ..}
     mode: str = "eval"  # PyTorch -> JAX: "eval" or "train" (BatchNorm batch statistics, buffer updates)
     inputs: dict[str, str] = field(default_factory=dict)  # PyTorch -> JAX: {"x": "(8,3,32,32):float32"}

@@ -218,6 +218,8 @@ def verify_command(source: Path, candidate: Path, options) -> str:
             words += [flag, str(value)]
     for directory in options.include_dirs:
         words += ["-I", str(directory)]
+    if getattr(options, "fast_math", False):
+        words.append("--fast-math")
     return " ".join(shlex.quote(w) for w in words)
 
 

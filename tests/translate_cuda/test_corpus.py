@@ -56,7 +56,8 @@ def _translate(tv_cmd, source: Path, target: str, out: Path, monkeypatch) -> tup
     for name in ("OPENAI_BASE_URL", "TRANSVERIFY_MODEL"):
         monkeypatch.delenv(name, raising=False)
     proc = subprocess.run(tv_cmd + ["translate", str(source), "--to", target, "-o", str(out), "--json",
-                                    "--no-capture", "--cases", CASES] + FLAGS.get(source.name, []),
+                                    "--no-capture", "--no-alternatives", "--cases", CASES]
+                          + FLAGS.get(source.name, []),
                           capture_output=True, text=True, timeout=600)
     return proc.returncode, json.loads(proc.stdout)
 

@@ -56,7 +56,8 @@ def _run(tv_cmd, args: list[str], monkeypatch) -> tuple[int, dict]:
 
 
 def _translate(tv_cmd, source: Path, out: Path, monkeypatch) -> tuple[int, dict]:
-    return _run(tv_cmd, ["translate", str(source), "--to", "cpu", "-o", str(out), "--no-capture"], monkeypatch)
+    return _run(tv_cmd, ["translate", str(source), "--to", "cpu", "-o", str(out), "--no-capture",
+                         "--no-alternatives"], monkeypatch)
 
 
 @pytest.mark.parametrize("source", list(IDIOMS), ids=lambda p: p.name)

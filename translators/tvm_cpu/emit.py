@@ -28,6 +28,10 @@ namespace {
 // Floor division and modulo of TIR (C++'s / and % truncate).
 template <typename T> inline T tv_floordiv(T a, T b) { T q = a / b; return (q * b != a && ((a < 0) != (b < 0))) ? q - 1 : q; }
 template <typename T> inline T tv_floormod(T a, T b) { return a - tv_floordiv(a, b) * b; }
+// std::max/std::min by value: their reference parameters bound to temporaries stop GCC from
+// vectorising an omp simd loop ("data ref analysis failed"); same results ((a < b) ? b : a).
+template <typename T> inline T tv_max(T a, T b) { return a < b ? b : a; }
+template <typename T> inline T tv_min(T a, T b) { return b < a ? b : a; }
 }  // namespace
 """
 
@@ -229,7 +233,7 @@ class Printer:
         if kind == "FloorMod":
             return f"tv_floormod<{C_TYPES[_dtype(e)]}>({self.expr(e.a)}, {self.expr(e.b)})"
         if kind in ("Max", "Min"):
-            fn = "std::max" if kind == "Max" else "std::min"
+            fn = "tv_max" if kind == "Max" else "tv_min"
             return f"{fn}<{C_TYPES[_dtype(e)]}>({self.expr(e.a)}, {self.expr(e.b)})"
         if kind == "Not":
             return f"(!{self.expr(e.a)})"

@@ -39,8 +39,10 @@ class Tuning:
     used_rank: int = 0  # which of the best records the emitter printed (0 = the best)
 
 
-def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning | None = None) -> Generated:
-    """The translation (raises Unliftable; tuning.TuningFailed/TuningCancelled with `tuning`)."""
+def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning | None = None,
+             build_flags: str = "-fopenmp") -> Generated:
+    """The translation (raises Unliftable; tuning.TuningFailed/TuningCancelled with `tuning`).
+    `build_flags` are the flags the header comment tells the user to build with."""
     from .emit import EmitError, emit_dispatch, emit_function
     from .launch import find_launch
     from .lift import ThreadLifter
@@ -71,7 +73,7 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
     names = {**workload.inputs, **workload.outputs}
     header = [
         f"CPU equivalent of CUDA kernel '{launch.kernel_name}' (entry {host.name}, {Path(path).name}),",
-        "lifted to TVM TE and emitted as C++17 + OpenMP (build with -fopenmp).",
+        f"lifted to TVM TE and emitted as C++17 + OpenMP (build with {build_flags}).",
         "Thread domain: " + ", ".join(f"{lifted.axis_origin.get(a, _axis_words(a))} < "
                                       f"{_extent_words(e)}" for a, e in lifted.extents.items()) + ".",
     ]
@@ -220,7 +222,7 @@ def solve(request, output: Path, options) -> dict:
 
     try:
         generated = generate(Path(request.source), request.entry or options.entry, progress=request.progress,
-                             tuning=tuning)
+                             tuning=tuning, build_flags=build_flags(request.tvm_fast_math))
     except Unliftable as exc:
         return {**base, "unsupported": [Unsupported(exc.line, exc.construct, exc.message)],
                 "message": f"{request.source}: {exc.describe()}"}
@@ -230,6 +232,8 @@ def solve(request, output: Path, options) -> dict:
         return {**base, "message": f"{request.source}: {exc}"}
     if request.progress:
         request.progress("verifying the emitted C++ against the CUDA source")
+    # --fast-math: the candidate is built and compared as a fast-math build (verify/cuda/build.py).
+    options = dataclasses.replace(options, fast_math=request.tvm_fast_math)
     runs = [options]
     if tuning is not None:
         # The tuned function runs only at its shape: verify there too (values pinned to it).
@@ -261,6 +265,8 @@ def solve(request, output: Path, options) -> dict:
         outcome["tvm"] = {"tuning_shape": tuning.shape, "trials": record.trials,
                           "tune_seconds": round(record.seconds, 2), "cached": record.cached, "stopped": record.stopped, "record_rank": tuning.used_rank,
                           "tvm_best_ms": round(record.best_ms[tuning.used_rank], 4)}
+    if request.tvm_fast_math:
+        how += ", -ffast-math"
     speed_words = ""
     if result.ok and (request.tvm_measure if request.tvm_measure is not None else tuning is not None):
         speed = _measure(request, options, generated, tuning)
@@ -269,6 +275,8 @@ def solve(request, output: Path, options) -> dict:
         details.append("measured (median ms, same inputs): "
                        + ", ".join(f"{k} {v:g}" for k, v in speed.get("ms", {}).items())
                        + "".join(f"; {note}" for note in speed.get("notes", [])))
+        if speed.get("flags"):
+            details.append("built with: " + "; ".join(f"{k}: g++ {v}" for k, v in speed["flags"].items()))
     outcome["details"] = "\n".join(details)
     if result.ok:
         return {**outcome, "exit_code": 0,
@@ -290,10 +298,17 @@ def _measure(request, options, generated, tuning) -> dict:
     try:
         values = tuning.shape if tuning is not None else tuning_values(generated.host, options.values)
         return measure(Path(request.source), generated.entry, generated.code, generated.host, generated.lifted,
-                       values, tuning_threads(), cancel=request.cancel)
+                       values, tuning_threads(), cancel=request.cancel, fast_math=request.tvm_fast_math)
     except (Unliftable, ValueError, OSError) as exc:
         message = exc.describe() if isinstance(exc, Unliftable) else str(exc)
         return {"ms": {}, "speedup": {}, "notes": [f"not measured: {message}"]}
+
+
+def build_flags(fast_math: bool) -> str:
+    """The flags the emitted file is verified with and should be built with."""
+    from ...verify.cuda.build import FAST_MATH_FLAGS
+
+    return " ".join(["-fopenmp", *FAST_MATH_FLAGS]) if fast_math else "-fopenmp"
 
 
 def _speed_words(speed: dict) -> str:

@@ -12,8 +12,12 @@ of REPS timed calls after a warm-up.
             OpenMP run time, so it is not built without -fopenmp): the naive serial one
   openblas  cblas_sgemm, for float32 GEMM-shaped kernels when OpenBLAS is installed
 
+With fast_math the tvm version is built with -ffast-math as well (the flags it was verified
+with); the naive translations keep the flags above, as they were verified without it.
+
 `measure()` returns {"shape", "threads", "ms": {...}, "speedup": {"vs_serial", "vs_openmp",
-"vs_openblas"}}; a version that cannot be built or run is left out (its reason in "notes").
+"vs_openblas"}, "flags": {version: its g++ flags}}; a version that cannot be built or run is
+left out (its reason in "notes").
 """
 
 from __future__ import annotations
@@ -98,7 +102,7 @@ def gemm_layout(lifted) -> dict | None:
 
 
 def measure(source: Path, entry: str, code: str, host, lifted, values: dict[str, int], threads: int,
-            reps: int = REPS, cancel=None) -> dict:
+            reps: int = REPS, cancel=None, fast_math: bool = False) -> dict:
     from ..registry import RulesUnavailable, run_rules
     from .bounds import array_lengths, extent_value
 
@@ -109,10 +113,12 @@ def measure(source: Path, entry: str, code: str, host, lifted, values: dict[str,
             size *= max(1, extent_value(lifted.extents[axis], values))
         lengths[out.buffer] = max(lengths.get(out.buffer, 0), size)
     setup, arguments = _setup(host, values, lengths)
-    report = {"shape": dict(values), "threads": threads, "reps": reps, "ms": {}, "speedup": {}, "notes": []}
+    report = {"shape": dict(values), "threads": threads, "reps": reps, "ms": {}, "speedup": {}, "flags": {},
+              "notes": []}
     folder = Path(tempfile.mkdtemp(prefix="transverify-speed-"))
     try:
-        variants = [("tvm", code, ["-fopenmp"], f"{entry}({arguments})", threads)]
+        tvm_flags = ["-fopenmp", "-ffast-math"] if fast_math else ["-fopenmp"]
+        variants = [("tvm", code, tvm_flags, f"{entry}({arguments})", threads)]
         try:
             rules = run_rules("cuda", "cpu", Path(source), entry)
         except RulesUnavailable as exc:
@@ -137,6 +143,7 @@ def measure(source: Path, entry: str, code: str, host, lifted, values: dict[str,
                 report["notes"].append(f"{name}: {why}")
             else:
                 report["ms"][name] = round(ms, 4)
+                report["flags"][name] = " ".join([*CXX[1:], *flags])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     tvm_ms = report["ms"].get("tvm")

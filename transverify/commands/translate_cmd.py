@@ -51,6 +51,13 @@ def register(app: typer.Typer) -> None:
         measure: bool = typer.Option(None, "--measure/--no-measure",
                                      help="--solver tvm: time the result against naive serial/OpenMP translations "
                                           "(and OpenBLAS for GEMM); default: when tuning."),
+        fast_math: bool = typer.Option(False, "--fast-math",
+                                       help="TVM translations (--solver tvm, or auto's TVM alternative): build, "
+                                            "verify and time the C++ with -O3 -march=native -ffast-math."),
+        alternatives: bool = typer.Option(True, "--alternatives/--no-alternatives",
+                                          help="--solver auto: also offer other solvers' verified translations "
+                                               "(CUDA -> CPU: the TVM equivalent, default schedule, written "
+                                               "beside the output as *_tvm.cpp)."),
     ) -> None:
         """Translate SOURCE, verify the result, and repair it with an LLM when one is configured."""
         from ..translators.llm import ConfigError, resolve_settings
@@ -91,7 +98,8 @@ def register(app: typer.Typer) -> None:
             force=force, cancel=cancel,
             verify_options=VerifyOptions(entry=entry, cases=cases, seed=seed, timeout=timeout, shapes=shapes,
                                          values=values, include_dirs=list(include or [])),
-            tvm_trials=trials, tvm_tune_seconds=tune_seconds, tvm_measure=measure)
+            tvm_trials=trials, tvm_tune_seconds=tune_seconds, tvm_measure=measure, tvm_fast_math=fast_math,
+            alternatives=alternatives)
         previous = signal.signal(signal.SIGINT, _interrupt_handler(cancel))
         previous_term = signal.signal(signal.SIGTERM, _interrupt_handler(cancel))  # e.g. an editor's stop
         try:
@@ -165,7 +173,20 @@ def _report(outcome, source: Path) -> None:
         typer.echo(f"wrote {outcome.output}{note}")
     typer.echo(f"solver: {outcome.solver_used}, rounds: {outcome.rounds}"
                + (f", dialogue {outcome.dialogue_id}" if outcome.dialogue_id else ""))
+    for alternative in outcome.alternatives or []:
+        typer.echo(_alternative_line(alternative))
+    for note in outcome.notes:
+        typer.echo(f"note: {note}")
     for warning in outcome.warnings:
         if not warning.startswith(RECORD_WARNING):  # already said by _warn_records_once
             typer.echo(f"warning: {warning}", err=True)
     sys.stdout.flush()
+
+
+def _alternative_line(alternative) -> str:
+    """`also offered (tvm): verified, wrote k_cpu_tvm.cpp; 2.10x naive OpenMP`"""
+    state = {0: "verified", 1: "NOT verified"}.get(alternative.exit_code, "not translated")
+    where = f"wrote {alternative.path}" if alternative.written else alternative.message
+    names = {"vs_serial": "naive serial", "vs_openmp": "naive OpenMP", "vs_openblas": "OpenBLAS"}
+    ratios = ", ".join(f"{ratio:.2f}x {names.get(key, key)}" for key, ratio in alternative.speedup.items())
+    return f"also offered ({alternative.solver}): {state}, {where}" + (f"; {ratios}" if ratios else "")

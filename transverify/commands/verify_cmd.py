@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "out is reported as 'timed out while compiling'")
     parser.add_argument("--rtol", type=float, help="relative tolerance (overrides the per-type default)")
     parser.add_argument("--atol", type=float, help="absolute tolerance (overrides the per-type default)")
+    parser.add_argument("--fast-math", action="store_true",
+                        help="build the candidate with -O3 -march=native -ffast-math and compare floats with the "
+                             "fast-math tolerances (float32 1e-3, float64 1e-7; CUDA -> C++ only)")
     parser.add_argument("--shape", type=_assignment, action="append", default=[], metavar="NAME=EXPR",
                         help="extent of an array parameter, e.g. x=n (C++/CUDA sources; Fortran: the last "
                              "extent of an assumed-size x(*) or a(lda,*))")
@@ -108,7 +111,7 @@ def run(argv: list[str]) -> int:
 
     options = VerifyOptions(entry=args.entry, cases=args.cases, seed=args.seed, timeout=args.timeout,
                             compile_timeout=args.compile_timeout,
-                            rtol=args.rtol, atol=args.atol, shapes=dict(args.shape), values=dict(args.value),
+                            rtol=args.rtol, atol=args.atol, fast_math=args.fast_math, shapes=dict(args.shape), values=dict(args.value),
                             ranges=dict(args.range), coverage=args.coverage,
                             procedures=dict(args.procedure), include_dirs=list(args.include_dirs),
                             use_cache=not args.no_cache, keep_workdir=args.keep,

@@ -14,8 +14,8 @@ from ..compare import default_tolerance
 from ..errors import VerifyInputError
 from ..reproducer import verify_command
 from ..reproducer_sides import CUDA_FAILURE_MARKERS, PROGRAM, UNIT, Side, SidesPlan, cuda_build
-from .build import (ASAN_FLAGS, ASAN_OPTIONS, CXX_FLAGS, NVCC_GPU_FLAGS, OMP_THREADS, PLAIN_FLAGS, RUNTIME_HEADER,
-                    runtime_header_text, use_asan)
+from .build import (ASAN_OPTIONS, CXX_FLAGS, NVCC_GPU_FLAGS, OMP_THREADS, RUNTIME_HEADER, optimisation_flags,
+                    runtime_header_text)
 from .harness import Plan
 from .rewrite import rewrite
 from .signature import SourceFile
@@ -23,14 +23,15 @@ from .signature import SourceFile
 CUDA = "cuda"
 
 
-def _side(folder: str, stem: str, side: SourceFile, harness: str | None) -> Side:
+def _side(folder: str, stem: str, side: SourceFile, harness: str | None, options) -> Side:
     copy = stem + side.path.suffix
     files = {copy: side.text.encode()}
     extra = []
     if harness is not None:
         files["harness.cpp"] = harness.encode()
         extra = ["harness.cpp"]
-    cpu_argv = [*CXX_FLAGS, *(ASAN_FLAGS if use_asan() else PLAIN_FLAGS)]
+    role = "candidate" if folder == "candidate" else "source"
+    cpu_argv = [*CXX_FLAGS, *optimisation_flags(side.language, role, options)]
     if side.language != CUDA:
         words = " ".join([*cpu_argv, "-o", "prog", copy, *extra])
         return Side(folder, files, f'"$CXX" {words}')
@@ -55,15 +56,15 @@ def unit_plan(pair: str, entry: str, source: SourceFile, candidate: SourceFile, 
     """The plan of a unit-mode run: `harnesses` are the source's and the candidate's harness text."""
     outputs = []
     for output in cases.outputs:
-        rtol, scale = default_tolerance(output.dtype)
+        rtol, scale = default_tolerance(output.dtype, options.fast_math)
         outputs.append({"name": output.name, "dtype": output.dtype, "rtol": rtol if options.rtol is None else options.rtol,
                         "atol": options.atol, "scale": scale})
     lines = cases.case_file.splitlines()[1:]
     return SidesPlan(
         pair=pair, mode=UNIT, entry=entry, source_name=source.path.name,
         candidate_name=candidate.path.name,
-        reference=_side("reference", "user_source", source, harnesses[0]),
-        candidate=_side("candidate", "user_candidate", candidate, harnesses[1]),
+        reference=_side("reference", "user_source", source, harnesses[0], options),
+        candidate=_side("candidate", "user_candidate", candidate, harnesses[1], options),
         env=_env(), verify_command=verify_command(source.path, candidate.path, options),
         cuda=CUDA in (source.language, candidate.language), failure_markers=CUDA_FAILURE_MARKERS,
         outputs=outputs, case_lines=lines, summaries=list(cases.inputs_summary))
@@ -73,7 +74,7 @@ def program_plan(pair: str, source: SourceFile, candidate: SourceFile, options) 
     return SidesPlan(
         pair=pair, mode=PROGRAM, entry="main program", source_name=source.path.name,
         candidate_name=candidate.path.name,
-        reference=_side("reference", "user_source", source, None),
-        candidate=_side("candidate", "user_candidate", candidate, None),
+        reference=_side("reference", "user_source", source, None, options),
+        candidate=_side("candidate", "user_candidate", candidate, None, options),
         env=_env(), verify_command=verify_command(source.path, candidate.path, options),
         cuda=CUDA in (source.language, candidate.language), failure_markers=CUDA_FAILURE_MARKERS)

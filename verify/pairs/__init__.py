@@ -19,6 +19,7 @@ class Pair(ABC):
     name: str  # e.g. "fortran->cpp"
     source_language: str
     candidate_language: str
+    fast_math = False  # honours VerifyOptions.fast_math (builds its candidate with -ffast-math)
 
     @abstractmethod
     def verify(self, source: Path, candidate: Path, options: "VerifyOptions") -> "VerifyResult":

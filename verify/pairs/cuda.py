@@ -16,7 +16,8 @@ from pathlib import Path
 
 from .. import sandbox
 from ..cache import ArtifactCache, cache_root, content_key
-from ..compare import MAX_MISMATCHES, compare_exit_status, compare_stdout, compare_text, compare_values
+from ..compare import (FAST_MATH_TOLERANCE, MAX_MISMATCHES, compare_exit_status, compare_stdout, compare_text,
+                       compare_values)
 from ..cuda import build as cuda_build
 from ..cuda.extents import resolve, size_parameters
 from ..cuda.gpu import detect_gpu, execution_label
@@ -40,6 +41,7 @@ class CudaPair(Pair):
         self.source_language = source_language
         self.candidate_language = candidate_language
         self.name = f"{source_language}->{candidate_language}"
+        self.fast_math = candidate_language == CPP  # a C++ candidate can be built and verified with -ffast-math
 
     def verify(self, source: Path, candidate: Path, options: VerifyOptions) -> VerifyResult:
         return _Verification(self, source, candidate, options).run()
@@ -97,6 +99,8 @@ class _Verification:
         self.nvcc = self._nvcc()
         self.gpu_name = detect_gpu(self.nvcc)
         self.tools["gxx"] = tool_version(find_tool("gxx", self.options.toolchain))
+        if self.options.fast_math:
+            self.tools["candidate_flags"] = " ".join(cuda_build.optimisation_flags(CPP, "candidate", self.options))
         if not self.gpu_name:
             for side in (source, candidate):
                 if side.language == CUDA:
@@ -306,6 +310,7 @@ class _Verification:
         cache = ArtifactCache(cache_root(self.options.cache_dir))
         key = content_key("cuda-binary-1", side.text, str(side.path), side.language, harness or "",
                           cuda_build.runtime_header_text(), " ".join(cuda_build.CXX_FLAGS),
+                          " ".join(cuda_build.optimisation_flags(side.language, role, self.options)),
                           str(cuda_build.use_asan()), str(gpu), self.tools.get("gxx", ""), self.tools.get("nvcc", ""))
         if self.options.use_cache:
             binary, meta = cache.get(key, "prog"), cache.get(key, "build.json")
@@ -455,7 +460,9 @@ class _Verification:
         started = time.monotonic()
         mismatches: list[Mismatch] = []
         if plan is None:
-            mismatches = compare_stdout(expected["stdout"], actual["stdout"])
+            mismatches = compare_stdout(expected["stdout"], actual["stdout"],
+                                        **({"rtol": FAST_MATH_TOLERANCE["float32"][0]} if self.options.fast_math
+                                           else {}))
             if len(mismatches) < MAX_MISMATCHES:
                 mismatches += compare_exit_status(expected["status"], actual["status"])
             cases = 1
@@ -470,7 +477,8 @@ class _Verification:
                         mismatches += compare_text(output.name, exp[output.name], act[output.name], case)
                         continue
                     mismatches += compare_values(output.name, exp[output.name], act[output.name], case,
-                                                 rtol=self.options.rtol, atol=self.options.atol, limit=left)
+                                                 rtol=self.options.rtol, atol=self.options.atol, limit=left,
+                                                 fast_math=self.options.fast_math)
         self.timed("compare", started)
         if mismatches:
             first = mismatches[0]
@@ -478,7 +486,8 @@ class _Verification:
             message = (f"outputs differ: {first.output}{where} in case {first.case}: expected {first.expected}, "
                        f"got {first.actual}")
             return self.result(NOT_EQUIVALENT, "compare", message, mismatches=mismatches, cases=cases)
-        return self.result(EQUIVALENT, None, f"equivalent on {cases} case(s)", cases=cases)
+        fast = " (candidate built with -ffast-math, fast-math tolerances)" if self.options.fast_math else ""
+        return self.result(EQUIVALENT, None, f"equivalent on {cases} case(s){fast}", cases=cases)
 
 
 register(CudaPair(CPP, CUDA))

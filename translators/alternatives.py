@@ -1,0 +1,122 @@
+"""Translations by other solvers, offered beside `--solver auto`'s rule/LLM translation.
+
+For a pair with entries in registry.ALTERNATIVES (CUDA -> CPU: the TVM CPU equivalent), once
+auto's own translation is done, each alternative solver whose optional extra is installed
+translates the same source in its quick form (TVM: the default schedule, never tuning),
+verifies it and measures it (`offer_alternatives`). When `translate` writes its output (the
+CLI), a verified alternative is written beside it (`k_cpu.cpp` -> `k_cpu_tvm.cpp`,
+`write_alternatives`); an unverified one never is. The primary translation,
+its file and the exit code are not changed: an alternative is an offer, reported in
+TranslateOutcome.alternatives (JSON `alternatives`); why one was not made is said in `notes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .output_file import OutputRefused, check_replaceable, write_text
+from .registry import alternative_solvers, load_spec
+
+
+@dataclass
+class Alternative:
+    solver: str  # "tvm"
+    path: Path  # where it is (or would be) written
+    written: bool
+    verdict: str | None  # the verifier's verdict; None when nothing was translated
+    exit_code: int  # as `translate --solver <solver>` would exit: 0 verified, 1 not verified, 2 not translated
+    message: str
+    code: str | None = None  # not in the JSON: the file holds it
+    speedup: dict[str, float] = field(default_factory=dict)  # {"vs_serial", "vs_openmp", ...}
+    ms: dict[str, float] = field(default_factory=dict)  # median run times of each version measured
+    flags: dict[str, str] = field(default_factory=dict)  # version -> compiler flags it was timed with
+    details: dict[str, Any] = field(default_factory=dict)  # the solver's own report (TVM: `tvm` of --solver tvm)
+
+    def to_dict(self) -> dict:
+        return {"solver": self.solver, "path": str(self.path), "written": self.written, "verdict": self.verdict,
+                "exit_code": self.exit_code, "message": self.message, "speedup": self.speedup, "ms": self.ms,
+                "flags": self.flags}
+
+
+def alternative_path(output: Path, solver: str) -> Path:
+    """k_cpu.cpp -> k_cpu_tvm.cpp"""
+    output = Path(output)
+    return output.with_name(f"{output.stem}_{solver}{output.suffix}")
+
+
+def offer_alternatives(request, language: str, output: Path, options, primary) -> tuple[list[Alternative] | None,
+                                                                                        list[str]]:
+    """(the alternatives made, notes on those not made); (None, []) when not asked for or the pair has none."""
+    solvers = alternative_solvers(language, request.target)
+    if not solvers or not request.alternatives:
+        return None, []
+    offered: list[Alternative] = []
+    notes: list[str] = []
+    for solver, (function_spec, available_spec, hint_spec) in solvers.items():
+        why_not = _skip_reason(request, primary, solver)
+        if why_not is not None:
+            notes.append(f"{solver}: not offered: {why_not}")
+            continue
+        try:
+            installed = load_spec(available_spec)()
+        except (ImportError, AttributeError):
+            installed = False
+        if not installed:
+            try:
+                hint = load_spec(hint_spec)
+            except (ImportError, AttributeError):
+                hint = f"the '{solver}' solver is not installed"
+            notes.append(f"{solver}: not offered: {hint}")
+            continue
+        if request.progress:
+            request.progress(f"offering the {solver} translation beside this one")
+        path = alternative_path(output, solver)
+        try:
+            fields = load_spec(function_spec)(request, path, options)
+        except Exception as exc:  # noqa: BLE001 - an alternative must never cost the primary translation
+            notes.append(f"{solver}: not offered: internal error: {exc.__class__.__name__}: {exc}")
+            continue
+        offered.append(_alternative(solver, path, fields))
+    return offered, notes
+
+
+def _skip_reason(request, primary, solver: str) -> str | None:
+    if request.cancel is not None and request.cancel.is_set():
+        return "cancelled"
+    if request.seed_candidate is not None:
+        return "the translation continued an editor's candidate"
+    result = primary.result
+    if result is not None and result.stage in ("parse", "compile_source"):
+        return "the source itself cannot be verified"
+    return None
+
+
+def _alternative(solver: str, path: Path, fields: dict) -> Alternative:
+    result = fields.get("result")
+    report = fields.get("tvm") or {}
+    message = fields.get("message", "")
+    unsupported = fields.get("unsupported") or []
+    if unsupported and not message:
+        message = "; ".join(u.describe() for u in unsupported)
+    return Alternative(solver=solver, path=path, written=False, verdict=result.verdict if result else None,
+                       exit_code=int(fields.get("exit_code", 2)), message=message, code=fields.get("code"),
+                       speedup=dict(report.get("speedup") or {}), ms=dict(report.get("ms") or {}),
+                       flags=dict(report.get("flags") or {}), details=dict(report))
+
+
+def write_alternatives(alternatives: list[Alternative], notes: list[str]) -> None:
+    """Write each verified alternative to its path (a refusal or failure goes to `notes`)."""
+    for alternative in alternatives:
+        if alternative.exit_code != 0 or alternative.code is None:
+            continue
+        try:
+            # A verified translation may replace an existing regular, writable file, as the primary may.
+            check_replaceable(alternative.path, unverified=False, force=False)
+            write_text(alternative.path, alternative.code)
+            alternative.written = True
+        except OutputRefused as exc:
+            notes.append(f"{alternative.solver}: not written: {exc}")
+        except OSError as exc:
+            notes.append(f"{alternative.solver}: {alternative.path}: cannot write: {exc.strerror or exc}")
