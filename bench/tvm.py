@@ -9,9 +9,12 @@ g++ -O3 -march=native, each version its own program, medians of REPS calls:
                  measured and the tuning time; "cached" when the record came from the cache
   OpenBLAS       cblas_sgemm, for the GEMM kernels
 Run it twice: the second run finds the tuning records in the cache (no tuning, same code;
-the code's digest is printed to show it).
+the code's digest is printed to show it). With --fast-math, each kernel's TVM default code is
+also timed built with -ffast-math (as `translate --solver tvm --fast-math` verifies it), in the
+same run, and its ratio to the plain build is printed.
 
 Run: .venv/bin/python bench/tvm.py [--trials 16] [--tune all|matmul256|none] [--quick]
+                                   [--fast-math] [--only SUBSTRING]
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ CASES = [
 ]
 
 
-def run_case(name, cu, shape, tune: bool, trials: int, reps: int) -> None:
+def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: bool = False) -> None:
     from transverify.translators.tvm_cpu.solver import Tuning, generate
     from transverify.translators.tvm_cpu.speed import measure
 
@@ -73,6 +76,16 @@ def run_case(name, cu, shape, tune: bool, trials: int, reps: int) -> None:
     print(f"{name:24} {cells}   best TVM: {', '.join(ratios)}   tuned: {tuned_words}", flush=True)
     for note in base["notes"]:
         print(f"{'':24} note: {note}")
+    if fast_math and ms.get("tvm"):
+        fast = measure(cu, default.entry, default.code, default.host, default.lifted, shape, threads, reps,
+                       fast_math=True)["ms"].get("tvm")
+        if fast:
+            words = [f"{ms['tvm'] / fast:.2f}x the plain build"]
+            if serial:
+                words.append(f"{serial / fast:.1f}x serial")
+            if openmp:
+                words.append(f"{openmp / fast:.2f}x OpenMP")
+            print(f"{'':24} TVM default -ffast-math: {fast:.2f} ms ({', '.join(words)})", flush=True)
 
 
 def main() -> None:
@@ -81,15 +94,17 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=16, help="MetaSchedule trials for the tuned kernels")
     parser.add_argument("--tune", choices=["matmul256", "all", "none"], default="matmul256")
     parser.add_argument("--quick", action="store_true", help="skip matmul 512^3")
+    parser.add_argument("--fast-math", action="store_true", help="also time the TVM default code with -ffast-math")
+    parser.add_argument("--only", help="only the kernels whose name contains this, e.g. softmax")
     opts = parser.parse_args()
     os.environ.setdefault("OMP_WAIT_POLICY", "passive")
     print(f"{'kernel':24} {'serial ms':>10} {'OpenMP ms':>10} {'TVM dflt':>10} {'TVM tuned':>10} "
           f"{'OpenBLAS':>10}")
     for name, cu, shape, tuned_by_default in CASES:
-        if opts.quick and "512" in name:
+        if opts.quick and "512" in name or opts.only and opts.only not in name:
             continue
         tune = opts.tune == "all" or (opts.tune == "matmul256" and tuned_by_default)
-        run_case(name, cu, shape, tune, opts.trials, opts.reps)
+        run_case(name, cu, shape, tune, opts.trials, opts.reps, opts.fast_math)
     print("(2 threads, OMP_WAIT_POLICY=passive, g++ -O3 -march=native; medians of the same run; naive = the rule "
           "translation of translators/cuda_cpu, serial = it on one thread)")
 
