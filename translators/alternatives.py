@@ -112,11 +112,28 @@ def write_alternatives(alternatives: list[Alternative], notes: list[str]) -> Non
         if alternative.exit_code != 0 or alternative.code is None:
             continue
         try:
-            # A verified translation may replace an existing regular, writable file, as the primary may.
             check_replaceable(alternative.path, unverified=False, force=False)
+            _check_earlier_offer(alternative)
             write_text(alternative.path, alternative.code)
             alternative.written = True
         except OutputRefused as exc:
             notes.append(f"{alternative.solver}: not written: {exc}")
         except OSError as exc:
             notes.append(f"{alternative.solver}: {alternative.path}: cannot write: {exc.strerror or exc}")
+
+
+def _check_earlier_offer(alternative: Alternative) -> None:
+    """The user named the primary output, not this path: an existing file there is replaced only
+    when it is an earlier offer of the same translation (same first line), never the user's own."""
+    path = alternative.path
+    if not path.exists():
+        return
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            first = handle.readline().rstrip("\n")
+    except OSError as exc:
+        raise OutputRefused(f"{path}: cannot read the existing file: {exc.strerror or exc}") from None
+    if first != alternative.code.split("\n", 1)[0]:
+        raise OutputRefused(f"{path}: exists and is not an earlier {alternative.solver} translation of this kernel, "
+                            "so it was not replaced (move it, or translate with --solver "
+                            f"{alternative.solver} -o FILE)")

@@ -54,6 +54,21 @@ def test_auto_offers_the_verified_tvm_equivalent_beside_the_rule_translation(tv_
 
 
 @needs_tvm
+def test_auto_never_replaces_a_file_of_the_users_at_the_offers_path(tv_cmd, tmp_path):
+    out = tmp_path / "relu2d_cpu.cpp"
+    mine = tmp_path / "relu2d_cpu_tvm.cpp"
+    mine.write_text("// my own hand-tuned version\n")
+    code, result = _run(tv_cmd + ["translate", str(EXAMPLES / "relu2d" / "relu2d.cu"), "--to", "cpu", "-o", str(out),
+                                  "--cases", "2", "--no-capture", "--shape", "x=rows*cols", "--shape", "y=rows*cols",
+                                  "--value", "rows=16", "--value", "cols=32"])
+    assert code == 0 and out.exists(), result["message"]
+    [alternative] = result["alternatives"]
+    assert alternative["verdict"] == "equivalent" and alternative["written"] is False
+    assert mine.read_text() == "// my own hand-tuned version\n"
+    assert any("not written" in note and "relu2d_cpu_tvm.cpp" in note for note in result["notes"]), result["notes"]
+
+
+@needs_tvm
 def test_auto_reports_a_kernel_tvm_cannot_lift_and_writes_nothing_for_it(tv_cmd, tmp_path):
     out = tmp_path / "softmax_cpu.cpp"
     code, result = _run(tv_cmd + ["translate", str(EXAMPLES / "softmax" / "softmax.cu"), "--to", "cpu", "-o",
