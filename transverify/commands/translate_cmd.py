@@ -5,6 +5,8 @@ but not verified (still written, so it can be inspected; the report says why;
 an existing file is replaced by an unverified translation only with --force),
 2 unsupported constructs / bad input / LLM needed but not configured or unreachable /
 an output that must not be replaced (nothing written), 130 interrupted with Ctrl-C or SIGTERM (the dialogue is kept as cancelled; TVM tuning stops).
+With --solver auto and --to cpu, the TVM CPU equivalent is offered beside the result
+(translators/alternatives.py); the offer never changes the exit code.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ def register(app: typer.Typer) -> None:
         source: Path = typer.Argument(..., help="The file to translate (e.g. a Fortran file)."),
         to: str = typer.Option(..., "--to", help="Target: cpp, cuda, cpu or jax."),
         entry: str = typer.Option(None, "--entry", help="Procedure or host function to translate and test."),
-        solver: str = typer.Option("auto", "--solver", help="auto (rules, then LLM), rules, llm, or tvm (--to cpu)."),
+        solver: str = typer.Option("auto", "--solver", help="auto (rules, then LLM; with --to cpu the TVM "
+                                                            "equivalent is offered too), rules, llm, or tvm (--to cpu)."),
         questioner: str = typer.Option("rules", "--questioner", help="rules (deterministic) or llm."),
         max_rounds: int = typer.Option(3, "--max-rounds", min=1, max=50, help="Most Solver answers in the LLM loop."),
         model: str = typer.Option(None, "--model", help="Solver model (else TRANSVERIFY_MODEL or the config file)."),
