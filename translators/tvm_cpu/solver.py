@@ -222,7 +222,7 @@ def solve(request, output: Path, options) -> dict:
 
     try:
         generated = generate(Path(request.source), request.entry or options.entry, progress=request.progress,
-                             tuning=tuning, build_flags=build_flags(request.tvm_fast_math))
+                             tuning=tuning, build_flags=emitted_build_flags(request.tvm_fast_math))
     except Unliftable as exc:
         return {**base, "unsupported": [Unsupported(exc.line, exc.construct, exc.message)],
                 "message": f"{request.source}: {exc.describe()}"}
@@ -304,7 +304,7 @@ def _measure(request, options, generated, tuning) -> dict:
         return {"ms": {}, "speedup": {}, "notes": [f"not measured: {message}"]}
 
 
-def build_flags(fast_math: bool) -> str:
+def emitted_build_flags(fast_math: bool) -> str:
     """The flags the emitted file is verified with and should be built with."""
     from ...verify.cuda.build import FAST_MATH_FLAGS
 
