@@ -8,6 +8,7 @@ Public API:
   renamed_kinds(text, params, search)           `use m, only: wp => dp`, m's source found on `search`
   module_file(module, search) -> Path | None    MODULE.f90 (or .f, .F90, .F) in a search directory
   split_top(text) -> list[str]                  split at commas outside parentheses
+  join_continuations(text) -> str               free-form `&` continuation lines joined
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def renamed_kinds(text: str, params: dict[str, int], search: list[Path]) -> dict
     file's own constants, the intrinsic modules' names, or module `m`'s source found next to
     the file (or in an -I directory) as m.f90 / m.f / m.F90."""
     found: dict[str, int] = {}
-    for match in re.finditer(r"(?im)^\s*use\b[\s,:a-z_]*?(\w+)\s*,\s*only\s*:([^!\n]*)", text):
+    for match in re.finditer(r"(?im)^\s*use\b[\s,:a-z_]*?(\w+)\s*,\s*only\s*:([^!\n]*)", join_continuations(text)):
         module, items = match.group(1).lower(), match.group(2)
         module_params = None
         for local, remote in re.findall(r"(\w+)\s*=>\s*(\w+)", items):
@@ -108,6 +109,12 @@ def renamed_kinds(text: str, params: dict[str, int], search: list[Path]) -> dict
             if kind:
                 found[local] = kind
     return found
+
+
+def join_continuations(text: str) -> str:
+    """Free-form continuation lines joined to their statement (`use m, &` / `only: wp => dp`),
+    so that one statement reads as one line; comments after the `&` go with it."""
+    return re.sub(r"&[ \t]*(?:![^\n]*)?\n(?:[ \t]*(?:![^\n]*)?\n)*[ \t]*&?", " ", text)
 
 
 def _module_kinds(module: str, search: list[Path]) -> dict[str, int]:
