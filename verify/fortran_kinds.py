@@ -6,7 +6,8 @@ Public API:
   kind_parameters(text) -> {name: int}          `integer, parameter :: dp = kind(1.d0)`,
                                                 FORTRAN 77 `PARAMETER (NMAX = 100)`
   renamed_kinds(text, params, search)           `use m, only: wp => dp`, m's source found on `search`
-  module_file(module, search) -> Path | None    MODULE.f90 (or .f, .F90, .F) in a search directory
+  module_file(module, search) -> Path | None    MODULE.f90 (.F90, .f, ...) or a source defining it
+  source_named(stem, search) -> Path | None     STEM.f90 (.F90, .f, ...) in a search directory
   split_top(text) -> list[str]                  split at commas outside parentheses
   join_continuations(text) -> str               free-form `&` continuation lines joined
 """
@@ -122,12 +123,40 @@ def _module_kinds(module: str, search: list[Path]) -> dict[str, int]:
     return kind_parameters(found.read_text(errors="replace")) if found else {}
 
 
-def module_file(module: str, search: list[Path]) -> Path | None:
+SOURCE_SUFFIXES = (".f90", ".F90", ".f", ".F", ".f95", ".f03", ".f08", ".for")
+
+
+def source_named(stem: str, search) -> Path | None:
+    """STEM.f90 (.F90, .f, ...; the name's case ignored) in the first search directory holding one."""
     for directory in search:
-        for suffix in (".f90", ".F90", ".f", ".F"):
-            candidate = Path(directory) / f"{module}{suffix}"
-            if candidate.is_file():
+        directory = Path(directory)
+        if not directory.is_dir():
+            continue
+        for candidate in sorted(directory.iterdir()):
+            if candidate.suffix in SOURCE_SUFFIXES and candidate.stem.lower() == stem.lower() and candidate.is_file():
                 return candidate
+    return None
+
+
+def module_file(module: str, search) -> Path | None:
+    """The source of module `module`: MODULE.f90 (.F90, .f, ...), else the first Fortran source of
+    the search directories that defines it (`module la_xisnan` kept in some other file)."""
+    found = source_named(module, search)
+    if found is not None:
+        return found
+    pattern = re.compile(rf"(?im)^[ \t]*module[ \t]+{re.escape(module)}[ \t]*(?:!.*)?$")
+    for directory in search:
+        directory = Path(directory)
+        if not directory.is_dir():
+            continue
+        for candidate in sorted(directory.iterdir()):
+            if candidate.suffix not in SOURCE_SUFFIXES or not candidate.is_file():
+                continue
+            try:
+                if pattern.search(candidate.read_text(encoding="utf-8", errors="replace")):
+                    return candidate
+            except OSError:
+                continue
     return None
 
 

@@ -28,6 +28,7 @@ from tree_sitter import Language, Node, Parser
 
 from .errors import VerifyInputError
 from .fortran_deps import external_procedure_sources, used_module_sources
+from .fortran_preprocess import included_files, needs_preprocessing
 from .fortran_kinds import kind_parameters, renamed_kinds, resolve_kind, split_top
 from .fortran_source import read_source
 from .fortran_types import DerivedType, derived_types
@@ -167,11 +168,24 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
     for proc in procedures:
         if isinstance(proc, Procedure):
             proc.externals = externals
+    module_sources = used_module_sources(text, search)
     return FortranFile(path=path, text=text, has_program=has_program, program_line=program_line,
                        procedures=procedures, unsupported=unsupported, has_syntax_error=tree.root_node.has_error,
-                       includes=source.includes, module_sources=used_module_sources(text, search),
+                       includes={**_preprocessor_includes([path, *module_sources, *external_sources], search),
+                                 **source.includes},
+                       module_sources=module_sources,
                        program_end=program_end,
                        external_sources=external_sources)
+
+
+def _preprocessor_includes(paths: list[Path], search: list[Path]) -> dict[str, Path]:
+    """`#include` files of the sources gfortran preprocesses (.F90, .F, ...): the build copies them
+    next to those sources, as it does INCLUDE files."""
+    found: dict[str, Path] = {}
+    for path in paths:
+        if needs_preprocessing(path.name):
+            included_files(_read_text(path), [path.parent, *search], found)
+    return found
 
 
 def _read_text(path: Path) -> str:

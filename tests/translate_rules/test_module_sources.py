@@ -66,3 +66,122 @@ def test_constants_of_a_module_in_an_include_directory_with_renames_over_continu
     cpp = (tmp_path / "out.cpp").read_text()
     assert "void clamp_scale(int n, double* x, double& big)" in cpp
     assert "std::numeric_limits<double>::min_exponent" in cpp
+
+
+NAN_MODULE = """
+module nan_checks
+   interface is_undefined
+   module procedure single_undefined
+   module procedure double_undefined
+   end interface
+contains
+   logical function single_undefined( v )
+   real(kind(1.e0)) :: v
+#ifdef PREFER_INTRINSIC
+   single_undefined = isnan(v)
+#else
+   single_undefined = differs(v, v)
+   contains
+   logical function differs( a, b )
+   real(kind(1.e0)) :: a, b
+   differs = ( a.ne.b )
+   end function differs
+#endif
+   end function single_undefined
+
+   logical function double_undefined( v )
+   real(kind(1.d0)) :: v
+#include "double_body.fi"
+   end function double_undefined
+end module nan_checks
+"""
+
+
+@needs_compilers
+def test_a_generic_interface_of_a_preprocessed_module_resolves_to_the_specific_of_matching_kind(tmp_path, tv_cmd):
+    inc = tmp_path / "inc"
+    inc.mkdir()
+    (inc / "checks.F90").write_text(NAN_MODULE)  # not named after its module: found by its MODULE statement
+    (inc / "double_body.fi").write_text("#ifndef PREFER_INTRINSIC\n   double_undefined = .not. (v == v)\n#endif\n")
+    source = tmp_path / "count_defined.f90"
+    source.write_text(textwrap.dedent("""
+        subroutine count_defined(n, x, s, total)
+           use nan_checks, only: undefined => is_undefined
+           implicit none
+           integer :: n, total, i
+           double precision :: x(n)
+           real :: s
+           total = 0
+           if (undefined(s)) total = -1
+           do i = 1, n
+              if (.not. undefined(x(i))) total = total + 1
+           end do
+        end subroutine
+        """))
+    code, payload = _translate(tv_cmd, source, tmp_path / "out.cpp", inc)
+    assert code == 0, payload["message"]
+    assert payload["verdict"] == "equivalent"
+    cpp = (tmp_path / "out.cpp").read_text()
+    assert "if (single_undefined(s))" in cpp and "if (!double_undefined(x[i]))" in cpp
+    assert "#ifdef" not in cpp and "isnan" not in cpp  # the branch gfortran compiles, not the other
+
+
+def test_a_generic_without_a_specific_for_the_argument_kind_is_refused_at_the_call(tmp_path):
+    from transverify.translators.fortran_cpp import translate_file
+    source = tmp_path / "only_real.f90"
+    source.write_text(textwrap.dedent("""
+        module pick
+          interface twice
+            module procedure twice_real
+          end interface
+        contains
+          real function twice_real(v)
+            real :: v
+            twice_real = 2 * v
+          end function
+        end module
+        subroutine use_it(i, j)
+          use pick
+          integer :: i, j
+          j = twice(i)
+        end subroutine
+        """))
+    result = translate_file(source, entry="use_it")
+    assert result.code is None
+    found = [u for u in result.unsupported if u.construct == "generic interface"]
+    assert found and found[0].line == 15 and "twice_real" in found[0].message and "integer(4)" in found[0].message
+
+
+def test_a_missing_preprocessor_include_names_the_file_and_line(tmp_path):
+    from transverify.translators.fortran_cpp import translate_file
+    source = tmp_path / "needs_fi.F90"
+    source.write_text("subroutine s(x)\n  real :: x\n#include \"absent.fi\"\nend subroutine\n")
+    result = translate_file(source)
+    assert result.code is None
+    assert [(u.line, u.construct) for u in result.unsupported] == [(3, "#include")]
+    assert "absent.fi" in result.unsupported[0].message
+
+
+@needs_compilers
+def test_verify_reads_a_preprocessed_source_as_gfortran_compiles_it(tmp_path, tv_cmd):
+    source = tmp_path / "pick.F90"
+    source.write_text(textwrap.dedent("""
+        #define SCALE 3
+        subroutine pick(n, x)
+          integer :: n
+          double precision :: x(n)
+        #ifdef __GFORTRAN__
+          x(1:n) = SCALE * x(1:n)
+        #else
+          x(1:n) = 0
+        #endif
+        end subroutine
+        """))
+    candidate = tmp_path / "pick.cpp"
+    candidate.write_text("void pick(int n, double* x) { for (int i = 0; i < n; ++i) x[i] = 3 * x[i]; }\n")
+    done = subprocess.run([*tv_cmd, "verify", str(source), str(candidate), "--json"], capture_output=True, text=True,
+                          timeout=240)
+    assert done.returncode == 0, done.stdout + done.stderr
+    code, payload = _translate(tv_cmd, source, tmp_path / "out.cpp")
+    assert code == 0, payload["message"]
+    assert "3 * x[" in (tmp_path / "out.cpp").read_text().replace("3.0", "3")
