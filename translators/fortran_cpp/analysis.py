@@ -13,7 +13,8 @@ from .symbols import Procedure, Scope, Symbol
 
 _DO_CONSTRUCTS = (F.Block_Nonlabel_Do_Construct, F.Block_Label_Do_Construct)
 _NOT_VARIABLES = (F.End_Do_Stmt, F.Exit_Stmt, F.Cycle_Stmt, F.Comment, F.End_Subroutine_Stmt,
-                  F.End_Function_Stmt, F.End_Program_Stmt, F.End_If_Stmt, F.End_Select_Stmt)
+                  F.End_Function_Stmt, F.End_Program_Stmt, F.End_If_Stmt, F.End_Select_Stmt,
+                  F.Format_Stmt)  # edit descriptors (i5.3, a) name no variables
 
 
 def _base(node) -> str | None:

@@ -101,7 +101,7 @@ class ExprTranslator(ArrayShapes, Operators):
             return Expr(code, symbol.type)
         if symbol is not None and symbol.external:
             return self.call(name, list(node.items[1].items), node, elem)
-        if symbol is not None and not symbol.is_array and symbol.type.base == "string":
+        if symbol is not None and not symbol.is_array and symbol.type.base in ("string", "cstring"):
             return self.substring(symbol, node)
         if symbol is not None and not symbol.is_array and symbol.type.base == "character":
             raise UnsupportedConstruct("character substring", f"substring '{node}'")

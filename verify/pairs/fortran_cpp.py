@@ -31,12 +31,12 @@ from ..result import (EQUIVALENT, ERROR, NOT_EQUIVALENT, STAGE_COMPARE, STAGE_CO
                       STAGE_COMPILE_SOURCE, STAGE_PARSE, STAGE_RUN, Diagnostic, Mismatch, VerifyResult)
 from ..toolchain import compile_in_sandbox, fast_linker_flags, find_tool, tool_version
 from ..unit_harness import (candidate_driver, check_candidate_signature, fortran_wrapper, reference_driver,
-                            signature_warnings)
+                            returned_from_every_case, signature_warnings)
 from . import Pair, register
 from .fortran_cpp_helpers import (bind_procedures, blank_lines, candidate_procedures, openmp_flags, read_bytes,
-                                 runs_past_column_72, stderr_tail)
+                                 runs_past_column_72, stderr_tail, stopped_during)
 
-HARNESS_VERSION = "fortran-cpp-5"
+HARNESS_VERSION = "fortran-cpp-6"
 # -O1: most of -O2's run-time benefit for a fraction of the compile time on small kernels.
 # -fwrapv: signed overflow wraps on both sides, so overflow tests are deterministic.
 FORTRAN_FLAGS = ["-O1", "-fwrapv"]
@@ -451,6 +451,12 @@ class _Verification:
                     f"the reference {ref_run.describe_failure()} on generated case {done} "
                     f"(sizes {cases[min(done, len(cases) - 1)].sizes}); pin inputs it accepts with --value NAME=V"
                     + stderr_tail(ref_run)), **fields)
+            if not returned_from_every_case(ref_data):
+                return self._result(ERROR, STAGE_RUN, cases=len(cases), message=(
+                    f"the reference ended the program (exit status 0: STOP or an exit) {stopped_during(proc, cases, ref_data)}"
+                    f" instead of returning from '{proc.name}'; unit mode compares what a procedure returns, so a "
+                    "procedure that stops the program is not supported there yet: verify a main program that "
+                    "calls it (program mode compares stdout and exit status)" + stderr_tail(ref_run)), **fields)
             if self.options.use_cache:
                 self.cache.put_bytes(outputs_key, "outputs", ref_data)
         else:
@@ -462,6 +468,12 @@ class _Verification:
             case = min(done, len(cases) - 1)
             reason = (f"the candidate {cand_run.describe_failure()} on case {case} (sizes {cases[case].sizes})"
                       + self._limits_hint(cand_run))
+            return self._result(NOT_EQUIVALENT, STAGE_RUN, cases=len(cases), message=reason + stderr_tail(cand_run),
+                                diagnostics=[Diagnostic(str(self.candidate), fn.line, 1, "error",
+                                                        f"at run time: {reason}")], **fields)
+        if not returned_from_every_case(cand_data):
+            reason = (f"the candidate ended the program (exit status 0) {stopped_during(proc, cases, cand_data)} instead of "
+                      f"returning from '{fn.name}', which the reference does")
             return self._result(NOT_EQUIVALENT, STAGE_RUN, cases=len(cases), message=reason + stderr_tail(cand_run),
                                 diagnostics=[Diagnostic(str(self.candidate), fn.line, 1, "error",
                                                         f"at run time: {reason}")], **fields)
