@@ -153,14 +153,15 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
             has_program, program_line = True, node.start_point[0] + 1
             program_end = node.end_point[0] + (1 if node.end_point[1] > 0 else 0)  # a node may end at column 0 of the next line
         elif node.type in ("subroutine", "function"):
-            _collect(path, node, None, params, procedures, unsupported, types)
+            _collect(path, node, None, _own_kinds(node, params, search), procedures, unsupported, types)
         elif node.type == "module":
             module_name = _module_name(node)
             for child in node.children:
                 if child.type == "internal_procedures":
                     for proc in child.children:
                         if proc.type in ("subroutine", "function"):
-                            _collect(path, proc, module_name, params, procedures, unsupported, types)
+                            _collect(path, proc, module_name, _own_kinds(proc, params, search), procedures,
+                                     unsupported, types)
     external_sources = external_procedure_sources(path, text, search)
     # LSAME/XERBLA called by a procedure read from another file (DLAMCH for DLAPY2) count too
     linked = "\n".join([text] + [_read_text(p) for p in external_sources])
@@ -176,6 +177,13 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
                        module_sources=module_sources,
                        program_end=program_end,
                        external_sources=external_sources)
+
+
+def _own_kinds(node: Node, params: dict[str, int], search: list[Path]) -> dict[str, int]:
+    """The file's kinds, with a procedure's own `use m, only: wp => sp` on top: two procedures of
+    one file may give `wp` different kinds (LAPACK's SISNAN and DISNAN)."""
+    own = renamed_kinds(_text(node), params, search)
+    return {**params, **own} if own else params
 
 
 def _preprocessor_includes(paths: list[Path], search: list[Path]) -> dict[str, Path]:

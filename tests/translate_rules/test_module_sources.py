@@ -185,3 +185,30 @@ def test_verify_reads_a_preprocessed_source_as_gfortran_compiles_it(tmp_path, tv
     code, payload = _translate(tv_cmd, source, tmp_path / "out.cpp")
     assert code == 0, payload["message"]
     assert "3 * x[" in (tmp_path / "out.cpp").read_text().replace("3.0", "3")
+
+
+@needs_compilers
+def test_two_procedures_of_one_file_may_rename_different_kinds_to_the_same_local_name(tmp_path, tv_cmd):
+    inc = tmp_path / "inc"
+    inc.mkdir()
+    (inc / "scaling_consts.f90").write_text(CONSTANTS)
+    source = tmp_path / "halves.f90"
+    source.write_text(textwrap.dedent("""
+        subroutine half_single(x)
+           use scaling_consts, only: wp => sp
+           real(wp) :: x
+           x = x / 2
+        end subroutine
+        subroutine half_double(x)
+           use scaling_consts, only: wp => dp
+           real(wp) :: x
+           x = x / 2
+        end subroutine
+        """))
+    for entry, cpp_type in (("half_single", "float"), ("half_double", "double")):
+        done = subprocess.run([*tv_cmd, "translate", str(source), "--entry", entry, "--to", "cpp", "--solver", "rules",
+                               "-I", str(inc), "-o", str(tmp_path / f"{entry}.cpp"), "--json", "--no-capture"],
+                              capture_output=True, text=True, timeout=240)
+        payload = json.loads(done.stdout)
+        assert done.returncode == 0, payload["message"]
+        assert f"void {entry}({cpp_type}& x)" in (tmp_path / f"{entry}.cpp").read_text()
