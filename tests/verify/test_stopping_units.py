@@ -1,5 +1,7 @@
-"""A procedure that ends the program (STOP) instead of returning: unit mode cannot compare what
-it returns, and must not call it equivalent because both sides wrote nothing."""
+"""A procedure that ends the program (STOP) on some inputs, as the reference XERBLA does: each
+case then runs alone on both sides and is compared by what the reference did, stdout and exit
+status where it stopped, outputs where it returned. Never "equivalent" because both sides wrote
+nothing."""
 
 from __future__ import annotations
 
@@ -7,33 +9,55 @@ import json
 import subprocess
 import textwrap
 
+REPORTER = """
+    subroutine reporter(code, x)
+      integer :: code
+      double precision :: x
+      x = 2 * x
+      if (code > 0) then
+        write(*, '(a, i4)') ' bad argument', code
+        stop
+      end if
+    end subroutine
+    """
 
 
-
-def _verify(tv_cmd, tmp_path, fortran: str, cpp: str):
+def _verify(tv_cmd, tmp_path, fortran: str, cpp: str, *flags: str):
     source, candidate = tmp_path / "unit.f90", tmp_path / "unit.cpp"
     source.write_text(textwrap.dedent(fortran))
     candidate.write_text(textwrap.dedent(cpp))
-    done = subprocess.run([*tv_cmd, "verify", str(source), str(candidate), "--json"], capture_output=True, text=True,
-                          timeout=240)
+    done = subprocess.run([*tv_cmd, "verify", str(source), str(candidate), "--json", *flags],
+                          capture_output=True, text=True, timeout=240)
     return done.returncode, json.loads(done.stdout)
 
 
-def test_a_reference_that_stops_is_refused_not_called_equivalent(tmp_path, tv_cmd):
-    code, result = _verify(tv_cmd, tmp_path, """
-        subroutine halt_after(n, x)
-          integer :: n
-          double precision :: x
-          x = 2 * x
-          if (n > -1000) stop
-        end subroutine
-        """, """
+def _candidate(message: str, stops: bool = True) -> str:
+    return f"""
+        #include <cstdio>
         #include <cstdlib>
-        void halt_after(int n, double& x) { x = 3 * x; if (n > -1000) std::exit(0); }
-        """)
-    assert code == 2, result["message"]
-    assert result["stage"] == "run"
-    assert "the reference ended the program" in result["message"] and "'halt_after'" in result["message"]
+        void reporter(int& code, double& x) {{
+            x = 2 * x;
+            if (code > 0) {{ std::printf("{message} %4d\\n", code); {'std::exit(0);' if stops else ''} }}
+        }}
+        """
+
+
+def test_a_unit_that_stops_is_compared_by_its_stdout_and_exit_status(tmp_path, tv_cmd):
+    code, result = _verify(tv_cmd, tmp_path, REPORTER, _candidate(" bad argument"), "--value", "code=1")
+    assert code == 0, result["message"]
+    assert "ended the program in" in result["message"]
+
+
+def test_a_unit_that_stops_with_other_output_is_not_equivalent(tmp_path, tv_cmd):
+    code, result = _verify(tv_cmd, tmp_path, REPORTER, _candidate(" wrong argument"), "--value", "code=1")
+    assert code == 1, result["message"]
+    assert result["mismatches"][0]["output"] == "stdout"
+
+
+def test_a_candidate_that_returns_where_the_reference_stops_is_not_equivalent(tmp_path, tv_cmd):
+    code, result = _verify(tv_cmd, tmp_path, REPORTER, _candidate(" bad argument", stops=False), "--value", "code=1")
+    assert code == 1, result["message"]
+    assert "the reference ended the program, the candidate returned" in result["message"]
 
 
 def test_a_candidate_that_stops_where_the_reference_returns_is_not_equivalent(tmp_path, tv_cmd):
