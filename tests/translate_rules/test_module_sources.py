@@ -212,3 +212,21 @@ def test_two_procedures_of_one_file_may_rename_different_kinds_to_the_same_local
         payload = json.loads(done.stdout)
         assert done.returncode == 0, payload["message"]
         assert f"void {entry}({cpp_type}& x)" in (tmp_path / f"{entry}.cpp").read_text()
+
+
+def test_lines_after_a_preprocessor_include_are_reported_at_their_own_line(tmp_path):
+    from transverify.translators.fortran_cpp import translate_file
+    (tmp_path / "decls.fi").write_text("  real :: y\n  real :: z\n  real :: w\n")
+    source = tmp_path / "late.F90"
+    source.write_text(textwrap.dedent("""\
+        subroutine late(x)
+          real :: x
+        #include "decls.fi"
+          y = 1; z = 2; w = 3
+          x = y + z + w
+          print '(t5, f8.3)', x
+        end subroutine
+        """))
+    result = translate_file(source)
+    assert result.code is None
+    assert [u.line for u in result.unsupported] == [6], [str(u) for u in result.unsupported]
