@@ -7,7 +7,6 @@ from pathlib import Path
 
 from ...verify.errors import VerifyInputError
 from ...verify.fortran_preprocess import needs_preprocessing, preprocess
-
 from . import RuleTranslation, Unsupported
 from .errors import UnsupportedConstruct
 from .formatting import format_cpp
