@@ -2,7 +2,7 @@
 repository: reference BLAS/LAPACK, NPB kernels, classic libraries).
 
 For each .f/.f90/.F/.F90/.for file under DIR, every subroutine and function (or the main
-program) is run through
+program) is run through (a file that holds only modules without procedures has no routine)
 
     transverify translate FILE --entry NAME --to cpp --solver rules --json -o OUT
 
@@ -42,6 +42,7 @@ sys.path.insert(0, str(REPO))
 
 SUFFIXES = {".f", ".f90", ".for", ".F", ".F90", ".f77", ".FOR"}
 OUTCOMES = {0: "verified", 1: "not verified", 2: "refused"}
+MODULE = re.compile(r"(?im)^\s*module\s+(?!procedure\b)\w+")
 
 
 @dataclass
@@ -69,6 +70,8 @@ def routines(path: Path) -> list[str]:
     except VerifyInputError:
         return [""]
     names = [p.name for p in parsed.procedures]
+    if not names and not parsed.has_program and MODULE.search(parsed.text):
+        return []  # a module of constants and types only (LAPACK's la_constants.f90): no routine
     return ([""] if parsed.has_program else []) + names or [""]
 
 

@@ -6,8 +6,10 @@ Public API:
   kind_parameters(text) -> {name: int}          `integer, parameter :: dp = kind(1.d0)`,
                                                 FORTRAN 77 `PARAMETER (NMAX = 100)`
   renamed_kinds(text, params, search)           `use m, only: wp => dp`, m's source found on `search`
-  module_file(module, search) -> Path | None    MODULE.f90 (or .f, .F90, .F) in a search directory
+  module_file(module, search) -> Path | None    MODULE.f90 (.F90, .f, ...) or a source defining it
+  source_named(stem, search) -> Path | None     STEM.f90 (.F90, .f, ...) in a search directory
   split_top(text) -> list[str]                  split at commas outside parentheses
+  join_continuations(text) -> str               free-form `&` continuation lines joined
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def renamed_kinds(text: str, params: dict[str, int], search: list[Path]) -> dict
     file's own constants, the intrinsic modules' names, or module `m`'s source found next to
     the file (or in an -I directory) as m.f90 / m.f / m.F90."""
     found: dict[str, int] = {}
-    for match in re.finditer(r"(?im)^\s*use\b[\s,:a-z_]*?(\w+)\s*,\s*only\s*:([^!\n]*)", text):
+    for match in re.finditer(r"(?im)^\s*use\b[\s,:a-z_]*?(\w+)\s*,\s*only\s*:([^!\n]*)", join_continuations(text)):
         module, items = match.group(1).lower(), match.group(2)
         module_params = None
         for local, remote in re.findall(r"(\w+)\s*=>\s*(\w+)", items):
@@ -110,17 +112,51 @@ def renamed_kinds(text: str, params: dict[str, int], search: list[Path]) -> dict
     return found
 
 
+def join_continuations(text: str) -> str:
+    """Free-form continuation lines joined to their statement (`use m, &` / `only: wp => dp`),
+    so that one statement reads as one line; comments after the `&` go with it."""
+    return re.sub(r"&[ \t]*(?:![^\n]*)?\n(?:[ \t]*(?:![^\n]*)?\n)*[ \t]*&?", " ", text)
+
+
 def _module_kinds(module: str, search: list[Path]) -> dict[str, int]:
     found = module_file(module, search)
     return kind_parameters(found.read_text(errors="replace")) if found else {}
 
 
-def module_file(module: str, search: list[Path]) -> Path | None:
+SOURCE_SUFFIXES = (".f90", ".F90", ".f", ".F", ".f95", ".f03", ".f08", ".for")
+
+
+def source_named(stem: str, search) -> Path | None:
+    """STEM.f90 (.F90, .f, ...; the name's case ignored) in the first search directory holding one."""
     for directory in search:
-        for suffix in (".f90", ".F90", ".f", ".F"):
-            candidate = Path(directory) / f"{module}{suffix}"
-            if candidate.is_file():
+        directory = Path(directory)
+        if not directory.is_dir():
+            continue
+        for candidate in sorted(directory.iterdir()):
+            if candidate.suffix in SOURCE_SUFFIXES and candidate.stem.lower() == stem.lower() and candidate.is_file():
                 return candidate
+    return None
+
+
+def module_file(module: str, search) -> Path | None:
+    """The source of module `module`: MODULE.f90 (.F90, .f, ...), else the first Fortran source of
+    the search directories that defines it (`module la_xisnan` kept in some other file)."""
+    found = source_named(module, search)
+    if found is not None:
+        return found
+    pattern = re.compile(rf"(?im)^[ \t]*module[ \t]+{re.escape(module)}[ \t]*(?:!.*)?$")
+    for directory in search:
+        directory = Path(directory)
+        if not directory.is_dir():
+            continue
+        for candidate in sorted(directory.iterdir()):
+            if candidate.suffix not in SOURCE_SUFFIXES or not candidate.is_file():
+                continue
+            try:
+                if pattern.search(candidate.read_text(encoding="utf-8", errors="replace")):
+                    return candidate
+            except OSError:
+                continue
     return None
 
 

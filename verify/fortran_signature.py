@@ -28,6 +28,7 @@ from tree_sitter import Language, Node, Parser
 
 from .errors import VerifyInputError
 from .fortran_deps import external_procedure_sources, used_module_sources
+from .fortran_preprocess import included_files, needs_preprocessing
 from .fortran_kinds import kind_parameters, renamed_kinds, resolve_kind, split_top
 from .fortran_source import read_source
 from .fortran_types import DerivedType, derived_types
@@ -152,14 +153,15 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
             has_program, program_line = True, node.start_point[0] + 1
             program_end = node.end_point[0] + (1 if node.end_point[1] > 0 else 0)  # a node may end at column 0 of the next line
         elif node.type in ("subroutine", "function"):
-            _collect(path, node, None, params, procedures, unsupported, types)
+            _collect(path, node, None, _own_kinds(node, params, search), procedures, unsupported, types)
         elif node.type == "module":
             module_name = _module_name(node)
             for child in node.children:
                 if child.type == "internal_procedures":
                     for proc in child.children:
                         if proc.type in ("subroutine", "function"):
-                            _collect(path, proc, module_name, params, procedures, unsupported, types)
+                            _collect(path, proc, module_name, _own_kinds(proc, params, search), procedures,
+                                     unsupported, types)
     external_sources = external_procedure_sources(path, text, search)
     # LSAME/XERBLA called by a procedure read from another file (DLAMCH for DLAPY2) count too
     linked = "\n".join([text] + [_read_text(p) for p in external_sources])
@@ -167,11 +169,31 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
     for proc in procedures:
         if isinstance(proc, Procedure):
             proc.externals = externals
+    module_sources = used_module_sources(text, search)
     return FortranFile(path=path, text=text, has_program=has_program, program_line=program_line,
                        procedures=procedures, unsupported=unsupported, has_syntax_error=tree.root_node.has_error,
-                       includes=source.includes, module_sources=used_module_sources(text, search),
+                       includes={**_preprocessor_includes([path, *module_sources, *external_sources], search),
+                                 **source.includes},
+                       module_sources=module_sources,
                        program_end=program_end,
                        external_sources=external_sources)
+
+
+def _own_kinds(node: Node, params: dict[str, int], search: list[Path]) -> dict[str, int]:
+    """The file's kinds, with a procedure's own `use m, only: wp => sp` on top: two procedures of
+    one file may give `wp` different kinds (LAPACK's SISNAN and DISNAN)."""
+    own = renamed_kinds(_text(node), params, search)
+    return {**params, **own} if own else params
+
+
+def _preprocessor_includes(paths: list[Path], search: list[Path]) -> dict[str, Path]:
+    """`#include` files of the sources gfortran preprocesses (.F90, .F, ...): the build copies them
+    next to those sources, as it does INCLUDE files."""
+    found: dict[str, Path] = {}
+    for path in paths:
+        if needs_preprocessing(path.name):
+            included_files(_read_text(path), [path.parent, *search], found)
+    return found
 
 
 def _read_text(path: Path) -> str:

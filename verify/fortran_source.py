@@ -10,7 +10,9 @@ code, and whole procedures go missing. fparser's line reader knows the fixed-for
 as one free-form statement per line, each at the line number it starts on in the file:
 diagnostics keep pointing at the user's lines. INCLUDE lines are expanded (searching the
 source's own directory, then `include_dirs`); the included statements sit on the INCLUDE's
-line. Free-form files without INCLUDE lines are returned as they are.
+line. Free-form files without INCLUDE lines are returned as they are. Files whose suffix asks
+for the C preprocessor (.F90, .F, ...) are read as gfortran reads them: preprocessed first
+(fortran_preprocess.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import VerifyInputError
+from .fortran_preprocess import needs_preprocessing, preprocess
 
 FIXED_FORM_SUFFIXES = {".f", ".for", ".ftn", ".f77", ".fpp"}
 _INCLUDE = re.compile(r"(?im)^[ \t]*include[ \t]*['\"]([^'\"]+)['\"]")
@@ -41,17 +44,21 @@ def is_fixed_form(path: Path) -> bool:
 
 def read_source(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) -> SourceText:
     raw = path.read_bytes().decode("utf-8", "replace")
+    preprocessed = needs_preprocessing(path.name)
+    if preprocessed:  # .F90, .F, ...: what gfortran compiles is the C preprocessor's output
+        raw = preprocess(raw, path.name, [path.parent, *map(Path, include_dirs)]).text
     fixed = is_fixed_form(path)
     if not fixed and not _INCLUDE.search(raw):
         return SourceText(text=raw, fixed_form=False)
     search = [str(path.parent.resolve())] + [str(Path(d).resolve()) for d in include_dirs]
     _check_includes(path, raw, search)
-    from fparser.common.readfortran import FortranFileReader
+    from fparser.common.readfortran import FortranFileReader, FortranStringReader
 
     with _LOCK:
         logging.getLogger("fparser").disabled = True  # it logs missing includes; we raise instead
         try:
-            reader = FortranFileReader(str(path), ignore_comments=True, include_dirs=search)
+            reader = (FortranStringReader(raw, ignore_comments=True, include_dirs=search) if preprocessed else
+                      FortranFileReader(str(path), ignore_comments=True, include_dirs=search))
             reader.set_format(_format(fixed))
             lines = _place(reader, raw.count("\n") + 1, _include_lines(path, raw))
         except Exception as exc:  # fparser's reader raises a few kinds on malformed input

@@ -17,7 +17,8 @@ Public API:
 
 Both drivers read the same input file (unit_inputs.write_inputs) and write the same
 output layout (unit_inputs.read_outputs), flushing after every case so the case that
-crashed is known. Every generated name starts with `tv_` to stay clear of user names.
+crashed is known, and a mark after the last case (returned_from_every_case): a routine that
+ends the program (STOP) exits with status 0 but never writes it. Every generated name starts with `tv_` to stay clear of user names.
 """
 
 from __future__ import annotations
@@ -362,6 +363,16 @@ def _write_outputs(proc: Procedure, vectors: set[int] = frozenset(), candidate: 
     return lines + common_end
 
 
+# Written after the last case: a procedure that ends the program (STOP, exit) leaves it out,
+# which no output count can show when the procedure has no outputs.
+RETURNED_MARK = b"tv-done"
+
+
+def returned_from_every_case(data: bytes) -> bool:
+    """Whether a driver's output file ends with the mark written after the last case."""
+    return data.endswith(RETURNED_MARK)
+
+
 def _program(includes: str, decls: str, body: list[str], proc: Procedure) -> str:
     return (f"{includes}{_DRIVER_HEAD}\n{decls}\n\n"
             "int main(int argc, char **argv) {\n"
@@ -371,7 +382,9 @@ def _program(includes: str, decls: str, body: list[str], proc: Procedure) -> str
             "  if (!tv_out) { perror(argv[2]); return 96; }\n"
             "  int64_t tv_cases = tv_count();\n"
             "  for (int64_t tv_case = 0; tv_case < tv_cases; ++tv_case) {\n"
-            + "\n".join(body) + "\n  }\n  fclose(tv_out);\n  return 0;\n}\n")
+            + "\n".join(body) + "\n  }\n"
+            f"  fwrite(\"{RETURNED_MARK.decode()}\", 1, {len(RETURNED_MARK)}, tv_out);\n"
+            "  fclose(tv_out);\n  return 0;\n}\n")
 
 
 # Writes past the end of an array land in a guard zone of known bytes, checked after the call:

@@ -261,3 +261,23 @@ def test_program_becomes_main_with_helper_inline():
     assert "int main() {" in code
     assert "class ListDirected" in code  # the helper lives in the generated file, no header
     assert '#include "' not in code
+
+
+@needs_compilers
+def test_substrings_of_a_character_dummy_and_integer_fields_too_narrow_print_as_gfortran_does(tmp_path):
+    code, _ = verify_translation("""
+        program fields
+          call report('abc  ', 7)
+          call report('a longer name', 123)
+          call report('x', -5)
+        contains
+          subroutine report(name, code)
+            character*(*) name
+            integer code
+            write(*, fmt=10) name(1:len_trim(name)), code, code
+        10  format(' [', a, '] code ', i2, ' wide ', i5.3)
+          end subroutine
+        end program
+        """, tmp_path)
+    assert "std::string(name).substr(0, fortran_len_trim(std::string(name)))" in code
+    assert "fortran_int_field(code, 2, 1)" in code

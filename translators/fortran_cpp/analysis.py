@@ -13,7 +13,8 @@ from .symbols import Procedure, Scope, Symbol
 
 _DO_CONSTRUCTS = (F.Block_Nonlabel_Do_Construct, F.Block_Label_Do_Construct)
 _NOT_VARIABLES = (F.End_Do_Stmt, F.Exit_Stmt, F.Cycle_Stmt, F.Comment, F.End_Subroutine_Stmt,
-                  F.End_Function_Stmt, F.End_Program_Stmt, F.End_If_Stmt, F.End_Select_Stmt)
+                  F.End_Function_Stmt, F.End_Program_Stmt, F.End_If_Stmt, F.End_Select_Stmt,
+                  F.Format_Stmt)  # edit descriptors (i5.3, a) name no variables
 
 
 def _base(node) -> str | None:
@@ -56,33 +57,39 @@ def analyse(body, scope: Scope, procedures: dict[str, Procedure], unit_name: str
     for node in walk(body, (F.Call_Stmt, F.Part_Ref, F.Function_Reference, F.Intrinsic_Function_Reference,
                             F.Structure_Constructor)):
         name = str(node.items[0]).lower()
-        procedure = procedures.get(name)
-        if procedure is None:
-            continue
         if scope.lookup(name) is not None and scope.lookup(name).is_array:
             continue
-        calls.add(name)
         args = list(node.items[1].items) if node.items[1] is not None else []
-        # a procedure passed as an argument is emitted before its user, like a callee
-        calls.update(str(a).lower() for a in args if isinstance(a, F.Name) and str(a).lower() in procedures)
-        for position, arg in enumerate(args):
-            if isinstance(arg, F.Actual_Arg_Spec):
-                dummy_name, arg = str(arg.items[0]).lower(), arg.items[1]
-            elif position < len(procedure.args):
-                dummy_name = procedure.args[position]
-            else:
-                continue
-            dummy = procedure.scope.symbols.get(dummy_name) if procedure.scope else None
-            if dummy is not None and dummy.intent is None and pending is not None and not dummy.is_array:
-                # an intent-less scalar dummy: the callee's own body tells (settled by propagate_writes)
-                found = scope.lookup(_base(arg)) if _base(arg) is not None else None
-                if found is not None:
-                    pending.append((found, dummy))  # a variable, or an array through one element
-                continue
-            if dummy is None or dummy.intent != "in":
-                _mark(scope, _base(arg))
+        # a generic interface: any of its specifics may be the one called
+        names = [name] if name in procedures else [s for s in scope.lookup_generic(name) or () if s in procedures]
+        for procedure in (procedures[n] for n in names):
+            calls.add(procedure.name)
+            _mark_actuals(scope, procedure, args, procedures, calls, pending)
     _loop_locals(body, scope)
     return calls
+
+
+def _mark_actuals(scope: Scope, procedure: Procedure, args: list, procedures: dict[str, Procedure], calls: set[str],
+                  pending: list | None) -> None:
+    """Variables passed to dummies the callee may write are modified; a procedure passed as an
+    argument is emitted before its user, like a callee."""
+    calls.update(str(a).lower() for a in args if isinstance(a, F.Name) and str(a).lower() in procedures)
+    for position, arg in enumerate(args):
+        if isinstance(arg, F.Actual_Arg_Spec):
+            dummy_name, arg = str(arg.items[0]).lower(), arg.items[1]
+        elif position < len(procedure.args):
+            dummy_name = procedure.args[position]
+        else:
+            continue
+        dummy = procedure.scope.symbols.get(dummy_name) if procedure.scope else None
+        if dummy is not None and dummy.intent is None and pending is not None and not dummy.is_array:
+            # an intent-less scalar dummy: the callee's own body tells (settled by propagate_writes)
+            found = scope.lookup(_base(arg)) if _base(arg) is not None else None
+            if found is not None:
+                pending.append((found, dummy))  # a variable, or an array through one element
+            continue
+        if dummy is None or dummy.intent != "in":
+            _mark(scope, _base(arg))
 
 
 def propagate_writes(pending: list) -> None:

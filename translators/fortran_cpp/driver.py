@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import traceback
+from pathlib import Path
 
+from ...verify.errors import VerifyInputError
+from ...verify.fortran_preprocess import needs_preprocessing, preprocess
 from . import RuleTranslation, Unsupported
 from .errors import UnsupportedConstruct
 from .formatting import format_cpp
@@ -13,10 +16,16 @@ from .frontend import ParseError, parse
 def translate(text: str, filename: str, entry: str | None, include_dirs=()) -> RuleTranslation:
     entry = entry.lower() if entry else None
     try:
+        text, to_source_line = _preprocessed(text, filename, include_dirs)
+    except VerifyInputError as exc:
+        return RuleTranslation(None, [Unsupported(exc.line or 1, exc.construct or "preprocessor", exc.reason)], entry)
+    try:
         tree = parse(text, include_dirs)
         used_modules = _used_module_units(tree, include_dirs) + _external_procedure_units(tree, include_dirs)
     except ParseError as exc:
-        return RuleTranslation(None, [Unsupported(exc.line, "syntax", exc.message)], entry)
+        return RuleTranslation(None, [Unsupported(to_source_line(exc.line), "syntax", exc.message)], entry)
+    except VerifyInputError as exc:  # a used module's source that the preprocessor rejects
+        return RuleTranslation(None, [Unsupported(1, exc.construct or "preprocessor", str(exc))], entry)
     except Exception as exc:  # a defect while reading other files must not crash the caller
         return RuleTranslation(None, [Unsupported(1, "internal error", f"{exc.__class__.__name__}: {exc}")], entry)
     try:
@@ -25,22 +34,34 @@ def translate(text: str, filename: str, entry: str | None, include_dirs=()) -> R
         model = build(tree, used_modules)
         code, problems, notes = generate(model, entry, filename)
     except UnsupportedConstruct as exc:
-        return RuleTranslation(None, [Unsupported(exc.line or 1, exc.construct, exc.message)], entry)
+        return RuleTranslation(None, [Unsupported(to_source_line(exc.line or 1), exc.construct, exc.message)], entry)
     except Exception as exc:  # a translator bug must not crash the caller
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return RuleTranslation(None, [Unsupported(1, "internal error",
                                                   f"{exc.__class__.__name__}: {exc} (at {where.name}:{where.lineno})")], entry)
     if problems:
-        return RuleTranslation(None, [Unsupported(line or 1, construct, message) for line, construct, message in problems],
-                               entry, notes)
+        return RuleTranslation(None, [Unsupported(to_source_line(line or 1), construct, message)
+                                      for line, construct, message in problems], entry, notes)
     return RuleTranslation(format_cpp(code), [], entry, notes)
+
+
+def _preprocessed(text: str, filename: str, include_dirs):
+    """The text as the compiler reads it (the C preprocessor run on .F90, .F, ... files) and a
+    map from its lines back to the file's own."""
+    if not needs_preprocessing(filename):
+        return text, lambda line: line
+    done = preprocess(text, filename, include_dirs)
+    return done.text, lambda line: done.line_in_source(line, Path(filename).name)
 
 
 def _parse_file(path, include_dirs):
     """Another source the translation needs (a used module, a called routine); its parse
     errors name that file."""
     try:
-        return parse(path.read_text(encoding="utf-8", errors="replace"), include_dirs)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if needs_preprocessing(path.name):
+            text = preprocess(text, path.name, (path.parent, *include_dirs)).text
+        return parse(text, include_dirs)
     except ParseError as exc:
         raise ParseError(exc.line, f"{path.name}: {exc.message}") from None
 

@@ -138,6 +138,7 @@ class Operators:
         return Expr(f"{left} + {right}", FType("string", 0), ADD)
 
     def substring(self, symbol: Symbol, node) -> Expr:
+        """s(a:b) of a character(len=n) variable, or of a character*(*) dummy (a C string)."""
         subs = list(node.items[1].items)
         if len(subs) != 1 or not isinstance(subs[0], F.Subscript_Triplet):
             raise UnsupportedConstruct("character substring", f"substring '{node}'")
@@ -146,10 +147,14 @@ class Operators:
             raise UnsupportedConstruct("character substring", f"substring with a stride '{node}'")
         start = self.linear(low) if low is not None else Linear.constant(1)
         offset = (start - Linear.constant(1)).render()
+        text = symbol.cname
+        if symbol.type.base == "cstring":
+            self.ctx.includes.add("string")
+            text = f"std::string({symbol.cname})"
         if high is None:
-            return Expr(f"{symbol.cname}.substr({offset})", FType("string", 0))
+            return Expr(f"{text}.substr({offset})", FType("string", 0))
         count = (self.linear(high) - start + Linear.constant(1)).render()
-        return Expr(f"{symbol.cname}.substr({offset}, {count})", FType("string", 0))
+        return Expr(f"{text}.substr({offset}, {count})", FType("string", 0))
 
     def _x_Level_4_Expr(self, node, elem):
         left, op, right = node.items

@@ -101,7 +101,7 @@ class ExprTranslator(ArrayShapes, Operators):
             return Expr(code, symbol.type)
         if symbol is not None and symbol.external:
             return self.call(name, list(node.items[1].items), node, elem)
-        if symbol is not None and not symbol.is_array and symbol.type.base == "string":
+        if symbol is not None and not symbol.is_array and symbol.type.base in ("string", "cstring"):
             return self.substring(symbol, node)
         if symbol is not None and not symbol.is_array and symbol.type.base == "character":
             raise UnsupportedConstruct("character substring", f"substring '{node}'")
@@ -123,6 +123,10 @@ class ExprTranslator(ArrayShapes, Operators):
 
     def call(self, name: str, args: list, node, elem) -> Expr:
         procedure = self.ctx.procedures.get(name)
+        if procedure is None:
+            from .generics import resolve_generic
+            procedure = resolve_generic(self, name, args, node, elem)
+            name = procedure.name if procedure is not None else name
         if procedure is None and SERVICE_ROUTINES.get(name) == "function":
             from .calls import service_call
             return Expr(service_call(self, name, args, node, elem), LOGICAL)

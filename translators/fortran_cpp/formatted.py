@@ -12,6 +12,7 @@ import re
 
 from .errors import UnsupportedConstruct
 
+INT_FIELD = "fortran_int_field"  # the runtime helper behind Iw[.m] (runtime.py)
 _TOKEN = re.compile(r"""\s*(?:(?P<lit>'(?:[^']|'')*'|"(?:[^"]|"")*")|(?P<rep>\d*)(?P<body>\((?P<group>)|[a-z]+[\d.]*|/))""",
                     re.IGNORECASE)
 
@@ -138,9 +139,11 @@ def _conversion(descriptor: str, value, node) -> tuple[str, str | None]:
     if letter == "i":
         if base != "integer":
             raise UnsupportedConstruct("edit descriptor", f"I edit of a {base} value in '{node}'")
+        if width and width != "0":  # a value wider than the field is written as w asterisks
+            return "%s", f"{INT_FIELD}({value.code}, {width}, {decimals or 1}).c_str()"
         length = "ll" if value.type.kind == 8 else ""
         precision = f".{decimals}" if decimals else ""
-        return f"%{width if width != '0' else ''}{precision}{length}d", value.code
+        return f"%{precision}{length}d", value.code
     if letter == "l":
         if base != "logical":
             raise UnsupportedConstruct("edit descriptor", f"L edit of a {base} value in '{node}'")

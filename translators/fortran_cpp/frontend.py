@@ -15,6 +15,9 @@ from fparser.common.readfortran import FortranStringReader
 from fparser.two.parser import ParserFactory
 from fparser.two.utils import FortranSyntaxError
 
+from ...verify.fortran_kinds import SOURCE_SUFFIXES, source_named
+from ...verify.fortran_kinds import module_file as find_module_source
+
 _LOCK = threading.Lock()  # fparser's parser classes keep global state
 _PARSER = None
 
@@ -54,19 +57,10 @@ def parse(text: str, include_dirs=()):
     return tree
 
 
-MODULE_SUFFIXES = (".f90", ".F90", ".f", ".F", ".f95", ".f03", ".f08")
-
-
 def module_file(name: str, include_dirs) -> Path | None:
-    """The source of module `name` in the include directories (m.f90, M.F90, m.f, ...)."""
-    for directory in include_dirs:
-        directory = Path(directory)
-        if not directory.is_dir():
-            continue
-        for candidate in sorted(directory.iterdir()):
-            if candidate.suffix in MODULE_SUFFIXES and candidate.stem.lower() == name.lower():
-                return candidate
-    return None
+    """The source of module `name` in the include directories: m.f90 (M.F90, m.f, ...), else a
+    source there that defines it."""
+    return find_module_source(name, include_dirs)
 
 
 _DEFINITION = r"(?im)^[^!\n]*?\b(?:subroutine|function)\s+{name}\b"
@@ -75,7 +69,7 @@ _DEFINITION = r"(?im)^[^!\n]*?\b(?:subroutine|function)\s+{name}\b"
 def procedure_file(name: str, include_dirs) -> Path | None:
     """The source defining procedure `name`: NAME.f (.f90, ...) or else the first Fortran file
     of the include directories that defines it (NPB keeps randlc and vranlc in randdp.f)."""
-    found = module_file(name, include_dirs)
+    found = source_named(name, include_dirs)
     if found is not None:
         return found
     pattern = re.compile(_DEFINITION.format(name=re.escape(name)))
@@ -84,7 +78,7 @@ def procedure_file(name: str, include_dirs) -> Path | None:
         if not directory.is_dir():
             continue
         for candidate in sorted(directory.iterdir()):
-            if candidate.suffix in MODULE_SUFFIXES and candidate.is_file():
+            if candidate.suffix in SOURCE_SUFFIXES and candidate.is_file():
                 try:
                     if pattern.search(candidate.read_text(encoding="utf-8", errors="replace")):
                         return candidate

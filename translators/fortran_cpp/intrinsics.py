@@ -197,9 +197,11 @@ def _i_norm2(tr, args, node, elem):
 
 def _text(tr, node, elem, what):
     value = tr.expr(node, elem)
-    if value.type.base not in ("character", "string"):
+    if value.type.base not in ("character", "string", "cstring"):
         raise UnsupportedConstruct(what, f"{what} of a non-character value")
     tr.ctx.helpers.add("strings")
+    if value.type.base == "cstring":  # a character*(*) dummy
+        return f"std::string({value.code})"
     return value.code if value.type.base == "string" or value.literal is not None else f"std::string(1, {value.code})"
 
 

@@ -51,9 +51,12 @@ class OutputStatements:
                     values.append(self.tr.scalar(item))
         except UnsupportedConstruct:
             self.ctx.pre = []
+            if not any(isinstance(item, F.Io_Implied_Do) or self.tr.rank(item) for item in items):
+                raise  # no item of run-time count: the item itself is what is not covered
             return self._formatted_stream(text, items, node)
         calls, includes = printf_call(text, values, node)
         self.ctx.includes |= includes
+        self._note_helpers(calls)
         self.flush_pre()
         self.emit_lines(calls)
 
@@ -102,11 +105,17 @@ class OutputStatements:
         else:
             body.append('std::printf("\\n");')
         ctx.includes.add("cstdio")
+        self._note_helpers(body)
         self.flush_pre()
         self.emit("{")
         self.emit_lines([INDENT + line for line in body])
         self.emit("}")
         ctx.release(written)
+
+    def _note_helpers(self, lines: list[str]) -> None:
+        from .formatted import INT_FIELD
+        if any(f"{INT_FIELD}(" in line for line in lines):
+            self.ctx.helpers.add("int_field")
 
     def _constant_elements(self, item) -> list[Expr]:
         """The elements of an array item of constant shape, in array element order."""

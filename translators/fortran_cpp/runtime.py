@@ -147,6 +147,18 @@ private:
 """, {"cstdio", "cstdlib", "cstring", "cmath", "string", "complex"}),
 }
 
+HELPERS["int_field"] = ("""\
+// Iw[.m] edit descriptor: at least m digits, right-justified in w columns; a value that does
+// not fit is written as w asterisks, as Fortran does.
+inline std::string fortran_int_field(long long value, int width, int digits) {
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%.*lld", digits, value);
+    const std::string text = buffer;
+    if (static_cast<int>(text.size()) > width) return std::string(width, '*');
+    return std::string(width - text.size(), ' ') + text;
+}
+""", {"cstdio", "string"})
+
 # The two BLAS/LAPACK service routines, for a file that calls them without defining them.
 HELPERS["lsame"] = ("""\
 // LSAME: whether two characters are the same letter, regardless of case.
@@ -163,7 +175,7 @@ static inline void xerbla(const char* srname, int info) {
 }
 """, {"cstdio", "cstring"})
 
-ORDER = ["lsame", "xerbla", "int_pow", "fortran_modulo", "fortran_sign", "fortran_ishft", "strings", "ListDirected"]
+ORDER = ["lsame", "xerbla", "int_field", "int_pow", "fortran_modulo", "fortran_sign", "fortran_ishft", "strings", "ListDirected"]
 
 
 def helper_code(names: set[str]) -> tuple[str, set[str]]:

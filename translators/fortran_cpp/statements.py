@@ -137,6 +137,10 @@ class StatementTranslator(OutputStatements):
         args = list(node.items[1].items) if node.items[1] is not None else []
         procedure = self.ctx.procedures.get(name)
         dummy = self.ctx.scope.lookup(name)
+        if procedure is None and dummy is None:
+            from .generics import resolve_generic
+            procedure = resolve_generic(self.tr, name, args, node, None)
+            name = procedure.name if procedure is not None else name
         if procedure is None and dummy is not None and dummy.procedure_arg:
             from .calls import dummy_procedure_call
             code = dummy_procedure_call(self.tr, dummy, args, node, None, is_function=False)

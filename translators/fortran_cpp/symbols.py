@@ -132,6 +132,7 @@ class Scope:
         self.externals: set[str] = set()  # names in EXTERNAL statements
         self.intrinsics: set[str] = set()  # names in INTRINSIC statements
         self.saved: set[str] | None = set()  # names in SAVE statements (None: a SAVE of everything)
+        self.generics: dict[str, list[str]] = {}  # generic interface name -> its specific procedures
 
     def declaration_failed(self, name: str) -> bool:
         scope: Scope | None = self
@@ -157,6 +158,20 @@ class Scope:
             for imported, only in scope.imports:
                 if only is None or name in only:
                     found = imported.lookup(name if only is None else only[name])
+                    if found is not None:
+                        return found
+            scope = scope.parent
+        return None
+
+    def lookup_generic(self, name: str) -> list[str] | None:
+        """The specific procedures of generic interface `name` visible here (USEd, renamed)."""
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.generics:
+                return scope.generics[name]
+            for imported, only in scope.imports:
+                if only is None or name in only:
+                    found = imported.lookup_generic(name if only is None else only[name])
                     if found is not None:
                         return found
             scope = scope.parent

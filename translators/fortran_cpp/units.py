@@ -188,6 +188,8 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
             raise UnsupportedConstruct("data assignment", f"array element assignment '{stmt}' in the declarations")
         symbol.statement_function = (dummies, stmt.items[2])
         items.append(("statement function", symbol))
+    elif isinstance(stmt, F.Interface_Block):
+        _generic_interface(stmt, scope)
     elif isinstance(stmt, F.Format_Stmt):
         pass  # used where a write refers to its label
     elif isinstance(stmt, F.Save_Stmt):
@@ -216,6 +218,26 @@ def _spec_statement(model, stmt, scope, args, module_level, items, line):
         name = type(stmt).__name__
         construct = name.replace("_Stmt", "").replace("_Def", "").replace("_", " ").lower()
         raise UnsupportedConstruct(construct, f"'{str(stmt).splitlines()[0]}'")
+
+
+def _generic_interface(block, scope: Scope) -> None:
+    """`interface g / module procedure a, b / end interface`: a call of g is a call of the specific
+    procedure whose dummy arguments match the actual ones (resolved where g is called)."""
+    head = str(block.children[0]).splitlines()[0]
+    generic = block.children[0].items[0]
+    if not isinstance(generic, F.Name):
+        what = "an abstract or unnamed interface" if generic is None else f"generic '{generic}'"
+        raise UnsupportedConstruct("interface block", f"'{head}': {what} (only a named generic interface "
+                                   "listing module procedures)")
+    specifics: list[str] = []
+    for child in block.children[1:-1]:
+        if isinstance(child, F.Comment):
+            continue
+        if not isinstance(child, F.Procedure_Stmt):
+            raise UnsupportedConstruct("interface block", f"'{head}': interface bodies of external procedures "
+                                       "(only a generic interface listing module procedures)")
+        specifics += [str(name).lower() for name in child.items[0].items]
+    scope.generics[str(generic).lower()] = specifics
 
 
 def _use(model: FileModel, stmt, scope: Scope) -> None:

@@ -31,12 +31,12 @@ from ..result import (EQUIVALENT, ERROR, NOT_EQUIVALENT, STAGE_COMPARE, STAGE_CO
                       STAGE_COMPILE_SOURCE, STAGE_PARSE, STAGE_RUN, Diagnostic, Mismatch, VerifyResult)
 from ..toolchain import compile_in_sandbox, fast_linker_flags, find_tool, tool_version
 from ..unit_harness import (candidate_driver, check_candidate_signature, fortran_wrapper, reference_driver,
-                            signature_warnings)
+                            returned_from_every_case, signature_warnings)
 from . import Pair, register
 from .fortran_cpp_helpers import (bind_procedures, blank_lines, candidate_procedures, openmp_flags, read_bytes,
-                                 runs_past_column_72, stderr_tail)
+                                 runs_past_column_72, stderr_tail, stopped_during)
 
-HARNESS_VERSION = "fortran-cpp-5"
+HARNESS_VERSION = "fortran-cpp-6"
 # -O1: most of -O2's run-time benefit for a fraction of the compile time on small kernels.
 # -fwrapv: signed overflow wraps on both sides, so overflow tests are deterministic.
 FORTRAN_FLAGS = ["-O1", "-fwrapv"]
@@ -451,6 +451,8 @@ class _Verification:
                     f"the reference {ref_run.describe_failure()} on generated case {done} "
                     f"(sizes {cases[min(done, len(cases) - 1)].sizes}); pin inputs it accepts with --value NAME=V"
                     + stderr_tail(ref_run)), **fields)
+            if not returned_from_every_case(ref_data):  # it ended the program (STOP): one run per case
+                return self._case_by_case(proc, cases, ref_dir, cand_dir, ref_data, fn, fields)
             if self.options.use_cache:
                 self.cache.put_bytes(outputs_key, "outputs", ref_data)
         else:
@@ -462,6 +464,12 @@ class _Verification:
             case = min(done, len(cases) - 1)
             reason = (f"the candidate {cand_run.describe_failure()} on case {case} (sizes {cases[case].sizes})"
                       + self._limits_hint(cand_run))
+            return self._result(NOT_EQUIVALENT, STAGE_RUN, cases=len(cases), message=reason + stderr_tail(cand_run),
+                                diagnostics=[Diagnostic(str(self.candidate), fn.line, 1, "error",
+                                                        f"at run time: {reason}")], **fields)
+        if not returned_from_every_case(cand_data):
+            reason = (f"the candidate ended the program (exit status 0) {stopped_during(proc, cases, cand_data)} instead of "
+                      f"returning from '{fn.name}', which the reference does")
             return self._result(NOT_EQUIVALENT, STAGE_RUN, cases=len(cases), message=reason + stderr_tail(cand_run),
                                 diagnostics=[Diagnostic(str(self.candidate), fn.line, 1, "error",
                                                         f"at run time: {reason}")], **fields)
@@ -496,6 +504,40 @@ class _Verification:
                 message = f"all outputs match on {rounds.cases} generated cases; {rounds.report.summary()}"
             return self._result(EQUIVALENT, None, cases=rounds.cases, message=message, **fields)
         return self._result(EQUIVALENT, None, cases=len(cases), message=message, **fields)
+
+    def _case_by_case(self, proc: Procedure, cases, ref_dir: Path, cand_dir: Path, ref_data: bytes, fn,
+                      fields: dict) -> VerifyResult:
+        """The reference ended the program in some case: each case runs alone on both sides and
+        is compared by what the reference did there (fortran_stops.py)."""
+        from .fortran_stops import compare_case_by_case
+
+        self.options.report(f"running {len(cases)} cases one by one: '{proc.name}' "
+                            f"stopped the program {stopped_during(proc, cases, ref_data)}")
+        if self.options.reproducer is not None:
+            self.warnings.append("the reproducer compares the outputs of returning cases only: a case where "
+                                 f"'{proc.name}' ends the program is not reproduced")
+        started = time.monotonic()
+        mismatches, stopped, failure = compare_case_by_case(self, proc, cases, ref_dir, cand_dir, MAX_MISMATCHES)
+        self._timed(STAGE_RUN, started)
+        if failure is not None:
+            side, reason = failure
+            if side == "reference":
+                return self._result(ERROR, STAGE_RUN, cases=len(cases), message=reason, **fields)
+            return self._result(NOT_EQUIVALENT, STAGE_RUN, cases=len(cases), message=reason, diagnostics=[
+                Diagnostic(str(self.candidate), fn.line, 1, "error", f"at run time: {reason}")], **fields)
+        if mismatches:
+            first = mismatches[0]
+            what = {"returned": (f"the reference {'returned' if first.expected else 'ended the program'}, the "
+                                 f"candidate {'returned' if first.actual else 'ended the program'}"),
+                    "exit_status": f"exit status {first.actual}, expected {first.expected}",
+                    "stdout": f"stdout token {first.index}: expected {first.expected!r}, got {first.actual!r}"}.get(
+                first.output, f"{first.output}{first.index if first.index is not None else ''}: expected "
+                              f"{first.expected}, got {first.actual}")
+            return self._result(NOT_EQUIVALENT, STAGE_COMPARE, cases=len(cases), mismatches=mismatches,
+                                message=f"outputs differ in case {first.case}: {what}", **fields)
+        return self._result(EQUIVALENT, None, cases=len(cases), message=(
+            f"all {len(cases)} generated cases match, each run alone: '{proc.name}' ended the program in {stopped} "
+            "(stdout and exit status compared) and returned in the others (outputs and stdout compared)"), **fields)
 
     def _candidate_function(self, proc: Procedure, cfile, workdir: Path,
                             allow_main: bool = False) -> CppFunction | VerifyResult:

@@ -98,3 +98,14 @@ def read_bytes(path: Path) -> bytes:
 def stderr_tail(outcome: sandbox.RunOutcome) -> str:
     tail = outcome.stderr_text.strip()[-300:]
     return f"; stderr: {tail}" if tail else ""
+
+
+def stopped_during(proc: Procedure, cases: list, data: bytes) -> str:
+    """Where a driver that ended early stopped: the first case without outputs, when outputs tell."""
+    from ..unit_inputs import read_outputs
+
+    _, done = read_outputs(proc, cases, data)
+    if done < len(cases):
+        sizes = f" (sizes {cases[done].sizes})" if cases[done].sizes else ""
+        return f"during generated case {done}{sizes}"
+    return "during a generated case"
