@@ -150,7 +150,8 @@ async def test_tuning_updates_the_offer_with_the_tuned_code_and_its_speed_up(cli
     default_code = target.read_text()
     assert "Tuned by TVM" not in default_code
 
-    token = await tuning_progress(client, set())
+    seen: set = set()
+    token = await tuning_progress(client, seen)
     assert client.progress_reports[token][0].cancellable is True
     end = await progress_until(client, token, ended)
     progress = messages(client, token)
@@ -189,9 +190,26 @@ async def test_tuning_updates_the_offer_with_the_tuned_code_and_its_speed_up(cli
     assert f"TVM tuned (1 trial): {tuned_ratio}x naive OpenMP, " in " | ".join(titles)
     assert not any("apply" in t for t in titles), titles
 
-    # The records went into the tuning cache: the CLI replays them.
+    # The records went into the tuning cache.
     assert list((cache / "tvm").glob("*/*/transverify_meta.json"))
     assert_no_partial_records(cache)
+
+    # Again, asking tuning for 1000 times the default schedule's speed-up: the cached records are
+    # replayed (no MetaSchedule run), verified and timed, and the offer stays the default schedule.
+    tuning_config(client, trials=2, min_speedup=1000)
+    assert (await run_command(client, action.command))["status"] == "applied"
+    assert target.read_text() == default_code
+    token = await tuning_progress(client, seen)
+    end = await progress_until(client, token, ended)
+    assert re.fullmatch(r"tuning found nothing faster \(tuned \d+\.\d\dx naive OpenMP, "
+                        r"default schedule \d+\.\d\dx\)", end.message or ""), end.message
+    assert not any(m.startswith("tuning with MetaSchedule") for m in messages(client, token))
+    (tvm_lens,) = [lens for lens in await lenses(client, target) if lens.command.title.startswith("TVM ")]
+    assert tvm_lens.command.title.startswith("TVM default schedule: ")
+    assert tvm_lens.command.title.endswith(f" · {end.message}") and tvm_lens.command.command == ""
+    assert not await lenses(client, source)
+    assert [a.title for a in await code_actions(client, uri, line=8) if a.title.startswith(TITLE)] == [TITLE]
+    assert end.message in await hover_text(client, uri, 7)
 
 
 async def test_cancelling_tuning_stops_its_processes_and_leaves_no_partial_records(client, workspace: Path,
