@@ -128,7 +128,8 @@ def target_lens_title(offer: TvmOffer, text: str | None) -> str | None:
     if not same_code(text, offer.default_code):
         return None  # edited by hand: the measurements are not this code's
     if offer.state == "tuned":
-        return f"{tuned_words(offer)}; this file: default schedule, {speed_words(offer.default_speedup, 1)} · apply tuned"
+        return (f"{tuned_words(offer)}; this file: default schedule, {speed_words(offer.default_speedup, 1)}"
+                " · apply tuned")
     state = state_words(offer)
     return default_words(offer) + (f" · {state}" if state else "")
 

@@ -44,7 +44,8 @@ def register(server) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def on_change(ls, params: types.DidChangeTextDocumentParams) -> None:
-        stop_tuning_of(ls, _path(params.text_document.uri), "the source changed")
+        if ls.tvm_offers:
+            stop_tuning_of(ls, _path(params.text_document.uri), "the source changed")
 
 
 def _path(uri: str) -> Path:

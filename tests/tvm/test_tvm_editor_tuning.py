@@ -13,6 +13,8 @@ import asyncio
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,8 @@ def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "ws"
     root.mkdir()
     shutil.copy(EXAMPLES / "saxpy" / "saxpy.cu", root / "saxpy.cu")
+    # matmul: a design space large enough that MetaSchedule's worker is still busy when it is stopped
+    shutil.copy(EXAMPLES / "matmul" / "matmul.cu", root / "matmul.cu")
     return root
 
 
@@ -65,14 +69,14 @@ def tuning_config(client: LanguageClient, trials: int, min_speedup: float) -> No
     client.set_configuration({"trials": trials, "minSpeedup": min_speedup}, section="transverify.tvm")
 
 
-async def tuning_progress(client: LanguageClient, seen: set, timeout: float = 300.0) -> str:
-    """The token of a tuning progress begun after those in `seen`."""
+async def tuning_progress(client: LanguageClient, seen: set, name: str = "saxpy", timeout: float = 300.0) -> str:
+    """The token of a tuning progress of `name` begun after those in `seen`."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:
         for token, reports in client.progress_reports.items():
             if token not in seen and reports and isinstance(reports[0], types.WorkDoneProgressBegin) \
-                    and reports[0].title.startswith("Tuning saxpy with TVM MetaSchedule"):
+                    and reports[0].title.startswith(f"Tuning {name} with TVM MetaSchedule"):
                 seen.add(token)
                 return token
         await asyncio.sleep(0.1)
@@ -114,9 +118,9 @@ def tuning_processes(cache: Path) -> list:
     """The tuning child and MetaSchedule worker started for this test (by the cache they use)."""
     found = []
     for proc in psutil.process_iter(["cmdline", "environ"]):
-        command = " ".join(proc.info["cmdline"] or [])
-        if ("tvm_cpu.background" in command or "tvm_cpu.tune_worker" in command) \
-                and (proc.info["environ"] or {}).get("TRANSVERIFY_CACHE_DIR") == str(cache):
+        modules = [arg for arg in proc.info["cmdline"] or []
+                   if arg.endswith(("tvm_cpu.background", "tvm_cpu.tune_worker"))]
+        if modules and (proc.info["environ"] or {}).get("TRANSVERIFY_CACHE_DIR") == str(cache):
             found.append(proc)
     return found
 
@@ -215,28 +219,28 @@ async def test_tuning_updates_the_offer_with_the_tuned_code_and_its_speed_up(cli
 async def test_cancelling_tuning_stops_its_processes_and_leaves_no_partial_records(client, workspace: Path,
                                                                                    cache: Path):
     tuning_config(client, trials=64, min_speedup=0)
-    source = workspace / "saxpy.cu"
+    source = workspace / "matmul.cu"
     uri = open_file(client, source, "cuda-cpp")
-    (action,) = [a for a in await code_actions(client, uri, line=8) if a.title == TITLE]
+    (action,) = [a for a in await code_actions(client, uri, line=12) if a.title == TITLE]
     seen: set = set()
 
     # 1. The progress's cancel button, once MetaSchedule's worker is running.
     assert (await run_command(client, action.command))["status"] == "applied"
-    token = await tuning_progress(client, seen)
+    token = await tuning_progress(client, seen, "matmul")
     await progress_until(client, token, lambda r: isinstance(r, types.WorkDoneProgressReport)
                          and (r.message or "").startswith("tuning with MetaSchedule"))
-    assert tuning_processes(cache), "the tuning child is not running"
+    assert len(tuning_processes(cache)) == 2, "the tuning process and MetaSchedule's worker are not running"
     client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
     end = await progress_until(client, token, ended, timeout=120)
     assert end.message == "cancelled"
     assert_none_left(cache)
     assert_no_partial_records(cache)
-    hover = await hover_text(client, uri, 7)
+    hover = await hover_text(client, uri, 10)
     assert "TVM default schedule: " in hover and "tuning cancelled" in hover
 
     # 2. An edit of the source.
     assert (await run_command(client, action.command))["status"] == "applied"
-    token = await tuning_progress(client, seen)
+    token = await tuning_progress(client, seen, "matmul")
     client.text_document_did_change(types.DidChangeTextDocumentParams(
         text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
         content_changes=[types.TextDocumentContentChangeWholeDocument(text=source.read_text() + "// edited\n")]))
@@ -245,6 +249,35 @@ async def test_cancelling_tuning_stops_its_processes_and_leaves_no_partial_recor
     assert_none_left(cache)
     assert_no_partial_records(cache)
     # The offer was for the old text: no TVM lens or hover line is left for the edited source.
-    assert not [lens for lens in await lenses(client, workspace / "saxpy_cpu.cpp")
+    assert not [lens for lens in await lenses(client, workspace / "matmul_cpu.cpp")
                 if lens.command.title.startswith("TVM ")]
-    assert "TVM default schedule" not in await hover_text(client, uri, 7)
+    assert "TVM default schedule" not in await hover_text(client, uri, 10)
+
+
+# What the server does with the tuning process, in a process of its own that can be killed.
+PARENT = """
+import json, sys
+from transverify.translators.tvm_cpu.background import tune_in_child
+tune_in_child(json.loads(sys.argv[1]), lambda message: print(message, flush=True))
+"""
+
+
+async def test_a_killed_server_leaves_no_tuning_process_and_no_partial_records(tmp_path: Path, cache: Path):
+    shutil.copy(EXAMPLES / "matmul" / "matmul.cu", tmp_path / "matmul.cu")
+    job = {"source": str(tmp_path / "matmul.cu"), "entry": "matmul", "output": str(tmp_path / "matmul_cpu.cpp"),
+           "trials": 64, "tune_seconds": 600, "cases": 3, "timeout": 10, "toolchain": {}, "records": None}
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, json.dumps(job)], stdout=subprocess.PIPE, text=True)
+    try:
+        said = []
+        for line in parent.stdout:
+            said.append(line.strip())
+            if line.startswith("tuning with MetaSchedule"):
+                break
+        assert said and said[-1].startswith("tuning with MetaSchedule"), said
+        assert len(tuning_processes(cache)) == 2, "the tuning process and MetaSchedule's worker are not running"
+    finally:
+        parent.kill()  # as a crashed or killed server: the tuning process sees its stdin close
+        parent.wait()
+    assert_none_left(cache)
+    assert_no_partial_records(cache)
+    assert not (tmp_path / "matmul_cpu.cpp").exists()

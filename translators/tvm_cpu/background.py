@@ -22,6 +22,7 @@ records (record store path or null; nothing is recorded).
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import signal
@@ -46,7 +47,7 @@ def tune_in_child(job: dict, progress: Callable[[str], None] | None = None,
     """The child's outcome dict, or None when `cancel` stopped it (nothing is left running)."""
     proc = subprocess.Popen([sys.executable, "-m", __package__ + ".background"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    errors: list[bytes] = []
+    errors: collections.deque = collections.deque(maxlen=40)  # the end of its stderr says why it failed
     threading.Thread(target=lambda: errors.extend(proc.stderr), daemon=True).start()
     lines: list[dict] = []
     arrived = threading.Event()
@@ -75,6 +76,7 @@ def tune_in_child(job: dict, progress: Callable[[str], None] | None = None,
         while True:
             arrived.wait(0.2)
             arrived.clear()
+            finished = proc.poll() is not None and not reader.is_alive()  # before reading: no line is missed
             while seen < len(lines):
                 message = lines[seen]
                 seen += 1
@@ -85,7 +87,7 @@ def tune_in_child(job: dict, progress: Callable[[str], None] | None = None,
             if cancel is not None and cancel.is_set():
                 stop_child(proc)
                 return None
-            if proc.poll() is not None and not reader.is_alive():
+            if finished:
                 break
     finally:
         if proc.poll() is None:
@@ -148,9 +150,12 @@ def _signal_group(pgid: int, sig: int) -> None:
 
 # -- child side ----------------------------------------------------------------------------
 
-def _emit(message: dict) -> None:
-    sys.stdout.write(json.dumps(message, default=str) + "\n")
-    sys.stdout.flush()
+def _emit(message: dict, cancel: threading.Event) -> None:
+    try:
+        sys.stdout.write(json.dumps(message, default=str) + "\n")
+        sys.stdout.flush()
+    except (OSError, ValueError):  # nobody reads any more: the parent is gone
+        cancel.set()
 
 
 def _watch_stdin(cancel: threading.Event) -> None:
@@ -176,10 +181,10 @@ def main() -> int:
         print(f"tvm background job: bad job line: {exc}", file=sys.stderr)
         return 2
     threading.Thread(target=_watch_stdin, args=(cancel,), daemon=True).start()
-    outcome = run_job(job, cancel, lambda message: _emit({"progress": message}))
+    outcome = run_job(job, cancel, lambda message: _emit({"progress": message}, cancel))
     if cancel.is_set():
         return 130
-    _emit({"outcome": outcome})
+    _emit({"outcome": outcome}, cancel)
     return 0
 
 
