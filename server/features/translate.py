@@ -12,7 +12,7 @@ from pygls.uris import to_fs_path
 from ..pairs import translation_named, unavailable_reason
 from .delivery import deliver
 from .jobs import run_job
-from .tvm_tuning import after_instant_result
+from .tvm_tuning import after_instant_result, stop_tuning_of
 
 COMMAND = "transverify.translate"
 
@@ -77,6 +77,8 @@ async def translate_unit(ls, uri: str, entry: str | None, target: str, solver: s
         ls.show(f"transverify: save {source.name} before translating it", types.MessageType.Warning)
         return {"status": "error", "message": f"{source.name} has unsaved changes"}
 
+    if solver == "tvm":  # a new instant result replaces the offer: its tuning would be wasted
+        stop_tuning_of(ls, source, "a new translation of it", entry=entry)
     settings = await ls.settings_for(uri)
     if settings.toolchain_error:
         ls.show(f"transverify: {settings.toolchain_error}", types.MessageType.Error)

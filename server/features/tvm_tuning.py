@@ -52,10 +52,15 @@ def _path(uri: str) -> Path:
     return Path(to_fs_path(uri) or uri)
 
 
-def stop_tuning_of(ls, source: Path, reason: str) -> None:
-    """Cancel the tuning runs of this source's units (their offers no longer match it)."""
+ALL_UNITS = object()
+
+
+def stop_tuning_of(ls, source: Path, reason: str, entry: Any = ALL_UNITS) -> None:
+    """Cancel the tuning runs of this source's units (their offers no longer match it), or of
+    the one unit `entry` names."""
     for offer in offers_for_source(ls, source):
-        _stop(offer, reason)
+        if entry is ALL_UNITS or offer.entry == entry:
+            _stop(offer, reason)
 
 
 def _stop(offer: TvmOffer, reason: str) -> None:
