@@ -54,6 +54,7 @@ class TransverifyServer(LanguageServer):
         self._parse_locks: dict[str, threading.Lock] = {}  # parses run in threads: one at a time per uri
         self.running: dict[str, Any] = {}  # progress token -> Job
         self.keyed_jobs: dict[str, Any] = {}  # e.g. target path -> its background re-verification
+        self.tvm_offers: dict[tuple[str, str | None], Any] = {}  # (source, entry) -> tvm_offers.TvmOffer
 
     # -- transports: pygls's own readers have no limits (see transport.py) ------
     def start_io(self, stdin=None, stdout=None) -> None:

@@ -43,6 +43,11 @@ class Settings:
     cases: int = 64
     timeout: float = 10.0
     toolchain_error: str | None = None  # set by the server when a toolchain setting fails its check
+    # The TVM action's background tuning (features/tvm_tuning.py): trials (0: off), time budget,
+    # the speed-up over the default schedule that replaces the offer.
+    tvm_trials: int = 8
+    tvm_tune_seconds: float = 300.0
+    tvm_min_speedup: float = 1.05
 
     def output_path(self, source: Path, target: str) -> Path:
         from transverify.translators.pipeline import output_path_for
@@ -117,6 +122,9 @@ def parse_settings(section: dict[str, Any] | None, init_options: dict[str, Any] 
     toolchain = _get(data, "toolchain")
     if isinstance(toolchain, dict):
         settings.toolchain = {k: v for k, v in toolchain.items() if isinstance(v, str) and v}
+    settings.tvm_trials = _int(_get(data, "tvm.trials"), 8, low=0, high=1000)
+    settings.tvm_tune_seconds = float(_number(_get(data, "tvm.tuneSeconds"), 300.0, low=1.0, high=86400.0))
+    settings.tvm_min_speedup = float(_number(_get(data, "tvm.minSpeedup"), 1.05, low=0.0, high=1000.0))
     suffix = _get(data, "outputSuffix")
     if isinstance(suffix, dict):
         settings.output_suffix = {k: _dotted(v) for k, v in suffix.items() if isinstance(v, str) and v}
@@ -146,6 +154,12 @@ def _int(value: Any, default: int, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return default
     return max(low, min(high, int(value)))
+
+
+def _number(value: Any, default: float, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:  # NaN
+        return default
+    return max(low, min(high, float(value)))
 
 
 def _dotted(suffix: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 def register_all(server) -> None:
     from . import (capture, code_actions, compare_source, dialogue, hover, lifecycle, quick_fixes, reproducer,
-                   translate, verification)
+                   translate, tvm_tuning, verification)
 
     for feature in (lifecycle, code_actions, translate, verification, quick_fixes, capture, hover, compare_source,
-                    reproducer, dialogue):
+                    reproducer, dialogue, tvm_tuning):
         feature.register(server)

@@ -14,6 +14,7 @@ from pygls.uris import to_fs_path
 
 from ..mismatch_view import reproducible
 from ..pairs import translations_for, unavailable_reason
+from ..tvm_offers import APPLY_TUNED, speed_words, tuned_offer
 from .quick_fixes import SOLVER_FIX
 from .reproducer import WRITE_REPRODUCER
 from .translate import COMMAND as TRANSLATE
@@ -70,8 +71,19 @@ async def translate_actions(ls, params: types.CodeActionParams) -> list[types.Co
                                               **({"solver": translation.solver} if translation.solver else {})}]))
         if reason is not None:
             action.disabled = types.CodeActionDisabled(reason=reason)
+        elif translation.solver == "tvm" and ls.tvm_offers:
+            _offer_tuned(ls, uri, entry, action)
         actions.append(action)
     return actions
+
+
+def _offer_tuned(ls, uri: str, entry: str | None, action: types.CodeAction) -> None:
+    """When background tuning made this unit faster, the TVM action applies the tuned code."""
+    offer = tuned_offer(ls, Path(to_fs_path(uri) or uri), entry)
+    if offer is None:
+        return
+    action.title = f"{action.title}: tuned, {speed_words(offer.tuned_speedup, 1)}"
+    action.command = types.Command(title=action.title, command=APPLY_TUNED, arguments=[{"uri": uri, "entry": entry}])
 
 
 def _say_once(ls, uri: str, message: str) -> None:

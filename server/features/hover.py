@@ -9,6 +9,7 @@ from pygls.uris import to_fs_path
 
 from ..mismatch_view import mismatch_markdown
 from ..pairs import translations_for
+from ..tvm_offers import hover_line, is_fresh, offer_key
 
 
 def register(server) -> None:
@@ -20,6 +21,9 @@ def register(server) -> None:
         if link is not None:
             lines.append(f"transverify: translation of `{Path(link.source).name}`"
                          f"{f' ({link.entry})' if link.entry else ''}: {link.summary or 'not verified yet'}")
+            offer = ls.tvm_offers.get(offer_key(link.source, link.entry))
+            if offer is not None and is_fresh(ls, offer):
+                lines.append(hover_line(offer))
         unit = await ls.unit_at_async(params.text_document.uri, params.position.line)
         if unit is not None:
             offers = [t.title for t in translations_for(unit.language) if unit.kind in t.unit_kinds]
@@ -28,6 +32,9 @@ def register(server) -> None:
                     lines.append(f"`{unit.name}` → `{Path(other.target).name}`: {other.summary or 'not verified yet'}")
             if offers and link is None:
                 lines.append(f"{unit.kind} `{unit.name}`: code action {', '.join(offers)}")
+            offer = ls.tvm_offers.get(offer_key(path, unit.name)) if unit.language == "cuda" else None
+            if offer is not None and is_fresh(ls, offer):
+                lines.append(hover_line(offer))
         table = _mismatch_table(ls, params, link)
         if table:
             lines.append(table)

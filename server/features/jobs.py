@@ -8,6 +8,7 @@ pipeline and the verification engine watch to stop compilers and LLM calls.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import uuid
@@ -33,11 +34,14 @@ def _supports_progress(ls) -> bool:
 
 
 async def run_job(ls, title: str, work: Callable[[Job, Callable[[str], None]], Any],
-                  end_message: Callable[[Any], str], supersedes: str | None = None) -> tuple[Job, Any]:
+                  end_message: Callable[[Any], str], supersedes: str | None = None,
+                  long_running: bool = False) -> tuple[Job, Any]:
     """Run work(job, progress) on a worker; returns (job, its return value).
 
     A job started with the same `supersedes` key as a running one cancels it
-    (saving twice quickly re-verifies once, for the latest text)."""
+    (saving twice quickly re-verifies once, for the latest text).  A `long_running` job
+    (background tuning: minutes) gets a thread of its own rather than one of the pool's
+    workers, so it never delays translations and verifications."""
     job = Job(token=f"transverify-{uuid.uuid4().hex[:12]}", title=title)
     if supersedes is not None:
         previous = ls.keyed_jobs.get(supersedes)
@@ -67,7 +71,7 @@ async def run_job(ls, title: str, work: Callable[[Job, Callable[[str], None]], A
     ls.running[job.token] = job
     message = "failed"
     try:
-        value = await ls.in_worker(work, job, progress)
+        value = await (_in_own_thread(work, job, progress) if long_running else ls.in_worker(work, job, progress))
         message = "cancelled" if job.cancel.is_set() else end_message(value)
     finally:
         # Whatever happened, the client's progress bar ends.
@@ -78,3 +82,31 @@ async def run_job(ls, title: str, work: Callable[[Job, Callable[[str], None]], A
             ls.work_done_progress.end(job.token, types.WorkDoneProgressEnd(message=message))
             ls.work_done_progress.tokens.pop(job.token, None)
     return job, value
+
+
+def _in_own_thread(work: Callable[..., Any], *args: Any) -> asyncio.Future:
+    """work(*args) on a new thread.  Not a daemon: at exit the server waits for it, so a
+    cancelled job still stops the processes it started."""
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def settle(value: Any, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)
+
+    def run() -> None:
+        try:
+            value, error = work(*args), None
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
+            value, error = None, exc
+        try:
+            loop.call_soon_threadsafe(settle, value, error)
+        except RuntimeError:  # the event loop has ended (server exit): nobody is waiting
+            pass
+
+    threading.Thread(target=run, name="transverify-long-job").start()
+    return future

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from pathlib import Path
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
 from .. import redaction
+from .tvm_tuning import stop_tuning_of
 
 
 def register(server) -> None:
@@ -47,6 +50,8 @@ def _register_documents(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def on_close(ls, params: types.DidCloseTextDocumentParams) -> None:
         ls.forget(params.text_document.uri)  # its parse tree is no longer kept up to date
+        stop_tuning_of(ls, Path(to_fs_path(params.text_document.uri) or params.text_document.uri),
+                       "the source was closed")
 
 
 def _register_shutdown(server) -> None:

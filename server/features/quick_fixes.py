@@ -30,7 +30,8 @@ def register(server) -> None:
 async def solver_fix(ls, link) -> dict:
     from pygls.uris import from_fs_path
 
-    from .translate import _llm, deliver
+    from .delivery import deliver
+    from .translate import _llm
     from .verification import verify_text
 
     target, source = Path(link.target), Path(link.source)

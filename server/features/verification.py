@@ -19,6 +19,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from ..links import Link
 from ..status import SOURCE, diagnostics_for, error_context, lens_title
+from ..tvm_offers import source_lenses, target_lens
 from ..units import find_unit, find_units
 from .compare_source import client_has_compare, compare_lens
 from .jobs import run_job
@@ -35,15 +36,19 @@ def register(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
     def code_lens(ls, params: types.CodeLensParams) -> list[types.CodeLens]:
         path = Path(to_fs_path(params.text_document.uri) or params.text_document.uri)
+        lenses = source_lenses(ls, params.text_document.uri, path) if ls.tvm_offers else []
         link = ls.links_for(path).get(path)
         if link is None:
-            return []
+            return lenses
         line = _function_line(ls, params.text_document.uri, link)
         title = link.summary or f"not verified yet against {Path(link.source).name}"
         position = types.Position(line=line, character=0)
-        lenses = [types.CodeLens(range=types.Range(start=position, end=position),
-                                 command=types.Command(title=title, command=REVERIFY,
-                                                       arguments=[{"uri": params.text_document.uri}]))]
+        lenses.append(types.CodeLens(range=types.Range(start=position, end=position),
+                                     command=types.Command(title=title, command=REVERIFY,
+                                                           arguments=[{"uri": params.text_document.uri}])))
+        tvm = target_lens(ls, link, line, ls.text_of(path)) if ls.tvm_offers else None
+        if tvm is not None:
+            lenses.append(tvm)
         if client_has_compare(ls):
             lenses.append(compare_lens(params.text_document.uri, line))
         return lenses

@@ -94,6 +94,17 @@ def test_settings_nested_flat_and_bad_values():
     assert "sk-1" not in repr(from_init)
 
 
+def test_tvm_tuning_settings_defaults_bounds_and_bad_values():
+    default = parse_settings(None)
+    assert (default.tvm_trials, default.tvm_tune_seconds, default.tvm_min_speedup) == (8, 300.0, 1.05)
+    off = parse_settings({"tvm": {"trials": 0, "tuneSeconds": 30, "minSpeedup": 0}})
+    assert (off.tvm_trials, off.tvm_tune_seconds, off.tvm_min_speedup) == (0, 30.0, 0.0)
+    clamped = parse_settings({"tvm.trials": 10**9, "tvm.tuneSeconds": -5, "tvm.minSpeedup": 1e9})
+    assert (clamped.tvm_trials, clamped.tvm_tune_seconds, clamped.tvm_min_speedup) == (1000, 1.0, 1000.0)
+    bad = parse_settings({"tvm": {"trials": "many", "tuneSeconds": True, "minSpeedup": float("nan")}})
+    assert (bad.tvm_trials, bad.tvm_tune_seconds, bad.tvm_min_speedup) == (8, 300.0, 1.05)
+
+
 def test_link_store_persists_relative_paths_and_survives_corruption(tmp_path: Path):
     store = LinkStore(tmp_path)
     store.put(Link(target=str(tmp_path / "a.cpp"), source=str(tmp_path / "a.f90"), entry="a", target_kind="cpp",

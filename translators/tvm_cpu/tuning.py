@@ -28,6 +28,8 @@ from .tune_cache import repair_records, tuning_threads, workload_dir, workload_h
 
 SEED = 42  # fixed: the same budget on the same machine searches the same schedules
 TOP_K = 4  # records handed back, best first (the emitter takes the first it can print)
+META = "transverify_meta.json"  # a finished run's budget and time; records without it are discarded
+RECORD_FILES = ("database_tuning_record.json", "database_workload.json")
 
 
 class TuningCancelled(Exception):
@@ -89,13 +91,19 @@ def _workload_lock(folder: Path, progress, cancel):
 
 
 def _cached_or_tuned(mod, folder: Path, trials: int, seconds: float | None, progress, cancel) -> Tuned:
-    cached = _query(mod, folder)
+    meta = _read_meta(folder)
+    cached = _query(mod, folder) if meta else None
     if cached is not None:
-        meta = _read_meta(folder)
         return Tuned(traces=cached[0], best_ms=cached[1], cached=True, trials=int(meta.get("measured", 0)),
                      seconds=float(meta.get("seconds", 0.0)), stopped=meta.get("stopped"), cache_dir=str(folder))
+    # Records without the run's meta file are what a cancelled or killed run left: not a result.
+    _discard_records(folder)
     started = time.monotonic()
-    stopped = _run_worker(mod, folder, trials, seconds, progress, cancel)
+    try:
+        stopped = _run_worker(mod, folder, trials, seconds, progress, cancel)
+    except TuningCancelled:
+        _discard_records(folder)  # a cancelled run writes nothing, in the cache neither
+        raise
     elapsed = time.monotonic() - started
     found = _query(mod, folder)
     if found is None:
@@ -104,16 +112,26 @@ def _cached_or_tuned(mod, folder: Path, trials: int, seconds: float | None, prog
         raise TuningFailed(stopped.get("error") or "tuning measured no schedule that ran")
     meta = {"measured": stopped["measured"], "seconds": round(elapsed, 2), "trials": trials, "seed": SEED,
             "stopped": stopped.get("reason")}
-    (folder / "transverify_meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    # Written last and by rename: its presence says the records are a finished run's.
+    partial = folder / ".transverify_meta.json.tmp"
+    partial.write_text(json.dumps(meta), encoding="utf-8")
+    os.replace(partial, folder / META)
     return Tuned(traces=found[0], best_ms=found[1], cached=False, trials=stopped["measured"], seconds=elapsed,
                  stopped=stopped.get("reason"), cache_dir=str(folder))
 
 
 def _read_meta(folder: Path) -> dict:
     try:
-        return json.loads((folder / "transverify_meta.json").read_text(encoding="utf-8"))
+        meta = json.loads((folder / META).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _discard_records(folder: Path) -> None:
+    for name in (META, *RECORD_FILES):
+        with contextlib.suppress(FileNotFoundError):
+            (folder / name).unlink()
 
 
 def _query(mod, folder: Path):
