@@ -57,7 +57,7 @@ def recognise(path: Path, entry: str | None, options, progress=None) -> Recognis
     from .emitting import emit_candidate
     from .library import propose_all
 
-    cues = read_cues(Path(path), entry)
+    cues = read_cues(Path(path), entry, options.shapes, options.values)
     found = Recognised(kernel=", ".join(cues.kernels), entry=cues.host.name, host=cues.host)
     if len(cues.kernels) != 1:
         found.tried.append(f"none: {cues.host.name} launches {len(cues.kernels)} kernels; templates stand in for one")

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ....verify.cuda.extents import resolve
 from ....verify.cuda.parse import function_name, function_qualifiers, is_kernel_launch, parse, text_of, walk
 from ....verify.cuda.signature import HostFunction, choose_entry, read_source
 from ....verify.errors import VerifyInputError
@@ -35,6 +36,7 @@ class Cues:
     calls: set = field(default_factory=set)  # every called name in the kernels (expf, fmaxf, ...)
     modulo: bool = False  # a `%` in a kernel (bin of a histogram)
     copied_in: set = field(default_factory=set)  # host pointers copied to the device (read by the kernel)
+    shapes: dict = field(default_factory=dict)  # pointer param -> element count as the verifier reads it ("n*n")
 
     @property
     def returns(self) -> str | None:
@@ -44,12 +46,17 @@ class Cues:
         return [p.name for p in self.sizes]
 
 
-def read_cues(path: Path, entry: str | None) -> Cues:
+def read_cues(path: Path, entry: str | None, shapes: dict | None = None, values: dict | None = None) -> Cues:
+    """shapes/values: the verifier's --shape/--value options (they win over the source's comments)."""
     try:
         source = read_source(path, "cuda")
         host = choose_entry(source, entry)
     except VerifyInputError as exc:
         raise Unliftable(exc.construct or "entry", getattr(exc, "line", None), str(exc)) from None
+    try:
+        extents = resolve(host, [source], dict(shapes or {}), dict(values or {})).shapes
+    except VerifyInputError:
+        extents = {}  # the verifier will say what is missing; the cues go without
     tree = parse(source.text, "cuda")
     kernels = {function_name(f): f for f in walk(tree.root_node)
                if f.type == "function_definition" and "__global__" in function_qualifiers(f)}
@@ -63,7 +70,8 @@ def read_cues(path: Path, entry: str | None) -> Cues:
                 inputs=[p for p in host.params if p.pointer and p.const],
                 outputs=[p for p in host.params if p.pointer and not p.const],
                 sizes=[p for p in host.params if not p.pointer and p.dtype == "int32"],
-                others=[p for p in host.params if not p.pointer and p.dtype != "int32"])
+                others=[p for p in host.params if not p.pointer and p.dtype != "int32"],
+                shapes={k: v.replace(" ", "") for k, v in extents.items()})
     # Device functions the kernels call count too (a warp_sum helper holds the shuffles).
     device = {function_name(f): f for f in walk(tree.root_node)
               if f.type == "function_definition" and "__device__" in function_qualifiers(f)}

@@ -141,6 +141,8 @@ def _sum_reduction(cues: Cues) -> list[Candidate]:
         if len(cues.outputs) != 1:
             return []
         target, dtype = cues.outputs[0].name, cues.outputs[0].dtype
+        if cues.shapes.get(target, "1") != "1":
+            return []  # the result array has more than one element
     if any(p.dtype != cues.inputs[0].dtype for p in cues.inputs) or cues.inputs[0].dtype not in FLOATS + ("int32",):
         return []
     # A scalar result reads one size; more sizes, or an integer `%`, point at another algorithm.
