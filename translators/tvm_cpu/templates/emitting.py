@@ -17,7 +17,7 @@ def emit_candidate(candidate: Candidate, built: Built, cues: Cues, path: Path) -
     """The C++ file and the schedule's decisions (EmitError or TVM's errors propagate)."""
     from ..schedule import default_schedule, lower
 
-    mod, decisions = default_schedule(built.func, built.blocks)
+    mod, decisions = built.schedule(built.func) if built.schedule else default_schedule(built.func, built.blocks)
     lowered = lower(mod)
     body = Printer(lowered, built.buffers, built.scalars).body()
     host = cues.host

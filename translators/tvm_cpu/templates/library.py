@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .cues import Cues
+from .scheduling import parallel_scalar_sum
 
 FLOATS = ("float32", "float64")
 
@@ -25,6 +26,7 @@ class Built:
     scalars: list  # host scalar parameter names, in PrimFunc order
     blocks: list  # TE stage names, in the order the default schedule visits them
     formula: str  # what the workload computes, in words (the header comment)
+    schedule: Callable | None = None  # func -> (scheduled module, decisions); None: the default CPU schedule
 
 
 @dataclass
@@ -181,7 +183,8 @@ def _sum_build(cues: Cues, n: str, accumulate: bool, target: str, dtype: str, wo
     if not accumulate and dtype == inputs[0].dtype:  # one stage: the sum is the result
         out = te.compute((1,), lambda _: te.sum(term(r), axis=r), name=f"{target}_out")
         buffers[out.name] = target
-        return Built(_func(inputs, [out], sizes), buffers, list(sizes), [out.name], words)
+        return Built(_func(inputs, [out], sizes), buffers, list(sizes), [out.name], words,
+                     lambda func: parallel_scalar_sum(func, out.name, []))
     total = te.compute((1,), lambda _: te.sum(term(r), axis=r), name="total")
     if accumulate:
         old = te.placeholder((1,), dtype, name=target)
@@ -191,7 +194,8 @@ def _sum_build(cues: Cues, n: str, accumulate: bool, target: str, dtype: str, wo
     else:
         out = te.compute((1,), lambda z: tirx.Cast(dtype, total[z]), name=f"{target}_out")
     buffers[out.name] = target
-    return Built(_func(inputs, [out], sizes), buffers, list(sizes), ["total", out.name], words)
+    return Built(_func(inputs, [out], sizes), buffers, list(sizes), ["total", out.name], words,
+                 lambda func: parallel_scalar_sum(func, "total", [out.name]))
 
 
 # --- row softmax: y[r, c] = exp(x[r, c] - max_c x[r, :]) / sum_c exp(x[r, c] - max) ---------
