@@ -269,15 +269,13 @@ def solve(request, output: Path, options) -> dict:
                           "tune_seconds": round(record.seconds, 2), "cached": record.cached, "stopped": record.stopped, "record_rank": tuning.used_rank,
                           "tvm_best_ms": round(record.best_ms[tuning.used_rank], 4)}
     if recognised is not None:
-        how = f"operator template {recognised.template}, default schedule"
+        how = f"operator template {recognised.template}"
         outcome["tvm"] = {"template": recognised.template, "template_variant": recognised.variant}
         if request.tvm_trials > 0:
             details.append("not tuned: tuning of a recognised operator template is not supported yet")
-        if request.tvm_measure:
-            outcome["tvm"]["notes"] = ["not measured: the speed report covers lifted kernels only"]
     speed_words = ""
-    if result.ok and recognised is None and (request.tvm_measure if request.tvm_measure is not None else tuning is not None):
-        speed = _measure(request, options, generated, tuning)
+    if result.ok and (request.tvm_measure if request.tvm_measure is not None else tuning is not None):
+        speed = _measure(request, options, generated, tuning, recognised)
         outcome["tvm"] = {**(outcome.get("tvm") or {}), **speed}
         speed_words = _speed_words(speed)
         details.append("measured (median ms, same inputs): "
@@ -306,7 +304,7 @@ def _recognise(request, options, refusal: Unliftable):
         return None
 
 
-def _measure(request, options, generated, tuning) -> dict:
+def _measure(request, options, generated, tuning, recognised=None) -> dict:
     """Run times of the emitted code and the naive translations at the tuning shape (speed.py)."""
     from .bounds import tuning_values
     from .speed import measure
@@ -316,6 +314,10 @@ def _measure(request, options, generated, tuning) -> dict:
         request.progress("timing the TVM code against naive serial and OpenMP translations")
     try:
         values = tuning.shape if tuning is not None else tuning_values(generated.host, options.values)
+        if recognised is not None:
+            return measure(Path(request.source), generated.entry, generated.code, generated.host, None, values,
+                           tuning_threads(), cancel=request.cancel, lengths=recognised.lengths_at(values),
+                           gemm=recognised.gemm)
         return measure(Path(request.source), generated.entry, generated.code, generated.host, generated.lifted,
                        values, tuning_threads(), cancel=request.cancel)
     except (Unliftable, ValueError, OSError) as exc:

@@ -37,6 +37,20 @@ class Recognised:
     host: object = None
     result: object = None  # the VerifyResult that kept it
     tried: list = field(default_factory=list)  # "template (variant): why it was not kept"
+    shapes: dict = field(default_factory=dict)  # pointer param -> element count expression (for timing)
+    gemm: dict | None = None  # the GEMM layout, for the OpenBLAS baseline of the timing
+
+    def lengths_at(self, values: dict) -> dict:
+        """Array lengths at integer parameter values (for the speed report)."""
+        from ....verify.cuda.extents import evaluate
+
+        lengths = {}
+        for name, expr in self.shapes.items():
+            try:
+                lengths[name] = max(1, int(evaluate(expr, values)))
+            except Exception:  # noqa: BLE001 - an extent over a non-integer parameter: one element
+                lengths[name] = 1
+        return lengths
 
     def tried_words(self) -> str:
         if not self.tried:
@@ -58,7 +72,7 @@ def recognise(path: Path, entry: str | None, options, progress=None) -> Recognis
     from .library import propose_all
 
     cues = read_cues(Path(path), entry, options.shapes, options.values)
-    found = Recognised(kernel=", ".join(cues.kernels), entry=cues.host.name, host=cues.host)
+    found = Recognised(kernel=", ".join(cues.kernels), entry=cues.host.name, host=cues.host, shapes=cues.shapes)
     if len(cues.kernels) != 1:
         found.tried.append(f"none: {cues.host.name} launches {len(cues.kernels)} kernels; templates stand in for one")
         return found
@@ -79,8 +93,8 @@ def recognise(path: Path, entry: str | None, options, progress=None) -> Recognis
             continue
         result = _verify(verify, Path(path), code, options)
         if result.ok:
-            found.template, found.variant, found.code, found.decisions, found.result = (
-                candidate.template, candidate.variant, code, decisions, result)
+            found.template, found.variant, found.code, found.decisions, found.result, found.gemm = (
+                candidate.template, candidate.variant, code, decisions, result, built.gemm)
             return found
         found.tried.append(f"{label}: not verified ({_first_line(result.message)})")
     return found

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .cues import Cues
-from .scheduling import parallel_scalar_sum
+from .scheduling import SUM_CHUNK, parallel_scalar_sum
 
 FLOATS = ("float32", "float64")
 
@@ -27,6 +27,7 @@ class Built:
     blocks: list  # TE stage names, in the order the default schedule visits them
     formula: str  # what the workload computes, in words (the header comment)
     schedule: Callable | None = None  # func -> (scheduled module, decisions); None: the default CPU schedule
+    gemm: dict | None = None  # float32 GEMM in speed.gemm_layout's form (the OpenBLAS baseline of the timing)
 
 
 @dataclass
@@ -126,8 +127,9 @@ def _gemm_build(cues: Cues, m: str, n: str, k: str, words: str) -> Built:
     M, N, K = sizes[m], sizes[n], sizes[k]
     r = te.reduce_axis((0, K), name="p")
     out = te.compute((M, N), lambda i, j: te.sum(a[i * K + r] * b[r * N + j], axis=r), name=f"{c.name}_out")
+    layout = {"A": a.name, "B": b.name, "C": c.name, "m": m, "n": n, "k": k} if c.dtype == "float32" else None
     return Built(_func([a, b], [out], sizes), {a.name: a.name, b.name: b.name, out.name: c.name},
-                 list(sizes), [out.name], words)
+                 list(sizes), [out.name], words, gemm=layout)
 
 
 # --- sum reduction: out = sum_i x[i] (or x[i]*y[i]) into a scalar ------------------------
@@ -167,11 +169,14 @@ _EXPS = {"expf", "exp", "__expf"}
 
 
 def _sum_build(cues: Cues, n: str, accumulate: bool, target: str, dtype: str, words: str) -> Built:
+    """Partial sums over whole chunks (no bounds guard in their loops, so they run in parallel at
+    full speed), the tail after the last whole chunk, then partials and tail added in order."""
     from tvm import te, tirx
 
     sizes = _size_vars(cues)
     inputs = [_flat_input(p) for p in cues.inputs]
-    r = te.reduce_axis((0, sizes[n]), name="i")
+    count = tirx.max(sizes[n], 0)
+    chunks = tirx.floordiv(count, SUM_CHUNK)
 
     def term(i):
         value = inputs[0][i]
@@ -179,23 +184,23 @@ def _sum_build(cues: Cues, n: str, accumulate: bool, target: str, dtype: str, wo
             value = value * other[i]
         return value
 
+    j = te.reduce_axis((0, SUM_CHUNK), name="j")
+    partial = te.compute((chunks,), lambda c: te.sum(term(c * SUM_CHUNK + j), axis=j), name="partial")
+    t = te.reduce_axis((chunks * SUM_CHUNK, count), name="t")
+    tail = te.compute((1,), lambda _: te.sum(term(t), axis=t), name="tail")
+    q = te.reduce_axis((0, chunks), name="q")
+    total = te.compute((1,), lambda _: te.sum(partial[q], axis=q), name="total")
     buffers = {p.name: p.name for p in inputs}
-    if not accumulate and dtype == inputs[0].dtype:  # one stage: the sum is the result
-        out = te.compute((1,), lambda _: te.sum(term(r), axis=r), name=f"{target}_out")
-        buffers[out.name] = target
-        return Built(_func(inputs, [out], sizes), buffers, list(sizes), [out.name], words,
-                     lambda func: parallel_scalar_sum(func, out.name, []))
-    total = te.compute((1,), lambda _: te.sum(term(r), axis=r), name="total")
     if accumulate:
         old = te.placeholder((1,), dtype, name=target)
         inputs.append(old)
         buffers[old.name] = target
-        out = te.compute((1,), lambda z: old[z] + tirx.Cast(dtype, total[z]), name=f"{target}_out")
+        out = te.compute((1,), lambda z: old[z] + tirx.Cast(dtype, total[z] + tail[z]), name=f"{target}_out")
     else:
-        out = te.compute((1,), lambda z: tirx.Cast(dtype, total[z]), name=f"{target}_out")
+        out = te.compute((1,), lambda z: tirx.Cast(dtype, total[z] + tail[z]), name=f"{target}_out")
     buffers[out.name] = target
-    return Built(_func(inputs, [out], sizes), buffers, list(sizes), ["total", out.name], words,
-                 lambda func: parallel_scalar_sum(func, "total", [out.name]))
+    return Built(_func(inputs, [out], sizes), buffers, list(sizes), ["partial", "tail", "total", out.name], words,
+                 lambda func: parallel_scalar_sum(func, "partial", ["tail", "total"], out.name))
 
 
 # --- row softmax: y[r, c] = exp(x[r, c] - max_c x[r, :]) / sum_c exp(x[r, c] - max) ---------
@@ -258,27 +263,42 @@ def _histogram(cues: Cues) -> list[Candidate]:
 
 
 def _histogram_build(cues: Cues, n: str, nbins: str, modulo: bool, accumulate: bool, words: str) -> Built:
+    """One pass over the data scattering into the bins: a TIR-level extern stage of TE (a te.sum
+    over a one-hot compare would cost n x nbins)."""
+    import tvm
     from tvm import te, tirx
 
     sizes = _size_vars(cues)
     data = _flat_input(cues.inputs[0])
     hist = cues.outputs[0]
     N, B = sizes[n], sizes[nbins]
-    i = te.reduce_axis((0, N), name="i")
-
-    def key(v):
-        return tirx.truncmod(v, tirx.Cast(data.dtype, B)) if modulo else v
-
-    one, zero = tirx.const(1, hist.dtype), tirx.const(0, hist.dtype)
-    counts = te.compute((B,), lambda b: te.sum(tirx.if_then_else(
-        key(data[i]) == tirx.Cast(data.dtype, b), one, zero), axis=i), name="counts")
     inputs, buffers = [data], {data.name: data.name}
     if accumulate:
-        old = te.placeholder((tirx.Var(f"{hist.name}_len", "int32"),), hist.dtype, name=hist.name)
-        inputs.append(old)
-        buffers[old.name] = hist.name
-        out = te.compute((B,), lambda b: old[b] + counts[b], name=f"{hist.name}_out")
-    else:
-        out = te.compute((B,), lambda b: counts[b], name=f"{hist.name}_out")
+        inputs.append(te.placeholder((tirx.Var(f"{hist.name}_len", "int32"),), hist.dtype, name=hist.name))
+        buffers[hist.name] = hist.name
+    in_buffers = [tirx.decl_buffer(t.shape, t.dtype, name=t.name) for t in inputs]
+    out_buffer = tirx.decl_buffer((B,), hist.dtype, name=f"{hist.name}_out")
+
+    def scatter(ins, outs):
+        values, out = ins[0], outs[0]
+        b, i = tirx.Var("b", "int32"), tirx.Var("i", "int32")
+        # Accumulating, the output is the input's array (one host pointer): no copy to start from.
+        init = None if accumulate else tirx.For(b, 0, B, tirx.ForKind.SERIAL,
+                                                tirx.BufferStore(out, tirx.const(0, hist.dtype), [b]))
+        key = tirx.BufferLoad(values, [i])
+        if modulo:
+            key = tirx.truncmod(key, tirx.Cast(data.dtype, B))
+        key = tirx.Cast("int32", key) if data.dtype != "int32" else key
+        inside = tirx.And(key >= 0, key < B)  # keys outside [0, nbins) count nowhere
+        if modulo:
+            inside = tirx.And(B > 0, inside)  # no `% 0`
+        bump = tirx.BufferStore(out, tirx.BufferLoad(out, [key]) + tirx.const(1, hist.dtype), [key])
+        count = tirx.For(i, 0, N, tirx.ForKind.SERIAL, tirx.IfThenElse(inside, bump, None))
+        return tirx.SeqStmt([init, count]) if init is not None else count
+
+    out = te.extern((B,), inputs, scatter, name=f"{hist.name}_out", dtype=hist.dtype, in_buffers=in_buffers,
+                    out_buffers=[out_buffer])
     buffers[out.name] = hist.name
-    return Built(_func(inputs, [out], sizes), buffers, list(sizes), ["counts", out.name], words)
+    func = _func(inputs, [out], sizes)
+    decisions = [f"{out.name}: one serial pass over {data.name}, each element added to its bin"]
+    return Built(func, buffers, list(sizes), [], words, lambda f: (tvm.IRModule({"main": f}), decisions))
