@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .cues import Cues
-from .scheduling import SUM_CHUNK, parallel_scalar_sum
+from .scheduling import SUM_CHUNK, SUM_LANES, parallel_scalar_sum
 
 FLOATS = ("float32", "float64")
 
@@ -184,12 +184,16 @@ def _sum_build(cues: Cues, n: str, accumulate: bool, target: str, dtype: str, wo
             value = value * other[i]
         return value
 
-    j = te.reduce_axis((0, SUM_CHUNK), name="j")
-    partial = te.compute((chunks,), lambda c: te.sum(term(c * SUM_CHUNK + j), axis=j), name="partial")
+    # SUM_LANES interleaved partial sums per chunk: lane l adds elements l, l + SUM_LANES, ... so
+    # the innermost loop is element-wise over lanes (a simd loop) rather than a scalar sum.
+    j = te.reduce_axis((0, SUM_CHUNK // SUM_LANES), name="j")
+    partial = te.compute((chunks, SUM_LANES), lambda c, lane: te.sum(term(c * SUM_CHUNK + j * SUM_LANES + lane),
+                                                                     axis=j), name="partial")
     t = te.reduce_axis((chunks * SUM_CHUNK, count), name="t")
     tail = te.compute((1,), lambda _: te.sum(term(t), axis=t), name="tail")
     q = te.reduce_axis((0, chunks), name="q")
-    total = te.compute((1,), lambda _: te.sum(partial[q], axis=q), name="total")
+    lane_q = te.reduce_axis((0, SUM_LANES), name="lane")
+    total = te.compute((1,), lambda _: te.sum(partial[q, lane_q], axis=[q, lane_q]), name="total")
     buffers = {p.name: p.name for p in inputs}
     if accumulate:
         old = te.placeholder((1,), dtype, name=target)
