@@ -31,12 +31,15 @@ def _translate(tv_cmd, source: Path, output: Path, *flags: str):
 
 def test_cli_tiled_gemm_becomes_the_gemm_template(tv_cmd, tmp_path):
     out = tmp_path / "tiled_cpu.cpp"
-    proc = _translate(tv_cmd, EXAMPLES / "tiled_matmul" / "tiled_matmul.cu", out)
+    proc = _translate(tv_cmd, EXAMPLES / "tiled_matmul" / "tiled_matmul.cu", out, "--measure", "--value", "n=64")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = json.loads(proc.stdout)
     assert report["verdict"] == "equivalent" and report["solver_used"] == "tvm"
     assert report["tvm"]["template"] == "gemm"
     assert report["tvm"]["template_variant"] == "C (nxn) = A (nxn) · B (nxn), row-major"
+    # Timed like a lifted kernel, against the naive rule translation (no assertion on the times).
+    assert report["tvm"]["shape"] == {"n": 64}
+    assert {"tvm", "openmp", "serial"} <= set(report["tvm"]["ms"]), report["tvm"]
     code = out.read_text()
     assert "operator template 'gemm'" in "\n".join(code.splitlines()[:3])  # the header names the template
     assert "void tiled_matmul(int n, const float* A, const float* B, float* C)" in code
