@@ -90,3 +90,12 @@ def test_signature_no_template_fits_is_said():
     found = recognise(EXAMPLES / "block_scan" / "block_scan.cu", None, VerifyOptions(cases=3))
     assert found.template is None and found.tried == []
     assert found.tried_words().startswith("no operator template matches the entry's signature")
+
+
+def test_a_source_that_cannot_be_verified_stops_the_search():
+    # Without --value nbins=64 the kernel's 256 shared bins overflow on the verifier's inputs: the
+    # .cu itself fails, so no further candidate is tried and the reason is kept.
+    found = recognise(EXAMPLES / "histogram" / "histogram.cu", None, VerifyOptions(cases=3))
+    assert found.template is None
+    assert len(found.tried) == 2 and "the source itself fails" in found.tried[0]
+    assert found.tried[1] == "the others not tried: the source cannot be verified as given"

@@ -78,6 +78,9 @@ def recognise(path: Path, entry: str | None, options, progress=None) -> Recognis
         return found
     candidates = propose_all(cues)[:MAX_CANDIDATES]
     for candidate in candidates:
+        if options.cancel is not None and options.cancel.is_set():
+            found.tried.append("stopped: cancelled")
+            break
         label = f"{candidate.template} ({candidate.variant})"
         if progress:
             progress(f"trying operator template {label}")
@@ -97,6 +100,9 @@ def recognise(path: Path, entry: str | None, options, progress=None) -> Recognis
                 candidate.template, candidate.variant, code, decisions, result, built.gemm)
             return found
         found.tried.append(f"{label}: not verified ({_first_line(result.message)})")
+        if result.verdict == "error":  # the .cu or the options, not this candidate: the next would meet it too
+            found.tried.append("the others not tried: the source cannot be verified as given")
+            break
     return found
 
 
