@@ -40,10 +40,11 @@ def emit_candidate(candidate: Candidate, built: Built, cues: Cues, path: Path) -
     ctype = C_TYPES[host.return_dtype]
     arguments = ", ".join([p.name for p in host.params] + [RESULT])
     inner = f"{host.name}_template"
+    inner_params = ", ".join([d for d in (declarations, f"{ctype}* {RESULT}") if d])
     return "\n".join(comment + [
         "", PRELUDE,
         f"// The template's workload; the value {host.name} returns is computed into {RESULT}[0].",
-        f"static void {inner}({', '.join([declarations, f'{ctype}* {RESULT}'] if declarations else [f'{ctype}* {RESULT}'])}) {{",
+        f"static void {inner}({inner_params}) {{",
         *unused, *body, "}", "",
         f"{linkage}{host.return_text} {host.name}({declarations}) {{",
         f"    {ctype} {RESULT}[1] = {{}};",
