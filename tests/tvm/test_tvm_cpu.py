@@ -53,11 +53,13 @@ def test_cli_json_for_matmul(tv_cmd, tmp_path):
 
 
 def test_cli_refusal_names_construct_and_line(tv_cmd, tmp_path):
-    out = tmp_path / "softmax_cpu.cpp"
-    proc = _translate(tv_cmd, EXAMPLES / "softmax" / "softmax.cu", out, "--json")
+    # A shared-memory stencil: no operator template fits its signature either.
+    out = tmp_path / "stencil_cpu.cpp"
+    proc = _translate(tv_cmd, EXAMPLES / "stencil1d" / "stencil1d.cu", out, "--json")
     assert proc.returncode == 2
     result = json.loads(proc.stdout)
     assert result["unsupported"] == [{"line": 4, "construct": "__shared__", "message": result["unsupported"][0]["message"]}]
+    assert "no operator template matches the entry's signature" in result["unsupported"][0]["message"]
     assert not out.exists()
 
 

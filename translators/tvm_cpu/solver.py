@@ -220,12 +220,19 @@ def solve(request, output: Path, options) -> dict:
                         cache_dir=options.cache_dir, cancel=request.cancel)
     from .tuning import TuningCancelled, TuningFailed
 
+    recognised = None
     try:
         generated = generate(Path(request.source), request.entry or options.entry, progress=request.progress,
                              tuning=tuning, build_flags=emitted_build_flags(request.tvm_fast_math))
     except Unliftable as exc:
-        return {**base, "unsupported": [Unsupported(exc.line, exc.construct, exc.message)],
-                "message": f"{request.source}: {exc.describe()}"}
+        recognised = _recognise(request, options, exc)
+        if recognised is None or recognised.template is None:
+            words = f"; {recognised.tried_words()}" if recognised is not None else ""
+            return {**base, "unsupported": [Unsupported(exc.line, exc.construct, exc.message + words)],
+                    "message": f"{request.source}: {exc.describe()}{words}"}
+        generated = Generated(code=recognised.code, kernel=recognised.kernel, entry=recognised.entry,
+                              decisions=recognised.decisions, host=recognised.host)
+        tuning = None  # a recognised template gets the default schedule
     except TuningCancelled:
         return {**base, "message": "cancelled: tuning stopped, nothing written"}
     except TuningFailed as exc:
@@ -245,8 +252,8 @@ def solve(request, output: Path, options) -> dict:
         candidate = folder / output.name
         candidate.write_text(generated.code, encoding="utf-8")
         candidate.chmod(0o644)
-        result = None
-        for run in runs:
+        result = recognised.result if recognised is not None else None
+        for run in runs if recognised is None else []:  # a template was verified when it was kept
             result = verify(Path(request.source), candidate, run)
             if not result.ok:
                 break
@@ -265,11 +272,16 @@ def solve(request, output: Path, options) -> dict:
         outcome["tvm"] = {"tuning_shape": tuning.shape, "trials": record.trials,
                           "tune_seconds": round(record.seconds, 2), "cached": record.cached, "stopped": record.stopped, "record_rank": tuning.used_rank,
                           "tvm_best_ms": round(record.best_ms[tuning.used_rank], 4)}
+    if recognised is not None:
+        how = f"operator template {recognised.template}"
+        outcome["tvm"] = {"template": recognised.template, "template_variant": recognised.variant}
+        if request.tvm_trials > 0:
+            details.append("not tuned: tuning of a recognised operator template is not supported yet")
     if request.tvm_fast_math:
         how += ", -ffast-math"
     speed_words = ""
     if result.ok and (request.tvm_measure if request.tvm_measure is not None else tuning is not None):
-        speed = _measure(request, options, generated, tuning)
+        speed = _measure(request, options, generated, tuning, recognised)
         outcome["tvm"] = {**(outcome.get("tvm") or {}), **speed}
         speed_words = _speed_words(speed)
         details.append("measured (median ms, same inputs): "
@@ -287,7 +299,20 @@ def solve(request, output: Path, options) -> dict:
     return {**outcome, "exit_code": 1, "message": f"TVM translation not verified: {result.message}"}
 
 
-def _measure(request, options, generated, tuning) -> dict:
+def _recognise(request, options, refusal: Unliftable):
+    """A verified operator template for a kernel the lifter refused (templates/), or None when
+    the refusal is not one a recognised algorithm can stand in for."""
+    from .templates import applies, recognise
+
+    if not applies(refusal):
+        return None
+    try:
+        return recognise(Path(request.source), request.entry or options.entry, options, request.progress)
+    except Unliftable:
+        return None
+
+
+def _measure(request, options, generated, tuning, recognised=None) -> dict:
     """Run times of the emitted code and the naive translations at the tuning shape (speed.py)."""
     from .bounds import tuning_values
     from .speed import measure
@@ -297,6 +322,10 @@ def _measure(request, options, generated, tuning) -> dict:
         request.progress("timing the TVM code against naive serial and OpenMP translations")
     try:
         values = tuning.shape if tuning is not None else tuning_values(generated.host, options.values)
+        if recognised is not None:
+            return measure(Path(request.source), generated.entry, generated.code, generated.host, None, values,
+                           tuning_threads(), cancel=request.cancel, lengths=recognised.lengths_at(values),
+                           gemm=recognised.gemm, fast_math=request.tvm_fast_math)
         return measure(Path(request.source), generated.entry, generated.code, generated.host, generated.lifted,
                        values, tuning_threads(), cancel=request.cancel, fast_math=request.tvm_fast_math)
     except (Unliftable, ValueError, OSError) as exc:

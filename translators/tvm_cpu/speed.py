@@ -102,16 +102,21 @@ def gemm_layout(lifted) -> dict | None:
 
 
 def measure(source: Path, entry: str, code: str, host, lifted, values: dict[str, int], threads: int,
-            reps: int = REPS, cancel=None, fast_math: bool = False) -> dict:
+            reps: int = REPS, cancel=None, lengths: dict | None = None, gemm: dict | None = None,
+            fast_math: bool = False) -> dict:
+    """lifted: the lifted kernel (array lengths and the GEMM layout come from it), or None with
+    `lengths` (array -> elements) and `gemm` (gemm_layout's form, or None) given."""
     from ..registry import RulesUnavailable, run_rules
     from .bounds import array_lengths, extent_value
 
-    lengths = dict(array_lengths(lifted, values))
-    for out in lifted.outputs:
-        size = 1
-        for axis in out.axes:
-            size *= max(1, extent_value(lifted.extents[axis], values))
-        lengths[out.buffer] = max(lengths.get(out.buffer, 0), size)
+    if lifted is not None:
+        lengths = dict(array_lengths(lifted, values))
+        for out in lifted.outputs:
+            size = 1
+            for axis in out.axes:
+                size *= max(1, extent_value(lifted.extents[axis], values))
+            lengths[out.buffer] = max(lengths.get(out.buffer, 0), size)
+        gemm = gemm_layout(lifted)
     setup, arguments = _setup(host, values, lengths)
     report = {"shape": dict(values), "threads": threads, "reps": reps, "ms": {}, "speedup": {}, "flags": {},
               "notes": []}
@@ -129,7 +134,6 @@ def measure(source: Path, entry: str, code: str, host, lifted, values: dict[str,
             variants.append(("serial", rules.code, ["-fopenmp"], f"{entry}({arguments})", 1))
         elif rules is not None:
             report["notes"].append("no naive translation: the rule translator does not cover this kernel")
-        gemm = gemm_layout(lifted)
         if gemm is not None and openblas_available():
             blas_call = (f"cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, {gemm['m']}, {gemm['n']}, "
                          f"{gemm['k']}, 1.0f, {gemm['A']}, {gemm['k']}, {gemm['B']}, {gemm['n']}, 0.0f, "

@@ -1,0 +1,110 @@
+"""What template matching looks at: the entry's signature and cheap structural cues of its kernels.
+
+Nothing here executes or lifts the kernel; the cues only rank candidate templates,
+verification against the .cu decides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ....verify.cuda.extents import resolve
+from ....verify.cuda.parse import function_name, function_qualifiers, is_kernel_launch, parse, text_of, walk
+from ....verify.cuda.signature import HostFunction, choose_entry, read_source
+from ....verify.errors import VerifyInputError
+from ..errors import Unliftable
+
+_WARP = re.compile(r"^(__shfl\w*|__ballot_sync|__any_sync|__all_sync|__reduce\w*)$")
+_ATOMIC = re.compile(r"^atomic(\w+)$")
+
+
+@dataclass
+class Cues:
+    host: HostFunction
+    kernels: list[str]  # names of the kernels the entry launches
+    inputs: list  # const pointer params (verify.cuda.signature.Param), in order
+    outputs: list  # non-const pointer params, in order
+    sizes: list  # integer scalar params, in order
+    others: list  # other scalar params
+    shared: bool = False
+    barrier: bool = False
+    atomics: set = field(default_factory=set)  # "Add", "Max", ...
+    warp: bool = False
+    loops: int = 0
+    calls: set = field(default_factory=set)  # every called name in the kernels (expf, fmaxf, ...)
+    modulo: bool = False  # a `%` in a kernel (bin of a histogram)
+    copied_in: set = field(default_factory=set)  # host pointers copied to the device (read by the kernel)
+    shapes: dict = field(default_factory=dict)  # pointer param -> element count as the verifier reads it ("n*n")
+
+    @property
+    def returns(self) -> str | None:
+        return self.host.return_dtype
+
+    def size_names(self) -> list[str]:
+        return [p.name for p in self.sizes]
+
+
+def read_cues(path: Path, entry: str | None, shapes: dict | None = None, values: dict | None = None) -> Cues:
+    """shapes/values: the verifier's --shape/--value options (they win over the source's comments)."""
+    try:
+        source = read_source(path, "cuda")
+        host = choose_entry(source, entry)
+    except VerifyInputError as exc:
+        raise Unliftable(exc.construct or "entry", getattr(exc, "line", None), str(exc)) from None
+    try:
+        extents = resolve(host, [source], dict(shapes or {}), dict(values or {})).shapes
+    except VerifyInputError:
+        extents = {}  # the verifier will say what is missing; the cues go without
+    tree = parse(source.text, "cuda")
+    kernels = {function_name(f): f for f in walk(tree.root_node)
+               if f.type == "function_definition" and "__global__" in function_qualifiers(f)}
+    launched = []
+    for node in walk(host.body):
+        if is_kernel_launch(node):
+            name = text_of(node.child_by_field_name("function"))
+            if name in kernels and name not in launched:
+                launched.append(name)
+    cues = Cues(host=host, kernels=launched,
+                inputs=[p for p in host.params if p.pointer and p.const],
+                outputs=[p for p in host.params if p.pointer and not p.const],
+                sizes=[p for p in host.params if not p.pointer and p.dtype == "int32"],
+                others=[p for p in host.params if not p.pointer and p.dtype != "int32"],
+                shapes={k: v.replace(" ", "") for k, v in extents.items()})
+    # Device functions the kernels call count too (a warp_sum helper holds the shuffles).
+    device = {function_name(f): f for f in walk(tree.root_node)
+              if f.type == "function_definition" and "__device__" in function_qualifiers(f)}
+    seen: set[str] = set()
+    todo = [kernels[k] for k in launched]
+    while todo:
+        func = todo.pop()
+        for node in walk(func):
+            text = text_of(node)
+            if node.type in ("storage_class_specifier", "type_qualifier", "identifier") and text == "__shared__":
+                cues.shared = True
+            elif node.type in ("for_statement", "while_statement", "do_statement"):
+                cues.loops += 1
+            elif node.type == "binary_expression" and text_of(node.child_by_field_name("operator")) == "%":
+                cues.modulo = True
+            elif node.type == "call_expression":
+                fn = node.child_by_field_name("function")
+                fname = text_of(fn) if fn is not None else ""
+                cues.calls.add(fname)
+                if fname.startswith("__syncthreads") or fname in ("sync", "__syncwarp") or fname.endswith(".sync"):
+                    cues.barrier = True
+                if _WARP.match(fname):
+                    cues.warp = True
+                atomic = _ATOMIC.match(fname)
+                if atomic:
+                    cues.atomics.add(atomic.group(1))
+                if fname in device and fname not in seen:
+                    seen.add(fname)
+                    todo.append(device[fname])
+    for node in walk(host.body):
+        if node.type == "call_expression" and text_of(node.child_by_field_name("function")) in (
+                "cudaMemcpy", "cudaMemcpyAsync"):
+            args = [text_of(a).strip() for a in node.child_by_field_name("arguments").named_children]
+            if len(args) >= 4 and args[3].endswith("HostToDevice"):
+                cues.copied_in.add(args[1].lstrip("&"))
+    return cues
