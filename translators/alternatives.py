@@ -111,6 +111,12 @@ def write_alternatives(alternatives: list[Alternative], notes: list[str]) -> Non
     for alternative in alternatives:
         if alternative.exit_code != 0 or alternative.code is None:
             continue
+        versus_openmp = alternative.speedup.get("vs_openmp")
+        if versus_openmp is not None and versus_openmp < 1.0:
+            # Verified but slower than the plain OpenMP translation: nothing worth offering.
+            notes.append(f"{alternative.solver}: not written: verified, but {versus_openmp:.2f}x the naive "
+                         "OpenMP translation (slower)")
+            continue
         try:
             check_replaceable(alternative.path, unverified=False, force=False)
             _check_earlier_offer(alternative)
