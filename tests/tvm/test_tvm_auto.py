@@ -70,14 +70,14 @@ def test_auto_never_replaces_a_file_of_the_users_at_the_offers_path(tv_cmd, tmp_
 
 @needs_tvm
 def test_auto_reports_a_kernel_tvm_cannot_lift_and_writes_nothing_for_it(tv_cmd, tmp_path):
-    out = tmp_path / "softmax_cpu.cpp"
-    code, result = _run(tv_cmd + ["translate", str(EXAMPLES / "softmax" / "softmax.cu"), "--to", "cpu", "-o",
+    out = tmp_path / "stencil1d_cpu.cpp"
+    code, result = _run(tv_cmd + ["translate", str(EXAMPLES / "stencil1d" / "stencil1d.cu"), "--to", "cpu", "-o",
                                   str(out), "--cases", "3", "--no-capture"])
     assert code == 0 and result["solver_used"] == "rules", result["message"]
     [alternative] = result["alternatives"]
     assert alternative["exit_code"] == 2 and alternative["verdict"] is None and alternative["written"] is False
     assert "line 4: __shared__" in alternative["message"]
-    assert not (tmp_path / "softmax_cpu_tvm.cpp").exists()
+    assert not (tmp_path / "stencil1d_cpu_tvm.cpp").exists()
 
 
 def test_without_the_extra_auto_translates_as_before_and_says_so(tmp_path, monkeypatch):
@@ -162,3 +162,17 @@ def test_verify_fast_math_widens_float_tolerances_and_is_cuda_to_cpp_only(tv_cmd
     fortran.write_text("subroutine f(x)\n  real, intent(out) :: x\n  x = 1.0\nend subroutine f\n")
     code, other = _run(tv_cmd + ["verify", str(fortran), str(candidate), "--fast-math"])
     assert code == 2 and "CUDA -> C++ candidates only" in other["message"]
+
+
+def test_a_verified_offer_far_slower_than_naive_openmp_is_reported_not_written(tmp_path):
+    from translators.alternatives import Alternative, write_alternatives
+
+    slow = Alternative(solver="tvm", path=tmp_path / "k_cpu_tvm.cpp", written=False, verdict="equivalent",
+                       exit_code=0, message="verified", code="// slow\n", speedup={"vs_openmp": 0.31})
+    fast = Alternative(solver="tvm", path=tmp_path / "j_cpu_tvm.cpp", written=False, verdict="equivalent",
+                       exit_code=0, message="verified", code="// fast\n", speedup={"vs_openmp": 1.7})
+    notes: list[str] = []
+    write_alternatives([slow, fast], notes)
+    assert not slow.written and not slow.path.exists()
+    assert notes == [f"tvm: not written to {slow.path}: verified, but 0.31x the naive OpenMP translation (slower)"]
+    assert fast.written and fast.path.read_text() == "// fast\n"
