@@ -27,7 +27,7 @@ import tree_sitter_fortran
 from tree_sitter import Language, Node, Parser
 
 from .errors import VerifyInputError
-from .fortran_deps import external_procedure_sources, used_module_sources
+from .fortran_deps import c_procedure_sources, external_procedure_sources, used_module_sources
 from .fortran_kinds import kind_parameters, renamed_kinds, resolve_kind, split_top
 from .fortran_source import read_source
 from .fortran_types import DerivedType, derived_types
@@ -125,6 +125,7 @@ class FortranFile:
     module_sources: list[Path] = field(default_factory=list)  # sources of USEd modules, dependencies first
     program_end: int = 0  # last line of the main program (unit mode leaves it out of the reference)
     external_sources: list[Path] = field(default_factory=list)  # files of called external procedures
+    c_sources: list[Path] = field(default_factory=list)  # NAME.c of called subroutines implemented in C
 
 
 @lru_cache(maxsize=1)
@@ -171,7 +172,8 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
                        procedures=procedures, unsupported=unsupported, has_syntax_error=tree.root_node.has_error,
                        includes=source.includes, module_sources=used_module_sources(text, search),
                        program_end=program_end,
-                       external_sources=external_sources)
+                       external_sources=external_sources,
+                       c_sources=c_procedure_sources([text] + [_read_text(p) for p in external_sources], search))
 
 
 def _read_text(path: Path) -> str:
