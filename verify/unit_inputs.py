@@ -45,6 +45,7 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
     rng = np.random.default_rng(seed)
     pinned = {k.lower(): v for k, v in (pinned or {}).items()}
     size_args = [a for a in proc.args if a.is_size]
+    floors = size_floors(proc)
     cases = []
     for index in range(count):
         sizes = {}
@@ -52,13 +53,16 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
             sizes[arg.name] = SIZE_SCHEDULE[(index + first_case + 3 * j) % len(SIZE_SCHEDULE)]
             if arg.name in pinned:
                 sizes[arg.name] = int(pinned[arg.name])
+        for name, least in floors.items():
+            if name not in pinned:
+                sizes[name] = max(sizes[name], least)
         role_sizes(proc, index, sizes, pinned)
         shapes, lowers = _shapes(proc, sizes)
         while sum(int(np.prod(s)) for s in shapes.values()) > MAX_ELEMENTS_PER_CASE and sizes:
             biggest = max(sizes, key=sizes.get)
             if biggest in pinned or sizes[biggest] <= 1:
                 break
-            sizes[biggest] = max(1, sizes[biggest] // 2)
+            sizes[biggest] = max(floors.get(biggest, 1), sizes[biggest] // 2)
             role_sizes(proc, index, sizes, pinned)
             shapes, lowers = _shapes(proc, sizes)
         case = Case(values={}, shapes=shapes, lowers=lowers, sizes=sizes)
@@ -97,6 +101,28 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 case.values[member.name] = data if member.is_array else data.reshape(())
         cases.append(case)
     return cases
+
+
+def size_floors(proc: Procedure) -> dict[str, int]:
+    """The least value of each size argument that keeps a subscript written as `size - c` within
+    its dimension: `u(i1, i2, n3 - 1)` of `u(n1, n2, n3)` reads plane 0 when n3 is 1, outside the
+    array, and the reference's result is undefined (NPB MG's comm3 copies such borders)."""
+    sizes = {a.name for a in proc.args if a.is_size}
+    floors: dict[str, int] = {}
+    for arg in proc.args:
+        if not arg.is_array:
+            continue
+        for m in re.finditer(rf"\b{re.escape(arg.name)}\s*\(((?:[^()]|\([^()]*\))*)\)", proc.body):
+            parts = m.group(1).split(",")
+            if len(parts) != len(arg.dims):
+                continue
+            for part, (lower, _) in zip(parts, arg.dims):
+                hit = re.fullmatch(r"\s*([a-z_]\w*)\s*-\s*(\d+)\s*", part)
+                if hit is None or hit.group(1) not in sizes:
+                    continue
+                low = int(lower) if lower.strip().lstrip("-").isdigit() else 1
+                floors[hit.group(1)] = max(floors.get(hit.group(1), 1), int(hit.group(2)) + low)
+    return floors
 
 
 def _parse_pinned(text: str, arg: Arg):
