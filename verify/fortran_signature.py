@@ -110,6 +110,7 @@ class Procedure:
     externals: frozenset[str] = frozenset()  # LSAME / XERBLA: called in the file, defined nowhere in it
     xerbla_output: bool = False  # compare the argument number reported through XERBLA (set by the pair)
     commons: list[Arg] = field(default_factory=list)  # COMMON members set before and compared after the call
+    callees: list["Procedure"] = field(default_factory=list)  # procedures of the file it calls (set by the pair)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .fortran_signature import ASSUMED_LENGTH, Arg, Procedure, evaluate_extent
+from .size_limits import callee_subscript_bounds, size_ceilings, size_floors
 from .legacy_inputs import character_value, index_array_values, index_scalar_bounds, role_sizes
 
 SIZE_SCHEDULE = [1, 3, 16, 100, 7, 33, 2, 64, 5, 17, 128, 9]
@@ -45,7 +46,7 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
     rng = np.random.default_rng(seed)
     pinned = {k.lower(): v for k, v in (pinned or {}).items()}
     size_args = [a for a in proc.args if a.is_size]
-    floors = size_floors(proc)
+    floors, ceilings = size_floors(proc), size_ceilings(proc)
     cases = []
     for index in range(count):
         sizes = {}
@@ -53,9 +54,9 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
             sizes[arg.name] = SIZE_SCHEDULE[(index + first_case + 3 * j) % len(SIZE_SCHEDULE)]
             if arg.name in pinned:
                 sizes[arg.name] = int(pinned[arg.name])
-        for name, least in floors.items():
+        for name in sizes:
             if name not in pinned:
-                sizes[name] = max(sizes[name], least)
+                sizes[name] = max(min(sizes[name], ceilings.get(name, sizes[name])), floors.get(name, 1))
         role_sizes(proc, index, sizes, pinned)
         shapes, lowers = _shapes(proc, sizes)
         while sum(int(np.prod(s)) for s in shapes.values()) > MAX_ELEMENTS_PER_CASE and sizes:
@@ -82,6 +83,8 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 n = int(np.prod(shapes[arg.name])) if arg.is_array else 1
                 data = index_array_values(proc, arg, shapes, lowers, rng, n, sizes)
                 within = index_scalar_bounds(proc, arg, shapes, lowers) if data is None else None
+                if data is None and within is None:
+                    within = callee_subscript_bounds(proc, arg)
                 if within is not None:
                     data = rng.integers(within[0], within[1] + 1, n).astype(arg.dtype)
                 if data is None:
@@ -101,28 +104,6 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 case.values[member.name] = data if member.is_array else data.reshape(())
         cases.append(case)
     return cases
-
-
-def size_floors(proc: Procedure) -> dict[str, int]:
-    """The least value of each size argument that keeps a subscript written as `size - c` within
-    its dimension: `u(i1, i2, n3 - 1)` of `u(n1, n2, n3)` reads plane 0 when n3 is 1, outside the
-    array, and the reference's result is undefined (NPB MG's comm3 copies such borders)."""
-    sizes = {a.name for a in proc.args if a.is_size}
-    floors: dict[str, int] = {}
-    for arg in proc.args:
-        if not arg.is_array:
-            continue
-        for m in re.finditer(rf"\b{re.escape(arg.name)}\s*\(((?:[^()]|\([^()]*\))*)\)", proc.body):
-            parts = m.group(1).split(",")
-            if len(parts) != len(arg.dims):
-                continue
-            for part, (lower, _) in zip(parts, arg.dims):
-                hit = re.fullmatch(r"\s*([a-z_]\w*)\s*-\s*(\d+)\s*", part)
-                if hit is None or hit.group(1) not in sizes:
-                    continue
-                low = int(lower) if lower.strip().lstrip("-").isdigit() else 1
-                floors[hit.group(1)] = max(floors.get(hit.group(1), 1), int(hit.group(2)) + low)
-    return floors
 
 
 def _parse_pinned(text: str, arg: Arg):

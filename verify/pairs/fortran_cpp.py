@@ -34,7 +34,7 @@ from ..toolchain import compile_in_sandbox, fast_linker_flags, find_tool, tool_v
 from ..unit_harness import (candidate_driver, check_candidate_signature, fortran_wrapper, reference_driver,
                             signature_warnings)
 from . import Pair, register
-from .fortran_cpp_helpers import (bind_procedures, blank_lines, candidate_procedures, openmp_flags, read_bytes,
+from .fortran_cpp_helpers import (bind_procedures, called_procedures, blank_lines, candidate_procedures, openmp_flags, read_bytes,
                                  runs_past_column_72, stderr_tail)
 
 HARNESS_VERSION = "fortran-cpp-5"
@@ -367,6 +367,9 @@ class _Verification:
         try:
             size_assumed(proc, self.options.shapes)
             proc.commons = common_members(proc)
+            for each in ffile.procedures:  # sizes and levels passed on are bounded by the callees' use too
+                if isinstance(each, Procedure):
+                    each.callees = called_procedures(ffile, each)
         except VerifyInputError as exc:
             exc.file = exc.file or str(self.source)
             raise VerifyInputError(exc.reason, file=exc.file, line=exc.line, construct=exc.construct) from None

@@ -98,3 +98,9 @@ def read_bytes(path: Path) -> bytes:
 def stderr_tail(outcome: sandbox.RunOutcome) -> str:
     tail = outcome.stderr_text.strip()[-300:]
     return f"; stderr: {tail}" if tail else ""
+
+
+def called_procedures(ffile: FortranFile, proc: Procedure) -> list[Procedure]:
+    """The procedures of the file that `proc` calls (`call name(` or `name(` in its text)."""
+    return [other for other in ffile.procedures if isinstance(other, Procedure) and other is not proc
+            and re.search(rf"\b{re.escape(other.name)}\s*\(", proc.body)]
