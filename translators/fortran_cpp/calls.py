@@ -46,6 +46,10 @@ def call_arguments(tr, procedure: Procedure, args: list, node, elem) -> list[str
             if dummy.type.base == "character" and value.literal is not None:
                 from .expressions import char_literal
                 result.append(char_literal(value.literal[:1] or " "))  # character*1 dummy: the first character
+            elif dummy.type.base == "cstring" and dummy.type.kind and value.literal is not None:
+                # character*8 dummy: the literal as the callee sees it, cut or blank-padded to 8
+                text = value.literal[:dummy.type.kind].ljust(dummy.type.kind)
+                result.append('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
             elif dummy.type.base == "cstring" and value.type.base not in ("cstring",) and value.literal is None:
                 raise UnsupportedConstruct("character argument", f"'{actual}' passed to character*(*) dummy "
                                            f"'{name}' in '{node}' (only literals and character*(*) dummies)")
