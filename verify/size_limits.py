@@ -3,8 +3,8 @@
 Public API:
   size_floors(proc) -> {size: least value}     a subscript `size - c` exists (border copies)
   size_ceilings(proc) -> {size: largest value}  a loop up to `size` indexes an array of constant extent
-  callee_subscript_bounds(proc, arg) -> (low, high) | None   an integer passed on to a callee that
-                                                             subscripts a constant-extent array with it
+  callee_subscript_bounds(proc, arg) -> (low, high) | None   an integer that subscripts a constant-extent
+                                                             array, in the procedure or a callee
 
 Both read the procedure's text; a bound only narrows the sizes drawn, so a rule that fires where
 it need not costs coverage of some sizes, never a wrong verdict.
@@ -123,25 +123,32 @@ def _constant_arrays(proc: Procedure) -> dict[str, list[tuple[int, int]]]:
     return found
 
 
+def _constant_subscript_bounds(proc: Procedure, name: str) -> list[tuple[int, int]]:
+    """(low, high) of each dimension of a constant-extent local or COMMON array that `name` is
+    the whole subscript of (`start(n)` of `start(64)`)."""
+    bounds = []
+    for array, extents in _constant_arrays(proc).items():
+        for use in re.finditer(_REFERENCE.format(name=re.escape(array)), proc.body):
+            parts = split_top(use.group(1))
+            if len(parts) == len(extents):
+                bounds += [extents[p] for p, part in enumerate(parts) if part.strip() == name]
+    return bounds
+
+
 def callee_subscript_bounds(proc: Procedure, arg) -> tuple[int, int] | None:
-    """[low, high] for an integer scalar argument the procedure passes, whole, to a procedure of
-    the same file (`call rep_nrm(u, n1, n2, n3, 'title', k)`) that uses it as a whole subscript of
+    """[low, high] for an integer scalar argument that subscripts an array of constant extent of
+    the procedure (`start(n)` of a COMMON `start(64)`), or that the procedure passes, whole, to a
+    procedure of the same file (`call rep_nrm(u, n1, n2, n3, 'title', k)`) that uses it as a whole subscript of
     an array of constant extent (`nx(kk)` of `nx(maxlevel)`): a level beyond the array would
     read outside it in the reference."""
     if arg.base != "integer" or arg.is_array or arg.intent == "out":
         return None
-    bounds = []
+    bounds = _constant_subscript_bounds(proc, arg.name)
     for callee in proc.callees:
         for m in re.finditer(_REFERENCE.format(name=re.escape(callee.name)), proc.body):
             for position, actual in enumerate(split_top(m.group(1))):
-                if actual.strip() != arg.name or position >= len(callee.args):
-                    continue
-                dummy = callee.args[position].name
-                for name, extents in _constant_arrays(callee).items():
-                    for use in re.finditer(_REFERENCE.format(name=re.escape(name)), callee.body):
-                        parts = use.group(1).split(",")
-                        if len(parts) == len(extents):
-                            bounds += [extents[p] for p, part in enumerate(parts) if part.strip() == dummy]
+                if actual.strip() == arg.name and position < len(callee.args):
+                    bounds += _constant_subscript_bounds(callee, callee.args[position].name)
     if not bounds:
         return None
     low, high = max(b[0] for b in bounds), min(b[1] for b in bounds)

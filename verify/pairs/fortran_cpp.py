@@ -34,7 +34,7 @@ from ..toolchain import compile_in_sandbox, fast_linker_flags, find_tool, tool_v
 from ..unit_harness import (candidate_driver, check_candidate_signature, fortran_wrapper, reference_driver,
                             signature_warnings)
 from . import Pair, register
-from .fortran_cpp_helpers import (bind_procedures, called_procedures, blank_lines, candidate_procedures, openmp_flags, read_bytes,
+from .fortran_cpp_helpers import (bind_procedures, called_procedures, clock_outputs, blank_lines, candidate_procedures, openmp_flags, read_bytes,
                                  runs_past_column_72, stderr_tail)
 
 HARNESS_VERSION = "fortran-cpp-5"
@@ -77,6 +77,7 @@ class _Verification:
         self.tools = {"gfortran": tool_version(self.gfortran), "g++": tool_version(self.gxx),
                       "sandbox": sandbox.isolation_mode()}
         self._plan = None  # ReproducerPlan, collected in unit mode when a reproducer is asked for
+        self.not_compared: dict[str, str] = {}  # clock-fed outputs (verify/clock_outputs.py) -> why
 
     # ---- shared steps ------------------------------------------------------------------
 
@@ -374,6 +375,9 @@ class _Verification:
             exc.file = exc.file or str(self.source)
             raise VerifyInputError(exc.reason, file=exc.file, line=exc.line, construct=exc.construct) from None
         bind_procedures(ffile, proc, self.options.procedures, str(self.source))
+        self.not_compared = clock_outputs(ffile, proc)
+        for name, why in self.not_compared.items():
+            self.warnings.append(f"'{name}' is {why}: two runs never share it, so it is not compared")
         passed = candidate_procedures(proc, cfile)
         if isinstance(passed, str):
             return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, message=passed,
@@ -567,6 +571,8 @@ class _Verification:
         mismatches: list[Mismatch] = []
         for index, (case, ref, cand) in enumerate(zip(cases, ref_values, cand_values)):
             for arg in outputs_of(proc):
+                if arg.name in self.not_compared:
+                    continue
                 shape = case.shapes.get(arg.name)
                 expected, actual = ref[arg.name], cand[arg.name]
                 if not arg.is_array:  # 0-d: reported without an index
