@@ -3,6 +3,7 @@
 Public API:
   size_floors(proc) -> {size: least value}     a subscript `size - c` exists (border copies)
   size_ceilings(proc) -> {size: largest value}  a loop up to `size` indexes an array of constant extent
+  size_relations(proc) -> [(size, factor, other, offset)]  size >= factor*other + offset (grids)
   callee_subscript_bounds(proc, arg) -> (low, high) | None   an integer that subscripts a constant-extent
                                                              array, in the procedure or a callee
 
@@ -123,6 +124,35 @@ def _constant_arrays(proc: Procedure) -> dict[str, list[tuple[int, int]]]:
     return found
 
 
+def size_relations(proc: Procedure) -> list[tuple[str, int, str, int]]:
+    """(t, a, s, b) for t >= a*s + b: a DO loop running up to `s + c` whose counter forms the
+    subscript `a*i + d` (a and d literals) of an argument array dimensioned by the size t
+    (`do i1 = 1, mm1 - 1` ... `u(2*i1, ...)` of `u(n1, n2, n3)`: n1 >= 2*mm1 - 2). A fine grid
+    addressed from a coarse one (NPB MG's interp) needs its sizes to agree."""
+    sizes = {a.name for a in proc.args if a.is_size}
+    loops = [(m.group(1), m.group(2), _offset(m.group(3), m.group(4))) for m in _DO.finditer(proc.body)]
+    loops = [(counter, size, shift) for counter, size, shift in loops if size in sizes]
+    found: dict[tuple[str, int, str], int] = {}
+    for arg in proc.args:
+        if not arg.is_array:
+            continue
+        for m in re.finditer(_REFERENCE.format(name=re.escape(arg.name)), proc.body):
+            parts = split_top(m.group(1))
+            if len(parts) != len(arg.dims):
+                continue
+            for part, (lower, upper) in zip(parts, arg.dims):
+                hit = re.fullmatch(r"\s*(\d+)\s*\*\s*([a-z_]\w*)\s*(?:([-+])\s*(\d+))?\s*", part)
+                target = upper.strip()
+                if hit is None or target not in sizes or lower.strip() != "1":
+                    continue
+                factor, counter, reach = int(hit.group(1)), hit.group(2), _offset(hit.group(3), hit.group(4))
+                for name, size, shift in loops:
+                    if name == counter and size != target:  # target >= factor*(size + shift) + reach
+                        key = (target, factor, size)
+                        found[key] = max(found.get(key, factor * shift + reach), factor * shift + reach)
+    return [(t, a, s, b) for (t, a, s), b in found.items()]
+
+
 def _constant_subscript_bounds(proc: Procedure, name: str) -> list[tuple[int, int]]:
     """(low, high) of each dimension of a constant-extent local or COMMON array that `name` is
     the whole subscript of (`start(n)` of `start(64)`)."""
@@ -147,8 +177,12 @@ def callee_subscript_bounds(proc: Procedure, arg) -> tuple[int, int] | None:
     for callee in proc.callees:
         for m in re.finditer(_REFERENCE.format(name=re.escape(callee.name)), proc.body):
             for position, actual in enumerate(split_top(m.group(1))):
-                if actual.strip() == arg.name and position < len(callee.args):
-                    bounds += _constant_subscript_bounds(callee, callee.args[position].name)
+                # the argument itself, or shifted by a constant (`k - 1`: a coarser level)
+                hit = re.fullmatch(rf"\s*{re.escape(arg.name)}\s*(?:([-+])\s*(\d+))?\s*", actual)
+                if hit and position < len(callee.args):
+                    shift = _offset(hit.group(1), hit.group(2))
+                    bounds += [(low - shift, high - shift)
+                               for low, high in _constant_subscript_bounds(callee, callee.args[position].name)]
     if not bounds:
         return None
     low, high = max(b[0] for b in bounds), min(b[1] for b in bounds)

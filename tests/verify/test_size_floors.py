@@ -109,3 +109,33 @@ def test_sizes_and_levels_passed_on_are_bounded_by_the_callees_use(verify_cli, w
     assert min(sizes) == 2, sizes  # border reads y(m - 1)
     levels = [case["lev"] for case in payload["inputs"]]
     assert all(1 <= lev <= 4 for lev in levels), levels  # count's hits(l) has 4 levels
+
+
+SPREAD_F = """\
+      subroutine spread(mc, zc, nf, uf)
+      integer mc, nf, i
+      double precision zc(mc), uf(nf)
+      do 10 i = 1, mc - 1
+         uf(2*i - 1) = zc(i)
+         uf(2*i) = 0.5d0 * (zc(i) + zc(i + 1))
+   10 continue
+      end
+"""
+SPREAD_CPP = """\
+void spread(int mc, const double* zc, int nf, double* uf) {
+    for (int i = 1; i <= mc - 1; ++i) {
+        uf[2 * i - 2] = zc[i - 1];
+        uf[2 * i - 1] = 0.5 * (zc[i - 1] + zc[i]);
+    }
+}
+"""
+
+
+def test_a_fine_grid_addressed_from_a_coarse_one_is_generated_large_enough(verify_cli, write):
+    source = write("spread.f", SPREAD_F)
+    candidate = write("spread.cpp", SPREAD_CPP)
+    code, payload, _ = verify_cli(source, candidate, "--cases", "12")
+    assert code == 0, payload["message"]
+    sizes = [case["sizes"] for case in payload["inputs"]]
+    assert all(s["nf"] >= 2 * s["mc"] - 2 for s in sizes), sizes
+    assert any(s["mc"] >= 16 for s in sizes), sizes  # the coarse grid still takes large sizes
