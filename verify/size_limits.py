@@ -85,20 +85,62 @@ def size_ceilings(proc: Procedure, seen: frozenset[str] = frozenset()) -> dict[s
     loops = [(counter, size, shift) for counter, size, shift in loops if size in sizes]
     if not loops:
         return ceilings
+    aliases = _aliases(proc)
     for name, extents in _constant_arrays(proc).items():
         for m in re.finditer(_REFERENCE.format(name=re.escape(name)), proc.body):
             parts = m.group(1).split(",")
             if len(parts) != len(extents):
                 continue
             for part, (_, upper) in zip(parts, extents):
-                hit = re.fullmatch(r"\s*([a-z_]\w*)\s*(?:([-+])\s*(\d+))?\s*", part)
-                if hit is None:
+                linear = _linear(part, aliases)
+                if linear is None:
                     continue
-                reach = _offset(hit.group(2), hit.group(3))
-                for counter, size, shift in loops:
-                    if counter == hit.group(1):  # counter <= size + shift, subscript counter + reach <= upper
-                        ceilings[size] = min(ceilings.get(size, upper), upper - shift - reach)
+                factor, counter, reach = linear
+                for name_, size, shift in loops:
+                    if name_ == counter:  # counter <= size + shift, factor*counter + reach <= upper
+                        most = (upper - reach) // factor - shift
+                        ceilings[size] = min(ceilings.get(size, most), most)
     return ceilings
+
+
+_ALIAS = re.compile(r"^\s*(?:\d+\s+)?([a-z_]\w*)\s*=\s*(\d+)\s*\*\s*([a-z_]\w*)\s*(?:([-+])\s*([a-z_]\w*|\d+))?\s*$")
+
+
+def _aliases(proc: Procedure) -> dict[str, tuple[int, str, int]]:
+    """Locals set only from a loop counter, `i1 = 2*j1 - d1` (NPB MG's rprj3): name -> (factor,
+    counter, offset), the offset at its largest when it is a variable set only to literals."""
+    statements = re.split(r"[\n;]", proc.body)
+    found = {}
+    for statement in statements:
+        m = _ALIAS.match(statement)
+        if m is None:
+            continue
+        # every assignment of the local must be this one (rprj3 repeats `i1 = 2*j1-d1` per loop)
+        writes = [t for t in statements if re.match(rf"\s*(?:\d+\s+)?{m.group(1)}\s*=(?!=)", t)]
+        if any(" ".join(t.split()) != " ".join(statement.split()) for t in writes):
+            continue
+        term = m.group(5) or "0"
+        if term.isdigit():
+            values = [int(term)]
+        else:
+            values = [int(v) for v in re.findall(rf"(?m)\b{term}\s*=\s*(-?\d+)\s*$", proc.body)]
+            if not values or len(values) != len(re.findall(rf"(?m)\b{term}\s*=(?!=)", proc.body)):
+                continue
+        offset = -min(values) if m.group(4) == "-" else max(values)
+        found[m.group(1)] = (int(m.group(2)), m.group(3), offset)
+    return found
+
+
+def _linear(part: str, aliases: dict[str, tuple[int, str, int]]) -> tuple[int, str, int] | None:
+    """(factor, counter, offset) of a subscript `counter + c`, `a*counter + c`, or `alias + c`."""
+    m = re.fullmatch(r"\s*(?:(\d+)\s*\*\s*)?([a-z_]\w*)\s*(?:([-+])\s*(\d+))?\s*", part)
+    if m is None:
+        return None
+    reach = _offset(m.group(3), m.group(4))
+    if m.group(1) is None and m.group(2) in aliases:
+        factor, counter, offset = aliases[m.group(2)]
+        return factor, counter, offset + reach
+    return int(m.group(1) or 1), m.group(2), reach
 
 
 def _constant_arrays(proc: Procedure) -> dict[str, list[tuple[int, int]]]:
@@ -126,13 +168,15 @@ def _constant_arrays(proc: Procedure) -> dict[str, list[tuple[int, int]]]:
 
 def size_relations(proc: Procedure) -> list[tuple[str, int, str, int]]:
     """(t, a, s, b) for t >= a*s + b: a DO loop running up to `s + c` whose counter forms the
-    subscript `a*i + d` (a and d literals) of an argument array dimensioned by the size t
+    subscript `a*i + d` (a and d literals, or through a local set once, `i1 = 2*j1 - d1`) of an
+    argument array dimensioned by the size t
     (`do i1 = 1, mm1 - 1` ... `u(2*i1, ...)` of `u(n1, n2, n3)`: n1 >= 2*mm1 - 2). A fine grid
     addressed from a coarse one (NPB MG's interp) needs its sizes to agree."""
     sizes = {a.name for a in proc.args if a.is_size}
     loops = [(m.group(1), m.group(2), _offset(m.group(3), m.group(4))) for m in _DO.finditer(proc.body)]
     loops = [(counter, size, shift) for counter, size, shift in loops if size in sizes]
     found: dict[tuple[str, int, str], int] = {}
+    aliases = _aliases(proc)
     for arg in proc.args:
         if not arg.is_array:
             continue
@@ -141,11 +185,11 @@ def size_relations(proc: Procedure) -> list[tuple[str, int, str, int]]:
             if len(parts) != len(arg.dims):
                 continue
             for part, (lower, upper) in zip(parts, arg.dims):
-                hit = re.fullmatch(r"\s*(\d+)\s*\*\s*([a-z_]\w*)\s*(?:([-+])\s*(\d+))?\s*", part)
+                linear = _linear(part, aliases)
                 target = upper.strip()
-                if hit is None or target not in sizes or lower.strip() != "1":
+                if linear is None or linear[0] < 2 or target not in sizes or lower.strip() != "1":
                     continue
-                factor, counter, reach = int(hit.group(1)), hit.group(2), _offset(hit.group(3), hit.group(4))
+                factor, counter, reach = linear
                 for name, size, shift in loops:
                     if name == counter and size != target:  # target >= factor*(size + shift) + reach
                         key = (target, factor, size)

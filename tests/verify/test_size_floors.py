@@ -139,3 +139,32 @@ def test_a_fine_grid_addressed_from_a_coarse_one_is_generated_large_enough(verif
     sizes = [case["sizes"] for case in payload["inputs"]]
     assert all(s["nf"] >= 2 * s["mc"] - 2 for s in sizes), sizes
     assert any(s["mc"] >= 16 for s in sizes), sizes  # the coarse grid still takes large sizes
+
+
+RESTRICT_F = """\
+      subroutine shrink(mf, uf, mc, zc)
+      integer mf, mc, i, j
+      double precision uf(mf), zc(mc)
+      do 10 j = 2, mc - 1
+         i = 2*j - 1
+         zc(j) = 0.5d0 * uf(i) + 0.25d0 * (uf(i - 1) + uf(i + 1))
+   10 continue
+      end
+"""
+RESTRICT_CPP = """\
+void shrink(int mf, const double* uf, int mc, double* zc) {
+    for (int j = 2; j <= mc - 1; ++j) {
+        int i = 2 * j - 1;
+        zc[j - 1] = 0.5 * uf[i - 1] + 0.25 * (uf[i - 2] + uf[i]);
+    }
+}
+"""
+
+
+def test_a_fine_grid_read_through_a_local_set_from_the_counter_is_large_enough(verify_cli, write):
+    source = write("shrink.f", RESTRICT_F)
+    candidate = write("shrink.cpp", RESTRICT_CPP)
+    code, payload, _ = verify_cli(source, candidate, "--cases", "12")
+    assert code == 0, payload["message"]
+    sizes = [case["sizes"] for case in payload["inputs"]]
+    assert all(s["mf"] >= 2 * s["mc"] - 2 for s in sizes), sizes  # i + 1 = 2*j <= 2*(mc - 1)
