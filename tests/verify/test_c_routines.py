@@ -99,3 +99,24 @@ def test_a_c_source_that_does_not_compile_is_an_error_of_the_source(verify_cli, 
     candidate.write_text(PROBE_CPP % "1.0")
     code, payload, _ = verify_cli(source, candidate, "-I", lib, "--cases", "3")
     assert code == 2 and payload["stage"] == "compile_source", payload["message"]
+
+
+PROGRAM_F = """\
+      program show
+      double precision v
+      call stamp(v)
+      print *, 'stamp', v + 1.0d0
+      end
+"""
+
+
+def test_a_program_calling_a_c_routine_is_translated_and_verified(tv_cmd, tmp_path):
+    lib = _library(tmp_path)
+    (tmp_path / "show.f").write_text(PROGRAM_F)
+    out = tmp_path / "show.cpp"
+    done = subprocess.run([*tv_cmd, "translate", str(tmp_path / "show.f"), "--to", "cpp", "--solver", "rules",
+                           "-I", str(lib), "-o", str(out), "--json", "--no-capture"],
+                          capture_output=True, text=True, timeout=300)
+    payload = json.loads(done.stdout)
+    assert done.returncode == 0, payload["message"]
+    assert "int main()" in out.read_text() and "stamp_(&v);" in out.read_text()
