@@ -99,6 +99,7 @@ def test_a_c_source_that_does_not_compile_is_an_error_of_the_source(verify_cli, 
     candidate.write_text(PROBE_CPP % "1.0")
     code, payload, _ = verify_cli(source, candidate, "-I", lib, "--cases", "3")
     assert code == 2 and payload["stage"] == "compile_source", payload["message"]
+    assert payload["diagnostics"][0]["file"].endswith("stamp.c") and "does not compile" in payload["message"]
 
 
 PROGRAM_F = """\

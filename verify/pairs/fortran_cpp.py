@@ -22,7 +22,6 @@ from ..diagnostics import parse_compiler_output, remap
 from ..errors import Cancelled, VerifyInputError
 from ..assumed_size import size_assumed
 from ..common_blocks import common_members
-from ..fortran_deps import c_headers
 from ..fortran_signature import FortranFile, Procedure, parse_fortran, select_entry
 from ..legacy_runtime import fortran_runtime
 from ..languages import CPP, FORTRAN
@@ -34,6 +33,7 @@ from ..toolchain import compile_in_sandbox, fast_linker_flags, find_tool, tool_v
 from ..unit_harness import (candidate_driver, check_candidate_signature, fortran_wrapper, reference_driver,
                             signature_warnings)
 from . import Pair, register
+from .fortran_c_sources import c_failure, c_files, compile_c_objects, copy_c_sources
 from .fortran_cpp_helpers import (bind_procedures, called_procedures, clock_outputs, blank_lines, candidate_procedures, openmp_flags, read_bytes,
                                  runs_past_column_72, stderr_tail)
 
@@ -46,8 +46,6 @@ UNIT_LINK_FLAGS = ["-ffunction-sections", "-Wl,--gc-sections"]
 # Unit mode runs each routine on small inputs: compile time dominates, and -O0 halves it
 # for header-heavy C++. x86-64 arithmetic is SSE at every level, so results do not change.
 CXX_UNIT_FLAGS = ["-std=c++17", "-O0", "-fwrapv"]
-# C sources of routines the Fortran calls, built for the candidate as gfortran builds them for the reference
-C_FLAGS = ["-O1", "-fwrapv"]
 MAX_MISMATCHES = 10
 RUN_MEMORY_MB = 2048
 RUN_ENV = {"OMP_NUM_THREADS": "2", "GFORTRAN_UNBUFFERED_PRECONNECTED": "n"}
@@ -201,36 +199,21 @@ class _Verification:
         names = []
         for index, path in enumerate([*ffile.module_sources, *ffile.external_sources]):
             names.append(self._copy_user_file(path, directory, f"tv_module{index}_{path.stem}"))
-        return names + self._copy_c_sources(ffile, directory)
+        return names + copy_c_sources(ffile, directory)
 
-    def _copy_c_sources(self, ffile: FortranFile, directory: Path) -> list[str]:
-        """C sources of routines the Fortran calls (NPB's wtime.c), with the headers they include,
-        under their own names: both sides link the same C code."""
-        for path in ffile.c_sources:
-            for header in c_headers(path):
-                self._copy_user_file(header, directory, header.stem)
-        return [self._copy_user_file(path, directory, path.stem) for path in ffile.c_sources]
-
-    def _candidate_c_objects(self, ffile: FortranFile, directory: Path) -> list[str] | str:
-        """The C sources compiled apart for the candidate (its compile uses a C++ precompiled
-        header that C cannot read); the object names, or the compiler's output on failure."""
-        objects = []
-        for name in self._copy_c_sources(ffile, directory):
-            obj = f"tv_c_{Path(name).stem}.o"
-            outcome = compile_in_sandbox([self.gxx, "-x", "c", *C_FLAGS, "-c", name, "-o", obj], directory,
-                                         directory / obj, cancel=self.options.cancel,
-                                         timeout=self.options.compile_timeout)
-            self.warnings.extend(outcome.warnings)
-            if not outcome.ok:
-                return outcome.output
-            objects.append(obj)
-        return objects
+    def _candidate_c_objects(self, ffile: FortranFile, directory: Path, line: int) -> list[str] | VerifyResult:
+        """The called C sources compiled for the candidate; an error of the source when one fails."""
+        objects, failed = compile_c_objects(self.gxx, ffile, directory, cancel=self.options.cancel,
+                                            timeout=self.options.compile_timeout, warnings=self.warnings)
+        if failed is None:
+            return objects
+        diags, message = c_failure(failed, ffile, self.source, line)
+        return self._result(ERROR, STAGE_COMPILE_SOURCE, diagnostics=diags, message=message)
 
     def _included_text(self, ffile: FortranFile) -> str:
         """INCLUDEd files and USEd module sources shape the reference: their text goes into its cache key."""
         parts = []
-        c_files = [f for path in ffile.c_sources for f in (*c_headers(path), path)]
-        for path in [*ffile.includes.values(), *ffile.module_sources, *ffile.external_sources, *c_files]:
+        for path in [*ffile.includes.values(), *ffile.module_sources, *ffile.external_sources, *c_files(ffile)]:
             try:
                 parts.append(path.read_text(errors="replace"))
             except OSError:
@@ -303,9 +286,9 @@ class _Verification:
         src_name = self._copy_user_file(self.source, ref_dir, "user_source")
         cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
         modules = self._copy_modules(ffile, ref_dir)
-        c_objects = self._candidate_c_objects(ffile, cand_dir)
-        if isinstance(c_objects, str):
-            return self._source_failed(c_objects, "", ffile.program_line)
+        c_objects = self._candidate_c_objects(ffile, cand_dir, ffile.program_line)
+        if isinstance(c_objects, VerifyResult):
+            return c_objects
         ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), *modules, src_name,
                     "-o", "reference"]
         cand_argv = [self.gxx, *CXX_FLAGS, *openmp_flags(cfile.text), *fast_linker_flags(), cand_name, *c_objects,
@@ -416,9 +399,9 @@ class _Verification:
         ref_argv = [self.gfortran, *FORTRAN_FLAGS, *UNIT_LINK_FLAGS, *self._include_flags(), *fast_linker_flags(),
                     *ref_files,
                     "-o", "reference"]
-        c_objects = self._candidate_c_objects(ffile, cand_dir)
-        if isinstance(c_objects, str):
-            return self._source_failed(c_objects, "", proc.line)
+        c_objects = self._candidate_c_objects(ffile, cand_dir, proc.line)
+        if isinstance(c_objects, VerifyResult):
+            return c_objects
         cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *openmp_flags(cfile.text), *fast_linker_flags(), "tv_driver.cpp",
                      *c_objects, "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, self._included_text(ffile), runtime, wrapper,
