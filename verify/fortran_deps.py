@@ -4,6 +4,8 @@ procedures it calls, found next to it or in an -I directory.
 Public API:
   used_module_sources(text, search) -> [Path]                  dependencies first
   external_procedure_sources(path, text, search) -> [Path]     NAME.f / NAME.f90 of called routines
+  c_procedure_sources(texts, search) -> [Path]                 NAME.c of called routines with no Fortran source
+  c_headers(c_source) -> [Path]                                the "x.h" files a C source includes, beside it
 """
 
 from __future__ import annotations
@@ -86,3 +88,35 @@ def _defining_file(name: str, directory: Path, source: Path, taken: list[Path]) 
         except OSError:
             continue
     return None
+
+
+_FIXED_COMMENT = re.compile(r"(?im)^(?:[c*](?![a-z0-9_]).*|!.*)$")
+
+
+def c_procedure_sources(texts: list[str], search: list[Path]) -> list[Path]:
+    """C sources of subroutines the Fortran CALLs but no Fortran file defines (NPB's `call
+    wtime(t)` implemented in wtime.c), found as NAME.c next to the source or in an -I directory.
+    They are compiled with both sides and called through gfortran's convention (name_, arguments
+    by address)."""
+    lower = "\n".join(_FIXED_COMMENT.sub("", t.lower()) for t in texts)
+    lower = re.sub(r"!.*", "", lower)
+    defined = set(re.findall(r"(?m)^[^\n]*?(?:subroutine|function)\s+(\w+)", lower)) | {"lsame", "xerbla"}
+    found: list[Path] = []
+    for name in sorted(set(re.findall(r"\bcall\s+(\w+)", lower)) - defined):
+        for directory in search:
+            candidate = Path(directory) / f"{name}.c"
+            if candidate.is_file():
+                found.append(candidate)
+                break
+    return found
+
+
+def c_headers(c_source: Path) -> list[Path]:
+    """Headers a C source includes with quotes (`#include "wtime.h"`) that lie beside it: they
+    are copied with it into the sandboxed build directory."""
+    try:
+        text = c_source.read_text(errors="replace")
+    except OSError:
+        return []
+    names = re.findall(r'(?m)^\s*#\s*include\s*"([^"/\\]+)"', text)
+    return [c_source.parent / n for n in dict.fromkeys(names) if (c_source.parent / n).is_file()]

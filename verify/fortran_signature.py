@@ -27,7 +27,7 @@ import tree_sitter_fortran
 from tree_sitter import Language, Node, Parser
 
 from .errors import VerifyInputError
-from .fortran_deps import external_procedure_sources, used_module_sources
+from .fortran_deps import c_procedure_sources, external_procedure_sources, used_module_sources
 from .fortran_preprocess import included_files, needs_preprocessing
 from .fortran_kinds import kind_parameters, renamed_kinds, resolve_kind, split_top
 from .fortran_source import read_source
@@ -111,6 +111,7 @@ class Procedure:
     externals: frozenset[str] = frozenset()  # LSAME / XERBLA: called in the file, defined nowhere in it
     xerbla_output: bool = False  # compare the argument number reported through XERBLA (set by the pair)
     commons: list[Arg] = field(default_factory=list)  # COMMON members set before and compared after the call
+    callees: list["Procedure"] = field(default_factory=list)  # procedures of the file it calls (set by the pair)
 
 
 @dataclass
@@ -126,6 +127,7 @@ class FortranFile:
     module_sources: list[Path] = field(default_factory=list)  # sources of USEd modules, dependencies first
     program_end: int = 0  # last line of the main program (unit mode leaves it out of the reference)
     external_sources: list[Path] = field(default_factory=list)  # files of called external procedures
+    c_sources: list[Path] = field(default_factory=list)  # NAME.c of called subroutines implemented in C
 
 
 @lru_cache(maxsize=1)
@@ -176,7 +178,8 @@ def parse_fortran(path: Path, include_dirs: tuple[Path, ...] | list[Path] = ()) 
                                  **source.includes},
                        module_sources=module_sources,
                        program_end=program_end,
-                       external_sources=external_sources)
+                       external_sources=external_sources,
+                       c_sources=c_procedure_sources([text] + [_read_text(p) for p in external_sources], search))
 
 
 def _own_kinds(node: Node, params: dict[str, int], search: list[Path]) -> dict[str, int]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .fortran_signature import ASSUMED_LENGTH, Arg, Procedure, evaluate_extent
+from .size_limits import callee_subscript_bounds, size_ceilings, size_floors, size_relations
 from .legacy_inputs import character_value, index_array_values, index_scalar_bounds, role_sizes
 
 SIZE_SCHEDULE = [1, 3, 16, 100, 7, 33, 2, 64, 5, 17, 128, 9]
@@ -45,6 +46,7 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
     rng = np.random.default_rng(seed)
     pinned = {k.lower(): v for k, v in (pinned or {}).items()}
     size_args = [a for a in proc.args if a.is_size]
+    floors, ceilings, relations = size_floors(proc), size_ceilings(proc), size_relations(proc)
     cases = []
     for index in range(count):
         sizes = {}
@@ -52,13 +54,15 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
             sizes[arg.name] = SIZE_SCHEDULE[(index + first_case + 3 * j) % len(SIZE_SCHEDULE)]
             if arg.name in pinned:
                 sizes[arg.name] = int(pinned[arg.name])
+        for name in sizes:
+            if name not in pinned:
+                sizes[name] = max(min(sizes[name], ceilings.get(name, sizes[name])), floors.get(name, 1))
+        _relate(sizes, relations, pinned)
         role_sizes(proc, index, sizes, pinned)
         shapes, lowers = _shapes(proc, sizes)
         while sum(int(np.prod(s)) for s in shapes.values()) > MAX_ELEMENTS_PER_CASE and sizes:
-            biggest = max(sizes, key=sizes.get)
-            if biggest in pinned or sizes[biggest] <= 1:
+            if not _shrink(sizes, floors, relations, pinned):
                 break
-            sizes[biggest] = max(1, sizes[biggest] // 2)
             role_sizes(proc, index, sizes, pinned)
             shapes, lowers = _shapes(proc, sizes)
         case = Case(values={}, shapes=shapes, lowers=lowers, sizes=sizes)
@@ -78,6 +82,8 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 n = int(np.prod(shapes[arg.name])) if arg.is_array else 1
                 data = index_array_values(proc, arg, shapes, lowers, rng, n, sizes)
                 within = index_scalar_bounds(proc, arg, shapes, lowers) if data is None else None
+                if data is None and within is None:
+                    within = callee_subscript_bounds(proc, arg)
                 if within is not None:
                     data = rng.integers(within[0], within[1] + 1, n).astype(arg.dtype)
                 if data is None:
@@ -97,6 +103,37 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 case.values[member.name] = data if member.is_array else data.reshape(())
         cases.append(case)
     return cases
+
+
+def _shrink(sizes: dict[str, int], floors: dict[str, int], relations, pinned) -> bool:
+    """Halve the biggest size that can shrink (not pinned, above its floor), and with it the
+    sizes that follow it (a fine grid t >= a*s + b): False when none can."""
+    if not relations:  # the plain rule: the biggest size, unless it is pinned or 1
+        biggest = max(sizes, key=sizes.get)
+        if biggest in pinned or sizes[biggest] <= floors.get(biggest, 1):
+            return False
+        sizes[biggest] = max(floors.get(biggest, 1), sizes[biggest] // 2)
+        return True
+    for name in sorted(sizes, key=sizes.get, reverse=True):
+        if name in pinned or sizes[name] <= floors.get(name, 1):
+            continue
+        trial = dict(sizes)
+        trial[name] = max(floors.get(name, 1), trial[name] // 2)
+        for target, factor, other, offset in relations:
+            if other == name and target not in pinned and target in trial:
+                trial[target] = max(floors.get(target, 1), min(trial[target], factor * trial[other] + offset))
+        _relate(trial, relations, pinned)
+        if trial != sizes and all(trial[n] <= sizes[n] for n in sizes):
+            sizes.update(trial)
+            return True
+    return False
+
+
+def _relate(sizes: dict[str, int], relations, pinned) -> None:
+    """Raise each size that must cover another (t >= a*s + b) to what the other needs."""
+    for target, factor, other, offset in relations:
+        if target not in pinned and other in sizes and target in sizes:
+            sizes[target] = max(sizes[target], factor * sizes[other] + offset)
 
 
 def _parse_pinned(text: str, arg: Arg):

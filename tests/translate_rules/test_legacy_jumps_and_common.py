@@ -115,3 +115,34 @@ def test_common_state_from_an_include_file_is_translated_and_verified(tmp_path, 
     code = out.read_text()
     assert "constexpr int nm = 2 + int_pow(2, lm);" in code and "// COMMON /grid/" in code
     assert "int lt = 0;" in code
+
+
+def test_a_constant_typed_before_the_constants_it_is_computed_from_is_emitted_after_them(tmp_path, tv_cmd):
+    import json
+    import subprocess
+
+    # the type statement of nr comes first; its value, from nm, is given later
+    (tmp_path / "work.h").write_text(
+        "      integer nr, nm\n"
+        "      parameter (nm = 4)\n"
+        "      parameter (nr = nm * nm + 1)\n"
+        "      double precision buf(nr)\n"
+        "      common /work/ buf\n")
+    (tmp_path / "fill.f").write_text("""\
+      subroutine fill(x)
+      include 'work.h'
+      double precision x
+      integer i
+      do 10 i = 1, nr
+         buf(i) = x * i
+   10 continue
+      end
+""")
+    out = tmp_path / "fill.cpp"
+    proc = subprocess.run([*tv_cmd, "translate", str(tmp_path / "fill.f"), "--to", "cpp", "--solver", "rules",
+                           "--entry", "fill", "-o", str(out), "--json", "--no-capture"],
+                          capture_output=True, text=True, timeout=300)
+    payload = json.loads(proc.stdout)
+    assert proc.returncode == 0, payload["message"]
+    code = out.read_text()
+    assert code.index("constexpr int nm = 4;") < code.index("constexpr int nr = nm * nm + 1;")

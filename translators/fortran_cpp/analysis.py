@@ -36,7 +36,7 @@ def do_variable(construct):
 
 
 def analyse(body, scope: Scope, procedures: dict[str, Procedure], unit_name: str,
-            pending: list | None = None) -> set[str]:
+            pending: list | None = None, c_externals=()) -> set[str]:
     """Marks symbols modified / loop-local, adds implicit symbols; returns called procedure names."""
     if body is None:
         return set()
@@ -57,6 +57,11 @@ def analyse(body, scope: Scope, procedures: dict[str, Procedure], unit_name: str
     for node in walk(body, (F.Call_Stmt, F.Part_Ref, F.Function_Reference, F.Intrinsic_Function_Reference,
                             F.Structure_Constructor)):
         name = str(node.items[0]).lower()
+        if name not in procedures and name in c_externals and isinstance(node, F.Call_Stmt):
+            # a C routine receives every argument by address: any of them may be written
+            for arg in (node.items[1].items if node.items[1] is not None else []):
+                _mark(scope, _base(arg.items[1] if isinstance(arg, F.Actual_Arg_Spec) else arg))
+            continue
         if scope.lookup(name) is not None and scope.lookup(name).is_array:
             continue
         args = list(node.items[1].items) if node.items[1] is not None else []

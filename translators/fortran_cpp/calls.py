@@ -7,6 +7,7 @@ from __future__ import annotations
 from fparser.two import Fortran2003 as F
 
 from .errors import UnsupportedConstruct
+from .expr_core import PRIMARY
 from .symbols import Procedure
 
 
@@ -45,6 +46,10 @@ def call_arguments(tr, procedure: Procedure, args: list, node, elem) -> list[str
             if dummy.type.base == "character" and value.literal is not None:
                 from .expressions import char_literal
                 result.append(char_literal(value.literal[:1] or " "))  # character*1 dummy: the first character
+            elif dummy.type.base == "cstring" and dummy.type.kind and value.literal is not None:
+                # character*8 dummy: the literal as the callee sees it, cut or blank-padded to 8
+                text = value.literal[:dummy.type.kind].ljust(dummy.type.kind)
+                result.append('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
             elif dummy.type.base == "cstring" and value.type.base not in ("cstring",) and value.literal is None:
                 raise UnsupportedConstruct("character argument", f"'{actual}' passed to character*(*) dummy "
                                            f"'{name}' in '{node}' (only literals and character*(*) dummies)")
@@ -141,3 +146,38 @@ def service_call(tr, name: str, args: list, node, elem) -> str:
         codes = [first.code, values[1].code]
     tr.ctx.helpers.add(name)
     return f"{name}({', '.join(codes)})"
+
+
+def c_external_call(tr, name: str, args: list, node) -> str:
+    """CALL NAME(...) of a subroutine implemented in C (NAME.c found beside the sources): the
+    call gfortran makes, to the symbol name_ with every argument by address; its extern "C"
+    prototype follows the types of the actual arguments (variables, elements or whole arrays)."""
+    params, codes = [], []
+    for position, arg in enumerate(args, start=1):
+        if isinstance(arg, F.Actual_Arg_Spec):
+            raise UnsupportedConstruct("C routine call", f"keyword argument in '{node}' of C routine '{name}'")
+        if tr.rank(arg):
+            symbol = tr.symbol(arg.string.lower()) if isinstance(arg, F.Name) else None
+            if symbol is None or not symbol.is_array:
+                raise UnsupportedConstruct("C routine call", f"array expression '{arg}' passed to C routine "
+                                           f"'{name}' in '{node}' (pass a whole array, an element or a variable)")
+            ftype = symbol.type
+            codes.append(symbol.cname if symbol.storage == "pointer" else f"{symbol.cname}.data()")
+        else:
+            value = tr.expr(arg, None)
+            if not value.lvalue:
+                raise UnsupportedConstruct("C routine call", f"'{arg}' passed to C routine '{name}' in '{node}' "
+                                           "is not a variable (C receives its address)")
+            ftype = value.type
+            codes.append(f"&{value.code}" if value.prec >= PRIMARY else f"&({value.code})")
+        if ftype.base not in ("integer", "real", "complex"):
+            raise UnsupportedConstruct("C routine call", f"argument {position} of C routine '{name}' in '{node}' "
+                                       f"is {ftype.base}: only numeric arguments are passed to C")
+        params.append(f"{ftype.cpp}* arg{position}")
+    declaration = f'extern "C" void {name}_({", ".join(params)});'
+    known = tr.ctx.c_declarations.get(name)
+    if known is not None and known != declaration:
+        raise UnsupportedConstruct("C routine call", f"C routine '{name}' is called with different argument types "
+                                   f"in '{node}'")
+    tr.ctx.c_declarations[name] = declaration
+    return f"{name}_({', '.join(codes)})"

@@ -28,6 +28,8 @@ class UnitContext:
     accessors: dict = field(default_factory=dict)  # array name -> (accessor name, its lambda definition)
     follow_ons: int = 0  # statements dropped because of an already reported declaration
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, construct, message)
+    c_externals: dict = field(default_factory=dict)  # subroutines implemented in C: name -> NAME.c
+    c_declarations: dict[str, str] = field(default_factory=dict)  # C symbol -> its extern "C" prototype
 
     def fresh(self, base: str) -> str:
         """A C++ name not used by the unit (generated counters, temporaries)."""

@@ -185,9 +185,11 @@ def declare(stmt, scope: Scope, line: int, args: list[str], module_level: bool) 
             length = _char_length(stmt.items[0], char_length)
             if dims:
                 raise UnsupportedConstruct("character array", f"array of strings '{name}'")
-            if name in args and length is None and intent != "out" and intent != "inout":
-                # character*(*) dummy: a read-only C string (const char*)
-                symbols.append(scope.add(Symbol(name=name, type=CSTRING, line=line, intent=intent, is_arg=True)))
+            if name in args and length != 1 and intent != "out" and intent != "inout":
+                # character*(*) or character*8 dummy: a read-only C string (const char*); a
+                # literal length is kept (FType kind) so literal actuals are blank-padded to it
+                ctype = CSTRING if length is None else FType("cstring", length)
+                symbols.append(scope.add(Symbol(name=name, type=ctype, line=line, intent=intent, is_arg=True)))
                 continue
             if name in args and length != 1:
                 raise UnsupportedConstruct("character argument", f"character argument '{name}' of length "

@@ -21,7 +21,8 @@ def translate(text: str, filename: str, entry: str | None, include_dirs=()) -> R
         return RuleTranslation(None, [Unsupported(exc.line or 1, exc.construct or "preprocessor", exc.reason)], entry)
     try:
         tree = parse(text, include_dirs)
-        used_modules = _used_module_units(tree, include_dirs) + _external_procedure_units(tree, include_dirs)
+        external_units, c_externals = _external_procedure_units(tree, include_dirs)
+        used_modules = _used_module_units(tree, include_dirs) + external_units
     except ParseError as exc:
         return RuleTranslation(None, [Unsupported(to_source_line(exc.line), "syntax", exc.message)], entry)
     except VerifyInputError as exc:  # a used module's source that the preprocessor rejects
@@ -31,7 +32,7 @@ def translate(text: str, filename: str, entry: str | None, include_dirs=()) -> R
     try:
         from .emitter import generate
         from .units import build
-        model = build(tree, used_modules)
+        model = build(tree, used_modules, c_externals)
         code, problems, notes = generate(model, entry, filename)
     except UnsupportedConstruct as exc:
         return RuleTranslation(None, [Unsupported(to_source_line(exc.line or 1), exc.construct, exc.message)], entry)
@@ -95,16 +96,19 @@ def _used_module_units(tree, include_dirs) -> list:
     return units
 
 
-def _external_procedure_units(tree, include_dirs) -> list:
+def _external_procedure_units(tree, include_dirs) -> tuple[list, dict]:
     """Procedures the file calls (CALL, EXTERNAL) but does not define, parsed from name.f
     (name.f90, ...) in the include directories, with those they call in turn: a LAPACK routine
-    and the auxiliaries it uses.  LSAME and XERBLA are left to the inline helpers."""
+    and the auxiliaries it uses.  LSAME and XERBLA are left to the inline helpers.  Subroutines
+    with no Fortran source but a C source name.c there come back apart (name -> path): they are
+    called as C functions, not translated."""
     from fparser.two import Fortran2003 as F
     from fparser.two.utils import walk
 
     from .fortran77 import SERVICE_ROUTINES
-    from .frontend import procedure_file
+    from .frontend import c_procedure_file, procedure_file
     units: list = []
+    c_sources: dict = {}
     defined: set[str] = set()
     looked_up: set[str] = set()
 
@@ -112,7 +116,8 @@ def _external_procedure_units(tree, include_dirs) -> list:
         defined.update(str(s.items[1]).lower() for s in walk(node, (F.Subroutine_Stmt, F.Function_Stmt)))
         dummies = {str(a).lower() for s in walk(node, (F.Subroutine_Stmt, F.Function_Stmt))
                    if s.items[2] is not None for a in s.items[2].items}
-        wanted = {str(c.items[0]).lower() for c in walk(node, F.Call_Stmt)}
+        called = {str(c.items[0]).lower() for c in walk(node, F.Call_Stmt)}
+        wanted = set(called)
         wanted |= {str(n).lower() for e in walk(node, F.External_Stmt) for n in e.items[1].items}
         # FORTRAN 77 calls functions without declaring them EXTERNAL: f(x) that is no array
         arrays = {str(e.items[0]).lower() for e in walk(node, F.Entity_Decl) if e.items[1] is not None}
@@ -123,14 +128,20 @@ def _external_procedure_units(tree, include_dirs) -> list:
             looked_up.add(name)
             path = procedure_file(name, include_dirs)
             if path is None:
+                c_path = c_procedure_file(name, include_dirs) if name in called else None
+                if c_path is not None:
+                    c_sources[name] = c_path
                 continue
             other = _parse_file(path, include_dirs)
             found = [u for u in other.children if isinstance(u, (F.Subroutine_Subprogram, F.Function_Subprogram))]
             new = [u for u in found if str(walk(u, (F.Subroutine_Stmt, F.Function_Stmt))[0].items[1]).lower()
                    not in defined]
             units.extend(new)
+            # all of the file's procedures are known before any is searched for its callees:
+            # one that calls another of the same file must not read the file again
+            defined.update(str(walk(u, (F.Subroutine_Stmt, F.Function_Stmt))[0].items[1]).lower() for u in new)
             for unit in new:
                 visit(unit)
 
     visit(tree)
-    return units
+    return units, c_sources

@@ -18,7 +18,8 @@ from .units import FileModel, _part
 
 
 def _context(scope: Scope, model: FileModel, name: str, **kwargs) -> UnitContext:
-    ctx = UnitContext(scope=scope, procedures=model.procedures, unit_name=name, **kwargs)
+    ctx = UnitContext(scope=scope, procedures=model.procedures, unit_name=name, c_externals=model.c_externals,
+                      **kwargs)
     ctx.taken = scope.all_names() | {p.cname for p in model.procedures.values()}
     return ctx
 
@@ -68,6 +69,7 @@ def generate(model: FileModel, entry: str | None, source_name: str):
     includes: set[str] = set()
     helpers: set[str] = set()
     sections: list[str] = []
+    c_declarations: dict[str, str] = {}
 
     if entry is not None:
         if entry not in model.procedures:
@@ -153,6 +155,7 @@ def generate(model: FileModel, entry: str | None, source_name: str):
         includes |= ctx.includes
         helpers |= ctx.helpers
         notes += ctx.notes
+        c_declarations.update(ctx.c_declarations)
         bodies.append(text)
         prototypes.append(ctx.signature_text + ";")
     if include_main:
@@ -161,6 +164,7 @@ def generate(model: FileModel, entry: str | None, source_name: str):
             includes |= ctx.includes
             helpers |= ctx.helpers
             notes += ctx.notes
+            c_declarations.update(ctx.c_declarations)
             bodies.append(text)
     if problems:
         return None, _dedupe(problems), notes
@@ -171,6 +175,12 @@ def generate(model: FileModel, entry: str | None, source_name: str):
         code_parts.append("\n".join(f"#include <{name}>" for name in sorted(includes)))
     if helper_text:
         code_parts.append(helper_text.rstrip())
+    if c_declarations:
+        sources = sorted({model.c_externals[name].name for name in c_declarations})
+        code_parts.append(f"// Implemented in C ({', '.join(sources)}): link that file with this one.\n"
+                          + "\n".join(c_declarations[name] for name in sorted(c_declarations)))
+        notes.append(f"calls C routines of {', '.join(sources)} through the Fortran calling convention "
+                     "(symbol name_, arguments by address): compile and link those files too")
     code_parts += sections
     if cyclic and len(prototypes) > 1:
         code_parts.append("\n".join(prototypes))
@@ -296,6 +306,7 @@ def _procedure_text(procedure: Procedure, model: FileModel, problems: list, is_m
                 continue
             ctx.includes |= inner_ctx.includes
             ctx.helpers |= inner_ctx.helpers
+            ctx.c_declarations.update(inner_ctx.c_declarations)
             lines += [""] + [INDENT + line if line else "" for line in text.split("\n")]
     st.depth = 1
     if body is not None:

@@ -1,7 +1,7 @@
 """Formatted output (`write(*, '(a, i5, f10.4)')`) with simple edit descriptors to printf.
 
-Covered: A[w], Iw[.m], Fw.d, ESw.d, Ew.d, Lw, nX, /, quoted literals and repeat counts
-(also on parenthesised groups).  Anything else (T, SP, G, D, P, colon, unlimited repeat,
+Covered: A[w], Iw[.m], Fw.d, ESw.d, Ew.d, Dw.d, Lw, nX, /, quoted literals and repeat counts
+(also on parenthesised groups).  Anything else (T, SP, G, P, colon, unlimited repeat,
 format reversion when items outnumber descriptors) is reported as unsupported, since
 the output would not match gfortran's.
 """
@@ -56,7 +56,7 @@ def _parse_list(text: str, pos: int):
             items.append(("literal", " " * count))
         elif descriptor == "x":
             items.append(("literal", " " * repeat))
-        elif re.fullmatch(r"(a\d*|i\d+(\.\d+)?|f\d+\.\d+|es\d+\.\d+|e\d+\.\d+|l\d+)", descriptor):
+        elif re.fullmatch(r"(a\d*|i\d+(\.\d+)?|f\d+\.\d+|es\d+\.\d+|[de]\d+\.\d+|l\d+)", descriptor):
             items += [("edit", descriptor)] * repeat
         else:
             raise UnsupportedConstruct("edit descriptor", f"edit descriptor '{body}' in format {text}")
@@ -125,7 +125,7 @@ def _conversion(descriptor: str, value, node) -> tuple[str, str | None]:
     numbers = descriptor[len(letter):]
     width, _, decimals = numbers.partition(".")
     if letter == "a":
-        if base not in ("character", "string"):
+        if base not in ("character", "string", "cstring"):
             raise UnsupportedConstruct("edit descriptor", f"A edit of a non-character value in '{node}'")
         if value.literal is not None:
             text = value.literal
@@ -135,6 +135,9 @@ def _conversion(descriptor: str, value, node) -> tuple[str, str | None]:
         if value.type.base == "string":
             code = value.code if value.prec >= 16 else f"({value.code})"
             return (f"%{width}.{width}s" if width else "%s"), f"{code}.c_str()"
+        if value.type.base == "cstring":  # Aw: the first w characters, right-justified in w
+            length = width or (str(value.type.kind) if value.type.kind else "")
+            return (f"%{length}.{length}s" if length else "%s"), value.code
         return (f"%{width}c" if width else "%c"), value.code
     if letter == "i":
         if base != "integer":
@@ -154,5 +157,6 @@ def _conversion(descriptor: str, value, node) -> tuple[str, str | None]:
         return f"%{width if width != '0' else ''}.{decimals}f", value.code
     if letter == "es":
         return f"%{width}.{decimals}E", value.code
-    # E: gfortran writes 0.ddddE+xx; the same digits as d.ddd E+(xx-1): the same number
+    # E (and D, the double precision spelling): gfortran writes 0.ddddE+xx (0.ddddD+xx); the
+    # same digits as d.ddd E+(xx-1): the same number
     return f"%{width}.{max(int(decimals) - 1, 0)}E", value.code

@@ -63,6 +63,15 @@ def module_file(name: str, include_dirs) -> Path | None:
     return find_module_source(name, include_dirs)
 
 
+def c_procedure_file(name: str, include_dirs) -> Path | None:
+    """A C source NAME.c implementing a procedure the Fortran calls (NPB's wtime.c)."""
+    for directory in include_dirs:
+        candidate = Path(directory) / f"{name.lower()}.c"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 _DEFINITION = r"(?im)^[^!\n]*?\b(?:subroutine|function)\s+{name}\b"
 
 

@@ -87,6 +87,29 @@ def shared_constants(model, units: list[Procedure], commons: dict, problems: lis
     includes: set[str] = set()
     helpers: set[str] = set()
     emitted: dict[str, Symbol] = {}
+    visiting: set[str] = set()
+
+    def emit(symbol, unit) -> None:
+        # a constant's own constants first: NPB types nr in npbparams.h before globals.h gives
+        # it a value computed from nm
+        visiting.add(symbol.name)
+        for name in sorted((_names_in(symbol.init) & wanted) - set(emitted) - visiting):
+            if name in first:
+                emit(*first[name])
+        if symbol.name in emitted:
+            return
+        ctx = _context(unit.scope, model, unit.name)
+        try:
+            lines.extend(declaration_lines(symbol, ExprTranslator(ctx), namespace_level=True))
+        except UnsupportedConstruct as exc:
+            problems.append((exc.line or symbol.line, exc.construct, exc.message))
+            emitted[symbol.name] = symbol
+            return
+        includes.update(ctx.includes)
+        helpers.update(ctx.helpers)
+        emitted[symbol.name] = symbol
+        symbol.hoisted = True
+
     for symbol, unit in candidates:
         if symbol.name not in wanted:
             if symbol.included:
@@ -94,16 +117,9 @@ def shared_constants(model, units: list[Procedure], commons: dict, problems: lis
             continue
         kept = emitted.get(symbol.name)
         if kept is None:
-            ctx = _context(unit.scope, model, unit.name)
-            try:
-                lines += declaration_lines(symbol, ExprTranslator(ctx), namespace_level=True)
-            except UnsupportedConstruct as exc:
-                problems.append((exc.line or symbol.line, exc.construct, exc.message))
-                continue
-            includes |= ctx.includes
-            helpers |= ctx.helpers
-            emitted[symbol.name] = symbol
-            symbol.hoisted = True
+            emit(symbol, unit)
+        elif kept is symbol:
+            continue
         elif str(kept.init) == str(symbol.init) and kept.type == symbol.type and str(kept.dims) == str(symbol.dims):
             symbol.hoisted = True
             symbol.runtime_constant = kept.runtime_constant

@@ -153,6 +153,12 @@ class StatementTranslator(OutputStatements):
             self.flush_pre()
             self.emit(code + ";")
             return
+        if procedure is None and name in self.ctx.c_externals and (dummy is None or not dummy.is_array):
+            from .calls import c_external_call
+            code = c_external_call(self.tr, name, args, node)
+            self.flush_pre()
+            self.emit(code + ";")
+            return
         if procedure is None:
             raise UnsupportedConstruct("external procedure", f"call of '{name}', which is not defined in this file")
         if procedure.kind != "subroutine":

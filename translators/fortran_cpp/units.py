@@ -36,15 +36,20 @@ class FileModel:
     problem_owners: list[tuple[int, int, str]] = field(default_factory=list)
     problems: list[tuple[int, str, str]] = field(default_factory=list)
     procedure_names: set[str] = field(default_factory=set)  # every subprogram the file defines
+    # subroutines with no Fortran source but a C source NAME.c in the include directories:
+    # called through the Fortran calling convention (symbol name_, every argument by address)
+    c_externals: dict[str, "Path"] = field(default_factory=dict)
 
 
 def _problem(model: FileModel, line: int, exc: UnsupportedConstruct) -> None:
     model.problems.append((exc.line or line, exc.construct, exc.message))
 
 
-def build(tree, used_modules=()) -> FileModel:
-    """The file model; used_modules are module units of other files that the file uses."""
+def build(tree, used_modules=(), c_externals=None) -> FileModel:
+    """The file model; used_modules are module units of other files that the file uses;
+    c_externals maps subroutines implemented in C (name -> NAME.c) to their sources."""
     model = FileModel()
+    model.c_externals = dict(c_externals or {})
     model.procedure_names = {str(stmt.items[1]).lower() for unit in [tree, *used_modules]
                              for stmt in walk(unit, (F.Subroutine_Stmt, F.Function_Stmt))}
     global_scope = Scope()
@@ -80,7 +85,7 @@ def build(tree, used_modules=()) -> FileModel:
     for procedure in list(model.procedures.values()) + ([model.main] if model.main else []):
         try:
             procedure.calls = analyse(_part(procedure.node, F.Execution_Part), procedure.scope, model.procedures,
-                                      procedure.name, pending)
+                                      procedure.name, pending, c_externals=model.c_externals)
         except UnsupportedConstruct as exc:
             owner = procedure.name if procedure is not model.main else f"program {procedure.name}"
             model.problem_owners.append((len(model.problems), len(model.problems) + 1, owner))

@@ -33,8 +33,9 @@ from ..toolchain import compile_in_sandbox, fast_linker_flags, find_tool, tool_v
 from ..unit_harness import (candidate_driver, check_candidate_signature, fortran_wrapper, reference_driver,
                             returned_from_every_case, signature_warnings)
 from . import Pair, register
-from .fortran_cpp_helpers import (bind_procedures, blank_lines, candidate_procedures, openmp_flags, read_bytes,
-                                 runs_past_column_72, stderr_tail, stopped_during)
+from .fortran_c_sources import c_failure, c_files, compile_c_objects, copy_c_sources
+from .fortran_cpp_helpers import (bind_procedures, blank_lines, called_procedures, candidate_procedures, clock_outputs,
+                                 openmp_flags, read_bytes, runs_past_column_72, stderr_tail, stopped_during)
 
 HARNESS_VERSION = "fortran-cpp-6"
 # -O1: most of -O2's run-time benefit for a fraction of the compile time on small kernels.
@@ -74,6 +75,7 @@ class _Verification:
         self.tools = {"gfortran": tool_version(self.gfortran), "g++": tool_version(self.gxx),
                       "sandbox": sandbox.isolation_mode()}
         self._plan = None  # ReproducerPlan, collected in unit mode when a reproducer is asked for
+        self.not_compared: dict[str, str] = {}  # clock-fed outputs (verify/clock_outputs.py) -> why
 
     # ---- shared steps ------------------------------------------------------------------
 
@@ -197,12 +199,21 @@ class _Verification:
         names = []
         for index, path in enumerate([*ffile.module_sources, *ffile.external_sources]):
             names.append(self._copy_user_file(path, directory, f"tv_module{index}_{path.stem}"))
-        return names
+        return names + copy_c_sources(ffile, directory)
+
+    def _candidate_c_objects(self, ffile: FortranFile, directory: Path, line: int) -> list[str] | VerifyResult:
+        """The called C sources compiled for the candidate; an error of the source when one fails."""
+        objects, failed = compile_c_objects(self.gxx, ffile, directory, cancel=self.options.cancel,
+                                            timeout=self.options.compile_timeout, warnings=self.warnings)
+        if failed is None:
+            return objects
+        diags, message = c_failure(failed, ffile, self.source, line)
+        return self._result(ERROR, STAGE_COMPILE_SOURCE, diagnostics=diags, message=message)
 
     def _included_text(self, ffile: FortranFile) -> str:
         """INCLUDEd files and USEd module sources shape the reference: their text goes into its cache key."""
         parts = []
-        for path in [*ffile.includes.values(), *ffile.module_sources, *ffile.external_sources]:
+        for path in [*ffile.includes.values(), *ffile.module_sources, *ffile.external_sources, *c_files(ffile)]:
             try:
                 parts.append(path.read_text(errors="replace"))
             except OSError:
@@ -275,9 +286,12 @@ class _Verification:
         src_name = self._copy_user_file(self.source, ref_dir, "user_source")
         cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
         modules = self._copy_modules(ffile, ref_dir)
+        c_objects = self._candidate_c_objects(ffile, cand_dir, ffile.program_line)
+        if isinstance(c_objects, VerifyResult):
+            return c_objects
         ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), *modules, src_name,
                     "-o", "reference"]
-        cand_argv = [self.gxx, *CXX_FLAGS, *openmp_flags(cfile.text), *fast_linker_flags(), cand_name,
+        cand_argv = [self.gxx, *CXX_FLAGS, *openmp_flags(cfile.text), *fast_linker_flags(), cand_name, *c_objects,
                      "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "program", ffile.text, self._included_text(ffile),
                               " ".join(FORTRAN_FLAGS + self._include_flags()),
@@ -337,10 +351,16 @@ class _Verification:
         try:
             size_assumed(proc, self.options.shapes)
             proc.commons = common_members(proc)
+            for each in ffile.procedures:  # sizes and levels passed on are bounded by the callees' use too
+                if isinstance(each, Procedure):
+                    each.callees = called_procedures(ffile, each)
         except VerifyInputError as exc:
             exc.file = exc.file or str(self.source)
             raise VerifyInputError(exc.reason, file=exc.file, line=exc.line, construct=exc.construct) from None
         bind_procedures(ffile, proc, self.options.procedures, str(self.source))
+        self.not_compared = clock_outputs(ffile, proc)
+        for name, why in self.not_compared.items():
+            self.warnings.append(f"'{name}' is {why}: two runs never share it, so it is not compared")
         passed = candidate_procedures(proc, cfile)
         if isinstance(passed, str):
             return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, message=passed,
@@ -379,8 +399,11 @@ class _Verification:
         ref_argv = [self.gfortran, *FORTRAN_FLAGS, *UNIT_LINK_FLAGS, *self._include_flags(), *fast_linker_flags(),
                     *ref_files,
                     "-o", "reference"]
+        c_objects = self._candidate_c_objects(ffile, cand_dir, proc.line)
+        if isinstance(c_objects, VerifyResult):
+            return c_objects
         cand_argv = [self.gxx, *CXX_UNIT_FLAGS, *openmp_flags(cfile.text), *fast_linker_flags(), "tv_driver.cpp",
-                     "-o", "candidate"]
+                     *c_objects, "-o", "candidate"]
         ref_key = content_key(HARNESS_VERSION, "unit", ffile.text, self._included_text(ffile), runtime, wrapper,
                               ref_driver, " ".join(FORTRAN_FLAGS + self._include_flags()),
                               self.tools["gfortran"], self.source.suffix)
@@ -573,6 +596,8 @@ class _Verification:
         mismatches: list[Mismatch] = []
         for index, (case, ref, cand) in enumerate(zip(cases, ref_values, cand_values)):
             for arg in outputs_of(proc):
+                if arg.name in self.not_compared:
+                    continue
                 shape = case.shapes.get(arg.name)
                 expected, actual = ref[arg.name], cand[arg.name]
                 if not arg.is_array:  # 0-d: reported without an index

@@ -109,3 +109,22 @@ def stopped_during(proc: Procedure, cases: list, data: bytes) -> str:
         sizes = f" (sizes {cases[done].sizes})" if cases[done].sizes else ""
         return f"during generated case {done}{sizes}"
     return "during a generated case"
+
+
+def called_procedures(ffile: FortranFile, proc: Procedure) -> list[Procedure]:
+    """The procedures of the file that `proc` calls (`call name(` or `name(` in its text)."""
+    return [other for other in ffile.procedures if isinstance(other, Procedure) and other is not proc
+            and re.search(rf"\b{re.escape(other.name)}\s*\(", proc.body)]
+
+
+def clock_outputs(ffile: FortranFile, proc: Procedure) -> dict[str, str]:
+    """The entry's outputs that hold a clock reading (name -> why): left out of the comparison."""
+    from ..clock_outputs import clock_fed
+
+    texts = [ffile.text]
+    for path in ffile.external_sources:
+        try:
+            texts.append(path.read_text(errors="replace"))
+        except OSError:
+            continue
+    return clock_fed(proc.name, texts, ffile.c_sources)
