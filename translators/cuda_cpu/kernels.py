@@ -23,6 +23,7 @@ from .gemm import recognise as recognise_gemm
 from .histogram import recognise as recognise_histogram
 from .reductions import recognise as recognise_reduction
 from .rows import recognise as recognise_rows
+from .selects import select_for
 from .syntax import Source, called_name, arguments, dedent_block, identifiers, line_of, rewrite, statements_of, text_of, walk
 
 FENCES = {"__threadfence", "__threadfence_block", "__threadfence_system"}
@@ -210,7 +211,7 @@ class KernelTranslator:
         def replace(n: Node) -> str | None:
             if n.type == "return_statement" and returns is not None:
                 return returns
-            return self._common(n, lambda inner: None)
+            return self._common(n, replace)
         return dedent_block(rewrite(self.src, node, replace))
 
     def _common(self, n: Node, thread_replace) -> str | None:
@@ -224,6 +225,7 @@ class KernelTranslator:
                     return f"(*({rewrite(self.src, args[0], thread_replace)}))"
             if name == "__activemask":
                 return "0xffffffffu"
+            return select_for(n, lambda arg: rewrite(self.src, arg, thread_replace))
         return None
 
     # ---- blocks and threads ------------------------------------------------------------
