@@ -22,6 +22,7 @@ from .patterns import (_early_exit_bounds, _fresh, _function_name, _global_index
 from .gemm import recognise as recognise_gemm
 from .histogram import recognise as recognise_histogram
 from .reductions import recognise as recognise_reduction
+from .boundary import split_boundary
 from .rows import recognise as recognise_rows
 from .selects import select_for
 from .syntax import Source, called_name, arguments, dedent_block, identifiers, line_of, rewrite, statements_of, text_of, walk
@@ -155,6 +156,7 @@ class KernelTranslator:
             body = rest[0].child_by_field_name("consequence")
             if _mentions_builtins(body) or _returns(body):
                 return None
+            body_nodes = statements_of(body)
             for d in ("y", "x"):
                 if d in indices:
                     loops.append((indices[d][0], indices[d][1], bounds[d]))
@@ -162,7 +164,7 @@ class KernelTranslator:
         elif len(rest) >= 2 and "x" in indices and \
                 _early_exit_bounds(rest[0], {n: d for d, (_, n) in indices.items()}) is not None:
             bounds = _early_exit_bounds(rest[0], {n: d for d, (_, n) in indices.items()})
-            body_nodes = rest[1:]
+            body_nodes = list(rest[1:])
             if set(bounds) != set(indices) or any(_mentions_builtins(s) for s in body_nodes) or \
                     any(_nested_return(s) for s in body_nodes):
                 return None
@@ -178,6 +180,7 @@ class KernelTranslator:
             type_text, name, bound, body = loop
             if _mentions_builtins(body) or _returns(body):
                 return None
+            body_nodes = statements_of(body)
             loops.append((type_text, name, bound))
             body_text = self._plain(body)
         else:
@@ -191,6 +194,24 @@ class KernelTranslator:
             lines = ["#pragma omp parallel for simd schedule(static)"]
         else:
             lines = ["#pragma omp parallel for schedule(static)"]
+        self.notes.append(f"kernel {self.name}: idiom recognised: one thread per element -> "
+                          f"a parallel loop over the elements")
+        # a boundary test at the end of the body (a stencil's edge) moves into the loop bounds
+        hoisted = split_boundary(self.func, loops, [n for n in body_nodes if n.type != "comment"], self._plain,
+                                 simd, lines[0])
+        if hoisted is not None:
+            self.notes.append(f"kernel {self.name}: the boundary test moves out of the element loop "
+                              "(boundary rows and edge elements apart, the interior loop without the test)")
+            lines = hoisted
+        else:
+            lines += self._element_loops(loops, body_text, simd)
+        lines.insert(0, "// idiom: one thread per element -> a parallel loop over the elements")
+        body = "{\n" + "\n".join(STEP + l if l.strip() else l for l in lines) + "\n}"
+        return self._signature("", body)
+
+    @staticmethod
+    def _element_loops(loops: list[tuple[str, str, str]], body_text: str, simd: bool) -> list[str]:
+        lines = []
         for depth, (type_text, name, bound) in enumerate(loops):
             if depth == 1 and simd:
                 lines.append(STEP + "#pragma omp simd")
@@ -201,11 +222,7 @@ class KernelTranslator:
             lines += [STEP * (len(loops) - 1) + l for l in body_lines[1:]]
         else:
             lines += [STEP * len(loops) + l for l in body_lines]
-        self.notes.append(f"kernel {self.name}: idiom recognised: one thread per element -> "
-                          f"a parallel loop over the elements")
-        lines.insert(0, "// idiom: one thread per element -> a parallel loop over the elements")
-        body = "{\n" + "\n".join(STEP + l if l.strip() else l for l in lines) + "\n}"
-        return self._signature("", body)
+        return lines
 
     def _plain(self, node: Node, returns: str | None = None) -> str:
         def replace(n: Node) -> str | None:
