@@ -108,3 +108,12 @@ def test_interior_test_of_a_1d_grid_stride_stencil_and_a_test_that_is_no_edge(tv
     assert "#pragma omp parallel for simd schedule(static)\n        for (int i = 1; i < n - 1; ++i) {" in smooth
     assert "i > 0" not in smooth
     assert "if (i == 5) y[i] = -1.0f;" in _kernel_text(text, "mark")  # not an edge: the test stays
+
+
+def test_a_warp_per_row_kernel_whose_shuffles_miss_half_the_lanes_is_no_idiom(tv_cmd, tmp_path, monkeypatch):
+    out = tmp_path / "warp_rows_half_cpu.cpp"
+    code, result = _translate(tv_cmd, HERE / "warp_rows_half.cu", out, monkeypatch)
+    assert code == 0, result["message"]
+    assert result["verdict"] == "equivalent"
+    assert "one warp per row" not in result["details"]
+    assert "shfl_down_source" in out.read_text()  # the literal translation's shuffles

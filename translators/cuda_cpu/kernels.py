@@ -25,6 +25,7 @@ from .reductions import recognise as recognise_reduction
 from .boundary import split_boundary
 from .rows import recognise as recognise_rows
 from .selects import select_for
+from .warp_rows import recognise as recognise_warp_rows
 from .syntax import Source, called_name, arguments, dedent_block, identifiers, line_of, rewrite, statements_of, text_of, walk
 
 FENCES = {"__threadfence", "__threadfence_block", "__threadfence_system"}
@@ -85,6 +86,12 @@ class KernelTranslator:
             self.notes.append(f"kernel {self.name}: idiom recognised: shared-memory histogram with atomics -> "
                               "a private histogram per OpenMP thread, merged with omp atomic")
             return Translated(self._signature("", histogram), KernelInfo(self.name, True, False), self.problems,
+                              self.notes, idiom=True)
+        warp_rows = recognise_warp_rows(self.func, self.body, self._plain) if self.idioms else None
+        if warp_rows is not None:
+            self.notes.append(f"kernel {self.name}: idiom recognised: one warp per row (lane-stride loop, warp "
+                              "shuffle reduction, lane 0 writes) -> rows in parallel, a simd reduction over each row")
+            return Translated(self._signature("", warp_rows), KernelInfo(self.name, True, False), self.problems,
                               self.notes, idiom=True)
         rows = recognise_rows(self.src, self.func, self.body, self.name) if self.idioms else None
         if rows is not None:
