@@ -60,11 +60,18 @@ WORKLOADS = {
                        "const int n = 1 << 23; std::vector<float> x(n); for (int i = 0; i < n; ++i) "
                        "x[i] = (i % 3) - 1.0f; volatile int sink = 0;",
                        "sink = count_positive(n, x.data())"),
+    "gemv_warp": ("void gemv(int, int, const float*, const float*, float*);",
+                  "const int m = 2048, n = 2048; std::vector<float> A(m * n, 0.5f), x(n, 0.25f), y(m);",
+                  "gemv(m, n, A.data(), x.data(), y.data())"),
     "histogram": ("void histogram(int, int, const int*, int*);",
                   "const int n = 1 << 23, nbins = 64; std::vector<int> data(n), hist(nbins); "
                   "for (int i = 0; i < n; ++i) data[i] = (int)((i * 7919LL) % 1000);",
                   "histogram(n, nbins, data.data(), hist.data())"),
 }
+
+# kernels of the rule corpus: name -> (CUDA source, serial C++ reference); the others are
+# examples/cuda/<name>/<name>.cu and .cpp
+CORPUS_SOURCES = {"gemv_warp": (RULES_CORPUS / "gemv_warp_cu.cu", RULES_CORPUS / "gemv.cpp")}
 
 DRIVER = r"""
 #include <algorithm>
@@ -107,7 +114,8 @@ def run_times(reps: int, only: set[str] | None) -> None:
     from transverify.translators.cuda_cpu.driver import translate as translate_text
 
     cores = os.cpu_count() or 1
-    print(f"1. CPU translations vs serial -O3 (medians of {reps} calls, ms; {cores} cores)")
+    print(f"1. CPU translations vs serial -O3 (medians of {reps} calls, ms; {cores} cores; "
+          f"load average {os.getloadavg()[0]:.1f} at the start)")
     print("   (1 thread: the translation on one OpenMP thread, serial / that: the per-core efficiency, which")
     print("    load from other processes on the machine distorts less than the parallel run)")
     print(f"{'kernel':<16}{'serial':>9}{'translated':>12}{'speed-up':>10}{'goal':>7}{'1 thread':>10}{'ratio':>8}"
@@ -119,7 +127,9 @@ def run_times(reps: int, only: set[str] | None) -> None:
         for name, spec in WORKLOADS.items():
             if only and name not in only:
                 continue
-            result = translate_file(EXAMPLES / name / f"{name}.cu")
+            default = (EXAMPLES / name / f"{name}.cu", EXAMPLES / name / f"{name}.cpp")
+            source, reference = CORPUS_SOURCES.get(name, default)
+            result = translate_file(source)
             if result.code is None:
                 print(f"{name:<14}  not translated: {result.unsupported}")
                 continue
@@ -127,19 +137,19 @@ def run_times(reps: int, only: set[str] | None) -> None:
             translated.write_text(result.code)
             idioms = [n.split("idiom recognised: ")[1].split(" -> ")[0].split(" (")[0]
                       for n in result.notes if "idiom recognised: " in n]
-            serial = _build_and_time(work, f"{name}_serial", EXAMPLES / name / f"{name}.cpp", [], spec, reps, env)
+            serial = _build_and_time(work, f"{name}_serial", reference, [], spec, reps, env)
             parallel, single = _build_and_time(work, f"{name}_omp", translated, ["-fopenmp"], spec, reps, env,
                                                single_env)
             literal_text = "-"
             literal_ratio = "-"
             if any(i != "one thread per element" for i in idioms):
-                source = EXAMPLES / name / f"{name}.cu"
                 literal = work / f"{name}_literal.cpp"
                 literal.write_text(translate_text(source.read_text(), source.name, idioms=False).code)
                 literal_ms = _build_and_time(work, f"{name}_literal", literal, ["-fopenmp"], spec, reps, env)
                 literal_text, literal_ratio = f"{literal_ms:.2f}", f"{serial / literal_ms:.2f}x"
             print(f"{name:<16}{serial:>9.2f}{parallel:>12.2f}{serial / parallel:>9.2f}x{0.7 * cores:>6.1f}x"
                   f"{single:>10.2f}{serial / single:>7.2f}x{literal_text:>10}{literal_ratio:>10}  {', '.join(idioms) or '-'}")
+    print(f"   (load average {os.getloadavg()[0]:.1f} at the end: other processes share these cores)")
 
 
 def translator_times() -> None:
