@@ -117,3 +117,18 @@ def test_a_warp_per_row_kernel_whose_shuffles_miss_half_the_lanes_is_no_idiom(tv
     assert result["verdict"] == "equivalent"
     assert "one warp per row" not in result["details"]
     assert "shfl_down_source" in out.read_text()  # the literal translation's shuffles
+
+
+def test_a_guard_with_lower_bounds_starts_the_element_loops_there(tv_cmd, tmp_path, monkeypatch):
+    # `if (i > 0 && j > 0 && i < nx - 1 && j < ny - 1)`: the interior as the loops' ranges, not a
+    # test per element (sizes 1 and 3 among the cases leave empty or one-element interiors)
+    out = tmp_path / "stencil2d_cpu.cpp"
+    code, result = _translate(tv_cmd, ROOT / "examples/cuda_rules/stencil2d_cu.cu", out, monkeypatch)
+    assert code == 0, result["message"]
+    assert result["verdict"] == "equivalent"
+    assert "idiom recognised: one thread per element" in result["details"]
+    kernel = _kernel_text(out.read_text(), "laplacian")
+    assert "for (int j = 1; j < ny - 1; ++j)" in kernel
+    assert "for (int i = 1; i < nx - 1; ++i)" in kernel
+    assert "i > 0" not in kernel and "blockIdx" not in kernel
+    assert _loop_is_vectorised(out, "for (int i = 1; i < nx - 1; ++i)", tmp_path)

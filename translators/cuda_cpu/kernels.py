@@ -154,10 +154,12 @@ class KernelTranslator:
         if "z" in indices:
             return None
         loops: list[tuple[str, str, str]] = []  # (type, name, bound), outermost first
+        starts: dict[str, str] = {}  # dimension -> first index where a guard bounds it from below (`i > 0`)
         body_text = None
         if len(rest) == 1 and rest[0].type == "if_statement" and rest[0].child_by_field_name("alternative") is None \
                 and indices:
-            bounds = _guard_bounds(rest[0].child_by_field_name("condition"), {n: d for d, (_, n) in indices.items()})
+            bounds = _guard_bounds(rest[0].child_by_field_name("condition"), {n: d for d, (_, n) in indices.items()},
+                                   starts)
             if bounds is None or set(bounds) != set(indices):
                 return None
             body = rest[0].child_by_field_name("consequence")
@@ -204,25 +206,28 @@ class KernelTranslator:
         self.notes.append(f"kernel {self.name}: idiom recognised: one thread per element -> "
                           f"a parallel loop over the elements")
         # a boundary test at the end of the body (a stencil's edge) moves into the loop bounds
-        hoisted = split_boundary(self.func, loops, [n for n in body_nodes if n.type != "comment"], self._plain,
-                                 simd, lines[0])
+        hoisted = None if starts else split_boundary(self.func, loops, [n for n in body_nodes if n.type != "comment"],
+                                                     self._plain, simd, lines[0])
         if hoisted is not None:
             self.notes.append(f"kernel {self.name}: the boundary test moves out of the element loop "
                               "(boundary rows and edge elements apart, the interior loop without the test)")
             lines = hoisted
         else:
-            lines += self._element_loops(loops, body_text, simd)
+            first = {name: starts[d] for d, (_, name) in indices.items() if d in starts}
+            lines += self._element_loops(loops, body_text, simd, first)
         lines.insert(0, "// idiom: one thread per element -> a parallel loop over the elements")
         body = "{\n" + "\n".join(STEP + l if l.strip() else l for l in lines) + "\n}"
         return self._signature("", body)
 
     @staticmethod
-    def _element_loops(loops: list[tuple[str, str, str]], body_text: str, simd: bool) -> list[str]:
+    def _element_loops(loops: list[tuple[str, str, str]], body_text: str, simd: bool,
+                       first: dict[str, str]) -> list[str]:
         lines = []
         for depth, (type_text, name, bound) in enumerate(loops):
             if depth == 1 and simd:
                 lines.append(STEP + "#pragma omp simd")
-            lines.append(STEP * depth + f"for ({type_text} {name} = 0; {name} < {bound}; ++{name})")
+            start = first.get(name, "0")
+            lines.append(STEP * depth + f"for ({type_text} {name} = {start}; {name} < {bound}; ++{name})")
         body_lines = body_text.splitlines()
         if body_text.lstrip().startswith("{"):
             lines[-1] += " " + body_lines[0]
