@@ -5,7 +5,10 @@
    inputs: medians of REPS calls of the entry function, and the speed-up serial / parallel
    next to the number of cores (goal on data-parallel kernels: >= 0.7 x cores).  Where the
    rules recognised an idiom (a reduction, a histogram, a tiled GEMM, an element loop), the
-   literal translation (threads of a block as loops, split at barriers) is timed too.
+   literal translation (threads of a block as loops, split at barriers) is timed too.  The
+   per-core column compares CPU times (the serial loop's and the translation's on one OpenMP
+   thread), which stay meaningful when other processes load the machine; the load average is
+   printed before and after.
 2. The translators' own time per kernel (median of 5, in-process): CUDA -> CPU over every
    .cu of examples/cuda and examples/cuda_rules, C++ -> CUDA over every .cpp.
 
@@ -60,35 +63,48 @@ WORKLOADS = {
                        "const int n = 1 << 23; std::vector<float> x(n); for (int i = 0; i < n; ++i) "
                        "x[i] = (i % 3) - 1.0f; volatile int sink = 0;",
                        "sink = count_positive(n, x.data())"),
+    "gemv_warp": ("void gemv(int, int, const float*, const float*, float*);",
+                  "const int m = 2048, n = 2048; std::vector<float> A(m * n, 0.5f), x(n, 0.25f), y(m);",
+                  "gemv(m, n, A.data(), x.data(), y.data())"),
     "histogram": ("void histogram(int, int, const int*, int*);",
                   "const int n = 1 << 23, nbins = 64; std::vector<int> data(n), hist(nbins); "
                   "for (int i = 0; i < n; ++i) data[i] = (int)((i * 7919LL) % 1000);",
                   "histogram(n, nbins, data.data(), hist.data())"),
 }
 
+# kernels of the rule corpus: name -> (CUDA source, serial C++ reference); the others are
+# examples/cuda/<name>/<name>.cu and .cpp
+CORPUS_SOURCES = {"gemv_warp": (RULES_CORPUS / "gemv_warp_cu.cu", RULES_CORPUS / "gemv.cpp")}
+
 DRIVER = r"""
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <vector>
 {prototype}
 int main() {{
     {setup}
-    std::vector<double> times;
+    std::vector<double> times, cpu_times;  // wall clock; CPU time of the process (all its threads)
     for (int r = 0; r < {reps}; ++r) {{
         auto start = std::chrono::steady_clock::now();
+        std::clock_t cpu_start = std::clock();
         {call};
+        cpu_times.push_back(1000.0 * (std::clock() - cpu_start) / CLOCKS_PER_SEC);
         times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     }}
     std::sort(times.begin(), times.end());
-    std::printf("%.3f\n", times[times.size() / 2]);
+    std::sort(cpu_times.begin(), cpu_times.end());
+    std::printf("%.3f %.3f\n", times[times.size() / 2], cpu_times[cpu_times.size() / 2]);
 }}
 """
 
 
 def _build_and_time(work: Path, name: str, source: Path, flags: list[str], spec, reps: int, env: dict,
-                    single_env: dict | None = None) -> float | tuple[float, float]:
-    """Median ms; with `single_env`, also the median of the same binary run on one OpenMP thread."""
+                    single_env: dict | None = None) -> tuple[float, float] | tuple[tuple[float, float], float]:
+    """(median wall ms, median CPU ms); with `single_env`, also the median CPU ms of the same binary
+    run on one OpenMP thread (on one thread, CPU time is the wall time minus the waits for a
+    time slice that other processes on the machine cause)."""
     prototype, setup, call = spec
     driver = work / f"{name}_driver.cpp"
     driver.write_text(DRIVER.format(prototype=prototype, setup=setup, call=call, reps=reps))
@@ -96,10 +112,11 @@ def _build_and_time(work: Path, name: str, source: Path, flags: list[str], spec,
     subprocess.run(["g++", "-std=c++17", "-O3", "-march=native", *flags, str(source), str(driver), "-o", str(exe)],
                    check=True, capture_output=True, text=True)
     out = subprocess.run([str(exe)], check=True, capture_output=True, text=True, env=env, timeout=600)
+    wall, cpu = (float(v) for v in out.stdout.split())
     if single_env is None:
-        return float(out.stdout.strip())
+        return wall, cpu
     single = subprocess.run([str(exe)], check=True, capture_output=True, text=True, env=single_env, timeout=600)
-    return float(out.stdout.strip()), float(single.stdout.strip())
+    return (wall, cpu), float(single.stdout.split()[1])
 
 
 def run_times(reps: int, only: set[str] | None) -> None:
@@ -107,9 +124,10 @@ def run_times(reps: int, only: set[str] | None) -> None:
     from transverify.translators.cuda_cpu.driver import translate as translate_text
 
     cores = os.cpu_count() or 1
-    print(f"1. CPU translations vs serial -O3 (medians of {reps} calls, ms; {cores} cores)")
-    print("   (1 thread: the translation on one OpenMP thread, serial / that: the per-core efficiency, which")
-    print("    load from other processes on the machine distorts less than the parallel run)")
+    print(f"1. CPU translations vs serial -O3 (medians of {reps} calls, ms; {cores} cores; "
+          f"load average {os.getloadavg()[0]:.1f} at the start)")
+    print("   (1 thread: CPU time of the translation on one OpenMP thread; ratio: the serial loop's CPU time / that,")
+    print("    the per-core efficiency, which load from other processes distorts far less than wall times)")
     print(f"{'kernel':<16}{'serial':>9}{'translated':>12}{'speed-up':>10}{'goal':>7}{'1 thread':>10}{'ratio':>8}"
           f"{'literal':>10}{'speed-up':>10}  idiom")
     env = dict(os.environ, OMP_NUM_THREADS=str(cores))
@@ -119,7 +137,9 @@ def run_times(reps: int, only: set[str] | None) -> None:
         for name, spec in WORKLOADS.items():
             if only and name not in only:
                 continue
-            result = translate_file(EXAMPLES / name / f"{name}.cu")
+            default = (EXAMPLES / name / f"{name}.cu", EXAMPLES / name / f"{name}.cpp")
+            source, reference = CORPUS_SOURCES.get(name, default)
+            result = translate_file(source)
             if result.code is None:
                 print(f"{name:<14}  not translated: {result.unsupported}")
                 continue
@@ -127,19 +147,19 @@ def run_times(reps: int, only: set[str] | None) -> None:
             translated.write_text(result.code)
             idioms = [n.split("idiom recognised: ")[1].split(" -> ")[0].split(" (")[0]
                       for n in result.notes if "idiom recognised: " in n]
-            serial = _build_and_time(work, f"{name}_serial", EXAMPLES / name / f"{name}.cpp", [], spec, reps, env)
-            parallel, single = _build_and_time(work, f"{name}_omp", translated, ["-fopenmp"], spec, reps, env,
+            serial, serial_cpu = _build_and_time(work, f"{name}_serial", reference, [], spec, reps, env)
+            (parallel, _), single = _build_and_time(work, f"{name}_omp", translated, ["-fopenmp"], spec, reps, env,
                                                single_env)
             literal_text = "-"
             literal_ratio = "-"
             if any(i != "one thread per element" for i in idioms):
-                source = EXAMPLES / name / f"{name}.cu"
                 literal = work / f"{name}_literal.cpp"
                 literal.write_text(translate_text(source.read_text(), source.name, idioms=False).code)
-                literal_ms = _build_and_time(work, f"{name}_literal", literal, ["-fopenmp"], spec, reps, env)
+                literal_ms, _ = _build_and_time(work, f"{name}_literal", literal, ["-fopenmp"], spec, reps, env)
                 literal_text, literal_ratio = f"{literal_ms:.2f}", f"{serial / literal_ms:.2f}x"
             print(f"{name:<16}{serial:>9.2f}{parallel:>12.2f}{serial / parallel:>9.2f}x{0.7 * cores:>6.1f}x"
-                  f"{single:>10.2f}{serial / single:>7.2f}x{literal_text:>10}{literal_ratio:>10}  {', '.join(idioms) or '-'}")
+                  f"{single:>10.2f}{serial_cpu / single:>7.2f}x{literal_text:>10}{literal_ratio:>10}  {', '.join(idioms) or '-'}")
+    print(f"   (load average {os.getloadavg()[0]:.1f} at the end: other processes share these cores)")
 
 
 def translator_times() -> None:

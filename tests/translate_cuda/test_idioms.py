@@ -44,6 +44,8 @@ IDIOMS = {
     ROOT / "examples/cuda_rules/layernorm_cu.cu": ("one block per row with block-wide reductions",
                                                    "#pragma omp simd reduction(+:v)"),
     ROOT / "examples/cuda/jacobi2d/jacobi2d.cu": ("one thread per element", "#pragma omp simd"),  # 2-D early exit
+    ROOT / "examples/cuda_rules/gemv_warp_cu.cu": ("one warp per row (lane-stride loop, warp shuffle reduction, "
+                                                   "lane 0 writes) -> rows in parallel", "reduction(+:acc)"),
 }
 
 

@@ -22,7 +22,10 @@ from .patterns import (_early_exit_bounds, _fresh, _function_name, _global_index
 from .gemm import recognise as recognise_gemm
 from .histogram import recognise as recognise_histogram
 from .reductions import recognise as recognise_reduction
+from .boundary import split_boundary
 from .rows import recognise as recognise_rows
+from .selects import select_for
+from .warp_rows import recognise as recognise_warp_rows
 from .syntax import Source, called_name, arguments, dedent_block, identifiers, line_of, rewrite, statements_of, text_of, walk
 
 FENCES = {"__threadfence", "__threadfence_block", "__threadfence_system"}
@@ -83,6 +86,12 @@ class KernelTranslator:
             self.notes.append(f"kernel {self.name}: idiom recognised: shared-memory histogram with atomics -> "
                               "a private histogram per OpenMP thread, merged with omp atomic")
             return Translated(self._signature("", histogram), KernelInfo(self.name, True, False), self.problems,
+                              self.notes, idiom=True)
+        warp_rows = recognise_warp_rows(self.func, self.body, self._plain) if self.idioms else None
+        if warp_rows is not None:
+            self.notes.append(f"kernel {self.name}: idiom recognised: one warp per row (lane-stride loop, warp "
+                              "shuffle reduction, lane 0 writes) -> rows in parallel, a simd reduction over each row")
+            return Translated(self._signature("", warp_rows), KernelInfo(self.name, True, False), self.problems,
                               self.notes, idiom=True)
         rows = recognise_rows(self.src, self.func, self.body, self.name) if self.idioms else None
         if rows is not None:
@@ -145,15 +154,18 @@ class KernelTranslator:
         if "z" in indices:
             return None
         loops: list[tuple[str, str, str]] = []  # (type, name, bound), outermost first
+        starts: dict[str, str] = {}  # dimension -> first index where a guard bounds it from below (`i > 0`)
         body_text = None
         if len(rest) == 1 and rest[0].type == "if_statement" and rest[0].child_by_field_name("alternative") is None \
                 and indices:
-            bounds = _guard_bounds(rest[0].child_by_field_name("condition"), {n: d for d, (_, n) in indices.items()})
+            bounds = _guard_bounds(rest[0].child_by_field_name("condition"), {n: d for d, (_, n) in indices.items()},
+                                   starts)
             if bounds is None or set(bounds) != set(indices):
                 return None
             body = rest[0].child_by_field_name("consequence")
             if _mentions_builtins(body) or _returns(body):
                 return None
+            body_nodes = statements_of(body)
             for d in ("y", "x"):
                 if d in indices:
                     loops.append((indices[d][0], indices[d][1], bounds[d]))
@@ -161,7 +173,7 @@ class KernelTranslator:
         elif len(rest) >= 2 and "x" in indices and \
                 _early_exit_bounds(rest[0], {n: d for d, (_, n) in indices.items()}) is not None:
             bounds = _early_exit_bounds(rest[0], {n: d for d, (_, n) in indices.items()})
-            body_nodes = rest[1:]
+            body_nodes = list(rest[1:])
             if set(bounds) != set(indices) or any(_mentions_builtins(s) for s in body_nodes) or \
                     any(_nested_return(s) for s in body_nodes):
                 return None
@@ -177,6 +189,7 @@ class KernelTranslator:
             type_text, name, bound, body = loop
             if _mentions_builtins(body) or _returns(body):
                 return None
+            body_nodes = statements_of(body)
             loops.append((type_text, name, bound))
             body_text = self._plain(body)
         else:
@@ -190,27 +203,44 @@ class KernelTranslator:
             lines = ["#pragma omp parallel for simd schedule(static)"]
         else:
             lines = ["#pragma omp parallel for schedule(static)"]
+        self.notes.append(f"kernel {self.name}: idiom recognised: one thread per element -> "
+                          f"a parallel loop over the elements")
+        # a boundary test at the end of the body (a stencil's edge) moves into the loop bounds
+        hoisted = None if starts else split_boundary(self.func, loops, [n for n in body_nodes if n.type != "comment"],
+                                                     self._plain, simd, lines[0])
+        if hoisted is not None:
+            self.notes.append(f"kernel {self.name}: the boundary test moves out of the element loop "
+                              "(boundary rows and edge elements apart, the interior loop without the test)")
+            lines = hoisted
+        else:
+            first = {name: starts[d] for d, (_, name) in indices.items() if d in starts}
+            lines += self._element_loops(loops, body_text, simd, first)
+        lines.insert(0, "// idiom: one thread per element -> a parallel loop over the elements")
+        body = "{\n" + "\n".join(STEP + l if l.strip() else l for l in lines) + "\n}"
+        return self._signature("", body)
+
+    @staticmethod
+    def _element_loops(loops: list[tuple[str, str, str]], body_text: str, simd: bool,
+                       first: dict[str, str]) -> list[str]:
+        lines = []
         for depth, (type_text, name, bound) in enumerate(loops):
             if depth == 1 and simd:
                 lines.append(STEP + "#pragma omp simd")
-            lines.append(STEP * depth + f"for ({type_text} {name} = 0; {name} < {bound}; ++{name})")
+            start = first.get(name, "0")
+            lines.append(STEP * depth + f"for ({type_text} {name} = {start}; {name} < {bound}; ++{name})")
         body_lines = body_text.splitlines()
         if body_text.lstrip().startswith("{"):
             lines[-1] += " " + body_lines[0]
             lines += [STEP * (len(loops) - 1) + l for l in body_lines[1:]]
         else:
             lines += [STEP * len(loops) + l for l in body_lines]
-        self.notes.append(f"kernel {self.name}: idiom recognised: one thread per element -> "
-                          f"a parallel loop over the elements")
-        lines.insert(0, "// idiom: one thread per element -> a parallel loop over the elements")
-        body = "{\n" + "\n".join(STEP + l if l.strip() else l for l in lines) + "\n}"
-        return self._signature("", body)
+        return lines
 
     def _plain(self, node: Node, returns: str | None = None) -> str:
         def replace(n: Node) -> str | None:
             if n.type == "return_statement" and returns is not None:
                 return returns
-            return self._common(n, lambda inner: None)
+            return self._common(n, replace)
         return dedent_block(rewrite(self.src, node, replace))
 
     def _common(self, n: Node, thread_replace) -> str | None:
@@ -224,6 +254,7 @@ class KernelTranslator:
                     return f"(*({rewrite(self.src, args[0], thread_replace)}))"
             if name == "__activemask":
                 return "0xffffffffu"
+            return select_for(n, lambda arg: rewrite(self.src, arg, thread_replace))
         return None
 
     # ---- blocks and threads ------------------------------------------------------------

@@ -112,8 +112,11 @@ def _nested_return(node: Node) -> bool:
     return False
 
 
-def _guard_bounds(condition: Node | None, names: dict[str, str]) -> dict[str, str] | None:
-    """`(i < n && j < m)` -> {'x': 'n', 'y': 'm'} for the index variables in `names` (name -> dimension)."""
+def _guard_bounds(condition: Node | None, names: dict[str, str],
+                  starts: dict[str, str] | None = None) -> dict[str, str] | None:
+    """`(i < n && j < m)` -> {'x': 'n', 'y': 'm'} for the index variables in `names` (name -> dimension).
+    With `starts`, lower bounds by integer literals are accepted too (`i > 0`, `i >= 1`, `0 < i`,
+    an interior test): `starts` receives each index's first value ({'x': '1'})."""
     if condition is None:
         return None
     node = condition
@@ -131,6 +134,13 @@ def _guard_bounds(condition: Node | None, names: dict[str, str]) -> dict[str, st
     split(node)
     bounds: dict[str, str] = {}
     for term in terms:
+        lower = _lower_bound(term, names) if starts is not None else None
+        if lower is not None:
+            d, first = lower
+            if d in starts:
+                return None
+            starts[d] = first
+            continue
         if term.type != "binary_expression" or text_of(term.child_by_field_name("operator")) != "<":
             return None
         left = term.child_by_field_name("left")
@@ -141,6 +151,21 @@ def _guard_bounds(condition: Node | None, names: dict[str, str]) -> dict[str, st
             return None
         bounds[d] = text_of(term.child_by_field_name("right"))
     return bounds
+
+
+def _lower_bound(term: Node, names: dict[str, str]) -> tuple[str, str] | None:
+    """`i > 0` / `i >= 1` / `0 < i` / `1 <= i` (a non-negative integer literal) -> (dimension, first value)."""
+    if term.type != "binary_expression":
+        return None
+    op = text_of(term.child_by_field_name("operator"))
+    left, right = term.child_by_field_name("left"), term.child_by_field_name("right")
+    if op in ("<", "<="):  # `0 < i` is `i > 0`
+        left, right, op = right, left, {"<": ">", "<=": ">="}[op]
+    if op not in (">", ">=") or left.type != "identifier" or text_of(left) not in names or \
+            right.type != "number_literal" or not re.fullmatch(r"\d+", text_of(right)):
+        return None
+    value = int(text_of(right)) + (1 if op == ">" else 0)
+    return names[text_of(left)], str(value)
 
 
 def _early_exit_bounds(stmt: Node, names: dict[str, str]) -> dict[str, str] | None:

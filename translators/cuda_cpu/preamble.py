@@ -105,6 +105,11 @@ static inline unsigned atomicDec(unsigned* address, unsigned limit) {
 }""",
     "min": "template <class A, class B> static inline auto min(A a, B b) { return b < a ? b : a; }",
     "max": "template <class A, class B> static inline auto max(A a, B b) { return a < b ? b : a; }",
+    # a maximum/minimum against a constant that is neither NaN nor a zero of the wrong sign
+    # (selects.py): the value select that gcc vectorises under `omp simd`, where it leaves
+    # fmaxf a call and std::max (which selects references) scalar
+    "select_max": "template <class T> static inline T select_max(T c, T x) { return c < x ? x : c; }",
+    "select_min": "template <class T> static inline T select_min(T c, T x) { return x < c ? x : c; }",
     "rsqrtf": "static inline float rsqrtf(float x) { return 1.0f / std::sqrt(x); }",
     "rsqrt": "static inline double rsqrt(double x) { return 1.0 / std::sqrt(x); }",
     "__expf": "static inline float __expf(float x) { return std::exp(x); }",
@@ -212,7 +217,8 @@ def preamble(code: str, source_name: str, uses_omp: bool) -> str:
     if any(_uses(code, n) for n in ("cudaError_t", "cudaSuccess", "cudaGetErrorString")):
         parts.append(ERROR_SHIM)
     helpers = [text for name, text in HELPERS.items()
-               if _uses(code, name) and (name == "warpSize" or re.search(rf"\b{name}\s*\(", code))]
+               if _uses(code, name) and (name == "warpSize" or re.search(rf"\b{name}\s*\(", code)
+                                         or name.startswith("select_") and re.search(rf"\b{name}<", code))]
     if helpers:
         parts.append("\n".join(helpers))
     return "\n\n".join(parts) + "\n\n"
