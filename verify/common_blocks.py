@@ -14,6 +14,8 @@ Public API:
   common_members(proc) -> list[Arg]     the members of the COMMON blocks the entry uses (Arg.common
                                         names the block), extents evaluated with the file's
                                         constants; VerifyInputError naming the member otherwise
+  check_common_sizes(proc) -> None       the members that size arguments (Procedure.common_sizes) are
+                                        integer scalars; VerifyInputError otherwise
   fortran_common_io(members) -> str     bind(C) `tv_common_io(mode, ...)`: mode 0 copies the
                                         buffers into the blocks, mode 1 copies them out
   reference_lines(members, first) / candidate_lines(members, first)
@@ -93,7 +95,7 @@ def _used_names(statements: list[str]) -> set[str]:
 
 def common_members(proc: Procedure) -> list[Arg]:
     statements = _statements(proc.body)
-    used = _used_names(statements)
+    used = _used_names(statements) | set(proc.common_sizes)  # a block that only sizes arrays is used too
     members: list[Arg] = []
     for stmt in statements:
         m = re.match(r"common\b(.*)$", stmt)
@@ -119,6 +121,18 @@ def common_members(proc: Procedure) -> list[Arg]:
                                    dims=_extents(proc, block, name, dims), line=proc.line, common=block,
                                    common_type=typed))
     return members
+
+
+def check_common_sizes(proc: Procedure) -> None:
+    """Every COMMON member that sizes an argument must be an integer scalar: it is drawn like a
+    size argument, then the arrays are sized from it."""
+    members = {m.name: m for m in proc.commons}
+    for name in sorted(proc.common_sizes):
+        member = members.get(name)
+        if member is None or member.is_array or member.common_type[0] != "integer":
+            raise VerifyInputError(f"an array extent of '{proc.name}' uses COMMON member '{name}', which is not an "
+                                   "integer scalar", line=proc.line, construct=f"COMMON /{member.common}/"
+                                   if member else name)
 
 
 def _extents(proc: Procedure, block: str, name: str, dims: str | None) -> list[tuple[str, str]]:

@@ -44,7 +44,10 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
     """`first_case` continues the size schedule (coverage rounds draw other sizes)."""
     rng = np.random.default_rng(seed)
     pinned = {k.lower(): v for k, v in (pinned or {}).items()}
-    size_args = [a for a in proc.args if a.is_size]
+    # COMMON members that size arguments are drawn first, like size arguments (sorted: the
+    # schedule gives them different values in a stable order)
+    size_args = [a for a in proc.args if a.is_size] + [m for m in sorted(proc.commons, key=lambda m: m.name)
+                                                       if m.name in proc.common_sizes]
     cases = []
     for index in range(count):
         sizes = {}
@@ -90,6 +93,9 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 case.lowers[member.name] = tuple(int(lo) for lo, _ in member.dims)
             for member in proc.commons:
                 count = size_of(member) if member.is_array else 1
+                if member.name in proc.common_sizes:
+                    case.values[member.name] = np.array(sizes[member.name], dtype=member.dtype)
+                    continue
                 data = member_values(member, rng, count)
                 within = index_scalar_bounds(proc, member, case.shapes, case.lowers)
                 if within is not None:  # lt in nx(lt): a level that exists
