@@ -15,6 +15,8 @@ Choices (each aimed at a bug class seen in translations):
     narrower accumulators; integers that index arrays or bound loops stay within extents.
   - out/inout arrays and scalars start as random non-zero values, so a translation that
     forgets to clear or assign them fails.
+  - relations the routine's own guards and DO ranges imply (k < l <= p; verify/relations.py)
+    hold among sizes and integer scalars; every fourth case keeps guard-violating values.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy as np
 
 from .fortran_signature import ASSUMED_LENGTH, Arg, Procedure, evaluate_extent
 from .legacy_inputs import character_value, index_array_values, index_scalar_bounds, role_sizes
+from .relations import relations_of, satisfy
 
 SIZE_SCHEDULE = [1, 3, 16, 100, 7, 33, 2, 64, 5, 17, 128, 9]
 MAX_ELEMENTS_PER_CASE = 400_000
@@ -48,6 +51,7 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
     # schedule gives them different values in a stable order)
     size_args = [a for a in proc.args if a.is_size] + [m for m in sorted(proc.commons, key=lambda m: m.name)
                                                        if m.name in proc.common_sizes]
+    relations = relations_of(proc)
     cases = []
     for index in range(count):
         sizes = {}
@@ -55,13 +59,17 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
             sizes[arg.name] = SIZE_SCHEDULE[(index + first_case + 3 * j) % len(SIZE_SCHEDULE)]
             if arg.name in pinned:
                 sizes[arg.name] = int(pinned[arg.name])
+        _related_sizes(proc, relations, sizes, pinned, index)
         role_sizes(proc, index, sizes, pinned)
         shapes, lowers = _shapes(proc, sizes)
-        while sum(int(np.prod(s)) for s in shapes.values()) > MAX_ELEMENTS_PER_CASE and sizes:
+        for _ in range(64):  # halving one size may break a relation that raises another
+            if sum(int(np.prod(s)) for s in shapes.values()) <= MAX_ELEMENTS_PER_CASE or not sizes:
+                break
             biggest = max(sizes, key=sizes.get)
             if biggest in pinned or sizes[biggest] <= 1:
                 break
             sizes[biggest] = max(1, sizes[biggest] // 2)
+            _related_sizes(proc, relations, sizes, {**pinned, biggest: str(sizes[biggest])}, index)
             role_sizes(proc, index, sizes, pinned)
             shapes, lowers = _shapes(proc, sizes)
         case = Case(values={}, shapes=shapes, lowers=lowers, sizes=sizes)
@@ -86,6 +94,7 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 if data is None:
                     data = _random(rng, arg, n, proc.body, proc.arrays, min_extent, large, ties)
                 case.values[arg.name] = data if arg.is_array else data.reshape(())
+        _related_scalars(proc, relations, case, pinned, index)
         if proc.commons:
             from .common_blocks import member_values, size_of
             for member in proc.commons:
@@ -103,6 +112,29 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 case.values[member.name] = data if member.is_array else data.reshape(())
         cases.append(case)
     return cases
+
+
+def _related_sizes(proc: Procedure, relations, sizes: dict[str, int], pinned: dict[str, str], index: int) -> None:
+    """Sizes move to satisfy the relations among them (k < l <= p) and with pinned integer scalars."""
+    if not relations:
+        return
+    fixed = {a.name: int(pinned[a.name]) for a in proc.args if a.name in pinned and a.name not in sizes
+             and a.base == "integer" and not a.is_array}
+    values = {**sizes, **fixed}
+    satisfy(relations, values, set(pinned), index, set(values))
+    sizes.update({name: values[name] for name in sizes})
+
+
+def _related_scalars(proc: Procedure, relations, case: Case, pinned: dict[str, str], index: int) -> None:
+    """Integer scalars that are not sizes move to satisfy the routine's relations (sizes stay)."""
+    scalars = [a for a in proc.args if a.base == "integer" and not a.is_array and not a.is_size and not a.role
+               and a.intent != "out" and a.name in case.values]
+    if not relations or not scalars:
+        return
+    values = {**case.sizes, **{a.name: int(case.values[a.name]) for a in scalars}}
+    satisfy(relations, values, set(pinned) | set(case.sizes), index, set(values))
+    for arg in scalars:
+        case.values[arg.name] = np.array(values[arg.name], dtype=arg.dtype)
 
 
 def _parse_pinned(text: str, arg: Arg):

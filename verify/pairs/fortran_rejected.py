@@ -25,9 +25,7 @@ from .. import sandbox
 from ..unit_inputs import read_outputs, write_inputs
 from .fortran_cpp_helpers import read_bytes
 
-# Hanging cases cost a whole run's time limit each: after the first one, reruns get a quarter
-# of it (accepted cases of a routine under test take milliseconds), and the reruns stop when
-# this many limits have been spent on them.
+# The reruns stop when this many run time limits have been spent on them (see _Budget).
 RERUN_BUDGET_LIMITS = 3.0
 
 
@@ -59,37 +57,67 @@ def run_accepted(pair, proc, cases: list, ref_dir: Path, cand_dir: Path,
     dropped: list[str] = []
     fresh = 0
     generated = len(cases)
-    timeout = pair.options.timeout
-    spent = 0.0
+    budget = _Budget(pair.options.timeout)
     while True:
-        inputs = write_inputs(proc, cases)
-        for directory in (ref_dir, cand_dir):
-            (directory / "inputs.bin").write_bytes(inputs)
-            (directory / "inputs.bin").chmod(0o644)
-        run = _run(pair, ref_dir, timeout)
+        inputs = _write(proc, cases, ref_dir, cand_dir)
+        run = budget.run(pair, ref_dir)
         data = read_bytes(ref_dir / "outputs.bin")
         if run.returncode == 0 or run.cancelled:
             return Accepted(run, cases, inputs, data, dropped)
+        # Which case faults is found by running them alone, each twice in a row: a write past an
+        # array's end may corrupt the heap unnoticed until a later case allocates, and outputs
+        # are buffered, so the case the output file stops at is only where the search starts.
         _, done = read_outputs(proc, cases, data)
-        if done >= len(cases):  # every case finished: the fault is not a case's
+        start = min(done, len(cases) - 1)
+        bad, alone = None, run
+        for index in [*range(start, len(cases)), *range(start - 1, -1, -1)]:
+            _write(proc, [cases[index], cases[index]], ref_dir, cand_dir)
+            alone = budget.run(pair, ref_dir)
+            if alone.returncode != 0 or budget.spent_out:
+                bad = index if alone.returncode != 0 else None
+                break
+        if bad is None:  # no case faults alone (or no time left to find it): nothing to leave out
+            inputs = _write(proc, cases, ref_dir, cand_dir)
             return Accepted(run, cases, inputs, data, dropped)
-        dropped.append(_describe(cases[done], run))
-        spent += run.wall_time if not run.timed_out else timeout
-        if run.timed_out:
-            timeout = min(timeout, max(1.0, pair.options.timeout / 4))
-        rest = cases[:done] + cases[done + 1:]
+        dropped.append(_describe(cases[bad], alone))
+        rest = cases[:bad] + cases[bad + 1:]
         if fresh < generated:
             rest.append(redraw(fresh))
             fresh += 1
-        if not rest or spent > RERUN_BUDGET_LIMITS * pair.options.timeout:
-            return Accepted(run, cases, inputs, data, dropped)  # the cases of this last, failed run
+        if not rest or budget.spent_out:
+            inputs = _write(proc, cases, ref_dir, cand_dir)
+            return Accepted(alone, [cases[bad]], inputs, data, dropped)
         cases = rest
 
 
-def _run(pair, ref_dir: Path, timeout: float) -> sandbox.RunOutcome:
-    previous = pair.options.timeout
-    pair.options.timeout = timeout
-    try:
-        return pair._run(ref_dir, ["./reference", "inputs.bin", "outputs.bin"], ["outputs.bin"])
-    finally:
-        pair.options.timeout = previous
+class _Budget:
+    """Time the reruns may take. Hanging cases cost a whole run's time limit each: after the
+    first one, runs get a quarter of it (accepted cases of a routine under test take
+    milliseconds), and they stop when RERUN_BUDGET_LIMITS limits have been spent."""
+
+    def __init__(self, limit: float):
+        self.limit, self.timeout, self.spent = limit, limit, 0.0
+
+    @property
+    def spent_out(self) -> bool:
+        return self.spent > RERUN_BUDGET_LIMITS * self.limit
+
+    def run(self, pair, ref_dir: Path) -> sandbox.RunOutcome:
+        previous = pair.options.timeout
+        pair.options.timeout = self.timeout
+        try:
+            run = pair._run(ref_dir, ["./reference", "inputs.bin", "outputs.bin"], ["outputs.bin"])
+        finally:
+            pair.options.timeout = previous
+        self.spent += self.timeout if run.timed_out else run.wall_time
+        if run.timed_out:
+            self.timeout = min(self.timeout, max(1.0, self.limit / 4))
+        return run
+
+
+def _write(proc, cases: list, ref_dir: Path, cand_dir: Path) -> bytes:
+    inputs = write_inputs(proc, cases)
+    for directory in (ref_dir, cand_dir):
+        (directory / "inputs.bin").write_bytes(inputs)
+        (directory / "inputs.bin").chmod(0o644)
+    return inputs
