@@ -3,16 +3,16 @@
 Legacy routines state their preconditions in comments, not in code: LINPACK's dchex needs
 k < l <= p, NPB's sprnvc needs nz <= n (otherwise it loops forever). A generated case that
 breaks such a relation makes the reference crash, abort or hang, and says nothing about the
-translation. So the reference runs first; a case it faults on is left out, a fresh case
-(other sizes, another seed) takes its place, and the reference runs again; at most as many
-fresh cases are drawn as were generated. The result names every case left out and the flags that pin inputs the routine
+translation. So when the reference fails, every case runs alone; a case it faults on is left
+out and a fresh case (other sizes, another seed) takes its place, at most as many fresh cases
+as were generated. Fewer than half of the cases accepted is an error: nothing to verify by. The result names every case left out and the flags that pin inputs the routine
 accepts (--value NAME=V, --shape NAME=EXPR).
 
 Public API:
   run_accepted(pair, proc, cases, ref_dir, cand_dir, redraw) -> Accepted
       redraw(i) -> Case draws the i-th fresh case; Accepted.run is the reference's last run
-      (returncode 0 unless no case was accepted), .cases/.inputs what it accepted,
-      .dropped one line per case left out
+      (returncode 0 when enough cases were accepted), .cases/.inputs what it ran,
+      .dropped one line per case left out, .note() the sentence for the result
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import sandbox
-from ..unit_inputs import read_outputs, write_inputs
+from ..unit_inputs import write_inputs
 from .fortran_cpp_helpers import read_bytes
 
 # The reruns stop when this many run time limits have been spent on them (see _Budget).
@@ -36,15 +36,18 @@ class Accepted:
     inputs: bytes
     data: bytes
     dropped: list[str] = field(default_factory=list)
+    too_few: int | None = None  # set when fewer than half of the cases were accepted: how many
 
     def note(self) -> str:
         """A sentence for the result: what was left out and how to pin inputs instead."""
         if not self.dropped:
             return ""
         shown = "; ".join(self.dropped[:4]) + ("; ..." if len(self.dropped) > 4 else "")
+        few = (f"; only {self.too_few} case(s) were accepted, fewer than half: nothing to verify by"
+               if self.too_few is not None else "")
         return (f"the reference faulted on {len(self.dropped)} generated case(s), left out as outside the "
-                f"routine's preconditions ({shown}); pin inputs it accepts with --value NAME=V (and --shape "
-                "NAME=EXPR for array extents) to test them")
+                f"routine's preconditions ({shown}){few}; pin inputs it accepts with --value NAME=V (and "
+                "--shape NAME=EXPR for array extents) to test them")
 
 
 def _describe(case, run: sandbox.RunOutcome) -> str:
@@ -54,40 +57,41 @@ def _describe(case, run: sandbox.RunOutcome) -> str:
 
 def run_accepted(pair, proc, cases: list, ref_dir: Path, cand_dir: Path,
                  redraw: Callable[[int], object]) -> Accepted:
+    """Called after the reference failed on `cases`: each case runs alone (twice in a row: a
+    write past an array's end may corrupt the heap unnoticed until a later case allocates, and
+    buffered outputs do not tell which case a crash came from); those it faults on are
+    replaced by fresh draws, then the accepted ones run together."""
     dropped: list[str] = []
+    accepted: list = []
+    queue = list(cases)
     fresh = 0
-    generated = len(cases)
     budget = _Budget(pair.options.timeout)
-    while True:
+    last = None
+    while queue and not budget.spent_out:
+        case = queue.pop(0)
+        _write(proc, [case, case], ref_dir, cand_dir)
+        alone = budget.run(pair, ref_dir)
+        if alone.cancelled:
+            return Accepted(alone, cases, _write(proc, cases, ref_dir, cand_dir), b"", dropped)
+        if alone.returncode == 0:
+            accepted.append(case)
+            continue
+        last = (case, alone)
+        dropped.append(_describe(case, alone))
+        if fresh < len(cases):
+            queue.append(redraw(fresh))
+            fresh += 1
+    if last is None:  # every case runs alone: the fault needs several of them
         inputs = _write(proc, cases, ref_dir, cand_dir)
         run = budget.run(pair, ref_dir)
-        data = read_bytes(ref_dir / "outputs.bin")
-        if run.returncode == 0 or run.cancelled:
-            return Accepted(run, cases, inputs, data, dropped)
-        # Which case faults is found by running them alone, each twice in a row: a write past an
-        # array's end may corrupt the heap unnoticed until a later case allocates, and outputs
-        # are buffered, so the case the output file stops at is only where the search starts.
-        _, done = read_outputs(proc, cases, data)
-        start = min(done, len(cases) - 1)
-        bad, alone = None, run
-        for index in [*range(start, len(cases)), *range(start - 1, -1, -1)]:
-            _write(proc, [cases[index], cases[index]], ref_dir, cand_dir)
-            alone = budget.run(pair, ref_dir)
-            if alone.returncode != 0 or budget.spent_out:
-                bad = index if alone.returncode != 0 else None
-                break
-        if bad is None:  # no case faults alone (or no time left to find it): nothing to leave out
-            inputs = _write(proc, cases, ref_dir, cand_dir)
-            return Accepted(run, cases, inputs, data, dropped)
-        dropped.append(_describe(cases[bad], alone))
-        rest = cases[:bad] + cases[bad + 1:]
-        if fresh < generated:
-            rest.append(redraw(fresh))
-            fresh += 1
-        if not rest or budget.spent_out:
-            inputs = _write(proc, cases, ref_dir, cand_dir)
-            return Accepted(alone, [cases[bad]], inputs, data, dropped)
-        cases = rest
+        return Accepted(run, cases, inputs, read_bytes(ref_dir / "outputs.bin"), dropped)
+    if len(accepted) < max(1, len(cases) // 2):  # too few left to verify anything by
+        case, alone = last
+        inputs = _write(proc, [case], ref_dir, cand_dir)
+        return Accepted(alone, [case], inputs, b"", dropped, too_few=len(accepted))
+    inputs = _write(proc, accepted, ref_dir, cand_dir)
+    run = budget.run(pair, ref_dir)
+    return Accepted(run, accepted, inputs, read_bytes(ref_dir / "outputs.bin"), dropped)
 
 
 class _Budget:
