@@ -11,7 +11,8 @@ Public API:
                   sign, negative values
         "leading" the first extent of a 2-D assumed-size array (`lda`): at least the largest
                   length, so every column the routine may address exists
-      A 1-D array with stride s gets 1 + (L-1)*|s| elements, L the largest length (the
+      A length the routine increases in place (`nzv = nzv + 1` before `v(nzv) = val`) adds
+      that much. A 1-D array with stride s gets 1 + (L-1)*|s| elements, L the largest length (the
       reference BLAS layout; negative strides walk the same elements backwards); a 2-D one
       gets L columns. Larger than needed is safe: both sides receive the same elements, and
       every element is compared afterwards.
@@ -56,6 +57,9 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
         if arg.name in leading and arg.is_size:
             arg.role = "leading"
     longest = _largest(lengths)
+    growth = _grown_in_place(proc.body, lengths)
+    if longest is not None and growth:
+        longest = f"{longest} + {growth}"  # nzv = nzv + 1; v(nzv) = val: one element past the count
     for arg in assumed:
         lower, _ = arg.dims[-1]
         plane = _plane_subscript(proc, arg, integers)
@@ -216,6 +220,17 @@ def _is_stride(name: str, body: str) -> bool:
     step = rf"(?m)^\s*(?:\d+\s+)?do\s+(?:\d+\s*,?\s*)?\w+\s*=[^,\n]+,[^,\n]+,\s*{n}\s*$"
     advance = rf"\b(\w+)\s*=\s*\1\s*\+\s*{n}\b"
     return re.search(step, body) is not None or re.search(advance, body) is not None
+
+
+def _grown_in_place(body: str, lengths: list[Arg]) -> int:
+    """The most a length argument is increased by in place (`nzv = nzv + 1`, an inout count
+    that appends an element), 0 when none is."""
+    grown = 0
+    for arg in lengths:
+        n = re.escape(arg.name)
+        for m in re.finditer(rf"(?m)^\s*(?:\d+\s+)?{n}\s*=\s*{n}\s*\+\s*(\d+)\s*$", body):
+            grown = max(grown, int(m.group(1)))
+    return grown
 
 
 def _integer_commons(proc: Procedure) -> set[str]:
