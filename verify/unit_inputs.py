@@ -105,6 +105,10 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 if member.name in proc.common_sizes:
                     case.values[member.name] = np.array(sizes[member.name], dtype=member.dtype)
                     continue
+                if member.name in pinned and not member.is_array and member.base in ("integer", "real"):
+                    # --value pins a COMMON scalar too (a generator's seed: NPB's tran, amult)
+                    case.values[member.name] = np.array(_parse_pinned(pinned[member.name], member), dtype=member.dtype)
+                    continue
                 data = member_values(member, rng, count)
                 within = index_scalar_bounds(proc, member, case.shapes, case.lowers)
                 if within is not None:  # lt in nx(lt): a level that exists

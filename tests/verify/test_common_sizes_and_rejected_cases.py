@@ -94,3 +94,19 @@ def test_a_reference_that_rejects_every_case_is_an_error_naming_the_flags(verify
     code, out, _ = verify_cli(source, write("never.cpp", "void never(int n) { (void)n; }\n"))
     assert code == 2 and out["verdict"] == "error", out["message"]
     assert "--value NAME=V" in out["message"] and "--shape" in out["message"], out["message"]
+
+
+def test_value_pins_a_common_scalar(verify_cli, write):
+    source = write("step.f", """\
+      subroutine step(x)
+      common /seed/ mult, state
+      double precision mult, state, x
+      state = mod(state * mult, 1024.0d0)
+      x = state / 1024.0d0
+      end
+""")
+    candidate = write("step.cpp", "#include <cmath>\ndouble mult, state;\n"
+                      "void step(double& x) { state = std::fmod(state * mult, 1024.0); x = state / 1024.0; }\n")
+    code, out, _ = verify_cli(source, candidate, "--value", "mult=5", "--value", "state=3")
+    assert code == 0, out["message"]
+    assert all(case["mult"] == 5.0 and case["state"] == 3.0 for case in out["inputs"]), out["inputs"]
