@@ -461,7 +461,9 @@ class _Verification:
             ref_data = read_bytes(ref_dir / "outputs.bin")
             if ref_run.returncode != 0:
                 _, done = read_outputs(proc, cases, ref_data)
-                where = (f" on generated case {done} (sizes {cases[done].sizes})" if done < len(cases) else "")
+                # after cases were left out, the note names them; the output file says nothing more
+                where = (f" on generated case {done} (sizes {cases[done].sizes})"
+                         if done < len(cases) and not dropped_note else "")
                 return self._result(ERROR, STAGE_RUN, cases=len(cases), message=(
                     f"the reference {ref_run.describe_failure()}{where}; "
                     + (dropped_note or "pin inputs it accepts with --value NAME=V (and --shape NAME=EXPR for array "
