@@ -102,3 +102,36 @@ def test_a_computed_goto_selector_takes_every_branch(verify_cli, write):
     assert code == 1 and out["mismatches"][0]["output"] == "x", out["message"]
     assert out["inputs"][out["mismatches"][0]["case"]]["job"] == 2
     assert all(0 <= c["job"] <= 3 for c in out["inputs"])  # each label, and the fall-through
+
+
+CHECKED = """\
+      subroutine colsum(a, lda, l, k, s, info)
+      integer lda, l, k, info, i
+      double precision a(lda, l), s
+      info = 0
+      if (k .lt. 1 .or. k .gt. l) then
+         info = -4
+         return
+      end if
+      s = 0.0d0
+      do 10 i = 1, lda
+         s = s + a(i, l) * dble(k)
+   10 continue
+      end
+"""
+
+CHECKED_CPP = """\
+void colsum(const double* a, int lda, int l, int k, double& s, int& info) {
+    info = 0;
+    if (k < 1 || k > l) { info = -4; return; }
+    s = 0.0;
+    for (int i = 0; i < lda; ++i) s += a[i + (l - 1) * lda] * k;
+}
+"""
+
+
+def test_an_info_returning_check_keeps_most_cases_valid_and_one_in_four_on_the_error_path(verify_cli, write):
+    code, out, _ = verify_cli(write("colsum.f", CHECKED), write("colsum.cpp", CHECKED_CPP), "--cases", "12")
+    assert code == 0, out["message"]
+    valid = [i for i, c in enumerate(out["inputs"]) if 1 <= c["k"] <= c["l"]]
+    assert {i for i in range(12) if i % 4 != 3} <= set(valid), out["inputs"]
