@@ -126,7 +126,8 @@ def _related_sizes(proc: Procedure, relations, sizes: dict[str, int], pinned: di
              and a.base == "integer" and not a.is_array}
     values = {**sizes, **fixed}
     satisfy(relations, values, set(pinned), index, set(values))
-    sizes.update({name: values[name] for name in sizes})
+    # a relation never makes an extent negative (pinned values that leave no room keep theirs)
+    sizes.update({name: max(values[name], min(sizes[name], 0)) for name in sizes})
 
 
 def _related_scalars(proc: Procedure, relations, case: Case, pinned: dict[str, str], index: int) -> None:
