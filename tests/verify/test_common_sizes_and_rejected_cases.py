@@ -110,3 +110,26 @@ def test_value_pins_a_common_scalar(verify_cli, write):
     code, out, _ = verify_cli(source, candidate, "--value", "mult=5", "--value", "state=3")
     assert code == 0, out["message"]
     assert all(case["mult"] == 5.0 and case["state"] == 3.0 for case in out["inputs"]), out["inputs"]
+
+
+def test_cases_the_reference_hangs_on_are_left_out(verify_cli, write):
+    # No guard says so, but the count must not exceed the pool it draws distinct values from.
+    source = write("distinct.f", """\
+      subroutine distinct(n, nz, first)
+      integer n, nz, first, got
+      got = 0
+   10 if (got .ge. nz) goto 20
+      if (got .ge. n) goto 10
+      got = got + 1
+      goto 10
+   20 first = got
+      end
+""")
+    candidate = write("distinct.cpp", "void distinct(int n, int nz, int& first) {\n"
+                      "    int got = 0;\n    while (got < nz) { if (got >= n) continue; ++got; }\n"
+                      "    first = got;\n}\n")
+    code, out, _ = verify_cli(source, candidate, "--timeout", "2", "--value", "n=5", "--range", "nz=0:9",
+                              "--cases", "4")
+    assert code == 0, out["message"]
+    assert "timed out" in out["message"] and all(case["nz"] <= 5 for case in out["inputs"]), out["message"]
+    assert "nz=" in out["message"]  # the left-out cases show the scalar to pin

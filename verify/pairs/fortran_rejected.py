@@ -51,8 +51,13 @@ class Accepted:
 
 
 def _describe(case, run: sandbox.RunOutcome) -> str:
-    sizes = ", ".join(f"{k}={v}" for k, v in case.sizes.items())
-    return f"sizes {sizes or 'none'}: {run.describe_failure()}"
+    """The case's sizes and integer scalars (what --value pins), and how the reference failed."""
+    shown = dict(case.sizes)
+    for name, value in case.values.items():
+        if name not in shown and getattr(value, "ndim", 1) == 0 and getattr(value, "dtype", None) is not None \
+                and value.dtype.kind == "i":
+            shown[name] = int(value)
+    return f"{', '.join(f'{k}={v}' for k, v in shown.items()) or 'no integer inputs'}: {run.describe_failure()}"
 
 
 def run_accepted(pair, proc, cases: list, ref_dir: Path, cand_dir: Path,
