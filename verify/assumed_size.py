@@ -11,7 +11,8 @@ Public API:
                   sign, negative values
         "leading" the first extent of a 2-D assumed-size array (`lda`): at least the largest
                   length, so every column the routine may address exists
-      A 1-D array with stride s gets 1 + (L-1)*|s| elements, L the largest length (the
+      A length the routine increases in place (`nzv = nzv + 1` before `v(nzv) = val`) adds
+      that much. A 1-D array with stride s gets 1 + (L-1)*|s| elements, L the largest length (the
       reference BLAS layout; negative strides walk the same elements backwards); a 2-D one
       gets L columns. Larger than needed is safe: both sides receive the same elements, and
       every element is compared afterwards.
@@ -56,6 +57,9 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
         if arg.name in leading and arg.is_size:
             arg.role = "leading"
     longest = _largest(lengths)
+    growth = _grown_in_place(proc.body, lengths)
+    if longest is not None and growth:
+        longest = f"{longest} + {growth}"  # nzv = nzv + 1; v(nzv) = val: one element past the count
     for arg in assumed:
         lower, _ = arg.dims[-1]
         plane = _plane_subscript(proc, arg, integers)
@@ -65,6 +69,8 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
             index, low, high = plane
             index.role, index.min_index = "plane", int(lower) - low
             extent = f"{index.name} + {high} - ({lower}) + 1"
+        elif longest is None and (common := _common_loop_extent(proc, arg)) is not None:
+            extent = common
         elif longest is None:
             raise VerifyInputError(f"cannot tell how many elements assumed-size argument '{arg.name}' of "
                                    f"'{proc.name}' has (no integer argument bounds its loops): give the extent of "
@@ -81,7 +87,8 @@ def size_assumed(proc: Procedure, shapes: dict[str, str]) -> None:
         upper = extent if lower == "1" else f"({lower}) + ({extent}) - 1"
         arg.dims = [*arg.dims[:-1], (lower, upper)]
     unknown = {ident for arg in assumed for ident in re.findall(r"[a-z_]\w*", arg.dims[-1][1].lower())}
-    names = {a.name for a in proc.args}
+    names = {a.name for a in proc.args} | _integer_commons(proc)
+    proc.common_sizes = proc.common_sizes | (unknown & _integer_commons(proc))
     for ident in unknown - names - set(proc.constants) - {"max", "min", "abs", "mod"}:
         raise VerifyInputError(f"--shape uses '{ident}', which is neither an integer argument of '{proc.name}' nor "
                                "a constant of the file", construct="--shape")
@@ -213,6 +220,47 @@ def _is_stride(name: str, body: str) -> bool:
     step = rf"(?m)^\s*(?:\d+\s+)?do\s+(?:\d+\s*,?\s*)?\w+\s*=[^,\n]+,[^,\n]+,\s*{n}\s*$"
     advance = rf"\b(\w+)\s*=\s*\1\s*\+\s*{n}\b"
     return re.search(step, body) is not None or re.search(advance, body) is not None
+
+
+def _grown_in_place(body: str, lengths: list[Arg]) -> int:
+    """The most a length argument is increased by in place (`nzv = nzv + 1`, an inout count
+    that appends an element), 0 when none is."""
+    grown = 0
+    for arg in lengths:
+        n = re.escape(arg.name)
+        for m in re.finditer(rf"(?m)^\s*(?:\d+\s+)?{n}\s*=\s*{n}\s*\+\s*(\d+)\s*$", body):
+            grown = max(grown, int(m.group(1)))
+    return grown
+
+
+def _integer_commons(proc: Procedure) -> set[str]:
+    return {m.name for m in proc.commons if m.base == "integer" and not m.is_array and m.common_type[0] == "integer"}
+
+
+def _common_loop_extent(proc: Procedure, arg: Arg) -> str | None:
+    """Legacy code sizes work arrays by COMMON state (NPB's `do j = 1, naa+1 ... q(j)`): the
+    largest upper bound of the DO loops that subscript `arg`'s last dimension, when every such
+    bound is an expression of integer COMMON members and constants."""
+    members = _integer_commons(proc)
+    if not members:
+        return None
+    subscripts = set()
+    for m in re.finditer(rf"\b{re.escape(arg.name)}\s*\(((?:[^()]|\([^()]*\))*)\)", proc.body):
+        plain = re.fullmatch(r"\s*([a-z_]\w*)\s*(?:[-+]\s*\d+\s*)?", m.group(1).split(",")[-1])
+        if plain:  # z(j), z(j+1); an indirect z(colidx(k)) is bounded by the values, not a loop
+            subscripts.add(plain.group(1))
+    uppers = []
+    for m in _DO.finditer(proc.body):
+        parts = [p.strip() for p in m.group(2).split(",")]
+        if m.group(1) not in subscripts or len(parts) < 2:
+            continue
+        idents = set(re.findall(r"[a-z_]\w*", parts[1]))
+        if not idents & members or idents - members - set(proc.constants):
+            return None  # some loop is bounded otherwise: not ours to guess
+        uppers.append(parts[1])
+    if not uppers:
+        return None
+    return f"max({', '.join(dict.fromkeys(uppers))}, 1)"
 
 
 def _largest(lengths: list[Arg]) -> str | None:

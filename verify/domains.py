@@ -6,7 +6,7 @@ A domain comes from, in order of precedence:
      Fortran `! transverify: range x=0:1`),
   3. cheap inference from the source (verify/cuda/domain_inference.py for C++/CUDA,
      infer_fortran below): elements compared for equality with small constants (0/1 grids),
-     arrays used as indices, `% 2` / `mod(x, 2)` parities, explicit clamps.
+     computed GO TO selectors (0 .. labels + 1: every branch, and the fall-through), arrays used as indices, `% 2` / `mod(x, 2)` parities, explicit clamps.
 Bounds are numbers; an inferred index domain may say `len(ARRAY)-1` (the extent of ARRAY
 in that case). Integers are drawn inclusive of both bounds.
 """
@@ -149,6 +149,12 @@ def infer_fortran(body: str, integer_args: set[str], index_args: set[str]) -> di
     found: dict[str, Domain] = {}
     for name in sorted(integer_args):
         n = re.escape(name)
+        selector = re.search(rf"\bgo\s*to\s*\(([\d\s,]+)\)\s*,?\s*{n}\s*$", body, re.MULTILINE)
+        if selector:  # go to (10, 130), job: each branch, and once in a while none (falls through)
+            labels = len([x for x in selector.group(1).split(",") if x.strip()])
+            merge_inferred(found, Domain(name, "0", str(labels + 1), INFERRED,
+                                         f"computed GO TO selector over {labels} labels"))
+            continue
         element = rf"\b{n}\b(?:\s*\([^()]*\))?"
         constants, other, first = [], False, ""
         for match in re.finditer(rf"{element}\s*(==|/=|\.eq\.|\.ne\.|<=|>=|<|>|\.lt\.|\.gt\.|\.le\.|\.ge\.)\s*"

@@ -112,6 +112,9 @@ class Procedure:
     xerbla_output: bool = False  # compare the argument number reported through XERBLA (set by the pair)
     commons: list[Arg] = field(default_factory=list)  # COMMON members set before and compared after the call
     callees: list["Procedure"] = field(default_factory=list)  # procedures of the file it calls (set by the pair)
+    # COMMON members that an argument's extent uses (`a(nzz)` with nzz in a block): drawn like
+    # size arguments first, then the arrays are sized from them (verify/common_blocks.py)
+    common_sizes: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -319,7 +322,7 @@ def _procedure(path: Path, node: Node, module: str | None, params: dict[str, int
         result.name = "result"
         result.intent = "out"
     _mark_procedures(body, args, decls)
-    _mark_sizes(path, args, params)
+    common_sizes = _mark_sizes(path, args, params, _common_names(body))
     for arg in args:
         if not arg.is_array and arg.intent is None and not arg.is_size:
             arg.assigned = _assigns(body, arg.name)
@@ -330,7 +333,19 @@ def _procedure(path: Path, node: Node, module: str | None, params: dict[str, int
     arrays = frozenset(n for n, spec in decls.items() if spec.get("dims"))
     return Procedure(name=name, kind="function" if stmt.type == "function_statement" else "subroutine",
                      args=args, result=result, module=module, line=line, body=body, arrays=arrays,
-                     constants=dict(params))
+                     constants=dict(params), common_sizes=frozenset(common_sizes))
+
+
+def _common_names(body: str) -> set[str]:
+    """Every name listed in a COMMON statement of the procedure (INCLUDEd text too)."""
+    names: set[str] = set()
+    statements = [s.strip() for line in body.splitlines() for s in line.split(";")]  # INCLUDEs join with ';'
+    for statement in statements:
+        if not re.match(r"common\b", statement):
+            continue
+        for _, members in re.findall(r"/\s*(\w*)\s*/([^/]*)", statement[6:]):
+            names |= {m.group(0) for item in split_top(members) if (m := re.match(r"\s*\w+", item))}
+    return {n.strip() for n in names}
 
 
 def _declaration(path: Path, node: Node, params: dict[str, int], decls: dict[str, dict]) -> None:
@@ -525,12 +540,17 @@ def _parse_dims(path: Path, text: str | None, name: str, what: str, proc: str, l
     return dims
 
 
-def _mark_sizes(path: Path, args: list[Arg], constants: dict[str, int]) -> None:
+def _mark_sizes(path: Path, args: list[Arg], constants: dict[str, int], commons: set[str]) -> set[str]:
+    """Mark the integer arguments that extents use; return the COMMON members they use."""
     by_name = {a.name: a for a in args}
+    common_sizes: set[str] = set()
     for arg in args:
         for lower, upper in arg.dims:
             for ident in re.findall(r"[a-z_]\w*", f"{lower} {upper}"):
                 other = by_name.get(ident)
+                if other is None and ident in commons and ident not in constants:
+                    common_sizes.add(ident)  # its type is checked where the members are read
+                    continue
                 if other is None:
                     if ident not in _INTRINSICS and ident not in constants:
                         raise VerifyInputError(
@@ -541,6 +561,7 @@ def _mark_sizes(path: Path, args: list[Arg], constants: dict[str, int]) -> None:
                     raise VerifyInputError(f"extent of argument '{arg.name}' uses '{ident}', which is not an "
                                            "integer scalar", file=str(path), line=arg.line, construct=arg.name)
                 other.is_size = True
+    return common_sizes
 
 
 _INTRINSICS = {"max", "min", "mod", "abs"}

@@ -15,6 +15,8 @@ Choices (each aimed at a bug class seen in translations):
     narrower accumulators; integers that index arrays or bound loops stay within extents.
   - out/inout arrays and scalars start as random non-zero values, so a translation that
     forgets to clear or assign them fails.
+  - relations the routine's own guards and DO ranges imply (k < l <= p; verify/relations.py)
+    hold among sizes and integer scalars; every fourth case keeps guard-violating values.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import numpy as np
 from .fortran_signature import ASSUMED_LENGTH, Arg, Procedure, evaluate_extent
 from .size_limits import callee_subscript_bounds, size_ceilings, size_floors, size_relations
 from .legacy_inputs import character_value, index_array_values, index_scalar_bounds, role_sizes
+from .relations import relations_of, satisfy
 
 SIZE_SCHEDULE = [1, 3, 16, 100, 7, 33, 2, 64, 5, 17, 128, 9]
 MAX_ELEMENTS_PER_CASE = 400_000
@@ -45,8 +48,14 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
     """`first_case` continues the size schedule (coverage rounds draw other sizes)."""
     rng = np.random.default_rng(seed)
     pinned = {k.lower(): v for k, v in (pinned or {}).items()}
-    size_args = [a for a in proc.args if a.is_size]
-    floors, ceilings, relations = size_floors(proc), size_ceilings(proc), size_relations(proc)
+    # COMMON members that size arguments are drawn first, like size arguments (sorted: the
+    # schedule gives them different values in a stable order)
+    size_args = [a for a in proc.args if a.is_size] + [m for m in sorted(proc.commons, key=lambda m: m.name)
+                                                       if m.name in proc.common_sizes]
+    # two kinds of relation: sizes that must cover others (a fine grid t >= a*s + b; size_limits.py)
+    # and the routine's own guards and DO ranges among arguments (k < l <= p; relations.py)
+    floors, ceilings, grid_relations = size_floors(proc), size_ceilings(proc), size_relations(proc)
+    relations = relations_of(proc)
     cases = []
     for index in range(count):
         sizes = {}
@@ -57,12 +66,18 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
         for name in sizes:
             if name not in pinned:
                 sizes[name] = max(min(sizes[name], ceilings.get(name, sizes[name])), floors.get(name, 1))
-        _relate(sizes, relations, pinned)
+        _relate(sizes, grid_relations, pinned)
+        _related_sizes(proc, relations, sizes, pinned, index)
         role_sizes(proc, index, sizes, pinned)
         shapes, lowers = _shapes(proc, sizes)
-        while sum(int(np.prod(s)) for s in shapes.values()) > MAX_ELEMENTS_PER_CASE and sizes:
-            if not _shrink(sizes, floors, relations, pinned):
+        for _ in range(64):  # halving one size may break a relation that raises another
+            if sum(int(np.prod(s)) for s in shapes.values()) <= MAX_ELEMENTS_PER_CASE or not sizes:
                 break
+            before = dict(sizes)
+            if not _shrink(sizes, floors, grid_relations, pinned):
+                break
+            shrunk = {name: str(value) for name, value in sizes.items() if value != before[name]}
+            _related_sizes(proc, relations, sizes, {**pinned, **shrunk}, index)
             role_sizes(proc, index, sizes, pinned)
             shapes, lowers = _shapes(proc, sizes)
         case = Case(values={}, shapes=shapes, lowers=lowers, sizes=sizes)
@@ -89,6 +104,7 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 if data is None:
                     data = _random(rng, arg, n, proc.body, proc.arrays, min_extent, large, ties)
                 case.values[arg.name] = data if arg.is_array else data.reshape(())
+        _related_scalars(proc, relations, case, pinned, index)
         if proc.commons:
             from .common_blocks import member_values, size_of
             for member in proc.commons:
@@ -96,6 +112,13 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 case.lowers[member.name] = tuple(int(lo) for lo, _ in member.dims)
             for member in proc.commons:
                 count = size_of(member) if member.is_array else 1
+                if member.name in proc.common_sizes:
+                    case.values[member.name] = np.array(sizes[member.name], dtype=member.dtype)
+                    continue
+                if member.name in pinned and not member.is_array and member.base in ("integer", "real"):
+                    # --value pins a COMMON scalar too (a generator's seed: NPB's tran, amult)
+                    case.values[member.name] = np.array(_parse_pinned(pinned[member.name], member), dtype=member.dtype)
+                    continue
                 data = member_values(member, rng, count)
                 within = index_scalar_bounds(proc, member, case.shapes, case.lowers)
                 if within is not None:  # lt in nx(lt): a level that exists
@@ -134,6 +157,30 @@ def _relate(sizes: dict[str, int], relations, pinned) -> None:
     for target, factor, other, offset in relations:
         if target not in pinned and other in sizes and target in sizes:
             sizes[target] = max(sizes[target], factor * sizes[other] + offset)
+
+
+def _related_sizes(proc: Procedure, relations, sizes: dict[str, int], pinned: dict[str, str], index: int) -> None:
+    """Sizes move to satisfy the relations among them (k < l <= p) and with pinned integer scalars."""
+    if not relations:
+        return
+    fixed = {a.name: int(pinned[a.name]) for a in proc.args if a.name in pinned and a.name not in sizes
+             and a.base == "integer" and not a.is_array}
+    values = {**sizes, **fixed}
+    satisfy(relations, values, set(pinned), index, set(values))
+    # a relation never makes an extent negative (pinned values that leave no room keep theirs)
+    sizes.update({name: max(values[name], min(sizes[name], 0)) for name in sizes})
+
+
+def _related_scalars(proc: Procedure, relations, case: Case, pinned: dict[str, str], index: int) -> None:
+    """Integer scalars that are not sizes move to satisfy the routine's relations (sizes stay)."""
+    scalars = [a for a in proc.args if a.base == "integer" and not a.is_array and not a.is_size and not a.role
+               and a.intent != "out" and a.name in case.values]
+    if not relations or not scalars:
+        return
+    values = {**case.sizes, **{a.name: int(case.values[a.name]) for a in scalars}}
+    satisfy(relations, values, set(pinned) | set(case.sizes), index, set(values))
+    for arg in scalars:
+        case.values[arg.name] = np.array(values[arg.name], dtype=arg.dtype)
 
 
 def _parse_pinned(text: str, arg: Arg):

@@ -191,3 +191,47 @@ def test_leading_dimensions_differ_so_a_mix_up_shows(verify_cli, write):
     assert any(case["lda"] != case["ldb"] for case in out["inputs"])
     code, out, _ = verify_cli(source, write("mcopy_lda.cpp", right.replace("b[i + j * ldb]", "b[i + j * lda]")))
     assert code == 1 and out["stage"] in ("compare", "run")  # wrong elements, or past the end of b
+
+
+# Appends one element when the value is new: v(nzv) after nzv = nzv + 1 is one past the count.
+APPEND_F = """\
+      subroutine append(v, iv, nzv, i, val)
+      integer iv(*), nzv, i, k
+      double precision v(*), val
+      logical found
+      found = .false.
+      do 10 k = 1, nzv
+         if (iv(k) .eq. i) then
+            v(k) = val
+            found = .true.
+         end if
+   10 continue
+      if (.not. found) then
+         nzv = nzv + 1
+         v(nzv) = val
+         iv(nzv) = i
+      end if
+      end
+"""
+
+APPEND_CPP = """\
+void append(double* v, int* iv, int& nzv, int i, double val) {
+    bool found = false;
+    for (int k = 0; k < nzv; ++k)
+        if (iv[k] == i) { v[k] = val; found = true; }
+    if (!found) { nzv = nzv + 1; v[nzv - 1] = val; iv[nzv - 1] = i; }
+}
+"""
+
+
+def test_a_count_grown_in_place_sizes_one_element_more(verify_cli, write):
+    code, out, _ = verify_cli(write("append.f", APPEND_F), write("append.cpp", APPEND_CPP))
+    assert code == 0, out["message"]
+    for case in out["inputs"]:
+        assert int(case["v"].split("[")[1].rstrip("]")) >= case["nzv"] + 1, case
+
+
+def test_an_append_past_the_count_plus_one_is_caught(verify_cli, write):
+    wrong = APPEND_CPP.replace("v[nzv - 1] = val", "v[nzv] = val")
+    code, out, _ = verify_cli(write("append.f", APPEND_F), write("append_wrong.cpp", wrong))
+    assert code == 1, out["message"]

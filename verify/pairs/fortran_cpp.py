@@ -21,7 +21,7 @@ from ..cpp_signature import CppFunction, parse_cpp
 from ..diagnostics import parse_compiler_output, remap
 from ..errors import Cancelled, VerifyInputError
 from ..assumed_size import size_assumed
-from ..common_blocks import common_members
+from ..common_blocks import check_common_sizes, common_members
 from ..fortran_signature import FortranFile, Procedure, parse_fortran, select_entry
 from ..legacy_runtime import fortran_runtime
 from ..languages import CPP, FORTRAN
@@ -76,6 +76,7 @@ class _Verification:
                       "sandbox": sandbox.isolation_mode()}
         self._plan = None  # ReproducerPlan, collected in unit mode when a reproducer is asked for
         self.not_compared: dict[str, str] = {}  # clock-fed outputs (verify/clock_outputs.py) -> why
+        self._unit_domains: dict = {}  # value domains of the unit-mode inputs (verify/domains.py)
 
     # ---- shared steps ------------------------------------------------------------------
 
@@ -349,11 +350,12 @@ class _Verification:
         if isinstance(fn, VerifyResult):
             return fn
         try:
+            proc.commons = common_members(proc)  # first: COMMON members may size assumed-size arrays
             size_assumed(proc, self.options.shapes)
-            proc.commons = common_members(proc)
             for each in ffile.procedures:  # sizes and levels passed on are bounded by the callees' use too
                 if isinstance(each, Procedure):
                     each.callees = called_procedures(ffile, each)
+            check_common_sizes(proc)
         except VerifyInputError as exc:
             exc.file = exc.file or str(self.source)
             raise VerifyInputError(exc.reason, file=exc.file, line=exc.line, construct=exc.construct) from None
@@ -423,6 +425,7 @@ class _Verification:
             started = time.monotonic()
             domains = fortran_domains(proc, self.options.ranges, ffile.text, str(self.source))
             fields["domains"] = [d.to_dict() for d in domains.values()]
+            self._unit_domains = domains  # fresh cases drawn in place of rejected ones use them too
             try:
                 cases = generate_cases(proc, self.options.cases, self.options.seed, self.options.values)
             except (KeyError, ValueError, ZeroDivisionError) as exc:
@@ -464,19 +467,33 @@ class _Verification:
                                       ["outputs.bin"])
             ref_run = ref_future.result() if ref_future else None
             cand_run = cand_future.result()
+        dropped_note = ""
+        if ref_run is not None and ref_run.returncode != 0 and not ref_run.cancelled:
+            # Cases outside the routine's preconditions: left out, fresh ones drawn, both sides run again.
+            accepted = self._accepted_cases(proc, cases, ref_dir, cand_dir)
+            ref_run, cases, inputs, dropped_note = accepted.run, accepted.cases, accepted.inputs, accepted.note()
+            if dropped_note:
+                self.warnings.append(dropped_note)
+            if self._plan is not None:
+                self._plan.cases = cases
+            if ref_run.returncode == 0:
+                cand_run = self._run(cand_dir, ["./candidate", "inputs.bin", "outputs.bin"], ["outputs.bin"])
         self._timed(STAGE_RUN, started)
         fields["inputs"] = [summarize(c) for c in cases]
         if ref_run is not None:
             ref_data = read_bytes(ref_dir / "outputs.bin")
             if ref_run.returncode != 0:
                 _, done = read_outputs(proc, cases, ref_data)
+                # after cases were left out, the note names them; the output file says nothing more
+                where = (f" on generated case {done} (sizes {cases[done].sizes})"
+                         if done < len(cases) and not dropped_note else "")
                 return self._result(ERROR, STAGE_RUN, cases=len(cases), message=(
-                    f"the reference {ref_run.describe_failure()} on generated case {done} "
-                    f"(sizes {cases[min(done, len(cases) - 1)].sizes}); pin inputs it accepts with --value NAME=V"
-                    + stderr_tail(ref_run)), **fields)
+                    f"the reference {ref_run.describe_failure()}{where}; "
+                    + (dropped_note or "pin inputs it accepts with --value NAME=V (and --shape NAME=EXPR for array "
+                       "extents)") + stderr_tail(ref_run)), **fields)
             if not returned_from_every_case(ref_data):  # it ended the program (STOP): one run per case
                 return self._case_by_case(proc, cases, ref_dir, cand_dir, ref_data, fn, fields)
-            if self.options.use_cache:
+            if self.options.use_cache and not dropped_note:
                 self.cache.put_bytes(outputs_key, "outputs", ref_data)
         else:
             ref_data = cached_outputs.read_bytes()
@@ -510,6 +527,8 @@ class _Verification:
                                          f"{cases[first.case].sizes}): expected {first.expected}, got "
                                          f"{first.actual}"), **fields)
         message = f"all outputs match on {len(cases)} generated cases"
+        if dropped_note:
+            message += f" ({dropped_note})"
         if self.options.coverage:
             from .fortran_coverage import coverage_rounds
 
@@ -561,6 +580,20 @@ class _Verification:
         return self._result(EQUIVALENT, None, cases=len(cases), message=(
             f"all {len(cases)} generated cases match, each run alone: '{proc.name}' ended the program in {stopped} "
             "(stdout and exit status compared) and returned in the others (outputs and stdout compared)"), **fields)
+
+    def _accepted_cases(self, proc: Procedure, cases, ref_dir: Path, cand_dir: Path):
+        from ..unit_inputs import generate_cases
+        from .fortran_rejected import run_accepted
+
+        domains = self._unit_domains
+
+        def redraw(index: int):
+            seed = self.options.seed + 7919 * (index + 1)
+            fresh = generate_cases(proc, 1, seed, self.options.values, first_case=len(cases) + 5 * index + 1)
+            apply_fortran_domains(proc, fresh, domains, seed)
+            return fresh[0]
+
+        return run_accepted(self, proc, list(cases), ref_dir, cand_dir, redraw)
 
     def _candidate_function(self, proc: Procedure, cfile, workdir: Path,
                             allow_main: bool = False) -> CppFunction | VerifyResult:
