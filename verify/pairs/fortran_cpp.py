@@ -33,22 +33,13 @@ from ..toolchain import compile_in_sandbox, fast_linker_flags, find_tool, tool_v
 from ..unit_harness import (candidate_driver, check_candidate_signature, fortran_wrapper, reference_driver,
                             returned_from_every_case, signature_warnings)
 from . import Pair, register
+from .fortran_program import program_mode
 from .fortran_c_sources import c_failure, c_files, compile_c_objects, copy_c_sources
 from .fortran_cpp_helpers import (bind_procedures, blank_lines, called_procedures, candidate_procedures, clock_outputs,
                                  openmp_flags, read_bytes, runs_past_column_72, stderr_tail, stopped_during)
 
-HARNESS_VERSION = "fortran-cpp-6"
-# -O1: most of -O2's run-time benefit for a fraction of the compile time on small kernels.
-# -fwrapv: signed overflow wraps on both sides, so overflow tests are deterministic.
-FORTRAN_FLAGS = ["-O1", "-fwrapv"]
-CXX_FLAGS = ["-std=c++17", "-O1", "-fwrapv"]
-UNIT_LINK_FLAGS = ["-ffunction-sections", "-Wl,--gc-sections"]
-# Unit mode runs each routine on small inputs: compile time dominates, and -O0 halves it
-# for header-heavy C++. x86-64 arithmetic is SSE at every level, so results do not change.
-CXX_UNIT_FLAGS = ["-std=c++17", "-O0", "-fwrapv"]
-MAX_MISMATCHES = 10
-RUN_MEMORY_MB = 2048
-RUN_ENV = {"OMP_NUM_THREADS": "2", "GFORTRAN_UNBUFFERED_PRECONNECTED": "n"}
+from .fortran_cpp_settings import (CXX_UNIT_FLAGS, FORTRAN_FLAGS, HARNESS_VERSION, MAX_MISMATCHES,
+                                  RUN_ENV, RUN_MEMORY_MB, UNIT_LINK_FLAGS)
 
 
 class FortranCpp(Pair):
@@ -154,7 +145,7 @@ class _Verification:
                     return failed
             named = self.options.entry and any(p.name == self.options.entry.lower() for p in ffile.procedures)
             if ffile.has_program and not named:
-                result = self._program_mode(ffile, cfile, workdir)
+                result = program_mode(self, FortranCpp.name, ffile, cfile, workdir)
             else:
                 proc = select_entry(ffile, self.options.entry)
                 result = self._unit_mode(ffile, proc, cfile, workdir)
@@ -270,77 +261,6 @@ class _Verification:
         return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, diagnostics=diags,
                             message=f"the candidate does not compile: {first.file}:{first.line}: {first.message}",
                             **fields)
-
-    # ---- program mode -------------------------------------------------------------------
-
-    def _program_mode(self, ffile: FortranFile, cfile, workdir: Path) -> VerifyResult:
-        fields = {"mode": "program", "entry": "main program"}
-        if self.options.coverage:
-            self.warnings.append("coverage: measured in unit mode only (this source is a program)")
-        if cfile.main_line is None:
-            return self._result(NOT_EQUIVALENT, STAGE_COMPILE_CANDIDATE, message=(
-                f"{self.source} is a Fortran program but the candidate has no main(); a program translates to a "
-                "C++ program"), diagnostics=[Diagnostic(str(self.candidate), 1, 1, "error",
-                                                        "no main() function: the source is a Fortran program")],
-                **fields)
-        ref_dir, cand_dir = self._side_dirs(workdir)
-        src_name = self._copy_user_file(self.source, ref_dir, "user_source")
-        cand_name = self._copy_user_file(self.candidate, cand_dir, "user_candidate")
-        modules = self._copy_modules(ffile, ref_dir)
-        c_objects = self._candidate_c_objects(ffile, cand_dir, ffile.program_line)
-        if isinstance(c_objects, VerifyResult):
-            return c_objects
-        ref_argv = [self.gfortran, *FORTRAN_FLAGS, *self._include_flags(), *fast_linker_flags(), *modules, src_name,
-                    "-o", "reference"]
-        cand_argv = [self.gxx, *CXX_FLAGS, *openmp_flags(cfile.text), *fast_linker_flags(), cand_name, *c_objects,
-                     "-o", "candidate"]
-        ref_key = content_key(HARNESS_VERSION, "program", ffile.text, self._included_text(ffile),
-                              " ".join(FORTRAN_FLAGS + self._include_flags()),
-                              self.tools["gfortran"], self.source.suffix)
-        if self.options.reproducer is not None:  # before the PCH is staged: the user's files only
-            from ..reproducer_sides import program_plan
-
-            self._plan = program_plan(FortranCpp.name, self.source, self.candidate, self.options, ref_dir, cand_dir,
-                                      reference_compile=["FC", *FORTRAN_FLAGS, *modules, src_name],
-                                      candidate_compile=["CXX", *CXX_FLAGS, *openmp_flags(cfile.text), cand_name],
-                                      env=RUN_ENV)
-        pch = self._pch(cand_dir, CXX_FLAGS + openmp_flags(cfile.text))
-        (ref_bin, ref_out, _), (cand_bin, cand_out, _), _ = self._compile_both(ref_key, ref_dir, ref_argv,
-                                                                              cand_dir, cand_argv, pch=pch)
-        if ref_bin is None:
-            return self._source_failed(ref_out, src_name, ffile.program_line)
-        if cand_bin is None:
-            return self._candidate_failed(cand_out, cand_name, cfile.main_line, **fields)
-        self._check_cancel()
-        self.options.report("running 1 case")
-        started = time.monotonic()
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            ref_future = pool.submit(self._run, ref_dir, ["./reference"], [])
-            cand_future = pool.submit(self._run, cand_dir, ["./candidate"], [])
-            ref_run, cand_run = ref_future.result(), cand_future.result()
-        self._timed(STAGE_RUN, started)
-        if ref_run.timed_out or ref_run.signal_name:
-            return self._result(ERROR, STAGE_RUN, cases=1, message=(
-                f"the reference program {ref_run.describe_failure()}; nothing to compare against"), **fields)
-        if cand_run.timed_out or cand_run.signal_name:
-            return self._result(NOT_EQUIVALENT, STAGE_RUN, cases=1, message=(
-                f"the candidate {cand_run.describe_failure()}" + self._limits_hint(cand_run) + stderr_tail(cand_run)),
-                diagnostics=[Diagnostic(str(self.candidate), cfile.main_line, 1, "error",
-                                        f"at run time: the program {cand_run.describe_failure()}")], **fields)
-        from ..compare import compare_exit_status, compare_stdout
-
-        self.options.report("comparing")
-        started = time.monotonic()
-        mismatches = compare_stdout(ref_run.stdout_text, cand_run.stdout_text, limit=MAX_MISMATCHES)
-        mismatches += compare_exit_status(ref_run.returncode, cand_run.returncode)
-        self._timed(STAGE_COMPARE, started)
-        if mismatches:
-            first = mismatches[0]
-            what = (f"exit status {first.actual}, expected {first.expected}" if first.output == "exit_status"
-                    else f"stdout token {first.index}: expected {first.expected!r}, got {first.actual!r}")
-            return self._result(NOT_EQUIVALENT, STAGE_COMPARE, cases=1, mismatches=mismatches[:MAX_MISMATCHES],
-                                message=f"outputs differ ({len(mismatches)} mismatch(es)); first: {what}", **fields)
-        return self._result(EQUIVALENT, None, cases=1, message="same stdout and exit status", **fields)
 
     # ---- unit mode ----------------------------------------------------------------------
 
