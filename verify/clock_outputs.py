@@ -107,7 +107,14 @@ def clock_fed(entry: str, texts: list[str], c_sources: list[Path]) -> dict[str, 
     own = units[entry]
     why = "computed from a clock reading" + (f" ({'; '.join(c_clocks.values())})" if c_clocks else "")
     names = own.args + ([own.result] if own.result else []) + list(own.commons)
-    return {name: why for name in names if name in own.fed or own.commons.get(name) in fed_commons}
+    fed = {name: why for name in names if name in own.fed or own.commons.get(name) in fed_commons}
+    if own.result and own.result in fed:
+        # the harness names a function's result "result" (fortran_signature); the warning keeps the Fortran name
+        fed[RESULT] = f"{why}; it is the result of '{own.name}'"
+    return fed
+
+
+RESULT = "result"
 
 
 def _propagate(unit: _Unit, units, clock_subs, clock_funcs, fed_commons) -> None:

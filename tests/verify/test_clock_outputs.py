@@ -75,3 +75,36 @@ def test_a_routine_that_does_not_read_the_clock_compares_the_same_members(verify
     code, payload, _ = verify_cli(source, candidate, "--entry", "reset", "--cases", "4")
     assert code == 1 and payload["mismatches"][0]["output"] == "total", payload["message"]
     assert not any("clock reading" in w for w in payload["warnings"])
+
+
+STAMP_F = """\
+      double precision function stamp(scale)
+      double precision scale, t
+      call now(t)
+      stamp = t * scale
+      end
+"""
+STAMP_CPP = """\
+extern "C" void now_(double* t);
+double stamp(double& scale) {
+    double t;
+    now_(&t);
+    scale = scale * %s;
+    return t * scale;
+}
+"""
+
+
+def test_a_function_returning_a_clock_reading_is_not_compared_on_its_result(verify_cli, write):
+    write("now.c", NOW_C)
+    source = write("stamp.f", STAMP_F)
+    code, payload, _ = verify_cli(source, write("stamp.cpp", STAMP_CPP % "1.0"), "--entry", "stamp", "--cases", "4")
+    assert code == 0, payload["message"]
+    assert [w for w in payload["warnings"] if "clock reading" in w and w.startswith("'stamp'")], payload["warnings"]
+
+
+def test_a_clock_function_still_compares_its_other_outputs(verify_cli, write):
+    write("now.c", NOW_C)
+    source = write("stamp.f", STAMP_F)
+    code, payload, _ = verify_cli(source, write("stamp.cpp", STAMP_CPP % "2.0"), "--entry", "stamp", "--cases", "4")
+    assert code == 1 and payload["mismatches"][0]["output"] == "scale", payload["message"]
