@@ -140,11 +140,16 @@ def _band_widths(body: str, names: set[str]) -> set[str]:
 
 def _legacy_last_extent_one(proc: Procedure) -> None:
     """FORTRAN 66 spelled an assumed-size dummy `x(1)` / `a(lda,1)`: a last extent of 1 that the
-    routine subscripts with anything but the constant 1 means `*`."""
+    routine subscripts with anything but the constant 1, or passes whole to a procedure, means `*`."""
     for arg in proc.args:
         if not arg.is_array or arg.assumed_size or arg.dims[-1] != ("1", "1"):
             continue
         rank = len(arg.dims)
+        # passed whole to a procedure (`call dcopy(n, y, 1, qy, 1)`): the callee may read past 1
+        if re.search(rf"[(,]\s*{re.escape(arg.name)}\s*[,)]", proc.body):
+            arg.dims = [*arg.dims[:-1], ("1", "*")]
+            arg.assumed_size = True
+            continue
         for m in re.finditer(rf"\b{re.escape(arg.name)}\s*\(((?:[^()]|\([^()]*\))*)\)", proc.body):
             parts = [p.strip() for p in m.group(1).split(",")]
             if len(parts) == rank and parts[-1] != "1":

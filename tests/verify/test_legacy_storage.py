@@ -209,3 +209,49 @@ void rev(int n, double* d) {
     code, out, _ = verify_cli(source, candidate)
     assert code == 0, out["message"]
     assert [case["d"] for case in out["inputs"]] == [f"float64[{max(case['n'], 1)}]" for case in out["inputs"]]
+
+
+# `y(1)` touched only as y(1) here, but passed whole to a copy that reads n elements.
+PASSED_WHOLE_F = """\
+      subroutine firstcp(n,y,qy,s)
+      integer n,i
+      double precision y(1),qy(1),s
+      s = y(1)
+      call cpy(n,y,qy)
+      do 10 i = 1, n
+         s = s + qy(i)
+   10 continue
+      return
+      end
+
+      subroutine cpy(n,a,b)
+      integer n,i
+      double precision a(n),b(n)
+      do 10 i = 1, n
+         b(i) = a(i)
+   10 continue
+      return
+      end
+"""
+
+PASSED_WHOLE_CPP = """\
+void cpy(int n, const double* a, double* b) {
+    for (int i = 0; i < n; ++i) b[i] = a[i];
+}
+void firstcp(int n, const double* y, double* qy, double& s) {
+    s = y[0];
+    cpy(n, y, qy);
+    for (int i = 0; i < n; ++i) s += qy[i];
+}
+"""
+
+
+def test_an_extent_one_dummy_passed_whole_to_a_procedure_is_assumed_size(verify_cli, write):
+    source = write("firstcp.f", PASSED_WHOLE_F)
+    code, out, _ = verify_cli(source, write("firstcp.cpp", PASSED_WHOLE_CPP), "--entry", "firstcp")
+    assert code == 0, out["message"]
+    assert {case["y"] for case in out["inputs"]} != {"float64[1]"}  # sized by n, not by y(1)
+    assert all(case["y"] == case["qy"] for case in out["inputs"]), out["inputs"]
+    wrong = PASSED_WHOLE_CPP.replace("b[i] = a[i]", "b[i] = a[n - 1 - i]")
+    code, out, _ = verify_cli(source, write("firstcp_wrong.cpp", wrong), "--entry", "firstcp")
+    assert code == 1, out["message"]
