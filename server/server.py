@@ -55,6 +55,8 @@ class TransverifyServer(LanguageServer):
         self.running: dict[str, Any] = {}  # progress token -> Job
         self.keyed_jobs: dict[str, Any] = {}  # e.g. target path -> its background re-verification
         self.tvm_offers: dict[tuple[str, str | None], Any] = {}  # (source, entry) -> tvm_offers.TvmOffer
+        # (source, entry) -> tvm_alternatives.TvmAlternative: offered beside auto's CUDA -> CPU translation
+        self.tvm_alternatives: dict[tuple[str, str | None], Any] = {}
 
     # -- transports: pygls's own readers have no limits (see transport.py) ------
     def start_io(self, stdin=None, stdout=None) -> None:

@@ -48,6 +48,10 @@ class Settings:
     tvm_trials: int = 8
     tvm_tune_seconds: float = 300.0
     tvm_min_speedup: float = 1.05
+    # CUDA -> CPU with solver auto: the TVM CPU equivalent computed in the background and offered
+    # beside the translation (features/tvm_alternative.py)
+    tvm_offer_with_auto: bool = True
+    tvm_offer_min_speedup: float = 0.5  # least speed-up over naive OpenMP it is offered at (the CLI's rule)
 
     def output_path(self, source: Path, target: str) -> Path:
         from transverify.translators.pipeline import output_path_for
@@ -125,6 +129,9 @@ def parse_settings(section: dict[str, Any] | None, init_options: dict[str, Any] 
     settings.tvm_trials = _int(_get(data, "tvm.trials"), 8, low=0, high=1000)
     settings.tvm_tune_seconds = float(_number(_get(data, "tvm.tuneSeconds"), 300.0, low=1.0, high=86400.0))
     settings.tvm_min_speedup = float(_number(_get(data, "tvm.minSpeedup"), 1.05, low=0.0, high=1000.0))
+    offer = _get(data, "tvm.offerWithAuto")
+    settings.tvm_offer_with_auto = offer if isinstance(offer, bool) else True
+    settings.tvm_offer_min_speedup = float(_number(_get(data, "tvm.offerMinSpeedup"), 0.5, low=0.0, high=1000.0))
     suffix = _get(data, "outputSuffix")
     if isinstance(suffix, dict):
         settings.output_suffix = {k: _dotted(v) for k, v in suffix.items() if isinstance(v, str) and v}

@@ -55,20 +55,12 @@ def offer_alternatives(request, language: str, output: Path, options, primary) -
     offered: list[Alternative] = []
     notes: list[str] = []
     for solver, (function_spec, available_spec, hint_spec) in solvers.items():
-        why_not = _skip_reason(request, primary, solver)
+        why_not = skip_reason(primary, cancelled=request.cancel is not None and request.cancel.is_set(),
+                              continued=request.seed_candidate is not None)
+        if why_not is None:
+            why_not = missing_reason(available_spec, hint_spec, solver)
         if why_not is not None:
             notes.append(f"{solver}: not offered: {why_not}")
-            continue
-        try:
-            installed = load_spec(available_spec)()
-        except (ImportError, AttributeError):
-            installed = False
-        if not installed:
-            try:
-                hint = load_spec(hint_spec)
-            except (ImportError, AttributeError):
-                hint = f"the '{solver}' solver is not installed"
-            notes.append(f"{solver}: not offered: {hint}")
             continue
         if request.progress:
             request.progress(f"offering the {solver} translation beside this one")
@@ -82,15 +74,39 @@ def offer_alternatives(request, language: str, output: Path, options, primary) -
     return offered, notes
 
 
-def _skip_reason(request, primary, solver: str) -> str | None:
-    if request.cancel is not None and request.cancel.is_set():
+def skip_reason(primary, cancelled: bool = False, continued: bool = False) -> str | None:
+    """Why no alternative is made after this primary translation (TranslateOutcome), or None."""
+    if cancelled:
         return "cancelled"
-    if request.seed_candidate is not None:
+    if continued:
         return "the translation continued an editor's candidate"
     result = primary.result
     if result is not None and result.stage in ("parse", "compile_source"):
         return "the source itself cannot be verified"
     return None
+
+
+def missing_reason(available_spec: str, hint_spec: str, solver: str) -> str | None:
+    """None when the solver's optional extra is installed, else how to install it."""
+    try:
+        installed = load_spec(available_spec)()
+    except (ImportError, AttributeError):
+        installed = False
+    if installed:
+        return None
+    try:
+        return load_spec(hint_spec)
+    except (ImportError, AttributeError):
+        return f"the '{solver}' solver is not installed"
+
+
+def unavailable_alternative(language: str, target: str, solver: str) -> str | None:
+    """For callers that make an alternative their own way (the editor, in a background process):
+    None when `solver` is an installed alternative of the pair, else why not, in words."""
+    specs = alternative_solvers(language, target).get(solver)
+    if specs is None:
+        return f"{language} -> {target} has no '{solver}' alternative"
+    return missing_reason(specs[1], specs[2], solver)
 
 
 def _alternative(solver: str, path: Path, fields: dict) -> Alternative:
@@ -109,17 +125,24 @@ def _alternative(solver: str, path: Path, fields: dict) -> Alternative:
 SLOWER_THAN_NAIVE = 0.5  # below this speed-up over naive OpenMP an offer is not written
 
 
+def clearly_slower(speedup: dict, least: float = SLOWER_THAN_NAIVE) -> str | None:
+    """Why a verified alternative is not worth offering (its speed-up over the naive OpenMP
+    translation below `least`), or None.  The margin keeps timing noise on a kernel of equal speed
+    from deciding."""
+    versus_openmp = speedup.get("vs_openmp")
+    if isinstance(versus_openmp, (int, float)) and versus_openmp < least:
+        return f"verified, but {versus_openmp:.2f}x the naive OpenMP translation (slower)"
+    return None
+
+
 def write_alternatives(alternatives: list[Alternative], notes: list[str]) -> None:
     """Write each verified alternative to its path (a refusal or failure goes to `notes`)."""
     for alternative in alternatives:
         if alternative.exit_code != 0 or alternative.code is None:
             continue
-        versus_openmp = alternative.speedup.get("vs_openmp")
-        if versus_openmp is not None and versus_openmp < SLOWER_THAN_NAIVE:
-            # Verified but clearly slower than the plain OpenMP translation: not worth a file. The
-            # margin keeps timing noise on a kernel of equal speed from deciding.
-            notes.append(f"{alternative.solver}: not written to {alternative.path}: verified, but "
-                         f"{versus_openmp:.2f}x the naive OpenMP translation (slower)")
+        slower = clearly_slower(alternative.speedup)
+        if slower is not None:  # verified but clearly slower than the plain OpenMP translation: no file
+            notes.append(f"{alternative.solver}: not written to {alternative.path}: {slower}")
             continue
         try:
             check_replaceable(alternative.path, unverified=False, force=False)

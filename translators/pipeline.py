@@ -23,6 +23,7 @@ from ..verify.engine import max_input_bytes
 from ..verify.languages import language_of
 from ..verify.pairs import available_pairs, find_pair
 from ..verify.result import ERROR, VerifyResult
+from .answer_record import record_one_answer
 from .llm import ConfigError, LLMSettings, guidance, resolve_settings
 from .loop import templates
 from .loop.refine import LoopTask, dead_end, run_loop, verify_in_user_terms
@@ -294,7 +295,7 @@ def _translate(request: TranslateRequest) -> TranslateOutcome:
         ends_here = rules_outcome.exit_code == 0 or request.solver == "rules" or not settings.configured or unjudgeable
         if ends_here and store is not None:
             try:
-                rules_outcome.dialogue_id = _record_rules(store, request, pair, prompts, source, source_code,
+                rules_outcome.dialogue_id = _record_rules(store, request, prompts, source, source_code,
                                                           output, draft, draft_result)
             except RecordStoreError as exc:
                 warnings.append(f"records are not captured: {exc}")
@@ -382,26 +383,14 @@ def _rules_draft(request: TranslateRequest, language: str, source: Path, output:
     return draft, result
 
 
-def _record_rules(store: RecordStore, request: TranslateRequest, pair: str, prompts: templates.PromptSet,
+def _record_rules(store: RecordStore, request: TranslateRequest, prompts: templates.PromptSet,
                   source: Path, source_code: str, output: Path, draft: RuleDraft,
                   result: VerifyResult | None) -> str | None:
     """A rules-only translation is kept as a one-answer dialogue and a code pair."""
     if draft.code is None:
         return None
-    dialogue_id = store.start_dialogue(pair, source_code, source, entry=request.entry, solver_model="rules",
-                                       prompt_version=prompts.version)
-    store.add_turn(dialogue_id, "system", "system", prompts.render("solver_system"))
-    store.add_turn(dialogue_id, "user", "task", prompts.render(
-        "solver_task", source=source_code.rstrip(), source_file=source.name,
-        scope=prompts.scope(request.entry), draft="", bug_context=""))
-    fence = FENCE_LANGUAGE[language_of(output) or "cpp"]
-    store.add_turn(dialogue_id, "assistant", "rules", f"```{fence}\n{draft.code.rstrip()}\n```", code=draft.code,
-                   feedback=result.to_dict() if result else None)
-    verdict = result.verdict if result else None
-    store.finish_dialogue(dialogue_id, "verified" if result and result.ok else "not_verified", verdict,
-                          draft.code, 1)
-    store.add_code_pair(pair, source_code, draft.code, verdict, "rules", source, dialogue_id)
-    return dialogue_id
+    return record_one_answer(store, source=source, source_code=source_code, output=output, target=request.target,
+                             entry=request.entry, code=draft.code, result=result, agent="rules", prompts=prompts)
 
 
 def _verify_text(source: Path, code: str, name: str, options: VerifyOptions) -> VerifyResult:

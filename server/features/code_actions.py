@@ -14,6 +14,7 @@ from pygls.uris import to_fs_path
 
 from ..mismatch_view import reproducible
 from ..pairs import translations_for, unavailable_reason
+from ..tvm_alternatives import APPLY_ALTERNATIVE, action_title, offered_alternative
 from ..tvm_offers import APPLY_TUNED, speed_words, tuned_offer
 from .quick_fixes import SOLVER_FIX
 from .reproducer import WRITE_REPRODUCER
@@ -74,7 +75,20 @@ async def translate_actions(ls, params: types.CodeActionParams) -> list[types.Co
         elif translation.solver == "tvm" and ls.tvm_offers:
             _offer_tuned(ls, uri, entry, action)
         actions.append(action)
+        if translation.target == "cpu" and translation.solver is None and ls.tvm_alternatives:
+            actions.extend(_offer_alternative(ls, uri, entry))
     return actions
+
+
+def _offer_alternative(ls, uri: str, entry: str | None) -> list[types.CodeAction]:
+    """The TVM CPU equivalent made beside solver auto's translation, right after its action."""
+    alternative = offered_alternative(ls, Path(to_fs_path(uri) or uri), entry)
+    if alternative is None:
+        return []
+    title = action_title(alternative)
+    return [types.CodeAction(title=title, kind=types.CodeActionKind.RefactorRewrite,
+                             command=types.Command(title=title, command=APPLY_ALTERNATIVE,
+                                                   arguments=[{"uri": uri, "entry": entry}]))]
 
 
 def _offer_tuned(ls, uri: str, entry: str | None, action: types.CodeAction) -> None:

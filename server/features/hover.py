@@ -9,6 +9,7 @@ from pygls.uris import to_fs_path
 
 from ..mismatch_view import mismatch_markdown
 from ..pairs import translations_for
+from ..tvm_alternatives import hover_line as alternative_line
 from ..tvm_offers import hover_line, is_fresh, offer_key
 
 
@@ -24,6 +25,9 @@ def register(server) -> None:
             offer = ls.tvm_offers.get(offer_key(link.source, link.entry))
             if offer is not None and is_fresh(ls, offer):
                 lines.append(hover_line(offer))
+            alternative = ls.tvm_alternatives.get(offer_key(link.source, link.entry))
+            if alternative is not None and is_fresh(ls, alternative):
+                lines.append(alternative_line(alternative))
         unit = await ls.unit_at_async(params.text_document.uri, params.position.line)
         if unit is not None:
             offers = [t.title for t in translations_for(unit.language) if unit.kind in t.unit_kinds]
@@ -35,6 +39,9 @@ def register(server) -> None:
             offer = ls.tvm_offers.get(offer_key(path, unit.name)) if unit.language == "cuda" else None
             if offer is not None and is_fresh(ls, offer):
                 lines.append(hover_line(offer))
+            alternative = ls.tvm_alternatives.get(offer_key(path, unit.name)) if unit.language == "cuda" else None
+            if alternative is not None and is_fresh(ls, alternative):
+                lines.append(alternative_line(alternative))
         table = _mismatch_table(ls, params, link)
         if table:
             lines.append(table)

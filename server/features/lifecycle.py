@@ -10,6 +10,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from .. import redaction
+from .tvm_alternative import drop_alternatives_of
 from .tvm_tuning import stop_tuning_of
 
 
@@ -47,11 +48,21 @@ def register(server) -> None:
 
 
 def _register_documents(server) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def on_change(ls, params: types.DidChangeTextDocumentParams) -> None:
+        # What was made from the source's old text no longer matches it.
+        path = Path(to_fs_path(params.text_document.uri) or params.text_document.uri)
+        if ls.tvm_offers:
+            stop_tuning_of(ls, path, "the source changed")
+        if ls.tvm_alternatives:
+            drop_alternatives_of(ls, path, "the source changed")
+
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def on_close(ls, params: types.DidCloseTextDocumentParams) -> None:
         ls.forget(params.text_document.uri)  # its parse tree is no longer kept up to date
-        stop_tuning_of(ls, Path(to_fs_path(params.text_document.uri) or params.text_document.uri),
-                       "the source was closed")
+        path = Path(to_fs_path(params.text_document.uri) or params.text_document.uri)
+        stop_tuning_of(ls, path, "the source was closed")
+        drop_alternatives_of(ls, path, "the source was closed")
 
 
 def _register_shutdown(server) -> None:

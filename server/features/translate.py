@@ -12,6 +12,7 @@ from pygls.uris import to_fs_path
 from ..pairs import translation_named, unavailable_reason
 from .delivery import deliver
 from .jobs import run_job
+from .tvm_alternative import after_auto_result, drop_alternatives_of
 from .tvm_tuning import after_instant_result, stop_tuning_of
 
 COMMAND = "transverify.translate"
@@ -79,6 +80,9 @@ async def translate_unit(ls, uri: str, entry: str | None, target: str, solver: s
 
     if solver == "tvm":  # a new instant result replaces the offer: its tuning would be wasted
         stop_tuning_of(ls, source, "a new translation of it", entry=entry)
+    offers_alternative = solver is None and translation.source_language == "cuda" and target == "cpu"
+    if offers_alternative:  # so would the alternative made beside the last translation
+        drop_alternatives_of(ls, source, "a new translation of it", entry=entry)
     settings = await ls.settings_for(uri)
     if settings.toolchain_error:
         ls.show(f"transverify: {settings.toolchain_error}", types.MessageType.Error)
@@ -102,6 +106,8 @@ async def translate_unit(ls, uri: str, entry: str | None, target: str, solver: s
     job, (outcome, store) = await run_job(ls, what, work, lambda v: v[0].message)
     if solver == "tvm":  # the instant result; tuning it goes on in the background
         after_instant_result(ls, job, outcome, source=source, entry=entry, target=output, settings=settings)
+    elif offers_alternative:  # solver auto: the TVM CPU equivalent is made while the preview is open
+        after_auto_result(ls, job, outcome, source=source, entry=entry, target=output, settings=settings)
     return await deliver(ls, job, outcome, store, source=source, target_path=output, entry=entry,
                          target_kind=target, settings=settings)
 

@@ -42,11 +42,6 @@ def register(server) -> None:
             return {"status": "error", "message": message}
         return await apply_tuned(ls, spec["uri"], spec.get("entry"))
 
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def on_change(ls, params: types.DidChangeTextDocumentParams) -> None:
-        if ls.tvm_offers:
-            stop_tuning_of(ls, _path(params.text_document.uri), "the source changed")
-
 
 def _path(uri: str) -> Path:
     return Path(to_fs_path(uri) or uri)
@@ -129,7 +124,7 @@ async def _tune(ls, offer: TvmOffer, settings) -> None:
 
     name = offer.entry or Path(offer.source).name
     title = f"Tuning {name} with TVM MetaSchedule ({settings.tvm_trials} trials)"
-    _refresh_lenses(ls)
+    refresh_lenses(ls)
     try:
         job, (outcome, _error) = await run_job(ls, title, work, end_message,
                                                supersedes=f"tvm-tuning:{offer.source}:{offer.entry}",
@@ -149,7 +144,7 @@ async def _tune(ls, offer: TvmOffer, settings) -> None:
         if outcome is not None and outcome.get("exit_code") == 0:
             offer.tuned_outcome = outcome
             offer.tuned_code = outcome.get("code") if offer.state == "tuned" else None
-    _refresh_lenses(ls)
+    refresh_lenses(ls)
     if offer.state == "tuned":
         ls.show(f"transverify: tuning {name} found a faster CPU equivalent: {offer.note}; "
                 "the code lens or the code action applies it")
@@ -201,7 +196,7 @@ async def apply_tuned(ls, uri: str, entry: str | None) -> dict:
                          target_kind="cpu", settings=settings, origin="tvm-tuning")
 
 
-def _refresh_lenses(ls) -> None:
+def refresh_lenses(ls) -> None:
     workspace_caps = ls.client_capabilities.workspace
     lens_caps = workspace_caps.code_lens if workspace_caps is not None else None
     if lens_caps is not None and lens_caps.refresh_support:

@@ -19,6 +19,8 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from ..links import Link
 from ..status import SOURCE, diagnostics_for, error_context, lens_title
+from ..tvm_alternatives import source_lenses as alternative_source_lenses
+from ..tvm_alternatives import target_lens as alternative_target_lens
 from ..tvm_offers import source_lenses, target_lens
 from ..units import find_unit, find_units
 from .compare_source import client_has_compare, compare_lens
@@ -37,6 +39,8 @@ def register(server) -> None:
     def code_lens(ls, params: types.CodeLensParams) -> list[types.CodeLens]:
         path = Path(to_fs_path(params.text_document.uri) or params.text_document.uri)
         lenses = source_lenses(ls, params.text_document.uri, path) if ls.tvm_offers else []
+        if ls.tvm_alternatives:
+            lenses.extend(alternative_source_lenses(ls, path))
         link = ls.links_for(path).get(path)
         if link is None:
             return lenses
@@ -49,6 +53,9 @@ def register(server) -> None:
         tvm = target_lens(ls, link, line, ls.text_of(path)) if ls.tvm_offers else None
         if tvm is not None:
             lenses.append(tvm)
+        alternative = alternative_target_lens(ls, link, line, ls.text_of(path)) if ls.tvm_alternatives else None
+        if alternative is not None:
+            lenses.append(alternative)
         if client_has_compare(ls):
             lenses.append(compare_lens(params.text_document.uri, line))
         return lenses

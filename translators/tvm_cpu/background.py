@@ -15,6 +15,9 @@ SIGTERM, then SIGKILL; the cache keeps only whole records).  A child that does n
 time is killed with every process it started, tuning worker included (that one runs in
 a group of its own).  A child whose parent dies sees its stdin close and stops too.
 
+With trials 0 the child makes the default schedule, verified and measured, as `--solver auto`
+offers it (`--solver tvm --trials 0 --measure`; no tuning, no cache): the editor's auto offer.
+
 Job fields: source, entry, output (the path the code is meant for), trials, tune_seconds,
 cases, timeout, toolchain ({"gxx": ...}), values ({"n": "512"}: the tuning shape),
 records (record store path or null; nothing is recorded).
