@@ -53,24 +53,32 @@ def offered_alternative(ls, source: Path, entry: str | None) -> TvmAlternative |
     return alternative
 
 
+def in_use(ls, alternative: TvmAlternative) -> bool:
+    """The translated file already holds the alternative's code."""
+    text = ls.text_of(Path(alternative.target))
+    return text is not None and alternative.code is not None and \
+        text.replace("\r\n", "\n").strip() == alternative.code.strip()
+
+
 def action_title(alternative: TvmAlternative) -> str:
     """'Use TVM-optimized CPU equivalent (verified, 1.34x naive OpenMP)'"""
     speed = speed_words(alternative.speedup, 1)
     return f"Use {WHAT} (verified, {speed})" if speed else f"Use {WHAT} (verified, not timed)"
 
 
-def state_words(alternative: TvmAlternative) -> str:
+def state_words(alternative: TvmAlternative, used: bool = False) -> str:
     if alternative.state == "computing":
         return "computing" + (f" ({alternative.progress})" if alternative.progress else "")
     if alternative.state == "offered":
         speed = speed_words(alternative.speedup)
-        return "verified" + (f", {speed}" if speed else ", not timed") + ": the code action or code lens uses it"
+        return "verified" + (f", {speed}" if speed else ", not timed") + \
+            (f": in use in `{Path(alternative.target).name}`" if used else ": the code action or code lens uses it")
     return f"not offered: {alternative.note}"
 
 
-def hover_line(alternative: TvmAlternative) -> str:
+def hover_line(ls, alternative: TvmAlternative) -> str:
     name = f"`{alternative.entry}`" if alternative.entry else Path(alternative.source).name
-    return f"{WHAT} of {name} (offered with solver auto): {state_words(alternative)}"
+    return f"{WHAT} of {name} (offered with solver auto): {state_words(alternative, in_use(ls, alternative))}"
 
 
 # -- code lenses ------------------------------------------------------------------------------
@@ -105,17 +113,17 @@ def source_lenses(ls, path: Path) -> list:
         unit = find_unit(units, alternative.entry) if alternative.entry else (units[0] if units else None)
         line = unit.name_line if unit else 0
         if alternative.state == "offered":
-            lenses.append(_apply_lens(line, alternative))
+            if not in_use(ls, alternative):
+                lenses.append(_apply_lens(line, alternative))
         else:
             lenses.append(_lens(line, f"{WHAT}: {state_words(alternative)}"))
     return lenses
 
 
-def target_lens(ls, link, line: int, text: str | None):
+def target_lens(ls, link, line: int):
     """Over the translated function, while the file does not hold the alternative's code yet."""
     alternative = offered_alternative(ls, Path(link.source), link.entry)
-    if alternative is None or str(Path(alternative.target).resolve()) != str(Path(link.target).resolve()):
+    if alternative is None or str(Path(alternative.target).resolve()) != str(Path(link.target).resolve()) \
+            or in_use(ls, alternative):
         return None
-    if text is not None and text.replace("\r\n", "\n").strip() == (alternative.code or "").strip():
-        return None  # already used
     return _apply_lens(line, alternative)

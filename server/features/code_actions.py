@@ -14,7 +14,7 @@ from pygls.uris import to_fs_path
 
 from ..mismatch_view import reproducible
 from ..pairs import translations_for, unavailable_reason
-from ..tvm_alternatives import APPLY_ALTERNATIVE, action_title, offered_alternative
+from ..tvm_alternatives import APPLY_ALTERNATIVE, action_title, in_use, offered_alternative
 from ..tvm_offers import APPLY_TUNED, speed_words, tuned_offer
 from .quick_fixes import SOLVER_FIX
 from .reproducer import WRITE_REPRODUCER
@@ -83,7 +83,7 @@ async def translate_actions(ls, params: types.CodeActionParams) -> list[types.Co
 def _offer_alternative(ls, uri: str, entry: str | None) -> list[types.CodeAction]:
     """The TVM CPU equivalent made beside solver auto's translation, right after its action."""
     alternative = offered_alternative(ls, Path(to_fs_path(uri) or uri), entry)
-    if alternative is None:
+    if alternative is None or in_use(ls, alternative):
         return []
     title = action_title(alternative)
     return [types.CodeAction(title=title, kind=types.CodeActionKind.RefactorRewrite,

@@ -27,7 +27,7 @@ def register(server) -> None:
                 lines.append(hover_line(offer))
             alternative = ls.tvm_alternatives.get(offer_key(link.source, link.entry))
             if alternative is not None and is_fresh(ls, alternative):
-                lines.append(alternative_line(alternative))
+                lines.append(alternative_line(ls, alternative))
         unit = await ls.unit_at_async(params.text_document.uri, params.position.line)
         if unit is not None:
             offers = [t.title for t in translations_for(unit.language) if unit.kind in t.unit_kinds]
@@ -41,7 +41,7 @@ def register(server) -> None:
                 lines.append(hover_line(offer))
             alternative = ls.tvm_alternatives.get(offer_key(path, unit.name)) if unit.language == "cuda" else None
             if alternative is not None and is_fresh(ls, alternative):
-                lines.append(alternative_line(alternative))
+                lines.append(alternative_line(ls, alternative))
         table = _mismatch_table(ls, params, link)
         if table:
             lines.append(table)

@@ -53,7 +53,7 @@ def register(server) -> None:
         tvm = target_lens(ls, link, line, ls.text_of(path)) if ls.tvm_offers else None
         if tvm is not None:
             lenses.append(tvm)
-        alternative = alternative_target_lens(ls, link, line, ls.text_of(path)) if ls.tvm_alternatives else None
+        alternative = alternative_target_lens(ls, link, line) if ls.tvm_alternatives else None
         if alternative is not None:
             lenses.append(alternative)
         if client_has_compare(ls):

@@ -22,6 +22,7 @@ from tests.server.conftest import (code_actions, make_client, open_file, run_com
                                    start_offline_session, store_at, without_llm)
 
 pytest.importorskip("tvm", reason="apache-tvm (the optional 'tvm' extra) is not installed")
+psutil = pytest.importorskip("psutil")
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cuda"
 TRANSLATE = "Translate to CPU (OpenMP) and verify"
@@ -47,9 +48,33 @@ def records(tmp_path: Path) -> Path:
     return tmp_path / "records.sqlite"
 
 
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
 @pytest.fixture(autouse=True)
-def no_llm(monkeypatch, tmp_path):
+def no_llm(monkeypatch, tmp_path, cache):
     without_llm(monkeypatch, tmp_path)
+    monkeypatch.setenv("TRANSVERIFY_CACHE_DIR", str(cache))  # tells this test's TVM processes apart
+
+
+def background_processes(cache: Path) -> list:
+    """This test's TVM child processes (by the cache they were given)."""
+    found = []
+    for proc in psutil.process_iter(["cmdline", "environ"]):
+        if any(arg.endswith("tvm_cpu.background") for arg in proc.info["cmdline"] or []) \
+                and (proc.info["environ"] or {}).get("TRANSVERIFY_CACHE_DIR") == str(cache):
+            found.append(proc)
+    return found
+
+
+def assert_none_left(cache: Path) -> None:
+    for proc in background_processes(cache):  # stopped with its group; the kernel may take a moment to reap it
+        try:
+            proc.wait(timeout=30)
+        except psutil.TimeoutExpired:
+            pytest.fail(f"TVM process {proc.pid} outlived the cancelled offer")
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=serve_command(), client_factory=make_client))
@@ -146,6 +171,9 @@ async def test_auto_offers_the_tvm_equivalent_after_the_preview_and_applies_it(c
     titles = [lens.command.title for lens in await lens_titles(client, target)]
     assert f"TVM default schedule: {ratio}x naive OpenMP" in " | ".join(titles)
     assert not any(t.startswith("Use TVM") for t in titles), titles
+    assert not [lens for lens in await lens_titles(client, source) if lens.command.command == APPLY]
+    assert not [a for a in await code_actions(client, uri, line=8) if a.title.startswith("Use TVM")]
+    assert "in use in `saxpy_cpu.cpp`" in await hover_text(client, uri, 7)
 
     # Accepted like any translation: a verified-translation record of the TVM solver's answer.
     store = store_at(records)
@@ -158,8 +186,15 @@ async def test_auto_offers_the_tvm_equivalent_after_the_preview_and_applies_it(c
     finally:
         store.close()
 
+    # An edit of the source drops what was made from its old text.
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=source.read_text() + "// edited\n")]))
+    assert "TVM-optimized CPU equivalent of" not in await hover_text(client, uri, 7)
 
-async def test_no_offer_with_the_setting_off_and_the_hover_says_why_when_none_is_made(client, workspace: Path):
+
+async def test_no_offer_with_the_setting_off_an_edit_stops_it_and_the_hover_says_why_when_none_is_made(
+        client, workspace: Path, cache: Path):
     offer_with_auto(client, False)
     uri = open_file(client, workspace / "saxpy.cu", "cuda-cpp")
     answer = await translate(client, uri, line=8)
@@ -170,14 +205,25 @@ async def test_no_offer_with_the_setting_off_and_the_hover_says_why_when_none_is
     assert not [lens for lens in await lens_titles(client, workspace / "saxpy_cpu.cpp")
                 if lens.command.command == APPLY]
 
-    # On again, for a kernel TVM refuses (shared memory): no offer, and the hover names the construct.
+    # On again: an edit of the source while TVM is at work stops it, its processes included.
     offer_with_auto(client, True)
+    assert (await translate(client, uri, line=8))["status"] == "applied"
+    token = await new_offering(client, [])
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(
+            text=(workspace / "saxpy.cu").read_text() + "// edited\n")]))
+    assert (await ended(client, token, timeout=120)).message == "cancelled"
+    assert_none_left(cache)
+    assert "TVM-optimized CPU equivalent of" not in await hover_text(client, uri, 7)
+
+    # A kernel TVM refuses (shared memory): no offer, and the hover names the construct.
     stencil = open_file(client, workspace / "stencil1d.cu", "cuda-cpp")
     text = (workspace / "stencil1d.cu").read_text().splitlines()
     host = next(i for i, line in enumerate(text) if line.startswith("void "))
     answer = await translate(client, stencil, line=host + 1)
     assert answer["status"] == "applied", answer
-    end = await ended(client, await new_offering(client, []))
+    end = await ended(client, await new_offering(client, [token]))
     assert end.message.startswith("not offered: TVM did not translate it: ") and "line 4: __shared__" in end.message
     hover = await hover_text(client, stencil, host)
     assert "TVM-optimized CPU equivalent of" in hover and "not offered: TVM did not translate it" in hover
