@@ -105,6 +105,15 @@ def test_tvm_tuning_settings_defaults_bounds_and_bad_values():
     assert (bad.tvm_trials, bad.tvm_tune_seconds, bad.tvm_min_speedup) == (8, 300.0, 1.05)
 
 
+def test_tvm_auto_offer_settings_defaults_and_bad_values():
+    default = parse_settings(None)
+    assert (default.tvm_offer_with_auto, default.tvm_offer_min_speedup) == (True, 0.5)
+    off = parse_settings({"tvm": {"offerWithAuto": False, "offerMinSpeedup": 0}})
+    assert (off.tvm_offer_with_auto, off.tvm_offer_min_speedup) == (False, 0.0)
+    bad = parse_settings({"tvm.offerWithAuto": "no", "tvm.offerMinSpeedup": -3})
+    assert (bad.tvm_offer_with_auto, bad.tvm_offer_min_speedup) == (True, 0.0)
+
+
 def test_link_store_persists_relative_paths_and_survives_corruption(tmp_path: Path):
     store = LinkStore(tmp_path)
     store.put(Link(target=str(tmp_path / "a.cpp"), source=str(tmp_path / "a.f90"), entry="a", target_kind="cpp",
