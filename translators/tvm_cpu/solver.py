@@ -33,6 +33,7 @@ class Tuning:
     values: dict = field(default_factory=dict)  # --value pins: the tuning shape
     cache_dir: object = None
     cancel: object = None
+    fast_math: bool = False  # candidates ranked on -ffast-math builds, records cached apart
     # filled in by generate():
     shape: dict = field(default_factory=dict)  # integer parameter -> value the tuned schedule is for
     record: object = None  # tuning.Tuned
@@ -99,7 +100,8 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
         emit_form = build_prim_func(lifted, host.params, values, lengths)
     except Exception as exc:  # noqa: BLE001
         raise _tvm_refusal(exc, launch) from None
-    record = tuned_records(tune_form.func, tuning.trials, tuning.seconds, tuning.cache_dir, progress, tuning.cancel)
+    record = tuned_records(tune_form.func, tuning.trials, tuning.seconds, tuning.cache_dir, progress, tuning.cancel,
+                           tuning.fast_math)
     tuning.record = record
     failures = []
     for rank, trace in enumerate(record.traces):
@@ -217,26 +219,36 @@ def solve(request, output: Path, options) -> dict:
     tuning = None
     if request.tvm_trials > 0:
         tuning = Tuning(trials=request.tvm_trials, seconds=request.tvm_tune_seconds, values=dict(options.values),
-                        cache_dir=options.cache_dir, cancel=request.cancel)
+                        cache_dir=options.cache_dir, cancel=request.cancel, fast_math=request.tvm_fast_math)
     from .tuning import TuningCancelled, TuningFailed
 
     recognised = None
+    not_tuned = []  # why a recognised template kept its default schedule despite --trials
     try:
-        generated = generate(Path(request.source), request.entry or options.entry, progress=request.progress,
-                             tuning=tuning, build_flags=emitted_build_flags(request.tvm_fast_math))
-    except Unliftable as exc:
-        recognised = _recognise(request, options, exc)
-        if recognised is None or recognised.template is None:
-            words = f"; {recognised.tried_words()}" if recognised is not None else ""
-            return {**base, "unsupported": [Unsupported(exc.line, exc.construct, exc.message + words)],
-                    "message": f"{request.source}: {exc.describe()}{words}"}
-        generated = Generated(code=recognised.code, kernel=recognised.kernel, entry=recognised.entry,
-                              decisions=recognised.decisions, host=recognised.host)
-        tuning = None  # a recognised template gets the default schedule
+        try:
+            generated = generate(Path(request.source), request.entry or options.entry, progress=request.progress,
+                                 tuning=tuning, build_flags=emitted_build_flags(request.tvm_fast_math))
+        except Unliftable as exc:
+            recognised = _recognise(request, options, exc)
+            if recognised is None or recognised.template is None:
+                words = f"; {recognised.tried_words()}" if recognised is not None else ""
+                return {**base, "unsupported": [Unsupported(exc.line, exc.construct, exc.message + words)],
+                        "message": f"{request.source}: {exc.describe()}{words}"}
+            generated = Generated(code=recognised.code, kernel=recognised.kernel, entry=recognised.entry,
+                                  decisions=recognised.decisions, host=recognised.host)
+            if tuning is not None:
+                tuned = _tune_recognised(request, recognised, tuning, not_tuned)
+                if tuned is None:
+                    tuning = None  # the template keeps its default schedule (not_tuned says why)
+                else:
+                    generated = tuned
     except TuningCancelled:
         return {**base, "message": "cancelled: tuning stopped, nothing written"}
     except TuningFailed as exc:
         return {**base, "message": f"{request.source}: {exc}"}
+    except Unliftable as exc:  # no tuned record of the template could be emitted
+        return {**base, "unsupported": [Unsupported(exc.line, exc.construct, exc.message)],
+                "message": f"{request.source}: {exc.describe()}"}
     if request.progress:
         request.progress("verifying the emitted C++ against the CUDA source")
     # --fast-math: the candidate is built and compared as a fast-math build (verify/cuda/build.py).
@@ -253,7 +265,8 @@ def solve(request, output: Path, options) -> dict:
         candidate.write_text(generated.code, encoding="utf-8")
         candidate.chmod(0o644)
         result = recognised.result if recognised is not None else None
-        for run in runs if recognised is None else []:  # a template was verified when it was kept
+        # An untuned template was verified when it was kept; a tuned one is verified on both paths.
+        for run in runs if recognised is None or tuning is not None else []:
             result = verify(Path(request.source), candidate, run)
             if not result.ok:
                 break
@@ -269,20 +282,24 @@ def solve(request, output: Path, options) -> dict:
                + ("cached record" if record.cached else f"{record.seconds:.1f} s of tuning")
                + (", stopped at the time budget" if record.stopped else ""))
         details.append(f"tuning cache: {record.cache_dir}")
-        outcome["tvm"] = {"tuning_shape": tuning.shape, "trials": record.trials,
+        outcome["tvm"] = {"tuning_shape": tuning.shape, "trials": record.trials, "cache_dir": record.cache_dir,
                           "tune_seconds": round(record.seconds, 2), "cached": record.cached, "stopped": record.stopped, "record_rank": tuning.used_rank,
                           "tvm_best_ms": round(record.best_ms[tuning.used_rank], 4)}
     if recognised is not None:
-        how = f"operator template {recognised.template}"
-        outcome["tvm"] = {"template": recognised.template, "template_variant": recognised.variant}
-        if request.tvm_trials > 0:
-            details.append("not tuned: tuning of a recognised operator template is not supported yet")
+        how = f"operator template {recognised.template}" + (f", {how}" if tuning is not None else "")
+        outcome["tvm"] = {"template": recognised.template, "template_variant": recognised.variant,
+                          **(outcome.get("tvm") or {})}
+        if not_tuned:
+            details.extend(not_tuned)
+            outcome["tvm"]["notes"] = list(not_tuned)
+            how += ", not tuned (te.extern stage)" if "te.extern" in not_tuned[0] else ", not tuned"
     if request.tvm_fast_math:
         how += ", -ffast-math"
     speed_words = ""
     if result.ok and (request.tvm_measure if request.tvm_measure is not None else tuning is not None):
         speed = _measure(request, options, generated, tuning, recognised)
-        outcome["tvm"] = {**(outcome.get("tvm") or {}), **speed}
+        notes = (outcome.get("tvm") or {}).get("notes", []) + speed.get("notes", [])
+        outcome["tvm"] = {**(outcome.get("tvm") or {}), **speed, **({"notes": notes} if notes else {})}
         speed_words = _speed_words(speed)
         details.append("measured (median ms, same inputs): "
                        + ", ".join(f"{k} {v:g}" for k, v in speed.get("ms", {}).items())
@@ -297,6 +314,21 @@ def solve(request, output: Path, options) -> dict:
     if result.stage in ("parse", "compile_source"):
         return {**outcome, "exit_code": 2, "code": None, "message": f"cannot verify: {result.message}"}
     return {**outcome, "exit_code": 1, "message": f"TVM translation not verified: {result.message}"}
+
+
+def _tune_recognised(request, recognised, tuning: Tuning, not_tuned: list) -> Generated | None:
+    """The recognised template tuned like a lifted kernel (template_tuning.py), or None with the
+    reason in `not_tuned` when it cannot be (tuning errors and cancellation propagate)."""
+    from .template_tuning import NotTunable, tune_template
+
+    try:
+        code, decisions = tune_template(recognised, tuning, Path(request.source), request.progress,
+                                        emitted_build_flags(request.tvm_fast_math))
+    except NotTunable as exc:
+        not_tuned.append(f"not tuned: {exc}")
+        return None
+    return Generated(code=code, kernel=recognised.kernel, entry=recognised.entry, decisions=decisions,
+                     host=recognised.host)
 
 
 def _recognise(request, options, refusal: Unliftable):
