@@ -229,7 +229,7 @@ def solve(request, output: Path, options) -> dict:
             generated = generate(Path(request.source), request.entry or options.entry, progress=request.progress,
                                  tuning=tuning, build_flags=emitted_build_flags(request.tvm_fast_math))
         except Unliftable as exc:
-            recognised = _recognise(request, options, exc)
+            recognised = _recognise(request, dataclasses.replace(options, fast_math=request.tvm_fast_math), exc)
             if recognised is None or recognised.template is None:
                 words = f"; {recognised.tried_words()}" if recognised is not None else ""
                 return {**base, "unsupported": [Unsupported(exc.line, exc.construct, exc.message + words)],
@@ -246,9 +246,6 @@ def solve(request, output: Path, options) -> dict:
         return {**base, "message": "cancelled: tuning stopped, nothing written"}
     except TuningFailed as exc:
         return {**base, "message": f"{request.source}: {exc}"}
-    except Unliftable as exc:  # no tuned record of the template could be emitted
-        return {**base, "unsupported": [Unsupported(exc.line, exc.construct, exc.message)],
-                "message": f"{request.source}: {exc.describe()}"}
     if request.progress:
         request.progress("verifying the emitted C++ against the CUDA source")
     # --fast-math: the candidate is built and compared as a fast-math build (verify/cuda/build.py).
@@ -257,7 +254,8 @@ def solve(request, output: Path, options) -> dict:
     if tuning is not None:
         # The tuned function runs only at its shape: verify there too (values pinned to it).
         pinned = {**options.values, **{k: str(v) for k, v in tuning.shape.items()}}
-        runs.append(dataclasses.replace(options, values=pinned))
+        if pinned != options.values:  # else the first run is this one already
+            runs.append(dataclasses.replace(options, values=pinned))
     folder = Path(tempfile.mkdtemp(prefix="transverify-tvm-"))
     try:
         folder.chmod(0o755)
@@ -272,6 +270,12 @@ def solve(request, output: Path, options) -> dict:
                 break
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    if recognised is not None and tuning is not None and not result.ok:
+        # The template's default schedule verified when it was kept: it stands, and the note says why.
+        not_tuned.append(f"not tuned: the tuned code did not verify ({_first_line(result.message)})")
+        tuning, result = None, recognised.result
+        generated = Generated(code=recognised.code, kernel=recognised.kernel, entry=recognised.entry,
+                              decisions=recognised.decisions, host=recognised.host)
     details = ["schedule:"] + [f"  {d}" for d in generated.decisions]
     outcome = {**base, "code": generated.code, "result": result, "rounds": 1}
     how = "default schedule"
@@ -292,7 +296,7 @@ def solve(request, output: Path, options) -> dict:
         if not_tuned:
             details.extend(not_tuned)
             outcome["tvm"]["notes"] = list(not_tuned)
-            how += ", not tuned (te.extern stage)" if "te.extern" in not_tuned[0] else ", not tuned"
+            how += ", not tuned (te.extern stage)" if "te.extern" in not_tuned[0] else f", {not_tuned[0]}"
     if request.tvm_fast_math:
         how += ", -ffast-math"
     speed_words = ""
@@ -321,11 +325,16 @@ def _tune_recognised(request, recognised, tuning: Tuning, not_tuned: list) -> Ge
     reason in `not_tuned` when it cannot be (tuning errors and cancellation propagate)."""
     from .template_tuning import NotTunable, tune_template
 
+    from .tuning import TuningFailed
+
     try:
         code, decisions = tune_template(recognised, tuning, Path(request.source), request.progress,
                                         emitted_build_flags(request.tvm_fast_math))
-    except NotTunable as exc:
+    except (NotTunable, TuningFailed) as exc:  # the template's verified default schedule stands
         not_tuned.append(f"not tuned: {exc}")
+        return None
+    except Unliftable as exc:  # no tuned record could be emitted
+        not_tuned.append(f"not tuned: {exc.message}")
         return None
     return Generated(code=code, kernel=recognised.kernel, entry=recognised.entry, decisions=decisions,
                      host=recognised.host)
@@ -363,6 +372,11 @@ def _measure(request, options, generated, tuning, recognised=None) -> dict:
     except (Unliftable, ValueError, OSError) as exc:
         message = exc.describe() if isinstance(exc, Unliftable) else str(exc)
         return {"ms": {}, "speedup": {}, "notes": [f"not measured: {message}"]}
+
+
+def _first_line(message: str) -> str:
+    line = (message or "").strip().splitlines()[0] if (message or "").strip() else "no message"
+    return line if len(line) <= 160 else line[:157] + "..."
 
 
 def emitted_build_flags(fast_math: bool) -> str:
