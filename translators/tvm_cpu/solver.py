@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Unliftable
+from .tuned_trace import replay, trace_words
 
 
 @dataclass
@@ -106,9 +107,9 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
     failures = []
     for rank, trace in enumerate(record.traces):
         try:
-            tuned_lowered = lower(_replay(emit_form.func, trace))
+            tuned_lowered = lower(replay(emit_form.func, trace))
             tuned_names = {**emit_form.inputs, **emit_form.outputs}
-            tuned_decisions = _trace_words(trace)
+            tuned_decisions = trace_words(trace)
             code = emit_dispatch(
                 (tuned_lowered, emit_form.scalars), (lowered, workload.scalars), tuned_names, host.name,
                 host.params, host.extern_c, values,
@@ -133,38 +134,6 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
 def _tvm_refusal(exc: Exception, launch) -> Unliftable:
     first = str(exc).strip().splitlines()[-1] if str(exc).strip() else exc.__class__.__name__
     return Unliftable("TVM", launch.launch_line, f"TVM cannot build kernel '{launch.kernel_name}': {first}")
-
-
-def _replay(func, trace):
-    """The tuned schedule applied to the emitted form of the workload (same blocks and loops)."""
-    from tvm import s_tir
-
-    sch = s_tir.Schedule(func)
-    trace.apply_to_schedule(sch, remove_postproc=False)
-    return sch.mod
-
-
-def _trace_words(trace) -> list[str]:
-    """The tuned schedule's decisions, in words: tile sizes, parallel, vectorised and unrolled loops."""
-    words = []
-    for inst in trace.insts:
-        kind = inst.kind.name
-        if kind == "SamplePerfectTile":
-            decision = trace.decisions.get(inst) if hasattr(trace.decisions, "get") else None
-            if decision is not None:
-                words.append("tile " + "x".join(str(int(v)) for v in decision))
-        elif kind in ("Parallel", "Vectorize"):
-            words.append("parallel loop" if kind == "Parallel" else "vectorised (omp simd) loop")
-        elif kind == "SampleCategorical":
-            decision = trace.decisions.get(inst) if hasattr(trace.decisions, "get") else None
-            if decision is not None and inst.attrs and len(inst.attrs) > 0:
-                candidates = [int(c) for c in inst.attrs[0]]
-                index = int(decision)
-                if 0 <= index < len(candidates):
-                    words.append(f"unroll up to {candidates[index]} steps")
-        elif kind in ("CacheWrite", "CacheRead"):
-            words.append("cache " + ("write" if kind == "CacheWrite" else "read") + " buffer")
-    return words or ["(MetaSchedule's record; no tiling)"]
 
 
 def _check_size_types(lifted, host) -> None:
@@ -270,7 +239,8 @@ def solve(request, output: Path, options) -> dict:
                 break
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    if recognised is not None and tuning is not None and not result.ok:
+    cancelled = request.cancel is not None and request.cancel.is_set()
+    if recognised is not None and tuning is not None and not result.ok and not cancelled:
         # The template's default schedule verified when it was kept: it stands, and the note says why.
         not_tuned.append(f"not tuned: the tuned code did not verify ({_first_line(result.message)})")
         tuning, result = None, recognised.result
@@ -322,9 +292,8 @@ def solve(request, output: Path, options) -> dict:
 
 def _tune_recognised(request, recognised, tuning: Tuning, not_tuned: list) -> Generated | None:
     """The recognised template tuned like a lifted kernel (template_tuning.py), or None with the
-    reason in `not_tuned` when it cannot be (tuning errors and cancellation propagate)."""
+    reason in `not_tuned` when it is not (its verified default stands; cancellation propagates)."""
     from .template_tuning import NotTunable, tune_template
-
     from .tuning import TuningFailed
 
     try:

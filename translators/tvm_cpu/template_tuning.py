@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import Unliftable
+from .tuned_trace import replay, trace_words
 
 
 class NotTunable(Exception):
@@ -30,7 +31,6 @@ def tune_template(recognised, tuning, path: Path, progress=None, build_flags: st
     from .bounds import tuning_values
     from .emit import EmitError, Printer
     from .schedule import default_schedule, lower
-    from .solver import _replay, _trace_words
     from .tuning import tuned_records
 
     built = recognised.built
@@ -56,7 +56,7 @@ def tune_template(recognised, tuning, path: Path, progress=None, build_flags: st
     failures = []
     for rank, trace in enumerate(record.traces):
         try:
-            tuned_body = Printer(lower(_replay(concrete, trace)), built.buffers, []).body()
+            tuned_body = Printer(lower(replay(concrete, trace)), built.buffers, []).body()
         except EmitError as exc:
             failures.append(str(exc))
             continue
@@ -64,7 +64,7 @@ def tune_template(recognised, tuning, path: Path, progress=None, build_flags: st
             failures.append(str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__)
             continue
         tuning.used_rank = rank
-        decisions = _trace_words(trace)
+        decisions = trace_words(trace)
         shape_words = ", ".join(f"{k} = {v}" for k, v in values.items())
         header = [*_header(recognised, built, path, build_flags),
                   f"Tuned by TVM MetaSchedule at {shape_words} ({record.trials} trials measured, "
