@@ -28,7 +28,7 @@ class TvmOffer:
     default_code: str
     default_speedup: dict  # tvm.speedup of the instant result: {"vs_openmp": 1.24, ...}
     # "default" (no tuning), "tuning", "tuned" (faster: offered), "not faster", "not measured",
-    # "cancelled", "failed"
+    # "not tunable" (e.g. a te.extern operator template), "cancelled", "failed"
     state: str = "default"
     note: str = ""  # the tuning's outcome in words
     progress: str = ""  # the tuning's last progress message
@@ -116,7 +116,7 @@ def state_words(offer: TvmOffer) -> str:
     """The tuning's state after the default schedule's numbers."""
     if offer.state == "tuning":
         return f"tuning ({offer.progress})" if offer.progress else "tuning"
-    if offer.state in ("not faster", "not measured", "cancelled", "failed"):
+    if offer.state in ("not faster", "not measured", "not tunable", "cancelled", "failed"):
         return offer.note
     return ""
 

@@ -156,6 +156,9 @@ def decide(offer: TvmOffer, outcome: dict | None, error: str | None, min_speedup
         return {"state": "failed", "note": f"tuning failed: {error or 'no result'}"}
     if outcome.get("exit_code") != 0 or not outcome.get("code"):
         return {"state": "failed", "note": f"tuning gave no verified code: {outcome.get('message', '')}"}
+    if "trials" not in (outcome.get("tvm") or {}):  # e.g. a te.extern operator template: MetaSchedule has no say
+        notes = [n for n in (outcome.get("tvm") or {}).get("notes", []) if str(n).startswith("not tuned")]
+        return {"state": "not tunable", "note": notes[0] if notes else "not tuned: the workload cannot be tuned"}
     tuned = (outcome.get("tvm") or {}).get("speedup") or {}
     compared = compared_ratio(offer.default_speedup, tuned)
     if compared is None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Unliftable
+from .tuned_trace import replay, trace_words
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Tuning:
     values: dict = field(default_factory=dict)  # --value pins: the tuning shape
     cache_dir: object = None
     cancel: object = None
+    fast_math: bool = False  # candidates ranked on -ffast-math builds, records cached apart
     # filled in by generate():
     shape: dict = field(default_factory=dict)  # integer parameter -> value the tuned schedule is for
     record: object = None  # tuning.Tuned
@@ -99,14 +101,15 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
         emit_form = build_prim_func(lifted, host.params, values, lengths)
     except Exception as exc:  # noqa: BLE001
         raise _tvm_refusal(exc, launch) from None
-    record = tuned_records(tune_form.func, tuning.trials, tuning.seconds, tuning.cache_dir, progress, tuning.cancel)
+    record = tuned_records(tune_form.func, tuning.trials, tuning.seconds, tuning.cache_dir, progress, tuning.cancel,
+                           tuning.fast_math)
     tuning.record = record
     failures = []
     for rank, trace in enumerate(record.traces):
         try:
-            tuned_lowered = lower(_replay(emit_form.func, trace))
+            tuned_lowered = lower(replay(emit_form.func, trace))
             tuned_names = {**emit_form.inputs, **emit_form.outputs}
-            tuned_decisions = _trace_words(trace)
+            tuned_decisions = trace_words(trace)
             code = emit_dispatch(
                 (tuned_lowered, emit_form.scalars), (lowered, workload.scalars), tuned_names, host.name,
                 host.params, host.extern_c, values,
@@ -131,38 +134,6 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
 def _tvm_refusal(exc: Exception, launch) -> Unliftable:
     first = str(exc).strip().splitlines()[-1] if str(exc).strip() else exc.__class__.__name__
     return Unliftable("TVM", launch.launch_line, f"TVM cannot build kernel '{launch.kernel_name}': {first}")
-
-
-def _replay(func, trace):
-    """The tuned schedule applied to the emitted form of the workload (same blocks and loops)."""
-    from tvm import s_tir
-
-    sch = s_tir.Schedule(func)
-    trace.apply_to_schedule(sch, remove_postproc=False)
-    return sch.mod
-
-
-def _trace_words(trace) -> list[str]:
-    """The tuned schedule's decisions, in words: tile sizes, parallel, vectorised and unrolled loops."""
-    words = []
-    for inst in trace.insts:
-        kind = inst.kind.name
-        if kind == "SamplePerfectTile":
-            decision = trace.decisions.get(inst) if hasattr(trace.decisions, "get") else None
-            if decision is not None:
-                words.append("tile " + "x".join(str(int(v)) for v in decision))
-        elif kind in ("Parallel", "Vectorize"):
-            words.append("parallel loop" if kind == "Parallel" else "vectorised (omp simd) loop")
-        elif kind == "SampleCategorical":
-            decision = trace.decisions.get(inst) if hasattr(trace.decisions, "get") else None
-            if decision is not None and inst.attrs and len(inst.attrs) > 0:
-                candidates = [int(c) for c in inst.attrs[0]]
-                index = int(decision)
-                if 0 <= index < len(candidates):
-                    words.append(f"unroll up to {candidates[index]} steps")
-        elif kind in ("CacheWrite", "CacheRead"):
-            words.append("cache " + ("write" if kind == "CacheWrite" else "read") + " buffer")
-    return words or ["(MetaSchedule's record; no tiling)"]
 
 
 def _check_size_types(lifted, host) -> None:
@@ -217,22 +188,29 @@ def solve(request, output: Path, options) -> dict:
     tuning = None
     if request.tvm_trials > 0:
         tuning = Tuning(trials=request.tvm_trials, seconds=request.tvm_tune_seconds, values=dict(options.values),
-                        cache_dir=options.cache_dir, cancel=request.cancel)
+                        cache_dir=options.cache_dir, cancel=request.cancel, fast_math=request.tvm_fast_math)
     from .tuning import TuningCancelled, TuningFailed
 
     recognised = None
+    not_tuned = []  # why a recognised template kept its default schedule despite --trials
     try:
-        generated = generate(Path(request.source), request.entry or options.entry, progress=request.progress,
-                             tuning=tuning, build_flags=emitted_build_flags(request.tvm_fast_math))
-    except Unliftable as exc:
-        recognised = _recognise(request, options, exc)
-        if recognised is None or recognised.template is None:
-            words = f"; {recognised.tried_words()}" if recognised is not None else ""
-            return {**base, "unsupported": [Unsupported(exc.line, exc.construct, exc.message + words)],
-                    "message": f"{request.source}: {exc.describe()}{words}"}
-        generated = Generated(code=recognised.code, kernel=recognised.kernel, entry=recognised.entry,
-                              decisions=recognised.decisions, host=recognised.host)
-        tuning = None  # a recognised template gets the default schedule
+        try:
+            generated = generate(Path(request.source), request.entry or options.entry, progress=request.progress,
+                                 tuning=tuning, build_flags=emitted_build_flags(request.tvm_fast_math))
+        except Unliftable as exc:
+            recognised = _recognise(request, dataclasses.replace(options, fast_math=request.tvm_fast_math), exc)
+            if recognised is None or recognised.template is None:
+                words = f"; {recognised.tried_words()}" if recognised is not None else ""
+                return {**base, "unsupported": [Unsupported(exc.line, exc.construct, exc.message + words)],
+                        "message": f"{request.source}: {exc.describe()}{words}"}
+            generated = Generated(code=recognised.code, kernel=recognised.kernel, entry=recognised.entry,
+                                  decisions=recognised.decisions, host=recognised.host)
+            if tuning is not None:
+                tuned = _tune_recognised(request, recognised, tuning, not_tuned)
+                if tuned is None:
+                    tuning = None  # the template keeps its default schedule (not_tuned says why)
+                else:
+                    generated = tuned
     except TuningCancelled:
         return {**base, "message": "cancelled: tuning stopped, nothing written"}
     except TuningFailed as exc:
@@ -245,7 +223,8 @@ def solve(request, output: Path, options) -> dict:
     if tuning is not None:
         # The tuned function runs only at its shape: verify there too (values pinned to it).
         pinned = {**options.values, **{k: str(v) for k, v in tuning.shape.items()}}
-        runs.append(dataclasses.replace(options, values=pinned))
+        if pinned != options.values:  # else the first run is this one already
+            runs.append(dataclasses.replace(options, values=pinned))
     folder = Path(tempfile.mkdtemp(prefix="transverify-tvm-"))
     try:
         folder.chmod(0o755)
@@ -253,12 +232,20 @@ def solve(request, output: Path, options) -> dict:
         candidate.write_text(generated.code, encoding="utf-8")
         candidate.chmod(0o644)
         result = recognised.result if recognised is not None else None
-        for run in runs if recognised is None else []:  # a template was verified when it was kept
+        # An untuned template was verified when it was kept; a tuned one is verified on both paths.
+        for run in runs if recognised is None or tuning is not None else []:
             result = verify(Path(request.source), candidate, run)
             if not result.ok:
                 break
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    cancelled = request.cancel is not None and request.cancel.is_set()
+    if recognised is not None and tuning is not None and not result.ok and not cancelled:
+        # The template's default schedule verified when it was kept: it stands, and the note says why.
+        not_tuned.append(f"not tuned: the tuned code did not verify ({_first_line(result.message)})")
+        tuning, result = None, recognised.result
+        generated = Generated(code=recognised.code, kernel=recognised.kernel, entry=recognised.entry,
+                              decisions=recognised.decisions, host=recognised.host)
     details = ["schedule:"] + [f"  {d}" for d in generated.decisions]
     outcome = {**base, "code": generated.code, "result": result, "rounds": 1}
     how = "default schedule"
@@ -269,20 +256,24 @@ def solve(request, output: Path, options) -> dict:
                + ("cached record" if record.cached else f"{record.seconds:.1f} s of tuning")
                + (", stopped at the time budget" if record.stopped else ""))
         details.append(f"tuning cache: {record.cache_dir}")
-        outcome["tvm"] = {"tuning_shape": tuning.shape, "trials": record.trials,
+        outcome["tvm"] = {"tuning_shape": tuning.shape, "trials": record.trials, "cache_dir": record.cache_dir,
                           "tune_seconds": round(record.seconds, 2), "cached": record.cached, "stopped": record.stopped, "record_rank": tuning.used_rank,
                           "tvm_best_ms": round(record.best_ms[tuning.used_rank], 4)}
     if recognised is not None:
-        how = f"operator template {recognised.template}"
-        outcome["tvm"] = {"template": recognised.template, "template_variant": recognised.variant}
-        if request.tvm_trials > 0:
-            details.append("not tuned: tuning of a recognised operator template is not supported yet")
+        how = f"operator template {recognised.template}" + (f", {how}" if tuning is not None else "")
+        outcome["tvm"] = {"template": recognised.template, "template_variant": recognised.variant,
+                          **(outcome.get("tvm") or {})}
+        if not_tuned:
+            details.extend(not_tuned)
+            outcome["tvm"]["notes"] = list(not_tuned)
+            how += ", not tuned (te.extern stage)" if "te.extern" in not_tuned[0] else f", {not_tuned[0]}"
     if request.tvm_fast_math:
         how += ", -ffast-math"
     speed_words = ""
     if result.ok and (request.tvm_measure if request.tvm_measure is not None else tuning is not None):
         speed = _measure(request, options, generated, tuning, recognised)
-        outcome["tvm"] = {**(outcome.get("tvm") or {}), **speed}
+        notes = (outcome.get("tvm") or {}).get("notes", []) + speed.get("notes", [])
+        outcome["tvm"] = {**(outcome.get("tvm") or {}), **speed, **({"notes": notes} if notes else {})}
         speed_words = _speed_words(speed)
         details.append("measured (median ms, same inputs): "
                        + ", ".join(f"{k} {v:g}" for k, v in speed.get("ms", {}).items())
@@ -297,6 +288,25 @@ def solve(request, output: Path, options) -> dict:
     if result.stage in ("parse", "compile_source"):
         return {**outcome, "exit_code": 2, "code": None, "message": f"cannot verify: {result.message}"}
     return {**outcome, "exit_code": 1, "message": f"TVM translation not verified: {result.message}"}
+
+
+def _tune_recognised(request, recognised, tuning: Tuning, not_tuned: list) -> Generated | None:
+    """The recognised template tuned like a lifted kernel (template_tuning.py), or None with the
+    reason in `not_tuned` when it is not (its verified default stands; cancellation propagates)."""
+    from .template_tuning import NotTunable, tune_template
+    from .tuning import TuningFailed
+
+    try:
+        code, decisions = tune_template(recognised, tuning, Path(request.source), request.progress,
+                                        emitted_build_flags(request.tvm_fast_math))
+    except (NotTunable, TuningFailed) as exc:  # the template's verified default schedule stands
+        not_tuned.append(f"not tuned: {exc}")
+        return None
+    except Unliftable as exc:  # no tuned record could be emitted
+        not_tuned.append(f"not tuned: {exc.message}")
+        return None
+    return Generated(code=code, kernel=recognised.kernel, entry=recognised.entry, decisions=decisions,
+                     host=recognised.host)
 
 
 def _recognise(request, options, refusal: Unliftable):
@@ -331,6 +341,11 @@ def _measure(request, options, generated, tuning, recognised=None) -> dict:
     except (Unliftable, ValueError, OSError) as exc:
         message = exc.describe() if isinstance(exc, Unliftable) else str(exc)
         return {"ms": {}, "speedup": {}, "notes": [f"not measured: {message}"]}
+
+
+def _first_line(message: str) -> str:
+    line = (message or "").strip().splitlines()[0] if (message or "").strip() else "no message"
+    return line if len(line) <= 160 else line[:157] + "..."
 
 
 def emitted_build_flags(fast_math: bool) -> str:

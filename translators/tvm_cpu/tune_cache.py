@@ -2,7 +2,9 @@
 
 MetaSchedule's database lookup ignores the target, so records of different machines
 must not share a database: the directory is keyed by the CPU model, the cores used and
-a digest of the ISA flags.  Within it, one JSON database per workload, keyed by the
+a digest of the ISA flags.  Records ranked on candidates built with other compiler flags
+(`-ffast-math`) rank other code, so those flags are part of the key too (a `-fast-math`
+suffix names such folders).  Within it, one JSON database per workload, keyed by the
 structural hash of the workload at its tuning shape (the hash changes with names, the
 shape and flat vs multi-dimensional buffers, which is what must change it).
 Directories are private to the user (0700), as the verifier's cache.
@@ -43,15 +45,22 @@ def tuning_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def target_key() -> str:
+def target_key(build_flags: tuple[str, ...] = ()) -> str:
+    """build_flags: compiler flags the candidates are built with beyond tune_measure's own
+    (none, or verify's fast-math flags); records made with other flags live elsewhere."""
     model, flags = cpu_description()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", model).strip("-")[:48] or "cpu"
-    digest = hashlib.sha256(f"{model}\n{flags}\n{platform.machine()}".encode()).hexdigest()[:12]
-    return f"{slug}-{tuning_threads()}c-{digest}"
+    extra = " ".join(build_flags)
+    # Without extra flags the key is what it always was, so existing records stay valid.
+    digest = hashlib.sha256(f"{model}\n{flags}\n{platform.machine()}".encode()
+                            + (f"\n{extra}".encode() if extra else b"")).hexdigest()[:12]
+    suffix = "-fast-math" if "-ffast-math" in build_flags else ""
+    return f"{slug}-{tuning_threads()}c-{digest}{suffix}"
 
 
-def workload_dir(workload_hash: str, options_cache_dir=None, create: bool = True) -> Path:
-    path = cache_root(options_cache_dir) / "tvm" / target_key() / workload_hash
+def workload_dir(workload_hash: str, options_cache_dir=None, create: bool = True,
+                 build_flags: tuple[str, ...] = ()) -> Path:
+    path = cache_root(options_cache_dir) / "tvm" / target_key(build_flags) / workload_hash
     if create:
         make_private_dirs(path)
     return path

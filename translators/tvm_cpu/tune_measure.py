@@ -4,6 +4,10 @@ C++ the user will get (this package's lowering and printer), built with g++ -O3
 schedule.  So the search ranks schedules on what the user will run, not on TVM's LLVM
 build, and no TVM worker pools are started.
 
+With `--fast-math` the candidates are built with verify's fast-math flags as well, so the
+ranking is of the fast-math build the user will run (its records are cached apart:
+tune_cache.target_key).
+
 A candidate that the printer cannot emit or g++ cannot build fails its build (MetaSchedule
 then skips it), so every record in the database is one this package can emit.
 """
@@ -77,8 +81,9 @@ def candidate_program(mod) -> str:
     return "\n".join([PRELUDE, *function, main])
 
 
-def build_candidate(mod, folder: Path) -> tuple[str | None, str | None]:
-    """(executable path, None) or (None, why it failed)."""
+def build_candidate(mod, folder: Path, extra_flags: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
+    """(executable path, None) or (None, why it failed).  extra_flags follow CXX_FLAGS (g++ takes the last
+    -O level)."""
     try:
         source = candidate_program(mod)
     except Exception as exc:  # noqa: BLE001 - an unprintable schedule is a failed build, not a crash
@@ -87,7 +92,7 @@ def build_candidate(mod, folder: Path) -> tuple[str | None, str | None]:
     (folder / "candidate.cpp").write_text(source, encoding="utf-8")
     exe = folder / "candidate"
     try:
-        done = subprocess.run(["g++", *CXX_FLAGS, "candidate.cpp", "-o", "candidate"], cwd=folder,
+        done = subprocess.run(["g++", *CXX_FLAGS, *extra_flags, "candidate.cpp", "-o", "candidate"], cwd=folder,
                               capture_output=True, text=True, timeout=BUILD_TIMEOUT)
     except subprocess.TimeoutExpired:
         return None, f"g++ took more than {BUILD_TIMEOUT:.0f} s"
@@ -115,7 +120,7 @@ def run_candidate(exe: str, threads: int, best: float | None = None) -> tuple[li
     return [mean], None
 
 
-def make_builder_runner(work: Path, threads: int):
+def make_builder_runner(work: Path, threads: int, extra_flags: tuple[str, ...] = ()):
     """MetaSchedule Builder and Runner objects over build_candidate/run_candidate."""
     from tvm.ir.utils import derived_object
     from tvm.s_tir.meta_schedule.builder import BuilderResult, PyBuilder
@@ -130,7 +135,7 @@ def make_builder_runner(work: Path, threads: int):
             results = []
             for item in build_inputs:
                 counter["n"] += 1
-                path, error = build_candidate(item.mod, work / f"c{counter['n']}")
+                path, error = build_candidate(item.mod, work / f"c{counter['n']}", extra_flags)
                 results.append(BuilderResult(path, error))
             return results
 

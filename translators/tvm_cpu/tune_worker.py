@@ -3,7 +3,8 @@
     python -m <package>.translators.tvm_cpu.tune_worker JOB_DIR
 
 JOB_DIR holds `workload.json` (the IRModule, tvm.ir.save_json) and `job.json`
-({"trials", "seed", "threads", "database"}).  Records go to the JSON database in
+({"trials", "seed", "threads", "database", "cxx_flags"}: cxx_flags are the
+compiler flags candidates get beyond tune_measure's own, e.g. -ffast-math).  Records go to the JSON database in
 `database` as they are measured, so a run stopped early (time budget, Ctrl-C) keeps
 what it measured.  Progress is one JSON object per line on stdout:
 {"measured": k, "trials": N, "best_ms": t}.  Running apart lets the caller stop tuning
@@ -75,7 +76,8 @@ def main(job_dir: str) -> int:
     # from a handful of measurements but costs seconds per round).
     strategy = ms.search_strategy.EvolutionarySearch(
         population_size=max(16, min(512, 8 * trials)), init_min_unmeasured=max(8, min(50, 2 * trials)))
-    builder, runner = make_builder_runner(Path(job_dir) / "builds", threads)
+    builder, runner = make_builder_runner(Path(job_dir) / "builds", threads,
+                                          tuple(str(f) for f in job.get("cxx_flags", [])))
     ms.tune_tir(
         mod, target, str(Path(job_dir) / "logs"), max_trials_global=trials,
         num_trials_per_iter=max(1, min(trials, 16)),

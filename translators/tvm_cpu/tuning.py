@@ -59,13 +59,26 @@ def canonical_module(func):
     return tvm.IRModule({"main": func.with_attr("global_symbol", "main")})
 
 
+def candidate_flags(fast_math: bool) -> tuple[str, ...]:
+    """Compiler flags candidates are built with beyond tune_measure's own: with --fast-math,
+    the verifier's fast-math flags, so the search ranks the build the user will run."""
+    if not fast_math:
+        return ()
+    from ...verify.cuda.build import FAST_MATH_FLAGS
+    from .tune_measure import CXX_FLAGS
+
+    return tuple(flag for flag in FAST_MATH_FLAGS if flag not in CXX_FLAGS)
+
+
 def tuned_records(func, trials: int, seconds: float | None, cache_dir=None, progress=None,
-                  cancel: threading.Event | None = None) -> Tuned:
-    """Records for the tuning-form workload `func` (cached, else tuned now)."""
+                  cancel: threading.Event | None = None, fast_math: bool = False) -> Tuned:
+    """Records for the tuning-form workload `func` (cached, else tuned now); fast-math records
+    are ranked on fast-math builds and kept in a folder of their own."""
     mod = canonical_module(func)
-    folder = workload_dir(workload_hash(mod), cache_dir)
+    flags = candidate_flags(fast_math)
+    folder = workload_dir(workload_hash(mod), cache_dir, build_flags=flags)
     with _workload_lock(folder, progress, cancel):
-        return _cached_or_tuned(mod, folder, trials, seconds, progress, cancel)
+        return _cached_or_tuned(mod, folder, trials, seconds, progress, cancel, flags)
 
 
 @contextlib.contextmanager
@@ -90,7 +103,8 @@ def _workload_lock(folder: Path, progress, cancel):
         handle.close()  # releases the lock
 
 
-def _cached_or_tuned(mod, folder: Path, trials: int, seconds: float | None, progress, cancel) -> Tuned:
+def _cached_or_tuned(mod, folder: Path, trials: int, seconds: float | None, progress, cancel,
+                     flags: tuple[str, ...] = ()) -> Tuned:
     meta = _read_meta(folder)
     cached = _query(mod, folder) if meta else None
     if cached is not None:
@@ -100,7 +114,7 @@ def _cached_or_tuned(mod, folder: Path, trials: int, seconds: float | None, prog
     _discard_records(folder)
     started = time.monotonic()
     try:
-        stopped = _run_worker(mod, folder, trials, seconds, progress, cancel)
+        stopped = _run_worker(mod, folder, trials, seconds, progress, cancel, flags)
     except TuningCancelled:
         _discard_records(folder)  # a cancelled run writes nothing, in the cache neither
         raise
@@ -111,7 +125,7 @@ def _cached_or_tuned(mod, folder: Path, trials: int, seconds: float | None, prog
             raise TuningFailed(f"no schedule was measured within --tune-seconds {seconds:g}; give it more time")
         raise TuningFailed(stopped.get("error") or "tuning measured no schedule that ran")
     meta = {"measured": stopped["measured"], "seconds": round(elapsed, 2), "trials": trials, "seed": SEED,
-            "stopped": stopped.get("reason")}
+            "stopped": stopped.get("reason"), "cxx_flags": list(flags)}
     # Written last and by rename: its presence says the records are a finished run's.
     partial = folder / ".transverify_meta.json.tmp"
     partial.write_text(json.dumps(meta), encoding="utf-8")
@@ -151,14 +165,16 @@ def _query(mod, folder: Path):
     return [r.trace for r in records], times
 
 
-def _run_worker(mod, folder: Path, trials: int, seconds: float | None, progress, cancel) -> dict:
+def _run_worker(mod, folder: Path, trials: int, seconds: float | None, progress, cancel,
+                flags: tuple[str, ...] = ()) -> dict:
     import tvm
 
     job_dir = Path(tempfile.mkdtemp(prefix="transverify-tune-"))
     try:
         (job_dir / "workload.json").write_text(tvm.ir.save_json(mod), encoding="utf-8")
         (job_dir / "job.json").write_text(json.dumps({"trials": trials, "seed": SEED, "threads": tuning_threads(),
-                                                      "database": str(folder)}), encoding="utf-8")
+                                                      "database": str(folder), "cxx_flags": list(flags)}),
+                                          encoding="utf-8")
         errors = open(job_dir / "stderr.txt", "w+b")
         package = __package__ + ".tune_worker"
         proc = subprocess.Popen([sys.executable, "-m", package, str(job_dir)], stdout=subprocess.PIPE,
@@ -170,7 +186,8 @@ def _run_worker(mod, folder: Path, trials: int, seconds: float | None, progress,
         deadline = time.monotonic() + seconds if seconds else None
         state = {"measured": 0}
         if progress:
-            progress(f"tuning with MetaSchedule: {trials} trial(s)" + (f", at most {seconds:g} s" if seconds else ""))
+            progress(f"tuning with MetaSchedule: {trials} trial(s)" + (f", at most {seconds:g} s" if seconds else "")
+                     + (f", candidates built with {' '.join(flags)}" if flags else ""))
         try:
             while True:
                 try:

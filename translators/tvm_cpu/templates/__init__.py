@@ -39,6 +39,7 @@ class Recognised:
     tried: list = field(default_factory=list)  # "template (variant): why it was not kept"
     shapes: dict = field(default_factory=dict)  # pointer param -> element count expression (for timing)
     gemm: dict | None = None  # the GEMM layout, for the OpenBLAS baseline of the timing
+    built: object = None  # the kept candidate's library.Built (its workload, for tuning)
 
     def lengths_at(self, values: dict) -> dict:
         """Array lengths at integer parameter values (for the speed report)."""
@@ -98,6 +99,7 @@ def recognise(path: Path, entry: str | None, options, progress=None) -> Recognis
         if result.ok:
             found.template, found.variant, found.code, found.decisions, found.result, found.gemm = (
                 candidate.template, candidate.variant, code, decisions, result, built.gemm)
+            found.built = built
             return found
         found.tried.append(f"{label}: not verified ({_first_line(result.message)})")
         if result.verdict == "error":  # the .cu or the options, not this candidate: the next would meet it too

@@ -189,8 +189,9 @@ def _sum_build(cues: Cues, n: str, accumulate: bool, target: str, dtype: str, wo
     j = te.reduce_axis((0, SUM_CHUNK // SUM_LANES), name="j")
     partial = te.compute((chunks, SUM_LANES), lambda c, lane: te.sum(term(c * SUM_CHUNK + j * SUM_LANES + lane),
                                                                      axis=j), name="partial")
-    t = te.reduce_axis((chunks * SUM_CHUNK, count), name="t")
-    tail = te.compute((1,), lambda _: te.sum(term(t), axis=t), name="tail")
+    # Zero-based (MetaSchedule tunes only loops that start at 0), offset to the first tail element.
+    t = te.reduce_axis((0, count - chunks * SUM_CHUNK), name="t")
+    tail = te.compute((1,), lambda _: te.sum(term(chunks * SUM_CHUNK + t), axis=t), name="tail")
     q = te.reduce_axis((0, chunks), name="q")
     lane_q = te.reduce_axis((0, SUM_LANES), name="lane")
     total = te.compute((1,), lambda _: te.sum(partial[q, lane_q], axis=[q, lane_q]), name="total")
