@@ -7,8 +7,10 @@ Public API:
   callee_subscript_bounds(proc, arg) -> (low, high) | None   an integer that subscripts a constant-extent
                                                              array, in the procedure or a callee
 
-Both read the procedure's text; a bound only narrows the sizes drawn, so a rule that fires where
-it need not costs coverage of some sizes, never a wrong verdict.
+All read the procedure's text; a bound only narrows the sizes drawn, so a rule that fires where
+it need not costs coverage of some sizes, never a wrong verdict. verify/int_constraints.py turns
+them into constraints, solved with the routine's other ones by verify/int_solver.py; the locals
+a subscript goes through (`i1 = 2*j1 - d1`) come from verify/local_aliases.py.
 """
 
 from __future__ import annotations
