@@ -7,26 +7,28 @@ differs between the two sides). Two kinds of code say what the routine expects:
   guards   `if (k .lt. 1 .or. k .gt. l) then ... return / stop / call xerbla`, and the one-line
            `if (n .lt. 2) return`: each comparison of the condition is false on accepted input,
            so its negation is a relation (k >= 1, k <= l). Every fourth case keeps its drawn
-           values, so the guarded error path is still taken.
+           values, so the guarded error path is still taken (verify/int_solver.py).
   loops    `do j = k, l - 1` where each bound is an argument plus a constant (directly, or
-           through a local assigned once from one, `lm1 = l - 1`) and the two are different
+           through a local assigned from one, `lm1 = l - 1`) and the two are different
            arguments: the routine is written for a loop that runs, so k <= l - 1. Applied to
            every case.
 
-Relations only ever link an argument to another argument or to a constant; values pinned
-with --value are never changed.
+Relations only ever link an argument to another argument or to a constant. They are one part
+of the constraint set verify/int_constraints.py gathers.
 
 Public API:
-  relations_of(proc) -> list[Relation]           what the body implies (sizes and integer scalars)
-  satisfy(relations, values, pinned, index, names) -> None
-      moves the values in `values` (a dict name -> int) so that the relations among `names`
-      hold, where that is possible without touching pinned ones
+  relations_of(proc, aliases=None) -> list[Relation]   what the body implies (sizes and integer scalars)
+  Relation(left, left_offset, right, right_offset, source, text)
+      left + left_offset <= right + right_offset; a side without a name is a constant; `source` is
+      GUARD or LOOP, `text` the statement it was read from
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
+
+from .local_aliases import Alias, local_aliases
 
 from .fortran_kinds import split_top
 
@@ -36,35 +38,27 @@ _TERM = re.compile(r"\s*(?:([a-z_]\w*)\s*(?:([-+])\s*(\d+))?|([-+]?\d+))\s*")
 GUARD, LOOP = "guard", "loop"
 
 
-@dataclass(frozen=True)
-class Relation:
-    """left + left_offset <= right + right_offset; a side without a name is a constant."""
+class Relation(NamedTuple):
     left: str | None
     left_offset: int
     right: str | None
     right_offset: int
     source: str  # GUARD or LOOP
-
-    def holds(self, values: dict[str, int]) -> bool:
-        return self._side(self.left, self.left_offset, values) <= self._side(self.right, self.right_offset, values)
-
-    @staticmethod
-    def _side(name, offset, values) -> int:
-        return (values[name] if name else 0) + offset
-
-    def names(self) -> set[str]:
-        return {n for n in (self.left, self.right) if n}
+    text: str
 
 
-def relations_of(proc) -> list[Relation]:
+def relations_of(proc, aliases: dict[str, Alias] | None = None) -> list[Relation]:
     integers = {a.name for a in proc.args if a.base == "integer" and not a.is_array and a.intent != "out"}
     integers |= set(proc.common_sizes)
     body = proc.body
-    aliases = _aliases(body, integers)
+    # an argument plus a constant (lm1 = l - 1)
+    aliases = {name: (alias.base, alias.offset)
+               for name, alias in (local_aliases(proc) if aliases is None else aliases).items()
+               if alias.factor == 1 and alias.exact and alias.base in integers}
     found: list[Relation] = []
     for condition in _guard_conditions(body):
         for atom in _top_level_or(condition):
-            relation = _comparison(atom, integers, aliases, negate=True)
+            relation = _comparison(atom, integers, aliases, negate=True, text=f"if ({condition.strip()})")
             if relation is not None:
                 found.append(relation)
     for m in re.finditer(r"(?m)^\s*(?:\d+\s+)?do\s+(?:\d+\s*,?\s*)?\w+\s*=\s*(.+)$", body):
@@ -73,8 +67,11 @@ def relations_of(proc) -> list[Relation]:
             continue
         low, high = _term(bounds[0], integers, aliases), _term(bounds[1], integers, aliases)
         if low and high and low[0] and high[0] and low[0] != high[0]:
-            found.append(Relation(low[0], low[1], high[0], high[1], LOOP))
-    return list(dict.fromkeys(found))
+            found.append(Relation(low[0], low[1], high[0], high[1], LOOP, " ".join(m.group(0).split())))
+    first: dict[tuple, Relation] = {}
+    for relation in found:  # one per relation, with the first statement that implies it
+        first.setdefault(relation[:5], relation)
+    return list(first.values())
 
 
 def _top_level_or(condition: str) -> list[str]:
@@ -128,7 +125,7 @@ def _balanced(text: str) -> tuple[str | None, str]:
     return None, ""
 
 
-def _comparison(atom: str, integers: set[str], aliases: dict, negate: bool) -> Relation | None:
+def _comparison(atom: str, integers: set[str], aliases: dict, negate: bool, text: str) -> Relation | None:
     atom = atom.strip()
     while atom.startswith("(") and _balanced(atom[1:])[1].strip() == "":
         atom = atom[1:-1].strip()
@@ -144,7 +141,7 @@ def _comparison(atom: str, integers: set[str], aliases: dict, negate: bool) -> R
     if op in (">", ">="):
         left, right, op = right, left, "<" if op == ">" else "<="
     strict = 1 if op == "<" else 0
-    return Relation(left[0], left[1] + strict, right[0], right[1], GUARD)
+    return Relation(left[0], left[1] + strict, right[0], right[1], GUARD, text)
 
 
 def _term(text: str, integers: set[str], aliases: dict) -> tuple[str | None, int] | None:
@@ -161,77 +158,3 @@ def _term(text: str, integers: set[str], aliases: dict) -> tuple[str | None, int
         base, extra = aliases[name]
         return base, extra + offset
     return None
-
-
-def _aliases(body: str, integers: set[str]) -> dict[str, tuple[str, int]]:
-    """Locals assigned exactly once, from an argument plus a constant (kp1 = k + 1)."""
-    assigned: dict[str, list[str]] = {}
-    for m in re.finditer(r"(?m)^\s*(?:\d+\s+)?([a-z_]\w*)\s*=(?!=)\s*(.+)$", body):
-        assigned.setdefault(m.group(1), []).append(m.group(2).strip())
-    for m in re.finditer(r"(?m)^\s*(?:\d+\s+)?do\s+(?:\d+\s*,?\s*)?([a-z_]\w*)\s*=", body):
-        assigned.setdefault(m.group(1), []).append("")  # a loop variable is no alias
-    found = {}
-    for name, values in assigned.items():
-        if name in integers or len(values) != 1:
-            continue
-        term = _term(values[0], integers, {})
-        if term and term[0]:
-            found[name] = term
-    return found
-
-
-def satisfy(relations: list[Relation], values: dict[str, int], pinned: set[str], index: int,
-            names: set[str]) -> None:
-    """Bounds first (what pinned values and constants imply for the free ones, along chains such
-    as k < l <= n), each free value clamped into them; then each relation still broken raises
-    its right side within its bound, or else lowers its left side."""
-    usable = [r for r in relations if r.names() <= names and (r.source == LOOP or index % 4 != 3)]
-    if not usable:
-        return
-    lower, upper = _bounds(usable, values, pinned)
-    for name in names - pinned:
-        low, high = lower.get(name), upper.get(name)
-        if low is not None and high is not None and low > high:
-            continue  # the pinned values leave no room: keep what was drawn
-        if high is not None and values[name] > high:
-            values[name] = high
-        if low is not None and values[name] < low:
-            values[name] = low
-    for _ in range(2 * len(usable)):
-        broken = [r for r in usable if not r.holds(values)]
-        if not broken:
-            return
-        for r in broken:
-            need = Relation._side(r.left, r.left_offset, values) - r.right_offset
-            if r.right and r.right not in pinned and need <= upper.get(r.right, need):
-                values[r.right] = need
-            elif r.left and r.left not in pinned:
-                values[r.left] = Relation._side(r.right, r.right_offset, values) - r.left_offset
-
-
-def _bounds(relations: list[Relation], values: dict[str, int], pinned: set[str]):
-    """Lower and upper bounds of the free names, propagated from pinned values and constants."""
-    lower: dict[str, int] = {}
-    upper: dict[str, int] = {}
-
-    def known(name, table):
-        if name is None:
-            return 0
-        if name in pinned:
-            return values[name]
-        return table.get(name)
-
-    for _ in range(len(relations) + 1):
-        changed = False
-        for r in relations:  # left + a <= right + b
-            if r.left and r.left not in pinned and (high := known(r.right, upper)) is not None:
-                bound = high + r.right_offset - r.left_offset
-                if bound < upper.get(r.left, bound + 1):
-                    upper[r.left], changed = bound, True
-            if r.right and r.right not in pinned and (low := known(r.left, lower)) is not None:
-                bound = low + r.left_offset - r.right_offset
-                if bound > lower.get(r.right, bound - 1):
-                    lower[r.right], changed = bound, True
-        if not changed:
-            break
-    return lower, upper

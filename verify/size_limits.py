@@ -7,8 +7,10 @@ Public API:
   callee_subscript_bounds(proc, arg) -> (low, high) | None   an integer that subscripts a constant-extent
                                                              array, in the procedure or a callee
 
-Both read the procedure's text; a bound only narrows the sizes drawn, so a rule that fires where
-it need not costs coverage of some sizes, never a wrong verdict.
+All read the procedure's text; a bound only narrows the sizes drawn, so a rule that fires where
+it need not costs coverage of some sizes, never a wrong verdict. verify/int_constraints.py turns
+them into constraints, solved with the routine's other ones by verify/int_solver.py; the locals
+a subscript goes through (`i1 = 2*j1 - d1`) come from verify/local_aliases.py.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 
 from .fortran_kinds import split_top
 from .fortran_signature import Procedure, evaluate_extent
+from .local_aliases import Alias, local_aliases
 
 _REFERENCE = r"\b{name}\s*\(((?:[^()]|\([^()]*\))*)\)"
 _DECLARATION = re.compile(r"\s*(?:integer|real|double\s*precision|logical|complex|dimension|common)\b", re.I)
@@ -71,7 +74,8 @@ def size_floors(proc: Procedure, seen: frozenset[str] = frozenset()) -> dict[str
     return floors
 
 
-def size_ceilings(proc: Procedure, seen: frozenset[str] = frozenset()) -> dict[str, int]:
+def size_ceilings(proc: Procedure, seen: frozenset[str] = frozenset(),
+                  aliases: dict[str, Alias] | None = None) -> dict[str, int]:
     """The largest value of each size argument for which a DO loop running up to it (`do i1 =
     1, n1`) keeps the subscripts its counter forms (`r1(i1 + 1)`) within an array of constant
     extent (a work array `r1(m)` with `m` a named constant): NPB MG's smoothers bound their
@@ -85,7 +89,7 @@ def size_ceilings(proc: Procedure, seen: frozenset[str] = frozenset()) -> dict[s
     loops = [(counter, size, shift) for counter, size, shift in loops if size in sizes]
     if not loops:
         return ceilings
-    aliases = _aliases(proc)
+    aliases = local_aliases(proc) if aliases is None else aliases
     for name, extents in _constant_arrays(proc).items():
         for m in re.finditer(_REFERENCE.format(name=re.escape(name)), proc.body):
             parts = m.group(1).split(",")
@@ -103,43 +107,15 @@ def size_ceilings(proc: Procedure, seen: frozenset[str] = frozenset()) -> dict[s
     return ceilings
 
 
-_ALIAS = re.compile(r"^\s*(?:\d+\s+)?([a-z_]\w*)\s*=\s*(\d+)\s*\*\s*([a-z_]\w*)\s*(?:([-+])\s*([a-z_]\w*|\d+))?\s*$")
-
-
-def _aliases(proc: Procedure) -> dict[str, tuple[int, str, int]]:
-    """Locals set only from a loop counter, `i1 = 2*j1 - d1` (NPB MG's rprj3): name -> (factor,
-    counter, offset), the offset at its largest when it is a variable set only to literals."""
-    statements = re.split(r"[\n;]", proc.body)
-    found = {}
-    for statement in statements:
-        m = _ALIAS.match(statement)
-        if m is None:
-            continue
-        # every assignment of the local must be this one (rprj3 repeats `i1 = 2*j1-d1` per loop)
-        writes = [t for t in statements if re.match(rf"\s*(?:\d+\s+)?{m.group(1)}\s*=(?!=)", t)]
-        if any(" ".join(t.split()) != " ".join(statement.split()) for t in writes):
-            continue
-        term = m.group(5) or "0"
-        if term.isdigit():
-            values = [int(term)]
-        else:
-            values = [int(v) for v in re.findall(rf"(?m)\b{term}\s*=\s*(-?\d+)\s*$", proc.body)]
-            if not values or len(values) != len(re.findall(rf"(?m)\b{term}\s*=(?!=)", proc.body)):
-                continue
-        offset = -min(values) if m.group(4) == "-" else max(values)
-        found[m.group(1)] = (int(m.group(2)), m.group(3), offset)
-    return found
-
-
-def _linear(part: str, aliases: dict[str, tuple[int, str, int]]) -> tuple[int, str, int] | None:
+def _linear(part: str, aliases: dict[str, Alias]) -> tuple[int, str, int] | None:
     """(factor, counter, offset) of a subscript `counter + c`, `a*counter + c`, or `alias + c`."""
     m = re.fullmatch(r"\s*(?:(\d+)\s*\*\s*)?([a-z_]\w*)\s*(?:([-+])\s*(\d+))?\s*", part)
     if m is None:
         return None
     reach = _offset(m.group(3), m.group(4))
     if m.group(1) is None and m.group(2) in aliases:
-        factor, counter, offset = aliases[m.group(2)]
-        return factor, counter, offset + reach
+        alias = aliases[m.group(2)]
+        return alias.factor, alias.base, alias.offset + reach
     return int(m.group(1) or 1), m.group(2), reach
 
 
@@ -166,7 +142,7 @@ def _constant_arrays(proc: Procedure) -> dict[str, list[tuple[int, int]]]:
     return found
 
 
-def size_relations(proc: Procedure) -> list[tuple[str, int, str, int]]:
+def size_relations(proc: Procedure, aliases: dict[str, Alias] | None = None) -> list[tuple[str, int, str, int]]:
     """(t, a, s, b) for t >= a*s + b: a DO loop running up to `s + c` whose counter forms the
     subscript `a*i + d` (a and d literals, or through a local set once, `i1 = 2*j1 - d1`) of an
     argument array dimensioned by the size t
@@ -176,7 +152,7 @@ def size_relations(proc: Procedure) -> list[tuple[str, int, str, int]]:
     loops = [(m.group(1), m.group(2), _offset(m.group(3), m.group(4))) for m in _DO.finditer(proc.body)]
     loops = [(counter, size, shift) for counter, size, shift in loops if size in sizes]
     found: dict[tuple[str, int, str], int] = {}
-    aliases = _aliases(proc)
+    aliases = local_aliases(proc) if aliases is None else aliases
     for arg in proc.args:
         if not arg.is_array:
             continue

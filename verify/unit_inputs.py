@@ -15,8 +15,10 @@ Choices (each aimed at a bug class seen in translations):
     narrower accumulators; integers that index arrays or bound loops stay within extents.
   - out/inout arrays and scalars start as random non-zero values, so a translation that
     forgets to clear or assign them fails.
-  - relations the routine's own guards and DO ranges imply (k < l <= p; verify/relations.py)
-    hold among sizes and integer scalars; every fourth case keeps guard-violating values.
+  - the routine's constraints on integer arguments (verify/int_constraints.py: size floors and
+    ceilings, fine grids covering coarse ones, the relations its guards and DO ranges imply,
+    k < l <= p) hold among sizes and integer scalars (verify/int_solver.py); every fourth case
+    keeps guard-violating values. A case that cannot meet one notes it in `Case.notes`.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .fortran_signature import ASSUMED_LENGTH, Arg, Procedure, evaluate_extent
-from .size_limits import callee_subscript_bounds, size_ceilings, size_floors, size_relations
+from .int_constraints import ConstraintSet, constraints_of
+from .int_solver import satisfy, shrink
 from .legacy_inputs import character_value, index_array_values, index_scalar_bounds, role_sizes
-from .relations import relations_of, satisfy
 
 SIZE_SCHEDULE = [1, 3, 16, 100, 7, 33, 2, 64, 5, 17, 128, 9]
 MAX_ELEMENTS_PER_CASE = 400_000
@@ -41,6 +43,7 @@ class Case:
     shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # arrays: Fortran extents
     lowers: dict[str, tuple[int, ...]] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # constraints this case could not meet, as warnings
 
 
 def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str] | None = None,
@@ -52,10 +55,8 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
     # schedule gives them different values in a stable order)
     size_args = [a for a in proc.args if a.is_size] + [m for m in sorted(proc.commons, key=lambda m: m.name)
                                                        if m.name in proc.common_sizes]
-    # two kinds of relation: sizes that must cover others (a fine grid t >= a*s + b; size_limits.py)
-    # and the routine's own guards and DO ranges among arguments (k < l <= p; relations.py)
-    floors, ceilings, grid_relations = size_floors(proc), size_ceilings(proc), size_relations(proc)
-    relations = relations_of(proc)
+    # every constraint on integer arguments (floors, ceilings, grids, guards, DO ranges) in one set
+    constraints = constraints_of(proc)
     cases = []
     for index in range(count):
         sizes = {}
@@ -63,21 +64,14 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
             sizes[arg.name] = SIZE_SCHEDULE[(index + first_case + 3 * j) % len(SIZE_SCHEDULE)]
             if arg.name in pinned:
                 sizes[arg.name] = int(pinned[arg.name])
-        for name in sizes:
-            if name not in pinned:
-                sizes[name] = max(min(sizes[name], ceilings.get(name, sizes[name])), floors.get(name, 1))
-        _relate(sizes, grid_relations, pinned)
-        _related_sizes(proc, relations, sizes, pinned, index)
+        unmet = _solve_sizes(proc, constraints, sizes, pinned, index)
         role_sizes(proc, index, sizes, pinned)
         shapes, lowers = _shapes(proc, sizes)
-        for _ in range(64):  # halving one size may break a relation that raises another
+        for _ in range(64):  # one size halved per round, the sizes tied to it following
             if sum(int(np.prod(s)) for s in shapes.values()) <= MAX_ELEMENTS_PER_CASE or not sizes:
                 break
-            before = dict(sizes)
-            if not _shrink(sizes, floors, grid_relations, pinned):
+            if not shrink(constraints, sizes, set(pinned), index):
                 break
-            shrunk = {name: str(value) for name, value in sizes.items() if value != before[name]}
-            _related_sizes(proc, relations, sizes, {**pinned, **shrunk}, index)
             role_sizes(proc, index, sizes, pinned)
             shapes, lowers = _shapes(proc, sizes)
         case = Case(values={}, shapes=shapes, lowers=lowers, sizes=sizes)
@@ -98,13 +92,14 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
                 data = index_array_values(proc, arg, shapes, lowers, rng, n, sizes)
                 within = index_scalar_bounds(proc, arg, shapes, lowers) if data is None else None
                 if data is None and within is None:
-                    within = callee_subscript_bounds(proc, arg)
+                    within = constraints.range_of(arg.name)
                 if within is not None:
                     data = rng.integers(within[0], within[1] + 1, n).astype(arg.dtype)
                 if data is None:
                     data = _random(rng, arg, n, proc.body, proc.arrays, min_extent, large, ties)
                 case.values[arg.name] = data if arg.is_array else data.reshape(())
-        _related_scalars(proc, relations, case, pinned, index)
+        unmet += _solve_scalars(proc, constraints, case, pinned, index)
+        case.notes = list(dict.fromkeys(constraints.notes + [constraints.unmet_note(c) for c in unmet]))
         if proc.commons:
             from .common_blocks import member_values, size_of
             for member in proc.commons:
@@ -128,59 +123,30 @@ def generate_cases(proc: Procedure, count: int, seed: int, pinned: dict[str, str
     return cases
 
 
-def _shrink(sizes: dict[str, int], floors: dict[str, int], relations, pinned) -> bool:
-    """Halve the biggest size that can shrink (not pinned, above its floor), and with it the
-    sizes that follow it (a fine grid t >= a*s + b): False when none can."""
-    if not relations:  # the plain rule: the biggest size, unless it is pinned or 1
-        biggest = max(sizes, key=sizes.get)
-        if biggest in pinned or sizes[biggest] <= floors.get(biggest, 1):
-            return False
-        sizes[biggest] = max(floors.get(biggest, 1), sizes[biggest] // 2)
-        return True
-    for name in sorted(sizes, key=sizes.get, reverse=True):
-        if name in pinned or sizes[name] <= floors.get(name, 1):
-            continue
-        trial = dict(sizes)
-        trial[name] = max(floors.get(name, 1), trial[name] // 2)
-        for target, factor, other, offset in relations:
-            if other == name and target not in pinned and target in trial:
-                trial[target] = max(floors.get(target, 1), min(trial[target], factor * trial[other] + offset))
-        _relate(trial, relations, pinned)
-        if trial != sizes and all(trial[n] <= sizes[n] for n in sizes):
-            sizes.update(trial)
-            return True
-    return False
-
-
-def _relate(sizes: dict[str, int], relations, pinned) -> None:
-    """Raise each size that must cover another (t >= a*s + b) to what the other needs."""
-    for target, factor, other, offset in relations:
-        if target not in pinned and other in sizes and target in sizes:
-            sizes[target] = max(sizes[target], factor * sizes[other] + offset)
-
-
-def _related_sizes(proc: Procedure, relations, sizes: dict[str, int], pinned: dict[str, str], index: int) -> None:
-    """Sizes move to satisfy the relations among them (k < l <= p) and with pinned integer scalars."""
-    if not relations:
-        return
+def _solve_sizes(proc: Procedure, constraints: ConstraintSet, sizes: dict[str, int], pinned: dict[str, str],
+                 index: int) -> list:
+    """Sizes move to satisfy the constraints among them and with pinned integer scalars."""
     fixed = {a.name: int(pinned[a.name]) for a in proc.args if a.name in pinned and a.name not in sizes
              and a.base == "integer" and not a.is_array}
     values = {**sizes, **fixed}
-    satisfy(relations, values, set(pinned), index, set(values))
+    unmet = satisfy(constraints, values, set(pinned), index)
     # a relation never makes an extent negative (pinned values that leave no room keep theirs)
     sizes.update({name: max(values[name], min(sizes[name], 0)) for name in sizes})
+    return unmet
 
 
-def _related_scalars(proc: Procedure, relations, case: Case, pinned: dict[str, str], index: int) -> None:
-    """Integer scalars that are not sizes move to satisfy the routine's relations (sizes stay)."""
+def _solve_scalars(proc: Procedure, constraints: ConstraintSet, case: Case, pinned: dict[str, str],
+                   index: int) -> list:
+    """Integer scalars that are not sizes move to satisfy the constraints (sizes stay)."""
     scalars = [a for a in proc.args if a.base == "integer" and not a.is_array and not a.is_size and not a.role
                and a.intent != "out" and a.name in case.values]
-    if not relations or not scalars:
-        return
+    if not scalars:
+        return []
     values = {**case.sizes, **{a.name: int(case.values[a.name]) for a in scalars}}
-    satisfy(relations, values, set(pinned) | set(case.sizes), index, set(values))
+    unmet = satisfy(constraints, values, set(pinned) | set(case.sizes), index)
     for arg in scalars:
         case.values[arg.name] = np.array(values[arg.name], dtype=arg.dtype)
+    return unmet
 
 
 def _parse_pinned(text: str, arg: Arg):

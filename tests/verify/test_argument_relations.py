@@ -135,3 +135,19 @@ def test_an_info_returning_check_keeps_most_cases_valid_and_one_in_four_on_the_e
     assert code == 0, out["message"]
     valid = [i for i, c in enumerate(out["inputs"]) if 1 <= c["k"] <= c["l"]]
     assert {i for i in range(12) if i % 4 != 3} <= set(valid), out["inputs"]
+
+
+def test_pinned_values_that_break_a_relation_are_named_in_a_warning(verify_cli, write):
+    code, out, _ = verify_cli(write("shiftk.f", SHIFT), write("shiftk.cpp", SHIFT_CPP),
+                              "--value", "k=7", "--value", "l=3")
+    assert code == 0, out["message"]
+    assert all(case["k"] == 7 and case["l"] == 3 and case["n"] >= 3 for case in out["inputs"]), out["inputs"]
+    unmet = [w for w in out["warnings"] if "cannot always satisfy" in w]
+    assert len(unmet) == 1 and "'shiftk'" in unmet[0] and "k <= l - 1" in unmet[0], out["warnings"]
+    assert "do 10 j = k, lm1" in unmet[0], unmet
+
+
+def test_relations_that_hold_leave_no_warning(verify_cli, write):
+    code, out, _ = verify_cli(write("shiftk.f", SHIFT), write("shiftk.cpp", SHIFT_CPP), "--value", "l=5")
+    assert code == 0, out["message"]
+    assert not [w for w in out["warnings"] if "cannot always satisfy" in w], out["warnings"]

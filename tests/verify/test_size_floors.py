@@ -168,3 +168,40 @@ def test_a_fine_grid_read_through_a_local_set_from_the_counter_is_large_enough(v
     assert code == 0, payload["message"]
     sizes = [case["sizes"] for case in payload["inputs"]]
     assert all(s["mf"] >= 2 * s["mc"] - 2 for s in sizes), sizes  # i + 1 = 2*j <= 2*(mc - 1)
+
+
+# The grid (nf >= 2*mc - 2) and a DO range between two sizes (lw <= mc) are solved together:
+# raising mc for the loop must raise nf with it, or the reference writes past uf.
+SPREAD_LOOP_F = """\
+      subroutine spreadw(mc, zc, lw, w, nf, uf)
+      integer mc, lw, nf, i, j
+      double precision zc(mc), w(lw), uf(nf)
+      do 10 i = 1, mc - 1
+         uf(2*i - 1) = zc(i)
+         uf(2*i) = 0.5d0 * (zc(i) + zc(i + 1))
+   10 continue
+      do 20 j = lw, mc
+         uf(1) = uf(1) + w(lw) * zc(j)
+   20 continue
+      end
+"""
+SPREAD_LOOP_CPP = """\
+void spreadw(int mc, const double* zc, int lw, const double* w, int nf, double* uf) {
+    for (int i = 1; i <= mc - 1; ++i) {
+        uf[2 * i - 2] = zc[i - 1];
+        uf[2 * i - 1] = 0.5 * (zc[i - 1] + zc[i]);
+    }
+    for (int j = lw; j <= mc; ++j) uf[0] += w[lw - 1] * zc[j - 1];
+}
+"""
+
+
+def test_a_grid_still_covers_a_size_that_a_loop_relation_raised(verify_cli, write):
+    source = write("spreadw.f", SPREAD_LOOP_F)
+    candidate = write("spreadw.cpp", SPREAD_LOOP_CPP)
+    code, payload, _ = verify_cli(source, candidate, "--cases", "8")
+    assert code == 0, payload["message"]
+    sizes = [case["sizes"] for case in payload["inputs"]]
+    assert all(s["lw"] <= s["mc"] and s["nf"] >= 2 * s["mc"] - 2 for s in sizes), sizes
+    assert "faulted" not in payload["message"], payload["message"]
+    assert not [w for w in payload["warnings"] if "cannot always satisfy" in w], payload["warnings"]

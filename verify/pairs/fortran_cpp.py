@@ -353,6 +353,7 @@ class _Verification:
             except (KeyError, ValueError, ZeroDivisionError) as exc:
                 return exc
             apply_fortran_domains(proc, cases, domains, self.options.seed)
+            self.warnings.extend(note for case in cases for note in case.notes)  # constraints left unmet
             if self._plan is not None:
                 self._plan.cases = cases
             inputs = write_inputs(proc, cases)
