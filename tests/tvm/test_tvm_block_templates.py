@@ -1,0 +1,86 @@
+"""Operator templates for block-level kernels beyond GEMM/sum/softmax/histogram: layer norm, scans,
+max/min reductions.  Each kernel is translated the way a user does it (`translate --solver tvm`,
+subprocess) and must verify against the .cu with the template named; a kernel with the same
+signature that computes something else is refused, the template tried named."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("tvm", reason="apache-tvm (the optional 'tvm' extra) is not installed")
+
+KERNELS = Path(__file__).resolve().parent / "kernels"
+
+
+@pytest.fixture(autouse=True)
+def _cpu_execution(monkeypatch):
+    monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
+
+
+def _translate(tv_cmd, name: str, output: Path, *flags: str):
+    proc = subprocess.run(tv_cmd + ["translate", str(KERNELS / name), "--to", "cpu", "--solver", "tvm",
+                                    "-o", str(output), "--cases", "3", "--trials", "0", "--json", *flags],
+                          capture_output=True, text=True, timeout=300)
+    return proc, json.loads(proc.stdout)
+
+
+RECOGNISED = [
+    # shared-memory trees, gamma/beta, eps a literal (#define EPS 1e-5f) read from the kernel
+    ("block_layernorm_affine.cu", "layer_norm",
+     "y[r, c] = (x[r, c] - mean) / sqrt(var + 1e-5f) · gamma[c] + beta[c] over c < cols, r < rows, row-major",
+     "void layernorm(const float* x, const float* gamma, const float* beta, float* y, int rows, int cols)"),
+    # warp butterflies in a device function, no gamma/beta, eps a parameter, an early `return`
+    ("block_layernorm_warp_eps.cu", "layer_norm",
+     "y[r, c] = (x[r, c] - mean) / sqrt(var + eps) over c < cols, r < rows, row-major",
+     "void layer_norm(const float* x, float* y, int rows, int cols, float eps)"),
+    # one block, Hillis-Steele double-buffered in shared memory
+    ("block_scan_hillis_steele.cu", "scan",
+     "y[i] = sum of x[j], j <= i, over the whole array, i < n (inclusive scan)",
+     "void inclusive_scan(const int* x, int* y, int n)"),
+    # Blelloch per block, the block sums scanned by a recursive host helper, then added back
+    ("block_scan_two_pass.cu", "scan",
+     "y[i] = sum of x[j], j < i, over the whole array, i < n (exclusive scan)",
+     "void exclusive_scan(const float* x, float* y, int n)"),
+    # int maximum: shared tree + atomicMax
+    ("block_max_atomic.cu", "max_reduction", "out[0] = max over i < n of x[i]",
+     "void max_int(const int* x, int* out, int n)"),
+    # float minimum, returned: warp shuffles + an atomicCAS loop
+    ("block_min_cas.cu", "min_reduction", "the return value = min over i < n of x[i]",
+     "float min_value(const float* x, int n)"),
+]
+
+
+@pytest.mark.parametrize("name,template,variant,signature", RECOGNISED, ids=[r[0][:-3] for r in RECOGNISED])
+def test_block_level_kernel_becomes_its_template(tv_cmd, tmp_path, name, template, variant, signature):
+    out = tmp_path / "k_cpu.cpp"
+    proc, report = _translate(tv_cmd, name, out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert report["verdict"] == "equivalent" and report["solver_used"] == "tvm"
+    assert (report["tvm"]["template"], report["tvm"]["template_variant"]) == (template, variant)
+    code = out.read_text()
+    assert f"operator template '{template}'" in "\n".join(code.splitlines()[:3])
+    assert signature in code and "__shared__" not in code and "__syncthreads" not in code
+
+
+REFUSED = [
+    # RMS norm: layer norm's signature and warp shuffles, no mean subtracted
+    ("block_rmsnorm.cu", ("__shfl_xor_sync", 10), "layer_norm (y[r, c] = (x[r, c] - mean) / sqrt(var + eps)"),
+    # a suffix sum: a scan's signature and shared tree, summed from the end
+    ("block_suffix_scan.cu", ("__shared__", 6), "scan (y[i] = sum of x[j], j <= i, over the whole array"),
+    # the maximum of squares: atomicMax and a shared tree, but not of x[i]
+    ("block_max_squares.cu", ("__shared__", 5), "max_reduction (out[0] = max over i < n of x[i])"),
+]
+
+
+@pytest.mark.parametrize("name,where,tried", REFUSED, ids=[r[0][:-3] for r in REFUSED])
+def test_same_signature_other_computation_is_refused(tv_cmd, tmp_path, name, where, tried):
+    out = tmp_path / "k_cpu.cpp"
+    proc, report = _translate(tv_cmd, name, out)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    [refusal] = report["unsupported"]
+    assert (refusal["construct"], refusal["line"]) == where
+    assert "operator templates tried: " in refusal["message"]
+    assert f"{tried}): not verified (outputs differ" in refusal["message"]
+    assert not out.exists()

@@ -1,0 +1,124 @@
+"""Row-wise normalisations, one block per row in CUDA: softmax and layer norm."""
+
+from __future__ import annotations
+
+from .common import EXPS, FLOATS, Built, Candidate, flat_input, orders, prim_func, size_vars
+from .cues import Cues
+
+
+# --- row softmax: y[r, c] = exp(x[r, c] - max_c x[r, :]) / sum_c exp(x[r, c] - max) ---------
+
+def propose_row_softmax(cues: Cues) -> list[Candidate]:
+    if cues.returns or len(cues.inputs) != 1 or len(cues.outputs) != 1 or len(cues.sizes) != 2:
+        return []
+    x, y = cues.inputs[0], cues.outputs[0]
+    if not (x.dtype == y.dtype and x.dtype in FLOATS):
+        return []
+    score = 2 + 2 * int(bool(cues.calls & EXPS)) + int(cues.shared) - 2 * int(bool(cues.atomics))
+    found = []
+    for rank, (rows, cols) in enumerate(orders(cues.size_names(), [r"rows?|m|n_?rows|batch", r"cols?|n|n_?cols|dim"])):
+        words = f"{y.name}[r, c] = softmax over c < {cols} of {x.name}[r, c], r < {rows}, row-major"
+        found.append(Candidate("row_softmax", words, score - min(rank, 1),
+                               lambda rows=rows, cols=cols, words=words: _softmax_build(cues, rows, cols, words)))
+    return found
+
+
+def _softmax_build(cues: Cues, rows: str, cols: str, words: str) -> Built:
+    from tvm import te, tirx
+
+    sizes = size_vars(cues)
+    x = flat_input(cues.inputs[0])
+    y = cues.outputs[0]
+    R, C = sizes[rows], sizes[cols]
+    fmax = te.comm_reducer(lambda a, b: tirx.max(a, b), lambda t: tirx.const(-float("inf"), t), name="max_inf")
+    c1 = te.reduce_axis((0, C), name="c")
+    row_max = te.compute((R,), lambda r: fmax(x[r * C + c1], axis=c1), name="row_max")
+    c2 = te.reduce_axis((0, C), name="c")
+    row_sum = te.compute((R,), lambda r: te.sum(tirx.exp(x[r * C + c2] - row_max[r]), axis=c2), name="row_sum")
+    out = te.compute((R, C), lambda r, c: tirx.exp(x[r * C + c] - row_max[r]) / row_sum[r], name=f"{y.name}_out")
+    return Built(prim_func([x], [out], sizes), {x.name: x.name, out.name: y.name}, list(sizes),
+                 ["row_max", "row_sum", out.name], words)
+
+
+# --- layer norm: y[r, c] = (x[r, c] - mean_r) / sqrt(var_r + eps) (* gamma[c] + beta[c]) ----
+
+_ROOTS = {"sqrtf", "sqrt", "rsqrtf", "rsqrt", "__fsqrt_rn", "__frsqrt_rn"}
+_EPS_LITERALS = 3  # the smallest few small positive literals of the kernel are eps guesses
+
+
+def propose_layer_norm(cues: Cues) -> list[Candidate]:
+    if cues.returns or len(cues.inputs) not in (1, 3) or len(cues.outputs) != 1 or len(cues.sizes) != 2:
+        return []
+    if len(cues.others) > 1:
+        return []
+    x, y = cues.inputs[0], cues.outputs[0]
+    if not (x.dtype == y.dtype and x.dtype in FLOATS and all(p.dtype == x.dtype for p in cues.inputs)):
+        return []
+    if cues.others and cues.others[0].dtype not in FLOATS:
+        return []
+    epsilons = [cues.others[0].name] if cues.others else _eps_literals(cues)
+    if not epsilons:
+        return []
+    score = (2 + 2 * int(bool(cues.calls & _ROOTS)) + int(cues.shared or cues.warp) - 2 * int(bool(cues.atomics))
+             - 2 * int(bool(cues.calls & EXPS)))
+    affine = len(cues.inputs) == 3
+    found = []
+    size_orders = orders(cues.size_names(), [r"rows?|m|n_?rows|batch|n|tokens?", r"cols?|n|n_?cols|dim|d|hidden|c"])
+    for rank, (rows, cols) in enumerate(size_orders[:2]):
+        for guess, eps in enumerate(epsilons):
+            scaled = f" · {cues.inputs[1].name}[c] + {cues.inputs[2].name}[c]" if affine else ""
+            words = (f"{y.name}[r, c] = ({x.name}[r, c] - mean) / sqrt(var + {eps}){scaled} over c < {cols}, "
+                     f"r < {rows}, row-major")
+            found.append(Candidate("layer_norm", words, score - min(rank, 1) - min(guess, 1),
+                                   lambda rows=rows, cols=cols, eps=eps, words=words:
+                                   _layer_norm_build(cues, rows, cols, eps, words)))
+    return sorted(found, key=lambda c: -c.score)[:3]
+
+
+def _eps_literals(cues: Cues) -> list[str]:
+    """Small positive floating literals of the kernel (1e-5f, 1e-6), smallest first, as written."""
+    small = []
+    for text in cues.float_literals:
+        try:
+            value = float(text.rstrip("fFlL"))
+        except ValueError:
+            continue
+        if 0 < value < 1e-2 and text not in small:
+            small.append(text)
+    return sorted(small, key=lambda t: float(t.rstrip("fFlL")))[:_EPS_LITERALS]
+
+
+def _layer_norm_build(cues: Cues, rows: str, cols: str, eps: str, words: str) -> Built:
+    from tvm import te, tirx
+
+    sizes = size_vars(cues)
+    inputs = [flat_input(p) for p in cues.inputs]
+    x = inputs[0]
+    y = cues.outputs[0]
+    dtype = x.dtype
+    R, C = sizes[rows], sizes[cols]
+    scalars = []
+    if cues.others:
+        epsilon = tirx.Var(eps, cues.others[0].dtype)
+        scalars.append(epsilon)
+    else:
+        epsilon = tirx.const(float(eps.rstrip("fFlL")), "float64" if eps[-1] not in "fF" else "float32")
+    count = tirx.Cast(dtype, C)
+    c1 = te.reduce_axis((0, C), name="c")
+    row_sum = te.compute((R,), lambda r: te.sum(x[r * C + c1], axis=c1), name="row_sum")
+    c2 = te.reduce_axis((0, C), name="c")
+    row_sq = te.compute((R,), lambda r: te.sum((x[r * C + c2] - row_sum[r] / count) *
+                                                (x[r * C + c2] - row_sum[r] / count), axis=c2), name="row_sq")
+    rstd = te.compute((R,), lambda r: tirx.rsqrt(tirx.Cast(dtype, row_sq[r] / count + epsilon)), name="row_rstd")
+
+    def norm(r, c):
+        value = (x[r * C + c] - row_sum[r] / count) * rstd[r]
+        if len(inputs) == 3:
+            value = value * inputs[1][c] + inputs[2][c]
+        return value
+
+    out = te.compute((R, C), norm, name=f"{y.name}_out")
+    buffers = {p.name: p.name for p in inputs}
+    buffers[out.name] = y.name
+    return Built(prim_func(inputs, [out], sizes, scalars), buffers, list(sizes) + [v.name for v in scalars],
+                 ["row_sum", "row_sq", "row_rstd", out.name], words)
