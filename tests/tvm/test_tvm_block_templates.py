@@ -1,5 +1,5 @@
 """Operator templates for block-level kernels beyond GEMM/sum/softmax/histogram: layer norm, scans,
-max/min reductions.  Each kernel is translated the way a user does it (`translate --solver tvm`,
+max/min and count reductions.  Each kernel is translated the way a user does it (`translate --solver tvm`,
 subprocess) and must verify against the .cu with the template named; a kernel with the same
 signature that computes something else is refused, the template tried named."""
 
@@ -27,14 +27,16 @@ def _translate(tv_cmd, name: str, output: Path, *flags: str):
 
 
 RECOGNISED = [
-    # shared-memory trees, gamma/beta, eps a literal (#define EPS 1e-5f) read from the kernel
-    ("block_layernorm_affine.cu", "layer_norm",
-     "y[r, c] = (x[r, c] - mean) / sqrt(var + 1e-5f) · gamma[c] + beta[c] over c < cols, r < rows, row-major",
-     "void layernorm(const float* x, const float* gamma, const float* beta, float* y, int rows, int cols)"),
     # warp butterflies in a device function, no gamma/beta, eps a parameter, an early `return`
     ("block_layernorm_warp_eps.cu", "layer_norm",
      "y[r, c] = (x[r, c] - mean) / sqrt(var + eps) over c < cols, r < rows, row-major",
      "void layer_norm(const float* x, float* y, int rows, int cols, float eps)"),
+    # two launches (per-row mean and rstd kept as outputs, then the normalisation), rows = B*T,
+    # gamma/beta, eps a literal behind a macro (#define EPS 1e-5f) read from the kernel
+    ("block_layernorm_stats.cu", "layer_norm",
+     "out[r, c] = (inp[r, c] - mean) / sqrt(var + 1e-5f) · weight[c] + bias[c] over c < C, r < B*T, row-major, "
+     "mean[r] = mean, rstd[r] = 1 / sqrt(var + 1e-5f)",
+     "void layernorm_train(float* out, float* mean, float* rstd, const float* inp, const float* weight,"),
     # one block, Hillis-Steele double-buffered in shared memory
     ("block_scan_hillis_steele.cu", "scan",
      "y[i] = sum of x[j], j <= i, over the whole array, i < n (inclusive scan)",
@@ -46,6 +48,9 @@ RECOGNISED = [
     # int maximum: shared tree + atomicMax
     ("block_max_atomic.cu", "max_reduction", "out[0] = max over i < n of x[i]",
      "void max_int(const int* x, int* out, int n)"),
+    # count of negative ints: per-thread flags, a shared tree, one atomicAdd per block
+    ("block_count_negative.cu", "count_reduction", "count[0] = count of i < n with x[i] < 0",
+     "void count_negative(const int* x, int* count, int n)"),
     # float minimum, returned: warp shuffles + an atomicCAS loop
     ("block_min_cas.cu", "min_reduction", "the return value = min over i < n of x[i]",
      "float min_value(const float* x, int n)"),
@@ -66,9 +71,9 @@ def test_block_level_kernel_becomes_its_template(tv_cmd, tmp_path, name, templat
 
 REFUSED = [
     # RMS norm: layer norm's signature and warp shuffles, no mean subtracted
-    ("block_rmsnorm.cu", ("__shfl_xor_sync", 10), "layer_norm (y[r, c] = (x[r, c] - mean) / sqrt(var + eps)"),
+    ("block_rmsnorm.cu", ("__shfl_xor_sync", 10), "layer_norm (y[r, c] = (x[r, c] - mean) / sqrt(var + eps) over c < cols, r < rows, row-major)"),
     # a suffix sum: a scan's signature and shared tree, summed from the end
-    ("block_suffix_scan.cu", ("__shared__", 6), "scan (y[i] = sum of x[j], j <= i, over the whole array"),
+    ("block_suffix_scan.cu", ("__shared__", 6), "scan (y[i] = sum of x[j], j <= i, over the whole array, i < n (inclusive scan))"),
     # the maximum of squares: atomicMax and a shared tree, but not of x[i]
     ("block_max_squares.cu", ("__shared__", 5), "max_reduction (out[0] = max over i < n of x[i])"),
 ]
@@ -82,5 +87,5 @@ def test_same_signature_other_computation_is_refused(tv_cmd, tmp_path, name, whe
     [refusal] = report["unsupported"]
     assert (refusal["construct"], refusal["line"]) == where
     assert "operator templates tried: " in refusal["message"]
-    assert f"{tried}): not verified (outputs differ" in refusal["message"]
+    assert f"{tried}: not verified (outputs differ" in refusal["message"]
     assert not out.exists()

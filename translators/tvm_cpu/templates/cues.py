@@ -39,6 +39,8 @@ class Cues:
     shapes: dict = field(default_factory=dict)  # pointer param -> element count as the verifier reads it ("n*n")
     float_literals: list = field(default_factory=list)  # floating literals of the kernels, as written (macros expanded)
     block_sizes: list = field(default_factory=list)  # threads per block of each launch, where a constant
+    # comparisons of an array element with a literal or a name, the element on the left: ("x", ">", "0.0f")
+    comparisons: list = field(default_factory=list)
 
     @property
     def returns(self) -> str | None:
@@ -101,6 +103,10 @@ def read_cues(path: Path, entry: str | None, shapes: dict | None = None, values:
                 cues.loops += 1
             elif node.type == "binary_expression" and text_of(node.child_by_field_name("operator")) == "%":
                 cues.modulo = True
+            elif node.type == "binary_expression" and text_of(node.child_by_field_name("operator")) in _FLIPPED:
+                compared = _element_comparison(node, defines)
+                if compared is not None and compared not in cues.comparisons:
+                    cues.comparisons.append(compared)
             elif node.type in ("number_literal", "identifier"):
                 literal = defines.get(text, text) if node.type == "identifier" else text
                 if _FLOAT.match(literal) and literal not in cues.float_literals:
@@ -159,3 +165,21 @@ def _launch_block_size(launch, defines: dict) -> int | None:
     text = defines.get(text, text)
     match = _INTEGER.match(text)
     return int(match.group(1)) if match else None
+
+
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _element_comparison(node, defines: dict):
+    """(array, op, other) for `a[i] op other` or `other op a[i]`, other a literal or a plain name."""
+    op = text_of(node.child_by_field_name("operator"))
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if left is None or right is None:
+        return None
+    if right.type == "subscript_expression" and left.type != "subscript_expression":
+        left, right, op = right, left, _FLIPPED[op]
+    if left.type != "subscript_expression" or right.type not in ("number_literal", "identifier"):
+        return None
+    array = left.child_by_field_name("argument")
+    other = text_of(right)
+    return (text_of(array) if array is not None else "", op, defines.get(other, other))

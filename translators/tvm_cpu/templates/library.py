@@ -10,7 +10,8 @@ from .common import RESULT, Built, Candidate
 from .cues import Cues
 from .gemm import propose_gemm
 from .histogram import propose_histogram
-from .reductions import propose_max_reduction, propose_min_reduction, propose_sum_reduction
+from .reductions import (propose_count_reduction, propose_max_reduction, propose_min_reduction,
+                         propose_sum_reduction)
 from .rows import propose_layer_norm, propose_row_softmax
 from .scan import propose_scan
 
@@ -26,8 +27,11 @@ _PROPOSERS = {
     "scan": propose_scan,
     "max_reduction": propose_max_reduction,
     "min_reduction": propose_min_reduction,
+    "count_reduction": propose_count_reduction,
 }
-MULTI_KERNEL = {"scan"}  # templates that stand in for an entry launching several kernels (a scan's second pass)
+# Templates that stand in for an entry launching several kernels: a scan's second pass over the
+# block sums; layer norm written as mean, rstd and normalisation kernels.
+MULTI_KERNEL = {"scan", "layer_norm"}
 TEMPLATES = tuple(_PROPOSERS)  # the library, in words and in order
 
 

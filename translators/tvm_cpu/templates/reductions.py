@@ -1,5 +1,5 @@
 """Reductions to one value: sums (and dot products), maxima and minima (of the values or their
-magnitudes)."""
+magnitudes), counts of the elements that pass a comparison."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from .scheduling import SUM_CHUNK, SUM_LANES, parallel_scalar_sum
 def propose_sum_reduction(cues: Cues) -> list[Candidate]:
     if len(cues.inputs) not in (1, 2) or not cues.sizes:
         return []
+    if cues.atomics and not cues.atomics & {"Add", "CAS"}:
+        return []  # atomicMax/Min/Exch combine partial results some other way
     if cues.returns:
         if cues.outputs:
             return []
@@ -48,14 +50,24 @@ def _sum_build(cues: Cues, n: str, accumulate: bool, target: str, dtype: str, wo
 
 
 def _chunked_build(cues: Cues, n: str, op: str, absolute: bool, accumulate: bool, target: str, dtype: str,
-                   words: str) -> Built:
+                   words: str, predicate=None) -> Built:
     """Partial reductions over whole chunks (no bounds guard in their loops, so they run in parallel
     at full speed), the tail after the last whole chunk, then partials and tail combined in order.
-    op: "sum", "max" or "min"; absolute: of |x[i]|."""
+    op: "sum", "max" or "min"; absolute: of |x[i]|; predicate: (op, other) to count the elements
+    `x[i] op other` instead (other a literal or a scalar parameter's name)."""
     from tvm import te, tirx
 
     sizes = size_vars(cues)
     inputs = [flat_input(p) for p in cues.inputs]
+    scalars = []
+    if predicate is not None:
+        compare, other = predicate
+        scalar = next((p for p in cues.others if p.name == other), None)
+        if scalar is not None:
+            bound = tirx.Var(scalar.name, scalar.dtype)
+            scalars.append(bound)
+        else:
+            bound = tirx.const(_literal(other), inputs[0].dtype)
     count = tirx.max(sizes[n], 0)
     chunks = tirx.floordiv(count, SUM_CHUNK)
     element = inputs[0].dtype
@@ -67,6 +79,8 @@ def _chunked_build(cues: Cues, n: str, op: str, absolute: bool, accumulate: bool
 
     def term(i):
         value = inputs[0][i]
+        if predicate is not None:
+            return tirx.Select(_COMPARE[compare](value, bound), tirx.const(1, dtype), tirx.const(0, dtype))
         for other in inputs[1:]:
             value = value * other[i]
         return tirx.abs(value) if absolute else value
@@ -99,8 +113,63 @@ def _chunked_build(cues: Cues, n: str, op: str, absolute: bool, accumulate: bool
                          .replace("partial sums", f"partial {op}s") for d in decisions]
         return mod, decisions
 
-    return Built(prim_func(inputs, [out], sizes), buffers, list(sizes), ["partial", "tail", "total", out.name], words,
-                 schedule)
+    return Built(prim_func(inputs, [out], sizes, scalars), buffers, list(sizes) + [v.name for v in scalars],
+                 ["partial", "tail", "total", out.name], words, schedule)
+
+
+_COMPARE = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+            ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
+def _literal(text: str) -> float:
+    text = text.rstrip("fFlLuU")
+    return float(int(text, 16)) if text.lower().startswith("0x") else float(text)
+
+
+# --- count: out = #{i < n : x[i] op other}, other a literal or a scalar parameter -------------
+
+def propose_count_reduction(cues: Cues) -> list[Candidate]:
+    if len(cues.inputs) != 1 or len(cues.sizes) != 1 or len(cues.others) > 1 or not cues.comparisons:
+        return []
+    if cues.returns:
+        if cues.outputs:
+            return []
+        target, dtype = RESULT, cues.returns
+    else:
+        if len(cues.outputs) != 1:
+            return []
+        target, dtype = cues.outputs[0].name, cues.outputs[0].dtype
+        if cues.shapes.get(target, "1") != "1":
+            return []
+    if not dtype.startswith(("int", "uint")):
+        return []
+    predicates = []
+    for _array, compare, other in cues.comparisons:
+        if other in {p.name for p in cues.others}:
+            predicates.append((compare, other))
+            continue
+        try:
+            _literal(other)
+        except ValueError:
+            continue
+        if other not in {p.name for p in cues.sizes}:
+            predicates.append((compare, other))
+    if not predicates:
+        return []
+    score = 3 + 2 * int("Add" in cues.atomics) + int(cues.warp or cues.shared) - int(bool(cues.calls & EXPS))
+    accumulate_first = target != RESULT and target in cues.copied_in
+    n = cues.size_names()[0]
+    x = cues.inputs[0].name
+    found = []
+    for guess, (compare, other) in enumerate(predicates[:2]):
+        for accumulate in (accumulate_first, not accumulate_first) if target != RESULT else (False,):
+            where = "the return value" if target == RESULT else f"{target}[0]"
+            words = f"{where} {'+=' if accumulate else '='} count of i < {n} with {x}[i] {compare} {other}"
+            penalty = min(guess, 1) + int(accumulate != accumulate_first)
+            found.append(Candidate("count_reduction", words, score - penalty,
+                                   lambda c=compare, o=other, acc=accumulate, words=words:
+                                   _chunked_build(cues, n, "sum", False, acc, target, dtype, words, (c, o))))
+    return sorted(found, key=lambda c: -c.score)[:2]
 
 
 # --- max / min reduction: out = max_i x[i] (or |x[i]|), min likewise -------------------------
@@ -150,4 +219,4 @@ def _propose_extreme(cues: Cues, op: str, cued: bool) -> list[Candidate]:
                 found.append(Candidate(f"{op}_reduction", words, score - penalty,
                                        lambda n=n, a=absolute, acc=accumulate, words=words:
                                        _chunked_build(cues, n, op, a, acc, target, dtype, words)))
-    return sorted(found, key=lambda c: -c.score)[:3]
+    return sorted(found, key=lambda c: -c.score)[:2]

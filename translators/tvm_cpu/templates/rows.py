@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .common import EXPS, FLOATS, Built, Candidate, flat_input, orders, prim_func, size_vars
 from .cues import Cues
 
@@ -12,8 +14,8 @@ def propose_row_softmax(cues: Cues) -> list[Candidate]:
     if cues.returns or len(cues.inputs) != 1 or len(cues.outputs) != 1 or len(cues.sizes) != 2:
         return []
     x, y = cues.inputs[0], cues.outputs[0]
-    if not (x.dtype == y.dtype and x.dtype in FLOATS):
-        return []
+    if not (x.dtype == y.dtype and x.dtype in FLOATS) or not cues.calls & EXPS:
+        return []  # no exponential, no softmax
     score = 2 + 2 * int(bool(cues.calls & EXPS)) + int(cues.shared) - 2 * int(bool(cues.atomics))
     found = []
     for rank, (rows, cols) in enumerate(orders(cues.size_names(), [r"rows?|m|n_?rows|batch", r"cols?|n|n_?cols|dim"])):
@@ -47,32 +49,66 @@ _EPS_LITERALS = 3  # the smallest few small positive literals of the kernel are 
 
 
 def propose_layer_norm(cues: Cues) -> list[Candidate]:
-    if cues.returns or len(cues.inputs) not in (1, 3) or len(cues.outputs) != 1 or len(cues.sizes) != 2:
+    if cues.returns or len(cues.inputs) not in (1, 3) or len(cues.outputs) not in (1, 3) or len(cues.others) > 1:
         return []
-    if len(cues.others) > 1:
-        return []
-    x, y = cues.inputs[0], cues.outputs[0]
-    if not (x.dtype == y.dtype and x.dtype in FLOATS and all(p.dtype == x.dtype for p in cues.inputs)):
+    x = cues.inputs[0]
+    outputs = _layer_norm_outputs(cues)
+    if outputs is None or not all(p.dtype == x.dtype for p in cues.inputs + cues.outputs) or x.dtype not in FLOATS:
         return []
     if cues.others and cues.others[0].dtype not in FLOATS:
         return []
     epsilons = [cues.others[0].name] if cues.others else _eps_literals(cues)
-    if not epsilons:
-        return []
+    if not epsilons or not cues.calls & _ROOTS:
+        return []  # no eps, or no square root: not a layer norm
     score = (2 + 2 * int(bool(cues.calls & _ROOTS)) + int(cues.shared or cues.warp) - 2 * int(bool(cues.atomics))
              - 2 * int(bool(cues.calls & EXPS)))
+    y, stats = outputs
     affine = len(cues.inputs) == 3
     found = []
-    size_orders = orders(cues.size_names(), [r"rows?|m|n_?rows|batch|n|tokens?", r"cols?|n|n_?cols|dim|d|hidden|c"])
-    for rank, (rows, cols) in enumerate(size_orders[:2]):
+    for rank, (rows, cols) in enumerate(_row_layouts(cues, affine)):
         for guess, eps in enumerate(epsilons):
             scaled = f" · {cues.inputs[1].name}[c] + {cues.inputs[2].name}[c]" if affine else ""
+            kept = "".join(f", {p.name}[r] = {'mean' if what == 'mean' else f'1 / sqrt(var + {eps})'}"
+                           for what, p in stats.items())
             words = (f"{y.name}[r, c] = ({x.name}[r, c] - mean) / sqrt(var + {eps}){scaled} over c < {cols}, "
-                     f"r < {rows}, row-major")
+                     f"r < {'*'.join(rows)}, row-major{kept}")
             found.append(Candidate("layer_norm", words, score - min(rank, 1) - min(guess, 1),
                                    lambda rows=rows, cols=cols, eps=eps, words=words:
-                                   _layer_norm_build(cues, rows, cols, eps, words)))
+                                   _layer_norm_build(cues, rows, cols, eps, y, stats, words)))
     return sorted(found, key=lambda c: -c.score)[:3]
+
+
+def _layer_norm_outputs(cues: Cues):
+    """(y, {"mean": param, "rstd": param}) — the normalised output and the per-row statistics a
+    training kernel keeps for the backward pass — or None when the outputs are not these."""
+    if len(cues.outputs) == 1:
+        return cues.outputs[0], {}
+    roles = {}
+    for p in cues.outputs:
+        if re.fullmatch(r"\w*(mean|mu|avg)\w*", p.name, re.IGNORECASE):
+            roles.setdefault("mean", p)
+        elif re.fullmatch(r"\w*(rstd|inv\w*|rsig\w*|istd)\w*", p.name, re.IGNORECASE):
+            roles.setdefault("rstd", p)
+        else:
+            roles.setdefault("y", p)
+    if len(roles) != 3:
+        return None
+    y = roles.pop("y")
+    return y, {"mean": roles["mean"], "rstd": roles["rstd"]}
+
+
+def _row_layouts(cues: Cues, affine: bool) -> list[tuple[tuple, str]]:
+    """(row size names, column size name) guesses: two sizes in either order, or with three sizes
+    (B, T, C) the column size from gamma's extent (else the last) and rows the product of the others."""
+    names = cues.size_names()
+    if len(names) == 2:
+        hinted = orders(names, [r"rows?|m|n_?rows|batch|n|tokens?", r"cols?|n|n_?cols|dim|d|hidden|c"])
+        return [((rows,), cols) for rows, cols in hinted[:2]]
+    if len(names) != 3:
+        return []
+    gamma_extent = cues.shapes.get(cues.inputs[1].name) if affine else None
+    cols = gamma_extent if gamma_extent in names else names[-1]
+    return [(tuple(n for n in names if n != cols), cols)]
 
 
 def _eps_literals(cues: Cues) -> list[str]:
@@ -88,15 +124,16 @@ def _eps_literals(cues: Cues) -> list[str]:
     return sorted(small, key=lambda t: float(t.rstrip("fFlL")))[:_EPS_LITERALS]
 
 
-def _layer_norm_build(cues: Cues, rows: str, cols: str, eps: str, words: str) -> Built:
+def _layer_norm_build(cues: Cues, rows: tuple, cols: str, eps: str, y, stats: dict, words: str) -> Built:
     from tvm import te, tirx
 
     sizes = size_vars(cues)
     inputs = [flat_input(p) for p in cues.inputs]
     x = inputs[0]
-    y = cues.outputs[0]
     dtype = x.dtype
-    R, C = sizes[rows], sizes[cols]
+    R, C = sizes[rows[0]], sizes[cols]
+    for name in rows[1:]:
+        R = R * sizes[name]
     scalars = []
     if cues.others:
         epsilon = tirx.Var(eps, cues.others[0].dtype)
@@ -120,5 +157,13 @@ def _layer_norm_build(cues: Cues, rows: str, cols: str, eps: str, words: str) ->
     out = te.compute((R, C), norm, name=f"{y.name}_out")
     buffers = {p.name: p.name for p in inputs}
     buffers[out.name] = y.name
-    return Built(prim_func(inputs, [out], sizes, scalars), buffers, list(sizes) + [v.name for v in scalars],
-                 ["row_sum", "row_sq", "row_rstd", out.name], words)
+    outs, blocks = [out], ["row_sum", "row_sq", "row_rstd", out.name]
+    if stats:
+        mean_out = te.compute((R,), lambda r: row_sum[r] / count, name=f"{stats['mean'].name}_out")
+        rstd_out = te.compute((R,), lambda r: rstd[r], name=f"{stats['rstd'].name}_out")
+        for stage, param in ((mean_out, stats["mean"]), (rstd_out, stats["rstd"])):
+            outs.append(stage)
+            buffers[stage.name] = param.name
+            blocks.append(stage.name)
+    return Built(prim_func(inputs, outs, sizes, scalars), buffers, list(sizes) + [v.name for v in scalars],
+                 blocks, words)
