@@ -33,6 +33,7 @@ class Cues:
     atomics: set = field(default_factory=set)  # "Add", "Max", ...
     warp: bool = False
     loops: int = 0
+    log_loops: int = 0  # loops whose counter doubles or halves (tree levels of a reduction or scan)
     calls: set = field(default_factory=set)  # every called name in the kernels (expf, fmaxf, ...)
     modulo: bool = False  # a `%` in a kernel (bin of a histogram)
     copied_in: set = field(default_factory=set)  # host pointers copied to the device (read by the kernel)
@@ -101,6 +102,9 @@ def read_cues(path: Path, entry: str | None, shapes: dict | None = None, values:
                 cues.shared = True
             elif node.type in ("for_statement", "while_statement", "do_statement"):
                 cues.loops += 1
+                update = node.child_by_field_name("update")
+                if update is not None and _LOG_STEP.search(text_of(update).replace(" ", "")):
+                    cues.log_loops += 1
             elif node.type == "binary_expression" and text_of(node.child_by_field_name("operator")) == "%":
                 cues.modulo = True
             elif node.type == "binary_expression" and text_of(node.child_by_field_name("operator")) in _FLIPPED:
@@ -167,6 +171,7 @@ def _launch_block_size(launch, defines: dict) -> int | None:
     return int(match.group(1)) if match else None
 
 
+_LOG_STEP = re.compile(r"(<<=|>>=)1\b|(\*=|/=)2\b|=\w+(\*|/)2$|=\w+(<<|>>)1$")
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 

@@ -18,11 +18,11 @@ def propose_gemm(cues: Cues) -> list[Candidate]:
     score = 2 + 2 * int(cues.shared) + int(cues.barrier) - 2 * int(bool(cues.atomics))
     names = cues.size_names()
     if len(names) == 1:
-        orders = [(names[0],) * 3]
+        size_orders = [(names[0],) * 3]
     else:
-        orders = orders(names, [r"m|rows?|n?_?rows", r"n|cols?|n?_?cols", r"k|inner|depth"])
+        size_orders = orders(names, [r"m|rows?|n?_?rows", r"n|cols?|n?_?cols", r"k|inner|depth"])
     found = []
-    for rank, (m, n, k) in enumerate(orders):
+    for rank, (m, n, k) in enumerate(size_orders):
         words = f"{c.name} ({m}x{n}) = {a.name} ({m}x{k}) · {b.name} ({k}x{n}), row-major"
         found.append(Candidate("gemm", words, score - min(rank, 1),
                                lambda m=m, n=n, k=k, words=words: _gemm_build(cues, m, n, k, words)))

@@ -30,6 +30,8 @@ def propose_scan(cues: Cues) -> list[Candidate]:
         return []
     if cues.shapes.get(y.name) == "1":
         return []
+    if not cues.log_loops and "__shfl_up_sync" not in cues.calls:
+        return []  # a tree scan doubles its offset each level; a shuffle scan shifts lanes up
     score = 1 + int(cues.shared or cues.warp) + int(cues.barrier) - 2 * int(bool(cues.atomics)) - int(cues.modulo)
     # One launch of a multi-block kernel scans each block's tile; a second launch adds the block sums.
     single = len(cues.kernels) == 1
