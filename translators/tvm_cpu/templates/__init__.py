@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Unliftable
@@ -98,6 +98,11 @@ def recognise(path: Path, entry: str | None, options, progress=None) -> Recognis
             found.tried.append(f"{label}: TVM refused it ({first[:160]})")
             continue
         result = _verify(verify, Path(path), code, options)
+        for ranges in candidate.extra_ranges if result.ok else []:
+            result = _verify(verify, Path(path), code, replace(options, ranges={**options.ranges, **ranges}))
+            if not result.ok:
+                result.message = f"with {', '.join(f'{k}={v}' for k, v in ranges.items())}: {result.message}"
+                break
         if result.ok:
             found.template, found.variant, found.code, found.decisions, found.result, found.gemm = (
                 candidate.template, candidate.variant, code, decisions, result, built.gemm)

@@ -38,6 +38,10 @@ class Candidate:
     variant: str  # the guess, in words
     score: int
     build: Callable[[], Built] = field(repr=False)
+    # Further verifications, each with these value ranges (--range) on top of the user's: inputs the
+    # verifier's random draw rarely gives but that tell this guess from a near miss (all-negative
+    # inputs for a maximum: one that starts from 0 differs only there).
+    extra_ranges: list = field(default_factory=list)
 
 
 def size_vars(cues: Cues):
@@ -75,11 +79,6 @@ def orders(names: list[str], hints: list[str]) -> list[tuple]:
         hinted.append(tuple(picked))
     rest = [p for p in itertools.permutations(names, len(hints)) if p not in hinted]
     return hinted + rest
-
-
-def structure(cues: Cues) -> int:
-    """How strongly the kernel looks block-level (shared arrays, barriers, atomics, shuffles)."""
-    return int(cues.shared) + int(cues.barrier) + int(bool(cues.atomics)) + int(cues.warp)
 
 
 def extreme_reducer(kind: str, dtype: str):

@@ -1,7 +1,7 @@
 """The operator template library: every template's proposals, ranked.
 
-Each family lives in its own module (`gemm.py`, `reductions.py`, `rows.py`, `histogram.py`,
-`scan.py`); this module lists them and ranks their candidates together.
+Each family lives in its own module (`gemm.py`, `gemm_scaled.py`, `reductions.py`, `rows.py`,
+`histogram.py`, `scan.py`); this module lists them and ranks their candidates together.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from .common import RESULT, Built, Candidate
 from .cues import Cues
 from .gemm import propose_gemm
+from .gemm_scaled import propose_gemm_scaled
 from .histogram import propose_histogram
 from .reductions import (propose_count_reduction, propose_max_reduction, propose_min_reduction,
                          propose_sum_reduction)
@@ -28,6 +29,7 @@ _PROPOSERS = {
     "max_reduction": propose_max_reduction,
     "min_reduction": propose_min_reduction,
     "count_reduction": propose_count_reduction,
+    "gemm_scaled": propose_gemm_scaled,
 }
 # Templates that stand in for an entry launching several kernels: a scan's second pass over the
 # block sums; layer norm written as mean, rstd and normalisation kernels.

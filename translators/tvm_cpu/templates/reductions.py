@@ -216,7 +216,10 @@ def _propose_extreme(cues: Cues, op: str, cued: bool) -> list[Candidate]:
                 words = (f"{where} = {op}({target}[0], {op} over i < {n} of {of})" if accumulate else
                          f"{where} = {op} over i < {n} of {of}")
                 penalty = int(absolute != absolute_first) + int(accumulate != accumulate_first)
+                # every element below zero for a maximum (above for a minimum): a kernel that starts
+                # from 0, or takes magnitudes, differs from the guess only on such inputs
+                one_signed = {x: "-100:-1" if op == "max" else "1:100"}
                 found.append(Candidate(f"{op}_reduction", words, score - penalty,
                                        lambda n=n, a=absolute, acc=accumulate, words=words:
-                                       _chunked_build(cues, n, op, a, acc, target, dtype, words)))
+                                       _chunked_build(cues, n, op, a, acc, target, dtype, words), [one_signed]))
     return sorted(found, key=lambda c: -c.score)[:2]

@@ -87,7 +87,8 @@ def _scan_build(cues: Cues, n: str, segment: int | None, exclusive: bool, words:
         rest = tirx.For(j, 0, length - 1, tirx.ForKind.SERIAL, store(dst, load(dst, [at - 1]) + step, [at]))
         pass1 = tirx.For(c, 0, chunks, tirx.ForKind.PARALLEL, tirx.SeqStmt([first, rest]))
         # pass 2: the chunks' last elements become global, in chunk order
-        last, previous = (k + 1) * SCAN_CHUNK + tirx.min(N - (k + 1) * SCAN_CHUNK, SCAN_CHUNK) - 1, (k + 1) * SCAN_CHUNK - 1
+        previous = (k + 1) * SCAN_CHUNK - 1  # the last element of chunk k
+        last = previous + tirx.min(N - (k + 1) * SCAN_CHUNK, SCAN_CHUNK)  # the last element of chunk k + 1
         carry = load(dst, [previous]) + (load(src, [previous]) if local_exclusive else zero)
         pass2 = tirx.For(k, 0, chunks - 1, tirx.ForKind.SERIAL, store(dst, load(dst, [last]) + carry, [last]))
         # pass 3: every other element of chunk c >= 1 adds the carry of the chunks before it
