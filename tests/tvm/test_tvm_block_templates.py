@@ -38,10 +38,11 @@ RECOGNISED = [
      "out[r, c] = (inp[r, c] - mean) / sqrt(var + 1e-5f) · weight[c] + bias[c] over c < C, r < B*T, row-major, "
      "mean[r] = mean, rstd[r] = 1 / sqrt(var + 1e-5f)",
      "void layernorm_train(float* out, float* mean, float* rstd, const float* inp, const float* weight,"),
-    # one block, Hillis-Steele double-buffered in shared memory
-    ("block_scan_hillis_steele.cu", "scan",
-     "y[i] = sum of x[j], j <= i, over the whole array, i < n (inclusive scan)",
-     "void inclusive_scan(const int* x, int* y, int n)"),
+    # in place, one block: Hillis-Steele double-buffered in shared memory, then each thread keeps
+    # its left neighbour's sum (inclusive, then shifted right by one in place)
+    ("block_scan_inplace.cu", "scan",
+     "data[i] = sum of the old data[j], j < i, over the whole array, i < n (exclusive scan)",
+     "void exclusive_scan_in_place(int* data, int n)"),
     # Blelloch per block, the block sums scanned by a recursive host helper, then added back
     ("block_scan_two_pass.cu", "scan",
      "y[i] = sum of x[j], j < i, over the whole array, i < n (exclusive scan)",
