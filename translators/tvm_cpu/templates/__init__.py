@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Unliftable
-from .library import TEMPLATES
+from .library import MULTI_KERNEL, TEMPLATES
 
 MAX_CANDIDATES = 4  # verifications per kernel: each one compiles and runs both sides
 
@@ -78,7 +78,8 @@ def recognise(path: Path, entry: str | None, options, progress=None) -> Recognis
     found = Recognised(kernel=", ".join(cues.kernels), entry=cues.host.name, host=cues.host, shapes=cues.shapes)
     candidates = propose_all(cues)[:MAX_CANDIDATES]
     if len(cues.kernels) != 1 and not candidates:
-        found.tried.append(f"none: {cues.host.name} launches {len(cues.kernels)} kernels; templates stand in for one")
+        found.tried.append(f"none: {cues.host.name} launches {len(cues.kernels)} kernels; templates other than "
+                           f"{' and '.join(sorted(MULTI_KERNEL))} stand in for one")
         return found
     for candidate in candidates:
         if options.cancel is not None and options.cancel.is_set():
