@@ -1,4 +1,5 @@
-"""Row-wise normalisations, one block per row in CUDA: softmax and layer norm."""
+"""Normalisations along one axis of a row-major matrix, one block per row (or column) in CUDA:
+softmax over rows or columns, layer norm."""
 
 from __future__ import annotations
 
@@ -41,6 +42,42 @@ def _softmax_build(cues: Cues, rows: str, cols: str, words: str) -> Built:
     return Built(prim_func([x], [out], sizes), {x.name: x.name, out.name: y.name}, list(sizes),
                  ["row_max", "row_sum", out.name], words)
 
+
+
+# --- column softmax: y[r, c] = exp(x[r, c] - max_r x[:, c]) / sum_r exp(x[r, c] - max) -------
+
+def propose_column_softmax(cues: Cues) -> list[Candidate]:
+    if cues.returns or len(cues.inputs) != 1 or len(cues.outputs) != 1 or len(cues.sizes) != 2:
+        return []
+    x, y = cues.inputs[0], cues.outputs[0]
+    if not (x.dtype == y.dtype and x.dtype in FLOATS) or not cues.calls & EXPS:
+        return []
+    # one below the row softmax: a softmax kernel reduces along its rows more often
+    score = 1 + 2 * int(bool(cues.calls & EXPS)) + int(cues.shared) - 2 * int(bool(cues.atomics))
+    found = []
+    for rank, (rows, cols) in enumerate(orders(cues.size_names(), [r"rows?|m|n_?rows|batch", r"cols?|n|n_?cols|dim"])):
+        words = f"{y.name}[r, c] = softmax over r < {rows} of {x.name}[r, c], c < {cols}, row-major"
+        found.append(Candidate("column_softmax", words, score - min(rank, 1),
+                               lambda rows=rows, cols=cols, words=words: _column_softmax_build(cues, rows, cols,
+                                                                                               words)))
+    return found
+
+
+def _column_softmax_build(cues: Cues, rows: str, cols: str, words: str) -> Built:
+    from tvm import te, tirx
+
+    sizes = size_vars(cues)
+    x = flat_input(cues.inputs[0])
+    y = cues.outputs[0]
+    R, C = sizes[rows], sizes[cols]
+    fmax = te.comm_reducer(lambda a, b: tirx.max(a, b), lambda t: tirx.const(-float("inf"), t), name="max_inf")
+    r1 = te.reduce_axis((0, R), name="r")
+    col_max = te.compute((C,), lambda c: fmax(x[r1 * C + c], axis=r1), name="col_max")
+    r2 = te.reduce_axis((0, R), name="r")
+    col_sum = te.compute((C,), lambda c: te.sum(tirx.exp(x[r2 * C + c] - col_max[c]), axis=r2), name="col_sum")
+    out = te.compute((R, C), lambda r, c: tirx.exp(x[r * C + c] - col_max[c]) / col_sum[c], name=f"{y.name}_out")
+    return Built(prim_func([x], [out], sizes), {x.name: x.name, out.name: y.name}, list(sizes),
+                 ["col_max", "col_sum", out.name], words)
 
 # --- layer norm: y[r, c] = (x[r, c] - mean_r) / sqrt(var_r + eps) (* gamma[c] + beta[c]) ----
 
