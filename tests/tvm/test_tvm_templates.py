@@ -1,6 +1,7 @@
 """Operator templates: kernels the one-thread lifter refuses (shared memory, barriers, atomics, warp
-shuffles) are recognised as GEMM, sum reduction, row softmax or histogram, and a template is kept
-only when its emitted C++ verifies against the .cu (on the CPU execution layer)."""
+shuffles) are recognised as GEMM, sum reduction, row or column softmax, histogram or scan, and a
+template is kept only when its emitted C++ verifies against the .cu (on the CPU execution layer).
+The newer templates' CLI tests are in test_tvm_block_templates.py."""
 
 import json
 import subprocess
@@ -68,6 +69,11 @@ RECOGNISED = [
     (EXAMPLES / "histogram" / "histogram.cu", {"nbins": "64"}, "histogram",
      "hist[b] = count of i < n with data[i] % nbins == b, b < nbins"),
     (KERNELS / "hist_accumulate.cu", {}, "histogram", "hist[b] += count of i < n with data[i] == b, b < nbins"),
+    # one block per column: the two row softmax guesses fail, then the column one verifies
+    (KERNELS / "block_softmax_columns.cu", {}, "column_softmax",
+     "y[r, c] = softmax over r < rows of x[r, c], c < cols, row-major"),
+    (EXAMPLES / "block_scan" / "block_scan.cu", {"n": "600"}, "scan",
+     "y[i] = sum of x[j], j <= i, in segments of 256, i < n (inclusive scan)"),
 ]
 
 
@@ -87,7 +93,8 @@ def test_sum_of_squares_is_not_taken_for_a_sum():
 
 
 def test_signature_no_template_fits_is_said():
-    found = recognise(EXAMPLES / "block_scan" / "block_scan.cu", None, VerifyOptions(cases=3))
+    # A scan and a per-element total from one warp: two outputs, which no template has.
+    found = recognise(EXAMPLES / "warp_scan" / "warp_scan.cu", None, VerifyOptions(cases=3))
     assert found.template is None and found.tried == []
     assert found.tried_words().startswith("no operator template matches the entry's signature")
 

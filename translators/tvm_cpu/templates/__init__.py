@@ -12,18 +12,19 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Unliftable
-from .library import TEMPLATES
+from .library import MULTI_KERNEL, TEMPLATES
 
 MAX_CANDIDATES = 4  # verifications per kernel: each one compiles and runs both sides
 
 # Refusals of the lifter that a recognised algorithm can stand in for.
 _BLOCK_LEVEL = re.compile(r"^(__shared__|__syncthreads\w*|__syncwarp|__shfl\w*|__ballot_sync|__any_sync|__all_sync|"
                           r"__activemask|atomic\w+|__threadfence\w*|__match\w*|__reduce\w*|data-dependent loop|"
-                          r"return type|while|do|break|continue)$")
+                          r"return type|return|launch argument|while|do|break|continue)$")
+_SEVERAL_LAUNCHES = re.compile(r"launches (\d+ kernels|no kernel)")
 
 
 @dataclass
@@ -61,6 +62,8 @@ class Recognised:
 
 def applies(refusal: Unliftable) -> bool:
     """Whether the lifter's refusal is one a recognised algorithm can stand in for."""
+    if refusal.construct == "kernel launch" and _SEVERAL_LAUNCHES.search(refusal.message or ""):
+        return True  # a scan's second pass over the block sums, or launches in a helper the entry calls
     return bool(_BLOCK_LEVEL.match(refusal.construct or ""))
 
 
@@ -74,10 +77,11 @@ def recognise(path: Path, entry: str | None, options, progress=None) -> Recognis
 
     cues = read_cues(Path(path), entry, options.shapes, options.values)
     found = Recognised(kernel=", ".join(cues.kernels), entry=cues.host.name, host=cues.host, shapes=cues.shapes)
-    if len(cues.kernels) != 1:
-        found.tried.append(f"none: {cues.host.name} launches {len(cues.kernels)} kernels; templates stand in for one")
-        return found
     candidates = propose_all(cues)[:MAX_CANDIDATES]
+    if len(cues.kernels) != 1 and not candidates:
+        found.tried.append(f"none: {cues.host.name} launches {len(cues.kernels)} kernels; templates other than "
+                           f"{' and '.join(sorted(MULTI_KERNEL))} stand in for one")
+        return found
     for candidate in candidates:
         if options.cancel is not None and options.cancel.is_set():
             found.tried.append("stopped: cancelled")
@@ -96,6 +100,11 @@ def recognise(path: Path, entry: str | None, options, progress=None) -> Recognis
             found.tried.append(f"{label}: TVM refused it ({first[:160]})")
             continue
         result = _verify(verify, Path(path), code, options)
+        for ranges in candidate.extra_ranges if result.ok else []:
+            result = _verify(verify, Path(path), code, replace(options, ranges={**options.ranges, **ranges}))
+            if not result.ok:
+                result.message = f"with {', '.join(f'{k}={v}' for k, v in ranges.items())}: {result.message}"
+                break
         if result.ok:
             found.template, found.variant, found.code, found.decisions, found.result, found.gemm = (
                 candidate.template, candidate.variant, code, decisions, result, built.gemm)

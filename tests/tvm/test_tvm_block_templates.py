@@ -1,0 +1,102 @@
+"""Operator templates for block-level kernels beyond GEMM/sum/softmax/histogram: layer norm, scans,
+max/min and count reductions, GEMM with alpha/beta.  Each kernel is translated the way a user does it (`translate --solver tvm`,
+subprocess) and must verify against the .cu with the template named; a kernel with the same
+signature that computes something else is refused, the template tried named."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("tvm", reason="apache-tvm (the optional 'tvm' extra) is not installed")
+
+KERNELS = Path(__file__).resolve().parent / "kernels"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cuda"
+
+
+@pytest.fixture(autouse=True)
+def _cpu_execution(monkeypatch):
+    monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
+
+
+def _translate(tv_cmd, name, output: Path, *flags: str):
+    proc = subprocess.run(tv_cmd + ["translate", str(KERNELS / name), "--to", "cpu", "--solver", "tvm",
+                                    "-o", str(output), "--cases", "3", "--trials", "0", "--json", *flags],
+                          capture_output=True, text=True, timeout=300)
+    return proc, json.loads(proc.stdout)
+
+
+RECOGNISED = [
+    # warp butterflies in a device function, no gamma/beta, eps a parameter, an early `return`
+    ("block_layernorm_warp_eps.cu", "layer_norm",
+     "y[r, c] = (x[r, c] - mean) / sqrt(var + eps) over c < cols, r < rows, row-major",
+     "void layer_norm(const float* x, float* y, int rows, int cols, float eps)"),
+    # two launches (per-row mean and rstd kept as outputs, then the normalisation), rows = B*T,
+    # gamma/beta, eps a literal behind a macro (#define EPS 1e-5f) read from the kernel
+    ("block_layernorm_stats.cu", "layer_norm",
+     "out[r, c] = (inp[r, c] - mean) / sqrt(var + 1e-5f) · weight[c] + bias[c] over c < C, r < B*T, row-major, "
+     "mean[r] = mean, rstd[r] = 1 / sqrt(var + 1e-5f)",
+     "void layernorm_train(float* out, float* mean, float* rstd, const float* inp, const float* weight,"),
+    # in place, one block: Hillis-Steele double-buffered in shared memory, then each thread keeps
+    # its left neighbour's sum (inclusive, then shifted right by one in place)
+    ("block_scan_inplace.cu", "scan",
+     "data[i] = sum of the old data[j], j < i, over the whole array, i < n (exclusive scan)",
+     "void exclusive_scan_in_place(int* data, int n)"),
+    # Blelloch per block, the block sums scanned by a recursive host helper, then added back
+    ("block_scan_two_pass.cu", "scan",
+     "y[i] = sum of x[j], j < i, over the whole array, i < n (exclusive scan)",
+     "void exclusive_scan(const float* x, float* y, int n)"),
+    # int maximum: shared tree + atomicMax
+    ("block_max_atomic.cu", "max_reduction", "out[0] = max over i < n of x[i]",
+     "void max_int(const int* x, int* out, int n)"),
+    # count of negative ints: per-thread flags, a shared tree, one atomicAdd per block
+    ("block_count_negative.cu", "count_reduction", "count[0] = count of i < n with x[i] < 0",
+     "void count_negative(const int* x, int* count, int n)"),
+    # C = alpha * A * B + beta * C with shared tiles, sizes m, n, k, alpha/beta between the arrays
+    ("block_sgemm_alpha_beta.cu", "gemm_scaled", "C (mxn) = alpha · A (mxk) · B (kxn) + beta · C, row-major",
+     "void sgemm(int m, int n, int k, float alpha, const float* A, const float* B, float beta, float* C)"),
+    # float minimum, returned: warp shuffles + an atomicCAS loop
+    ("block_min_cas.cu", "min_reduction", "the return value = min over i < n of x[i]",
+     "float min_value(const float* x, int n)"),
+]
+
+
+@pytest.mark.parametrize("name,template,variant,signature", RECOGNISED, ids=[r[0][:-3] for r in RECOGNISED])
+def test_block_level_kernel_becomes_its_template(tv_cmd, tmp_path, name, template, variant, signature):
+    out = tmp_path / "k_cpu.cpp"
+    proc, report = _translate(tv_cmd, name, out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert report["verdict"] == "equivalent" and report["solver_used"] == "tvm"
+    assert (report["tvm"]["template"], report["tvm"]["template_variant"]) == (template, variant)
+    code = out.read_text()
+    assert f"operator template '{template}'" in "\n".join(code.splitlines()[:3])
+    assert signature in code and "__shared__" not in code and "__syncthreads" not in code
+
+
+REFUSED = [
+    # RMS norm: layer norm's signature and warp shuffles, no mean subtracted
+    ("block_rmsnorm.cu", ("__shfl_xor_sync", 10),
+     "layer_norm (y[r, c] = (x[r, c] - mean) / sqrt(var + eps) over c < cols, r < rows, row-major): "
+     "not verified (outputs differ"),
+    # a suffix sum: a scan's signature and shared tree, summed from the end
+    ("block_suffix_scan.cu", ("__shared__", 6),
+     "scan (y[i] = sum of x[j], j <= i, over the whole array, i < n (inclusive scan)): not verified "
+     "(outputs differ"),
+    # max(0, max x): a maximum that starts from 0.  It agrees with max x whenever an element is
+    # positive, so the template is verified again on all-negative inputs, where it does not.
+    (EXAMPLES / "amax_dynamic" / "amax_dynamic_wrong_abs.cu", ("__shared__", 3),
+     "max_reduction (the return value = max over i < n of x[i]): not verified (with x=-100:-1: outputs differ"),
+]
+
+
+@pytest.mark.parametrize("name,where,tried", REFUSED, ids=[Path(r[0]).stem for r in REFUSED])
+def test_same_signature_other_computation_is_refused(tv_cmd, tmp_path, name, where, tried):
+    out = tmp_path / "k_cpu.cpp"
+    proc, report = _translate(tv_cmd, name, out)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    [refusal] = report["unsupported"]
+    assert (refusal["construct"], refusal["line"]) == where
+    assert "operator templates tried: " in refusal["message"]
+    assert tried in refusal["message"]
+    assert not out.exists()

@@ -1,0 +1,206 @@
+"""Normalisations along one axis of a row-major matrix, one block per row (or column) in CUDA:
+softmax over rows or columns, layer norm."""
+
+from __future__ import annotations
+
+import re
+
+from .common import EXPS, FLOATS, Built, Candidate, flat_input, orders, prim_func, size_vars
+from .cues import Cues
+
+
+# --- row softmax: y[r, c] = exp(x[r, c] - max_c x[r, :]) / sum_c exp(x[r, c] - max) ---------
+
+def propose_row_softmax(cues: Cues) -> list[Candidate]:
+    if cues.returns or len(cues.inputs) != 1 or len(cues.outputs) != 1 or len(cues.sizes) != 2:
+        return []
+    x, y = cues.inputs[0], cues.outputs[0]
+    if not (x.dtype == y.dtype and x.dtype in FLOATS) or not cues.calls & EXPS:
+        return []  # no exponential, no softmax
+    score = 2 + 2 * int(bool(cues.calls & EXPS)) + int(cues.shared) - 2 * int(bool(cues.atomics))
+    found = []
+    for rank, (rows, cols) in enumerate(orders(cues.size_names(), [r"rows?|m|n_?rows|batch", r"cols?|n|n_?cols|dim"])):
+        words = f"{y.name}[r, c] = softmax over c < {cols} of {x.name}[r, c], r < {rows}, row-major"
+        found.append(Candidate("row_softmax", words, score - min(rank, 1),
+                               lambda rows=rows, cols=cols, words=words: _softmax_build(cues, rows, cols, words)))
+    return found
+
+
+def _softmax_build(cues: Cues, rows: str, cols: str, words: str) -> Built:
+    from tvm import te, tirx
+
+    sizes = size_vars(cues)
+    x = flat_input(cues.inputs[0])
+    y = cues.outputs[0]
+    R, C = sizes[rows], sizes[cols]
+    fmax = te.comm_reducer(lambda a, b: tirx.max(a, b), lambda t: tirx.const(-float("inf"), t), name="max_inf")
+    c1 = te.reduce_axis((0, C), name="c")
+    row_max = te.compute((R,), lambda r: fmax(x[r * C + c1], axis=c1), name="row_max")
+    c2 = te.reduce_axis((0, C), name="c")
+    row_sum = te.compute((R,), lambda r: te.sum(tirx.exp(x[r * C + c2] - row_max[r]), axis=c2), name="row_sum")
+    out = te.compute((R, C), lambda r, c: tirx.exp(x[r * C + c] - row_max[r]) / row_sum[r], name=f"{y.name}_out")
+    return Built(prim_func([x], [out], sizes), {x.name: x.name, out.name: y.name}, list(sizes),
+                 ["row_max", "row_sum", out.name], words)
+
+
+
+# --- column softmax: y[r, c] = exp(x[r, c] - max_r x[:, c]) / sum_r exp(x[r, c] - max) -------
+
+def propose_column_softmax(cues: Cues) -> list[Candidate]:
+    if cues.returns or len(cues.inputs) != 1 or len(cues.outputs) != 1 or len(cues.sizes) != 2:
+        return []
+    x, y = cues.inputs[0], cues.outputs[0]
+    if not (x.dtype == y.dtype and x.dtype in FLOATS) or not cues.calls & EXPS:
+        return []
+    # one below the row softmax: a softmax kernel reduces along its rows more often
+    score = 1 + 2 * int(bool(cues.calls & EXPS)) + int(cues.shared) - 2 * int(bool(cues.atomics))
+    found = []
+    for rank, (rows, cols) in enumerate(orders(cues.size_names(), [r"rows?|m|n_?rows|batch", r"cols?|n|n_?cols|dim"])):
+        words = f"{y.name}[r, c] = softmax over r < {rows} of {x.name}[r, c], c < {cols}, row-major"
+        found.append(Candidate("column_softmax", words, score - min(rank, 1),
+                               lambda rows=rows, cols=cols, words=words: _column_softmax_build(cues, rows, cols,
+                                                                                               words)))
+    return found
+
+
+def _column_softmax_build(cues: Cues, rows: str, cols: str, words: str) -> Built:
+    from tvm import te, tirx
+
+    sizes = size_vars(cues)
+    x = flat_input(cues.inputs[0])
+    y = cues.outputs[0]
+    R, C = sizes[rows], sizes[cols]
+    fmax = te.comm_reducer(lambda a, b: tirx.max(a, b), lambda t: tirx.const(-float("inf"), t), name="max_inf")
+    r1 = te.reduce_axis((0, R), name="r")
+    col_max = te.compute((C,), lambda c: fmax(x[r1 * C + c], axis=r1), name="col_max")
+    r2 = te.reduce_axis((0, R), name="r")
+    col_sum = te.compute((C,), lambda c: te.sum(tirx.exp(x[r2 * C + c] - col_max[c]), axis=r2), name="col_sum")
+    out = te.compute((R, C), lambda r, c: tirx.exp(x[r * C + c] - col_max[c]) / col_sum[c], name=f"{y.name}_out")
+    return Built(prim_func([x], [out], sizes), {x.name: x.name, out.name: y.name}, list(sizes),
+                 ["col_max", "col_sum", out.name], words)
+
+# --- layer norm: y[r, c] = (x[r, c] - mean_r) / sqrt(var_r + eps) (* gamma[c] + beta[c]) ----
+
+_ROOTS = {"sqrtf", "sqrt", "rsqrtf", "rsqrt", "__fsqrt_rn", "__frsqrt_rn"}
+_EPS_LITERALS = 3  # the smallest few small positive literals of the kernel are eps guesses
+
+
+def propose_layer_norm(cues: Cues) -> list[Candidate]:
+    if cues.returns or len(cues.inputs) not in (1, 3) or len(cues.outputs) not in (1, 3) or len(cues.others) > 1:
+        return []
+    x = cues.inputs[0]
+    outputs = _layer_norm_outputs(cues)
+    if outputs is None or not all(p.dtype == x.dtype for p in cues.inputs + cues.outputs) or x.dtype not in FLOATS:
+        return []
+    if cues.others and cues.others[0].dtype not in FLOATS:
+        return []
+    epsilons = [cues.others[0].name] if cues.others else _eps_literals(cues)
+    if not epsilons or not cues.calls & _ROOTS:
+        return []  # no eps, or no square root: not a layer norm
+    score = (2 + 2 * int(bool(cues.calls & _ROOTS)) + int(cues.shared or cues.warp) - 2 * int(bool(cues.atomics))
+             - 2 * int(bool(cues.calls & EXPS)))
+    y, stats = outputs
+    affine = len(cues.inputs) == 3
+    found = []
+    for rank, (rows, cols) in enumerate(_row_layouts(cues, affine)):
+        for guess, eps in enumerate(epsilons):
+            scaled = f" · {cues.inputs[1].name}[c] + {cues.inputs[2].name}[c]" if affine else ""
+            kept = "".join(f", {p.name}[r] = {'mean' if what == 'mean' else f'1 / sqrt(var + {eps})'}"
+                           for what, p in stats.items())
+            words = (f"{y.name}[r, c] = ({x.name}[r, c] - mean) / sqrt(var + {eps}){scaled} over c < {cols}, "
+                     f"r < {'*'.join(rows)}, row-major{kept}")
+            found.append(Candidate("layer_norm", words, score - min(rank, 1) - min(guess, 1),
+                                   lambda rows=rows, cols=cols, eps=eps, words=words:
+                                   _layer_norm_build(cues, rows, cols, eps, y, stats, words)))
+    return sorted(found, key=lambda c: -c.score)[:3]
+
+
+def _layer_norm_outputs(cues: Cues):
+    """(y, {"mean": param, "rstd": param}) — the normalised output and the per-row statistics a
+    training kernel keeps for the backward pass — or None when the outputs are not these."""
+    if len(cues.outputs) == 1:
+        return cues.outputs[0], {}
+    roles = {}
+    for p in cues.outputs:
+        if re.fullmatch(r"\w*(mean|mu|avg)\w*", p.name, re.IGNORECASE):
+            roles.setdefault("mean", p)
+        elif re.fullmatch(r"\w*(rstd|inv\w*|rsig\w*|istd)\w*", p.name, re.IGNORECASE):
+            roles.setdefault("rstd", p)
+        else:
+            roles.setdefault("y", p)
+    if len(roles) != 3:
+        return None
+    y = roles.pop("y")
+    return y, {"mean": roles["mean"], "rstd": roles["rstd"]}
+
+
+def _row_layouts(cues: Cues, affine: bool) -> list[tuple[tuple, str]]:
+    """(row size names, column size name) guesses: two sizes in either order, or with three sizes
+    (B, T, C) the column size from gamma's extent (else the last) and rows the product of the others."""
+    names = cues.size_names()
+    if len(names) == 2:
+        hinted = orders(names, [r"rows?|m|n_?rows|batch|n|tokens?", r"cols?|n|n_?cols|dim|d|hidden|c"])
+        return [((rows,), cols) for rows, cols in hinted[:2]]
+    if len(names) != 3:
+        return []
+    gamma_extent = cues.shapes.get(cues.inputs[1].name) if affine else None
+    cols = gamma_extent if gamma_extent in names else names[-1]
+    return [(tuple(n for n in names if n != cols), cols)]
+
+
+def _eps_literals(cues: Cues) -> list[str]:
+    """Small positive floating literals of the kernel (1e-5f, 1e-6), smallest first, as written."""
+    small = []
+    for text in cues.float_literals:
+        try:
+            value = float(text.rstrip("fFlL"))
+        except ValueError:
+            continue
+        if 0 < value < 1e-2 and text not in small:
+            small.append(text)
+    return sorted(small, key=lambda t: float(t.rstrip("fFlL")))[:_EPS_LITERALS]
+
+
+def _layer_norm_build(cues: Cues, rows: tuple, cols: str, eps: str, y, stats: dict, words: str) -> Built:
+    from tvm import te, tirx
+
+    sizes = size_vars(cues)
+    inputs = [flat_input(p) for p in cues.inputs]
+    x = inputs[0]
+    dtype = x.dtype
+    R, C = sizes[rows[0]], sizes[cols]
+    for name in rows[1:]:
+        R = R * sizes[name]
+    scalars = []
+    if cues.others:
+        epsilon = tirx.Var(eps, cues.others[0].dtype)
+        scalars.append(epsilon)
+    else:
+        epsilon = tirx.const(float(eps.rstrip("fFlL")), "float64" if eps[-1] not in "fF" else "float32")
+    count = tirx.Cast(dtype, C)
+    c1 = te.reduce_axis((0, C), name="c")
+    row_sum = te.compute((R,), lambda r: te.sum(x[r * C + c1], axis=c1), name="row_sum")
+    c2 = te.reduce_axis((0, C), name="c")
+    row_sq = te.compute((R,), lambda r: te.sum((x[r * C + c2] - row_sum[r] / count) *
+                                                (x[r * C + c2] - row_sum[r] / count), axis=c2), name="row_sq")
+    rstd = te.compute((R,), lambda r: tirx.rsqrt(tirx.Cast(dtype, row_sq[r] / count + epsilon)), name="row_rstd")
+
+    def norm(r, c):
+        value = (x[r * C + c] - row_sum[r] / count) * rstd[r]
+        if len(inputs) == 3:
+            value = value * inputs[1][c] + inputs[2][c]
+        return value
+
+    out = te.compute((R, C), norm, name=f"{y.name}_out")
+    buffers = {p.name: p.name for p in inputs}
+    buffers[out.name] = y.name
+    outs, blocks = [out], ["row_sum", "row_sq", "row_rstd", out.name]
+    if stats:
+        mean_out = te.compute((R,), lambda r: row_sum[r] / count, name=f"{stats['mean'].name}_out")
+        rstd_out = te.compute((R,), lambda r: rstd[r], name=f"{stats['rstd'].name}_out")
+        for stage, param in ((mean_out, stats["mean"]), (rstd_out, stats["rstd"])):
+            outs.append(stage)
+            buffers[stage.name] = param.name
+            blocks.append(stage.name)
+    return Built(prim_func(inputs, outs, sizes, scalars), buffers, list(sizes) + [v.name for v in scalars],
+                 blocks, words)
