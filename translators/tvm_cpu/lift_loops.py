@@ -1,0 +1,136 @@
+"""Loops of the symbolically executed thread: grid-stride loops, loops that store (output axes),
+loops that only update accumulators (reduction stages)."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ...verify.cuda.parse import line_of, text_of
+from .errors import Unliftable
+from .ir import Bin, Call, Const, StageRef, Sym, binary, cast, symbols, to_poly
+from .lift_expr import ExpressionLifter
+from .lifted import Stage
+from .patterns import assigned_names, axis_order, contains_load, has_store, index_like, reduction
+
+
+class LoopLifter(ExpressionLifter):
+    """Loop handling of ThreadLifter (statements and guards are ThreadLifter's)."""
+
+    def _for(self, node: Node) -> None:
+        init = node.child_by_field_name("initializer")
+        cond_node = node.child_by_field_name("condition")
+        update = node.child_by_field_name("update")
+        body = node.child_by_field_name("body")
+        if init is None or cond_node is None or update is None or init.type != "declaration":
+            raise Unliftable("for", line_of(node), "a for loop needs `int v = start; v < end; ++v` to be lifted")
+        decls = init.children_by_field_name("declarator")
+        if len(decls) != 1 or decls[0].type != "init_declarator":
+            raise Unliftable("for", line_of(node), "a for loop with several loop variables is not lifted")
+        var = text_of(decls[0].child_by_field_name("declarator"))
+        start = self._scalar(self._expr(decls[0].child_by_field_name("value")), node)
+        saved = dict(self.env), dict(self.types)
+        if self._grid_stride(var, start, cond_node, update, body, node):
+            self._restore_scope(saved)
+            return
+        cond = self._with_local(var, "int32", Sym("int32", f"?{var}", "probe"), lambda: self._expr(cond_node))
+        if not (isinstance(cond, Bin) and cond.op in ("<", "<=") and cond.a == Sym("int32", f"?{var}", "probe")):
+            raise Unliftable("for", line_of(node), f"loop condition '{text_of(cond_node)}' is not `{var} < end`")
+        end = cond.b if cond.op == "<" else binary("+", cond.b, Const(cond.b.dtype, 1))
+        if not index_like(end) or symbols(end, ("reduce", "thread")) or contains_load(end):
+            raise Unliftable("data-dependent loop", line_of(node), f"loop bound '{text_of(cond_node)}' "
+                             "depends on data or on another loop; only bounds over scalar parameters are lifted")
+        if text_of(update).replace(" ", "") not in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
+            raise Unliftable("for", line_of(node), f"loop step '{text_of(update)}' is not `++{var}`")
+        if has_store(body):
+            self._output_loop(var, start, end, body, node)
+        else:
+            self._reduction_loop(var, start, end, body, node)
+        self._restore_scope(saved)
+
+    def _grid_stride(self, var, start, cond_node, update, body, node) -> bool:
+        """`for (i = global index; i < n; i += blockDim.x * gridDim.x)`: one axis, extent n."""
+        if not (isinstance(start, Sym) and start.kind == "axis"):
+            return False
+        step = text_of(update).replace(" ", "")
+        dim = {"gx": "x", "gy": "y", "gz": "z"}[start.name]
+        if step not in (f"{var}+=blockDim.{dim}*gridDim.{dim}", f"{var}+=gridDim.{dim}*blockDim.{dim}"):
+            return False
+        self.env[var], self.types[var] = start, "int32"
+        cond = self._scalar(self._expr(cond_node), node)
+        if not self._guard(cond, node):
+            raise Unliftable("for", line_of(node), f"grid-stride loop condition '{text_of(cond_node)}' is not "
+                             f"`{var} < n`")
+        self._statement(body)
+        return True
+
+    def _output_loop(self, var, start, end, body, node) -> None:
+        if to_poly(start) != {}:
+            raise Unliftable("for", line_of(node), "a loop that stores must start at 0 to be lifted")
+        axis = self._fresh(f"loop_{var}")
+        self.extents[axis] = end
+        self.origin[axis] = f"loop {var} (line {line_of(node)})"
+        outer = dict(self.env)
+        self.env[var], self.types[var] = Sym("int32", axis, "axis"), "int32"
+        self.loop_axes.append(axis)
+        self._statement(body)
+        self.loop_axes.pop()
+        for name, value in outer.items():
+            if self.env.get(name) != value:
+                raise Unliftable("loop-carried variable", line_of(node),
+                                 f"'{name}' changes across iterations of a loop that stores")
+
+    def _reduction_loop(self, var, start, end, body, node) -> None:
+        reduce = self._fresh(f"r_{var}")
+        outer = dict(self.env)
+        markers = {}
+        assigned = assigned_names(body)
+        for name, value in outer.items():
+            if name in assigned and self.types.get(name) not in (None, "ptr") and value is not None:
+                markers[name] = Sym(self.types[name], f"acc:{name}", "acc")
+                self.env[name] = markers[name]
+        self.env[var], self.types[var] = Sym("int32", reduce, "reduce"), "int32"
+        self._statement(body)
+        after = dict(self.env)
+        self.env = dict(outer)
+        for name, marker in markers.items():
+            new = after.get(name)
+            if new == marker:
+                continue
+            op, term = reduction(new, marker)
+            if op is None:
+                raise Unliftable("loop-carried variable", line_of(node),
+                                 f"'{name}' is updated in the loop in a way other than a sum, max or min reduction")
+            if symbols(term, ("reduce",)) - {reduce}:
+                raise Unliftable("nested reduction", line_of(node), "reductions nested in reductions are not lifted")
+            axes = axis_order(symbols(term, ("axis",)), self.origin)
+            missing = [a for a in axes if a not in self.extents]
+            if missing:
+                raise Unliftable("reduction", line_of(node), f"reduction over threads whose index has no bounds "
+                                 f"guard ({', '.join(missing)})")
+            dtype = marker.dtype
+            self.stages.append(Stage(expr=cast(term, dtype), reduce=reduce, lo=start, hi=end, op=op, axes=axes,
+                                     dtype=dtype))
+            ref = StageRef(dtype, len(self.stages) - 1, axes)
+            old = outer[name]
+            self.env[name] = binary("+", old, ref) if op == "sum" else Call(dtype, op, (cast(old, dtype), ref))
+        for name, value in after.items():
+            if name in outer and name not in markers and value != outer[name]:
+                raise Unliftable("loop-carried variable", line_of(node), f"'{name}' changes inside a reduction loop")
+
+    def _with_local(self, name, dtype, value, fn):
+        saved = self.env.get(name, _MISSING), self.types.get(name, _MISSING)
+        self.env[name], self.types[name] = value, dtype
+        try:
+            return fn()
+        finally:
+            for table, old in ((self.env, saved[0]), (self.types, saved[1])):
+                if old is _MISSING:
+                    table.pop(name, None)
+                else:
+                    table[name] = old
+
+    def _fresh(self, stem: str) -> str:
+        self.counter += 1
+        return f"{stem}{self.counter}"
+
+_MISSING = object()
