@@ -40,6 +40,7 @@ class ThreadLifter(LoopLifter):
         self.env: dict = {}
         self.types: dict = {}  # local -> dtype ("ptr" for pointers)
         self.loop_axes: list[str] = []
+        self.open_reductions: list = []  # reduction loops being executed, innermost last
         self.counter = 0
 
     # --- entry -------------------------------------------------------------

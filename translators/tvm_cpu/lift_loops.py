@@ -3,6 +3,8 @@ loops that only update accumulators (reduction stages)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from tree_sitter import Node
 
 from ...verify.cuda.parse import line_of, text_of
@@ -80,18 +82,35 @@ class LoopLifter(ExpressionLifter):
                                  f"'{name}' changes across iterations of a loop that stores")
 
     def _reduction_loop(self, var, start, end, body, node) -> None:
+        if not index_like(start) or symbols(start, ("axis", "reduce", "thread")) or contains_load(start):
+            raise Unliftable("data-dependent loop", line_of(node), "the start of a loop that only updates "
+                             "accumulators depends on the thread, another loop or data; only starts over scalar "
+                             "parameters are lifted")
         reduce = self._fresh(f"r_{var}")
         outer = dict(self.env)
-        markers = {}
         assigned = assigned_names(body)
-        for name, value in outer.items():
-            if name in assigned and self.types.get(name) not in (None, "ptr") and value is not None:
-                markers[name] = Sym(self.types[name], f"acc:{name}", "acc")
-                self.env[name] = markers[name]
+        accumulators = [name for name, value in outer.items()
+                        if name in assigned and self.types.get(name) not in (None, "ptr") and value is not None]
+        if self.open_reductions and self._continues(self.open_reductions[-1], accumulators, outer):
+            self._reduction_axis(self.open_reductions[-1], var, reduce, start, end, body, node, accumulators)
+            return
+        markers = {}
+        for name in accumulators:
+            markers[name] = Sym(self.types[name], self._fresh(f"acc:{name}:"), "acc")
+            self.env[name] = markers[name]
+        opened = _OpenReduction(markers=markers)
         self.env[var], self.types[var] = Sym("int32", reduce, "reduce"), "int32"
-        self._statement(body)
-        after = dict(self.env)
+        self.open_reductions.append(opened)
+        try:
+            self._statement(body)
+        finally:
+            self.open_reductions.pop()
+        after = {name: opened.settle(name, value) for name, value in self.env.items()}
         self.env = dict(outer)
+        for name, value in after.items():
+            if symbols(value, ("pending",)):
+                raise Unliftable("nested reduction", line_of(node), f"'{name}' uses an accumulator of an inner loop "
+                                 "before the reduction over all loops ends; not lifted")
         for name, marker in markers.items():
             new = after.get(name)
             if new == marker:
@@ -100,8 +119,11 @@ class LoopLifter(ExpressionLifter):
             if op is None:
                 raise Unliftable("loop-carried variable", line_of(node),
                                  f"'{name}' is updated in the loop in a way other than a sum, max or min reduction")
-            if symbols(term, ("reduce",)) - {reduce}:
-                raise Unliftable("nested reduction", line_of(node), "reductions nested in reductions are not lifted")
+            inner = tuple(opened.inner.get(name, ()))
+            if symbols(term, ("reduce",)) - {reduce} - {r for r, _, _ in inner}:
+                raise Unliftable("nested reduction", line_of(node), f"'{name}' accumulates a value reduced by an "
+                                 "enclosing loop (a reduction inside a reduction over another accumulator); "
+                                 "not lifted")
             axes = axis_order(symbols(term, ("axis",)), self.origin)
             missing = [a for a in axes if a not in self.extents]
             if missing:
@@ -109,12 +131,35 @@ class LoopLifter(ExpressionLifter):
                                  f"guard ({', '.join(missing)})")
             dtype = marker.dtype
             self.stages.append(Stage(expr=cast(term, dtype), reduce=reduce, lo=start, hi=end, op=op, axes=axes,
-                                     dtype=dtype))
+                                     dtype=dtype, inner=inner))
             ref = StageRef(dtype, len(self.stages) - 1, axes)
             old = outer[name]
             self.env[name] = binary("+", old, ref) if op == "sum" else Call(dtype, op, (cast(old, dtype), ref))
         for name, value in after.items():
             if name in outer and name not in markers and value != outer[name]:
+                raise Unliftable("loop-carried variable", line_of(node), f"'{name}' changes inside a reduction loop")
+
+    def _continues(self, opened, accumulators: list, outer: dict) -> bool:
+        """A loop inside a reduction loop that updates only that loop's accumulators, none of them
+        changed yet in this iteration, adds one more axis to that reduction (`for c, kh, kw: acc += ...`)."""
+        return bool(accumulators) and all(outer[name] == opened.markers.get(name) for name in accumulators)
+
+    def _reduction_axis(self, opened, var, reduce, start, end, body, node, accumulators) -> None:
+        outer = dict(self.env)
+        for name in accumulators:  # this axis is only for the accumulators the loop updates
+            opened.inner.setdefault(name, []).append((reduce, start, end))
+        self.env[var], self.types[var] = Sym("int32", reduce, "reduce"), "int32"
+        self._statement(body)
+        after = {name: opened.settle(name, value) for name, value in self.env.items()}
+        self.env = dict(outer)
+        for name in accumulators:
+            op, _ = reduction(after[name], opened.markers[name])
+            if op is None:
+                raise Unliftable("loop-carried variable", line_of(node),
+                                 f"'{name}' is updated in the loop in a way other than a sum, max or min reduction")
+            self.env[name] = opened.pend(name, after[name])
+        for name, value in after.items():
+            if name in outer and name not in accumulators and value != outer[name]:
                 raise Unliftable("loop-carried variable", line_of(node), f"'{name}' changes inside a reduction loop")
 
     def _with_local(self, name, dtype, value, fn):
@@ -134,3 +179,24 @@ class LoopLifter(ExpressionLifter):
         return f"{stem}{self.counter}"
 
 _MISSING = object()
+
+
+@dataclass
+class _OpenReduction:
+    """A reduction loop being executed: its accumulators' markers and, per accumulator, the axes that
+    inner loops added to its reduction (outermost first).
+
+    After an inner loop adds an axis, an accumulator holds `marker op term` with that loop's
+    variable free; it is kept here and the environment holds a pending symbol, so that the value
+    can only end the reduction, not be read before it ends."""
+    markers: dict
+    inner: dict = field(default_factory=dict)
+    pending: dict = field(default_factory=dict)
+
+    def pend(self, name: str, value):
+        symbol = Sym(value.dtype, f"pending:{name}:{id(self)}", "pending")
+        self.pending[symbol] = value
+        return symbol
+
+    def settle(self, name: str, value):
+        return self.pending.get(value, value) if isinstance(value, Sym) else value

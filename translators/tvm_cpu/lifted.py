@@ -15,7 +15,7 @@ class Ptr:
 
 @dataclass
 class Stage:
-    """An intermediate reduction: value[axes] = op over reduce in [lo, hi) of expr."""
+    """An intermediate reduction: value[axes] = op over reduce in [lo, hi) (and `inner`) of expr."""
     expr: Expr
     reduce: str
     lo: Expr
@@ -23,6 +23,7 @@ class Stage:
     op: str  # sum | max | min
     axes: tuple
     dtype: str
+    inner: tuple = ()  # further reduce axes nested inside `reduce`: (name, lo, hi), outermost first
 
 
 @dataclass

@@ -173,7 +173,8 @@ def _check_size_types(lifted, host) -> None:
     for extent in lifted.extents.values():
         used |= symbols(extent, ("param",))
     for stage in lifted.stages:
-        used |= symbols(stage.hi, ("param",)) | symbols(stage.lo, ("param",))
+        for _, lo, hi in [(stage.reduce, stage.lo, stage.hi), *stage.inner]:
+            used |= symbols(hi, ("param",)) | symbols(lo, ("param",))
     for param in host.params:
         if param.name in used and param.dtype != "int32":
             raise Unliftable(f"parameter {param.name}", param.line,
