@@ -22,6 +22,7 @@ from transverify.translators.tvm_cpu.errors import Unliftable  # noqa: E402
 from transverify.translators.tvm_cpu.solver import generate  # noqa: E402
 
 KERNELS = Path(__file__).resolve().parent / "kernels"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cuda"
 
 # Kernel -> the small sizes it is verified at (--value), and what it exercises.
 CORPUS = {
@@ -40,8 +41,13 @@ CORPUS = {
     "lift_bias_rows": ["rows=5", "cols=11"],  # broadcasts over rows and over columns
     "lift_stencil5": ["n=30"],  # 1-D 5-point stencil, edges copied
     "lift_laplace3d": ["nz=4", "ny=5", "nx=6"],  # 3-D 7-point stencil on a 3-D grid
-    "lift_gelu": ["n=50"],  # element-wise tanhf, grid-stride loop
+    "lift_conv1d_const": ["n=37"],  # a __constant__ filter read at the tap index, ends skipped
+    "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
+
+
+def _source(name: str) -> Path:
+    return KERNELS / f"{name}.cu" if name.startswith("lift_") else EXAMPLES / name / f"{name}.cu"
 
 DRIVER = textwrap.dedent("""
     import json, os, sys
@@ -81,7 +87,7 @@ def corpus_results(tmp_path_factory):
                TRANSVERIFY_RECORDS=str(session / "records.sqlite"), XDG_CONFIG_HOME=str(session / "config"))
     jobs = []
     for name, values in CORPUS.items():
-        argv = ["translate", str(KERNELS / f"{name}.cu"), "--to", "cpu", "--solver", "tvm", "--trials", "0",
+        argv = ["translate", str(_source(name)), "--to", "cpu", "--solver", "tvm", "--trials", "0",
                 "--json", "--cases", "4", "-o", str(base / f"{name}_cpu.cpp")]
         for value in values:
             argv += ["--value", value]
@@ -98,7 +104,7 @@ def corpus_results(tmp_path_factory):
 
 
 def test_every_lift_kernel_is_in_the_corpus():
-    assert sorted(p.stem for p in KERNELS.glob("lift_*.cu")) == sorted(CORPUS)
+    assert sorted(p.stem for p in KERNELS.glob("lift_*.cu")) == sorted(n for n in CORPUS if n.startswith("lift_"))
 
 
 @pytest.mark.parametrize("name", list(CORPUS))
@@ -211,6 +217,52 @@ REFUSED = {
             }
         }""", "loop-carried variable", 5),
 }
+
+
+CONSTANT_FROM_LOOP = """
+__constant__ float coeff[4];
+__global__ void k(int n, const float* x, float* y) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = coeff[0] + coeff[1] * x[i];
+}
+void entry(int n, const float* x, float* y) {
+    float c[4];
+    for (int j = 0; j < 4; ++j) c[j] = 1.0f / (j + 1);
+    cudaMemcpyToSymbol(coeff, c, sizeof c);
+    float *dx, *dy;
+    cudaMalloc(&dx, n * sizeof(float)); cudaMalloc(&dy, n * sizeof(float));
+    cudaMemcpy(dx, x, n * sizeof(float), cudaMemcpyHostToDevice);
+    k<<<(n + 63) / 64, 64>>>(n, dx, dy);
+    cudaMemcpy(y, dy, n * sizeof(float), cudaMemcpyDeviceToHost);
+}
+"""
+
+
+def test_constant_table_filled_at_run_time_is_refused_where_it_is_read(tmp_path):
+    source = tmp_path / "computed_coeff.cu"
+    source.write_text(CONSTANT_FROM_LOOP)
+    with pytest.raises(Unliftable) as info:
+        generate(source)
+    assert (info.value.construct, info.value.line) == ("__constant__", 5), info.value.describe()
+    assert "'c'" in info.value.describe()
+    # Literal values changed before the copy are not the table's values either.
+    source.write_text(CONSTANT_FROM_LOOP.replace("float c[4];\n    for (int j = 0; j < 4; ++j) c[j] = 1.0f / (j + 1);",
+                                                 "float c[4] = {1.0f, 2.0f, 3.0f, 4.0f};\n    c[1] = 0.5f;"))
+    with pytest.raises(Unliftable) as info:
+        generate(source)
+    assert (info.value.construct, info.value.line) == ("__constant__", 5), info.value.describe()
+
+
+def test_constant_table_values_are_lifted():
+    from transverify.translators.tvm_cpu.ir import Const, Select, children
+
+    def consts(e):
+        found = {e.value} if isinstance(e, Const) and e.dtype == "float32" else set()
+        return found.union(*(consts(c) for c in children(e)))
+
+    lifted = generate(KERNELS / "lift_conv1d_const.cu").lifted
+    assert {0.0625, 0.25, 0.375} <= consts(lifted.stages[0].expr)  # the taps, selected by the tap index
+    assert isinstance(lifted.stages[0].expr, Select)  # the skipped taps
 
 
 @pytest.mark.parametrize("name", list(REFUSED))

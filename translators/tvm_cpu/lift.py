@@ -26,10 +26,12 @@ __all__ = ["Lifted", "Output", "Ptr", "Stage", "ThreadLifter", "refuse_block_lev
 
 
 class ThreadLifter(LoopLifter):
-    def __init__(self, kernel: Node, binding: dict, scalars: dict, pointers: dict):
-        """binding: kernel parameter -> host parameter; scalars/pointers: host name -> dtype."""
+    def __init__(self, kernel: Node, binding: dict, scalars: dict, pointers: dict, constants: dict | None = None):
+        """binding: kernel parameter -> host parameter; scalars/pointers: host name -> dtype;
+        constants: __constant__ array -> its table or the host pointer parameter that fills it."""
         self.kernel = kernel
         self.binding = binding
+        self.constants = constants or {}
         self.scalars = scalars
         self.pointers = pointers
         self.extents: dict[str, Expr] = {}

@@ -9,11 +9,14 @@ from tree_sitter import Node
 from ...verify.cuda.parse import line_of, text_of
 from ...verify.cuda.signature import SCALAR_TYPES
 from .errors import Unliftable
-from .ir import COMPARISONS, Call, Const, Expr, Load, Neg, Not, Select, Sym, binary, cast, is_float, symbols
+from .ir import COMPARISONS, Call, Const, Expr, Load, Neg, Not, Select, Sym, binary, cast, is_float, symbols, to_poly
 from .lifted import Ptr
+from .tables import ConstantTable, UnknownConstant
 from .patterns import AXIS_OF, canonical, global_index, number
 
 # C math name -> (IR function, result dtype or None for "as the argument")
+MAX_TABLE_SELECT = 64  # entries of a __constant__ table read at a computed index, as a select chain
+
 MATH = {
     "expf": ("exp", "float32"), "__expf": ("exp", "float32"), "exp": ("exp", None),
     "logf": ("log", "float32"), "__logf": ("log", "float32"), "log": ("log", None),
@@ -88,6 +91,9 @@ class ExpressionLifter:
             dtype = binary("+", a, b).dtype
             return Select(dtype, cast(cond, "bool"), cast(a, dtype), cast(b, dtype))
         if kind == "subscript_expression":
+            table = self._constant_table(node)
+            if table is not None:
+                return self._table_entry(table, node.child_by_field_name("indices"), node)
             buffer, index, dtype = self._element(node)
             return self._load(buffer, index, dtype)
         if kind == "call_expression":
@@ -107,6 +113,15 @@ class ExpressionLifter:
             if host in self.pointers:
                 return Ptr(host, Const("int32", 0))
             return Sym(self.scalars[host], host, "param")
+        if name in self.constants:
+            table = self.constants[name]
+            if isinstance(table, UnknownConstant):
+                raise Unliftable("__constant__", line_of(node), f"__constant__ array '{name}' is read, but {table.why} "
+                                 f"(line {table.line})")
+            if isinstance(table, str):
+                return Ptr(table, Const("int32", 0))
+            raise Unliftable("__constant__", line_of(node), f"__constant__ table '{name}' is used other than as "
+                             f"{name}[index]")
         if name in ("INFINITY", "HUGE_VALF"):
             return Const("float32", float("inf"))
         if name == "FLT_MAX":
@@ -165,6 +180,34 @@ class ExpressionLifter:
         self._check_threads(index, node)
         full = binary("+", base.offset, index) if base.offset != Const("int32", 0) else index
         return base.buffer, canonical(full), self.pointers[base.buffer]
+
+    def _constant_table(self, node: Node) -> ConstantTable | None:
+        base = node.child_by_field_name("argument")
+        name = text_of(base) if base is not None and base.type == "identifier" else None
+        if name is None or name in self.env or name in self.binding:
+            return None
+        table = self.constants.get(name)
+        return table if isinstance(table, ConstantTable) else None
+
+    def _table_entry(self, table: ConstantTable, indices, node: Node) -> Expr:
+        """A constant entry, or a select over the entries for an index the thread computes."""
+        index_nodes = indices.named_children if indices is not None else []
+        if len(index_nodes) != 1:
+            raise Unliftable("subscript", line_of(node), "one index per subscript")
+        index = self._scalar(self._expr(index_nodes[0]), node)
+        poly = to_poly(index) if not is_float(index.dtype) else None
+        if poly is not None and set(poly) <= {()}:
+            k = int(poly.get((), 0))
+            if not 0 <= k < len(table.values):
+                raise Unliftable("__constant__", line_of(node), f"'{text_of(node)}' reads outside '{table.name}'")
+            return table.values[k]
+        if poly is None or len(table.values) > MAX_TABLE_SELECT:
+            raise Unliftable("__constant__", line_of(node), f"'{text_of(node)}': a computed index into a __constant__ "
+                             f"table of more than {MAX_TABLE_SELECT} entries is not lifted")
+        value: Expr = table.values[-1]
+        for k in range(len(table.values) - 2, -1, -1):
+            value = Select(table.dtype, binary("==", index, Const(index.dtype, k)), table.values[k], value)
+        return value
 
     def _load(self, buffer: str, index: Expr, dtype: str) -> Expr:
         if (buffer, index) in self.stores:
