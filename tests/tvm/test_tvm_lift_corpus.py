@@ -134,14 +134,16 @@ def test_an_inner_loop_adds_its_axis_only_to_the_accumulators_it_updates():
 
 def test_layernorm_stages_use_earlier_results():
     lifted = generate(KERNELS / "lift_layernorm.cu").lifted
-    assert [s.op for s in lifted.stages] == ["sum", "sum"]
+    # sum, mean = sum / cols (once per row), variance sum, rsqrtf(var / cols + eps) (once per row)
+    assert [s.op for s in lifted.stages] == ["sum", "compute", "sum", "compute"]
     from transverify.translators.tvm_cpu.ir import StageRef, children
 
     def refs(e):
         return ({e.stage} if isinstance(e, StageRef) else set()).union(*(refs(c) for c in children(e)))
 
-    assert refs(lifted.stages[1].expr) == {0}  # the variance reads the mean
-    assert refs(lifted.outputs[0].value) == {0, 1}
+    assert refs(lifted.stages[2].expr) == {1}  # the variance reads the mean
+    assert refs(lifted.stages[3].expr) == {2}
+    assert refs(lifted.outputs[0].value) == {1, 3}  # the loop that stores reads the mean and 1/sqrt
 
 
 HOST = """

@@ -10,13 +10,15 @@ one thread becomes a select.  Anything else is refused with its construct and li
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from tree_sitter import Node
 
 from ...verify.cuda.parse import line_of, text_of
 from ...verify.cuda.signature import SCALAR_TYPES
 from .errors import Unliftable
-from .ir import Bin, Const, Expr, Load, Select, Sym, binary, cast, children, symbols, to_poly
+from .ir import (Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef, Sym, binary, cast, children, symbols,
+                 to_poly)
 from .lift_loops import LoopLifter
 from .lifted import Lifted, Output, Ptr, Stage
 from .patterns import index_like, negate, row_major_order, strip_int_casts, terms
@@ -58,7 +60,8 @@ class ThreadLifter(LoopLifter):
             if names.count(buf) > 1:
                 raise Unliftable("store", outputs[0].line,
                                  f"each thread writes several cells of '{buf}'; one cell per output array is lifted")
-        return Lifted(kernel=name, extents=self.extents, stages=self.stages, outputs=outputs, loads=self.loads,
+        stages, outputs = _used_stages(self.stages, outputs)
+        return Lifted(kernel=name, extents=self.extents, stages=stages, outputs=outputs, loads=self.loads,
                       dtypes=dict(self.pointers), axis_origin=self.origin)
 
     # --- statements --------------------------------------------------------
@@ -298,3 +301,39 @@ class ThreadLifter(LoopLifter):
                 raise Unliftable("in-place update", line, f"'{buffer}' is written and read at other cells; "
                                  "threads would race")
             stack.extend(children(node))
+
+
+def _used_stages(stages: list, outputs: list):
+    """Only the stages the outputs read (a value hoisted for a loop may end up unread), renumbered."""
+    used: set[int] = set()
+
+    def visit(e):
+        if isinstance(e, StageRef) and e.stage not in used:
+            used.add(e.stage)
+            visit(stages[e.stage].expr)
+        for child in children(e):
+            visit(child)
+
+    for out in outputs:
+        visit(out.value)
+    if len(used) == len(stages):
+        return stages, outputs
+    number = {old: new for new, old in enumerate(sorted(used))}
+
+    def renumber(e):
+        if isinstance(e, StageRef):
+            return replace(e, stage=number[e.stage])
+        if isinstance(e, Load):
+            return replace(e, index=renumber(e.index))
+        if isinstance(e, Bin):
+            return replace(e, a=renumber(e.a), b=renumber(e.b))
+        if isinstance(e, (Neg, Not, Cast)):
+            return replace(e, a=renumber(e.a))
+        if isinstance(e, Call):
+            return replace(e, args=tuple(renumber(a) for a in e.args))
+        if isinstance(e, Select):
+            return replace(e, cond=renumber(e.cond), a=renumber(e.a), b=renumber(e.b))
+        return e
+
+    kept = [replace(stages[k], expr=renumber(stages[k].expr)) for k in sorted(used)]
+    return kept, [replace(out, value=renumber(out.value)) for out in outputs]

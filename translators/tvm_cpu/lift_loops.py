@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from ...verify.cuda.parse import line_of, text_of
+from ...verify.cuda.parse import line_of, text_of, walk
 from .errors import Unliftable
-from .ir import Bin, Call, Const, StageRef, Sym, binary, cast, symbols, to_poly
+from .ir import Bin, Call, Const, Expr, StageRef, Sym, binary, cast, children, is_float, symbols, to_poly
 from .lift_expr import ExpressionLifter
 from .lifted import Stage
 from .patterns import assigned_names, axis_order, contains_load, has_store, index_like, reduction
@@ -43,6 +43,8 @@ class LoopLifter(ExpressionLifter):
                              "depends on data or on another loop; only bounds over scalar parameters are lifted")
         if text_of(update).replace(" ", "") not in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
             raise Unliftable("for", line_of(node), f"loop step '{text_of(update)}' is not `++{var}`")
+        if not self.open_reductions:
+            self._hoist_invariants({text_of(n) for n in walk(body) if n.type == "identifier"})
         if has_store(body):
             self._output_loop(var, start, end, body, node)
         else:
@@ -64,6 +66,21 @@ class LoopLifter(ExpressionLifter):
                              f"`{var} < n`")
         self._statement(body)
         return True
+
+    def _hoist_invariants(self, read: set) -> None:
+        """Locals the loop will read that cost a call or a float division (`inv = rsqrtf(var + eps)`,
+        `mean = sum / cols`) become stages over the thread's axes, computed once per thread rather
+        than once per iteration. Only values without array reads or integer division are moved: a
+        stage is computed for every thread even where the loop would not run."""
+        for name, value in list(self.env.items()):
+            if name in read and isinstance(value, Expr) and _worth_hoisting(value) and not contains_load(value) \
+                    and not symbols(value, ("reduce", "acc", "pending", "thread", "probe")):
+                axes = axis_order(symbols(value, ("axis",)), self.origin)
+                if any(a not in self.extents for a in axes):
+                    continue
+                self.stages.append(Stage(expr=value, reduce=None, lo=None, hi=None, op="compute", axes=axes,
+                                         dtype=value.dtype))
+                self.env[name] = StageRef(value.dtype, len(self.stages) - 1, axes)
 
     def _output_loop(self, var, start, end, body, node) -> None:
         if to_poly(start) != {}:
@@ -179,6 +196,22 @@ class LoopLifter(ExpressionLifter):
         return f"{stem}{self.counter}"
 
 _MISSING = object()
+
+
+def _worth_hoisting(e: Expr) -> bool:
+    """A call or a float division somewhere in it, and no integer division (which could trap)."""
+    found = False
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Bin) and node.op in ("/", "%"):
+            if not is_float(node.dtype):
+                return False
+            found = True
+        elif isinstance(node, Call):
+            found = True
+        stack.extend(children(node))
+    return found
 
 
 @dataclass

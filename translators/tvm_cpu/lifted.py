@@ -15,12 +15,13 @@ class Ptr:
 
 @dataclass
 class Stage:
-    """An intermediate reduction: value[axes] = op over reduce in [lo, hi) (and `inner`) of expr."""
+    """An intermediate reduction: value[axes] = op over reduce in [lo, hi) (and `inner`) of expr;
+    or, with op "compute" (reduce, lo, hi None), value[axes] = expr: a value computed once per thread."""
     expr: Expr
-    reduce: str
-    lo: Expr
-    hi: Expr
-    op: str  # sum | max | min
+    reduce: str | None
+    lo: Expr | None
+    hi: Expr | None
+    op: str  # sum | max | min | compute
     axes: tuple
     dtype: str
     inner: tuple = ()  # further reduce axes nested inside `reduce`: (name, lo, hi), outermost first

@@ -173,7 +173,7 @@ def _check_size_types(lifted, host) -> None:
     for extent in lifted.extents.values():
         used |= symbols(extent, ("param",))
     for stage in lifted.stages:
-        for _, lo, hi in [(stage.reduce, stage.lo, stage.hi), *stage.inner]:
+        for _, lo, hi in [(stage.reduce, stage.lo, stage.hi), *stage.inner] if stage.reduce else []:
             used |= symbols(hi, ("param",)) | symbols(lo, ("param",))
     for param in host.params:
         if param.name in used and param.dtype != "int32":

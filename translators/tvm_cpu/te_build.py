@@ -82,6 +82,9 @@ def _output_compute(converter, out):
 
 
 def _stage(te, tirx, converter, stage, extents, k):
+    if stage.op == "compute":
+        return te.compute([extents[a] for a in stage.axes] or [1],
+                          lambda *ivs: converter.expr(stage.expr, dict(zip(stage.axes, ivs))), name=f"stage{k}")
     lo = converter.expr(stage.lo, {})
     hi = converter.expr(stage.hi, {})
     shape = [extents[a] for a in stage.axes] or [1]
