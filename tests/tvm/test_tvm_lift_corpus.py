@@ -218,6 +218,19 @@ REFUSED = {
                 y[i] = acc;
             }
         }""", "loop-carried variable", 5),
+    # The inner `acc` is another variable: the outer one must keep its value.
+    "shadowed": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float acc = b[i];
+                {
+                    float acc = 0.0f;
+                    for (int p = 0; p < m; ++p) acc += a[p];
+                }
+                y[i] = acc;
+            }
+        }""", "shadowed local", 6),
 }
 
 

@@ -113,6 +113,7 @@ class ThreadLifter(LoopLifter):
             while target.type == "pointer_declarator":
                 target = target.child_by_field_name("declarator")
             name = text_of(target)
+            self._refuse_shadowing(name, decl)
             if pointer:
                 if value_node is None:
                     raise Unliftable("pointer", line_of(decl), f"pointer '{name}' without an initialiser")
@@ -129,6 +130,12 @@ class ThreadLifter(LoopLifter):
                 self.env[name] = None  # declared, not yet assigned
             else:
                 self.env[name] = self._store_local(name, self._expr(value_node), decl)
+
+    def _refuse_shadowing(self, name: str, node: Node) -> None:
+        # The environment has one value per name: an inner declaration would overwrite the outer one.
+        if name in self.env:
+            raise Unliftable("shadowed local", line_of(node), f"'{name}' is declared again in an inner block or "
+                             "loop, shadowing the outer one; not lifted (rename it)")
 
     def _store_local(self, name: str, value, node: Node):
         if isinstance(value, Ptr):

@@ -29,6 +29,7 @@ class LoopLifter(ExpressionLifter):
         if len(decls) != 1 or decls[0].type != "init_declarator":
             raise Unliftable("for", line_of(node), "a for loop with several loop variables is not lifted")
         var = text_of(decls[0].child_by_field_name("declarator"))
+        self._refuse_shadowing(var, node)
         start = self._scalar(self._expr(decls[0].child_by_field_name("value")), node)
         saved = dict(self.env), dict(self.types)
         if self._grid_stride(var, start, cond_node, update, body, node):
