@@ -48,7 +48,8 @@ def array_lengths(lifted: Lifted, values: dict[str, int]) -> dict[str, int]:
         reach: dict[str, int] = {}
         for stage in lifted.stages:
             inner = dict(env)
-            inner[stage.reduce] = (_interval(stage.lo, values, env)[0], _interval(stage.hi, values, env)[1] - 1)
+            for name, lo, hi in [(stage.reduce, stage.lo, stage.hi), *stage.inner] if stage.reduce else []:
+                inner[name] = (_interval(lo, values, env)[0], _interval(hi, values, env)[1] - 1)
             _loads(stage.expr, values, inner, reach)
         for out in lifted.outputs:
             _loads(out.value, values, env, reach)

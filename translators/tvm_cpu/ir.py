@@ -165,6 +165,9 @@ def to_poly(e: Expr) -> Poly | None:
     if isinstance(e, Neg):
         p = to_poly(e.a)
         return None if p is None else {m: -c for m, c in p.items()}
+    if isinstance(e, Bin) and e.op in ("/", "%") and not is_float(e.dtype) and _over_params(e):
+        # `W / 2`, `n % 4` over sizes alone: an opaque atom, equal only to the same expression.
+        return {(f"({e!r})",): Fraction(1)}
     if isinstance(e, Bin) and e.op in ("+", "-", "*") and not is_float(e.dtype):
         pa, pb = to_poly(e.a), to_poly(e.b)
         if pa is None or pb is None:
@@ -175,6 +178,24 @@ def to_poly(e: Expr) -> Poly | None:
             return poly_add(pa, {m: -c for m, c in pb.items()})
         return poly_mul(pa, pb)
     return None
+
+
+def _over_params(e: Expr) -> bool:
+    """Integer constants and scalar parameters combined by integer operators, nothing else."""
+    if isinstance(e, Const):
+        return not is_float(e.dtype) and e.dtype != "bool"
+    if isinstance(e, Sym):
+        return e.kind == "param" and not is_float(e.dtype)
+    if isinstance(e, Cast):
+        return not is_float(e.dtype) and _over_params(e.a)
+    if isinstance(e, Bin):
+        return e.op in ("+", "-", "*", "/", "%") and not is_float(e.dtype) and _over_params(e.a) and _over_params(e.b)
+    return False
+
+
+def has_atoms(poly: Poly) -> bool:
+    """Whether the polynomial holds an opaque atom (`W / 2`) that is not a symbol of its own."""
+    return any(name.startswith("(") for monomial in poly for name in monomial)
 
 
 def poly_add(a: Poly, b: Poly) -> Poly:

@@ -6,7 +6,7 @@ or `cudaMemcpy(h, d, ...)`; scalar launch arguments must be host parameters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tree_sitter import Node
@@ -16,6 +16,7 @@ from ...verify.cuda.signature import HostFunction, choose_entry, function_signat
 from ...verify.errors import VerifyInputError
 from .errors import Unliftable
 from .lift import refuse_block_level
+from .tables import constant_arrays
 
 
 @dataclass
@@ -25,6 +26,7 @@ class KernelLaunch:
     kernel_name: str
     binding: dict  # kernel parameter -> host parameter
     launch_line: int
+    constants: dict = field(default_factory=dict)  # __constant__ array -> tables.constant_arrays' answer
 
 
 def find_launch(path: Path, entry: str | None) -> KernelLaunch:
@@ -71,7 +73,9 @@ def find_launch(path: Path, entry: str | None) -> KernelLaunch:
         if host_param.dtype != param.dtype:
             raise Unliftable("launch argument", line_of(arg),
                              f"'{param.name}' of '{name}' has another type than host parameter '{host_param.name}'")
-    return KernelLaunch(entry=host, kernel=kernel, kernel_name=name, binding=binding, launch_line=line_of(launch))
+    constants = constant_arrays(tree.root_node, host.body, host_params)
+    return KernelLaunch(entry=host, kernel=kernel, kernel_name=name, binding=binding, launch_line=line_of(launch),
+                        constants=constants)
 
 
 def _device_copies(body: Node, host_params: dict) -> dict:

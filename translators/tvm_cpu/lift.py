@@ -10,76 +10,30 @@ one thread becomes a select.  Anything else is refused with its construct and li
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 from tree_sitter import Node
 
 from ...verify.cuda.parse import line_of, text_of
 from ...verify.cuda.signature import SCALAR_TYPES
 from .errors import Unliftable
-from .ir import (COMPARISONS, Bin, Call, Const, Expr, Load, Neg, Not, Select, StageRef, Sym, binary, cast, children,
-                 is_float, symbols, to_poly)
-from .patterns import (AXIS_OF, assigned_names, axis_order, canonical, contains_load, global_index, has_store,
-                       index_like, negate, number, reduction, row_major_order, strip_int_casts, terms)
+from .ir import (Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef, Sym, binary, cast, children, symbols,
+                 to_poly)
+from .lift_loops import LoopLifter
+from .lifted import Lifted, Output, Ptr, Stage
+from .patterns import index_like, negate, row_major_order, strip_int_casts, terms
 from .refusals import refuse_block_level
 
-# C math name -> (IR function, result dtype or None for "as the argument")
-MATH = {
-    "expf": ("exp", "float32"), "__expf": ("exp", "float32"), "exp": ("exp", None),
-    "logf": ("log", "float32"), "__logf": ("log", "float32"), "log": ("log", None),
-    "sqrtf": ("sqrt", "float32"), "sqrt": ("sqrt", None),
-    "rsqrtf": ("rsqrt", "float32"), "rsqrt": ("rsqrt", None),
-    "tanhf": ("tanh", "float32"), "tanh": ("tanh", None),
-    "fabsf": ("abs", "float32"), "fabs": ("abs", None), "abs": ("abs", None),
-    "sinf": ("sin", "float32"), "sin": ("sin", None), "cosf": ("cos", "float32"), "cos": ("cos", None),
-    "powf": ("pow", "float32"), "pow": ("pow", None),
-    "fmaxf": ("max", "float32"), "fmax": ("max", None), "max": ("max", None),
-    "fminf": ("min", "float32"), "fmin": ("min", None), "min": ("min", None),
-}
+__all__ = ["Lifted", "Output", "Ptr", "Stage", "ThreadLifter", "refuse_block_level"]
 
 
-@dataclass(frozen=True)
-class Ptr:
-    buffer: str
-    offset: Expr
-
-
-@dataclass
-class Stage:
-    """An intermediate reduction: value[axes] = op over reduce in [lo, hi) of expr."""
-    expr: Expr
-    reduce: str
-    lo: Expr
-    hi: Expr
-    op: str  # sum | max | min
-    axes: tuple
-    dtype: str
-
-
-@dataclass
-class Output:
-    buffer: str
-    axes: tuple  # row-major order of the output's axes
-    value: Expr
-    line: int
-
-
-@dataclass
-class Lifted:
-    kernel: str
-    extents: dict  # axis name -> Expr over scalar params
-    stages: list
-    outputs: list
-    loads: set  # buffers read
-    dtypes: dict  # buffer -> dtype
-    axis_origin: dict = field(default_factory=dict)  # axis -> how it arose ("blockIdx.x*blockDim.x+threadIdx.x", "loop c")
-
-
-class ThreadLifter:
-    def __init__(self, kernel: Node, binding: dict, scalars: dict, pointers: dict):
-        """binding: kernel parameter -> host parameter; scalars/pointers: host name -> dtype."""
+class ThreadLifter(LoopLifter):
+    def __init__(self, kernel: Node, binding: dict, scalars: dict, pointers: dict, constants: dict | None = None):
+        """binding: kernel parameter -> host parameter; scalars/pointers: host name -> dtype;
+        constants: __constant__ array -> its table or the host pointer parameter that fills it."""
         self.kernel = kernel
         self.binding = binding
+        self.constants = constants or {}
         self.scalars = scalars
         self.pointers = pointers
         self.extents: dict[str, Expr] = {}
@@ -90,6 +44,7 @@ class ThreadLifter:
         self.env: dict = {}
         self.types: dict = {}  # local -> dtype ("ptr" for pointers)
         self.loop_axes: list[str] = []
+        self.open_reductions: list = []  # reduction loops being executed, innermost last
         self.counter = 0
 
     # --- entry -------------------------------------------------------------
@@ -105,7 +60,8 @@ class ThreadLifter:
             if names.count(buf) > 1:
                 raise Unliftable("store", outputs[0].line,
                                  f"each thread writes several cells of '{buf}'; one cell per output array is lifted")
-        return Lifted(kernel=name, extents=self.extents, stages=self.stages, outputs=outputs, loads=self.loads,
+        stages, outputs = _used_stages(self.stages, outputs)
+        return Lifted(kernel=name, extents=self.extents, stages=stages, outputs=outputs, loads=self.loads,
                       dtypes=dict(self.pointers), axis_origin=self.origin)
 
     # --- statements --------------------------------------------------------
@@ -157,6 +113,7 @@ class ThreadLifter:
             while target.type == "pointer_declarator":
                 target = target.child_by_field_name("declarator")
             name = text_of(target)
+            self._refuse_shadowing(name, decl)
             if pointer:
                 if value_node is None:
                     raise Unliftable("pointer", line_of(decl), f"pointer '{name}' without an initialiser")
@@ -173,6 +130,12 @@ class ThreadLifter:
                 self.env[name] = None  # declared, not yet assigned
             else:
                 self.env[name] = self._store_local(name, self._expr(value_node), decl)
+
+    def _refuse_shadowing(self, name: str, node: Node) -> None:
+        # The environment has one value per name: an inner declaration would overwrite the outer one.
+        if name in self.env:
+            raise Unliftable("shadowed local", line_of(node), f"'{name}' is declared again in an inner block or "
+                             "loop, shadowing the outer one; not lifted (rename it)")
 
     def _store_local(self, name: str, value, node: Node):
         if isinstance(value, Ptr):
@@ -314,123 +277,6 @@ class ThreadLifter:
         self.extents[a.name] = b
         return True
 
-    def _for(self, node: Node) -> None:
-        init = node.child_by_field_name("initializer")
-        cond_node = node.child_by_field_name("condition")
-        update = node.child_by_field_name("update")
-        body = node.child_by_field_name("body")
-        if init is None or cond_node is None or update is None or init.type != "declaration":
-            raise Unliftable("for", line_of(node), "a for loop needs `int v = start; v < end; ++v` to be lifted")
-        decls = init.children_by_field_name("declarator")
-        if len(decls) != 1 or decls[0].type != "init_declarator":
-            raise Unliftable("for", line_of(node), "a for loop with several loop variables is not lifted")
-        var = text_of(decls[0].child_by_field_name("declarator"))
-        start = self._scalar(self._expr(decls[0].child_by_field_name("value")), node)
-        saved = dict(self.env), dict(self.types)
-        if self._grid_stride(var, start, cond_node, update, body, node):
-            self._restore_scope(saved)
-            return
-        cond = self._with_local(var, "int32", Sym("int32", f"?{var}", "probe"), lambda: self._expr(cond_node))
-        if not (isinstance(cond, Bin) and cond.op in ("<", "<=") and cond.a == Sym("int32", f"?{var}", "probe")):
-            raise Unliftable("for", line_of(node), f"loop condition '{text_of(cond_node)}' is not `{var} < end`")
-        end = cond.b if cond.op == "<" else binary("+", cond.b, Const(cond.b.dtype, 1))
-        if not index_like(end) or symbols(end, ("reduce", "thread")) or contains_load(end):
-            raise Unliftable("data-dependent loop", line_of(node), f"loop bound '{text_of(cond_node)}' "
-                             "depends on data or on another loop; only bounds over scalar parameters are lifted")
-        if text_of(update).replace(" ", "") not in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
-            raise Unliftable("for", line_of(node), f"loop step '{text_of(update)}' is not `++{var}`")
-        if has_store(body):
-            self._output_loop(var, start, end, body, node)
-        else:
-            self._reduction_loop(var, start, end, body, node)
-        self._restore_scope(saved)
-
-    def _grid_stride(self, var, start, cond_node, update, body, node) -> bool:
-        """`for (i = global index; i < n; i += blockDim.x * gridDim.x)`: one axis, extent n."""
-        if not (isinstance(start, Sym) and start.kind == "axis"):
-            return False
-        step = text_of(update).replace(" ", "")
-        dim = {"gx": "x", "gy": "y", "gz": "z"}[start.name]
-        if step not in (f"{var}+=blockDim.{dim}*gridDim.{dim}", f"{var}+=gridDim.{dim}*blockDim.{dim}"):
-            return False
-        self.env[var], self.types[var] = start, "int32"
-        cond = self._scalar(self._expr(cond_node), node)
-        if not self._guard(cond, node):
-            raise Unliftable("for", line_of(node), f"grid-stride loop condition '{text_of(cond_node)}' is not "
-                             f"`{var} < n`")
-        self._statement(body)
-        return True
-
-    def _output_loop(self, var, start, end, body, node) -> None:
-        if to_poly(start) != {}:
-            raise Unliftable("for", line_of(node), "a loop that stores must start at 0 to be lifted")
-        axis = self._fresh(f"loop_{var}")
-        self.extents[axis] = end
-        self.origin[axis] = f"loop {var} (line {line_of(node)})"
-        outer = dict(self.env)
-        self.env[var], self.types[var] = Sym("int32", axis, "axis"), "int32"
-        self.loop_axes.append(axis)
-        self._statement(body)
-        self.loop_axes.pop()
-        for name, value in outer.items():
-            if self.env.get(name) != value:
-                raise Unliftable("loop-carried variable", line_of(node),
-                                 f"'{name}' changes across iterations of a loop that stores")
-
-    def _reduction_loop(self, var, start, end, body, node) -> None:
-        reduce = self._fresh(f"r_{var}")
-        outer = dict(self.env)
-        markers = {}
-        assigned = assigned_names(body)
-        for name, value in outer.items():
-            if name in assigned and self.types.get(name) not in (None, "ptr") and value is not None:
-                markers[name] = Sym(self.types[name], f"acc:{name}", "acc")
-                self.env[name] = markers[name]
-        self.env[var], self.types[var] = Sym("int32", reduce, "reduce"), "int32"
-        self._statement(body)
-        after = dict(self.env)
-        self.env = dict(outer)
-        for name, marker in markers.items():
-            new = after.get(name)
-            if new == marker:
-                continue
-            op, term = reduction(new, marker)
-            if op is None:
-                raise Unliftable("loop-carried variable", line_of(node),
-                                 f"'{name}' is updated in the loop in a way other than a sum, max or min reduction")
-            if symbols(term, ("reduce",)) - {reduce}:
-                raise Unliftable("nested reduction", line_of(node), "reductions nested in reductions are not lifted")
-            axes = axis_order(symbols(term, ("axis",)), self.origin)
-            missing = [a for a in axes if a not in self.extents]
-            if missing:
-                raise Unliftable("reduction", line_of(node), f"reduction over threads whose index has no bounds "
-                                 f"guard ({', '.join(missing)})")
-            dtype = marker.dtype
-            self.stages.append(Stage(expr=cast(term, dtype), reduce=reduce, lo=start, hi=end, op=op, axes=axes,
-                                     dtype=dtype))
-            ref = StageRef(dtype, len(self.stages) - 1, axes)
-            old = outer[name]
-            self.env[name] = binary("+", old, ref) if op == "sum" else Call(dtype, op, (cast(old, dtype), ref))
-        for name, value in after.items():
-            if name in outer and name not in markers and value != outer[name]:
-                raise Unliftable("loop-carried variable", line_of(node), f"'{name}' changes inside a reduction loop")
-
-    def _with_local(self, name, dtype, value, fn):
-        saved = self.env.get(name, _MISSING), self.types.get(name, _MISSING)
-        self.env[name], self.types[name] = value, dtype
-        try:
-            return fn()
-        finally:
-            for table, old in ((self.env, saved[0]), (self.types, saved[1])):
-                if old is _MISSING:
-                    table.pop(name, None)
-                else:
-                    table[name] = old
-
-    def _fresh(self, stem: str) -> str:
-        self.counter += 1
-        return f"{stem}{self.counter}"
-
     # --- outputs -----------------------------------------------------------
     def _output(self, buffer: str, index: Expr, value: Expr, line: int) -> Output:
         axes = sorted(symbols(index, ("axis",)) | symbols(value, ("axis",)))
@@ -463,146 +309,38 @@ class ThreadLifter:
                                  "threads would race")
             stack.extend(children(node))
 
-    # --- expressions -------------------------------------------------------
-    def _scalar(self, value, node: Node) -> Expr:
-        if isinstance(value, Ptr):
-            raise Unliftable("pointer", line_of(node), f"pointer used as a value in '{text_of(node)[:40]}'")
-        return value
 
-    def _check_threads(self, e: Expr, node: Node) -> None:
-        if symbols(e, ("thread",)):
-            name = sorted(symbols(e, ("thread",)))[0]
-            raise Unliftable(name, line_of(node), f"'{name}' is used other than as blockIdx * blockDim + threadIdx "
-                             "(a block-level algorithm); not lifted")
+def _used_stages(stages: list, outputs: list):
+    """Only the stages the outputs read (a value hoisted for a loop may end up unread), renumbered."""
+    used: set[int] = set()
 
-    def _expr(self, node: Node):
-        kind = node.type
-        if kind in ("parenthesized_expression", "condition_clause"):
-            return self._expr(node.named_children[0])
-        if kind == "number_literal":
-            return number(text_of(node), node)
-        if kind in ("true", "false"):
-            return Const("bool", kind == "true")
-        if kind == "identifier":
-            return self._identifier(text_of(node), node)
-        if kind == "field_expression":
-            base, fld = text_of(node.child_by_field_name("argument")), text_of(node.child_by_field_name("field"))
-            if base in ("threadIdx", "blockIdx", "blockDim", "gridDim") and fld in AXIS_OF:
-                return Sym("int32", f"{base}.{fld}", "thread")
-            raise Unliftable("field", line_of(node), f"'{text_of(node)}' is not lifted")
-        if kind == "binary_expression":
-            return self._binary(node)
-        if kind == "unary_expression":
-            op = text_of(node.child_by_field_name("operator"))
-            arg = self._scalar(self._expr(node.child_by_field_name("argument")), node)
-            if op == "-":
-                if isinstance(arg, Const):
-                    return Const(arg.dtype, -arg.value)
-                return Neg(arg.dtype, cast(arg, "int32") if arg.dtype == "bool" else arg)
-            if op == "+":
-                return arg
-            if op == "!":
-                return Not("bool", cast(arg, "bool"))
-            raise Unliftable(op, line_of(node), f"operator '{op}' is not lifted")
-        if kind == "cast_expression":
-            type_text = re.sub(r"\s+", " ", text_of(node.child_by_field_name("type")).replace("std::", "")).strip()
-            value = self._expr(node.child_by_field_name("value"))
-            if type_text.endswith("*") or isinstance(value, Ptr):
-                raise Unliftable("pointer cast", line_of(node), f"cast '{text_of(node)[:40]}' is not lifted")
-            dtype = SCALAR_TYPES.get(type_text.replace("const ", ""))
-            if dtype is None:
-                raise Unliftable("cast", line_of(node), f"cast to '{type_text}' is not lifted")
-            return value if isinstance(value, Sym) and value.kind == "thread" else cast(value, dtype)
-        if kind == "conditional_expression":
-            cond = self._scalar(self._expr(node.child_by_field_name("condition")), node)
-            a = self._scalar(self._expr(node.child_by_field_name("consequence")), node)
-            b = self._scalar(self._expr(node.child_by_field_name("alternative")), node)
-            dtype = binary("+", a, b).dtype
-            return Select(dtype, cast(cond, "bool"), cast(a, dtype), cast(b, dtype))
-        if kind == "subscript_expression":
-            buffer, index, dtype = self._element(node)
-            return self._load(buffer, index, dtype)
-        if kind == "call_expression":
-            return self._call(node)
-        if kind == "pointer_expression":
-            raise Unliftable("*pointer", line_of(node), "'*p' and '&x' are not lifted; write p[i]")
-        raise Unliftable(kind, line_of(node), f"expression '{text_of(node)[:40]}' is not lifted")
+    def visit(e):
+        if isinstance(e, StageRef) and e.stage not in used:
+            used.add(e.stage)
+            visit(stages[e.stage].expr)
+        for child in children(e):
+            visit(child)
 
-    def _identifier(self, name: str, node: Node):
-        if name in self.env:
-            value = self.env[name]
-            if value is None:
-                raise Unliftable("uninitialised", line_of(node), f"'{name}' is used before it is assigned")
-            return value
-        if name in self.binding:
-            host = self.binding[name]
-            if host in self.pointers:
-                return Ptr(host, Const("int32", 0))
-            return Sym(self.scalars[host], host, "param")
-        if name in ("INFINITY", "HUGE_VALF"):
-            return Const("float32", float("inf"))
-        if name == "FLT_MAX":
-            return Const("float32", 3.4028234663852886e38)
-        if name in ("warpSize",):
-            raise Unliftable(name, line_of(node), f"'{name}' is a block-level construct; not lifted")
-        raise Unliftable("identifier", line_of(node), f"'{name}' is not a parameter or local (macros and globals "
-                         "are not lifted)")
+    for out in outputs:
+        visit(out.value)
+    if len(used) == len(stages):
+        return stages, outputs
+    number = {old: new for new, old in enumerate(sorted(used))}
 
-    def _binary(self, node: Node):
-        op = text_of(node.child_by_field_name("operator"))
-        a = self._expr(node.child_by_field_name("left"))
-        b = self._expr(node.child_by_field_name("right"))
-        if isinstance(a, Ptr) or isinstance(b, Ptr):
-            if op == "+" and isinstance(a, Ptr) and not isinstance(b, Ptr):
-                return Ptr(a.buffer, binary("+", a.offset, b))
-            if op == "+" and isinstance(b, Ptr) and not isinstance(a, Ptr):
-                return Ptr(b.buffer, binary("+", b.offset, a))
-            if op == "-" and isinstance(a, Ptr) and not isinstance(b, Ptr):
-                return Ptr(a.buffer, binary("-", a.offset, b))
-            raise Unliftable("pointer arithmetic", line_of(node), f"'{text_of(node)[:40]}' is not lifted")
-        if op not in ("+", "-", "*", "/", "%", "&&", "||") + COMPARISONS:
-            raise Unliftable(op, line_of(node), f"operator '{op}' is not lifted")
-        if op == "%" and (is_float(a.dtype) or is_float(b.dtype)):
-            raise Unliftable("%", line_of(node), "'%' on floating-point values")
-        result = binary(op, a, b)
-        return global_index(result)
+    def renumber(e):
+        if isinstance(e, StageRef):
+            return replace(e, stage=number[e.stage])
+        if isinstance(e, Load):
+            return replace(e, index=renumber(e.index))
+        if isinstance(e, Bin):
+            return replace(e, a=renumber(e.a), b=renumber(e.b))
+        if isinstance(e, (Neg, Not, Cast)):
+            return replace(e, a=renumber(e.a))
+        if isinstance(e, Call):
+            return replace(e, args=tuple(renumber(a) for a in e.args))
+        if isinstance(e, Select):
+            return replace(e, cond=renumber(e.cond), a=renumber(e.a), b=renumber(e.b))
+        return e
 
-    def _call(self, node: Node):
-        fn = text_of(node.child_by_field_name("function"))
-        args = [self._scalar(self._expr(a), node) for a in node.child_by_field_name("arguments").named_children]
-        if fn not in MATH:
-            raise Unliftable("call", line_of(node), f"call to '{fn}' is not lifted (device functions and this "
-                             "library call are not supported)")
-        name, dtype = MATH[fn]
-        want = 2 if name in ("max", "min", "pow") else 1
-        if len(args) != want:
-            raise Unliftable("call", line_of(node), f"'{fn}' takes {want} argument(s)")
-        if dtype is None:
-            dtype = args[0].dtype if want == 1 else binary("+", args[0], args[1]).dtype
-            if not is_float(dtype) and name not in ("max", "min", "abs"):
-                dtype = "float64"
-        return Call(dtype, name, tuple(cast(a, dtype) for a in args))
-
-    def _element(self, node: Node):
-        base = self._expr(node.child_by_field_name("argument"))
-        indices = node.child_by_field_name("indices")
-        if not isinstance(base, Ptr):
-            raise Unliftable("subscript", line_of(node), f"'{text_of(node)[:40]}' does not index an array parameter")
-        index_nodes = indices.named_children if indices is not None else []
-        if len(index_nodes) != 1:
-            raise Unliftable("subscript", line_of(node), "one index per subscript")
-        index = self._scalar(self._expr(index_nodes[0]), node)
-        if is_float(index.dtype):
-            raise Unliftable("subscript", line_of(node), "floating-point index")
-        self._check_threads(index, node)
-        full = binary("+", base.offset, index) if base.offset != Const("int32", 0) else index
-        return base.buffer, canonical(full), self.pointers[base.buffer]
-
-    def _load(self, buffer: str, index: Expr, dtype: str) -> Expr:
-        if (buffer, index) in self.stores:
-            return self.stores[(buffer, index)][0]
-        self.loads.add(buffer)
-        return Load(dtype, buffer, index)
-
-
-_MISSING = object()
+    kept = [replace(stages[k], expr=renumber(stages[k].expr)) for k in sorted(used)]
+    return kept, [replace(out, value=renumber(out.value)) for out in outputs]

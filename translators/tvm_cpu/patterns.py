@@ -6,8 +6,8 @@ from tree_sitter import Node
 
 from ...verify.cuda.parse import line_of, text_of, walk
 from .errors import Unliftable
-from .ir import (Bin, Call, Cast, Const, Expr, Load, Neg, Not, Sym, binary, children, contains, is_float, poly_add,
-                 poly_const, poly_mul, poly_sym, to_poly)
+from .ir import (Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, Sym, binary, cast, children, contains, has_atoms,
+                 is_float, poly_add, poly_const, poly_mul, poly_sym, to_poly)
 
 AXIS_OF = {"x": "gx", "y": "gy", "z": "gz"}
 
@@ -111,7 +111,7 @@ def assigned_names(body: Node) -> set[str]:
 def canonical(index: Expr) -> Expr:
     """Equal polynomial indices map to one key (x[i+1] and x[1+i] are the same cell)."""
     poly = to_poly(index)
-    if poly is None:
+    if poly is None or has_atoms(poly):
         return index
     out: Expr | None = None
     for monomial in sorted(poly):
@@ -152,8 +152,11 @@ def row_major_order(poly, axes: list, extents: dict):
 
 
 def reduction(new: Expr, marker: Sym):
-    """acc + e, acc - e, max(acc, e), min(acc, e) -> (op, e); else (None, None)."""
+    """acc + e, acc - e, max(acc, e), min(acc, e) -> (op, e); a conditional update
+    `cond ? acc + e : acc` (an `if` in the loop) -> (op, cond ? e : identity); else (None, None)."""
     new = _strip_casts(new)
+    if isinstance(new, Select):
+        return _conditional_reduction(new, marker)
     if isinstance(new, Bin) and new.op in ("+", "-"):
         a, b = _strip_casts(new.a), _strip_casts(new.b)
         if a == marker and not contains(new.b, marker):
@@ -173,3 +176,40 @@ def _strip_casts(e: Expr) -> Expr:
     while isinstance(e, Cast):
         e = e.a
     return e
+
+
+def _conditional_reduction(new: Select, marker: Sym):
+    if contains(new.cond, marker):
+        return None, None
+    branches = []
+    for branch in (new.a, new.b):
+        if _strip_casts(branch) == marker:
+            branches.append(("keep", None))
+            continue
+        op, term = reduction(branch, marker)
+        if op is None:
+            return None, None
+        branches.append((op, term))
+    ops = {op for op, _ in branches} - {"keep"}
+    if len(ops) != 1:
+        return None, None
+    op = ops.pop()
+    dtype = next(term.dtype for _, term in branches if term is not None)
+    a, b = (identity(op, dtype) if term is None else cast(term, dtype) for _, term in branches)
+    return op, Select(dtype, new.cond, a, b)
+
+
+_INT_LIMITS = {"int8": 7, "int16": 15, "int32": 31, "int64": 63}
+
+
+def identity(op: str, dtype: str) -> Const:
+    """The value that leaves a sum, max or min unchanged (a skipped update)."""
+    if op == "sum":
+        return Const(dtype, 0.0 if is_float(dtype) else 0)
+    sign = -1 if op == "max" else 1
+    if is_float(dtype):
+        return Const(dtype, sign * float("inf"))
+    if dtype.startswith("uint"):
+        return Const(dtype, 0 if op == "max" else (1 << int(dtype[4:])) - 1)
+    bits = _INT_LIMITS.get(dtype, 31)
+    return Const(dtype, -(1 << bits) if op == "max" else (1 << bits) - 1)

@@ -27,16 +27,20 @@ def default_schedule(func, block_names: list[str]):
         if not loops:
             continue
         reduction = _has_reduction(sch, block)
-        if reduction and len(loops) >= 3:
+        # A reduction over several axes (nested loops in the kernel) has several reduce loops after
+        # the spatial ones; the tile and the initialisation go around all of them.
+        n_reduce = _reduce_axes(sch, block)
+        if reduction and len(loops) - n_reduce >= 2:
             # loops: spatial..., k  ->  spatial[:-1], k, spatial[-1] (vectorised over the last axis)
             backup = sch.mod
             try:
                 # A ROWS x (2 vectors) tile of outputs per reduction step: loads of the
                 # reduction's operands are reused ROWS and 2*lanes times.
-                outer, inner, red = loops[-3], loops[-2], loops[-1]
+                outer, inner, reds = loops[-n_reduce - 2], loops[-n_reduce - 1], loops[-n_reduce:]
+                red = reds[0]
                 oo, oi = sch.split(outer, [None, TILE_ROWS])
                 io, ii = sch.split(inner, [None, TILE_COLS])
-                sch.reorder(oo, io, red, oi, ii)
+                sch.reorder(oo, io, *reds, oi, ii)
                 sch.parallel(sch.get_loops(block)[0])
                 sch.unroll(oi)
                 iv, lanes = sch.split(ii, [None, VECTOR_LANES])
@@ -64,11 +68,15 @@ def default_schedule(func, block_names: list[str]):
                 decisions.append(f"{name}: parallel over the outermost axis, innermost axis a simd loop")
         else:
             sch.parallel(loops[0])
-            red = sch.get_loops(block)[-1]
-            if len(loops) >= 2:
+            red = sch.get_loops(block)[-n_reduce]
+            if len(loops) > n_reduce:
                 sch.decompose_reduction(block, red)  # initialise once, outside the reduction loop
             decisions.append(f"{name}: parallel over the outermost axis")
     return sch.mod, decisions
+
+
+def _reduce_axes(sch, block) -> int:
+    return sum(int(iv.iter_type) == 2 for iv in sch.get(block).iter_vars)  # CommReduce
 
 
 def _has_reduction(sch, block) -> bool:

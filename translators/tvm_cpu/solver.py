@@ -57,7 +57,7 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
         raise Unliftable("return type", host.line, f"{host.name} returns a value; only void entries are lifted")
     scalars = {p.name: p.dtype for p in host.params if not p.pointer}
     pointers = {p.name: p.dtype for p in host.params if p.pointer}
-    lifted = ThreadLifter(launch.kernel, launch.binding, scalars, pointers).lift(launch.kernel_name)
+    lifted = ThreadLifter(launch.kernel, launch.binding, scalars, pointers, launch.constants).lift(launch.kernel_name)
     for out in lifted.outputs:
         param = next(p for p in host.params if p.name == out.buffer)
         if param.const:
@@ -144,7 +144,8 @@ def _check_size_types(lifted, host) -> None:
     for extent in lifted.extents.values():
         used |= symbols(extent, ("param",))
     for stage in lifted.stages:
-        used |= symbols(stage.hi, ("param",)) | symbols(stage.lo, ("param",))
+        for _, lo, hi in [(stage.reduce, stage.lo, stage.hi), *stage.inner] if stage.reduce else []:
+            used |= symbols(hi, ("param",)) | symbols(lo, ("param",))
     for param in host.params:
         if param.name in used and param.dtype != "int32":
             raise Unliftable(f"parameter {param.name}", param.line,

@@ -82,16 +82,22 @@ def _output_compute(converter, out):
 
 
 def _stage(te, tirx, converter, stage, extents, k):
+    if stage.op == "compute":
+        return te.compute([extents[a] for a in stage.axes] or [1],
+                          lambda *ivs: converter.expr(stage.expr, dict(zip(stage.axes, ivs))), name=f"stage{k}")
     lo = converter.expr(stage.lo, {})
     hi = converter.expr(stage.hi, {})
     shape = [extents[a] for a in stage.axes] or [1]
 
+    inner = [(name, converter.expr(a, {}), converter.expr(b, {})) for name, a, b in stage.inner]
+
     def fcompute(*ivs):
-        r = te.reduce_axis((lo, hi), name=stage.reduce)
+        # Nested reduction loops (`for c, kh, kw: acc += ...`) are one reduction over several axes.
+        rs = [te.reduce_axis((a, b), name=name) for name, a, b in [(stage.reduce, lo, hi)] + inner]
         env = dict(zip(stage.axes, ivs))
-        env[stage.reduce] = r
+        env.update({name: r for (name, _, _), r in zip([(stage.reduce, lo, hi)] + inner, rs)})
         body = converter.expr(stage.expr, env)
-        return _reducer(te, tirx, stage.op, stage.dtype)(body, axis=r)
+        return _reducer(te, tirx, stage.op, stage.dtype)(body, axis=rs if inner else rs[0])
 
     return te.compute(shape, fcompute, name=f"stage{k}")
 

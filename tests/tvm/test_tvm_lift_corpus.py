@@ -1,0 +1,290 @@
+"""The one-thread-per-output corpus (tests/tvm/kernels/lift_*.cu): each kernel is lifted to TVM TE by
+`translate --to cpu --solver tvm --trials 0 --json` and its emitted C++ is verified against the .cu;
+refusals of what is still not lifted name the construct and its line.
+
+The CLI runs in two child processes that each translate half of the corpus one kernel after the
+other (`transverify.cli.main`, as the console script runs it, with stdout per kernel in a file),
+so TVM is imported twice rather than once per kernel.
+"""
+
+import json
+import subprocess
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("tvm", reason="apache-tvm (the optional 'tvm' extra) is not installed")
+
+from transverify.translators.tvm_cpu.errors import Unliftable  # noqa: E402
+from transverify.translators.tvm_cpu.solver import generate  # noqa: E402
+
+KERNELS = Path(__file__).resolve().parent / "kernels"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cuda"
+
+# Kernel -> the small sizes it is verified at (--value), and what it exercises.
+CORPUS = {
+    "lift_conv2d": ["C=2", "H=7", "W=6", "K=3", "KH=3", "KW=2"],  # a sum over c, kh, kw: one 3-axis reduction
+    "lift_conv2d_pad": ["C=2", "H=5", "W=6", "K=3"],  # padding checks inside the window, a loop over filters
+    "lift_maxpool2d": ["C=3", "H=8", "W=6", "S=2"],  # fmaxf over a 2-D window
+    "lift_avgpool2d": ["N=2", "H=6", "W=8"],  # nested sum then a divide; extents W / 2
+    # the window sum over kh, kw beside a count of valid rows updated in the kh loop alone
+    "lift_avgpool_valid": ["H=5", "W=7"],
+    "lift_layernorm": ["rows=5", "cols=12", "eps=0.00001"],  # mean, variance using the mean, a loop that stores
+    "lift_softmax_cols": ["rows=9", "cols=7"],  # strided max and sum, one thread per column
+    "lift_minmax_rows": ["rows=6", "cols=10"],  # min and max in one loop, three outputs
+    "lift_histogram_bins": ["n=40", "nbins=6"],  # a conditional count (if inside the reduction)
+    "lift_gemv_t": ["m=9", "n=7"],  # GEMV down the columns
+    "lift_gemm_ab": ["m=6", "n=10", "k=5"],  # naive GEMM with alpha, beta; C read at its own cell
+    "lift_bias_rows": ["rows=5", "cols=11"],  # broadcasts over rows and over columns
+    "lift_stencil5": ["n=30"],  # 1-D 5-point stencil, edges copied
+    "lift_laplace3d": ["nz=4", "ny=5", "nx=6"],  # 3-D 7-point stencil on a 3-D grid
+    "lift_conv1d_const": ["n=37"],  # a __constant__ filter read at the tap index, ends skipped
+    "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
+}
+
+
+def _source(name: str) -> Path:
+    return KERNELS / f"{name}.cu" if name.startswith("lift_") else EXAMPLES / name / f"{name}.cu"
+
+DRIVER = textwrap.dedent("""
+    import json, os, sys
+    from transverify.cli import main
+    for job in json.load(sys.stdin):
+        sys.stdout.flush()
+        saved = os.dup(1)
+        with open(job["out"], "w") as sink:
+            os.dup2(sink.fileno(), 1)
+            sys.argv = ["transverify"] + job["argv"]
+            code = 0
+            try:
+                main()
+            except SystemExit as stop:
+                code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+        os.close(saved)
+        with open(job["out"] + ".rc", "w") as rc:
+            rc.write(str(code))
+""")
+
+
+def _run_batch(jobs: list, env: dict) -> str:
+    proc = subprocess.run([sys.executable, "-c", DRIVER], input=json.dumps(jobs), capture_output=True, text=True,
+                          timeout=600, env=env)
+    return proc.stderr[-3000:] if proc.returncode else ""
+
+
+@pytest.fixture(scope="module")
+def corpus_results(tmp_path_factory):
+    import os
+
+    base = tmp_path_factory.mktemp("corpus")
+    session = tmp_path_factory.getbasetemp()  # the session's cache (tests/conftest.py): its PCH is reused
+    env = dict(os.environ, TRANSVERIFY_CUDA_EXECUTION="cpu", TRANSVERIFY_CACHE_DIR=str(session / "cache"),
+               TRANSVERIFY_RECORDS=str(session / "records.sqlite"), XDG_CONFIG_HOME=str(session / "config"))
+    jobs = []
+    for name, values in CORPUS.items():
+        argv = ["translate", str(_source(name)), "--to", "cpu", "--solver", "tvm", "--trials", "0",
+                "--json", "--cases", "4", "-o", str(base / f"{name}_cpu.cpp")]
+        for value in values:
+            argv += ["--value", value]
+        jobs.append({"name": name, "argv": argv, "out": str(base / f"{name}.json")})
+    with ThreadPoolExecutor(2) as pool:
+        errors = list(pool.map(lambda half: _run_batch(half, env), [jobs[0::2], jobs[1::2]]))
+    results = {}
+    for job in jobs:
+        out, rc = Path(job["out"]), Path(job["out"] + ".rc")
+        text = out.read_text() if out.exists() else ""
+        results[job["name"]] = (int(rc.read_text()) if rc.exists() else None, text,
+                                base / f"{job['name']}_cpu.cpp", "".join(errors))
+    return results
+
+
+def test_every_lift_kernel_is_in_the_corpus():
+    assert sorted(p.stem for p in KERNELS.glob("lift_*.cu")) == sorted(n for n in CORPUS if n.startswith("lift_"))
+
+
+@pytest.mark.parametrize("name", list(CORPUS))
+def test_lift_kernel_translates_and_verifies(name, corpus_results):
+    code, text, output, errors = corpus_results[name]
+    assert code == 0, text[-3000:] + errors
+    result = json.loads(text)
+    assert result["verdict"] == "equivalent" and result["solver_used"] == "tvm" and result["written"] is True
+    emitted = output.read_text()
+    assert "lifted to TVM TE" in emitted.splitlines()[1]  # lifted thread by thread, not an operator template
+    assert "#pragma omp parallel for" in emitted
+
+
+def test_nested_reduction_is_one_reduction_over_all_axes():
+    lifted = generate(KERNELS / "lift_conv2d.cu").lifted
+    (stage,) = lifted.stages
+    assert stage.op == "sum" and [name.split("r_")[1].rstrip("0123456789") for name, _, _ in stage.inner] == ["kh", "kw"]
+    pooled = generate(KERNELS / "lift_maxpool2d.cu").lifted
+    assert [s.op for s in pooled.stages] == ["max"] and len(pooled.stages[0].inner) == 1
+
+
+def test_an_inner_loop_adds_its_axis_only_to_the_accumulators_it_updates():
+    # Counting the valid rows over kh and kw would count each row three times.
+    stages = generate(KERNELS / "lift_avgpool_valid.cu").lifted.stages
+    assert sorted((s.dtype, len(s.inner)) for s in stages) == [("float32", 1), ("int32", 0), ("int32", 0)]
+
+
+def test_layernorm_stages_use_earlier_results():
+    lifted = generate(KERNELS / "lift_layernorm.cu").lifted
+    # sum, mean = sum / cols (once per row), variance sum, rsqrtf(var / cols + eps) (once per row)
+    assert [s.op for s in lifted.stages] == ["sum", "compute", "sum", "compute"]
+    from transverify.translators.tvm_cpu.ir import StageRef, children
+
+    def refs(e):
+        return ({e.stage} if isinstance(e, StageRef) else set()).union(*(refs(c) for c in children(e)))
+
+    assert refs(lifted.stages[2].expr) == {1}  # the variance reads the mean
+    assert refs(lifted.stages[3].expr) == {2}
+    assert refs(lifted.outputs[0].value) == {1, 3}  # the loop that stores reads the mean and 1/sqrt
+
+
+HOST = """
+void entry(int n, int m, const float* a, const float* b, float* y) {
+    float *da, *db, *dy;
+    cudaMalloc(&da, n * m * sizeof(float)); cudaMalloc(&db, n * m * sizeof(float)); cudaMalloc(&dy, n * sizeof(float));
+    cudaMemcpy(da, a, n * m * sizeof(float), cudaMemcpyHostToDevice);
+    cudaMemcpy(db, b, n * m * sizeof(float), cudaMemcpyHostToDevice);
+    k<<<(n + 63) / 64, 64>>>(n, m, da, db, dy);
+    cudaMemcpy(y, dy, n * sizeof(float), cudaMemcpyDeviceToHost);
+}
+"""
+
+# Each kernel would compute something else if its inner loop were read as one more axis of the outer
+# reduction (a term added once per outer step, a maximum of sums, a triangular window): all are refused.
+REFUSED = {
+    "after_inner_loop": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float acc = 0.0f;
+                for (int p = 0; p < m; ++p) {
+                    for (int q = 0; q < m; ++q) acc += a[p * m + q];
+                    acc += b[p];
+                }
+                y[i] = acc;
+            }
+        }""", "nested reduction", 5),
+    "max_of_sums": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float best = -INFINITY;
+                for (int p = 0; p < m; ++p) {
+                    float s = 0.0f;
+                    for (int q = 0; q < m; ++q) s += a[p * m + q] * b[i * m + q];
+                    best = fmaxf(best, s);
+                }
+                y[i] = best;
+            }
+        }""", "nested reduction", 7),
+    "triangular": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float acc = 0.0f;
+                for (int p = 0; p < m; ++p)
+                    for (int q = 0; q < p; ++q) acc += a[p * m + q];
+                y[i] = acc;
+            }
+        }""", "data-dependent loop", 6),
+    "scaled_between": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float acc = 0.0f;
+                for (int p = 0; p < m; ++p) {
+                    for (int q = 0; q < m; ++q) acc += a[p * m + q];
+                    acc *= 0.5f;
+                }
+                y[i] = acc;
+            }
+        }""", "nested reduction", 5),
+    "conditional_reset": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float acc = 0.0f;
+                for (int p = 0; p < m; ++p) {
+                    if (a[p] > 0.0f) acc += a[p]; else acc = 0.0f;
+                }
+                y[i] = acc;
+            }
+        }""", "loop-carried variable", 5),
+    # The inner `acc` is another variable: the outer one must keep its value.
+    "shadowed": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float acc = b[i];
+                {
+                    float acc = 0.0f;
+                    for (int p = 0; p < m; ++p) acc += a[p];
+                }
+                y[i] = acc;
+            }
+        }""", "shadowed local", 6),
+}
+
+
+CONSTANT_FROM_LOOP = """
+__constant__ float coeff[4];
+__global__ void k(int n, const float* x, float* y) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = coeff[0] + coeff[1] * x[i];
+}
+void entry(int n, const float* x, float* y) {
+    float c[4];
+    for (int j = 0; j < 4; ++j) c[j] = 1.0f / (j + 1);
+    cudaMemcpyToSymbol(coeff, c, sizeof c);
+    float *dx, *dy;
+    cudaMalloc(&dx, n * sizeof(float)); cudaMalloc(&dy, n * sizeof(float));
+    cudaMemcpy(dx, x, n * sizeof(float), cudaMemcpyHostToDevice);
+    k<<<(n + 63) / 64, 64>>>(n, dx, dy);
+    cudaMemcpy(y, dy, n * sizeof(float), cudaMemcpyDeviceToHost);
+}
+"""
+
+
+def test_constant_table_filled_at_run_time_is_refused_where_it_is_read(tmp_path):
+    source = tmp_path / "computed_coeff.cu"
+    source.write_text(CONSTANT_FROM_LOOP)
+    with pytest.raises(Unliftable) as info:
+        generate(source)
+    assert (info.value.construct, info.value.line) == ("__constant__", 5), info.value.describe()
+    assert "'c'" in info.value.describe()
+    # Literal values changed before the copy are not the table's values either.
+    source.write_text(CONSTANT_FROM_LOOP.replace("float c[4];\n    for (int j = 0; j < 4; ++j) c[j] = 1.0f / (j + 1);",
+                                                 "float c[4] = {1.0f, 2.0f, 3.0f, 4.0f};\n    c[1] = 0.5f;"))
+    with pytest.raises(Unliftable) as info:
+        generate(source)
+    assert (info.value.construct, info.value.line) == ("__constant__", 5), info.value.describe()
+
+
+def test_constant_table_values_are_lifted():
+    from transverify.translators.tvm_cpu.ir import Const, Select, children
+
+    def consts(e):
+        found = {e.value} if isinstance(e, Const) and e.dtype == "float32" else set()
+        return found.union(*(consts(c) for c in children(e)))
+
+    lifted = generate(KERNELS / "lift_conv1d_const.cu").lifted
+    assert {0.0625, 0.25, 0.375} <= consts(lifted.stages[0].expr)  # the taps, selected by the tap index
+    assert isinstance(lifted.stages[0].expr, Select)  # the skipped taps
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_refusals_name_construct_and_line(name, tmp_path):
+    body, construct, line = REFUSED[name]
+    source = tmp_path / f"{name}.cu"
+    source.write_text(textwrap.dedent(body).lstrip("\n") + HOST)
+    with pytest.raises(Unliftable) as info:
+        generate(source)
+    assert (info.value.construct, info.value.line) == (construct, line), info.value.describe()

@@ -1,0 +1,217 @@
+"""Expressions of the symbolically executed thread: identifiers, operators, math calls, array elements."""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from ...verify.cuda.parse import line_of, text_of
+from ...verify.cuda.signature import SCALAR_TYPES
+from .errors import Unliftable
+from .ir import COMPARISONS, Call, Const, Expr, Load, Neg, Not, Select, Sym, binary, cast, is_float, symbols, to_poly
+from .lifted import Ptr
+from .tables import ConstantTable, UnknownConstant
+from .patterns import AXIS_OF, canonical, global_index, number
+
+# C math name -> (IR function, result dtype or None for "as the argument")
+MAX_TABLE_SELECT = 64  # entries of a __constant__ table read at a computed index, as a select chain
+
+MATH = {
+    "expf": ("exp", "float32"), "__expf": ("exp", "float32"), "exp": ("exp", None),
+    "logf": ("log", "float32"), "__logf": ("log", "float32"), "log": ("log", None),
+    "sqrtf": ("sqrt", "float32"), "sqrt": ("sqrt", None),
+    "rsqrtf": ("rsqrt", "float32"), "rsqrt": ("rsqrt", None),
+    "tanhf": ("tanh", "float32"), "tanh": ("tanh", None),
+    "fabsf": ("abs", "float32"), "fabs": ("abs", None), "abs": ("abs", None),
+    "sinf": ("sin", "float32"), "sin": ("sin", None), "cosf": ("cos", "float32"), "cos": ("cos", None),
+    "powf": ("pow", "float32"), "pow": ("pow", None),
+    "fmaxf": ("max", "float32"), "fmax": ("max", None), "max": ("max", None),
+    "fminf": ("min", "float32"), "fmin": ("min", None), "min": ("min", None),
+}
+
+
+
+class ExpressionLifter:
+    """Expression evaluation of ThreadLifter (its env, binding, pointers, stores and loads)."""
+
+    def _scalar(self, value, node: Node) -> Expr:
+        if isinstance(value, Ptr):
+            raise Unliftable("pointer", line_of(node), f"pointer used as a value in '{text_of(node)[:40]}'")
+        return value
+
+    def _check_threads(self, e: Expr, node: Node) -> None:
+        if symbols(e, ("thread",)):
+            name = sorted(symbols(e, ("thread",)))[0]
+            raise Unliftable(name, line_of(node), f"'{name}' is used other than as blockIdx * blockDim + threadIdx "
+                             "(a block-level algorithm); not lifted")
+
+    def _expr(self, node: Node):
+        kind = node.type
+        if kind in ("parenthesized_expression", "condition_clause"):
+            return self._expr(node.named_children[0])
+        if kind == "number_literal":
+            return number(text_of(node), node)
+        if kind in ("true", "false"):
+            return Const("bool", kind == "true")
+        if kind == "identifier":
+            return self._identifier(text_of(node), node)
+        if kind == "field_expression":
+            base, fld = text_of(node.child_by_field_name("argument")), text_of(node.child_by_field_name("field"))
+            if base in ("threadIdx", "blockIdx", "blockDim", "gridDim") and fld in AXIS_OF:
+                return Sym("int32", f"{base}.{fld}", "thread")
+            raise Unliftable("field", line_of(node), f"'{text_of(node)}' is not lifted")
+        if kind == "binary_expression":
+            return self._binary(node)
+        if kind == "unary_expression":
+            op = text_of(node.child_by_field_name("operator"))
+            arg = self._scalar(self._expr(node.child_by_field_name("argument")), node)
+            if op == "-":
+                if isinstance(arg, Const):
+                    return Const(arg.dtype, -arg.value)
+                return Neg(arg.dtype, cast(arg, "int32") if arg.dtype == "bool" else arg)
+            if op == "+":
+                return arg
+            if op == "!":
+                return Not("bool", cast(arg, "bool"))
+            raise Unliftable(op, line_of(node), f"operator '{op}' is not lifted")
+        if kind == "cast_expression":
+            type_text = re.sub(r"\s+", " ", text_of(node.child_by_field_name("type")).replace("std::", "")).strip()
+            value = self._expr(node.child_by_field_name("value"))
+            if type_text.endswith("*") or isinstance(value, Ptr):
+                raise Unliftable("pointer cast", line_of(node), f"cast '{text_of(node)[:40]}' is not lifted")
+            dtype = SCALAR_TYPES.get(type_text.replace("const ", ""))
+            if dtype is None:
+                raise Unliftable("cast", line_of(node), f"cast to '{type_text}' is not lifted")
+            return value if isinstance(value, Sym) and value.kind == "thread" else cast(value, dtype)
+        if kind == "conditional_expression":
+            cond = self._scalar(self._expr(node.child_by_field_name("condition")), node)
+            a = self._scalar(self._expr(node.child_by_field_name("consequence")), node)
+            b = self._scalar(self._expr(node.child_by_field_name("alternative")), node)
+            dtype = binary("+", a, b).dtype
+            return Select(dtype, cast(cond, "bool"), cast(a, dtype), cast(b, dtype))
+        if kind == "subscript_expression":
+            table = self._constant_table(node)
+            if table is not None:
+                return self._table_entry(table, node.child_by_field_name("indices"), node)
+            buffer, index, dtype = self._element(node)
+            return self._load(buffer, index, dtype)
+        if kind == "call_expression":
+            return self._call(node)
+        if kind == "pointer_expression":
+            raise Unliftable("*pointer", line_of(node), "'*p' and '&x' are not lifted; write p[i]")
+        raise Unliftable(kind, line_of(node), f"expression '{text_of(node)[:40]}' is not lifted")
+
+    def _identifier(self, name: str, node: Node):
+        if name in self.env:
+            value = self.env[name]
+            if value is None:
+                raise Unliftable("uninitialised", line_of(node), f"'{name}' is used before it is assigned")
+            return value
+        if name in self.binding:
+            host = self.binding[name]
+            if host in self.pointers:
+                return Ptr(host, Const("int32", 0))
+            return Sym(self.scalars[host], host, "param")
+        if name in self.constants:
+            table = self.constants[name]
+            if isinstance(table, UnknownConstant):
+                raise Unliftable("__constant__", line_of(node), f"__constant__ array '{name}' is read, but {table.why} "
+                                 f"(line {table.line})")
+            if isinstance(table, str):
+                return Ptr(table, Const("int32", 0))
+            raise Unliftable("__constant__", line_of(node), f"__constant__ table '{name}' is used other than as "
+                             f"{name}[index]")
+        if name in ("INFINITY", "HUGE_VALF"):
+            return Const("float32", float("inf"))
+        if name == "FLT_MAX":
+            return Const("float32", 3.4028234663852886e38)
+        if name in ("warpSize",):
+            raise Unliftable(name, line_of(node), f"'{name}' is a block-level construct; not lifted")
+        raise Unliftable("identifier", line_of(node), f"'{name}' is not a parameter or local (macros and globals "
+                         "are not lifted)")
+
+    def _binary(self, node: Node):
+        op = text_of(node.child_by_field_name("operator"))
+        a = self._expr(node.child_by_field_name("left"))
+        b = self._expr(node.child_by_field_name("right"))
+        if isinstance(a, Ptr) or isinstance(b, Ptr):
+            if op == "+" and isinstance(a, Ptr) and not isinstance(b, Ptr):
+                return Ptr(a.buffer, binary("+", a.offset, b))
+            if op == "+" and isinstance(b, Ptr) and not isinstance(a, Ptr):
+                return Ptr(b.buffer, binary("+", b.offset, a))
+            if op == "-" and isinstance(a, Ptr) and not isinstance(b, Ptr):
+                return Ptr(a.buffer, binary("-", a.offset, b))
+            raise Unliftable("pointer arithmetic", line_of(node), f"'{text_of(node)[:40]}' is not lifted")
+        if op not in ("+", "-", "*", "/", "%", "&&", "||") + COMPARISONS:
+            raise Unliftable(op, line_of(node), f"operator '{op}' is not lifted")
+        if op == "%" and (is_float(a.dtype) or is_float(b.dtype)):
+            raise Unliftable("%", line_of(node), "'%' on floating-point values")
+        result = binary(op, a, b)
+        return global_index(result)
+
+    def _call(self, node: Node):
+        fn = text_of(node.child_by_field_name("function"))
+        args = [self._scalar(self._expr(a), node) for a in node.child_by_field_name("arguments").named_children]
+        if fn not in MATH:
+            raise Unliftable("call", line_of(node), f"call to '{fn}' is not lifted (device functions and this "
+                             "library call are not supported)")
+        name, dtype = MATH[fn]
+        want = 2 if name in ("max", "min", "pow") else 1
+        if len(args) != want:
+            raise Unliftable("call", line_of(node), f"'{fn}' takes {want} argument(s)")
+        if dtype is None:
+            dtype = args[0].dtype if want == 1 else binary("+", args[0], args[1]).dtype
+            if not is_float(dtype) and name not in ("max", "min", "abs"):
+                dtype = "float64"
+        return Call(dtype, name, tuple(cast(a, dtype) for a in args))
+
+    def _element(self, node: Node):
+        base = self._expr(node.child_by_field_name("argument"))
+        indices = node.child_by_field_name("indices")
+        if not isinstance(base, Ptr):
+            raise Unliftable("subscript", line_of(node), f"'{text_of(node)[:40]}' does not index an array parameter")
+        index_nodes = indices.named_children if indices is not None else []
+        if len(index_nodes) != 1:
+            raise Unliftable("subscript", line_of(node), "one index per subscript")
+        index = self._scalar(self._expr(index_nodes[0]), node)
+        if is_float(index.dtype):
+            raise Unliftable("subscript", line_of(node), "floating-point index")
+        self._check_threads(index, node)
+        full = binary("+", base.offset, index) if base.offset != Const("int32", 0) else index
+        return base.buffer, canonical(full), self.pointers[base.buffer]
+
+    def _constant_table(self, node: Node) -> ConstantTable | None:
+        base = node.child_by_field_name("argument")
+        name = text_of(base) if base is not None and base.type == "identifier" else None
+        if name is None or name in self.env or name in self.binding:
+            return None
+        table = self.constants.get(name)
+        return table if isinstance(table, ConstantTable) else None
+
+    def _table_entry(self, table: ConstantTable, indices, node: Node) -> Expr:
+        """A constant entry, or a select over the entries for an index the thread computes."""
+        index_nodes = indices.named_children if indices is not None else []
+        if len(index_nodes) != 1:
+            raise Unliftable("subscript", line_of(node), "one index per subscript")
+        index = self._scalar(self._expr(index_nodes[0]), node)
+        poly = to_poly(index) if not is_float(index.dtype) else None
+        if poly is not None and set(poly) <= {()}:
+            k = int(poly.get((), 0))
+            if not 0 <= k < len(table.values):
+                raise Unliftable("__constant__", line_of(node), f"'{text_of(node)}' reads outside '{table.name}'")
+            return table.values[k]
+        if poly is None or len(table.values) > MAX_TABLE_SELECT:
+            raise Unliftable("__constant__", line_of(node), f"'{text_of(node)}': a computed index into a __constant__ "
+                             f"table of more than {MAX_TABLE_SELECT} entries is not lifted")
+        value: Expr = table.values[-1]
+        for k in range(len(table.values) - 2, -1, -1):
+            value = Select(table.dtype, binary("==", index, Const(index.dtype, k)), table.values[k], value)
+        return value
+
+    def _load(self, buffer: str, index: Expr, dtype: str) -> Expr:
+        if (buffer, index) in self.stores:
+            return self.stores[(buffer, index)][0]
+        self.loads.add(buffer)
+        return Load(dtype, buffer, index)
+

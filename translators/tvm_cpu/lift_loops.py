@@ -1,0 +1,236 @@
+"""Loops of the symbolically executed thread: grid-stride loops, loops that store (output axes),
+loops that only update accumulators (reduction stages)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from ...verify.cuda.parse import line_of, text_of, walk
+from .errors import Unliftable
+from .ir import Bin, Call, Const, Expr, StageRef, Sym, binary, cast, children, is_float, symbols, to_poly
+from .lift_expr import ExpressionLifter
+from .lifted import Stage
+from .patterns import assigned_names, axis_order, contains_load, has_store, index_like, reduction
+
+
+class LoopLifter(ExpressionLifter):
+    """Loop handling of ThreadLifter (statements and guards are ThreadLifter's)."""
+
+    def _for(self, node: Node) -> None:
+        init = node.child_by_field_name("initializer")
+        cond_node = node.child_by_field_name("condition")
+        update = node.child_by_field_name("update")
+        body = node.child_by_field_name("body")
+        if init is None or cond_node is None or update is None or init.type != "declaration":
+            raise Unliftable("for", line_of(node), "a for loop needs `int v = start; v < end; ++v` to be lifted")
+        decls = init.children_by_field_name("declarator")
+        if len(decls) != 1 or decls[0].type != "init_declarator":
+            raise Unliftable("for", line_of(node), "a for loop with several loop variables is not lifted")
+        var = text_of(decls[0].child_by_field_name("declarator"))
+        self._refuse_shadowing(var, node)
+        start = self._scalar(self._expr(decls[0].child_by_field_name("value")), node)
+        saved = dict(self.env), dict(self.types)
+        if self._grid_stride(var, start, cond_node, update, body, node):
+            self._restore_scope(saved)
+            return
+        cond = self._with_local(var, "int32", Sym("int32", f"?{var}", "probe"), lambda: self._expr(cond_node))
+        if not (isinstance(cond, Bin) and cond.op in ("<", "<=") and cond.a == Sym("int32", f"?{var}", "probe")):
+            raise Unliftable("for", line_of(node), f"loop condition '{text_of(cond_node)}' is not `{var} < end`")
+        end = cond.b if cond.op == "<" else binary("+", cond.b, Const(cond.b.dtype, 1))
+        if not index_like(end) or symbols(end, ("reduce", "thread")) or contains_load(end):
+            raise Unliftable("data-dependent loop", line_of(node), f"loop bound '{text_of(cond_node)}' "
+                             "depends on data or on another loop; only bounds over scalar parameters are lifted")
+        if text_of(update).replace(" ", "") not in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
+            raise Unliftable("for", line_of(node), f"loop step '{text_of(update)}' is not `++{var}`")
+        if not self.open_reductions:
+            self._hoist_invariants({text_of(n) for n in walk(body) if n.type == "identifier"})
+        if has_store(body):
+            self._output_loop(var, start, end, body, node)
+        else:
+            self._reduction_loop(var, start, end, body, node)
+        self._restore_scope(saved)
+
+    def _grid_stride(self, var, start, cond_node, update, body, node) -> bool:
+        """`for (i = global index; i < n; i += blockDim.x * gridDim.x)`: one axis, extent n."""
+        if not (isinstance(start, Sym) and start.kind == "axis"):
+            return False
+        step = text_of(update).replace(" ", "")
+        dim = {"gx": "x", "gy": "y", "gz": "z"}[start.name]
+        if step not in (f"{var}+=blockDim.{dim}*gridDim.{dim}", f"{var}+=gridDim.{dim}*blockDim.{dim}"):
+            return False
+        self.env[var], self.types[var] = start, "int32"
+        cond = self._scalar(self._expr(cond_node), node)
+        if not self._guard(cond, node):
+            raise Unliftable("for", line_of(node), f"grid-stride loop condition '{text_of(cond_node)}' is not "
+                             f"`{var} < n`")
+        self._statement(body)
+        return True
+
+    def _hoist_invariants(self, read: set) -> None:
+        """Locals the loop will read that cost a call or a float division (`inv = rsqrtf(var + eps)`,
+        `mean = sum / cols`) become stages over the thread's axes, computed once per thread rather
+        than once per iteration. Only values without array reads or integer division are moved: a
+        stage is computed for every thread even where the loop would not run."""
+        for name, value in list(self.env.items()):
+            if name in read and isinstance(value, Expr) and _worth_hoisting(value) and not contains_load(value) \
+                    and not symbols(value, ("reduce", "acc", "pending", "thread", "probe")):
+                axes = axis_order(symbols(value, ("axis",)), self.origin)
+                if any(a not in self.extents for a in axes):
+                    continue
+                self.stages.append(Stage(expr=value, reduce=None, lo=None, hi=None, op="compute", axes=axes,
+                                         dtype=value.dtype))
+                self.env[name] = StageRef(value.dtype, len(self.stages) - 1, axes)
+
+    def _output_loop(self, var, start, end, body, node) -> None:
+        if to_poly(start) != {}:
+            raise Unliftable("for", line_of(node), "a loop that stores must start at 0 to be lifted")
+        axis = self._fresh(f"loop_{var}")
+        self.extents[axis] = end
+        self.origin[axis] = f"loop {var} (line {line_of(node)})"
+        outer = dict(self.env)
+        self.env[var], self.types[var] = Sym("int32", axis, "axis"), "int32"
+        self.loop_axes.append(axis)
+        self._statement(body)
+        self.loop_axes.pop()
+        for name, value in outer.items():
+            if self.env.get(name) != value:
+                raise Unliftable("loop-carried variable", line_of(node),
+                                 f"'{name}' changes across iterations of a loop that stores")
+
+    def _reduction_loop(self, var, start, end, body, node) -> None:
+        if not index_like(start) or symbols(start, ("axis", "reduce", "thread")) or contains_load(start):
+            raise Unliftable("data-dependent loop", line_of(node), "the start of a loop that only updates "
+                             "accumulators depends on the thread, another loop or data; only starts over scalar "
+                             "parameters are lifted")
+        reduce = self._fresh(f"r_{var}")
+        outer = dict(self.env)
+        assigned = assigned_names(body)
+        accumulators = [name for name, value in outer.items()
+                        if name in assigned and self.types.get(name) not in (None, "ptr") and value is not None]
+        if self.open_reductions and self._continues(self.open_reductions[-1], accumulators, outer):
+            self._reduction_axis(self.open_reductions[-1], var, reduce, start, end, body, node, accumulators)
+            return
+        markers = {}
+        for name in accumulators:
+            markers[name] = Sym(self.types[name], self._fresh(f"acc:{name}:"), "acc")
+            self.env[name] = markers[name]
+        opened = _OpenReduction(markers=markers)
+        self.env[var], self.types[var] = Sym("int32", reduce, "reduce"), "int32"
+        self.open_reductions.append(opened)
+        try:
+            self._statement(body)
+        finally:
+            self.open_reductions.pop()
+        after = {name: opened.settle(name, value) for name, value in self.env.items()}
+        self.env = dict(outer)
+        for name, value in after.items():
+            if symbols(value, ("pending",)):
+                raise Unliftable("nested reduction", line_of(node), f"'{name}' uses an accumulator of an inner loop "
+                                 "before the reduction over all loops ends; not lifted")
+        for name, marker in markers.items():
+            new = after.get(name)
+            if new == marker:
+                continue
+            op, term = reduction(new, marker)
+            if op is None:
+                raise Unliftable("loop-carried variable", line_of(node),
+                                 f"'{name}' is updated in the loop in a way other than a sum, max or min reduction")
+            inner = tuple(opened.inner.get(name, ()))
+            if symbols(term, ("reduce",)) - {reduce} - {r for r, _, _ in inner}:
+                raise Unliftable("nested reduction", line_of(node), f"'{name}' accumulates a value reduced by an "
+                                 "enclosing loop (a reduction inside a reduction over another accumulator); "
+                                 "not lifted")
+            axes = axis_order(symbols(term, ("axis",)), self.origin)
+            missing = [a for a in axes if a not in self.extents]
+            if missing:
+                raise Unliftable("reduction", line_of(node), f"reduction over threads whose index has no bounds "
+                                 f"guard ({', '.join(missing)})")
+            dtype = marker.dtype
+            self.stages.append(Stage(expr=cast(term, dtype), reduce=reduce, lo=start, hi=end, op=op, axes=axes,
+                                     dtype=dtype, inner=inner))
+            ref = StageRef(dtype, len(self.stages) - 1, axes)
+            old = outer[name]
+            self.env[name] = binary("+", old, ref) if op == "sum" else Call(dtype, op, (cast(old, dtype), ref))
+        for name, value in after.items():
+            if name in outer and name not in markers and value != outer[name]:
+                raise Unliftable("loop-carried variable", line_of(node), f"'{name}' changes inside a reduction loop")
+
+    def _continues(self, opened, accumulators: list, outer: dict) -> bool:
+        """A loop inside a reduction loop that updates only that loop's accumulators, none of them
+        changed yet in this iteration, adds one more axis to that reduction (`for c, kh, kw: acc += ...`)."""
+        return bool(accumulators) and all(outer[name] == opened.markers.get(name) for name in accumulators)
+
+    def _reduction_axis(self, opened, var, reduce, start, end, body, node, accumulators) -> None:
+        outer = dict(self.env)
+        for name in accumulators:  # this axis is only for the accumulators the loop updates
+            opened.inner.setdefault(name, []).append((reduce, start, end))
+        self.env[var], self.types[var] = Sym("int32", reduce, "reduce"), "int32"
+        self._statement(body)
+        after = {name: opened.settle(name, value) for name, value in self.env.items()}
+        self.env = dict(outer)
+        for name in accumulators:
+            op, _ = reduction(after[name], opened.markers[name])
+            if op is None:
+                raise Unliftable("loop-carried variable", line_of(node),
+                                 f"'{name}' is updated in the loop in a way other than a sum, max or min reduction")
+            self.env[name] = opened.pend(name, after[name])
+        for name, value in after.items():
+            if name in outer and name not in accumulators and value != outer[name]:
+                raise Unliftable("loop-carried variable", line_of(node), f"'{name}' changes inside a reduction loop")
+
+    def _with_local(self, name, dtype, value, fn):
+        saved = self.env.get(name, _MISSING), self.types.get(name, _MISSING)
+        self.env[name], self.types[name] = value, dtype
+        try:
+            return fn()
+        finally:
+            for table, old in ((self.env, saved[0]), (self.types, saved[1])):
+                if old is _MISSING:
+                    table.pop(name, None)
+                else:
+                    table[name] = old
+
+    def _fresh(self, stem: str) -> str:
+        self.counter += 1
+        return f"{stem}{self.counter}"
+
+_MISSING = object()
+
+
+def _worth_hoisting(e: Expr) -> bool:
+    """A call or a float division somewhere in it, and no integer division (which could trap)."""
+    found = False
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Bin) and node.op in ("/", "%"):
+            if not is_float(node.dtype):
+                return False
+            found = True
+        elif isinstance(node, Call):
+            found = True
+        stack.extend(children(node))
+    return found
+
+
+@dataclass
+class _OpenReduction:
+    """A reduction loop being executed: its accumulators' markers and, per accumulator, the axes that
+    inner loops added to its reduction (outermost first).
+
+    After an inner loop adds an axis, an accumulator holds `marker op term` with that loop's
+    variable free; it is kept here and the environment holds a pending symbol, so that the value
+    can only end the reduction, not be read before it ends."""
+    markers: dict
+    inner: dict = field(default_factory=dict)
+    pending: dict = field(default_factory=dict)
+
+    def pend(self, name: str, value):
+        symbol = Sym(value.dtype, f"pending:{name}:{id(self)}", "pending")
+        self.pending[symbol] = value
+        return symbol
+
+    def settle(self, name: str, value):
+        return self.pending.get(value, value) if isinstance(value, Sym) else value
