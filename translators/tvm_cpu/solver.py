@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import load_tvm
 from .errors import Unliftable
 from .tuned_trace import replay, trace_words
 
@@ -66,6 +67,7 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
     if progress:
         progress("building the TVM workload")
     blocks = [f"stage{k}" for k in range(len(lifted.stages))] + [f"{o.buffer}_out" for o in lifted.outputs]
+    load_tvm()
     try:
         workload = build_prim_func(lifted, host.params)
         mod, decisions = default_schedule(workload.func, blocks)

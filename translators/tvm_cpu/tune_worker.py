@@ -18,6 +18,8 @@ import json
 import sys
 from pathlib import Path
 
+from . import load_tvm
+
 
 def _cpu_intrinsics_only() -> None:
     """MetaSchedule's TuneContext imports tvm.s_tir.tensor_intrin, whose package builds every
@@ -44,6 +46,7 @@ def _cpu_intrinsics_only() -> None:
 
 
 def main(job_dir: str) -> int:
+    load_tvm()
     import tvm
     import tvm.s_tir
 

@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .. import load_tvm
 from ..errors import Unliftable
 from .library import MULTI_KERNEL, TEMPLATES
 
@@ -74,6 +75,8 @@ def recognise(path: Path, entry: str | None, options, progress=None) -> Recognis
     from .cues import read_cues
     from .emitting import emit_candidate
     from .library import propose_all
+
+    load_tvm()
 
     cues = read_cues(Path(path), entry, options.shapes, options.values)
     found = Recognised(kernel=", ".join(cues.kernels), entry=cues.host.name, host=cues.host, shapes=cues.shapes)
