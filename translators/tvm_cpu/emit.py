@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 
+from .gemm_schedule import FULL_TILE
+
 C_TYPES = {"float32": "float", "float64": "double", "int32": "int32_t", "int64": "int64_t", "bool": "bool",
            "int8": "int8_t", "int16": "int16_t", "uint8": "uint8_t", "uint16": "uint16_t", "uint32": "uint32_t",
            "uint64": "uint64_t"}
@@ -36,6 +38,9 @@ template <typename T> inline T tv_min(T a, T b) { return b < a ? b : a; }
 """
 
 
+LOCAL_ARRAY_LIMIT = 4096  # elements: a local buffer up to this size is a fixed-size array
+
+
 class EmitError(Exception):
     pass
 
@@ -56,6 +61,9 @@ class Printer:
         self.lines: list[str] = []
         self.buffers: set[int] = set()  # handles of pointer-like names (parameters, temporaries)
         self.stats = {"parallel": 0, "simd": 0}
+        self._versioning = False
+        self.known_true: set[int] = set()  # guards (IfThenElse handles) a whole-tile copy drops
+        self.peeled: dict[int, bool] = {}  # `if (v == first)` guards -> whether v is at its first value
         for param in func.params:
             name = param.name
             if name in buffer_names:
@@ -103,6 +111,13 @@ class Printer:
         elif kind == "BufferStore":
             self.emit(depth, f"{self.buffer(s.buffer)}[{self.index(s.indices)}] = {self.expr(s.value)};")
         elif kind == "IfThenElse":
+            settled = self._settled(s)
+            if settled is not None:
+                if settled:
+                    self.stmt(s.then_case, depth)
+                elif s.else_case is not None:
+                    self.stmt(s.else_case, depth)
+                return
             self.emit(depth, f"if ({self.expr(s.condition)}) {{")
             self.stmt(s.then_case, depth + 1)
             if s.else_case is not None:
@@ -116,6 +131,13 @@ class Printer:
         elif kind == "AllocBuffer":
             buf = s.buffer
             ctype = C_TYPES[str(buf.ty.dtype)]
+            elements = _constant_size(buf.shape)
+            if buf.scope() == "local" and elements is not None and elements <= LOCAL_ARRAY_LIMIT:
+                # A fixed-size array (zeroed, as the vector would be) the compiler can keep in registers.
+                name = self.fresh(buf, buf.name)
+                self.buffers.add(_handle(buf))
+                self.emit(depth, f"alignas(64) {ctype} {name}[{elements}] = {{}};")
+                return
             size = " * ".join(f"static_cast<size_t>({self.expr(d)})" for d in buf.shape) or "1"
             name = self.fresh(buf, buf.name)
             self.buffers.add(_handle(buf))
@@ -130,6 +152,15 @@ class Printer:
             self.emit(depth, f"(void)({self.expr(s.value)});")
         else:
             raise EmitError(f"lowered TIR statement '{kind}' has no C++ form here")
+
+    def _settled(self, s):
+        """True/False when the copy being printed knows this guard's outcome, else None."""
+        if _handle(s) in self.known_true:
+            return True
+        cond = s.condition
+        if type(cond).__name__ == "EQ" and type(cond.a).__name__ == "Var" and _handle(cond.a) in self.peeled:
+            return self.peeled[_handle(cond.a)] if _is_const(cond.b) else None
+        return None
 
     def _decl_source(self, decl) -> str:
         data = decl.data
@@ -146,6 +177,12 @@ class Printer:
         return found[0]
 
     def loop(self, s, depth: int) -> None:
+        if FULL_TILE in s.annotations and int(s.kind) == 0 and not self._versioning:
+            self._versioned_loop(s, depth)
+            return
+        if int(s.kind) == 0 and _handle(s.loop_var) not in self.peeled and _first_iteration_guards(s):
+            self._peeled_loop(s, depth)
+            return
         kind = int(s.kind)
         var = self.fresh(s.loop_var, s.loop_var.name)
         ctype = C_TYPES[_dtype(s.loop_var)]
@@ -177,12 +214,60 @@ class Printer:
         for d in closing:
             self.emit(d, "}")
 
+    def _versioned_loop(self, s, depth: int) -> None:
+        """A tile loop: its body once for whole tiles, with every bounds guard dropped, once guarded."""
+        var = self.fresh(s.loop_var, s.loop_var.name)
+        full, guards = _whole_tile_condition(s.body, self)
+        if not guards:
+            self._versioning = True
+            try:
+                self.loop(s, depth)
+            finally:
+                self._versioning = False
+            return
+        ctype = C_TYPES[_dtype(s.loop_var)]
+        lo, extent = self.expr(s.min), self.expr(s.extent)
+        end = extent if lo == "0" else f"{lo} + {extent}"
+        self.emit(depth, f"for ({ctype} {var} = {lo}; {var} < {end}; ++{var}) {{")
+        self.emit(depth + 1, f"if ({' && '.join(full)}) {{  // a whole tile: no bounds guards")
+        self.known_true |= guards
+        try:
+            self.stmt(s.body, depth + 2)
+        finally:
+            self.known_true -= guards
+        self.emit(depth + 1, "} else {")
+        self.stmt(s.body, depth + 2)
+        self.emit(depth + 1, "}")
+        self.emit(depth, "}")
+
+    def _peeled_loop(self, s, depth: int) -> None:
+        """A loop whose body has `if (v == first)` guards (a reduction's initialisation): the first
+        iteration printed on its own with them true, then the rest without them."""
+        key = _handle(s.loop_var)
+        ctype = C_TYPES[_dtype(s.loop_var)]
+        lo, extent = self.expr(s.min), self.expr(s.extent)
+        try:
+            self.peeled[key] = True
+            self.emit(depth, f"if ({extent} > 0) {{  // the first iteration")
+            var = self.fresh(s.loop_var, s.loop_var.name)
+            self.emit(depth + 1, f"const {ctype} {var} = {lo};")
+            self.stmt(s.body, depth + 1)
+            self.emit(depth, "}")
+            self.peeled[key] = False
+            var = self.fresh(s.loop_var, s.loop_var.name)
+            end = extent if lo == "0" else f"{lo} + {extent}"
+            self.emit(depth, f"for ({ctype} {var} = {lo} + 1; {var} < {end}; ++{var}) {{")
+            self.stmt(s.body, depth + 1)
+            self.emit(depth, "}")
+        finally:
+            del self.peeled[key]
+
     def _guard_as_bound(self, loop):
         """A vectorised loop whose body is `if (base + v < bound && rest) S`: the guard becomes the
         trip count min(extent, bound - base) and `rest` (free of v) an if around the loop, so the
         loop body has no branch."""
         body = loop.body
-        if type(body).__name__ != "IfThenElse" or body.else_case is not None:
+        if type(body).__name__ != "IfThenElse" or body.else_case is not None or _handle(body) in self.known_true:
             return None
         v = _handle(loop.loop_var)
         hoisted, bounds = [], []
@@ -257,6 +342,84 @@ class Printer:
         if op == "likely":
             return args[0]
         raise EmitError(f"call to '{op}' has no C++ form here")
+
+
+def _constant_size(shape) -> int | None:
+    size = 1
+    for dim in shape:
+        if type(dim).__name__ != "IntImm":
+            return None
+        size *= int(dim.value)
+    return size
+
+
+def _is_const(e) -> bool:
+    return type(e).__name__ == "IntImm"
+
+
+def _first_iteration_guards(loop) -> bool:
+    """Whether the body has an `if (v == min)` guard on this loop's variable."""
+    if not _is_const(loop.min):
+        return False
+    v, first = _handle(loop.loop_var), int(loop.min.value)
+    found = []
+
+    def visit(node):
+        if type(node).__name__ == "IfThenElse":
+            cond = node.condition
+            if (type(cond).__name__ == "EQ" and type(cond.a).__name__ == "Var" and _handle(cond.a) == v
+                    and _is_const(cond.b) and int(cond.b.value) == first):
+                found.append(1)
+
+    import tvm_ffi
+    tvm_ffi.structural_walk(loop.body, visit)
+    return bool(found)
+
+
+def _whole_tile_condition(body, printer) -> tuple[list[str], set[int]]:
+    """The bounds guards `a < b` under a tile loop whose outcome is the same for the whole tile
+    (b free of the tile's inner loops): the condition that all hold at once (each `a` at its
+    largest over the inner loops) in C++, and the guards' handles."""
+    from tvm import sym
+
+    analyzer = sym.Analyzer()
+    words: list[str] = []
+    guards: set[int] = set()
+    blocked: list[int] = []
+
+    def walk(s, domain: dict):
+        kind = type(s).__name__
+        if kind == "SeqStmt":
+            for child in s.seq:
+                walk(child, domain)
+        elif kind == "For":
+            if _is_const(s.min) and _is_const(s.extent):
+                lo = int(s.min.value)
+                walk(s.body, {**domain, s.loop_var: sym.IntervalSet(lo, lo + int(s.extent.value) - 1)})
+            else:  # guards that mention this loop's variable are not the tile's
+                blocked.append(_handle(s.loop_var))
+                walk(s.body, domain)
+        elif kind == "IfThenElse":
+            terms = []
+            for term in _conjuncts(s.condition):
+                if (type(term).__name__ != "LT" or any(_mentions(term.b, _handle(v)) for v in domain)
+                        or any(_mentions(term, v) for v in blocked)):
+                    terms = None
+                    break
+                largest = analyzer.int_set(term.a, domain).max_value if domain else term.a
+                if "inf" in type(largest).__name__.lower() or "inf" in str(largest):
+                    terms = None
+                    break
+                terms.append(f"{printer.expr(largest)} < {printer.expr(term.b)}")
+            if terms and s.else_case is None:
+                guards.add(_handle(s))
+                words.extend(t for t in terms if t not in words)
+            walk(s.then_case, domain)
+            if s.else_case is not None:
+                walk(s.else_case, domain)
+
+    walk(body, {})
+    return [f"({w})" for w in words], guards
 
 
 def _conjuncts(e) -> list:

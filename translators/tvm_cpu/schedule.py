@@ -2,6 +2,7 @@
 
 Default schedule, per stage: parallelise the outermost spatial loop (a 1-D
 stage in chunks); a spatial-only stage's innermost loop is a simd loop; a
+GEMM-shaped stage gets the register-blocked schedule of gemm_schedule.py; another
 reduction with two or more spatial axes computes output tiles with the
 reduction loop outside the tile, whose columns are vectorised.
 Lowering keeps loops annotated (parallel, vectorised) and expands unrolled
@@ -19,6 +20,8 @@ def default_schedule(func, block_names: list[str]):
     """A scheduled PrimFunc and the decisions taken, in words."""
     from tvm import s_tir
 
+    from .gemm_schedule import gemm_schedule, gemm_shaped
+
     sch = s_tir.Schedule(func)
     decisions: list[str] = []
     for name in block_names:
@@ -27,6 +30,15 @@ def default_schedule(func, block_names: list[str]):
         if not loops:
             continue
         reduction = _has_reduction(sch, block)
+        if reduction and len(loops) == 3 and gemm_shaped(sch, block):
+            backup = sch.mod
+            try:
+                decisions.append(gemm_schedule(sch, block, name))
+                continue
+            except Exception:  # noqa: BLE001 - a primitive refuses this stage; the generic tiles below
+                sch = s_tir.Schedule(backup)
+                block = sch.get_sblock(name)
+                loops = sch.get_loops(block)
         if reduction and len(loops) >= 3:
             # loops: spatial..., k  ->  spatial[:-1], k, spatial[-1] (vectorised over the last axis)
             backup = sch.mod
@@ -86,7 +98,7 @@ def lower(mod):
         s_tir.transform.LowerInitBlock(),
         s_tir.transform.PlanAndUpdateBufferAllocationLocation(),
         s_tir.transform.ConvertBlocksToOpaque(),
-        s_tir.transform.CompactBufferAllocation(),
+        s_tir.transform.CompactBufferAllocation(is_strict=False),  # a local tile gets its constant size
         s_tir.transform.LowerMatchBuffer(),
         s_tir.transform.StmtSimplify(),
         s_tir.transform.LowerOpaqueBlock(),
