@@ -63,7 +63,8 @@ class Printer:
         self.stats = {"parallel": 0, "simd": 0}
         self._versioning = False
         self.known_true: set[int] = set()  # guards (IfThenElse handles) a whole-tile copy drops
-        self.peeled: dict[int, bool] = {}  # `if (v == first)` guards -> whether v is at its first value
+        self.peeled: dict[int, bool] = {}
+        self.select_outcome: dict[int, bool] = {}  # selects (handles) a loop split has decided  # `if (v == first)` guards -> whether v is at its first value
         for param in func.params:
             name = param.name
             if name in buffer_names:
@@ -184,6 +185,8 @@ class Printer:
             self._peeled_loop(s, depth)
             return
         kind = int(s.kind)
+        if kind == 2 and self._boundary_split(s, depth):
+            return
         var = self.fresh(s.loop_var, s.loop_var.name)
         ctype = C_TYPES[_dtype(s.loop_var)]
         lo, extent = self.expr(s.min), self.expr(s.extent)
@@ -256,11 +259,74 @@ class Printer:
             self.peeled[key] = False
             var = self.fresh(s.loop_var, s.loop_var.name)
             end = extent if lo == "0" else f"{lo} + {extent}"
-            self.emit(depth, f"for ({ctype} {var} = {lo} + 1; {var} < {end}; ++{var}) {{")
+            self.emit(depth, f"for ({ctype} {var} = {_plus_one(lo)}; {var} < {end}; ++{var}) {{")
             self.stmt(s.body, depth + 1)
             self.emit(depth, "}")
         finally:
             del self.peeled[key]
+
+    def _boundary_split(self, s, depth: int) -> bool:
+        """A simd loop storing `select(c, t, f)` where c is an `||` of terms free of the loop
+        variable v and of `v == first` / `v == last` (a stencil's boundary): when a free term
+        holds, one simd loop of `t`; otherwise the first and last element as they are and a
+        branch-free simd loop of `f` over the interior."""
+        body = s.body
+        if type(body).__name__ != "BufferStore" or not _is_select(body.value):
+            return False
+        v = _handle(s.loop_var)
+        first, last = s.min, s.min + s.extent - 1
+        from tvm import sym
+
+        analyzer = sym.Analyzer()
+        free, edges = [], set()
+        for term in _disjuncts(_select_parts(body.value)[0]):
+            if not _mentions(term, v):
+                free.append(term)
+                continue
+            if (type(term).__name__ != "EQ" or type(term.a).__name__ != "Var" or _handle(term.a) != v
+                    or _mentions(term.b, v)):
+                return False
+            if analyzer.can_prove_equal(term.b, first):
+                edges.add("first")
+            elif analyzer.can_prove_equal(term.b, last):
+                edges.add("last")
+            else:
+                return False
+        if not edges:
+            return False
+        key, ctype = _handle(body.value), C_TYPES[_dtype(s.loop_var)]
+        lo, extent = self.expr(s.min), self.expr(s.extent)
+        end = extent if lo == "0" else f"{lo} + {extent}"
+        inner_lo = _plus_one(lo) if "first" in edges else lo
+        inner_end = f"{end} - 1" if "last" in edges else end
+
+        def simd_loop(start: str, stop: str, outcome: bool | None, d: int, simd: bool = True) -> None:
+            if simd:
+                self.emit(d, "#pragma omp simd")
+                self.stats["simd"] += 1
+            var = self.fresh(s.loop_var, s.loop_var.name)
+            self.emit(d, f"for ({ctype} {var} = {start}; {var} < {stop}; ++{var}) {{")
+            if outcome is not None:
+                self.select_outcome[key] = outcome
+            try:
+                self.stmt(body, d + 1)
+            finally:
+                self.select_outcome.pop(key, None)
+            self.emit(d, "}")
+
+        if free:
+            self.emit(depth, f"if ({' || '.join(self.expr(t) for t in free)}) {{")
+            simd_loop(lo, end, True, depth + 1)
+            self.emit(depth, "} else {")
+            depth += 1
+        if "first" in edges:  # the first element, select and all (also when the loop has one element)
+            simd_loop(lo, f"std::min<{ctype}>({end}, {_plus_one(lo)})", None, depth, simd=False)
+        simd_loop(inner_lo, inner_end, False, depth)  # the interior: branch-free
+        if "last" in edges:
+            simd_loop(f"std::max<{ctype}>({inner_lo}, {end} - 1)", end, None, depth, simd=False)
+        if free:
+            self.emit(depth - 1, "}")
+        return True
 
     def _guard_as_bound(self, loop):
         """A vectorised loop whose body is `if (base + v < bound && rest) S`: the guard becomes the
@@ -324,6 +390,9 @@ class Printer:
             return f"(!{self.expr(e.a)})"
         if kind == "Cast":
             return f"static_cast<{C_TYPES[_dtype(e)]}>({self.expr(e.value)})"
+        if _handle(e) in self.select_outcome:  # a select a loop split has decided
+            parts = _select_parts(e)
+            return self.expr(parts[1] if self.select_outcome[_handle(e)] else parts[2])
         if kind == "Select":
             return f"({self.expr(e.condition)} ? {self.expr(e.true_value)} : {self.expr(e.false_value)})"
         if kind == "Call":
@@ -420,6 +489,28 @@ def _whole_tile_condition(body, printer) -> tuple[list[str], set[int]]:
 
     walk(body, {})
     return [f"({w})" for w in words], guards
+
+
+def _plus_one(text: str) -> str:
+    return str(int(text) + 1) if text.lstrip("-").isdigit() else f"{text} + 1"
+
+
+def _is_select(e) -> bool:
+    kind = type(e).__name__
+    return kind == "Select" or (kind == "Call" and str(e.op.name).split(".")[-1] == "if_then_else")
+
+
+def _select_parts(e) -> tuple:
+    """(condition, true value, false value) of a Select or an if_then_else call."""
+    if type(e).__name__ == "Select":
+        return e.condition, e.true_value, e.false_value
+    return tuple(e.args)
+
+
+def _disjuncts(e) -> list:
+    if type(e).__name__ == "Or":
+        return _disjuncts(e.a) + _disjuncts(e.b)
+    return [e]
 
 
 def _conjuncts(e) -> list:
