@@ -19,7 +19,7 @@ def _cpu_execution(monkeypatch):
 
 def _translate(tv_cmd, source: Path, output: Path, *flags: str):
     return subprocess.run(tv_cmd + ["translate", str(source), "--to", "cpu", "--solver", "tvm", "--trials", "0",
-                                    "-o", str(output), "--cases", "3", *flags],
+                                    "-o", str(output), "--cases", "2", *flags],
                           capture_output=True, text=True, timeout=300)
 
 
@@ -52,13 +52,6 @@ def test_gemm_default_schedule_is_register_blocked_and_verifies(tv_cmd, tmp_path
     for body in copies:  # whole tiles: constant trip counts, no bounds guard
         assert "std::min" not in body and "if ((" not in body
         assert re.search(r"for \(int32_t \w+ = 0; \w+ < (16|32); \+\+\w+\)", body)
-
-
-def test_gemm_emitted_code_has_no_warnings(tv_cmd, tmp_path):
-    out = tmp_path / "matmul_cpu.cpp"
-    proc = _translate(tv_cmd, EXAMPLES / "matmul" / "matmul.cu", out, "--value", "m=7", "--value", "n=9",
-                      "--value", "k=3")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
     build = subprocess.run(["g++", "-std=c++17", "-fopenmp", "-O2", "-Wall", "-Wextra", "-c", str(out),
                             "-o", str(tmp_path / "k.o")], capture_output=True, text=True, timeout=120)
     assert build.returncode == 0 and "warning" not in build.stderr, build.stderr
