@@ -197,7 +197,8 @@ def _whole_tile_condition(body, printer) -> tuple[list[str], set[int]]:
             terms = []
             for term in conjuncts(s.condition):
                 if (type(term).__name__ != "LT" or any(mentions(term.b, handle(v)) for v in domain)
-                        or any(mentions(term, v) for v in blocked)):
+                        or any(mentions(term, v) for v in blocked)
+                        or not _index_arithmetic(term, printer, {handle(v) for v in domain})):
                     terms = None
                     break
                 largest = analyzer.int_set(term.a, domain).max_value if domain else term.a
@@ -214,6 +215,27 @@ def _whole_tile_condition(body, printer) -> tuple[list[str], set[int]]:
 
     walk(body, {})
     return [f"({w})" for w in words], guards
+
+
+_INDEX_NODES = {"LT", "Var", "IntImm", "Add", "Sub", "Mul", "FloorDiv", "FloorMod", "Min", "Max", "Cast"}
+
+
+def _index_arithmetic(term, printer, inner: set[int]) -> bool:
+    """Integer arithmetic over the tile's inner loop variables and names already defined outside
+    the tile (no loads, no calls, no variable bound inside the tile), so it can be tested there."""
+    import tvm_ffi
+
+    ok = [True]
+
+    def visit(node):
+        kind = type(node).__name__
+        if kind not in _INDEX_NODES and not kind.endswith("Type"):
+            ok[0] = False
+        elif kind == "Var" and handle(node) not in inner and handle(node) not in printer.names:
+            ok[0] = False
+
+    tvm_ffi.structural_walk(term, visit)
+    return ok[0]
 
 
 def _plus_one(text: str) -> str:
