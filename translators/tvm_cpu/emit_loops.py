@@ -128,13 +128,14 @@ class LoopForms:
             self.emit(d, "}")
 
         if free:
-            self.emit(depth, f"if ({' || '.join(self.expr(t) for t in free)}) {{")
+            self.emit(depth, f"if ({' || '.join(self.expr(t) for t in free)}) {{  // the select is true throughout")
             simd_loop(lo, end, True, depth + 1)
             self.emit(depth, "} else {")
             depth += 1
         if "first" in edges:  # the first element, select and all (also when the loop has one element)
             simd_loop(lo, f"std::min<{ctype}>({end}, {_plus_one(lo)})", None, depth, simd=False)
-        simd_loop(inner_lo, inner_end, False, depth)  # the interior: branch-free
+        self.emit(depth, "// the interior: the select is false, no branch")
+        simd_loop(inner_lo, inner_end, False, depth)
         if "last" in edges:
             simd_loop(f"std::max<{ctype}>({inner_lo}, {end} - 1)", end, None, depth, simd=False)
         if free:
