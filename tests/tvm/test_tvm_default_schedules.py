@@ -47,6 +47,7 @@ def test_gemm_default_schedule_is_register_blocked_and_verifies(tv_cmd, tmp_path
     assert "register-blocked GEMM" in code  # the decision, in the header comment
     # the accumulators are a fixed-size local array, not a heap buffer or C itself
     assert re.search(r"alignas\(64\) float \w+_local\[\d+\] = \{\};", code)
+    assert "std::vector" not in code  # the lifted kernel's accumulator array is fused away
     copies = _whole_tile_copies(code)
     assert copies, code
     for body in copies:  # whole tiles: constant trip counts, no bounds guard

@@ -47,20 +47,35 @@ def gemm_shaped(sch, block) -> bool:
     return len(loads) == 1 and len(products) == 1 and str(body.buffer.ty.dtype).startswith("float")
 
 
-def gemm_schedule(sch, block, name: str) -> str:
-    """Schedules `block` (gemm_shaped) in place; the decision in words."""
+def gemm_schedule(sch, block, name: str, fuse_consumer: bool) -> tuple[str, set[str]]:
+    """Schedules `block` (gemm_shaped) in place: the decision in words and the names of the other
+    blocks it scheduled. With `fuse_consumer`, the stage's one elementwise consumer (a lifted
+    kernel's store of the accumulator into C) is computed per tile from the local tile, so the
+    intermediate array disappears; otherwise a local cache of the tile is written back to the
+    stage's own output. A refusing primitive raises (the caller restores the schedule)."""
     rows, cols = TILE_ROWS, tile_cols()
+    consumers = sch.get_consumers(block) if fuse_consumer else []
+    if fuse_consumer and (len(consumers) != 1 or len(sch.get_loops(consumers[0])) != 2):
+        raise ValueError("no single elementwise consumer to fuse")
     i, j, p = sch.get_loops(block)
     io, ii = sch.split(i, [None, rows])
     jo, ji = sch.split(j, [None, cols])
     sch.reorder(io, jo, p, ii, ji)
-    writeback = sch.cache_write(block, 0, "local")
-    sch.reverse_compute_at(writeback, jo)
+    if fuse_consumer:
+        writeback = consumers[0]
+        sch.reverse_compute_at(writeback, jo)
+        sch.set_scope(block, 0, "local")
+        handled = {sch.get(writeback).name_hint}
+    else:
+        writeback = sch.cache_write(block, 0, "local")
+        sch.reverse_compute_at(writeback, jo)
+        handled = set()
     sch.parallel(io)
     sch.unroll(ii)
     sch.vectorize(ji)
     sch.vectorize(sch.get_loops(writeback)[-1])
     sch.annotate(jo, FULL_TILE, 1)
+    into = f", stored by {', '.join(sorted(handled))} from the tile" if handled else ""
     return (f"{name}: register-blocked GEMM, {rows}x{cols} tiles of C accumulated in a local tile "
-            f"(rows unrolled, columns a simd loop), reduction loop outside the tile, tile rows parallel; "
-            f"whole tiles run without bounds guards, edge tiles with them")
+            f"(rows unrolled, columns a simd loop){into}, reduction loop outside the tile, tile rows parallel; "
+            f"whole tiles run without bounds guards, edge tiles with them"), handled

@@ -24,21 +24,31 @@ def default_schedule(func, block_names: list[str]):
 
     sch = s_tir.Schedule(func)
     decisions: list[str] = []
+    done: set[str] = set()  # blocks a stage's schedule took care of
     for name in block_names:
+        if name in done:
+            continue
         block = sch.get_sblock(name)
         loops = sch.get_loops(block)
         if not loops:
             continue
         reduction = _has_reduction(sch, block)
         if reduction and len(loops) == 3 and gemm_shaped(sch, block):
-            backup = sch.mod
-            try:
-                decisions.append(gemm_schedule(sch, block, name))
+            backup, scheduled = sch.mod, False
+            for fuse_consumer in (True, False):
+                try:
+                    decision, handled = gemm_schedule(sch, block, name, fuse_consumer)
+                except Exception:  # noqa: BLE001 - a primitive refuses this form; the next, then generic tiles
+                    sch = s_tir.Schedule(backup)
+                    block = sch.get_sblock(name)
+                    continue
+                decisions.append(decision)
+                done |= handled
+                scheduled = True
+                break
+            if scheduled:
                 continue
-            except Exception:  # noqa: BLE001 - a primitive refuses this stage; the generic tiles below
-                sch = s_tir.Schedule(backup)
-                block = sch.get_sblock(name)
-                loops = sch.get_loops(block)
+            loops = sch.get_loops(block)
         if reduction and len(loops) >= 3:
             # loops: spatial..., k  ->  spatial[:-1], k, spatial[-1] (vectorised over the last axis)
             backup = sch.mod
