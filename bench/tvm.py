@@ -4,7 +4,8 @@ For each kernel, at one shape, on the same inputs, 2 threads (OMP_WAIT_POLICY=pa
 g++ -O3 -march=native, each version its own program, medians of REPS calls:
   naive serial   the rule translation (translators/cuda_cpu) on one thread
   naive OpenMP   the rule translation built with -fopenmp
-  TVM default    the emitted C++ with the default schedule (--trials 0)
+  TVM default    the emitted C++ with the default schedule (--trials 0); for tiled_matmul.cu
+                 the operator template 'gemm' (its default schedule; templates are not tuned)
   TVM tuned      the emitted C++ after MetaSchedule tuning (--trials N), with the trials
                  measured and the tuning time; "cached" when the record came from the cache
   OpenBLAS       cblas_sgemm, for the GEMM kernels
@@ -37,6 +38,7 @@ KERNELS = REPO / "tests" / "tvm" / "kernels"
 CASES = [
     ("matmul 256^3", EXAMPLES / "matmul" / "matmul.cu", dict(m=256, n=256, k=256), True),
     ("matmul 512^3", EXAMPLES / "matmul" / "matmul.cu", dict(m=512, n=512, k=512), False),
+    ("gemm template 512^3", EXAMPLES / "tiled_matmul" / "tiled_matmul.cu", dict(n=512), False),
     ("row softmax 4096x1024", KERNELS / "softmax_rows.cu", dict(rows=4096, cols=1024), False),
     ("5-point stencil 2048^2", EXAMPLES / "jacobi2d" / "jacobi2d.cu", dict(ny=2048, nx=2048), False),
     ("saxpy 16M", EXAMPLES / "saxpy" / "saxpy.cu", dict(n=16 * 1024 * 1024), False),
@@ -48,8 +50,14 @@ def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: boo
     from transverify.translators.tvm_cpu.speed import measure
 
     threads = 2
-    default = generate(cu)
-    base = measure(cu, default.entry, default.code, default.host, default.lifted, shape, threads, reps)
+    if "template" in name:  # an operator template: recognised (and verified) instead of lifted; not tuned
+        recognised = _template(cu)
+        base = measure(cu, recognised.entry, recognised.code, recognised.host, None, shape, threads, reps,
+                       lengths=recognised.lengths_at(shape), gemm=recognised.gemm)
+        tune = False
+    else:
+        default = generate(cu)
+        base = measure(cu, default.entry, default.code, default.host, default.lifted, shape, threads, reps)
     ms = base["ms"]
     row = [ms.get("serial"), ms.get("openmp"), ms.get("tvm"), None, ms.get("openblas")]
     tuned_words = "-"
@@ -76,7 +84,7 @@ def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: boo
     print(f"{name:24} {cells}   best TVM: {', '.join(ratios)}   tuned: {tuned_words}", flush=True)
     for note in base["notes"]:
         print(f"{'':24} note: {note}")
-    if fast_math and ms.get("tvm"):
+    if fast_math and ms.get("tvm") and "template" not in name:
         fast = measure(cu, default.entry, default.code, default.host, default.lifted, shape, threads, reps,
                        fast_math=True)["ms"].get("tvm")
         if fast:
@@ -86,6 +94,16 @@ def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: boo
             if openmp:
                 words.append(f"{openmp / fast:.2f}x OpenMP")
             print(f"{'':24} TVM default -ffast-math: {fast:.2f} ms ({', '.join(words)})", flush=True)
+
+
+def _template(cu):
+    from transverify.translators.tvm_cpu.templates import recognise
+    from transverify.verify import VerifyOptions
+
+    recognised = recognise(cu, None, VerifyOptions(cases=2))
+    if recognised.template is None:
+        raise SystemExit(f"{cu}: no operator template verified: {recognised.tried_words()}")
+    return recognised
 
 
 def main() -> None:

@@ -49,7 +49,7 @@ def test_cli_json_for_matmul(tv_cmd, tmp_path):
     result = json.loads(proc.stdout)
     assert result["verdict"] == "equivalent"
     assert result["solver_used"] == "tvm" and result["written"] is True
-    assert "4x16 output tiles" in out.read_text()  # the schedule decision is in the header comment
+    assert "register-blocked GEMM" in out.read_text()  # the schedule decision is in the header comment
 
 
 def test_cli_refusal_names_construct_and_line(tv_cmd, tmp_path):

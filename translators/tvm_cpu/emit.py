@@ -2,7 +2,10 @@
 
 Parallel loops get `#pragma omp parallel for`, vectorised loops `#pragma omp
 simd`; buffers are the host function's pointers (an output and the input of
-the same array share one pointer) and temporaries are std::vector.
+the same array share one pointer) and temporaries are std::vector (a small
+local tile: a fixed-size array). Loop forms TIR cannot express with symbolic
+shapes (whole-tile copies, peeled initialisation, stencil boundaries) are in
+emit_loops.py.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 import math
 import re
 
-C_TYPES = {"float32": "float", "float64": "double", "int32": "int32_t", "int64": "int64_t", "bool": "bool",
-           "int8": "int8_t", "int16": "int16_t", "uint8": "uint8_t", "uint16": "uint16_t", "uint32": "uint32_t",
-           "uint64": "uint64_t"}
+from .emit_loops import LOCAL_ARRAY_LIMIT, LoopForms, constant_size, first_iteration_guards, select_parts
+from .gemm_schedule import FULL_TILE
+from .tir_util import C_TYPES, addends, conjuncts, dtype_of, handle, mentions
+
 _BINARY = {"Add": "+", "Sub": "-", "Mul": "*", "LT": "<", "LE": "<=", "GT": ">", "GE": ">=", "EQ": "==",
            "NE": "!=", "And": "&&", "Or": "||"}
 _MATH = {"exp": "std::exp", "log": "std::log", "sqrt": "std::sqrt", "tanh": "std::tanh", "fabs": "std::fabs",
@@ -40,15 +44,7 @@ class EmitError(Exception):
     pass
 
 
-def _dtype(node) -> str:
-    return str(node.ty.dtype)
-
-
-def _handle(obj) -> int:
-    return obj.__chandle__()
-
-
-class Printer:
+class Printer(LoopForms):
     def __init__(self, func, buffer_names: dict, scalars: list[str]):
         """buffer_names: PrimFunc buffer parameter name -> C pointer name."""
         self.names: dict[int, str] = {}
@@ -56,13 +52,18 @@ class Printer:
         self.lines: list[str] = []
         self.buffers: set[int] = set()  # handles of pointer-like names (parameters, temporaries)
         self.stats = {"parallel": 0, "simd": 0}
+        self._versioning = False
+        self.known_true: set[int] = set()  # guards (IfThenElse handles) a whole-tile copy drops
+        # loop variable -> (its first value, whether the copy being printed is the first iteration)
+        self.peeled: dict[int, tuple[int, bool]] = {}
+        self.select_outcome: dict[int, bool] = {}  # selects (handles) a loop split has decided
         for param in func.params:
             name = param.name
             if name in buffer_names:
-                self.names[_handle(param)] = buffer_names[name]
-                self.buffers.add(_handle(param))
+                self.names[handle(param)] = buffer_names[name]
+                self.buffers.add(handle(param))
             elif name in scalars:
-                self.names[_handle(param)] = name
+                self.names[handle(param)] = name
             else:
                 raise EmitError(f"parameter '{name}' has no host counterpart")
         self.func = func
@@ -80,11 +81,11 @@ class Printer:
         while name in self.used:
             name, k = f"{base}_{k}", k + 1
         self.used.add(name)
-        self.names[_handle(obj)] = name
+        self.names[handle(obj)] = name
         return name
 
     def name_of(self, var) -> str:
-        key = _handle(var)
+        key = handle(var)
         if key not in self.names:
             raise EmitError(f"variable '{var.name}' is used before it is defined")
         return self.names[key]
@@ -103,6 +104,13 @@ class Printer:
         elif kind == "BufferStore":
             self.emit(depth, f"{self.buffer(s.buffer)}[{self.index(s.indices)}] = {self.expr(s.value)};")
         elif kind == "IfThenElse":
+            settled = self._settled(s)
+            if settled is not None:
+                if settled:
+                    self.stmt(s.then_case, depth)
+                elif s.else_case is not None:
+                    self.stmt(s.else_case, depth)
+                return
             self.emit(depth, f"if ({self.expr(s.condition)}) {{")
             self.stmt(s.then_case, depth + 1)
             if s.else_case is not None:
@@ -111,19 +119,26 @@ class Printer:
             self.emit(depth, "}")
         elif kind == "DeclBuffer":
             source = self._decl_source(s)
-            self.names[_handle(s.buffer)] = source
-            self.buffers.add(_handle(s.buffer))
+            self.names[handle(s.buffer)] = source
+            self.buffers.add(handle(s.buffer))
         elif kind == "AllocBuffer":
             buf = s.buffer
             ctype = C_TYPES[str(buf.ty.dtype)]
+            elements = constant_size(buf.shape)
+            if buf.scope() == "local" and elements is not None and elements <= LOCAL_ARRAY_LIMIT:
+                # A fixed-size array (zeroed, as the vector would be) the compiler can keep in registers.
+                name = self.fresh(buf, buf.name)
+                self.buffers.add(handle(buf))
+                self.emit(depth, f"alignas(64) {ctype} {name}[{elements}] = {{}};")
+                return
             size = " * ".join(f"static_cast<size_t>({self.expr(d)})" for d in buf.shape) or "1"
             name = self.fresh(buf, buf.name)
-            self.buffers.add(_handle(buf))
+            self.buffers.add(handle(buf))
             self.emit(depth, f"std::vector<{ctype}> {name}_storage({size});")
             self.emit(depth, f"{ctype}* const {name} = {name}_storage.data();")
         elif kind in ("Bind", "LetStmt"):
             name = self.fresh(s.var, s.var.name)
-            self.emit(depth, f"const {C_TYPES[_dtype(s.var)]} {name} = {self.expr(s.value)};")
+            self.emit(depth, f"const {C_TYPES[dtype_of(s.var)]} {name} = {self.expr(s.value)};")
             if getattr(s, "body", None) is not None:
                 self.stmt(s.body, depth)
         elif kind == "Evaluate":
@@ -136,8 +151,8 @@ class Printer:
         found = []
 
         def visit(node):
-            if type(node).__name__ == "Var" and _handle(node) in self.buffers:
-                found.append(self.names[_handle(node)])
+            if type(node).__name__ == "Var" and handle(node) in self.buffers:
+                found.append(self.names[handle(node)])
 
         import tvm_ffi
         tvm_ffi.structural_walk(data, visit)
@@ -146,9 +161,17 @@ class Printer:
         return found[0]
 
     def loop(self, s, depth: int) -> None:
+        if FULL_TILE in s.annotations and int(s.kind) == 0 and not self._versioning:
+            self._versioned_loop(s, depth)
+            return
+        if int(s.kind) == 0 and handle(s.loop_var) not in self.peeled and first_iteration_guards(s):
+            self._peeled_loop(s, depth)
+            return
         kind = int(s.kind)
+        if kind == 2 and self._boundary_split(s, depth):
+            return
         var = self.fresh(s.loop_var, s.loop_var.name)
-        ctype = C_TYPES[_dtype(s.loop_var)]
+        ctype = C_TYPES[dtype_of(s.loop_var)]
         lo, extent = self.expr(s.min), self.expr(s.extent)
         end = extent if lo == "0" else f"{lo} + {extent}"
         if kind == 1:
@@ -182,21 +205,21 @@ class Printer:
         trip count min(extent, bound - base) and `rest` (free of v) an if around the loop, so the
         loop body has no branch."""
         body = loop.body
-        if type(body).__name__ != "IfThenElse" or body.else_case is not None:
+        if type(body).__name__ != "IfThenElse" or body.else_case is not None or handle(body) in self.known_true:
             return None
-        v = _handle(loop.loop_var)
+        v = handle(loop.loop_var)
         hoisted, bounds = [], []
-        for term in _conjuncts(body.condition):
-            if not _mentions(term, v):
+        for term in conjuncts(body.condition):
+            if not mentions(term, v):
                 hoisted.append(self.expr(term))
                 continue
-            if type(term).__name__ != "LT" or _mentions(term.b, v):
+            if type(term).__name__ != "LT" or mentions(term.b, v):
                 return None
-            addends = _addends(term.a)
-            with_v = [t for t in addends if _mentions(t, v)]
-            if len(with_v) != 1 or type(with_v[0]).__name__ != "Var" or _handle(with_v[0]) != v:
+            terms = addends(term.a)
+            with_v = [t for t in terms if mentions(t, v)]
+            if len(with_v) != 1 or type(with_v[0]).__name__ != "Var" or handle(with_v[0]) != v:
                 return None
-            base = [self.expr(t) for t in addends if not _mentions(t, v)]
+            base = [self.expr(t) for t in terms if not mentions(t, v)]
             bounds.append(f"{self.expr(term.b)} - ({' + '.join(base) or '0'})")
         return hoisted, bounds, body.then_case
 
@@ -212,12 +235,12 @@ class Printer:
     def expr(self, e) -> str:
         kind = type(e).__name__
         if kind == "IntImm":
-            dtype = _dtype(e)
+            dtype = dtype_of(e)
             if dtype == "bool":
                 return "true" if e.value else "false"
             return str(e.value) if dtype == "int32" else f"static_cast<{C_TYPES[dtype]}>({e.value})"
         if kind == "FloatImm":
-            return _float(e.value, _dtype(e))
+            return _float(e.value, dtype_of(e))
         if kind == "Var":
             return self.name_of(e)
         if kind == "TensorLoad":
@@ -229,16 +252,19 @@ class Printer:
         if kind in ("Mod",):
             return f"({self.expr(e.a)} % {self.expr(e.b)})"
         if kind == "FloorDiv":
-            return f"tv_floordiv<{C_TYPES[_dtype(e)]}>({self.expr(e.a)}, {self.expr(e.b)})"
+            return f"tv_floordiv<{C_TYPES[dtype_of(e)]}>({self.expr(e.a)}, {self.expr(e.b)})"
         if kind == "FloorMod":
-            return f"tv_floormod<{C_TYPES[_dtype(e)]}>({self.expr(e.a)}, {self.expr(e.b)})"
+            return f"tv_floormod<{C_TYPES[dtype_of(e)]}>({self.expr(e.a)}, {self.expr(e.b)})"
         if kind in ("Max", "Min"):
             fn = "tv_max" if kind == "Max" else "tv_min"
-            return f"{fn}<{C_TYPES[_dtype(e)]}>({self.expr(e.a)}, {self.expr(e.b)})"
+            return f"{fn}<{C_TYPES[dtype_of(e)]}>({self.expr(e.a)}, {self.expr(e.b)})"
         if kind == "Not":
             return f"(!{self.expr(e.a)})"
         if kind == "Cast":
-            return f"static_cast<{C_TYPES[_dtype(e)]}>({self.expr(e.value)})"
+            return f"static_cast<{C_TYPES[dtype_of(e)]}>({self.expr(e.value)})"
+        if handle(e) in self.select_outcome:  # a select a loop split has decided
+            parts = select_parts(e)
+            return self.expr(parts[1] if self.select_outcome[handle(e)] else parts[2])
         if kind == "Select":
             return f"({self.expr(e.condition)} ? {self.expr(e.true_value)} : {self.expr(e.false_value)})"
         if kind == "Call":
@@ -257,27 +283,6 @@ class Printer:
         if op == "likely":
             return args[0]
         raise EmitError(f"call to '{op}' has no C++ form here")
-
-
-def _conjuncts(e) -> list:
-    if type(e).__name__ == "And":
-        return _conjuncts(e.a) + _conjuncts(e.b)
-    return [e]
-
-
-def _addends(e) -> list:
-    if type(e).__name__ == "Add":
-        return _addends(e.a) + _addends(e.b)
-    return [e]
-
-
-def _mentions(e, handle: int) -> bool:
-    import tvm_ffi
-
-    found = []
-    tvm_ffi.structural_walk(e, lambda node: found.append(1) if type(node).__name__ == "Var" and
-                            _handle(node) == handle else None)
-    return bool(found)
 
 
 def _float(value: float, dtype: str) -> str:

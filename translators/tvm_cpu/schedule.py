@@ -2,6 +2,7 @@
 
 Default schedule, per stage: parallelise the outermost spatial loop (a 1-D
 stage in chunks); a spatial-only stage's innermost loop is a simd loop; a
+GEMM-shaped stage gets the register-blocked schedule of gemm_schedule.py; another
 reduction with two or more spatial axes computes output tiles with the
 reduction loop outside the tile, whose columns are vectorised.
 Lowering keeps loops annotated (parallel, vectorised) and expands unrolled
@@ -19,9 +20,14 @@ def default_schedule(func, block_names: list[str]):
     """A scheduled PrimFunc and the decisions taken, in words."""
     from tvm import s_tir
 
+    from .gemm_schedule import gemm_schedule, gemm_shaped
+
     sch = s_tir.Schedule(func)
     decisions: list[str] = []
+    done: set[str] = set()  # blocks a stage's schedule took care of
     for name in block_names:
+        if name in done:
+            continue
         block = sch.get_sblock(name)
         loops = sch.get_loops(block)
         if not loops:
@@ -30,6 +36,22 @@ def default_schedule(func, block_names: list[str]):
         # A reduction over several axes (nested loops in the kernel) has several reduce loops after
         # the spatial ones; the tile and the initialisation go around all of them.
         n_reduce = _reduce_axes(sch, block)
+        if reduction and n_reduce == 1 and len(loops) == 3 and gemm_shaped(sch, block):
+            backup, scheduled = sch.mod, False
+            for fuse_consumer in (True, False):
+                try:
+                    decision, handled = gemm_schedule(sch, block, name, fuse_consumer)
+                except Exception:  # noqa: BLE001 - a primitive refuses this form; the next, then generic tiles
+                    sch = s_tir.Schedule(backup)
+                    block = sch.get_sblock(name)
+                    continue
+                decisions.append(decision)
+                done |= handled
+                scheduled = True
+                break
+            if scheduled:
+                continue
+            loops = sch.get_loops(block)
         if reduction and len(loops) - n_reduce >= 2:
             # loops: spatial..., k  ->  spatial[:-1], k, spatial[-1] (vectorised over the last axis)
             backup = sch.mod
@@ -94,7 +116,7 @@ def lower(mod):
         s_tir.transform.LowerInitBlock(),
         s_tir.transform.PlanAndUpdateBufferAllocationLocation(),
         s_tir.transform.ConvertBlocksToOpaque(),
-        s_tir.transform.CompactBufferAllocation(),
+        s_tir.transform.CompactBufferAllocation(is_strict=False),  # a local tile gets its constant size
         s_tir.transform.LowerMatchBuffer(),
         s_tir.transform.StmtSimplify(),
         s_tir.transform.LowerOpaqueBlock(),
