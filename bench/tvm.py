@@ -5,7 +5,7 @@ g++ -O3 -march=native, each version its own program, medians of REPS calls:
   naive serial   the rule translation (translators/cuda_cpu) on one thread
   naive OpenMP   the rule translation built with -fopenmp
   TVM default    the emitted C++ with the default schedule (--trials 0); for tiled_matmul.cu
-                 the operator template 'gemm' (its default schedule; templates are not tuned)
+                 the operator template 'gemm' (its default schedule; this bench does not tune templates, `translate --trials N` does)
   TVM tuned      the emitted C++ after MetaSchedule tuning (--trials N), with the trials
                  measured and the tuning time; "cached" when the record came from the cache
   OpenBLAS       cblas_sgemm, for the GEMM kernels
@@ -50,7 +50,7 @@ def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: boo
     from transverify.translators.tvm_cpu.speed import measure
 
     threads = 2
-    if "template" in name:  # an operator template: recognised (and verified) instead of lifted; not tuned
+    if "template" in name:  # an operator template: recognised (and verified) instead of lifted; its default schedule only
         recognised = _template(cu)
         base = measure(cu, recognised.entry, recognised.code, recognised.host, None, shape, threads, reps,
                        lengths=recognised.lengths_at(shape), gemm=recognised.gemm)
