@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 import re
 
-from .emit_loops import LOCAL_ARRAY_LIMIT, LoopForms, constant_size, first_iteration_guards, select_parts
+from .emit_loops import (LOCAL_ARRAY_LIMIT, LoopForms, constant_size, first_iteration_guards, scalar_reductions,
+                         select_parts)
 from .gemm_schedule import FULL_TILE
 from .tir_util import C_TYPES, addends, conjuncts, dtype_of, handle, mentions
 
@@ -57,6 +58,8 @@ class Printer(LoopForms):
         # loop variable -> (its first value, whether the copy being printed is the first iteration)
         self.peeled: dict[int, tuple[int, bool]] = {}
         self.select_outcome: dict[int, bool] = {}  # selects (handles) a loop split has decided
+        self.temporaries: dict[str, str] = {}  # the function's own arrays: C name -> element C type
+        self.in_scalar: dict[tuple[str, str], str] = {}  # (array, index) -> the local scalar holding it
         for param in func.params:
             name = param.name
             if name in buffer_names:
@@ -74,6 +77,11 @@ class Printer(LoopForms):
 
     # --- names ---------------------------------------------------------------
     def fresh(self, obj, hint: str) -> str:
+        name = self.unused_name(hint)
+        self.names[handle(obj)] = name
+        return name
+
+    def unused_name(self, hint: str) -> str:
         base = re.sub(r"\W", "_", hint) or "v"
         if base[0].isdigit():
             base = "v" + base
@@ -81,7 +89,6 @@ class Printer(LoopForms):
         while name in self.used:
             name, k = f"{base}_{k}", k + 1
         self.used.add(name)
-        self.names[handle(obj)] = name
         return name
 
     def name_of(self, var) -> str:
@@ -102,7 +109,9 @@ class Printer(LoopForms):
         elif kind == "For":
             self.loop(s, depth)
         elif kind == "BufferStore":
-            self.emit(depth, f"{self.buffer(s.buffer)}[{self.index(s.indices)}] = {self.expr(s.value)};")
+            target = f"{self.buffer(s.buffer)}[{self.index(s.indices)}]"
+            target = self.in_scalar.get((self.buffer(s.buffer), self.index(s.indices)), target)
+            self.emit(depth, f"{target} = {self.expr(s.value)};")
         elif kind == "IfThenElse":
             settled = self._settled(s)
             if settled is not None:
@@ -130,12 +139,14 @@ class Printer(LoopForms):
                 name = self.fresh(buf, buf.name)
                 self.buffers.add(handle(buf))
                 self.emit(depth, f"alignas(64) {ctype} {name}[{elements}] = {{}};")
+                self.temporaries[name] = ctype
                 return
             size = " * ".join(f"static_cast<size_t>({self.expr(d)})" for d in buf.shape) or "1"
             name = self.fresh(buf, buf.name)
             self.buffers.add(handle(buf))
             self.emit(depth, f"std::vector<{ctype}> {name}_storage({size});")
             self.emit(depth, f"{ctype}* const {name} = {name}_storage.data();")
+            self.temporaries[name] = ctype
         elif kind in ("Bind", "LetStmt"):
             name = self.fresh(s.var, s.var.name)
             self.emit(depth, f"const {C_TYPES[dtype_of(s.var)]} {name} = {self.expr(s.value)};")
@@ -170,6 +181,11 @@ class Printer(LoopForms):
         kind = int(s.kind)
         if kind == 2 and self._boundary_split(s, depth):
             return
+        if kind in (0, 2):
+            elements = scalar_reductions(s, self)
+            if elements:
+                self._scalar_reduction_loop(s, depth, elements)
+                return
         var = self.fresh(s.loop_var, s.loop_var.name)
         ctype = C_TYPES[dtype_of(s.loop_var)]
         lo, extent = self.expr(s.min), self.expr(s.extent)
@@ -199,6 +215,36 @@ class Printer(LoopForms):
         self.emit(depth, "}")
         for d in closing:
             self.emit(d, "}")
+
+    def _scalar_reduction_loop(self, s, depth: int, elements: dict) -> None:
+        """A loop accumulating into temporaries' elements fixed for its duration: each element
+        loaded into a local scalar before it, updated there, stored after it, so the compiler keeps
+        it in a register (an array element it cannot prove unaliased with the inputs, it keeps in
+        memory). Printed as a plain loop, without `omp simd`: the compiler vectorises a scalar
+        sum or maximum itself where reordering it is allowed (-ffast-math)."""
+        var = self.fresh(s.loop_var, s.loop_var.name)
+        ctype = C_TYPES[dtype_of(s.loop_var)]
+        lo, extent = self.expr(s.min), self.expr(s.extent)
+        end = extent if lo == "0" else f"{lo} + {extent}"
+        if not (extent.isdigit() and int(extent) > 0):  # no access to the elements when it runs 0 times
+            self.emit(depth, f"if ({lo} < {end}) {{")
+            depth += 1
+        scalars = {}
+        for (array, index), element_type in elements.items():
+            scalars[(array, index)] = name = self.unused_name(f"{array}_acc")
+            self.emit(depth, f"{element_type} {name} = {array}[{index}];")
+        self.in_scalar.update(scalars)
+        try:
+            self.emit(depth, f"for ({ctype} {var} = {lo}; {var} < {end}; ++{var}) {{")
+            self.stmt(s.body, depth + 1)
+            self.emit(depth, "}")
+        finally:
+            for key in scalars:
+                del self.in_scalar[key]
+        for (array, index), name in scalars.items():
+            self.emit(depth, f"{array}[{index}] = {name};")
+        if not (extent.isdigit() and int(extent) > 0):
+            self.emit(depth - 1, "}")
 
     def _guard_as_bound(self, loop):
         """A vectorised loop whose body is `if (base + v < bound && rest) S`: the guard becomes the
@@ -244,7 +290,8 @@ class Printer(LoopForms):
         if kind == "Var":
             return self.name_of(e)
         if kind == "TensorLoad":
-            return f"{self.buffer(e.source)}[{self.index(e.indices)}]"
+            array, index = self.buffer(e.source), self.index(e.indices)
+            return self.in_scalar.get((array, index), f"{array}[{index}]")
         if kind in _BINARY:
             return f"({self.expr(e.a)} {_BINARY[kind]} {self.expr(e.b)})"
         if kind in ("Div",):

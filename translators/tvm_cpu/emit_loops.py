@@ -253,3 +253,54 @@ def select_parts(e) -> tuple:
     if type(e).__name__ == "Select":
         return e.condition, e.true_value, e.false_value
     return tuple(e.args)
+
+
+def scalar_reductions(loop, printer) -> dict[tuple[str, str], str] | None:
+    """Scalar replacement of a reduction into temporaries: when every statement of the loop's
+    body is a store to a temporary at an index invariant in the loop, and the loop reads those
+    temporaries only at those same indices, {(buffer, index): C type} of the elements that can
+    live in local scalars for the loop's duration; None otherwise. Temporaries are the
+    function's own arrays, so no pointer parameter can alias them."""
+    import tvm_ffi
+
+    v = handle(loop.loop_var)
+    body = loop.body
+    statements = list(body.seq) if type(body).__name__ == "SeqStmt" else [body]
+    if not statements or any(type(st).__name__ != "BufferStore" for st in statements):
+        return None  # a nested loop, a condition or a binding: left as it is
+
+    def invariant_index(indices) -> str | None:
+        if len(indices) != 1 or mentions(indices[0], v):
+            return None
+        ok = [True]
+
+        def visit(node):
+            kind = type(node).__name__
+            if kind == "TensorLoad" or kind == "Call" or (kind == "Var" and handle(node) not in printer.names):
+                ok[0] = False
+
+        tvm_ffi.structural_walk(indices[0], visit)
+        return printer.expr(indices[0]) if ok[0] else None
+
+    elements: dict[tuple[str, str], str] = {}
+    for st in statements:
+        name = printer.names.get(handle(st.buffer))
+        if name not in printer.temporaries:
+            return None
+        index = invariant_index(st.indices)
+        if index is None or any(b == name and i != index for b, i in elements):
+            return None  # one element per temporary
+        elements[(name, index)] = printer.temporaries[name]
+    names = {b for b, _ in elements}
+    loads_ok = [True]
+
+    def visit_load(node):
+        if type(node).__name__ != "TensorLoad":
+            return
+        name = printer.names.get(handle(node.source))
+        if name in names and (name, invariant_index(node.indices)) not in elements:
+            loads_ok[0] = False
+
+    for st in statements:
+        tvm_ffi.structural_walk(st.value, visit_load)
+    return elements if loads_ok[0] else None
