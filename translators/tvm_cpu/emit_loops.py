@@ -7,6 +7,7 @@
 * A stencil's boundary select in a simd loop: the boundary elements as they are and
   a branch-free interior loop.
 * Small local buffers: fixed-size arrays the compiler can keep in registers.
+* A reduction into a temporary's loop-invariant element: accumulated in a local scalar.
 """
 
 from __future__ import annotations
