@@ -1,5 +1,6 @@
 """The C++ printer keeps a reduction's accumulator in a local scalar (scalar replacement), and the
-code still verifies: the row maximum and sum of the softmax, the mean and variance of layer norm."""
+code still verifies: the row maximum and sum of the softmax, the mean and variance of layer norm.
+Hand-written TIR shows the detection is conservative: one case per reason to leave a loop alone."""
 
 import json
 import re
@@ -9,6 +10,10 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("tvm", reason="apache-tvm (the optional 'tvm' extra) is not installed")
+
+from tvm.script import tirx as T  # noqa: E402
+
+from transverify.translators.tvm_cpu.emit import Printer  # noqa: E402
 
 KERNELS = Path(__file__).resolve().parent / "kernels"
 
@@ -49,3 +54,83 @@ def test_layernorm_mean_and_variance_are_local_scalars(tv_cmd, tmp_path):
     code = _translate_verified(tv_cmd, KERNELS / "lift_layernorm.cu", tmp_path)
     sums = [a for a, u in _scalar_accumulations(code).items() if u.startswith(f"({a} + ")]
     assert len(sums) >= 2, code
+
+
+# The detection is conservative: the printer over hand-written TIR, one case per reason to refuse.
+def _printed(func) -> str:
+    return "\n".join(Printer(func, {"X": "x", "Y": "y"}, ["n"]).body())
+
+
+@T.prim_func
+def two_sums(X: T.Buffer((64,), "float32"), Y: T.Buffer((8,), "float32"), n: T.int32):
+    s = T.alloc_buffer((8,))
+    q = T.alloc_buffer((8,))
+    for i in range(8):
+        s[i] = T.float32(0)
+        q[i] = T.float32(0)
+        for k in range(n):
+            s[i] = s[i] + X[i * 8 + k]
+            q[i] = q[i] + X[i * 8 + k] * X[i * 8 + k]
+        Y[i] = s[i] + q[i]
+
+@T.prim_func
+def into_parameter(X: T.Buffer((64,), "float32"), Y: T.Buffer((8,), "float32"), n: T.int32):
+    for i in range(8):
+        for k in range(8):
+            Y[i] = Y[i] + X[i * 8 + k]
+
+@T.prim_func
+def conditional(X: T.Buffer((64,), "float32"), Y: T.Buffer((8,), "float32"), n: T.int32):
+    s = T.alloc_buffer((8,))
+    for i in range(8):
+        for k in range(8):
+            if X[i * 8 + k] > T.float32(0):
+                s[i] = s[i] + X[i * 8 + k]
+        Y[i] = s[i]
+
+@T.prim_func
+def index_moves(X: T.Buffer((64,), "float32"), Y: T.Buffer((8,), "float32"), n: T.int32):
+    s = T.alloc_buffer((8,))
+    for i in range(8):
+        for k in range(8):
+            s[k] = s[k] + X[i * 8 + k]
+        Y[i] = s[i]
+
+@T.prim_func
+def other_element_read(X: T.Buffer((64,), "float32"), Y: T.Buffer((8,), "float32"), n: T.int32):
+    s = T.alloc_buffer((8,))
+    for i in range(8):
+        for k in range(8):
+            s[i] = s[i] + s[0] * X[i * 8 + k]
+        Y[i] = s[i]
+
+@T.prim_func
+def nested(X: T.Buffer((64,), "float32"), Y: T.Buffer((8,), "float32"), n: T.int32):
+    s = T.alloc_buffer((8,))
+    for i in range(8):
+        for k in range(4):
+            for j in range(2):
+                s[i] = s[i] + X[i * 8 + k * 2 + j]
+        Y[i] = s[i]
+
+
+CASES = {"two_sums": two_sums, "into_parameter": into_parameter, "conditional": conditional,
+         "index_moves": index_moves, "other_element_read": other_element_read, "nested": nested}
+
+
+def test_accumulators_in_temporaries_become_scalars():
+    code = _printed(CASES["two_sums"])
+    assert "float s_acc = s[i];" in code and "float q_acc = q[i];" in code, code
+    assert "s_acc = (s_acc + x[" in code and "s[i] = s_acc;" in code and "q[i] = q_acc;" in code, code
+    assert "if (0 < n) {" in code, code  # a loop that may run zero times touches nothing
+
+
+@pytest.mark.parametrize("case", [name for name in CASES if name not in ("two_sums", "nested")])
+def test_other_loops_are_left_as_they_are(case):
+    code = _printed(CASES[case])
+    assert "_acc" not in code, code
+
+
+def test_a_loop_around_a_nested_loop_is_left_and_the_innermost_replaced():
+    code = _printed(CASES["nested"])
+    assert code.index("for (int32_t k") < code.index("float s_acc = s[i];") < code.index("for (int32_t j"), code
