@@ -32,19 +32,22 @@ def _run(command: list[str], timeout: int = 300) -> tuple[int, dict]:
 
 @needs_tvm
 def test_auto_offers_the_verified_tvm_equivalent_beside_the_rule_translation(tv_cmd, tmp_path):
-    out = tmp_path / "saxpy_cpu.cpp"
-    code, result = _run(tv_cmd + ["translate", str(EXAMPLES / "saxpy" / "saxpy.cu"), "--to", "cpu", "-o", str(out),
-                                  "--cases", "3", "--no-capture", "--value", "n=4096"])
+    # A GEMM: the TVM code is many times faster than the naive OpenMP loops on any load, so the
+    # offer clears the "not clearly slower" bar (0.5x) whatever the machine is doing.
+    out = tmp_path / "matmul_cpu.cpp"
+    code, result = _run(tv_cmd + ["translate", str(EXAMPLES / "matmul" / "matmul.cu"), "--to", "cpu", "-o", str(out),
+                                  "--cases", "3", "--no-capture", "--value", "m=128", "--value", "n=128",
+                                  "--value", "k=128"])
     assert code == 0, result["message"]
     assert result["solver_used"] == "rules" and result["written"] is True  # the primary stays the rules'
     assert "TVM" not in out.read_text().splitlines()[0]
     [alternative] = result["alternatives"]
     assert alternative["solver"] == "tvm" and alternative["verdict"] == "equivalent"
-    assert alternative["exit_code"] == 0 and alternative["written"] is True
+    assert alternative["exit_code"] == 0 and alternative["written"] is True, (alternative, result["notes"])
     path = Path(alternative["path"])
-    assert path == tmp_path / "saxpy_cpu_tvm.cpp"
-    assert "lifted to TVM TE" in path.read_text() and "void saxpy(int n, float a, const float* x, float* y)" in \
-        path.read_text()
+    assert path == tmp_path / "matmul_cpu_tvm.cpp"
+    assert "lifted to TVM TE" in path.read_text() and \
+        "void matmul(int m, int n, int k, const float* A, const float* B, float* C)" in path.read_text()
     # measured against the naive translations, with the flags each was built with
     assert {"tvm", "openmp", "serial"} <= set(alternative["ms"])
     assert alternative["speedup"]["vs_openmp"] == pytest.approx(
