@@ -28,7 +28,8 @@ from pygls.uris import to_fs_path
 from ..tvm_alternatives import APPLY_ALTERNATIVE, WHAT, TvmAlternative, offered_alternative
 from ..tvm_offers import TvmOffer, is_fresh, offer_key, speed_words, text_digest
 from .delivery import deliver
-from .jobs import Job, run_job
+from .jobs import Job
+from .tvm_child import run_in_child
 from .tvm_tuning import refresh_lenses
 
 log = logging.getLogger(__name__)
@@ -105,25 +106,6 @@ def _job_spec(alternative: TvmAlternative, settings) -> dict:
 async def _compute(ls, alternative: TvmAlternative, settings) -> None:
     spec = _job_spec(alternative, settings)
 
-    def work(job: Job, progress) -> tuple[dict | None, str | None]:
-        from transverify.translators.tvm_cpu.background import BackgroundFailed, tune_in_child
-
-        alternative.job = job
-        if alternative.stop_reason:  # stopped before this thread began
-            job.cancel.set()
-            return None, None
-
-        def report(message: str) -> None:
-            alternative.progress = message
-            progress(message)
-
-        try:
-            return tune_in_child(spec, report, job.cancel), None
-        except BackgroundFailed as exc:
-            return None, str(exc)
-        except OSError as exc:  # the child could not start
-            return None, f"cannot start the TVM process: {exc}"
-
     decision: dict = {}
 
     def end_message(value) -> str:
@@ -133,9 +115,9 @@ async def _compute(ls, alternative: TvmAlternative, settings) -> None:
     name = alternative.entry or Path(alternative.source).name
     refresh_lenses(ls)
     try:
-        job, (outcome, _error) = await run_job(ls, f"Offering a {WHAT} of {name}", work, end_message,
-                                               supersedes=f"tvm-alternative:{alternative.source}:{alternative.entry}",
-                                               long_running=True)
+        job, (outcome, _error) = await run_in_child(
+            ls, alternative, spec, f"Offering a {WHAT} of {name}", end_message,
+            supersedes=f"tvm-alternative:{alternative.source}:{alternative.entry}", process="TVM process")
     except Exception as exc:  # noqa: BLE001 - the translation itself is unharmed
         log.warning("the TVM alternative of %s failed: %s", name, exc)
         job, outcome = None, None

@@ -25,7 +25,8 @@ from pygls.uris import to_fs_path
 from ..tvm_offers import (APPLY_TUNED, TvmOffer, compared_ratio, is_fresh, offer_key, offers_for_source,
                           text_digest, tuned_offer)
 from .delivery import deliver
-from .jobs import Job, run_job
+from .jobs import Job
+from .tvm_child import run_in_child
 
 log = logging.getLogger(__name__)
 
@@ -97,25 +98,6 @@ def _job_spec(offer: TvmOffer, settings) -> dict:
 async def _tune(ls, offer: TvmOffer, settings) -> None:
     spec = _job_spec(offer, settings)
 
-    def work(job: Job, progress) -> tuple[dict | None, str | None]:
-        from transverify.translators.tvm_cpu.background import BackgroundFailed, tune_in_child
-
-        offer.job = job
-        if offer.stop_reason:  # stopped before this thread began
-            job.cancel.set()
-            return None, None
-
-        def report(message: str) -> None:
-            offer.progress = message
-            progress(message)
-
-        try:
-            return tune_in_child(spec, report, job.cancel), None
-        except BackgroundFailed as exc:
-            return None, str(exc)
-        except OSError as exc:  # the child could not start
-            return None, f"cannot start the tuning process: {exc}"
-
     decision: dict = {}
 
     def end_message(value) -> str:
@@ -126,9 +108,9 @@ async def _tune(ls, offer: TvmOffer, settings) -> None:
     title = f"Tuning {name} with TVM MetaSchedule ({settings.tvm_trials} trials)"
     refresh_lenses(ls)
     try:
-        job, (outcome, _error) = await run_job(ls, title, work, end_message,
-                                               supersedes=f"tvm-tuning:{offer.source}:{offer.entry}",
-                                               long_running=True)
+        job, (outcome, _error) = await run_in_child(ls, offer, spec, title, end_message,
+                                                    supersedes=f"tvm-tuning:{offer.source}:{offer.entry}",
+                                                    process="tuning process")
     except Exception as exc:  # noqa: BLE001 - a failed tuning must leave the default offer usable
         log.warning("tuning %s failed: %s", name, exc)
         job, outcome = None, None
