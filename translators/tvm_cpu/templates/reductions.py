@@ -9,6 +9,19 @@ from .cues import Cues
 from .scheduling import SUM_CHUNK, SUM_LANES, parallel_scalar_sum
 
 
+def _one_value_target(cues: Cues) -> tuple[str, str] | None:
+    """Where a reduction to one value goes: (RESULT, type) for a returned value, else the one output
+    array with a single element; None when the entry has another form."""
+    if cues.returns:
+        return None if cues.outputs else (RESULT, cues.returns)
+    if len(cues.outputs) != 1:
+        return None
+    target, dtype = cues.outputs[0].name, cues.outputs[0].dtype
+    if cues.shapes.get(target, "1") != "1":
+        return None  # the result array has more than one element
+    return target, dtype
+
+
 # --- sum reduction: out = sum_i x[i] (or x[i]*y[i]) into a scalar ------------------------
 
 def propose_sum_reduction(cues: Cues) -> list[Candidate]:
@@ -16,16 +29,10 @@ def propose_sum_reduction(cues: Cues) -> list[Candidate]:
         return []
     if cues.atomics and not cues.atomics & {"Add", "CAS"}:
         return []  # atomicMax/Min/Exch combine partial results some other way
-    if cues.returns:
-        if cues.outputs:
-            return []
-        target, dtype = RESULT, cues.returns
-    else:
-        if len(cues.outputs) != 1:
-            return []
-        target, dtype = cues.outputs[0].name, cues.outputs[0].dtype
-        if cues.shapes.get(target, "1") != "1":
-            return []  # the result array has more than one element
+    scalar = _one_value_target(cues)
+    if scalar is None:
+        return []
+    target, dtype = scalar
     if any(p.dtype != cues.inputs[0].dtype for p in cues.inputs) or cues.inputs[0].dtype not in FLOATS + ("int32",):
         return []
     # A scalar result reads one size; more sizes, or an integer `%`, point at another algorithm.
@@ -132,16 +139,10 @@ def _literal(text: str) -> float:
 def propose_count_reduction(cues: Cues) -> list[Candidate]:
     if len(cues.inputs) != 1 or len(cues.sizes) != 1 or len(cues.others) > 1 or not cues.comparisons:
         return []
-    if cues.returns:
-        if cues.outputs:
-            return []
-        target, dtype = RESULT, cues.returns
-    else:
-        if len(cues.outputs) != 1:
-            return []
-        target, dtype = cues.outputs[0].name, cues.outputs[0].dtype
-        if cues.shapes.get(target, "1") != "1":
-            return []
+    scalar = _one_value_target(cues)
+    if scalar is None:
+        return []
+    target, dtype = scalar
     if not dtype.startswith(("int", "uint")):
         return []
     predicates = []
@@ -191,16 +192,10 @@ def propose_min_reduction(cues: Cues) -> list[Candidate]:
 def _propose_extreme(cues: Cues, op: str, cued: bool) -> list[Candidate]:
     if not cued or len(cues.inputs) != 1 or not cues.sizes or cues.others:
         return []  # without a max/min call or atomic, the kernel reduces with something else
-    if cues.returns:
-        if cues.outputs:
-            return []
-        target, dtype = RESULT, cues.returns
-    else:
-        if len(cues.outputs) != 1:
-            return []
-        target, dtype = cues.outputs[0].name, cues.outputs[0].dtype
-        if cues.shapes.get(target, "1") != "1":
-            return []
+    scalar = _one_value_target(cues)
+    if scalar is None:
+        return []
+    target, dtype = scalar
     if cues.inputs[0].dtype not in FLOATS + ("int32",) or dtype != cues.inputs[0].dtype:
         return []
     score = (4 + int(cues.shared or cues.warp) - (len(cues.sizes) - 1) - int(cues.modulo)

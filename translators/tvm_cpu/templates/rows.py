@@ -9,24 +9,40 @@ from .common import EXPS, FLOATS, Built, Candidate, flat_input, orders, prim_fun
 from .cues import Cues
 
 
-# --- row softmax: y[r, c] = exp(x[r, c] - max_c x[r, :]) / sum_c exp(x[r, c] - max) ---------
+# --- softmax along rows or columns: y[r, c] = exp(x[r, c] - max) / sum exp(x - max) ------------
+# A row softmax (max and sum over c, one block per row in CUDA) is tried first; the column one
+# (over r) ranks one below, since softmax kernels reduce along their rows more often.
+
+_ORDER_HINTS = [r"rows?|m|n_?rows|batch", r"cols?|n|n_?cols|dim"]
+
 
 def propose_row_softmax(cues: Cues) -> list[Candidate]:
+    return _propose_softmax(cues, along_rows=True)
+
+
+def propose_column_softmax(cues: Cues) -> list[Candidate]:
+    return _propose_softmax(cues, along_rows=False)
+
+
+def _propose_softmax(cues: Cues, along_rows: bool) -> list[Candidate]:
     if cues.returns or len(cues.inputs) != 1 or len(cues.outputs) != 1 or len(cues.sizes) != 2:
         return []
     x, y = cues.inputs[0], cues.outputs[0]
     if not (x.dtype == y.dtype and x.dtype in FLOATS) or not cues.calls & EXPS:
         return []  # no exponential, no softmax
-    score = 2 + 2 * int(bool(cues.calls & EXPS)) + int(cues.shared) - 2 * int(bool(cues.atomics))
+    score = int(along_rows) + 1 + 2 * int(bool(cues.calls & EXPS)) + int(cues.shared) - 2 * int(bool(cues.atomics))
+    template = "row_softmax" if along_rows else "column_softmax"
     found = []
-    for rank, (rows, cols) in enumerate(orders(cues.size_names(), [r"rows?|m|n_?rows|batch", r"cols?|n|n_?cols|dim"])):
-        words = f"{y.name}[r, c] = softmax over c < {cols} of {x.name}[r, c], r < {rows}, row-major"
-        found.append(Candidate("row_softmax", words, score - min(rank, 1),
-                               lambda rows=rows, cols=cols, words=words: _softmax_build(cues, rows, cols, words)))
+    for rank, (rows, cols) in enumerate(orders(cues.size_names(), _ORDER_HINTS)):
+        words = (f"{y.name}[r, c] = softmax over c < {cols} of {x.name}[r, c], r < {rows}, row-major" if along_rows
+                 else f"{y.name}[r, c] = softmax over r < {rows} of {x.name}[r, c], c < {cols}, row-major")
+        found.append(Candidate(template, words, score - min(rank, 1),
+                               lambda rows=rows, cols=cols, words=words:
+                               _softmax_build(cues, rows, cols, words, along_rows)))
     return found
 
 
-def _softmax_build(cues: Cues, rows: str, cols: str, words: str) -> Built:
+def _softmax_build(cues: Cues, rows: str, cols: str, words: str, along_rows: bool) -> Built:
     from tvm import te, tirx
 
     sizes = size_vars(cues)
@@ -34,50 +50,20 @@ def _softmax_build(cues: Cues, rows: str, cols: str, words: str) -> Built:
     y = cues.outputs[0]
     R, C = sizes[rows], sizes[cols]
     fmax = te.comm_reducer(lambda a, b: tirx.max(a, b), lambda t: tirx.const(-float("inf"), t), name="max_inf")
-    c1 = te.reduce_axis((0, C), name="c")
-    row_max = te.compute((R,), lambda r: fmax(x[r * C + c1], axis=c1), name="row_max")
-    c2 = te.reduce_axis((0, C), name="c")
-    row_sum = te.compute((R,), lambda r: te.sum(tirx.exp(x[r * C + c2] - row_max[r]), axis=c2), name="row_sum")
-    out = te.compute((R, C), lambda r, c: tirx.exp(x[r * C + c] - row_max[r]) / row_sum[r], name=f"{y.name}_out")
+    # k indexes the kept axis (r for rows, c for columns); v the reduced one
+    extent, kept = (C, R) if along_rows else (R, C)
+    at = (lambda k, v: x[k * C + v]) if along_rows else (lambda k, v: x[v * C + k])
+    prefix = "row" if along_rows else "col"
+    v1 = te.reduce_axis((0, extent), name="c" if along_rows else "r")
+    peak = te.compute((kept,), lambda k: fmax(at(k, v1), axis=v1), name=f"{prefix}_max")
+    v2 = te.reduce_axis((0, extent), name="c" if along_rows else "r")
+    total = te.compute((kept,), lambda k: te.sum(tirx.exp(at(k, v2) - peak[k]), axis=v2), name=f"{prefix}_sum")
+    key = (lambda r, c: r) if along_rows else (lambda r, c: c)
+    out = te.compute((R, C), lambda r, c: tirx.exp(x[r * C + c] - peak[key(r, c)]) / total[key(r, c)],
+                     name=f"{y.name}_out")
     return Built(prim_func([x], [out], sizes), {x.name: x.name, out.name: y.name}, list(sizes),
-                 ["row_max", "row_sum", out.name], words)
+                 [peak.op.name, total.op.name, out.name], words)
 
-
-
-# --- column softmax: y[r, c] = exp(x[r, c] - max_r x[:, c]) / sum_r exp(x[r, c] - max) -------
-
-def propose_column_softmax(cues: Cues) -> list[Candidate]:
-    if cues.returns or len(cues.inputs) != 1 or len(cues.outputs) != 1 or len(cues.sizes) != 2:
-        return []
-    x, y = cues.inputs[0], cues.outputs[0]
-    if not (x.dtype == y.dtype and x.dtype in FLOATS) or not cues.calls & EXPS:
-        return []
-    # one below the row softmax: a softmax kernel reduces along its rows more often
-    score = 1 + 2 * int(bool(cues.calls & EXPS)) + int(cues.shared) - 2 * int(bool(cues.atomics))
-    found = []
-    for rank, (rows, cols) in enumerate(orders(cues.size_names(), [r"rows?|m|n_?rows|batch", r"cols?|n|n_?cols|dim"])):
-        words = f"{y.name}[r, c] = softmax over r < {rows} of {x.name}[r, c], c < {cols}, row-major"
-        found.append(Candidate("column_softmax", words, score - min(rank, 1),
-                               lambda rows=rows, cols=cols, words=words: _column_softmax_build(cues, rows, cols,
-                                                                                               words)))
-    return found
-
-
-def _column_softmax_build(cues: Cues, rows: str, cols: str, words: str) -> Built:
-    from tvm import te, tirx
-
-    sizes = size_vars(cues)
-    x = flat_input(cues.inputs[0])
-    y = cues.outputs[0]
-    R, C = sizes[rows], sizes[cols]
-    fmax = te.comm_reducer(lambda a, b: tirx.max(a, b), lambda t: tirx.const(-float("inf"), t), name="max_inf")
-    r1 = te.reduce_axis((0, R), name="r")
-    col_max = te.compute((C,), lambda c: fmax(x[r1 * C + c], axis=r1), name="col_max")
-    r2 = te.reduce_axis((0, R), name="r")
-    col_sum = te.compute((C,), lambda c: te.sum(tirx.exp(x[r2 * C + c] - col_max[c]), axis=r2), name="col_sum")
-    out = te.compute((R, C), lambda r, c: tirx.exp(x[r * C + c] - col_max[c]) / col_sum[c], name=f"{y.name}_out")
-    return Built(prim_func([x], [out], sizes), {x.name: x.name, out.name: y.name}, list(sizes),
-                 ["col_max", "col_sum", out.name], words)
 
 # --- layer norm: y[r, c] = (x[r, c] - mean_r) / sqrt(var_r + eps) (* gamma[c] + beta[c]) ----
 
