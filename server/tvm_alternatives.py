@@ -101,7 +101,7 @@ def _apply_lens(line: int, alternative: TvmAlternative):
 
 def source_lenses(ls, path: Path) -> list:
     """Over each CUDA unit whose alternative is being computed or is offered."""
-    from .units import find_unit, find_units
+    from .units import entry_name_line, find_units
 
     shown = [a for a in ls.tvm_alternatives.values() if a.source == str(Path(path).resolve())
              and a.state in ("computing", "offered") and is_fresh(ls, a)]
@@ -110,8 +110,7 @@ def source_lenses(ls, path: Path) -> list:
     units = find_units(ls.text_of(path) or "", "cuda")
     lenses = []
     for alternative in shown:
-        unit = find_unit(units, alternative.entry) if alternative.entry else (units[0] if units else None)
-        line = unit.name_line if unit else 0
+        line = entry_name_line(units, alternative.entry)
         if alternative.state == "offered":
             if not in_use(ls, alternative):
                 lenses.append(_apply_lens(line, alternative))

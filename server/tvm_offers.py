@@ -167,7 +167,7 @@ def _lens(line: int, title: str, command: str = "", arguments: list | None = Non
 
 def source_lenses(ls, uri: str, path: Path) -> list:
     """Over each CUDA unit being tuned or with tuned code on offer."""
-    from .units import find_unit, find_units
+    from .units import entry_name_line, find_units
 
     offers = [o for o in offers_for_source(ls, path) if source_lens_title(o) and is_fresh(ls, o)]
     if not offers:
@@ -175,8 +175,7 @@ def source_lenses(ls, uri: str, path: Path) -> list:
     units = find_units(ls.text_of(path) or "", "cuda")
     lenses = []
     for offer in offers:
-        unit = find_unit(units, offer.entry) if offer.entry else (units[0] if units else None)
-        line = unit.name_line if unit else 0
+        line = entry_name_line(units, offer.entry)
         if offer.state == "tuned":
             lenses.append(_lens(line, source_lens_title(offer), APPLY_TUNED, [{"uri": uri, "entry": offer.entry}]))
         else:

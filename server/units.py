@@ -175,6 +175,13 @@ def find_unit(units: list[Unit], name: str) -> Unit | None:
     return next((u for u in units if u.name.lower() == wanted), None)
 
 
+def entry_name_line(units: list[Unit], entry: str | None) -> int:
+    """The 0-based line of the name of the unit `entry` (the first unit when no entry was given):
+    where a code lens about that entry goes; 0 when there is no such unit."""
+    unit = find_unit(units, entry) if entry else (units[0] if units else None)
+    return unit.name_line if unit else 0
+
+
 def _unit(node: Node, name_node: Node | None, kind: str, language: str) -> Unit:
     name = name_node.text.decode("utf-8", "replace") if name_node is not None else "<anonymous>"
     name_line = name_node.start_point[0] if name_node is not None else node.start_point[0]
