@@ -35,6 +35,7 @@ CORPUS = {
     "lift_layernorm": ["rows=5", "cols=12", "eps=0.00001"],  # mean, variance using the mean, a loop that stores
     "lift_softmax_cols": ["rows=9", "cols=7"],  # strided max and sum, one thread per column
     "lift_minmax_rows": ["rows=6", "cols=10"],  # min and max in one loop, three outputs
+    "lift_extremes_if": ["rows=7", "cols=9"],  # max and min kept by `if (v > mx) mx = v;` and `if (mn > v)`
     "lift_histogram_bins": ["n=40", "nbins=6"],  # a conditional count (if inside the reduction)
     "lift_gemv_t": ["m=9", "n=7"],  # GEMV down the columns
     "lift_gemm_ab": ["m=6", "n=10", "k=5"],  # naive GEMM with alpha, beta; C read at its own cell
@@ -132,6 +133,11 @@ def test_an_inner_loop_adds_its_axis_only_to_the_accumulators_it_updates():
     assert sorted((s.dtype, len(s.inner)) for s in stages) == [("float32", 1), ("int32", 0), ("int32", 0)]
 
 
+def test_compare_and_assign_is_a_max_or_min_reduction():
+    stages = generate(KERNELS / "lift_extremes_if.cu").lifted.stages
+    assert [s.op for s in stages] == ["max", "min"]
+
+
 def test_layernorm_stages_use_earlier_results():
     lifted = generate(KERNELS / "lift_layernorm.cu").lifted
     # sum, mean = sum / cols (once per row), variance sum, rsqrtf(var / cols + eps) (once per row)
@@ -214,6 +220,18 @@ REFUSED = {
                 float acc = 0.0f;
                 for (int p = 0; p < m; ++p) {
                     if (a[p] > 0.0f) acc += a[p]; else acc = 0.0f;
+                }
+                y[i] = acc;
+            }
+        }""", "loop-carried variable", 5),
+    # Keeping twice the larger element is not a maximum of the elements.
+    "compare_assign_other": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float acc = -INFINITY;
+                for (int p = 0; p < m; ++p) {
+                    if (a[i * m + p] > acc) acc = 2.0f * a[i * m + p];
                 }
                 y[i] = acc;
             }

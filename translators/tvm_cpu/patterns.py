@@ -152,7 +152,7 @@ def row_major_order(poly, axes: list, extents: dict):
 
 
 def reduction(new: Expr, marker: Sym):
-    """acc + e, acc - e, max(acc, e), min(acc, e) -> (op, e); a conditional update
+    """acc + e, acc - e, max(acc, e), min(acc, e), `if (e > acc) acc = e` -> (op, e); a conditional update
     `cond ? acc + e : acc` (an `if` in the loop) -> (op, cond ? e : identity); else (None, None)."""
     new = _strip_casts(new)
     if isinstance(new, Select):
@@ -179,6 +179,9 @@ def _strip_casts(e: Expr) -> Expr:
 
 
 def _conditional_reduction(new: Select, marker: Sym):
+    compared = _compare_and_keep(new, marker)
+    if compared is not None:
+        return compared
     if contains(new.cond, marker):
         return None, None
     branches = []
@@ -197,6 +200,22 @@ def _conditional_reduction(new: Select, marker: Sym):
     dtype = next(term.dtype for _, term in branches if term is not None)
     a, b = (identity(op, dtype) if term is None else cast(term, dtype) for _, term in branches)
     return op, Select(dtype, new.cond, a, b)
+
+
+def _compare_and_keep(new: Select, marker: Sym):
+    """`if (e > acc) acc = e;` (acc = e > acc ? e : acc) is max(acc, e), and with `<` min; NaN
+    elements are skipped either way, as the printed max/min skip them."""
+    cond, chosen = _strip_casts(new.cond), _strip_casts(new.a)
+    if _strip_casts(new.b) != marker or contains(new.a, marker):
+        return None
+    if not (isinstance(cond, Bin) and cond.op in ("<", "<=", ">", ">=")):
+        return None
+    left, right = _strip_casts(cond.a), _strip_casts(cond.b)
+    if left == chosen and right == marker:
+        return ("max" if cond.op in (">", ">=") else "min"), new.a
+    if left == marker and right == chosen:
+        return ("max" if cond.op in ("<", "<=") else "min"), new.a
+    return None
 
 
 _INT_LIMITS = {"int8": 7, "int16": 15, "int32": 31, "int64": 63}
