@@ -1,6 +1,8 @@
 """The C++ printer keeps a reduction's accumulator in a local scalar (scalar replacement), and the
 code still verifies: the row maximum and sum of the softmax, the mean and variance of layer norm.
-Hand-written TIR shows the detection is conservative: one case per reason to leave a loop alone."""
+Plain updates get `omp simd` reduction clauses (vectorised without -ffast-math), and float exp is
+the emitted tv_expf (checked here against libm's expf). Hand-written TIR shows the detection is
+conservative: one case per reason to leave a loop alone."""
 
 import json
 import re
@@ -37,7 +39,7 @@ def _scalar_accumulations(code: str) -> dict[str, str]:
     """Each `T a = m[i];` before a loop whose body updates `a`, mapped to that update's right side,
     where the loop is followed by `m[i] = a;`."""
     found = {}
-    for m in re.finditer(r"float (\w+_acc) = (\w+)\[(\w+)\];\n\s*for \([^)]*\) \{\n\s*\1 = (.*);\n\s*\}\n"
+    for m in re.finditer(r"float (\w+_acc) = (\w+)\[(\w+)\];\n(?:\s*#pragma omp simd[^\n]*\n)?\s*for \([^)]*\) \{\n\s*\1 = (.*);\n\s*\}\n"
                          r"\s*\2\[\3\] = \1;", code):
         found[m.group(1)] = m.group(4)
     return found
@@ -47,7 +49,10 @@ def test_softmax_row_maximum_and_sum_are_local_scalars(tv_cmd, tmp_path):
     code = _translate_verified(tv_cmd, KERNELS / "softmax_rows.cu", tmp_path)
     updates = _scalar_accumulations(code)
     assert any(u.startswith(f"tv_max<float>({a}, x[") for a, u in updates.items()), code
-    assert any(u.startswith(f"({a} + std::exp(") for a, u in updates.items()), code
+    assert any(u.startswith(f"({a} + tv_expf(") for a, u in updates.items()), code
+    # both vectorise without -ffast-math: the reductions carry their clauses
+    assert re.search(r"#pragma omp simd reduction\(max:\w+_acc\)", code), code
+    assert re.search(r"#pragma omp simd reduction\(\+:\w+_acc\)", code), code
 
 
 def test_layernorm_mean_and_variance_are_local_scalars(tv_cmd, tmp_path):
@@ -114,6 +119,33 @@ def nested(X: T.Buffer((64,), "float32"), Y: T.Buffer((8,), "float32"), n: T.int
         Y[i] = s[i]
 
 
+@T.prim_func
+def scaled_update(X: T.Buffer((64,), "float32"), Y: T.Buffer((8,), "float32"), n: T.int32):
+    s = T.alloc_buffer((8,))
+    for i in range(8):
+        for k in range(n):
+            s[i] = s[i] * T.float32(0.5) + X[i * 8 + k]
+        Y[i] = s[i]
+
+@T.prim_func
+def value_first_max(X: T.Buffer((64,), "float32"), Y: T.Buffer((8,), "float32"), n: T.int32):
+    s = T.alloc_buffer((8,))
+    for i in range(8):
+        for k in range(n):
+            s[i] = T.max(X[i * 8 + k], s[i])
+        Y[i] = s[i]
+
+@T.prim_func
+def reads_other_accumulator(X: T.Buffer((64,), "float32"), Y: T.Buffer((8,), "float32"), n: T.int32):
+    s = T.alloc_buffer((8,))
+    q = T.alloc_buffer((8,))
+    for i in range(8):
+        for k in range(n):
+            s[i] = s[i] + X[i * 8 + k]
+            q[i] = q[i] + s[i] * X[i * 8 + k]
+        Y[i] = s[i] + q[i]
+
+
 CASES = {"two_sums": two_sums, "into_parameter": into_parameter, "conditional": conditional,
          "index_moves": index_moves, "other_element_read": other_element_read, "nested": nested}
 
@@ -123,6 +155,50 @@ def test_accumulators_in_temporaries_become_scalars():
     assert "float s_acc = s[i];" in code and "float q_acc = q[i];" in code, code
     assert "s_acc = (s_acc + x[" in code and "s[i] = s_acc;" in code and "q[i] = q_acc;" in code, code
     assert "if (0 < n) {" in code, code  # a loop that may run zero times touches nothing
+    assert "#pragma omp simd reduction(+:s_acc) reduction(+:q_acc)" in code, code
+
+
+# Scalar replacement still applies, but a lane's partial result would not be the kernel's value:
+# a scaled accumulator, max with the accumulator second (NaN handling depends on the order), an
+# update reading another accumulator.
+@pytest.mark.parametrize("case", [scaled_update, value_first_max, reads_other_accumulator])
+def test_updates_other_than_plain_ones_get_no_reduction_clause(case):
+    code = "\n".join(Printer(case, {"X": "x", "Y": "y"}, ["n"]).body())
+    assert "s_acc" in code and "omp simd" not in code, code
+
+
+_EXPF_CHECK = r"""
+#include <cstdio>
+PRELUDE
+int main() {
+    double worst = 0; long wrong = 0;
+    auto check = [&](float x) {
+        float got = tv_expf(x), want = std::exp(x);
+        if (std::isnan(want) || std::isinf(want) || want == 0) { wrong += !(std::isnan(want) ? std::isnan(got) : got == want); return; }
+        double ulp = std::fabs(double(std::nextafter(want, INFINITY)) - double(want));
+        if (std::fabs(double(got) - double(want)) / ulp > worst) worst = std::fabs(double(got) - double(want)) / ulp;
+    };
+    for (uint64_t b = 0; b < (1ull << 32); b += 251) check(tv_bits_float(int32_t(uint32_t(b))));
+    for (float x = -104.5f; x < 89.5f; x += 0.00390625f) check(x);  // the range with finite nonzero results
+    const float special[] = {0.0f, -0.0f, 88.72283935546875f, 88.7228394f, -103.972076f, -103.97209f, 1e-30f, -1e-30f,
+                             std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                             std::numeric_limits<float>::quiet_NaN(), -87.33654f, -87.33655f};
+    for (float x : special) check(x);
+    std::printf("%.3f %ld\n", worst, wrong);
+}
+"""
+
+
+def test_tv_expf_is_within_one_ulp_of_libm(tmp_path):
+    from transverify.translators.tvm_cpu.emit import PRELUDE
+
+    source = tmp_path / "expf_check.cpp"
+    source.write_text(_EXPF_CHECK.replace("PRELUDE", PRELUDE))
+    exe = tmp_path / "expf_check"
+    subprocess.run(["g++", "-O2", "-std=c++17", str(source), "-o", str(exe)], check=True, timeout=120)
+    worst, wrong = subprocess.run([str(exe)], capture_output=True, text=True, check=True, timeout=120).stdout.split()
+    assert int(wrong) == 0  # infinities, zeros and NaN exactly as libm's
+    assert float(worst) <= 1.0
 
 
 @pytest.mark.parametrize("case", [name for name in CASES if name not in ("two_sums", "nested")])

@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 import re
 
-from .emit_loops import (LOCAL_ARRAY_LIMIT, LoopForms, constant_size, first_iteration_guards, scalar_reductions,
-                         select_parts)
+from .emit_loops import (LOCAL_ARRAY_LIMIT, LoopForms, constant_size, first_iteration_guards, reduction_clauses,
+                         scalar_reductions, select_parts)
 from .gemm_schedule import FULL_TILE
 from .tir_util import C_TYPES, addends, conjuncts, dtype_of, handle, mentions
 
@@ -26,6 +26,7 @@ _MATH = {"exp": "std::exp", "log": "std::log", "sqrt": "std::sqrt", "tanh": "std
 PRELUDE = """#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -37,6 +38,31 @@ template <typename T> inline T tv_floormod(T a, T b) { return a - tv_floordiv(a,
 // vectorising an omp simd loop ("data ref analysis failed"); same results ((a < b) ? b : a).
 template <typename T> inline T tv_max(T a, T b) { return a < b ? b : a; }
 template <typename T> inline T tv_min(T a, T b) { return b < a ? b : a; }
+// expf without a library call, branch-free, so simd loops vectorise it without -ffast-math:
+// at most 1 ulp from glibc's expf over all 2^32 floats, infinities, zeros, subnormals and NaN
+// included. Cephes's reduction x = n*ln2 + r, |r| <= ln2/2, and its polynomial for exp(r);
+// 2^n applied in two halves so that subnormal results round once.
+inline float tv_bits_float(int32_t bits) { float f; std::memcpy(&f, &bits, sizeof f); return f; }
+inline float tv_expf(float x) {
+    const float hi = 88.72283935546875f, lo = -103.97207708f;  // expf is inf above hi, 0 below lo
+    float xc = x < lo ? lo : x;
+    xc = xc > hi ? hi : xc;
+    xc = x == x ? xc : 0.0f;
+    const float n = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f;  // round(x / ln2)
+    const float r = (xc - n * 0.693359375f) + n * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;
+    const int32_t k = static_cast<int32_t>(n), half = k >> 1;
+    float v = p * tv_bits_float((half + 127) << 23) * tv_bits_float((k - half + 127) << 23);
+    v = x > hi ? std::numeric_limits<float>::infinity() : v;
+    v = x < lo ? 0.0f : v;
+    return x == x ? v : x + x;
+}
 }  // namespace
 """
 
@@ -220,8 +246,8 @@ class Printer(LoopForms):
         """A loop accumulating into temporaries' elements fixed for its duration: each element
         loaded into a local scalar before it, updated there, stored after it, so the compiler keeps
         it in a register (an array element it cannot prove unaliased with the inputs, it keeps in
-        memory). Printed as a plain loop, without `omp simd`: the compiler vectorises a scalar
-        sum or maximum itself where reordering it is allowed (-ffast-math)."""
+        memory). A loop of plain updates (`acc = acc + x`, `acc = max(acc, x)`) gets `omp simd`
+        with reduction clauses, so it vectorises without -ffast-math; any other is a plain loop."""
         var = self.fresh(s.loop_var, s.loop_var.name)
         ctype = C_TYPES[dtype_of(s.loop_var)]
         lo, extent = self.expr(s.min), self.expr(s.extent)
@@ -235,6 +261,10 @@ class Printer(LoopForms):
             self.emit(depth, f"{element_type} {name} = {array}[{index}];")
         self.in_scalar.update(scalars)
         try:
+            clauses = reduction_clauses(s, elements, self)
+            if clauses:
+                self.emit(depth, f"#pragma omp simd {' '.join(clauses)}  // lanes keep partial results")
+                self.stats["simd"] += 1
             self.emit(depth, f"for ({ctype} {var} = {lo}; {var} < {end}; ++{var}) {{")
             self.stmt(s.body, depth + 1)
             self.emit(depth, "}")
@@ -325,6 +355,8 @@ class Printer(LoopForms):
             return f"({args[0]} ? {args[1]} : {args[2]})"
         if op in ("fabs", "abs"):
             return f"std::abs({args[0]})"
+        if op == "exp" and dtype_of(e) == "float32":
+            return f"tv_expf({args[0]})"
         if op in _MATH:
             return f"{_MATH[op]}({', '.join(args)})"
         if op == "likely":

@@ -305,3 +305,42 @@ def scalar_reductions(loop, printer) -> dict[tuple[str, str], str] | None:
     for st in statements:
         tvm_ffi.structural_walk(st.value, visit_load)
     return elements if loads_ok[0] else None
+
+
+_CLAUSE_OPS = {"Add": "+", "Mul": "*", "Max": "max", "Min": "min"}
+
+
+def reduction_clauses(loop, elements: dict, printer) -> list[str] | None:
+    """`reduction(op:element)` for each element a scalar_reductions loop updates, when every
+    statement is `e = e op x` (`e = max(e, x)`: the accumulator first, so a NaN in x is ignored
+    in every lane as in the kernel) with x reading none of the elements; None otherwise. With
+    the clause the compiler may keep partial results in vector lanes: a sum is then added up in
+    another order than the kernel's, which the verifier's tolerances judge."""
+    import tvm_ffi
+
+    statements = list(loop.body.seq) if type(loop.body).__name__ == "SeqStmt" else [loop.body]
+    names = {array for array, _ in elements}
+    clauses: dict[tuple[str, str], str] = {}
+
+    def element(node):
+        if type(node).__name__ != "TensorLoad":
+            return None
+        return printer.buffer(node.source), printer.index(node.indices)
+
+    for st in statements:
+        target = (printer.buffer(st.buffer), printer.index(st.indices))
+        value, kind = st.value, type(st.value).__name__
+        if kind not in _CLAUSE_OPS or target in clauses:
+            return None
+        if element(value.a) == target:
+            other = value.b
+        elif kind in ("Add", "Mul") and element(value.b) == target:
+            other = value.a
+        else:
+            return None
+        reads = []
+        tvm_ffi.structural_walk(other, lambda n: reads.append(element(n)))
+        if any(r is not None and r[0] in names for r in reads):
+            return None  # x reads an accumulator: its partial value in a lane is not the kernel's
+        clauses[target] = _CLAUSE_OPS[kind]
+    return [f"reduction({op}:{printer.in_scalar[target]})" for target, op in clauses.items()]
