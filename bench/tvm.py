@@ -9,6 +9,10 @@ g++ -O3 -march=native, each version its own program, medians of REPS calls:
   TVM tuned      the emitted C++ after MetaSchedule tuning (--trials N), with the trials
                  measured and the tuning time; "cached" when the record came from the cache
   OpenBLAS       cblas_sgemm, for the GEMM kernels
+Memory-bound kernels (bytes per call given below) also print the bandwidth each version
+reached, next to the STREAM triad (a[i] = b[i] + s*c[i], arrays of 64 MB, 2 threads, STREAM's
+count of 12 bytes per element) measured at the start of the same run: a version near the triad
+moves its data as fast as this machine's memory allows, and no schedule can beat it by much.
 Run it twice: the second run finds the tuning records in the cache (no tuning, same code;
 the code's digest is printed to show it). With --fast-math, each kernel's TVM default code is
 also timed built with -ffast-math (as `translate --solver tvm --fast-math` verifies it), in the
@@ -34,18 +38,58 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples" / "cuda"
 KERNELS = REPO / "tests" / "tvm" / "kernels"
 
-# name, .cu, shape (integer parameters), tuned by default
+# name, .cu, shape (integer parameters), tuned by default, least bytes a call moves (memory-bound ones)
 CASES = [
-    ("matmul 256^3", EXAMPLES / "matmul" / "matmul.cu", dict(m=256, n=256, k=256), True),
-    ("matmul 512^3", EXAMPLES / "matmul" / "matmul.cu", dict(m=512, n=512, k=512), False),
-    ("gemm template 512^3", EXAMPLES / "tiled_matmul" / "tiled_matmul.cu", dict(n=512), False),
-    ("row softmax 4096x1024", KERNELS / "softmax_rows.cu", dict(rows=4096, cols=1024), False),
-    ("5-point stencil 2048^2", EXAMPLES / "jacobi2d" / "jacobi2d.cu", dict(ny=2048, nx=2048), False),
-    ("saxpy 16M", EXAMPLES / "saxpy" / "saxpy.cu", dict(n=16 * 1024 * 1024), False),
+    ("matmul 256^3", EXAMPLES / "matmul" / "matmul.cu", dict(m=256, n=256, k=256), True, None),
+    ("matmul 512^3", EXAMPLES / "matmul" / "matmul.cu", dict(m=512, n=512, k=512), False, None),
+    ("gemm template 512^3", EXAMPLES / "tiled_matmul" / "tiled_matmul.cu", dict(n=512), False, None),
+    ("row softmax 4096x1024", KERNELS / "softmax_rows.cu", dict(rows=4096, cols=1024), False, None),
+    # u read, v written
+    ("5-point stencil 2048^2", EXAMPLES / "jacobi2d" / "jacobi2d.cu", dict(ny=2048, nx=2048), False, 8 * 2048 * 2048),
+    # x and y read, y written
+    ("saxpy 16M", EXAMPLES / "saxpy" / "saxpy.cu", dict(n=16 * 1024 * 1024), False, 12 * 16 * 1024 * 1024),
 ]
 
+_TRIAD = r"""
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+int main() {
+    const long n = 16L * 1024 * 1024;
+    std::vector<float> a(n), b(n, 1.0f), c(n, 2.0f);
+    std::vector<double> t;
+    for (int r = 0; r < 21; ++r) {
+        auto start = std::chrono::steady_clock::now();
+        #pragma omp parallel for simd schedule(static)
+        for (long i = 0; i < n; ++i) a[i] = b[i] + 3.0f * c[i];
+        t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(t.begin(), t.end());
+    std::printf("%.3f %.1f\n", 12.0 * n / t[t.size() / 2] / 1e9, a[n / 2]);
+}
+"""
 
-def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: bool = False) -> None:
+
+def stream_triad_gbs(threads: int) -> float | None:
+    """The STREAM triad's bandwidth on this machine now (GB/s, median of 21), or None without g++."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="transverify-triad-") as folder:
+        source, exe = Path(folder) / "triad.cpp", Path(folder) / "triad"
+        source.write_text(_TRIAD)
+        built = subprocess.run(["g++", "-std=c++17", "-O3", "-march=native", "-fopenmp", str(source), "-o", str(exe)],
+                               capture_output=True, text=True)
+        if built.returncode != 0:
+            return None
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads), OMP_WAIT_POLICY="passive")
+        ran = subprocess.run([str(exe)], capture_output=True, text=True, env=env, timeout=120)
+        return float(ran.stdout.split()[0]) if ran.returncode == 0 else None
+
+
+def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: bool = False,
+             moved: int | None = None, triad: float | None = None) -> None:
     from transverify.translators.tvm_cpu.solver import Tuning, generate
     from transverify.translators.tvm_cpu.speed import measure
 
@@ -84,6 +128,11 @@ def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: boo
     print(f"{name:24} {cells}   best TVM: {', '.join(ratios)}   tuned: {tuned_words}", flush=True)
     for note in base["notes"]:
         print(f"{'':24} note: {note}")
+    if moved:
+        rates = [f"{label} {moved / (row[k] * 1e6):.1f} GB/s" for label, k in (("naive OpenMP", 1), ("TVM", 2))
+                 if row[k]]
+        roof = f"; STREAM triad {triad:.1f} GB/s" if triad else ""
+        print(f"{'':24} memory-bound ({moved / 1e6:.0f} MB a call): {', '.join(rates)}{roof}", flush=True)
     if fast_math and ms.get("tvm") and "template" not in name:
         fast = measure(cu, default.entry, default.code, default.host, default.lifted, shape, threads, reps,
                        fast_math=True)["ms"].get("tvm")
@@ -118,11 +167,13 @@ def main() -> None:
     os.environ.setdefault("OMP_WAIT_POLICY", "passive")
     print(f"{'kernel':24} {'serial ms':>10} {'OpenMP ms':>10} {'TVM dflt':>10} {'TVM tuned':>10} "
           f"{'OpenBLAS':>10}")
-    for name, cu, shape, tuned_by_default in CASES:
-        if opts.quick and "512" in name or opts.only and opts.only not in name:
-            continue
+    chosen = [case for case in CASES if not (opts.quick and "512" in case[0] or opts.only and opts.only not in case[0])]
+    triad = stream_triad_gbs(2) if any(case[4] for case in chosen) else None
+    if triad:
+        print(f"STREAM triad, 2 threads: {triad:.1f} GB/s")
+    for name, cu, shape, tuned_by_default, moved in chosen:
         tune = opts.tune == "all" or (opts.tune == "matmul256" and tuned_by_default)
-        run_case(name, cu, shape, tune, opts.trials, opts.reps, opts.fast_math)
+        run_case(name, cu, shape, tune, opts.trials, opts.reps, opts.fast_math, moved, triad)
     print("(2 threads, OMP_WAIT_POLICY=passive, g++ -O3 -march=native; medians of the same run; naive = the rule "
           "translation of translators/cuda_cpu, serial = it on one thread)")
 
