@@ -44,6 +44,7 @@ CASES = [
     ("matmul 512^3", EXAMPLES / "matmul" / "matmul.cu", dict(m=512, n=512, k=512), False, None),
     ("gemm template 512^3", EXAMPLES / "tiled_matmul" / "tiled_matmul.cu", dict(n=512), False, None),
     ("row softmax 4096x1024", KERNELS / "softmax_rows.cu", dict(rows=4096, cols=1024), False, None),
+    ("GELU (tanh) 4M", KERNELS / "gelu_tanh.cu", dict(n=4 * 1024 * 1024), False, None),
     # u read, v written
     ("5-point stencil 2048^2", EXAMPLES / "jacobi2d" / "jacobi2d.cu", dict(ny=2048, nx=2048), False, 8 * 2048 * 2048),
     # x and y read, y written

@@ -63,6 +63,20 @@ inline float tv_expf(float x) {
     v = x < lo ? 0.0f : v;
     return x == x ? v : x + x;
 }
+// tanhf the same way, for GELU and friends: at most 2 ulp from glibc's tanhf over all floats.
+// Cephes's odd polynomial below 0.625, 1 - 2 / (exp(2|x|) + 1) above.
+inline float tv_tanhf(float x) {
+    const float a = std::fabs(x), z = x * x;
+    float p = -5.70498872745e-3f;
+    p = p * z + 2.06390887954e-2f;
+    p = p * z - 5.37397155531e-2f;
+    p = p * z + 1.33314422036e-1f;
+    p = p * z - 3.33332819422e-1f;
+    const float small = p * z * x + x;
+    float large = 1.0f - 2.0f / (tv_expf(a + a) + 1.0f);
+    large = x < 0.0f ? -large : large;
+    return a < 0.625f ? small : (x == x ? large : x + x);
+}
 }  // namespace
 """
 
@@ -355,8 +369,8 @@ class Printer(LoopForms):
             return f"({args[0]} ? {args[1]} : {args[2]})"
         if op in ("fabs", "abs"):
             return f"std::abs({args[0]})"
-        if op == "exp" and dtype_of(e) == "float32":
-            return f"tv_expf({args[0]})"
+        if op in ("exp", "tanh") and dtype_of(e) == "float32":  # vectorisable, see PRELUDE
+            return f"tv_{op}f({args[0]})"
         if op in _MATH:
             return f"{_MATH[op]}({', '.join(args)})"
         if op == "likely":

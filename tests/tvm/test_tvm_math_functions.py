@@ -1,0 +1,73 @@
+"""Float exp and tanh are the printer's tv_expf/tv_tanhf (branch-free, so omp simd loops vectorise
+them without -ffast-math): checked against glibc's expf/tanhf on a sweep of all floats, and used in
+a verified translation (GELU's tanh, softmax's exp)."""
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("tvm", reason="apache-tvm (the optional 'tvm' extra) is not installed")
+
+from transverify.translators.tvm_cpu.emit import PRELUDE  # noqa: E402
+
+KERNELS = Path(__file__).resolve().parent / "kernels"
+
+_CHECK = r"""
+#include <cstdio>
+PRELUDE
+int main() {
+    double worst_exp = 0, worst_tanh = 0; long wrong = 0;
+    auto ulps = [](float got, float want) {
+        double ulp = std::fabs(double(std::nextafter(std::fabs(want), INFINITY)) - double(std::fabs(want)));
+        return std::fabs(double(got) - double(want)) / ulp;
+    };
+    auto check = [&](float x) {
+        float e = tv_expf(x), want_e = std::exp(x);
+        if (std::isnan(want_e) || std::isinf(want_e) || want_e == 0)
+            wrong += !(std::isnan(want_e) ? std::isnan(e) : e == want_e);
+        else
+            worst_exp = std::max(worst_exp, ulps(e, want_e));
+        float t = tv_tanhf(x), want_t = std::tanh(x);
+        if (std::isnan(want_t) || want_t == 0)
+            wrong += !(std::isnan(want_t) ? std::isnan(t) : t == want_t);
+        else
+            worst_tanh = std::max(worst_tanh, ulps(t, want_t));
+    };
+    for (uint64_t b = 0; b < (1ull << 32); b += 251) check(tv_bits_float(int32_t(uint32_t(b))));
+    for (float x = -104.5f; x < 89.5f; x += 0.00390625f) check(x);  // where expf is finite and not 0
+    const float special[] = {0.0f, -0.0f, 88.72283935546875f, 88.7228394f, -103.972076f, -103.97209f, 1e-30f, -1e-30f,
+                             0.625f, -0.625f, 0.62499994f, 9.0f, -9.0f, 45.0f, -87.33654f, -87.33655f,
+                             std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                             std::numeric_limits<float>::quiet_NaN()};
+    for (float x : special) check(x);
+    std::printf("%.3f %.3f %ld\n", worst_exp, worst_tanh, wrong);
+}
+"""
+
+
+def test_tv_expf_and_tv_tanhf_are_within_one_and_two_ulp_of_libm(tmp_path):
+    source = tmp_path / "math_check.cpp"
+    source.write_text(_CHECK.replace("PRELUDE", PRELUDE))
+    exe = tmp_path / "math_check"
+    subprocess.run(["g++", "-O2", "-std=c++17", str(source), "-o", str(exe)], check=True, timeout=120)
+    worst_exp, worst_tanh, wrong = subprocess.run([str(exe)], capture_output=True, text=True, check=True,
+                                                  timeout=120).stdout.split()
+    assert int(wrong) == 0  # infinities, zeros and NaN exactly as libm's
+    assert float(worst_exp) <= 1.0
+    assert float(worst_tanh) <= 2.0
+
+
+def test_gelu_uses_tv_tanhf_in_a_simd_loop_and_verifies(tv_cmd, tmp_path, monkeypatch):
+    monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
+    out = tmp_path / "gelu_cpu.cpp"
+    proc = subprocess.run(tv_cmd + ["translate", str(KERNELS / "gelu_tanh.cu"), "--to", "cpu", "--solver", "tvm",
+                                    "--trials", "0", "--cases", "3", "--json", "-o", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout)["verdict"] == "equivalent"
+    code = out.read_text()
+    assert re.search(r"#pragma omp simd\n\s*for \(.*\) \{\n[^\n]*tv_tanhf\(", code), code
+    assert "std::tanh" not in code
