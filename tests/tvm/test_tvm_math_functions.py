@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("tvm", reason="apache-tvm (the optional 'tvm' extra) is not installed")
 
-from transverify.translators.tvm_cpu.emit import PRELUDE  # noqa: E402
+from transverify.translators.tvm_cpu.prelude import PRELUDE  # noqa: E402
 
 KERNELS = Path(__file__).resolve().parent / "kernels"
 

@@ -154,7 +154,8 @@ def _header(recognised, built, path: Path, build_flags: str) -> list[str]:
 def _dispatch(host, built, pinned: dict, tuned_body: list[str], default_body: list[str],
               header: list[str]) -> str:
     """`<entry>_tuned`, `<entry>_any_shape` and the entry, which calls the first at the tuning shape."""
-    from .emit import C_TYPES, PRELUDE
+    from .emit import C_TYPES
+    from .prelude import PRELUDE
     from .templates.library import RESULT
 
     declarations = ", ".join(p.declaration for p in host.params)

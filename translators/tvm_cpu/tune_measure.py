@@ -59,7 +59,8 @@ def candidate_program(mod) -> str:
     """The timing program of one scheduled tuning-form workload (all parameters are arrays)."""
     from tvm.s_tir.meta_schedule.arg_info import ArgInfo
 
-    from .emit import C_TYPES, PRELUDE, Printer
+    from .emit import C_TYPES, Printer
+    from .prelude import PRELUDE
     from .schedule import lower
 
     func = lower(mod)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..emit import C_TYPES, PRELUDE, Printer
+from ..emit import C_TYPES, Printer
+from ..prelude import PRELUDE
 from .cues import Cues
 from .library import RESULT, Built, Candidate
 

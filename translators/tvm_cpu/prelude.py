@@ -1,0 +1,63 @@
+"""The C++ helpers at the top of every emitted file (an anonymous namespace, no TVM at run time).
+
+TIR's floor division and modulo, by-value max/min, and float exp and tanh written branch-free so
+that `omp simd` loops vectorise them without -ffast-math (std::exp and std::tanh are library
+calls g++ vectorises only with it, or not at all).
+"""
+
+PRELUDE = """#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+namespace {
+// Floor division and modulo of TIR (C++'s / and % truncate).
+template <typename T> inline T tv_floordiv(T a, T b) { T q = a / b; return (q * b != a && ((a < 0) != (b < 0))) ? q - 1 : q; }
+template <typename T> inline T tv_floormod(T a, T b) { return a - tv_floordiv(a, b) * b; }
+// std::max/std::min by value: their reference parameters bound to temporaries stop GCC from
+// vectorising an omp simd loop ("data ref analysis failed"); same results ((a < b) ? b : a).
+template <typename T> inline T tv_max(T a, T b) { return a < b ? b : a; }
+template <typename T> inline T tv_min(T a, T b) { return b < a ? b : a; }
+// expf without a library call, branch-free, so simd loops vectorise it without -ffast-math:
+// at most 1 ulp from glibc's expf over all 2^32 floats, infinities, zeros, subnormals and NaN
+// included. Cephes's reduction x = n*ln2 + r, |r| <= ln2/2, and its polynomial for exp(r);
+// 2^n applied in two halves so that subnormal results round once.
+inline float tv_bits_float(int32_t bits) { float f; std::memcpy(&f, &bits, sizeof f); return f; }
+inline float tv_expf(float x) {
+    const float hi = 88.72283935546875f, lo = -103.97207708f;  // expf is inf above hi, 0 below lo
+    float xc = x < lo ? lo : x;
+    xc = xc > hi ? hi : xc;
+    xc = x == x ? xc : 0.0f;
+    const float n = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f;  // round(x / ln2)
+    const float r = (xc - n * 0.693359375f) + n * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;
+    const int32_t k = static_cast<int32_t>(n), half = k >> 1;
+    float v = p * tv_bits_float((half + 127) << 23) * tv_bits_float((k - half + 127) << 23);
+    v = x > hi ? std::numeric_limits<float>::infinity() : v;
+    v = x < lo ? 0.0f : v;
+    return x == x ? v : x + x;
+}
+// tanhf the same way, for GELU and friends: at most 2 ulp from glibc's tanhf over all floats.
+// Cephes's odd polynomial below 0.625, 1 - 2 / (exp(2|x|) + 1) above.
+inline float tv_tanhf(float x) {
+    const float a = std::fabs(x), z = x * x;
+    float p = -5.70498872745e-3f;
+    p = p * z + 2.06390887954e-2f;
+    p = p * z - 5.37397155531e-2f;
+    p = p * z + 1.33314422036e-1f;
+    p = p * z - 3.33332819422e-1f;
+    const float small = p * z * x + x;
+    float large = 1.0f - 2.0f / (tv_expf(a + a) + 1.0f);
+    large = x < 0.0f ? -large : large;
+    return a < 0.625f ? small : (x == x ? large : x + x);
+}
+}  // namespace
+"""
