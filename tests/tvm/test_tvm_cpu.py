@@ -40,6 +40,9 @@ def test_cli_translates_saxpy_to_verified_openmp(tv_cmd, tmp_path):
     assert "#pragma omp parallel for" in code and "#pragma omp simd" in code
     assert "tvm" not in code.split("#include", 1)[1].lower()  # no TVM header or runtime call
     assert "saxpy_kernel" in code.splitlines()[0]  # the header comment names the kernel
+    header = code.split("#include", 1)[0]
+    assert "parallel" in header and "simd loop" in header  # the schedule: parallel axis, vector loop
+    assert "// Vector width: simd loops are" in header  # ... and the vector width it was made for
 
 
 def test_cli_json_for_matmul(tv_cmd, tmp_path):

@@ -13,18 +13,15 @@ copy for the tiles at the edges of C.
 
 from __future__ import annotations
 
+from .vector_unit import widest_vector
+
 FULL_TILE = "transverify_full_tile"  # loop annotation read by the printer
 TILE_ROWS = 6
 
 
 def tile_cols() -> int:
     """Float columns per tile: two vectors of the widest vector unit (AVX-512: 32, else 16)."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as info:
-            flags = next((line for line in info if line.startswith("flags")), "")
-    except OSError:
-        flags = ""
-    return 32 if " avx512f" in flags else 16
+    return 32 if widest_vector()[1] >= 16 else 16
 
 
 def gemm_shaped(sch, block) -> bool:

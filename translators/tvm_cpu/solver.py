@@ -51,6 +51,7 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
     from .lift import ThreadLifter
     from .schedule import default_schedule, lower
     from .te_build import build_prim_func
+    from .vector_unit import vector_width_words
 
     launch = find_launch(Path(path), entry)
     host = launch.entry
@@ -80,6 +81,7 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
         f"lifted to TVM TE and emitted as C++17 + OpenMP (build with {build_flags}).",
         "Thread domain: " + ", ".join(f"{lifted.axis_origin.get(a, _axis_words(a))} < "
                                       f"{_extent_words(e)}" for a, e in lifted.extents.items()) + ".",
+        vector_width_words(),
     ]
     if tuning is None:
         signature = ("extern \"C\" " if host.extern_c else "") + \

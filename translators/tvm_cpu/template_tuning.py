@@ -141,6 +141,8 @@ def _constant(extent) -> bool:
 
 
 def _header(recognised, built, path: Path, build_flags: str) -> list[str]:
+    from .vector_unit import vector_width_words
+
     kernels = recognised.kernel.split(", ") if recognised.kernel else []
     return [
         f"CPU equivalent of CUDA kernel{'s' if len(kernels) > 1 else ''} "
@@ -148,6 +150,7 @@ def _header(recognised, built, path: Path, build_flags: str) -> list[str]:
         f"recognised as the operator template '{recognised.template}': {built.formula}.",
         "The kernel's block-level algorithm is replaced by the template's TVM TE workload,",
         f"emitted as C++17 + OpenMP (build with {build_flags}); kept only because it verified against the .cu.",
+        vector_width_words(),
     ]
 
 

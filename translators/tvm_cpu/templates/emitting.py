@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..emit import C_TYPES, Printer
 from ..prelude import PRELUDE
+from ..vector_unit import vector_width_words
 from .cues import Cues
 from .library import RESULT, Built, Candidate
 
@@ -30,6 +31,7 @@ def emit_candidate(candidate: Candidate, built: Built, cues: Cues, path: Path) -
         f"recognised as the operator template '{candidate.template}': {built.formula}.",
         "The kernel's block-level algorithm is replaced by the template's TVM TE workload,",
         "emitted as C++17 + OpenMP (build with -fopenmp); kept only because it verified against the .cu.",
+        vector_width_words(),
         "Schedule:", *[f"  {d}" for d in decisions],
     ]
     comment = ["// " + line if line else "//" for line in header]
