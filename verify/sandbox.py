@@ -60,6 +60,7 @@ class RunOutcome:
     memory_exceeded: bool = False  # killed by the resident-memory watchdog
     memory_limit_mb: int | None = None
     time_limit: float | None = None  # the wall-clock limit it ran under
+    output_limit_bytes: int | None = None  # RLIMIT_FSIZE it ran under
     isolation: str = "none"
     warnings: list[str] = field(default_factory=list)
 
@@ -89,7 +90,9 @@ class RunOutcome:
                 "SIGABRT": "aborted (failed assertion, allocation failure or runtime check)",
                 "SIGKILL": "was killed (memory or CPU limit exceeded)",
                 "SIGXCPU": "exceeded its CPU time limit",
-                "SIGXFSZ": "wrote more output than allowed",
+                "SIGXFSZ": "wrote more output than allowed" + (
+                    f" ({self.output_limit_bytes // (1024 * 1024)} MiB a file; a test harness prints every "
+                    "output value, so at large sizes verify with smaller ones)" if self.output_limit_bytes else ""),
                 "SIGILL": "executed an illegal instruction",
             }.get(self.signal_name, f"was killed by {self.signal_name}")
             return reason
@@ -379,7 +382,7 @@ def run(argv: list[str], workdir: Path, limits: Limits | None = None, *, env: di
     return RunOutcome(returncode=None if ended else code, stdout=stdout, stderr=stderr, wall_time=wall,
                       timed_out=timed_out, signal_name=None if ended else signal_name,
                       memory_exceeded=memory_exceeded, memory_limit_mb=limits.watched_rss_mb,
-                      time_limit=limits.timeout,
+                      time_limit=limits.timeout, output_limit_bytes=limits.output_bytes,
                       isolation=mode, warnings=warnings)
 
 

@@ -54,3 +54,21 @@ def test_a_candidate_cannot_write_more_than_its_quota(verify_json, hello_source,
     cap = 128 << 20
     for where, amount in zip(("cwd", "/tmp", "/dev/shm"), map(int, written.groups())):
         assert amount <= cap, f"the candidate wrote {amount} bytes into {where}"
+
+
+FLOOD_CPP = r"""
+#include <cstdio>
+int main() {
+    for (long i = 0; i < (1L << 30); ++i) std::printf("%ld 0.123456789\n", i);
+    return 0;
+}
+"""
+
+
+def test_a_candidate_printing_past_the_output_limit_is_stopped_with_the_limit_named(verify_json, hello_source,
+                                                                                  tmp_path, needs_compilers):
+    candidate = tmp_path / "flood.cpp"
+    candidate.write_text(FLOOD_CPP)
+    code, out = verify_json(hello_source, candidate, "--timeout", 60)
+    assert code == 1 and out["stage"] == "run", out
+    assert "wrote more output than allowed (16 MiB a file" in out["message"], out["message"]
