@@ -1,4 +1,4 @@
-"""Operator templates for block-level kernels beyond GEMM/sum/softmax/histogram: layer norm, scans,
+"""Operator templates for block-level kernels beyond GEMM/sum/softmax/histogram: layer and RMS norm, scans,
 max/min and count reductions, GEMM with alpha/beta.  Each kernel is translated the way a user does it (`translate --solver tvm`,
 subprocess) and must verify against the .cu with the template named; a kernel with the same
 signature that computes something else is refused, the template tried named."""
@@ -38,6 +38,15 @@ RECOGNISED = [
      "out[r, c] = (inp[r, c] - mean) / sqrt(var + 1e-5f) · weight[c] + bias[c] over c < C, r < B*T, row-major, "
      "mean[r] = mean, rstd[r] = 1 / sqrt(var + 1e-5f)",
      "void layernorm_train(float* out, float* mean, float* rstd, const float* inp, const float* weight,"),
+    # RMS norm: warp butterflies, eps a parameter (layer_norm is tried first and does not verify)
+    ("block_rmsnorm.cu", "rms_norm",
+     "y[r, c] = x[r, c] / sqrt(mean of x[r, c]² + eps) over c < cols, r < rows, row-major",
+     "void rms_norm(const float* x, float* y, int rows, int cols, float eps)"),
+    # RMS norm with a weight, rows = B*T, a shared tree, eps behind a macro, the reciprocal root kept
+    ("block_rmsnorm_weight.cu", "rms_norm",
+     "out[r, c] = inp[r, c] / sqrt(mean of inp[r, c]² + 1e-6f) · weight[c] over c < C, r < B*T, row-major, "
+     "rrms[r] = 1 / sqrt(mean square + 1e-6f)",
+     "void rmsnorm_forward(float* out, float* rrms, const float* inp, const float* weight, int B, int T, int C)"),
     # in place, one block: Hillis-Steele double-buffered in shared memory, then each thread keeps
     # its left neighbour's sum (inclusive, then shifted right by one in place)
     ("block_scan_inplace.cu", "scan",
@@ -75,9 +84,10 @@ def test_block_level_kernel_becomes_its_template(tv_cmd, tmp_path, name, templat
 
 
 REFUSED = [
-    # RMS norm: layer norm's signature and warp shuffles, no mean subtracted
-    ("block_rmsnorm.cu", ("__shfl_xor_sync", 10),
-     "layer_norm (y[r, c] = (x[r, c] - mean) / sqrt(var + eps) over c < cols, r < rows, row-major): "
+    # L2 row normalisation: RMS norm's signature and warp shuffles, the sum of squares not divided
+    # by cols
+    ("block_l2norm.cu", ("__shfl_xor_sync", 10),
+     "rms_norm (y[r, c] = x[r, c] / sqrt(mean of x[r, c]² + eps) over c < cols, r < rows, row-major): "
      "not verified (outputs differ"),
     # a suffix sum: a scan's signature and shared tree, summed from the end
     ("block_suffix_scan.cu", ("__shared__", 6),

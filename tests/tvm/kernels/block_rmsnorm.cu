@@ -1,5 +1,5 @@
 // Layer norm's signature and warp butterflies, but RMS norm (no mean subtracted): layer_norm must
-// not be kept.
+// not be kept, rms_norm must.
 // transverify: shape x=rows*cols, y=rows*cols
 // transverify: range eps=1e-6:1e-3
 __global__ void rms_kernel(const float* x, float* y, int rows, int cols, float eps) {

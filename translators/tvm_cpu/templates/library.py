@@ -13,7 +13,7 @@ from .gemm_scaled import propose_gemm_scaled
 from .histogram import propose_histogram
 from .reductions import (propose_count_reduction, propose_max_reduction, propose_min_reduction,
                          propose_sum_reduction)
-from .rows import propose_column_softmax, propose_layer_norm, propose_row_softmax
+from .rows import propose_column_softmax, propose_layer_norm, propose_rms_norm, propose_row_softmax
 from .scan import propose_scan
 
 __all__ = ["RESULT", "TEMPLATES", "Built", "Candidate", "propose_all"]
@@ -31,10 +31,11 @@ _PROPOSERS = {
     "count_reduction": propose_count_reduction,
     "gemm_scaled": propose_gemm_scaled,
     "column_softmax": propose_column_softmax,
+    "rms_norm": propose_rms_norm,
 }
 # Templates that stand in for an entry launching several kernels: a scan's second pass over the
-# block sums; layer norm written as mean, rstd and normalisation kernels.
-MULTI_KERNEL = {"scan", "layer_norm"}
+# block sums; layer norm (or RMS norm) written as statistics and normalisation kernels.
+MULTI_KERNEL = {"scan", "layer_norm", "rms_norm"}
 TEMPLATES = tuple(_PROPOSERS)  # the library, in words and in order
 
 

@@ -1,5 +1,5 @@
 """Normalisations along one axis of a row-major matrix, one block per row (or column) in CUDA:
-softmax over rows or columns, layer norm."""
+softmax over rows or columns, layer norm, RMS norm."""
 
 from __future__ import annotations
 
@@ -120,6 +120,89 @@ def _layer_norm_outputs(cues: Cues):
     return y, {"mean": roles["mean"], "rstd": roles["rstd"]}
 
 
+# --- RMS norm: y[r, c] = x[r, c] / sqrt(mean_c x[r, c]² + eps) (* weight[c]) ------------------
+# Layer norm's signature without the mean; ranked one below layer norm, which is tried first.
+
+def propose_rms_norm(cues: Cues) -> list[Candidate]:
+    if cues.returns or len(cues.inputs) not in (1, 2) or len(cues.outputs) not in (1, 2) or len(cues.others) > 1:
+        return []
+    x = cues.inputs[0]
+    outputs = _rms_norm_outputs(cues)
+    if outputs is None or not all(p.dtype == x.dtype for p in cues.inputs + cues.outputs) or x.dtype not in FLOATS:
+        return []
+    if cues.others and cues.others[0].dtype not in FLOATS:
+        return []
+    epsilons = [cues.others[0].name] if cues.others else _eps_literals(cues)
+    if not epsilons or not cues.calls & _ROOTS:
+        return []  # no eps, or no square root: not an RMS norm
+    score = (1 + 2 * int(bool(cues.calls & _ROOTS)) + int(cues.shared or cues.warp) - 2 * int(bool(cues.atomics))
+             - 2 * int(bool(cues.calls & EXPS)))
+    y, rstd = outputs
+    scaled = len(cues.inputs) == 2
+    found = []
+    for rank, (rows, cols) in enumerate(_row_layouts(cues, scaled)):
+        for guess, eps in enumerate(epsilons):
+            weight = f" · {cues.inputs[1].name}[c]" if scaled else ""
+            kept = f", {rstd.name}[r] = 1 / sqrt(mean square + {eps})" if rstd is not None else ""
+            words = (f"{y.name}[r, c] = {x.name}[r, c] / sqrt(mean of {x.name}[r, c]² + {eps}){weight} over "
+                     f"c < {cols}, r < {'*'.join(rows)}, row-major{kept}")
+            found.append(Candidate("rms_norm", words, score - min(rank, 1) - min(guess, 1),
+                                   lambda rows=rows, cols=cols, eps=eps, words=words:
+                                   _rms_norm_build(cues, rows, cols, eps, y, rstd, words)))
+    return sorted(found, key=lambda c: -c.score)[:3]
+
+
+def _rms_norm_outputs(cues: Cues):
+    """(y, rstd param or None): one output, or two where one is named like a reciprocal root."""
+    if len(cues.outputs) == 1:
+        return cues.outputs[0], None
+    kept = [p for p in cues.outputs if re.fullmatch(r"\w*(rstd|rms|inv\w*|rsig\w*|istd|scale)\w*", p.name, re.IGNORECASE)]
+    if len(kept) != 1:
+        return None
+    return next(p for p in cues.outputs if p is not kept[0]), kept[0]
+
+
+def _rms_norm_build(cues: Cues, rows: tuple, cols: str, eps: str, y, rstd_param, words: str) -> Built:
+    from tvm import te, tirx
+
+    sizes = size_vars(cues)
+    inputs = [flat_input(p) for p in cues.inputs]
+    x = inputs[0]
+    dtype = x.dtype
+    R, C = sizes[rows[0]], sizes[cols]
+    for name in rows[1:]:
+        R = R * sizes[name]
+    epsilon, scalars = _epsilon(cues, eps)
+    count = tirx.Cast(dtype, C)
+    c = te.reduce_axis((0, C), name="c")
+    row_sq = te.compute((R,), lambda r: te.sum(x[r * C + c] * x[r * C + c], axis=c), name="row_sq")
+    rstd = te.compute((R,), lambda r: tirx.rsqrt(tirx.Cast(dtype, row_sq[r] / count + epsilon)), name="row_rstd")
+    if len(inputs) == 2:
+        out = te.compute((R, C), lambda r, k: x[r * C + k] * rstd[r] * inputs[1][k], name=f"{y.name}_out")
+    else:
+        out = te.compute((R, C), lambda r, k: x[r * C + k] * rstd[r], name=f"{y.name}_out")
+    buffers = {p.name: p.name for p in inputs}
+    buffers[out.name] = y.name
+    outs, blocks = [out], ["row_sq", "row_rstd", out.name]
+    if rstd_param is not None:
+        kept = te.compute((R,), lambda r: rstd[r], name=f"{rstd_param.name}_out")
+        outs.append(kept)
+        buffers[kept.name] = rstd_param.name
+        blocks.append(kept.name)
+    return Built(prim_func(inputs, outs, sizes, scalars), buffers, list(sizes) + [v.name for v in scalars],
+                 blocks, words)
+
+
+def _epsilon(cues: Cues, eps: str):
+    """(eps as a TIR value, [its Var] when it is the kernel's float parameter, else [])."""
+    from tvm import tirx
+
+    if cues.others:
+        epsilon = tirx.Var(eps, cues.others[0].dtype)
+        return epsilon, [epsilon]
+    return tirx.const(float(eps.rstrip("fFlL")), "float64" if eps[-1] not in "fF" else "float32"), []
+
+
 def _row_layouts(cues: Cues, affine: bool) -> list[tuple[tuple, str]]:
     """(row size names, column size name) guesses: two sizes in either order, or with three sizes
     (B, T, C) the column size from gamma's extent (else the last) and rows the product of the others."""
@@ -157,12 +240,7 @@ def _layer_norm_build(cues: Cues, rows: tuple, cols: str, eps: str, y, stats: di
     R, C = sizes[rows[0]], sizes[cols]
     for name in rows[1:]:
         R = R * sizes[name]
-    scalars = []
-    if cues.others:
-        epsilon = tirx.Var(eps, cues.others[0].dtype)
-        scalars.append(epsilon)
-    else:
-        epsilon = tirx.const(float(eps.rstrip("fFlL")), "float64" if eps[-1] not in "fF" else "float32")
+    epsilon, scalars = _epsilon(cues, eps)
     count = tirx.Cast(dtype, C)
     c1 = te.reduce_axis((0, C), name="c")
     row_sum = te.compute((R,), lambda r: te.sum(x[r * C + c1], axis=c1), name="row_sum")
