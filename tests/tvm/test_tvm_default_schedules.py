@@ -1,5 +1,6 @@
-"""The default schedules' shapes (--trials 0): register-blocked GEMM, stencil interiors without the
-boundary select; every emitted file verified against its .cu at sizes with whole and edge tiles."""
+"""The default schedules' shapes (--trials 0): register-blocked GEMM (an operand read along the
+reduction packed first), stencil interiors without the boundary select; every emitted file
+verified against its .cu at sizes with whole and edge tiles."""
 
 import re
 import subprocess
@@ -10,6 +11,7 @@ import pytest
 pytest.importorskip("tvm", reason="apache-tvm (the optional 'tvm' extra) is not installed")
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples" / "cuda"
+KERNELS = Path(__file__).resolve().parent / "kernels"
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +34,24 @@ def _whole_tile_copies(code: str) -> list[str]:
     return copies
 
 
+def test_gemm_reading_b_along_the_reduction_packs_it_first(tv_cmd, tmp_path):
+    """A linear layer (out = inp · weightᵀ): the weight is copied once as [reduction][column], and
+    the register-blocked tiles read the copy, consecutive along their simd loop over columns."""
+    out = tmp_path / "linear_cpu.cpp"
+    proc = _translate(tv_cmd, KERNELS / "gemm_nt_linear.cu", out, "--value", "T=13", "--value", "OC=70",
+                      "--value", "C=5")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "verified equivalent" in proc.stdout
+    code = out.read_text()
+    header = code.split("#include", 1)[0]
+    assert "weight_packed: weight copied once as [reduction][column]" in header and "register-blocked GEMM" in header
+    assert "weight_packed[((row * OC) + col)] = weight[((col * C) + row)];" in code
+    copies = _whole_tile_copies(code)
+    assert copies, code
+    for body in copies:
+        assert "weight_packed[" in body and "weight[" not in body
+
+
 @pytest.mark.parametrize("source,values", [
     # 13 = two whole 6-row tiles and one row; 70 = whole column tiles and a partial one
     (EXAMPLES / "matmul" / "matmul.cu", ["m=13", "n=70", "k=5"]),
@@ -48,6 +68,7 @@ def test_gemm_default_schedule_is_register_blocked_and_verifies(tv_cmd, tmp_path
     # the accumulators are a fixed-size local array, not a heap buffer or C itself
     assert re.search(r"alignas\(64\) float \w+_local\[\d+\] = \{\};", code)
     assert "std::vector" not in code  # the lifted kernel's accumulator array is fused away
+    assert "_packed" not in code  # B is read along its rows already: no copy
     copies = _whole_tile_copies(code)
     assert copies, code
     for body in copies:  # whole tiles: constant trip counts, no bounds guard

@@ -22,15 +22,20 @@ template <typename T> inline T tv_max(T a, T b) { return a < b ? b : a; }
 template <typename T> inline T tv_min(T a, T b) { return b < a ? b : a; }
 // expf without a library call, branch-free, so simd loops vectorise it without -ffast-math:
 // at most 1 ulp from glibc's expf over all 2^32 floats, infinities, zeros, subnormals and NaN
-// included. Cephes's reduction x = n*ln2 + r, |r| <= ln2/2, and its polynomial for exp(r);
-// 2^n applied in two halves so that subnormal results round once.
+// included. Cephes's reduction x = n*ln2 + r, |r| <= ln2/2, and its polynomial for exp(r).
+// Written so that -ffast-math's reassociation cannot overflow or unround it.
 inline float tv_bits_float(int32_t bits) { float f; std::memcpy(&f, &bits, sizeof f); return f; }
+inline int32_t tv_float_bits(float f) { int32_t bits; std::memcpy(&bits, &f, sizeof bits); return bits; }
 inline float tv_expf(float x) {
-    const float hi = 88.72283935546875f, lo = -103.97207708f;  // expf is inf above hi, 0 below lo
+    const float hi = 88.72283172607421875f, lo = -103.97207708f;  // expf is inf above hi, 0 below lo
     float xc = x < lo ? lo : x;
     xc = xc > hi ? hi : xc;
     xc = x == x ? xc : 0.0f;
-    const float n = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f;  // round(x / ln2)
+    // k = round(x / ln2), half away from zero, by a truncating conversion: no (a + c) - c trick,
+    // which -ffast-math would fold away
+    const float t = xc * 1.44269504088896341f;
+    const int32_t k = static_cast<int32_t>(t + (t < 0.0f ? -0.5f : 0.5f));
+    const float n = static_cast<float>(k);
     const float r = (xc - n * 0.693359375f) + n * 2.12194440e-4f;
     float p = 1.9875691500e-4f;
     p = p * r + 1.3981999507e-3f;
@@ -39,8 +44,12 @@ inline float tv_expf(float x) {
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     p = p * (r * r) + r + 1.0f;
-    const int32_t k = static_cast<int32_t>(n), half = k >> 1;
-    float v = p * tv_bits_float((half + 127) << 23) * tv_bits_float((k - half + 127) << 23);
+    // times 2^k: added to p's exponent where the result is normal; for a subnormal result two
+    // multiplications, so it rounds once (a fast-math build flushes those to zero anyway)
+    const int32_t half = k >> 1;
+    const float normal = tv_bits_float(tv_float_bits(p) + static_cast<int32_t>(static_cast<uint32_t>(k) << 23));
+    const float tiny = p * tv_bits_float((half + 127) << 23) * tv_bits_float((k - half + 127) << 23);
+    float v = k > -125 ? normal : tiny;
     v = x > hi ? std::numeric_limits<float>::infinity() : v;
     v = x < lo ? 0.0f : v;
     return x == x ? v : x + x;

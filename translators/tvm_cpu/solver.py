@@ -71,7 +71,8 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
     load_tvm()
     try:
         workload = build_prim_func(lifted, host.params)
-        mod, decisions = default_schedule(workload.func, blocks)
+        mod, decisions = default_schedule(workload.func, workload.packed + blocks)
+        decisions = [_packing_words(d, workload.packed) for d in decisions]
         lowered = lower(mod)
     except Exception as exc:  # noqa: BLE001 - TVM's own checks; report them as a refusal, not a crash
         raise _tvm_refusal(exc, launch) from None
@@ -133,6 +134,17 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
                          decisions=tuned_decisions + ["default schedule (other shapes):"] + decisions,
                          host=host, lifted=lifted)
     raise Unliftable("emission", None, "no tuned schedule could be emitted as C++: " + "; ".join(failures[:2]))
+
+
+def _packing_words(decision: str, packed: list[str]) -> str:
+    """A packed operand's schedule line, saying why the copy is there."""
+    for name in packed:
+        if decision.startswith(f"{name}: "):
+            operand = name[: -len("_packed")]
+            return (f"{name}: {operand} copied once as [reduction][column] (the kernel reads it along the "
+                    f"reduction), so the GEMM's simd loop over columns reads consecutive elements; "
+                    + decision[len(name) + 2:])
+    return decision
 
 
 def _tvm_refusal(exc: Exception, launch) -> Unliftable:

@@ -70,8 +70,9 @@ def openblas_available() -> bool:
 
 
 def gemm_layout(lifted) -> dict | None:
-    """{"A", "B", "m", "n", "k"} when the kernel is C[i*n+j] = sum_p A[i*k+p] * B[p*n+j] in float32
-    (row-major, no transposes, sizes that are scalar parameters), else None."""
+    """{"A", "B", "C", "m", "n", "k", "transb"} when the kernel is C[i*n+j] = sum_p A[i*k+p] * B[p*n+j]
+    in float32, or with B stored n x k (B[j*k+p], "transb": True), row-major, sizes that are scalar
+    parameters; else None."""
     if len(lifted.stages) != 1 or len(lifted.outputs) != 1:
         return None
     stage, out = lifted.stages[0], lifted.outputs[0]
@@ -95,10 +96,12 @@ def gemm_layout(lifted) -> dict | None:
         return None
     want_a = {tuple(sorted((i, k.name))): 1, (p,): 1}
     want_b = {tuple(sorted((p, n.name))): 1, (j,): 1}
+    want_bt = {tuple(sorted((j, k.name))): 1, (p,): 1}  # B stored n x k: C = A·Bᵀ
     got_a, got_b = to_poly(e.a.index), to_poly(e.b.index)
-    if got_a != want_a or got_b != want_b:
+    if got_a != want_a or got_b not in (want_b, want_bt):
         return None
-    return {"A": e.a.buffer, "B": e.b.buffer, "C": out.buffer, "m": m.name, "n": n.name, "k": k.name}
+    return {"A": e.a.buffer, "B": e.b.buffer, "C": out.buffer, "m": m.name, "n": n.name, "k": k.name,
+            "transb": got_b == want_bt}
 
 
 def measure(source: Path, entry: str, code: str, host, lifted, values: dict[str, int], threads: int,
@@ -135,9 +138,10 @@ def measure(source: Path, entry: str, code: str, host, lifted, values: dict[str,
         elif rules is not None:
             report["notes"].append("no naive translation: the rule translator does not cover this kernel")
         if gemm is not None and openblas_available():
-            blas_call = (f"cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, {gemm['m']}, {gemm['n']}, "
-                         f"{gemm['k']}, 1.0f, {gemm['A']}, {gemm['k']}, {gemm['B']}, {gemm['n']}, 0.0f, "
-                         f"{gemm['C']}, {gemm['n']})")
+            transb = gemm.get("transb", False)
+            blas_call = (f"cblas_sgemm(CblasRowMajor, CblasNoTrans, {'CblasTrans' if transb else 'CblasNoTrans'}, "
+                         f"{gemm['m']}, {gemm['n']}, {gemm['k']}, 1.0f, {gemm['A']}, {gemm['k']}, {gemm['B']}, "
+                         f"{gemm['k'] if transb else gemm['n']}, 0.0f, {gemm['C']}, {gemm['n']})")
             variants.append(("openblas", "#include <cblas.h>\n", ["-lopenblas"], blas_call, threads))
         for name, text, flags, call, version_threads in variants:
             if cancel is not None and cancel.is_set():

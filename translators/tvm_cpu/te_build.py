@@ -2,13 +2,16 @@
 
 Array parameters are flat placeholders; every output is a `te.compute` over its
 axes in row-major order, so its flat index is the store index of the kernel.
+A GEMM-shaped stage that reads an operand along the reduction (`B[j*k + p]`: C = A·Bᵀ,
+a linear layer's `x·Wᵀ`) reads it from a packed copy `B_packed[p, j]` instead, so the
+register-blocked schedule's simd loop over j reads consecutive elements.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .ir import Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef, Sym
+from .ir import Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef, Sym, to_poly
 from .lift import Lifted
 
 
@@ -18,6 +21,7 @@ class Workload:
     inputs: dict  # placeholder name -> host pointer parameter
     outputs: dict  # output tensor name -> host pointer parameter
     scalars: list  # host scalar parameter names, in PrimFunc order
+    packed: list  # names of the packed-operand stages (blocks the schedule must see first)
 
 
 def build_prim_func(lifted: Lifted, params: list, values: dict | None = None, lengths: dict | None = None,
@@ -53,8 +57,9 @@ def build_prim_func(lifted: Lifted, params: list, values: dict | None = None, le
     converter = _Converter(scalar_exprs, placeholders)
     extents = {axis: converter.expr(e, {}) for axis, e in lifted.extents.items()}
 
-    stages = []
+    stages, packed = [], []
     for k, stage in enumerate(lifted.stages):
+        packed += _pack_operands(te, converter, stage, extents)
         stages.append(_stage(te, tirx, converter, stage, extents, k))
         converter.stages = stages
     outputs = []
@@ -72,7 +77,40 @@ def build_prim_func(lifted: Lifted, params: list, values: dict | None = None, le
         args = list(placeholders.values()) + outputs + list(scalar_vars.values())
         scalars = list(scalar_vars)
     func = te.create_prim_func(args)
-    return Workload(func=func, inputs={n: n for n in placeholders}, outputs=output_map, scalars=scalars)
+    return Workload(func=func, inputs={n: n for n in placeholders}, outputs=output_map, scalars=scalars,
+                    packed=packed)
+
+
+def _pack_operands(te, converter, stage, extents) -> list[str]:
+    """For a sum over p of `a * b` with two spatial axes (i, j), each operand read as `B[f(j) + p]`
+    (unit stride along p, none along j as a whole, independent of i) gets a packed copy
+    `B_packed[p, j]`; the converter reads the copy from then on. The names of the copies."""
+    if stage.op != "sum" or stage.inner or len(stage.axes) != 2 or not isinstance(stage.lo, Const) \
+            or stage.lo.value != 0 or not (isinstance(stage.expr, Bin) and stage.expr.op == "*"):
+        return []
+    i, j = stage.axes
+    names = []
+    for load in (stage.expr.a, stage.expr.b):
+        if not isinstance(load, Load) or load.buffer not in converter.placeholders or id(load) in converter.packed:
+            continue
+        poly = to_poly(load.index)
+        if poly is None or poly.get((stage.reduce,)) != 1 or (j,) in poly:
+            continue
+        monomials = [m for m in poly if m != (stage.reduce,)]
+        if any(stage.reduce in m or i in m for m in monomials) or not any(j in m for m in monomials):
+            continue
+        name = f"{load.buffer}_packed"
+        k_extent = converter.expr(stage.hi, {})
+        copy = te.compute((k_extent, extents[j]), _copy_compute(converter, load, stage.reduce, j), name=name)
+        converter.packed[id(load)] = (copy, stage.reduce, j)
+        names.append(name)
+    return names
+
+
+def _copy_compute(converter, load, p: str, j: str):
+    def fcompute(row, col):  # the copy's [row][col] is the operand at reduction index row, column col
+        return converter.expr(load, {p: row, j: col})
+    return fcompute
 
 
 def _output_compute(converter, out):
@@ -119,6 +157,7 @@ class _Converter:
         self.scalars = scalars
         self.placeholders = placeholders
         self.stages: list = []
+        self.packed: dict = {}  # id(Load) -> (its packed copy, reduce axis, spatial axis): read [p, j]
 
     def expr(self, e: Expr, env: dict):
         import tvm
@@ -133,6 +172,9 @@ class _Converter:
                 return self.scalars[e.name]
             return env[e.name]
         if isinstance(e, Load):
+            if id(e) in self.packed:  # set after the copy itself was computed from the placeholder
+                copy, p, j = self.packed[id(e)]
+                return copy[env[p], env[j]]
             return self.placeholders[e.buffer][self.expr(e.index, env)]
         if isinstance(e, StageRef):
             stage = self.stages[e.stage]
