@@ -43,6 +43,9 @@ CORPUS = {
     "lift_stencil5": ["n=30"],  # 1-D 5-point stencil, edges copied
     "lift_laplace3d": ["nz=4", "ny=5", "nx=6"],  # 3-D 7-point stencil on a 3-D grid
     "lift_conv1d_const": ["n=37"],  # a __constant__ filter read at the tap index, ends skipped
+    # a loop that stores exp(...) and sums what it stored into a double, then rescales the row in place
+    "lift_softmax_store_sum": ["rows=9", "cols=7", "temp=0.7"],
+    "lift_embed_btc": ["B=2", "T=3", "C=5"],  # idx split by / and % that recombines; a gather; `*dst = ...`
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 
@@ -152,6 +155,29 @@ def test_layernorm_stages_use_earlier_results():
     assert refs(lifted.outputs[0].value) == {1, 3}  # the loop that stores reads the mean and 1/sqrt
 
 
+def test_a_loop_that_stores_and_sums_is_a_reduction_over_the_stored_values():
+    lifted = generate(KERNELS / "lift_softmax_store_sum.cu").lifted
+    # the maximum, the double sum of the stored exp values (read back from the cells just written)
+    reductions = [(s.op, s.dtype) for s in lifted.stages if s.op != "compute"]
+    assert reductions == [("max", "float32"), ("sum", "float64")]
+    (out,) = lifted.outputs  # the rescaling loop's store is the last write of every cell
+    assert out.buffer == "probs" and len(out.axes) == 2
+
+
+def test_split_thread_index_recombines():
+    from transverify.translators.tvm_cpu.ir import Bin, Sym, binary, to_poly
+
+    idx, C, T = Sym("int32", "gx", "axis"), Sym("int32", "C", "param"), Sym("int32", "T", "param")
+    bt, c = binary("/", idx, C), binary("%", idx, C)
+    b, t = binary("/", bt, T), binary("%", bt, T)
+    flat = binary("+", binary("*", binary("+", binary("*", b, T), t), C), c)
+    assert to_poly(flat) == to_poly(idx)
+    assert to_poly(binary("+", binary("*", b, binary("*", T, C)), binary("*", t, C))) == to_poly(binary("*", bt, C))
+    # t taken modulo another size does not recombine
+    wrong = binary("+", binary("*", binary("+", binary("*", b, T), binary("%", bt, C)), C), c)
+    assert to_poly(wrong) != to_poly(idx) and isinstance(wrong, Bin)
+
+
 HOST = """
 void entry(int n, int m, const float* a, const float* b, float* y) {
     float *da, *db, *dy;
@@ -249,6 +275,78 @@ REFUSED = {
                 y[i] = acc;
             }
         }""", "shadowed local", 6),
+    # A running sum stored per iteration is a scan, not a reduction.
+    "running_sum": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float run = 0.0f;
+                for (int p = 0; p < m; ++p) {
+                    run += a[i * m + p];
+                    y[i * m + p] = run;
+                }
+            }
+        }""", "loop-carried variable", 5),
+    # The stored value is accumulated, but scaled on each step: not a sum.
+    "store_then_decay": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float acc = 0.0f;
+                for (int p = 0; p < m; ++p) {
+                    y[i * m + p] = a[i * m + p];
+                    acc = 0.5f * acc + y[i * m + p];
+                }
+                y[i * m] += acc;
+            }
+        }""", "loop-carried variable", 5),
+    # A sum of a running sum of the stored values.
+    "sum_of_running_sum": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float s = 0.0f;
+                float t = 0.0f;
+                for (int p = 0; p < m; ++p) {
+                    y[i * m + p] = a[i * m + p];
+                    s += y[i * m + p];
+                    t += s;
+                }
+                y[i * m] = t;
+            }
+        }""", "loop-carried variable", 6),
+    # The rewrite reads the neighbouring cell the first loop wrote: not the cell's own value.
+    "read_back_neighbour": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                for (int p = 0; p < m; ++p) y[i * m + p] = a[i * m + p];
+                for (int p = 0; p < m; ++p) y[i * m + p] += y[i * m + p + 1];
+            }
+        }""", "in-place update", 5),
+    # Rewriting only part of the row: the cells' last writes differ.
+    "rewrite_part_of_row": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float s = 0.0f;
+                for (int p = 0; p < m; ++p) {
+                    y[i * m + p] = expf(a[i * m + p]);
+                    s += y[i * m + p];
+                }
+                for (int p = 0; p < m - 1; ++p) y[i * m + p] /= s;
+            }
+        }""", "store index", 9),
+    # A column taken modulo the wrong size: the pieces are not the thread's own index.
+    "split_mismatch": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int idx = blockIdx.x * blockDim.x + threadIdx.x;
+            if (idx < n * m) {
+                int r = idx / m;
+                int c = idx % n;
+                y[r * m + c] = a[idx];
+            }
+        }""", "store index", 6),
 }
 
 

@@ -189,8 +189,9 @@ class ThreadLifter(LoopLifter):
                 value = binary(op, old, self._scalar(right, node))
             self.env[name] = self._store_local(name, value, node)
             return
-        if left.type == "subscript_expression":
-            buffer, index, dtype = self._element(left)
+        if left.type in ("subscript_expression", "pointer_expression"):
+            buffer, index, dtype = self._element(left) if left.type == "subscript_expression" else \
+                self._dereference(left)
             value = self._scalar(right, node)
             if op:
                 value = binary(op, self._load(buffer, index, dtype), value)
@@ -198,8 +199,6 @@ class ThreadLifter(LoopLifter):
             self._check_threads(value, node)
             self.stores[(buffer, index)] = (cast(value, dtype), line_of(node))
             return
-        if left.type == "pointer_expression":
-            raise Unliftable("*pointer", line_of(node), "stores through '*p' are not lifted; write p[i]")
         raise Unliftable("assignment", line_of(node), f"assignment to '{text_of(left)[:40]}' is not lifted")
 
     def _if(self, node: Node) -> None:

@@ -99,7 +99,8 @@ class ExpressionLifter:
         if kind == "call_expression":
             return self._call(node)
         if kind == "pointer_expression":
-            raise Unliftable("*pointer", line_of(node), "'*p' and '&x' are not lifted; write p[i]")
+            buffer, index, dtype = self._dereference(node)
+            return self._load(buffer, index, dtype)
         raise Unliftable(kind, line_of(node), f"expression '{text_of(node)[:40]}' is not lifted")
 
     def _identifier(self, name: str, node: Node):
@@ -180,6 +181,17 @@ class ExpressionLifter:
         self._check_threads(index, node)
         full = binary("+", base.offset, index) if base.offset != Const("int32", 0) else index
         return base.buffer, canonical(full), self.pointers[base.buffer]
+
+    def _dereference(self, node: Node):
+        """`*p` is `p[0]`: the element of the array parameter that `p` points at."""
+        if text_of(node.child_by_field_name("operator")) != "*":
+            raise Unliftable("&", line_of(node), f"'{text_of(node)[:40]}': taking an address is not lifted")
+        base = self._expr(node.child_by_field_name("argument"))
+        if not isinstance(base, Ptr):
+            raise Unliftable("*pointer", line_of(node), f"'{text_of(node)[:40]}' does not point into an array "
+                             "parameter")
+        self._check_threads(base.offset, node)
+        return base.buffer, canonical(base.offset), self.pointers[base.buffer]
 
     def _constant_table(self, node: Node) -> ConstantTable | None:
         base = node.child_by_field_name("argument")
