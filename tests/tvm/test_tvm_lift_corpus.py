@@ -46,6 +46,7 @@ CORPUS = {
     # a loop that stores exp(...) and sums what it stored into a double, then rescales the row in place
     "lift_softmax_store_sum": ["rows=9", "cols=7", "temp=0.7"],
     "lift_embed_btc": ["B=2", "T=3", "C=5"],  # idx split by / and % that recombines; a gather; `*dst = ...`
+    "lift_gelu_macro": ["n=50"],  # constants as object-like macros (one over M_PI, one naming another)
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 
@@ -347,6 +348,23 @@ REFUSED = {
                 y[r * m + c] = a[idx];
             }
         }""", "store index", 6),
+    # Which value the macro has depends on how the file is compiled.
+    "macro_under_ifdef": ("""
+        #ifdef FAST
+        #define SCALE 2.0f
+        #endif
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) y[i] = SCALE * a[i];
+        }""", "macro", 6),
+    "macro_redefined": ("""
+        #define SCALE 2.0f
+        #undef SCALE
+        #define SCALE 3.0f
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) y[i] = SCALE * a[i];
+        }""", "macro", 6),
 }
 
 

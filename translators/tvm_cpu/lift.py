@@ -21,6 +21,7 @@ from .ir import (Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef,
                  to_poly)
 from .lift_loops import LoopLifter
 from .lifted import Lifted, Output, Ptr, Stage
+from .macros import object_macros
 from .patterns import index_like, negate, row_major_order, strip_int_casts, terms
 from .refusals import refuse_block_level
 
@@ -34,6 +35,8 @@ class ThreadLifter(LoopLifter):
         self.kernel = kernel
         self.binding = binding
         self.constants = constants or {}
+        self.macros = object_macros(kernel)
+        self.expanding: set[str] = set()  # macros being read (one may name another)
         self.scalars = scalars
         self.pointers = pointers
         self.extents: dict[str, Expr] = {}

@@ -31,6 +31,11 @@ MATH = {
 }
 
 
+# <math.h>'s constants (doubles, as glibc defines them).
+MATH_CONSTANTS = {"M_PI": 3.141592653589793, "M_PI_2": 1.5707963267948966, "M_PI_4": 0.7853981633974483,
+                  "M_E": 2.718281828459045, "M_SQRT2": 1.4142135623730951, "M_SQRT1_2": 0.7071067811865476,
+                  "M_2_SQRTPI": 1.1283791670955126, "M_LN2": 0.6931471805599453, "M_1_PI": 0.3183098861837907}
+
 
 class ExpressionLifter:
     """Expression evaluation of ThreadLifter (its env, binding, pointers, stores and loads)."""
@@ -123,6 +128,10 @@ class ExpressionLifter:
                 return Ptr(table, Const("int32", 0))
             raise Unliftable("__constant__", line_of(node), f"__constant__ table '{name}' is used other than as "
                              f"{name}[index]")
+        if name in self.macros:
+            return self._macro(name, node)
+        if name in MATH_CONSTANTS:
+            return Const("float64", MATH_CONSTANTS[name])
         if name in ("INFINITY", "HUGE_VALF"):
             return Const("float32", float("inf"))
         if name == "FLT_MAX":
@@ -131,6 +140,22 @@ class ExpressionLifter:
             raise Unliftable(name, line_of(node), f"'{name}' is a block-level construct; not lifted")
         raise Unliftable("identifier", line_of(node), f"'{name}' is not a parameter or local (macros and globals "
                          "are not lifted)")
+
+    def _macro(self, name: str, node: Node):
+        """An object-like macro of the file: its replacement, read where the kernel names it."""
+        macro = self.macros[name]
+        if macro.expression is None:
+            raise Unliftable("macro", line_of(node), f"macro '{name}' is not lifted: {macro.why}")
+        if name in self.expanding:
+            raise Unliftable("macro", line_of(node), f"macro '{name}' refers to itself")
+        self.expanding.add(name)
+        try:
+            return self._expr(macro.expression)
+        except Unliftable as inner:
+            raise Unliftable(inner.construct, line_of(node), f"in macro '{name}' (line {macro.line}): "
+                             f"{inner.message}") from None
+        finally:
+            self.expanding.discard(name)
 
     def _binary(self, node: Node):
         op = text_of(node.child_by_field_name("operator"))
