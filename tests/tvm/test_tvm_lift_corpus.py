@@ -47,6 +47,7 @@ CORPUS = {
     "lift_softmax_store_sum": ["rows=9", "cols=7", "temp=0.7"],
     "lift_embed_btc": ["B=2", "T=3", "C=5"],  # idx split by / and % that recombines; a gather; `*dst = ...`
     "lift_gelu_macro": ["n=50"],  # constants as object-like macros (one over M_PI, one naming another)
+    "lift_linear_bias": ["rows=5", "ins=6", "outs=7"],  # `bias != nullptr` on a device copy: always true
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 
@@ -366,6 +367,30 @@ REFUSED = {
             if (i < n) y[i] = SCALE * a[i];
         }""", "macro", 6),
 }
+
+
+# The entry hands its own pointer to the kernel: whether it is null is up to the entry's caller.
+PASSED_THROUGH = """
+__global__ void k(int n, const float* b, float* y) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = b != NULL ? b[i] : 1.0f;
+}
+void entry(int n, const float* b, float* y) {
+    k<<<(n + 63) / 64, 64>>>(n, b, y);
+}
+"""
+
+
+def test_null_check_of_a_pointer_the_entry_passes_through_is_refused(tmp_path):
+    source = tmp_path / "passed_through.cu"
+    source.write_text(PASSED_THROUGH)
+    with pytest.raises(Unliftable) as info:
+        generate(source)
+    assert (info.value.construct, info.value.line) == ("null check", 4), info.value.describe()
+    source.write_text(PASSED_THROUGH.replace("b != NULL ? b[i] : 1.0f", "b[i] + (NULL != 0)"))
+    with pytest.raises(Unliftable) as info:
+        generate(source)
+    assert (info.value.construct, info.value.line) == ("null", 4), info.value.describe()
 
 
 CONSTANT_FROM_LOOP = """

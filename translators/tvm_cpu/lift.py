@@ -29,9 +29,12 @@ __all__ = ["Lifted", "Output", "Ptr", "Stage", "ThreadLifter", "refuse_block_lev
 
 
 class ThreadLifter(LoopLifter):
-    def __init__(self, kernel: Node, binding: dict, scalars: dict, pointers: dict, constants: dict | None = None):
+    def __init__(self, kernel: Node, binding: dict, scalars: dict, pointers: dict, constants: dict | None = None,
+                 device_copies: set | None = None):
         """binding: kernel parameter -> host parameter; scalars/pointers: host name -> dtype;
-        constants: __constant__ array -> its table or the host pointer parameter that fills it."""
+        constants: __constant__ array -> its table or the host pointer parameter that fills it;
+        device_copies: host pointers the kernel reaches only through device allocations (never null)."""
+        self.device_copies = device_copies or set()
         self.kernel = kernel
         self.binding = binding
         self.constants = constants or {}
@@ -210,7 +213,7 @@ class ThreadLifter(LoopLifter):
         else_node = node.child_by_field_name("alternative")
         if else_node is not None and else_node.type == "else_clause":
             else_node = else_node.named_children[0] if else_node.named_children else None
-        cond = self._scalar(self._expr(cond_node), node)
+        cond = self._condition(self._expr(cond_node), node)
         if then_node.type == "return_statement" or (then_node.type == "compound_statement" and
                                                     [c.type for c in then_node.named_children] == ["return_statement"]):
             if else_node is not None:

@@ -31,6 +31,12 @@ MATH = {
 }
 
 
+NULL_POINTER = object()  # `NULL` or `nullptr`, only compared with a pointer
+
+
+def _is_null(value) -> bool:
+    return value is NULL_POINTER or isinstance(value, Const) and value.value == 0 and not is_float(value.dtype)
+
 # <math.h>'s constants (doubles, as glibc defines them).
 MATH_CONSTANTS = {"M_PI": 3.141592653589793, "M_PI_2": 1.5707963267948966, "M_PI_4": 0.7853981633974483,
                   "M_E": 2.718281828459045, "M_SQRT2": 1.4142135623730951, "M_SQRT1_2": 0.7071067811865476,
@@ -43,7 +49,23 @@ class ExpressionLifter:
     def _scalar(self, value, node: Node) -> Expr:
         if isinstance(value, Ptr):
             raise Unliftable("pointer", line_of(node), f"pointer used as a value in '{text_of(node)[:40]}'")
+        if value is NULL_POINTER:
+            raise Unliftable("null", line_of(node), f"null pointer used as a value in '{text_of(node)[:40]}'")
         return value
+
+    def _condition(self, value, node: Node) -> Expr:
+        """A condition; a pointer in it (`bias ? bias[c] : 0.0f`) is true when it cannot be null."""
+        if isinstance(value, Ptr):
+            return Const("bool", not self._may_be_null(value, node))
+        return self._scalar(value, node)
+
+    def _may_be_null(self, pointer: Ptr, node: Node) -> bool:
+        """False for a device allocation the entry copies to or from; refused for a pointer the entry passes
+        straight through, whose nullness only its caller knows."""
+        if pointer.buffer in self.device_copies:
+            return False
+        raise Unliftable("null check", line_of(node), f"'{text_of(node)[:40]}' tests whether '{pointer.buffer}' is "
+                         "null, which the entry's caller decides; only device copies (never null) are lifted")
 
     def _check_threads(self, e: Expr, node: Node) -> None:
         if symbols(e, ("thread",)):
@@ -59,6 +81,8 @@ class ExpressionLifter:
             return number(text_of(node), node)
         if kind in ("true", "false"):
             return Const("bool", kind == "true")
+        if kind == "null":
+            return NULL_POINTER
         if kind == "identifier":
             return self._identifier(text_of(node), node)
         if kind == "field_expression":
@@ -70,7 +94,8 @@ class ExpressionLifter:
             return self._binary(node)
         if kind == "unary_expression":
             op = text_of(node.child_by_field_name("operator"))
-            arg = self._scalar(self._expr(node.child_by_field_name("argument")), node)
+            arg = self._expr(node.child_by_field_name("argument"))
+            arg = self._condition(arg, node) if op == "!" else self._scalar(arg, node)
             if op == "-":
                 if isinstance(arg, Const):
                     return Const(arg.dtype, -arg.value)
@@ -90,7 +115,7 @@ class ExpressionLifter:
                 raise Unliftable("cast", line_of(node), f"cast to '{type_text}' is not lifted")
             return value if isinstance(value, Sym) and value.kind == "thread" else cast(value, dtype)
         if kind == "conditional_expression":
-            cond = self._scalar(self._expr(node.child_by_field_name("condition")), node)
+            cond = self._condition(self._expr(node.child_by_field_name("condition")), node)
             a = self._scalar(self._expr(node.child_by_field_name("consequence")), node)
             b = self._scalar(self._expr(node.child_by_field_name("alternative")), node)
             dtype = binary("+", a, b).dtype
@@ -161,6 +186,12 @@ class ExpressionLifter:
         op = text_of(node.child_by_field_name("operator"))
         a = self._expr(node.child_by_field_name("left"))
         b = self._expr(node.child_by_field_name("right"))
+        if op in ("==", "!=") and (isinstance(a, Ptr) and _is_null(b) or isinstance(b, Ptr) and _is_null(a)):
+            is_null = self._may_be_null(a if isinstance(a, Ptr) else b, node)
+            return Const("bool", is_null == (op == "=="))
+        if a is NULL_POINTER or b is NULL_POINTER:
+            raise Unliftable("null", line_of(node), f"'{text_of(node)[:40]}': a null pointer other than compared "
+                             "with a pointer is not lifted")
         if isinstance(a, Ptr) or isinstance(b, Ptr):
             if op == "+" and isinstance(a, Ptr) and not isinstance(b, Ptr):
                 return Ptr(a.buffer, binary("+", a.offset, b))

@@ -58,7 +58,8 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
         raise Unliftable("return type", host.line, f"{host.name} returns a value; only void entries are lifted")
     scalars = {p.name: p.dtype for p in host.params if not p.pointer}
     pointers = {p.name: p.dtype for p in host.params if p.pointer}
-    lifted = ThreadLifter(launch.kernel, launch.binding, scalars, pointers, launch.constants).lift(launch.kernel_name)
+    lifted = ThreadLifter(launch.kernel, launch.binding, scalars, pointers, launch.constants,
+                          device_copies=launch.device_copies).lift(launch.kernel_name)
     for out in lifted.outputs:
         param = next(p for p in host.params if p.name == out.buffer)
         if param.const:
