@@ -48,6 +48,7 @@ CORPUS = {
     "lift_embed_btc": ["B=2", "T=3", "C=5"],  # idx split by / and % that recombines; a gather; `*dst = ...`
     "lift_gelu_macro": ["n=50"],  # constants as object-like macros (one over M_PI, one naming another)
     "lift_linear_bias": ["rows=5", "ins=6", "outs=7"],  # `bias != nullptr` on a device copy: always true
+    "lift_sgd_momentum": ["n=77"],  # a `long` count; the weights read the old velocity before it is stored
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 
@@ -367,6 +368,41 @@ REFUSED = {
             if (i < n) y[i] = SCALE * a[i];
         }""", "macro", 6),
 }
+
+
+def test_an_output_that_reads_another_outputs_old_values_is_computed_first():
+    lifted = generate(KERNELS / "lift_sgd_momentum.cu").lifted
+    assert [out.buffer for out in lifted.outputs] == ["w", "vel"]  # stored in the order vel, w
+
+
+SWAP = """
+__global__ void k(int n, float* a, float* b) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        float t = a[i];
+        a[i] = b[i];
+        b[i] = t;
+    }
+}
+void entry(int n, float* a, float* b) {
+    float *da, *db;
+    cudaMalloc(&da, n * sizeof(float)); cudaMalloc(&db, n * sizeof(float));
+    cudaMemcpy(da, a, n * sizeof(float), cudaMemcpyHostToDevice);
+    cudaMemcpy(db, b, n * sizeof(float), cudaMemcpyHostToDevice);
+    k<<<(n + 63) / 64, 64>>>(n, da, db);
+    cudaMemcpy(a, da, n * sizeof(float), cudaMemcpyDeviceToHost);
+    cudaMemcpy(b, db, n * sizeof(float), cudaMemcpyDeviceToHost);
+}
+"""
+
+
+def test_outputs_that_read_each_others_old_values_are_refused(tmp_path):
+    # Each output array is computed whole before the next: a swap would read one already overwritten.
+    source = tmp_path / "swap.cu"
+    source.write_text(SWAP)
+    with pytest.raises(Unliftable) as info:
+        generate(source)
+    assert (info.value.construct, info.value.line) == ("in-place update", 6), info.value.describe()
 
 
 # The entry hands its own pointer to the kernel: whether it is null is up to the entry's caller.

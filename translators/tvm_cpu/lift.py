@@ -67,6 +67,7 @@ class ThreadLifter(LoopLifter):
                 raise Unliftable("store", outputs[0].line,
                                  f"each thread writes several cells of '{buf}'; one cell per output array is lifted")
         stages, outputs = _used_stages(self.stages, outputs)
+        outputs = _readers_first(outputs, stages)
         return Lifted(kernel=name, extents=self.extents, stages=stages, outputs=outputs, loads=self.loads,
                       dtypes=dict(self.pointers), axis_origin=self.origin)
 
@@ -279,6 +280,9 @@ class ThreadLifter(LoopLifter):
             return False
         if op == "<=":
             b = binary("+", b, Const(b.dtype, 1))
+        if b.dtype == "int64" and a.dtype == "int32":
+            # `int i < long n`: the int index reaches n only where n fits an int, so the extent is int
+            b = Cast("int32", b)
         self.extents[a.name] = b
         return True
 
@@ -313,6 +317,33 @@ class ThreadLifter(LoopLifter):
                 raise Unliftable("in-place update", line, f"'{buffer}' is written and read at other cells; "
                                  "threads would race")
             stack.extend(children(node))
+
+
+def _readers_first(outputs: list, stages: list) -> list:
+    """Outputs in an order where each reads the arrays it reads (itself, the stages it uses) before
+    another output overwrites them: each output is computed whole before the next, so an output that
+    reads `m` (the old `m[i]`, as the thread read it) must come before the one that stores `m`."""
+    def reads(e, seen) -> set:
+        found = {e.buffer} if isinstance(e, Load) else set()
+        if isinstance(e, StageRef) and e.stage not in seen:
+            seen.add(e.stage)
+            found |= reads(stages[e.stage].expr, seen)
+        for child in children(e):
+            found |= reads(child, seen)
+        return found
+
+    pending = [(out, reads(out.value, set()) - {out.buffer}) for out in outputs]
+    ordered = []
+    while pending:
+        # the first output whose array no other pending output still has to read
+        ready = next((k for k, (out, _) in enumerate(pending)
+                      if not any(out.buffer in r for j, (_, r) in enumerate(pending) if j != k)), None)
+        if ready is None:
+            out = pending[0][0]
+            raise Unliftable("in-place update", out.line, f"outputs read each other's arrays ('{out.buffer}' and "
+                             "another are each read where the other is stored); not lifted")
+        ordered.append(pending.pop(ready)[0])
+    return ordered
 
 
 def _used_stages(stages: list, outputs: list):
