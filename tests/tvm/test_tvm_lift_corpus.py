@@ -49,6 +49,8 @@ CORPUS = {
     "lift_gelu_macro": ["n=50"],  # constants as object-like macros (one over M_PI, one naming another)
     "lift_linear_bias": ["rows=5", "ins=6", "outs=7"],  # `bias != nullptr` on a device copy: always true
     "lift_sgd_momentum": ["n=77"],  # a `long` count; the weights read the old velocity before it is stored
+    # pointer parameters advanced to the row; stored cells read back in a later reduction loop
+    "lift_residual_rmsnorm": ["rows=7", "cols=9", "eps=0.00001"],
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 
@@ -350,6 +352,30 @@ REFUSED = {
                 y[r * m + c] = a[idx];
             }
         }""", "store index", 6),
+    # The reduction reads the stored cells over another range than the loop that stored them.
+    "read_back_shorter": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                for (int p = 0; p < m; ++p) y[i * m + p] = a[i * m + p] * 2.0f;
+                float s = 0.0f;
+                for (int p = 0; p < m - 1; ++p) s += y[i * m + p];
+                y[i * m] = s;
+            }
+        }""", "in-place update", 4),
+    # A parameter is a local: a pointer advanced in the loop is not a loop-invariant array.
+    "pointer_walks_in_loop": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float s = 0.0f;
+                for (int p = 0; p < m; ++p) {
+                    s += a[0];
+                    a += 1;
+                }
+                y[i] = s;
+            }
+        }""", "loop-carried variable", 5),
     # Which value the macro has depends on how the file is compiled.
     "macro_under_ifdef": ("""
         #ifdef FAST

@@ -22,7 +22,7 @@ from .ir import (Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef,
 from .lift_loops import LoopLifter
 from .lifted import Lifted, Output, Ptr, Stage
 from .macros import object_macros
-from .patterns import index_like, negate, row_major_order, strip_int_casts, terms
+from .patterns import assigned_names, index_like, negate, row_major_order, strip_int_casts, terms
 from .refusals import refuse_block_level
 
 __all__ = ["Lifted", "Output", "Ptr", "Stage", "ThreadLifter", "refuse_block_level"]
@@ -51,12 +51,14 @@ class ThreadLifter(LoopLifter):
         self.types: dict = {}  # local -> dtype ("ptr" for pointers)
         self.loop_axes: list[str] = []
         self.open_reductions: list = []  # reduction loops being executed, innermost last
+        self.reduce_ranges: dict = {}  # reduce symbol -> (start, end) of its loop
         self.counter = 0
 
     # --- entry -------------------------------------------------------------
     def lift(self, name: str) -> Lifted:
         refuse_block_level(self.kernel)
         body = self.kernel.child_by_field_name("body")
+        self._parameters_as_locals(body)
         self._block(body)
         outputs = [self._output(buf, index, value, line) for (buf, index), (value, line) in self.stores.items()]
         if not outputs:
@@ -70,6 +72,18 @@ class ThreadLifter(LoopLifter):
         outputs = _readers_first(outputs, stages)
         return Lifted(kernel=name, extents=self.extents, stages=stages, outputs=outputs, loads=self.loads,
                       dtypes=dict(self.pointers), axis_origin=self.origin)
+
+    def _parameters_as_locals(self, body: Node) -> None:
+        """A parameter the kernel assigns (`residual += C * idx;`, `n -= 1;`) is a local initialised
+        with its argument, as C passes it by value; it enters the environment before any statement,
+        so that loops and branches carry its changes like any other local's."""
+        for name in sorted(assigned_names(body)):
+            if name in self.binding and name not in self.constants:
+                host = self.binding[name]
+                if host in self.pointers:
+                    self.env[name], self.types[name] = Ptr(host, Const("int32", 0)), "ptr"
+                else:
+                    self.env[name], self.types[name] = Sym(self.scalars[host], host, "param"), self.scalars[host]
 
     # --- statements --------------------------------------------------------
     def _block(self, node: Node) -> None:

@@ -9,7 +9,8 @@ from tree_sitter import Node
 from ...verify.cuda.parse import line_of, text_of
 from ...verify.cuda.signature import SCALAR_TYPES
 from .errors import Unliftable
-from .ir import COMPARISONS, Call, Const, Expr, Load, Neg, Not, Select, Sym, binary, cast, is_float, symbols, to_poly
+from .ir import (COMPARISONS, Call, Const, Expr, Load, Neg, Not, Select, Sym, binary, cast, is_float, rename, symbols,
+                 to_poly)
 from .lifted import Ptr
 from .tables import ConstantTable, UnknownConstant
 from .patterns import AXIS_OF, canonical, global_index, number
@@ -280,6 +281,32 @@ class ExpressionLifter:
     def _load(self, buffer: str, index: Expr, dtype: str) -> Expr:
         if (buffer, index) in self.stores:
             return self.stores[(buffer, index)][0]
+        stored = self._stored_over_loop(buffer, index)
+        if stored is not None:
+            return stored
         self.loads.add(buffer)
         return Load(dtype, buffer, index)
+
+    def _stored_over_loop(self, buffer: str, index: Expr) -> Expr | None:
+        """A read, in a reduction loop over r, of the cells an earlier loop over axis a stored
+        (`for c: res[c] = e;` then `for c: v += res[c] * res[c];`): the stored value with a := r, when
+        the index is the stored one with a := r and r runs over exactly a's range [0, extent)."""
+        poly = to_poly(index)
+        reduces = symbols(index, ("reduce",))
+        if poly is None or not reduces:
+            return None
+        for (stored_buffer, stored_index), (value, _) in self.stores.items():
+            if stored_buffer != buffer:
+                continue
+            for axis in symbols(stored_index, ("axis",)) - set(self.loop_axes):
+                if not axis.startswith("loop_"):
+                    continue
+                for r in reduces:
+                    start, end = self.reduce_ranges[r]
+                    if to_poly(start) != {} or to_poly(end) != to_poly(self.extents[axis]):
+                        continue
+                    reduce = Sym("int32", r, "reduce")
+                    if to_poly(rename(stored_index, axis, reduce)) == poly:
+                        return rename(value, axis, reduce)
+        return None
 

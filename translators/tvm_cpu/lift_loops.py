@@ -176,6 +176,7 @@ class LoopLifter(ExpressionLifter):
             self.env[name] = markers[name]
         opened = _OpenReduction(markers=markers)
         self.env[var], self.types[var] = Sym("int32", reduce, "reduce"), "int32"
+        self.reduce_ranges[reduce] = (start, end)
         self.open_reductions.append(opened)
         try:
             self._statement(body)
@@ -225,6 +226,7 @@ class LoopLifter(ExpressionLifter):
         for name in accumulators:  # this axis is only for the accumulators the loop updates
             opened.inner.setdefault(name, []).append((reduce, start, end))
         self.env[var], self.types[var] = Sym("int32", reduce, "reduce"), "int32"
+        self.reduce_ranges[reduce] = (start, end)
         self._statement(body)
         after = {name: opened.settle(name, value) for name, value in self.env.items()}
         self.env = dict(outer)
