@@ -376,6 +376,17 @@ REFUSED = {
                 y[i] = s;
             }
         }""", "loop-carried variable", 5),
+    # A bound from the thread's own index split by % (a causal window): not a fixed range.
+    "bound_from_thread": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                int t = i % m;
+                float s = 0.0f;
+                for (int p = 0; p <= t; ++p) s += a[p];
+                y[i] = s;
+            }
+        }""", "data-dependent loop", 6),
     # Which value the macro has depends on how the file is compiled.
     "macro_under_ifdef": ("""
         #ifdef FAST

@@ -39,9 +39,10 @@ class LoopLifter(ExpressionLifter):
         if not (isinstance(cond, Bin) and cond.op in ("<", "<=") and cond.a == Sym("int32", f"?{var}", "probe")):
             raise Unliftable("for", line_of(node), f"loop condition '{text_of(cond_node)}' is not `{var} < end`")
         end = cond.b if cond.op == "<" else binary("+", cond.b, Const(cond.b.dtype, 1))
-        if not index_like(end) or symbols(end, ("reduce", "thread")) or contains_load(end):
+        if not index_like(end) or symbols(end, ("reduce", "thread", "axis")) or contains_load(end):
             raise Unliftable("data-dependent loop", line_of(node), f"loop bound '{text_of(cond_node)}' "
-                             "depends on data or on another loop; only bounds over scalar parameters are lifted")
+                             "depends on data, the thread or another loop; only bounds over scalar parameters "
+                             "are lifted")
         if text_of(update).replace(" ", "") not in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
             raise Unliftable("for", line_of(node), f"loop step '{text_of(update)}' is not `++{var}`")
         if not self.open_reductions:
