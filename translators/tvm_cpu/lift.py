@@ -290,7 +290,7 @@ class ThreadLifter(LoopLifter):
         a = strip_int_casts(a)
         if not (isinstance(a, Sym) and a.kind == "axis" and a.name not in self.extents):
             return False
-        if symbols(b, ("axis", "reduce", "thread")) or not index_like(b):
+        if symbols(b, ("axis", "reduce", "thread", "acc", "pending")) or not index_like(b):
             return False
         if op == "<=":
             b = binary("+", b, Const(b.dtype, 1))
