@@ -460,10 +460,11 @@ def test_null_check_of_a_pointer_the_entry_passes_through_is_refused(tmp_path):
     with pytest.raises(Unliftable) as info:
         generate(source)
     assert (info.value.construct, info.value.line) == ("null check", 4), info.value.describe()
-    source.write_text(PASSED_THROUGH.replace("b != NULL ? b[i] : 1.0f", "b[i] + (NULL != 0)"))
-    with pytest.raises(Unliftable) as info:
-        generate(source)
-    assert (info.value.construct, info.value.line) == ("null", 4), info.value.describe()
+    for value in ("b[i] + (NULL != 0)", "NULL ? 1.0f : 2.0f"):  # a null pointer as a number
+        source.write_text(PASSED_THROUGH.replace("b != NULL ? b[i] : 1.0f", value))
+        with pytest.raises(Unliftable) as info:
+            generate(source)
+        assert (info.value.construct, info.value.line) == ("null", 4), info.value.describe()
 
 
 CONSTANT_FROM_LOOP = """

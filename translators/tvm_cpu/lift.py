@@ -161,6 +161,7 @@ class ThreadLifter(LoopLifter):
     def _store_local(self, name: str, value, node: Node):
         if isinstance(value, Ptr):
             raise Unliftable("pointer", line_of(node), f"'{name}' is a scalar but gets a pointer")
+        value = self._scalar(value, node)
         dtype = self.types[name]
         if isinstance(value, Sym) and value.kind == "thread":
             return value

@@ -109,7 +109,7 @@ class ExpressionLifter:
         if kind == "cast_expression":
             type_text = re.sub(r"\s+", " ", text_of(node.child_by_field_name("type")).replace("std::", "")).strip()
             value = self._expr(node.child_by_field_name("value"))
-            if type_text.endswith("*") or isinstance(value, Ptr):
+            if type_text.endswith("*") or isinstance(value, Ptr) or value is NULL_POINTER:
                 raise Unliftable("pointer cast", line_of(node), f"cast '{text_of(node)[:40]}' is not lifted")
             dtype = SCALAR_TYPES.get(type_text.replace("const ", ""))
             if dtype is None:
