@@ -43,6 +43,14 @@ CORPUS = {
     "lift_stencil5": ["n=30"],  # 1-D 5-point stencil, edges copied
     "lift_laplace3d": ["nz=4", "ny=5", "nx=6"],  # 3-D 7-point stencil on a 3-D grid
     "lift_conv1d_const": ["n=37"],  # a __constant__ filter read at the tap index, ends skipped
+    # a loop that stores exp(...) and sums what it stored into a double, then rescales the row in place
+    "lift_softmax_store_sum": ["rows=9", "cols=7", "temp=0.7"],
+    "lift_embed_btc": ["B=2", "T=3", "C=5"],  # idx split by / and % that recombines; a gather; `*dst = ...`
+    "lift_gelu_macro": ["n=50"],  # constants as object-like macros (one over M_PI, one naming another)
+    "lift_linear_bias": ["rows=5", "ins=6", "outs=7"],  # `bias != nullptr` on a device copy: always true
+    "lift_sgd_momentum": ["n=77"],  # a `long` count; the weights read the old velocity before it is stored
+    # pointer parameters advanced to the row; stored cells read back in a later reduction loop
+    "lift_residual_rmsnorm": ["rows=7", "cols=9", "eps=0.00001"],
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 
@@ -152,6 +160,29 @@ def test_layernorm_stages_use_earlier_results():
     assert refs(lifted.outputs[0].value) == {1, 3}  # the loop that stores reads the mean and 1/sqrt
 
 
+def test_a_loop_that_stores_and_sums_is_a_reduction_over_the_stored_values():
+    lifted = generate(KERNELS / "lift_softmax_store_sum.cu").lifted
+    # the maximum, the double sum of the stored exp values (read back from the cells just written)
+    reductions = [(s.op, s.dtype) for s in lifted.stages if s.op != "compute"]
+    assert reductions == [("max", "float32"), ("sum", "float64")]
+    (out,) = lifted.outputs  # the rescaling loop's store is the last write of every cell
+    assert out.buffer == "probs" and len(out.axes) == 2
+
+
+def test_split_thread_index_recombines():
+    from transverify.translators.tvm_cpu.ir import Bin, Sym, binary, to_poly
+
+    idx, C, T = Sym("int32", "gx", "axis"), Sym("int32", "C", "param"), Sym("int32", "T", "param")
+    bt, c = binary("/", idx, C), binary("%", idx, C)
+    b, t = binary("/", bt, T), binary("%", bt, T)
+    flat = binary("+", binary("*", binary("+", binary("*", b, T), t), C), c)
+    assert to_poly(flat) == to_poly(idx)
+    assert to_poly(binary("+", binary("*", b, binary("*", T, C)), binary("*", t, C))) == to_poly(binary("*", bt, C))
+    # t taken modulo another size does not recombine
+    wrong = binary("+", binary("*", binary("+", binary("*", b, T), binary("%", bt, C)), C), c)
+    assert to_poly(wrong) != to_poly(idx) and isinstance(wrong, Bin)
+
+
 HOST = """
 void entry(int n, int m, const float* a, const float* b, float* y) {
     float *da, *db, *dy;
@@ -249,7 +280,191 @@ REFUSED = {
                 y[i] = acc;
             }
         }""", "shadowed local", 6),
+    # A running sum stored per iteration is a scan, not a reduction.
+    "running_sum": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float run = 0.0f;
+                for (int p = 0; p < m; ++p) {
+                    run += a[i * m + p];
+                    y[i * m + p] = run;
+                }
+            }
+        }""", "loop-carried variable", 5),
+    # The stored value is accumulated, but scaled on each step: not a sum.
+    "store_then_decay": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float acc = 0.0f;
+                for (int p = 0; p < m; ++p) {
+                    y[i * m + p] = a[i * m + p];
+                    acc = 0.5f * acc + y[i * m + p];
+                }
+                y[i * m] += acc;
+            }
+        }""", "loop-carried variable", 5),
+    # A sum of a running sum of the stored values.
+    "sum_of_running_sum": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float s = 0.0f;
+                float t = 0.0f;
+                for (int p = 0; p < m; ++p) {
+                    y[i * m + p] = a[i * m + p];
+                    s += y[i * m + p];
+                    t += s;
+                }
+                y[i * m] = t;
+            }
+        }""", "loop-carried variable", 6),
+    # The rewrite reads the neighbouring cell the first loop wrote: not the cell's own value.
+    "read_back_neighbour": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                for (int p = 0; p < m; ++p) y[i * m + p] = a[i * m + p];
+                for (int p = 0; p < m; ++p) y[i * m + p] += y[i * m + p + 1];
+            }
+        }""", "in-place update", 5),
+    # Rewriting only part of the row: the cells' last writes differ.
+    "rewrite_part_of_row": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float s = 0.0f;
+                for (int p = 0; p < m; ++p) {
+                    y[i * m + p] = expf(a[i * m + p]);
+                    s += y[i * m + p];
+                }
+                for (int p = 0; p < m - 1; ++p) y[i * m + p] /= s;
+            }
+        }""", "store index", 9),
+    # A column taken modulo the wrong size: the pieces are not the thread's own index.
+    "split_mismatch": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int idx = blockIdx.x * blockDim.x + threadIdx.x;
+            if (idx < n * m) {
+                int r = idx / m;
+                int c = idx % n;
+                y[r * m + c] = a[idx];
+            }
+        }""", "store index", 6),
+    # The reduction reads the stored cells over another range than the loop that stored them.
+    "read_back_shorter": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                for (int p = 0; p < m; ++p) y[i * m + p] = a[i * m + p] * 2.0f;
+                float s = 0.0f;
+                for (int p = 0; p < m - 1; ++p) s += y[i * m + p];
+                y[i * m] = s;
+            }
+        }""", "in-place update", 4),
+    # A parameter is a local: a pointer advanced in the loop is not a loop-invariant array.
+    "pointer_walks_in_loop": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float s = 0.0f;
+                for (int p = 0; p < m; ++p) {
+                    s += a[0];
+                    a += 1;
+                }
+                y[i] = s;
+            }
+        }""", "loop-carried variable", 5),
+    # A bound from the thread's own index split by % (a causal window): not a fixed range.
+    "bound_from_thread": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                int t = i % m;
+                float s = 0.0f;
+                for (int p = 0; p <= t; ++p) s += a[p];
+                y[i] = s;
+            }
+        }""", "data-dependent loop", 6),
+    # Which value the macro has depends on how the file is compiled.
+    "macro_under_ifdef": ("""
+        #ifdef FAST
+        #define SCALE 2.0f
+        #endif
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) y[i] = SCALE * a[i];
+        }""", "macro", 6),
+    "macro_redefined": ("""
+        #define SCALE 2.0f
+        #undef SCALE
+        #define SCALE 3.0f
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) y[i] = SCALE * a[i];
+        }""", "macro", 6),
 }
+
+
+def test_an_output_that_reads_another_outputs_old_values_is_computed_first():
+    lifted = generate(KERNELS / "lift_sgd_momentum.cu").lifted
+    assert [out.buffer for out in lifted.outputs] == ["w", "vel"]  # stored in the order vel, w
+
+
+SWAP = """
+__global__ void k(int n, float* a, float* b) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        float t = a[i];
+        a[i] = b[i];
+        b[i] = t;
+    }
+}
+void entry(int n, float* a, float* b) {
+    float *da, *db;
+    cudaMalloc(&da, n * sizeof(float)); cudaMalloc(&db, n * sizeof(float));
+    cudaMemcpy(da, a, n * sizeof(float), cudaMemcpyHostToDevice);
+    cudaMemcpy(db, b, n * sizeof(float), cudaMemcpyHostToDevice);
+    k<<<(n + 63) / 64, 64>>>(n, da, db);
+    cudaMemcpy(a, da, n * sizeof(float), cudaMemcpyDeviceToHost);
+    cudaMemcpy(b, db, n * sizeof(float), cudaMemcpyDeviceToHost);
+}
+"""
+
+
+def test_outputs_that_read_each_others_old_values_are_refused(tmp_path):
+    # Each output array is computed whole before the next: a swap would read one already overwritten.
+    source = tmp_path / "swap.cu"
+    source.write_text(SWAP)
+    with pytest.raises(Unliftable) as info:
+        generate(source)
+    assert (info.value.construct, info.value.line) == ("in-place update", 6), info.value.describe()
+
+
+# The entry hands its own pointer to the kernel: whether it is null is up to the entry's caller.
+PASSED_THROUGH = """
+__global__ void k(int n, const float* b, float* y) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = b != NULL ? b[i] : 1.0f;
+}
+void entry(int n, const float* b, float* y) {
+    k<<<(n + 63) / 64, 64>>>(n, b, y);
+}
+"""
+
+
+def test_null_check_of_a_pointer_the_entry_passes_through_is_refused(tmp_path):
+    source = tmp_path / "passed_through.cu"
+    source.write_text(PASSED_THROUGH)
+    with pytest.raises(Unliftable) as info:
+        generate(source)
+    assert (info.value.construct, info.value.line) == ("null check", 4), info.value.describe()
+    for value in ("b[i] + (NULL != 0)", "NULL ? 1.0f : 2.0f"):  # a null pointer as a number
+        source.write_text(PASSED_THROUGH.replace("b != NULL ? b[i] : 1.0f", value))
+        with pytest.raises(Unliftable) as info:
+            generate(source)
+        assert (info.value.construct, info.value.line) == ("null", 4), info.value.describe()
 
 
 CONSTANT_FROM_LOOP = """

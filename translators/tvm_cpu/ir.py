@@ -168,16 +168,69 @@ def to_poly(e: Expr) -> Poly | None:
     if isinstance(e, Bin) and e.op in ("/", "%") and not is_float(e.dtype) and _over_params(e):
         # `W / 2`, `n % 4` over sizes alone: an opaque atom, equal only to the same expression.
         return {(f"({e!r})",): Fraction(1)}
+    if isinstance(e, Bin) and e.op in ("/", "%") and not is_float(e.dtype) and _over_params(e.b):
+        # `idx / T`, `idx % T` of a thread index: atoms that recombine (`(idx / T) * T + idx % T` is `idx`).
+        x, a = to_poly(e.a), to_poly(e.b)
+        return None if x is None or a is None or not a else _division_atom(e.op, x, a)
     if isinstance(e, Bin) and e.op in ("+", "-", "*") and not is_float(e.dtype):
         pa, pb = to_poly(e.a), to_poly(e.b)
         if pa is None or pb is None:
             return None
         if e.op == "+":
-            return poly_add(pa, pb)
+            return _recombine(poly_add(pa, pb))
         if e.op == "-":
-            return poly_add(pa, {m: -c for m, c in pb.items()})
-        return poly_mul(pa, pb)
+            return _recombine(poly_add(pa, {m: -c for m, c in pb.items()}))
+        return _recombine(poly_mul(pa, pb))
     return None
+
+
+# Atoms of integer divisions by sizes: name -> (op, numerator poly, denominator poly).
+_DIVISIONS: dict[str, tuple] = {}
+
+
+def _poly_key(p: Poly) -> str:
+    return " + ".join(f"{c}*{'*'.join(m)}" for m, c in sorted(p.items())) or "0"
+
+
+def _division_atom(op: str, x: Poly, a: Poly) -> Poly:
+    """`x / a` or `x % a` (C's truncating division) as an atom; `(y / b) / a` is `y / (b * a)`,
+    which holds for truncating division by any non-zero b and a."""
+    if op == "/" and len(x) == 1:
+        ((monomial, coeff),) = x.items()
+        inner = _DIVISIONS.get(monomial[0]) if len(monomial) == 1 and coeff == 1 else None
+        if inner is not None and inner[0] == "/":
+            x, a = inner[1], poly_mul(inner[2], a)
+    name = f"({_poly_key(x)}) {op} ({_poly_key(a)})"
+    if not name.startswith("("):
+        name = f"({name})"
+    _DIVISIONS[name] = (op, x, a)
+    return {(name,): Fraction(1)}
+
+
+def _recombine(p: Poly) -> Poly:
+    """Replace `c*r*(x / a)*a + c*r*(x % a)` by `c*r*x` (C guarantees `(x / a) * a + x % a == x`)."""
+    for _ in range(16):
+        found = None
+        for monomial, coeff in p.items():
+            for name in monomial:
+                entry = _DIVISIONS.get(name)
+                if entry is None or entry[0] != "%":
+                    continue
+                rest = list(monomial)
+                rest.remove(name)
+                scale = {tuple(rest): coeff}
+                need = poly_mul(poly_mul(_division_atom("/", entry[1], entry[2]), entry[2]), scale)
+                if all(p.get(m) == c for m, c in need.items()):
+                    found = (monomial, need, poly_mul(entry[1], scale))
+                    break
+            if found:
+                break
+        if found is None:
+            return p
+        monomial, need, whole = found
+        p = poly_add(poly_add(p, {monomial: -p[monomial]}), {m: -c for m, c in need.items()})
+        p = poly_add(p, whole)
+    return p
 
 
 def _over_params(e: Expr) -> bool:
@@ -224,3 +277,22 @@ def poly_const(value: int) -> Poly:
 
 def poly_sym(name: str) -> Poly:
     return {(name,): Fraction(1)}
+
+
+def rename(e: Expr, old: str, new: Sym) -> Expr:
+    """The expression with the symbol `old` (a loop axis) replaced by `new`, in stage references too."""
+    if isinstance(e, Sym):
+        return new if e.name == old else e
+    if isinstance(e, StageRef):
+        return StageRef(e.dtype, e.stage, tuple(new.name if a == old else a for a in e.axes))
+    if isinstance(e, Load):
+        return Load(e.dtype, e.buffer, rename(e.index, old, new))
+    if isinstance(e, Bin):
+        return Bin(e.dtype, e.op, rename(e.a, old, new), rename(e.b, old, new))
+    if isinstance(e, (Neg, Not, Cast)):
+        return type(e)(e.dtype, rename(e.a, old, new))
+    if isinstance(e, Call):
+        return Call(e.dtype, e.fn, tuple(rename(a, old, new) for a in e.args))
+    if isinstance(e, Select):
+        return Select(e.dtype, rename(e.cond, old, new), rename(e.a, old, new), rename(e.b, old, new))
+    return e

@@ -27,6 +27,9 @@ class KernelLaunch:
     binding: dict  # kernel parameter -> host parameter
     launch_line: int
     constants: dict = field(default_factory=dict)  # __constant__ array -> tables.constant_arrays' answer
+    # host pointer parameters every kernel argument reaches through a device copy (`cudaMemcpy(d, h, ...)`):
+    # the kernel sees a device allocation there, never a null pointer
+    device_copies: set = field(default_factory=set)
 
 
 def find_launch(path: Path, entry: str | None) -> KernelLaunch:
@@ -60,10 +63,12 @@ def find_launch(path: Path, entry: str | None) -> KernelLaunch:
     host_params = {p.name: p for p in host.params}
     copies = _device_copies(host.body, host_params)
     binding = {}
+    direct = set()
     for param, arg in zip(kernel_params, args):
         text = text_of(arg).strip()
         if text in host_params and host_params[text].pointer == param.pointer:
             binding[param.name] = text
+            direct.add(text)
         elif param.pointer and text in copies:
             binding[param.name] = copies[text]
         else:
@@ -75,7 +80,7 @@ def find_launch(path: Path, entry: str | None) -> KernelLaunch:
                              f"'{param.name}' of '{name}' has another type than host parameter '{host_param.name}'")
     constants = constant_arrays(tree.root_node, host.body, host_params)
     return KernelLaunch(entry=host, kernel=kernel, kernel_name=name, binding=binding, launch_line=line_of(launch),
-                        constants=constants)
+                        constants=constants, device_copies=set(binding.values()) - direct)
 
 
 def _device_copies(body: Node, host_params: dict) -> dict:

@@ -21,19 +21,25 @@ from .ir import (Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef,
                  to_poly)
 from .lift_loops import LoopLifter
 from .lifted import Lifted, Output, Ptr, Stage
-from .patterns import index_like, negate, row_major_order, strip_int_casts, terms
+from .macros import object_macros
+from .patterns import assigned_names, index_like, negate, row_major_order, strip_int_casts, terms
 from .refusals import refuse_block_level
 
 __all__ = ["Lifted", "Output", "Ptr", "Stage", "ThreadLifter", "refuse_block_level"]
 
 
 class ThreadLifter(LoopLifter):
-    def __init__(self, kernel: Node, binding: dict, scalars: dict, pointers: dict, constants: dict | None = None):
+    def __init__(self, kernel: Node, binding: dict, scalars: dict, pointers: dict, constants: dict | None = None,
+                 device_copies: set | None = None):
         """binding: kernel parameter -> host parameter; scalars/pointers: host name -> dtype;
-        constants: __constant__ array -> its table or the host pointer parameter that fills it."""
+        constants: __constant__ array -> its table or the host pointer parameter that fills it;
+        device_copies: host pointers the kernel reaches only through device allocations (never null)."""
+        self.device_copies = device_copies or set()
         self.kernel = kernel
         self.binding = binding
         self.constants = constants or {}
+        self.macros = object_macros(kernel)
+        self.expanding: set[str] = set()  # macros being read (one may name another)
         self.scalars = scalars
         self.pointers = pointers
         self.extents: dict[str, Expr] = {}
@@ -45,12 +51,14 @@ class ThreadLifter(LoopLifter):
         self.types: dict = {}  # local -> dtype ("ptr" for pointers)
         self.loop_axes: list[str] = []
         self.open_reductions: list = []  # reduction loops being executed, innermost last
+        self.reduce_ranges: dict = {}  # reduce symbol -> (start, end) of its loop
         self.counter = 0
 
     # --- entry -------------------------------------------------------------
     def lift(self, name: str) -> Lifted:
         refuse_block_level(self.kernel)
         body = self.kernel.child_by_field_name("body")
+        self._parameters_as_locals(body)
         self._block(body)
         outputs = [self._output(buf, index, value, line) for (buf, index), (value, line) in self.stores.items()]
         if not outputs:
@@ -61,8 +69,21 @@ class ThreadLifter(LoopLifter):
                 raise Unliftable("store", outputs[0].line,
                                  f"each thread writes several cells of '{buf}'; one cell per output array is lifted")
         stages, outputs = _used_stages(self.stages, outputs)
+        outputs = _readers_first(outputs, stages)
         return Lifted(kernel=name, extents=self.extents, stages=stages, outputs=outputs, loads=self.loads,
                       dtypes=dict(self.pointers), axis_origin=self.origin)
+
+    def _parameters_as_locals(self, body: Node) -> None:
+        """A parameter the kernel assigns (`residual += C * idx;`, `n -= 1;`) is a local initialised
+        with its argument, as C passes it by value; it enters the environment before any statement,
+        so that loops and branches carry its changes like any other local's."""
+        for name in sorted(assigned_names(body)):
+            if name in self.binding and name not in self.constants:
+                host = self.binding[name]
+                if host in self.pointers:
+                    self.env[name], self.types[name] = Ptr(host, Const("int32", 0)), "ptr"
+                else:
+                    self.env[name], self.types[name] = Sym(self.scalars[host], host, "param"), self.scalars[host]
 
     # --- statements --------------------------------------------------------
     def _block(self, node: Node) -> None:
@@ -140,6 +161,7 @@ class ThreadLifter(LoopLifter):
     def _store_local(self, name: str, value, node: Node):
         if isinstance(value, Ptr):
             raise Unliftable("pointer", line_of(node), f"'{name}' is a scalar but gets a pointer")
+        value = self._scalar(value, node)
         dtype = self.types[name]
         if isinstance(value, Sym) and value.kind == "thread":
             return value
@@ -189,8 +211,9 @@ class ThreadLifter(LoopLifter):
                 value = binary(op, old, self._scalar(right, node))
             self.env[name] = self._store_local(name, value, node)
             return
-        if left.type == "subscript_expression":
-            buffer, index, dtype = self._element(left)
+        if left.type in ("subscript_expression", "pointer_expression"):
+            buffer, index, dtype = self._element(left) if left.type == "subscript_expression" else \
+                self._dereference(left)
             value = self._scalar(right, node)
             if op:
                 value = binary(op, self._load(buffer, index, dtype), value)
@@ -198,8 +221,6 @@ class ThreadLifter(LoopLifter):
             self._check_threads(value, node)
             self.stores[(buffer, index)] = (cast(value, dtype), line_of(node))
             return
-        if left.type == "pointer_expression":
-            raise Unliftable("*pointer", line_of(node), "stores through '*p' are not lifted; write p[i]")
         raise Unliftable("assignment", line_of(node), f"assignment to '{text_of(left)[:40]}' is not lifted")
 
     def _if(self, node: Node) -> None:
@@ -208,7 +229,7 @@ class ThreadLifter(LoopLifter):
         else_node = node.child_by_field_name("alternative")
         if else_node is not None and else_node.type == "else_clause":
             else_node = else_node.named_children[0] if else_node.named_children else None
-        cond = self._scalar(self._expr(cond_node), node)
+        cond = self._condition(self._expr(cond_node), node)
         if then_node.type == "return_statement" or (then_node.type == "compound_statement" and
                                                     [c.type for c in then_node.named_children] == ["return_statement"]):
             if else_node is not None:
@@ -270,10 +291,13 @@ class ThreadLifter(LoopLifter):
         a = strip_int_casts(a)
         if not (isinstance(a, Sym) and a.kind == "axis" and a.name not in self.extents):
             return False
-        if symbols(b, ("axis", "reduce", "thread")) or not index_like(b):
+        if symbols(b, ("axis", "reduce", "thread", "acc", "pending")) or not index_like(b):
             return False
         if op == "<=":
             b = binary("+", b, Const(b.dtype, 1))
+        if b.dtype == "int64" and a.dtype == "int32":
+            # `int i < long n`: the int index reaches n only where n fits an int, so the extent is int
+            b = Cast("int32", b)
         self.extents[a.name] = b
         return True
 
@@ -308,6 +332,33 @@ class ThreadLifter(LoopLifter):
                 raise Unliftable("in-place update", line, f"'{buffer}' is written and read at other cells; "
                                  "threads would race")
             stack.extend(children(node))
+
+
+def _readers_first(outputs: list, stages: list) -> list:
+    """Outputs in an order where each reads the arrays it reads (itself, the stages it uses) before
+    another output overwrites them: each output is computed whole before the next, so an output that
+    reads `m` (the old `m[i]`, as the thread read it) must come before the one that stores `m`."""
+    def reads(e, seen) -> set:
+        found = {e.buffer} if isinstance(e, Load) else set()
+        if isinstance(e, StageRef) and e.stage not in seen:
+            seen.add(e.stage)
+            found |= reads(stages[e.stage].expr, seen)
+        for child in children(e):
+            found |= reads(child, seen)
+        return found
+
+    pending = [(out, reads(out.value, set()) - {out.buffer}) for out in outputs]
+    ordered = []
+    while pending:
+        # the first output whose array no other pending output still has to read
+        ready = next((k for k, (out, _) in enumerate(pending)
+                      if not any(out.buffer in r for j, (_, r) in enumerate(pending) if j != k)), None)
+        if ready is None:
+            out = pending[0][0]
+            raise Unliftable("in-place update", out.line, f"outputs read each other's arrays ('{out.buffer}' and "
+                             "another are each read where the other is stored); not lifted")
+        ordered.append(pending.pop(ready)[0])
+    return ordered
 
 
 def _used_stages(stages: list, outputs: list):

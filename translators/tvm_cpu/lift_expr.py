@@ -9,7 +9,8 @@ from tree_sitter import Node
 from ...verify.cuda.parse import line_of, text_of
 from ...verify.cuda.signature import SCALAR_TYPES
 from .errors import Unliftable
-from .ir import COMPARISONS, Call, Const, Expr, Load, Neg, Not, Select, Sym, binary, cast, is_float, symbols, to_poly
+from .ir import (COMPARISONS, Call, Const, Expr, Load, Neg, Not, Select, Sym, binary, cast, is_float, rename, symbols,
+                 to_poly)
 from .lifted import Ptr
 from .tables import ConstantTable, UnknownConstant
 from .patterns import AXIS_OF, canonical, global_index, number
@@ -31,6 +32,17 @@ MATH = {
 }
 
 
+NULL_POINTER = object()  # `NULL` or `nullptr`, only compared with a pointer
+
+
+def _is_null(value) -> bool:
+    return value is NULL_POINTER or isinstance(value, Const) and value.value == 0 and not is_float(value.dtype)
+
+# <math.h>'s constants (doubles, as glibc defines them).
+MATH_CONSTANTS = {"M_PI": 3.141592653589793, "M_PI_2": 1.5707963267948966, "M_PI_4": 0.7853981633974483,
+                  "M_E": 2.718281828459045, "M_SQRT2": 1.4142135623730951, "M_SQRT1_2": 0.7071067811865476,
+                  "M_2_SQRTPI": 1.1283791670955126, "M_LN2": 0.6931471805599453, "M_1_PI": 0.3183098861837907}
+
 
 class ExpressionLifter:
     """Expression evaluation of ThreadLifter (its env, binding, pointers, stores and loads)."""
@@ -38,7 +50,23 @@ class ExpressionLifter:
     def _scalar(self, value, node: Node) -> Expr:
         if isinstance(value, Ptr):
             raise Unliftable("pointer", line_of(node), f"pointer used as a value in '{text_of(node)[:40]}'")
+        if value is NULL_POINTER:
+            raise Unliftable("null", line_of(node), f"null pointer used as a value in '{text_of(node)[:40]}'")
         return value
+
+    def _condition(self, value, node: Node) -> Expr:
+        """A condition; a pointer in it (`bias ? bias[c] : 0.0f`) is true when it cannot be null."""
+        if isinstance(value, Ptr):
+            return Const("bool", not self._may_be_null(value, node))
+        return self._scalar(value, node)
+
+    def _may_be_null(self, pointer: Ptr, node: Node) -> bool:
+        """False for a device allocation the entry copies to or from; refused for a pointer the entry passes
+        straight through, whose nullness only its caller knows."""
+        if pointer.buffer in self.device_copies:
+            return False
+        raise Unliftable("null check", line_of(node), f"'{text_of(node)[:40]}' tests whether '{pointer.buffer}' is "
+                         "null, which the entry's caller decides; only device copies (never null) are lifted")
 
     def _check_threads(self, e: Expr, node: Node) -> None:
         if symbols(e, ("thread",)):
@@ -54,6 +82,8 @@ class ExpressionLifter:
             return number(text_of(node), node)
         if kind in ("true", "false"):
             return Const("bool", kind == "true")
+        if kind == "null":
+            return NULL_POINTER
         if kind == "identifier":
             return self._identifier(text_of(node), node)
         if kind == "field_expression":
@@ -65,7 +95,8 @@ class ExpressionLifter:
             return self._binary(node)
         if kind == "unary_expression":
             op = text_of(node.child_by_field_name("operator"))
-            arg = self._scalar(self._expr(node.child_by_field_name("argument")), node)
+            arg = self._expr(node.child_by_field_name("argument"))
+            arg = self._condition(arg, node) if op == "!" else self._scalar(arg, node)
             if op == "-":
                 if isinstance(arg, Const):
                     return Const(arg.dtype, -arg.value)
@@ -78,14 +109,14 @@ class ExpressionLifter:
         if kind == "cast_expression":
             type_text = re.sub(r"\s+", " ", text_of(node.child_by_field_name("type")).replace("std::", "")).strip()
             value = self._expr(node.child_by_field_name("value"))
-            if type_text.endswith("*") or isinstance(value, Ptr):
+            if type_text.endswith("*") or isinstance(value, Ptr) or value is NULL_POINTER:
                 raise Unliftable("pointer cast", line_of(node), f"cast '{text_of(node)[:40]}' is not lifted")
             dtype = SCALAR_TYPES.get(type_text.replace("const ", ""))
             if dtype is None:
                 raise Unliftable("cast", line_of(node), f"cast to '{type_text}' is not lifted")
             return value if isinstance(value, Sym) and value.kind == "thread" else cast(value, dtype)
         if kind == "conditional_expression":
-            cond = self._scalar(self._expr(node.child_by_field_name("condition")), node)
+            cond = self._condition(self._expr(node.child_by_field_name("condition")), node)
             a = self._scalar(self._expr(node.child_by_field_name("consequence")), node)
             b = self._scalar(self._expr(node.child_by_field_name("alternative")), node)
             dtype = binary("+", a, b).dtype
@@ -99,7 +130,8 @@ class ExpressionLifter:
         if kind == "call_expression":
             return self._call(node)
         if kind == "pointer_expression":
-            raise Unliftable("*pointer", line_of(node), "'*p' and '&x' are not lifted; write p[i]")
+            buffer, index, dtype = self._dereference(node)
+            return self._load(buffer, index, dtype)
         raise Unliftable(kind, line_of(node), f"expression '{text_of(node)[:40]}' is not lifted")
 
     def _identifier(self, name: str, node: Node):
@@ -122,6 +154,10 @@ class ExpressionLifter:
                 return Ptr(table, Const("int32", 0))
             raise Unliftable("__constant__", line_of(node), f"__constant__ table '{name}' is used other than as "
                              f"{name}[index]")
+        if name in self.macros:
+            return self._macro(name, node)
+        if name in MATH_CONSTANTS:
+            return Const("float64", MATH_CONSTANTS[name])
         if name in ("INFINITY", "HUGE_VALF"):
             return Const("float32", float("inf"))
         if name == "FLT_MAX":
@@ -131,10 +167,32 @@ class ExpressionLifter:
         raise Unliftable("identifier", line_of(node), f"'{name}' is not a parameter or local (macros and globals "
                          "are not lifted)")
 
+    def _macro(self, name: str, node: Node):
+        """An object-like macro of the file: its replacement, read where the kernel names it."""
+        macro = self.macros[name]
+        if macro.expression is None:
+            raise Unliftable("macro", line_of(node), f"macro '{name}' is not lifted: {macro.why}")
+        if name in self.expanding:
+            raise Unliftable("macro", line_of(node), f"macro '{name}' refers to itself")
+        self.expanding.add(name)
+        try:
+            return self._expr(macro.expression)
+        except Unliftable as inner:
+            raise Unliftable(inner.construct, line_of(node), f"in macro '{name}' (line {macro.line}): "
+                             f"{inner.message}") from None
+        finally:
+            self.expanding.discard(name)
+
     def _binary(self, node: Node):
         op = text_of(node.child_by_field_name("operator"))
         a = self._expr(node.child_by_field_name("left"))
         b = self._expr(node.child_by_field_name("right"))
+        if op in ("==", "!=") and (isinstance(a, Ptr) and _is_null(b) or isinstance(b, Ptr) and _is_null(a)):
+            is_null = self._may_be_null(a if isinstance(a, Ptr) else b, node)
+            return Const("bool", is_null == (op == "=="))
+        if a is NULL_POINTER or b is NULL_POINTER:
+            raise Unliftable("null", line_of(node), f"'{text_of(node)[:40]}': a null pointer other than compared "
+                             "with a pointer is not lifted")
         if isinstance(a, Ptr) or isinstance(b, Ptr):
             if op == "+" and isinstance(a, Ptr) and not isinstance(b, Ptr):
                 return Ptr(a.buffer, binary("+", a.offset, b))
@@ -181,6 +239,17 @@ class ExpressionLifter:
         full = binary("+", base.offset, index) if base.offset != Const("int32", 0) else index
         return base.buffer, canonical(full), self.pointers[base.buffer]
 
+    def _dereference(self, node: Node):
+        """`*p` is `p[0]`: the element of the array parameter that `p` points at."""
+        if text_of(node.child_by_field_name("operator")) != "*":
+            raise Unliftable("&", line_of(node), f"'{text_of(node)[:40]}': taking an address is not lifted")
+        base = self._expr(node.child_by_field_name("argument"))
+        if not isinstance(base, Ptr):
+            raise Unliftable("*pointer", line_of(node), f"'{text_of(node)[:40]}' does not point into an array "
+                             "parameter")
+        self._check_threads(base.offset, node)
+        return base.buffer, canonical(base.offset), self.pointers[base.buffer]
+
     def _constant_table(self, node: Node) -> ConstantTable | None:
         base = node.child_by_field_name("argument")
         name = text_of(base) if base is not None and base.type == "identifier" else None
@@ -212,6 +281,32 @@ class ExpressionLifter:
     def _load(self, buffer: str, index: Expr, dtype: str) -> Expr:
         if (buffer, index) in self.stores:
             return self.stores[(buffer, index)][0]
+        stored = self._stored_over_loop(buffer, index)
+        if stored is not None:
+            return stored
         self.loads.add(buffer)
         return Load(dtype, buffer, index)
+
+    def _stored_over_loop(self, buffer: str, index: Expr) -> Expr | None:
+        """A read, in a reduction loop over r, of the cells an earlier loop over axis a stored
+        (`for c: res[c] = e;` then `for c: v += res[c] * res[c];`): the stored value with a := r, when
+        the index is the stored one with a := r and r runs over exactly a's range [0, extent)."""
+        poly = to_poly(index)
+        reduces = symbols(index, ("reduce",))
+        if poly is None or not reduces:
+            return None
+        for (stored_buffer, stored_index), (value, _) in self.stores.items():
+            if stored_buffer != buffer:
+                continue
+            for axis in symbols(stored_index, ("axis",)) - set(self.loop_axes):
+                if not axis.startswith("loop_"):
+                    continue
+                for r in reduces:
+                    start, end = self.reduce_ranges[r]
+                    if to_poly(start) != {} or to_poly(end) != to_poly(self.extents[axis]):
+                        continue
+                    reduce = Sym("int32", r, "reduce")
+                    if to_poly(rename(stored_index, axis, reduce)) == poly:
+                        return rename(value, axis, reduce)
+        return None
 

@@ -9,7 +9,7 @@ from tree_sitter import Node
 
 from ...verify.cuda.parse import line_of, text_of, walk
 from .errors import Unliftable
-from .ir import Bin, Call, Const, Expr, StageRef, Sym, binary, cast, children, is_float, symbols, to_poly
+from .ir import Bin, Call, Const, Expr, StageRef, Sym, binary, cast, children, is_float, rename, symbols, to_poly
 from .lift_expr import ExpressionLifter
 from .lifted import Stage
 from .patterns import assigned_names, axis_order, contains_load, has_store, index_like, reduction
@@ -39,9 +39,10 @@ class LoopLifter(ExpressionLifter):
         if not (isinstance(cond, Bin) and cond.op in ("<", "<=") and cond.a == Sym("int32", f"?{var}", "probe")):
             raise Unliftable("for", line_of(node), f"loop condition '{text_of(cond_node)}' is not `{var} < end`")
         end = cond.b if cond.op == "<" else binary("+", cond.b, Const(cond.b.dtype, 1))
-        if not index_like(end) or symbols(end, ("reduce", "thread")) or contains_load(end):
+        if not index_like(end) or symbols(end, ("reduce", "thread", "axis")) or contains_load(end):
             raise Unliftable("data-dependent loop", line_of(node), f"loop bound '{text_of(cond_node)}' "
-                             "depends on data or on another loop; only bounds over scalar parameters are lifted")
+                             "depends on data, the thread or another loop; only bounds over scalar parameters "
+                             "are lifted")
         if text_of(update).replace(" ", "") not in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
             raise Unliftable("for", line_of(node), f"loop step '{text_of(update)}' is not `++{var}`")
         if not self.open_reductions:
@@ -84,20 +85,78 @@ class LoopLifter(ExpressionLifter):
                 self.env[name] = StageRef(value.dtype, len(self.stages) - 1, axes)
 
     def _output_loop(self, var, start, end, body, node) -> None:
+        """A loop that stores: one more output axis. Locals it updates as accumulators (`sum += out[j]`
+        after `out[j] = e`) become reduction stages over that axis, read after the loop."""
         if to_poly(start) != {}:
             raise Unliftable("for", line_of(node), "a loop that stores must start at 0 to be lifted")
-        axis = self._fresh(f"loop_{var}")
-        self.extents[axis] = end
-        self.origin[axis] = f"loop {var} (line {line_of(node)})"
+        axis = self._sibling_axis(end)
+        if axis is None:
+            axis = self._fresh(f"loop_{var}")
+            self.extents[axis] = end
+            self.origin[axis] = f"loop {var} (line {line_of(node)})"
         outer = dict(self.env)
+        assigned = assigned_names(body)
+        markers = {name: Sym(self.types[name], self._fresh(f"acc:{name}:"), "acc") for name, value in outer.items()
+                   if name in assigned and self.types.get(name) not in (None, "ptr") and value is not None}
+        self.env.update(markers)
+        stages_before = len(self.stages)
         self.env[var], self.types[var] = Sym("int32", axis, "axis"), "int32"
         self.loop_axes.append(axis)
         self._statement(body)
         self.loop_axes.pop()
+        after = dict(self.env)
+        self.env = dict(outer)
+        self._refuse_running_values(markers, stages_before, node)
+        for name, marker in markers.items():
+            if after.get(name) != marker:
+                self._store_loop_reduction(name, marker, after.get(name), axis, end, node)
         for name, value in outer.items():
-            if self.env.get(name) != value:
+            if name not in markers and after.get(name) != value:
                 raise Unliftable("loop-carried variable", line_of(node),
                                  f"'{name}' changes across iterations of a loop that stores")
+
+    def _sibling_axis(self, end):
+        """A loop after an earlier loop that stored over the same range takes that loop's axis, so that
+        the cells both write are one cell (`out[j] /= sum` after `out[j] = expf(...)`): its store
+        replaces the earlier value and its reads of those cells get it. Open loops keep their own axes."""
+        for axis, extent in self.extents.items():
+            if axis.startswith("loop_") and extent == end and axis not in self.loop_axes:
+                return axis
+        return None
+
+    def _refuse_running_values(self, markers: dict, stages_before: int, node) -> None:
+        """Stores and stages of the loop must not read an accumulator while it accumulates (a running
+        sum stored per iteration is a scan, not a reduction)."""
+        names = {marker.name: name for name, marker in markers.items()}
+        values = [value for value, _ in self.stores.values()] + [s.expr for s in self.stages[stages_before:]]
+        for value in values:
+            running = symbols(value, ("acc",)) & set(names)
+            if running:
+                name = names[sorted(running)[0]]
+                raise Unliftable("loop-carried variable", line_of(node), f"'{name}' is read in a loop that stores "
+                                 "while the loop accumulates it (a running value); not lifted")
+
+    def _store_loop_reduction(self, name, marker, new, axis, end, node) -> None:
+        """`acc += e` in a loop that stores: a reduction stage of `e` with the loop's axis as its reduce axis."""
+        if self.open_reductions:
+            raise Unliftable("nested reduction", line_of(node), f"'{name}' accumulates in a loop that stores inside "
+                             "a reduction loop; not lifted")
+        op, term = reduction(new, marker) if new is not None else (None, None)
+        if op is None or symbols(term, ("acc", "pending")):
+            raise Unliftable("loop-carried variable", line_of(node),
+                             f"'{name}' is updated in the loop in a way other than a sum, max or min reduction")
+        axes = axis_order(symbols(term, ("axis",)) - {axis}, self.origin)
+        missing = [a for a in axes if a not in self.extents]
+        if missing:
+            raise Unliftable("reduction", line_of(node), f"reduction over threads whose index has no bounds "
+                             f"guard ({', '.join(missing)})")
+        reduce = self._fresh(f"r_{axis}_")
+        dtype = marker.dtype
+        self.stages.append(Stage(expr=cast(rename(term, axis, Sym("int32", reduce, "reduce")), dtype), reduce=reduce,
+                                 lo=Const("int32", 0), hi=end, op=op, axes=axes, dtype=dtype))
+        ref = StageRef(dtype, len(self.stages) - 1, axes)
+        old = self.env[name]
+        self.env[name] = binary("+", old, ref) if op == "sum" else Call(dtype, op, (cast(old, dtype), ref))
 
     def _reduction_loop(self, var, start, end, body, node) -> None:
         if not index_like(start) or symbols(start, ("axis", "reduce", "thread")) or contains_load(start):
@@ -118,6 +177,7 @@ class LoopLifter(ExpressionLifter):
             self.env[name] = markers[name]
         opened = _OpenReduction(markers=markers)
         self.env[var], self.types[var] = Sym("int32", reduce, "reduce"), "int32"
+        self.reduce_ranges[reduce] = (start, end)
         self.open_reductions.append(opened)
         try:
             self._statement(body)
@@ -167,6 +227,7 @@ class LoopLifter(ExpressionLifter):
         for name in accumulators:  # this axis is only for the accumulators the loop updates
             opened.inner.setdefault(name, []).append((reduce, start, end))
         self.env[var], self.types[var] = Sym("int32", reduce, "reduce"), "int32"
+        self.reduce_ranges[reduce] = (start, end)
         self._statement(body)
         after = {name: opened.settle(name, value) for name, value in self.env.items()}
         self.env = dict(outer)

@@ -83,7 +83,7 @@ def has_store(body: Node) -> bool:
     for node in walk(body):
         if node.type == "assignment_expression":
             left = node.child_by_field_name("left")
-            if left is not None and left.type == "subscript_expression":
+            if left is not None and left.type in ("subscript_expression", "pointer_expression"):
                 return True
     return False
 

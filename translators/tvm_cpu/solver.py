@@ -59,7 +59,8 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
         raise Unliftable("return type", host.line, f"{host.name} returns a value; only void entries are lifted")
     scalars = {p.name: p.dtype for p in host.params if not p.pointer}
     pointers = {p.name: p.dtype for p in host.params if p.pointer}
-    lifted = ThreadLifter(launch.kernel, launch.binding, scalars, pointers, launch.constants).lift(launch.kernel_name)
+    lifted = ThreadLifter(launch.kernel, launch.binding, scalars, pointers, launch.constants,
+                          device_copies=launch.device_copies).lift(launch.kernel_name)
     for out in lifted.outputs:
         param = next(p for p in host.params if p.name == out.buffer)
         if param.const:
@@ -152,13 +153,20 @@ def _tvm_refusal(exc: Exception, launch) -> Unliftable:
     return Unliftable("TVM", launch.launch_line, f"TVM cannot build kernel '{launch.kernel_name}': {first}")
 
 
+def _int_of_long(extent) -> bool:
+    from .ir import Cast
+
+    return isinstance(extent, Cast) and extent.dtype == "int32" and extent.a.dtype == "int64"
+
+
 def _check_size_types(lifted, host) -> None:
     """Loop extents are int32 in the workload; other integer types of size parameters are refused."""
     from .ir import symbols
 
     used = set()
     for extent in lifted.extents.values():
-        used |= symbols(extent, ("param",))
+        if not _int_of_long(extent):  # a long size bounding an int index is read as an int (the guard's cast)
+            used |= symbols(extent, ("param",))
     for stage in lifted.stages:
         for _, lo, hi in [(stage.reduce, stage.lo, stage.hi), *stage.inner] if stage.reduce else []:
             used |= symbols(hi, ("param",)) | symbols(lo, ("param",))

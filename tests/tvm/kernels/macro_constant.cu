@@ -1,4 +1,5 @@
-#define W 4
+// A macro that is not one operand: `W * x[i]` is `2 + 2 * x[i]`, not `4 * x[i]`.
+#define W 2 + 2
 // transverify: shape x=n, y=n
 __global__ void k(int n, const float* x, float* y) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
