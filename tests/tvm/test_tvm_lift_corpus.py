@@ -51,6 +51,7 @@ CORPUS = {
     "lift_sgd_momentum": ["n=77"],  # a `long` count; the weights read the old velocity before it is stored
     # pointer parameters advanced to the row; stored cells read back in a later reduction loop
     "lift_residual_rmsnorm": ["rows=7", "cols=9", "eps=0.00001"],
+    "lift_gelu_erf_backward": ["n=61"],  # erff, coshf, log1pf, exp2f, floorf beside tanhf: three outputs
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 

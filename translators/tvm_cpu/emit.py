@@ -22,7 +22,10 @@ from .tir_util import C_TYPES, addends, conjuncts, dtype_of, handle, mentions
 _BINARY = {"Add": "+", "Sub": "-", "Mul": "*", "LT": "<", "LE": "<=", "GT": ">", "GE": ">=", "EQ": "==",
            "NE": "!=", "And": "&&", "Or": "||"}
 _MATH = {"exp": "std::exp", "log": "std::log", "sqrt": "std::sqrt", "tanh": "std::tanh", "fabs": "std::fabs",
-         "sin": "std::sin", "cos": "std::cos", "pow": "std::pow", "rsqrt": "1 / std::sqrt"}
+         "sin": "std::sin", "cos": "std::cos", "pow": "std::pow", "rsqrt": "1 / std::sqrt",
+         "cosh": "std::cosh", "sinh": "std::sinh", "tan": "std::tan", "atan": "std::atan", "erf": "std::erf",
+         "log1p": "std::log1p", "exp2": "std::exp2", "log2": "std::log2", "log10": "std::log10",
+         "floor": "std::floor", "ceil": "std::ceil", "trunc": "std::trunc"}
 
 
 class EmitError(Exception):

@@ -27,6 +27,13 @@ MATH = {
     "fabsf": ("abs", "float32"), "fabs": ("abs", None), "abs": ("abs", None),
     "sinf": ("sin", "float32"), "sin": ("sin", None), "cosf": ("cos", "float32"), "cos": ("cos", None),
     "powf": ("pow", "float32"), "pow": ("pow", None),
+    "coshf": ("cosh", "float32"), "cosh": ("cosh", None), "sinhf": ("sinh", "float32"), "sinh": ("sinh", None),
+    "tanf": ("tan", "float32"), "tan": ("tan", None), "atanf": ("atan", "float32"), "atan": ("atan", None),
+    "erff": ("erf", "float32"), "erf": ("erf", None), "log1pf": ("log1p", "float32"), "log1p": ("log1p", None),
+    "exp2f": ("exp2", "float32"), "exp2": ("exp2", None), "log2f": ("log2", "float32"), "log2": ("log2", None),
+    "log10f": ("log10", "float32"), "log10": ("log10", None),
+    "floorf": ("floor", "float32"), "floor": ("floor", None), "ceilf": ("ceil", "float32"), "ceil": ("ceil", None),
+    "truncf": ("trunc", "float32"), "trunc": ("trunc", None),
     "fmaxf": ("max", "float32"), "fmax": ("max", None), "max": ("max", None),
     "fminf": ("min", "float32"), "fmin": ("min", None), "min": ("min", None),
 }
