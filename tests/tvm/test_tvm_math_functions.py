@@ -74,3 +74,32 @@ def test_gelu_uses_tv_tanhf_in_a_simd_loop_and_verifies(tv_cmd, tmp_path, monkey
     code = out.read_text()
     assert re.search(r"#pragma omp simd\n\s*for \(.*\) \{\n[^\n]*tv_tanhf\(", code), code
     assert "std::tanh" not in code
+
+
+_SIMD_LOOPS = r"""
+PRELUDE
+void exps(int n, const float* x, float* y) {
+    #pragma omp simd
+    for (int i = 0; i < n; ++i) y[i] = tv_expf(x[i]);
+}
+void tanhs(int n, const float* x, float* y) {
+    #pragma omp simd
+    for (int i = 0; i < n; ++i) y[i] = tv_tanhf(x[i]);
+}
+"""
+
+
+@pytest.mark.parametrize("flags", [[], ["-ffast-math"]], ids=["plain", "fast-math"])
+def test_g_plus_plus_vectorises_the_helpers_in_simd_loops(tmp_path, flags):
+    """The point of the helpers: with the emitted files' flags g++ vectorises loops calling them (an
+    earlier tv_expf with an int -> float conversion was left scalar: 'control flow in loop')."""
+    source = tmp_path / "simd_loops.cpp"
+    source.write_text(_SIMD_LOOPS.replace("PRELUDE", PRELUDE))
+    proc = subprocess.run(["g++", "-std=c++17", "-O3", "-march=native", "-fopenmp", *flags, "-c", str(source),
+                           "-o", str(tmp_path / "simd_loops.o"), "-fopt-info-vec-optimized"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    vectorised = {int(m) for m in re.findall(r"simd_loops\.cpp:(\d+):\d+: optimized: loop vectorized", proc.stderr)}
+    lines = _SIMD_LOOPS.replace("PRELUDE", PRELUDE).splitlines()
+    loops = {k + 1 for k, line in enumerate(lines) if line.strip().startswith("for (int i")}
+    assert loops and loops <= vectorised, proc.stderr

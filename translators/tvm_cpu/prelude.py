@@ -31,11 +31,10 @@ inline float tv_expf(float x) {
     float xc = x < lo ? lo : x;
     xc = xc > hi ? hi : xc;
     xc = x == x ? xc : 0.0f;
-    // k = round(x / ln2), half away from zero, by a truncating conversion: no (a + c) - c trick,
-    // which -ffast-math would fold away
-    const float t = xc * 1.44269504088896341f;
-    const int32_t k = static_cast<int32_t>(t + (t < 0.0f ? -0.5f : 0.5f));
-    const float n = static_cast<float>(k);
+    // n = round(x / ln2): nearbyint is one vector instruction here (SSE4.1 round) and, unlike the
+    // (a + c) - c trick, not folded away by -ffast-math
+    const float n = std::nearbyint(xc * 1.44269504088896341f);
+    const int32_t k = static_cast<int32_t>(n);
     const float r = (xc - n * 0.693359375f) + n * 2.12194440e-4f;
     float p = 1.9875691500e-4f;
     p = p * r + 1.3981999507e-3f;
@@ -44,12 +43,12 @@ inline float tv_expf(float x) {
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     p = p * (r * r) + r + 1.0f;
-    // times 2^k: added to p's exponent where the result is normal; for a subnormal result two
-    // multiplications, so it rounds once (a fast-math build flushes those to zero anyway)
-    const int32_t half = k >> 1;
-    const float normal = tv_bits_float(tv_float_bits(p) + static_cast<int32_t>(static_cast<uint32_t>(k) << 23));
-    const float tiny = p * tv_bits_float((half + 127) << 23) * tv_bits_float((k - half + 127) << 23);
-    float v = k > -125 ? normal : tiny;
+    // times 2^k: k + K added to p's exponent (a normal number for every k), then one multiplication
+    // by 2^-K, so a subnormal result rounds once; no float operation under a condition, so g++
+    // vectorises it without -ffast-math (it does not speculate a float operation that may trap)
+    const int32_t K = k < 0 ? 64 : 0;
+    const float scaled = tv_bits_float(tv_float_bits(p) + static_cast<int32_t>(static_cast<uint32_t>(k + K) << 23));
+    float v = scaled * tv_bits_float((127 - K) << 23);
     v = x > hi ? std::numeric_limits<float>::infinity() : v;
     v = x < lo ? 0.0f : v;
     return x == x ? v : x + x;
