@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .ir import Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef, Sym, to_poly
 from .lift import Lifted
+from .patterns import identity
 
 
 @dataclass
@@ -85,7 +86,7 @@ def _pack_operands(te, converter, stage, extents) -> list[str]:
     """For a sum over p of `a * b` with two spatial axes (i, j), each operand read as `B[f(j) + p]`
     (unit stride along p, none along j as a whole, independent of i) gets a packed copy
     `B_packed[p, j]`; the converter reads the copy from then on. The names of the copies."""
-    if stage.op != "sum" or stage.inner or len(stage.axes) != 2 or not isinstance(stage.lo, Const) \
+    if stage.op != "sum" or stage.inner or stage.where is not None or len(stage.axes) != 2 or not isinstance(stage.lo, Const) \
             or stage.lo.value != 0 or not (isinstance(stage.expr, Bin) and stage.expr.op == "*"):
         return []
     i, j = stage.axes
@@ -135,6 +136,12 @@ def _stage(te, tirx, converter, stage, extents, k):
         env = dict(zip(stage.axes, ivs))
         env.update({name: r for (name, _, _), r in zip([(stage.reduce, lo, hi)] + inner, rs)})
         body = converter.expr(stage.expr, env)
+        if stage.where is not None:
+            # A loop bound that depends on the thread: the iterations it does not run add the reducer's
+            # identity. (create_prim_func drops a reduction's `where`, so the predicate is in the body;
+            # if_then_else, printed as `?:`, reads the skipped elements not at all.)
+            skipped = converter.expr(identity(stage.op, stage.dtype), {})
+            body = tirx.if_then_else(converter.expr(stage.where, env), body, skipped)
         return _reducer(te, tirx, stage.op, stage.dtype)(body, axis=rs if inner else rs[0])
 
     return te.compute(shape, fcompute, name=f"stage{k}")
