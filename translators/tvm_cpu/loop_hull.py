@@ -84,6 +84,8 @@ class _Bounds:
             lo, hi = self.hulls[e.name]
             return lo if low else binary("-", hi, Const(hi.dtype, 1))
         if isinstance(e, Cast):
+            if not _widens(e.a.dtype, e.dtype):  # a narrowing cast may wrap: no order kept
+                return None
             inner = self._bound(e.a, low)
             return None if inner is None else Cast(e.dtype, inner)
         if isinstance(e, Neg):
@@ -135,3 +137,10 @@ def _non_negative(e: Expr) -> bool:
 
 def _reads_stage(e: Expr) -> bool:
     return isinstance(e, StageRef) or any(_reads_stage(c) for c in children(e))
+
+
+_SIGNED_BITS = {"bool": 1, "int8": 8, "int16": 16, "int32": 32, "int64": 64}
+
+
+def _widens(source: str, target: str) -> bool:
+    return source in _SIGNED_BITS and target in _SIGNED_BITS and _SIGNED_BITS[target] >= _SIGNED_BITS[source] > 1
