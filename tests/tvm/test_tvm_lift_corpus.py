@@ -58,6 +58,8 @@ CORPUS = {
     "lift_causal_softmax": ["T=9"],
     # a trailing window t - W + 1 .. t: a start below 0 skipped by a guard, a start clipped by max()
     "lift_causal_window": ["n=23", "W=4"],
+    # a loop that stores over t2 <= t (cells after t keep their values), then a loop over the whole row
+    "lift_causal_rows": ["T=11"],
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 
@@ -191,6 +193,18 @@ def test_a_causal_loop_reduces_over_a_fixed_range_where_the_thread_runs_it():
     window = generate(KERNELS / "lift_causal_window.cu").lifted.stages
     # the start t - W + 1 goes below 0: the range starts at 1 - W, a parameter expression
     assert all(s.where is not None and symbols(s.lo, ("axis", "reduce")) == set() for s in window)
+
+
+def test_a_causal_loop_that_stores_shares_the_row_axis_and_keeps_the_cells_it_skips():
+    from transverify.translators.tvm_cpu.ir import Load, Select
+
+    lifted = generate(KERNELS / "lift_causal_rows.cu").lifted
+    outputs = {out.buffer: out for out in lifted.outputs}
+    assert sorted(outputs) == ["probs", "seen"] and len(outputs["probs"].axes) == 2
+    assert outputs["probs"].axes == outputs["seen"].axes  # the full-row loop took the causal loop's axis
+    seen = outputs["seen"].value
+    # t2 <= t: the new value, else the cell's old value
+    assert isinstance(seen, Select) and isinstance(seen.b, Load) and seen.b.buffer == "seen"
 
 
 def test_split_thread_index_recombines():
@@ -431,7 +445,8 @@ REFUSED = {
                 y[i] = s;
             }
         }""", "data-dependent loop", 5),
-    # A causal bound on a loop that stores (one more output axis) is not lifted.
+    # A loop that stores under a causal bound `p <= i % m` is bounded by |m|, not a polynomial range
+    # (an output axis's extent): refused.
     "causal_store_loop": ("""
         __global__ void k(int n, int m, const float* a, const float* b, float* y) {
             int i = blockIdx.x * blockDim.x + threadIdx.x;

@@ -43,14 +43,13 @@ class LoopLifter(ExpressionLifter):
         if text_of(update).replace(" ", "") not in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
             raise Unliftable("for", line_of(node), f"loop step '{text_of(update)}' is not `++{var}`")
         stores = has_store(body)
+        where = None
         if stores and not is_fixed(end):
-            raise Unliftable("data-dependent loop", line_of(node), f"loop bound '{text_of(cond_node)}' of a loop "
-                             "that stores depends on data, the thread or another loop; only bounds over scalar "
-                             "parameters are lifted for such loops")
+            end, where = self._causal_output_range(var, start, end, cond_node, node)
         if not self.open_reductions:
             self._hoist_invariants({text_of(n) for n in walk(body) if n.type == "identifier"})
         if stores:
-            self._output_loop(var, start, end, body, node)
+            self._output_loop(var, start, end, body, node, where)
         else:
             self._reduction_loop(var, start, end, body, node, text_of(cond_node))
         self._restore_scope(saved)
@@ -86,9 +85,25 @@ class LoopLifter(ExpressionLifter):
                                          dtype=value.dtype))
                 self.env[name] = StageRef(value.dtype, len(self.stages) - 1, axes)
 
-    def _output_loop(self, var, start, end, body, node) -> None:
+    def _causal_output_range(self, var, start, end, cond_node, node):
+        """A loop that stores from 0 while `var < end`, end depending on the thread (`p <= t`): one more
+        output axis over a proven fixed range holding every iteration (a polynomial in the parameters,
+        as the output's shape must be), whose body runs where `var < end` (an `if` around it).
+        (hi, the predicate over the variable as a `?var` symbol)."""
+        probe = f"?{var}"
+        hull = iteration_hull(probe, start, end, self.extents, self.reduce_hulls) if to_poly(start) == {} else None
+        if hull is None or to_poly(hull[1]) is None:
+            raise Unliftable("data-dependent loop", line_of(node), f"loop bound '{text_of(cond_node)}' of a loop "
+                             "that stores depends on data, the thread or another loop, and no range that is a "
+                             "polynomial in the scalar parameters (an output's shape) is proven to hold it; "
+                             "not lifted")
+        hi = next((extent for extent in self.extents.values() if to_poly(extent) == to_poly(hull[1])), hull[1])
+        return hi, hull[2]  # an extent already spelled so, that a later loop over it shares the axis
+
+    def _output_loop(self, var, start, end, body, node, where=None) -> None:
         """A loop that stores: one more output axis. Locals it updates as accumulators (`sum += out[j]`
-        after `out[j] = e`) become reduction stages over that axis, read after the loop."""
+        after `out[j] = e`) become reduction stages over that axis, read after the loop. With `where`
+        (a bound from the thread), the body runs as under `if (where)`: cells it skips keep their value."""
         if to_poly(start) != {}:
             raise Unliftable("for", line_of(node), "a loop that stores must start at 0 to be lifted")
         axis = self._sibling_axis(end)
@@ -104,7 +119,10 @@ class LoopLifter(ExpressionLifter):
         stages_before = len(self.stages)
         self.env[var], self.types[var] = Sym("int32", axis, "axis"), "int32"
         self.loop_axes.append(axis)
-        self._statement(body)
+        if where is None:
+            self._statement(body)
+        else:
+            self._branches(rename(where, f"?{var}", Sym("int32", axis, "axis")), body, None, node)
         self.loop_axes.pop()
         after = dict(self.env)
         self.env = dict(outer)
