@@ -60,6 +60,8 @@ CORPUS = {
     "lift_causal_window": ["n=23", "W=4"],
     # a loop that stores over t2 <= t (cells after t keep their values), then a loop over the whole row
     "lift_causal_rows": ["T=11"],
+    # a sum from an output loop's variable to the end of the row (p = j; p < n)
+    "lift_causal_suffix": ["rows=4", "n=9"],
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 

@@ -56,8 +56,8 @@ class LoopLifter(ExpressionLifter):
 
     def _grid_stride(self, var, start, cond_node, update, body, node) -> bool:
         """`for (i = global index; i < n; i += blockDim.x * gridDim.x)`: one axis, extent n."""
-        if not (isinstance(start, Sym) and start.kind == "axis"):
-            return False
+        if not (isinstance(start, Sym) and start.kind == "axis" and start.name in ("gx", "gy", "gz")):
+            return False  # a loop from an output loop's variable (`p = j`) is not grid-stride
         step = text_of(update).replace(" ", "")
         dim = {"gx": "x", "gy": "y", "gz": "z"}[start.name]
         if step not in (f"{var}+=blockDim.{dim}*gridDim.{dim}", f"{var}+=gridDim.{dim}*blockDim.{dim}"):
