@@ -209,6 +209,21 @@ def test_a_causal_loop_that_stores_shares_the_row_axis_and_keeps_the_cells_it_sk
     assert isinstance(seen, Select) and isinstance(seen.b, Load) and seen.b.buffer == "seen"
 
 
+def test_a_reduction_range_not_starting_at_zero_runs_from_zero_in_the_workload():
+    # MetaSchedule rewrites only loops from 0: the window from 1 - W runs over [0, hi - lo), read as r + lo.
+    import re
+
+    from transverify.translators.tvm_cpu.launch import find_launch
+    from transverify.translators.tvm_cpu.te_build import build_prim_func
+
+    lifted = generate(KERNELS / "lift_causal_window.cu").lifted
+    assert any(s.reduce and "W" in str(s.lo) for s in lifted.stages)
+    func = build_prim_func(lifted, find_launch(KERNELS / "lift_causal_window.cu", None).entry.params).func
+    loops = [line for line in func.script().splitlines() if line.strip().startswith("for ")]
+    # every loop is `range(extent)` or `T.grid(extents...)`, never `range(start, end)`
+    assert len(loops) == 5 and not any(re.search(r"\brange\([^()]*(\([^()]*\))?[^()]*,", line) for line in loops)
+
+
 def test_split_thread_index_recombines():
     from transverify.translators.tvm_cpu.ir import Bin, Sym, binary, to_poly
 

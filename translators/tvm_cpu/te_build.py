@@ -129,12 +129,16 @@ def _stage(te, tirx, converter, stage, extents, k):
     shape = [extents[a] for a in stage.axes] or [1]
 
     inner = [(name, converter.expr(a, {}), converter.expr(b, {})) for name, a, b in stage.inner]
+    ranges = [(stage.reduce, lo, hi, stage.lo)] + [(name, a, b, first) for (name, a, b), (_, first, _) in
+                                                     zip(inner, stage.inner)]
 
     def fcompute(*ivs):
         # Nested reduction loops (`for c, kh, kw: acc += ...`) are one reduction over several axes.
-        rs = [te.reduce_axis((a, b), name=name) for name, a, b in [(stage.reduce, lo, hi)] + inner]
+        # A range that does not start at 0 (`p = s`, a window from t - W + 1) runs from 0 with the
+        # variable read as r + start, as MetaSchedule's loop rewrites need loops from 0.
+        rs = [te.reduce_axis((a, b) if _is_zero(first) else (0, b - a), name=name) for name, a, b, first in ranges]
         env = dict(zip(stage.axes, ivs))
-        env.update({name: r for (name, _, _), r in zip([(stage.reduce, lo, hi)] + inner, rs)})
+        env.update({name: r if _is_zero(first) else r + a for (name, a, _, first), r in zip(ranges, rs)})
         body = converter.expr(stage.expr, env)
         if stage.where is not None:
             # A loop bound that depends on the thread: the iterations it does not run add the reducer's
@@ -145,6 +149,10 @@ def _stage(te, tirx, converter, stage, extents, k):
         return _reducer(te, tirx, stage.op, stage.dtype)(body, axis=rs if inner else rs[0])
 
     return te.compute(shape, fcompute, name=f"stage{k}")
+
+
+def _is_zero(e) -> bool:
+    return to_poly(e) == {}
 
 
 def _reducer(te, tirx, op: str, dtype: str):
