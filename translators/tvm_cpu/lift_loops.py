@@ -13,7 +13,7 @@ from .ir import Bin, Call, Const, Expr, StageRef, Sym, binary, cast, children, i
 from .lift_expr import ExpressionLifter
 from .loop_hull import is_fixed, iteration_hull
 from .lifted import Stage
-from .patterns import assigned_names, axis_order, contains_load, has_store, index_like, reduction
+from .patterns import assigned_names, axis_order, contains_load, has_store, reduction
 
 
 class LoopLifter(ExpressionLifter):
