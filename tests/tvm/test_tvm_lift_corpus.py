@@ -52,6 +52,16 @@ CORPUS = {
     # pointer parameters advanced to the row; stored cells read back in a later reduction loop
     "lift_residual_rmsnorm": ["rows=7", "cols=9", "eps=0.00001"],
     "lift_gelu_erf_backward": ["n=61"],  # erff, coshf, log1pf, exp2f, floorf beside tanhf: three outputs
+    # causal bounds: `t2 <= t` with t = idx % T, and `t3 <= t2` inside it (a triangle of the triangle)
+    "lift_causal_prefix": ["rows=3", "T=7"],
+    # `t2 < t + 1`, `t2 <= t` (max, then a sum of exponentials), `t2 < t` on a 2-D grid; columns after t masked
+    "lift_causal_softmax": ["T=9"],
+    # a trailing window t - W + 1 .. t: a start below 0 skipped by a guard, a start clipped by max()
+    "lift_causal_window": ["n=23", "W=4"],
+    # a loop that stores over t2 <= t (cells after t keep their values), then a loop over the whole row
+    "lift_causal_rows": ["T=11"],
+    # a sum from an output loop's variable to the end of the row (p = j; p < n)
+    "lift_causal_suffix": ["rows=4", "n=9"],
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 
@@ -170,6 +180,50 @@ def test_a_loop_that_stores_and_sums_is_a_reduction_over_the_stored_values():
     assert out.buffer == "probs" and len(out.axes) == 2
 
 
+def test_a_causal_loop_reduces_over_a_fixed_range_where_the_thread_runs_it():
+    from transverify.translators.tvm_cpu.ir import symbols, to_poly
+
+    stages = generate(KERNELS / "lift_causal_prefix.cu").lifted.stages
+    prefix, nested = stages
+    # t2 <= t with t = idx % T: the range [0, |T|) holds every iteration; the predicate keeps t2 < t + 1
+    assert to_poly(prefix.lo) == {} and symbols(prefix.hi, ("axis", "reduce")) == set()
+    assert prefix.where is not None and symbols(prefix.where, ("axis",)) == {"gx"}
+    # t3 <= t2 inside it: one reduction over both axes, its predicate over both loop variables
+    (inner_name, _, inner_hi), = nested.inner
+    assert symbols(inner_hi, ("axis", "reduce")) == set()
+    assert symbols(nested.where, ("reduce",)) == {nested.reduce, inner_name}
+    window = generate(KERNELS / "lift_causal_window.cu").lifted.stages
+    # the start t - W + 1 goes below 0: the range starts at 1 - W, a parameter expression
+    assert all(s.where is not None and symbols(s.lo, ("axis", "reduce")) == set() for s in window)
+
+
+def test_a_causal_loop_that_stores_shares_the_row_axis_and_keeps_the_cells_it_skips():
+    from transverify.translators.tvm_cpu.ir import Load, Select
+
+    lifted = generate(KERNELS / "lift_causal_rows.cu").lifted
+    outputs = {out.buffer: out for out in lifted.outputs}
+    assert sorted(outputs) == ["probs", "seen"] and len(outputs["probs"].axes) == 2
+    assert outputs["probs"].axes == outputs["seen"].axes  # the full-row loop took the causal loop's axis
+    seen = outputs["seen"].value
+    # t2 <= t: the new value, else the cell's old value
+    assert isinstance(seen, Select) and isinstance(seen.b, Load) and seen.b.buffer == "seen"
+
+
+def test_a_reduction_range_not_starting_at_zero_runs_from_zero_in_the_workload():
+    # MetaSchedule rewrites only loops from 0: the window from 1 - W runs over [0, hi - lo), read as r + lo.
+    import re
+
+    from transverify.translators.tvm_cpu.launch import find_launch
+    from transverify.translators.tvm_cpu.te_build import build_prim_func
+
+    lifted = generate(KERNELS / "lift_causal_window.cu").lifted
+    assert any(s.reduce and "W" in str(s.lo) for s in lifted.stages)
+    func = build_prim_func(lifted, find_launch(KERNELS / "lift_causal_window.cu", None).entry.params).func
+    loops = [line for line in func.script().splitlines() if line.strip().startswith("for ")]
+    # every loop is `range(extent)` or `T.grid(extents...)`, never `range(start, end)`
+    assert len(loops) == 5 and not any(re.search(r"\brange\([^()]*(\([^()]*\))?[^()]*,", line) for line in loops)
+
+
 def test_split_thread_index_recombines():
     from transverify.translators.tvm_cpu.ir import Bin, Sym, binary, to_poly
 
@@ -223,13 +277,14 @@ REFUSED = {
                 y[i] = best;
             }
         }""", "nested reduction", 7),
-    "triangular": ("""
+    # A bound that is not affine in the enclosing loop (p * p) has no range proven to hold it.
+    "product_bound": ("""
         __global__ void k(int n, int m, const float* a, const float* b, float* y) {
             int i = blockIdx.x * blockDim.x + threadIdx.x;
             if (i < n) {
                 float acc = 0.0f;
                 for (int p = 0; p < m; ++p)
-                    for (int q = 0; q < p; ++q) acc += a[p * m + q];
+                    for (int q = 0; q < p * p; ++q) acc += a[p * m + q];
                 y[i] = acc;
             }
         }""", "data-dependent loop", 6),
@@ -377,17 +432,46 @@ REFUSED = {
                 y[i] = s;
             }
         }""", "loop-carried variable", 5),
-    # A bound from the thread's own index split by % (a causal window): not a fixed range.
-    "bound_from_thread": ("""
+    # Bounds from the thread's index that no fixed range is proven to hold: a square, a division by a size.
+    "bound_thread_squared": ("""
         __global__ void k(int n, int m, const float* a, const float* b, float* y) {
             int i = blockIdx.x * blockDim.x + threadIdx.x;
             if (i < n) {
                 int t = i % m;
                 float s = 0.0f;
-                for (int p = 0; p <= t; ++p) s += a[p];
+                for (int p = 0; p <= t * t; ++p) s += a[p];
                 y[i] = s;
             }
         }""", "data-dependent loop", 6),
+    "bound_divided_by_size": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float s = 0.0f;
+                for (int p = i / m; p < n; ++p) s += a[p];
+                y[i] = s;
+            }
+        }""", "data-dependent loop", 5),
+    # A bound read from an array.
+    "bound_from_data": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float s = 0.0f;
+                for (int p = 0; p < (int)b[i]; ++p) s += a[p];
+                y[i] = s;
+            }
+        }""", "data-dependent loop", 5),
+    # A loop that stores under a causal bound `p <= i % m` is bounded by |m|, not a polynomial range
+    # (an output axis's extent): refused.
+    "causal_store_loop": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                int t = i % m;
+                for (int p = 0; p <= t; ++p) y[i * m + p] = a[p];
+            }
+        }""", "data-dependent loop", 5),
     # Which value the macro has depends on how the file is compiled.
     "macro_under_ifdef": ("""
         #ifdef FAST

@@ -52,6 +52,7 @@ class ThreadLifter(LoopLifter):
         self.loop_axes: list[str] = []
         self.open_reductions: list = []  # reduction loops being executed, innermost last
         self.reduce_ranges: dict = {}  # reduce symbol -> (start, end) of its loop
+        self.reduce_hulls: dict = {}  # reduce symbol -> (lo, hi): fixed range holding all its loop's iterations
         self.counter = 0
 
     # --- entry -------------------------------------------------------------

@@ -11,8 +11,9 @@ from ...verify.cuda.parse import line_of, text_of, walk
 from .errors import Unliftable
 from .ir import Bin, Call, Const, Expr, StageRef, Sym, binary, cast, children, is_float, rename, symbols, to_poly
 from .lift_expr import ExpressionLifter
+from .loop_hull import is_fixed, iteration_hull
 from .lifted import Stage
-from .patterns import assigned_names, axis_order, contains_load, has_store, index_like, reduction
+from .patterns import assigned_names, axis_order, contains_load, has_store, reduction
 
 
 class LoopLifter(ExpressionLifter):
@@ -39,24 +40,24 @@ class LoopLifter(ExpressionLifter):
         if not (isinstance(cond, Bin) and cond.op in ("<", "<=") and cond.a == Sym("int32", f"?{var}", "probe")):
             raise Unliftable("for", line_of(node), f"loop condition '{text_of(cond_node)}' is not `{var} < end`")
         end = cond.b if cond.op == "<" else binary("+", cond.b, Const(cond.b.dtype, 1))
-        if not index_like(end) or symbols(end, ("reduce", "thread", "axis")) or contains_load(end):
-            raise Unliftable("data-dependent loop", line_of(node), f"loop bound '{text_of(cond_node)}' "
-                             "depends on data, the thread or another loop; only bounds over scalar parameters "
-                             "are lifted")
         if text_of(update).replace(" ", "") not in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
             raise Unliftable("for", line_of(node), f"loop step '{text_of(update)}' is not `++{var}`")
+        stores = has_store(body)
+        where = None
+        if stores and not is_fixed(end):
+            end, where = self._causal_output_range(var, start, end, cond_node, node)
         if not self.open_reductions:
             self._hoist_invariants({text_of(n) for n in walk(body) if n.type == "identifier"})
-        if has_store(body):
-            self._output_loop(var, start, end, body, node)
+        if stores:
+            self._output_loop(var, start, end, body, node, where)
         else:
-            self._reduction_loop(var, start, end, body, node)
+            self._reduction_loop(var, start, end, body, node, text_of(cond_node))
         self._restore_scope(saved)
 
     def _grid_stride(self, var, start, cond_node, update, body, node) -> bool:
         """`for (i = global index; i < n; i += blockDim.x * gridDim.x)`: one axis, extent n."""
-        if not (isinstance(start, Sym) and start.kind == "axis"):
-            return False
+        if not (isinstance(start, Sym) and start.kind == "axis" and start.name in ("gx", "gy", "gz")):
+            return False  # a loop from an output loop's variable (`p = j`) is not grid-stride
         step = text_of(update).replace(" ", "")
         dim = {"gx": "x", "gy": "y", "gz": "z"}[start.name]
         if step not in (f"{var}+=blockDim.{dim}*gridDim.{dim}", f"{var}+=gridDim.{dim}*blockDim.{dim}"):
@@ -84,9 +85,25 @@ class LoopLifter(ExpressionLifter):
                                          dtype=value.dtype))
                 self.env[name] = StageRef(value.dtype, len(self.stages) - 1, axes)
 
-    def _output_loop(self, var, start, end, body, node) -> None:
+    def _causal_output_range(self, var, start, end, cond_node, node):
+        """A loop that stores from 0 while `var < end`, end depending on the thread (`p <= t`): one more
+        output axis over a proven fixed range holding every iteration (a polynomial in the parameters,
+        as the output's shape must be), whose body runs where `var < end` (an `if` around it).
+        (hi, the predicate over the variable as a `?var` symbol)."""
+        probe = f"?{var}"
+        hull = iteration_hull(probe, start, end, self.extents, self.reduce_hulls) if to_poly(start) == {} else None
+        if hull is None or to_poly(hull[1]) is None:
+            raise Unliftable("data-dependent loop", line_of(node), f"loop bound '{text_of(cond_node)}' of a loop "
+                             "that stores depends on data, the thread or another loop, and no range that is a "
+                             "polynomial in the scalar parameters (an output's shape) is proven to hold it; "
+                             "not lifted")
+        hi = next((extent for extent in self.extents.values() if to_poly(extent) == to_poly(hull[1])), hull[1])
+        return hi, hull[2]  # an extent already spelled so, that a later loop over it shares the axis
+
+    def _output_loop(self, var, start, end, body, node, where=None) -> None:
         """A loop that stores: one more output axis. Locals it updates as accumulators (`sum += out[j]`
-        after `out[j] = e`) become reduction stages over that axis, read after the loop."""
+        after `out[j] = e`) become reduction stages over that axis, read after the loop. With `where`
+        (a bound from the thread), the body runs as under `if (where)`: cells it skips keep their value."""
         if to_poly(start) != {}:
             raise Unliftable("for", line_of(node), "a loop that stores must start at 0 to be lifted")
         axis = self._sibling_axis(end)
@@ -102,7 +119,10 @@ class LoopLifter(ExpressionLifter):
         stages_before = len(self.stages)
         self.env[var], self.types[var] = Sym("int32", axis, "axis"), "int32"
         self.loop_axes.append(axis)
-        self._statement(body)
+        if where is None:
+            self._statement(body)
+        else:
+            self._branches(rename(where, f"?{var}", Sym("int32", axis, "axis")), body, None, node)
         self.loop_axes.pop()
         after = dict(self.env)
         self.env = dict(outer)
@@ -158,18 +178,22 @@ class LoopLifter(ExpressionLifter):
         old = self.env[name]
         self.env[name] = binary("+", old, ref) if op == "sum" else Call(dtype, op, (cast(old, dtype), ref))
 
-    def _reduction_loop(self, var, start, end, body, node) -> None:
-        if not index_like(start) or symbols(start, ("axis", "reduce", "thread")) or contains_load(start):
-            raise Unliftable("data-dependent loop", line_of(node), "the start of a loop that only updates "
-                             "accumulators depends on the thread, another loop or data; only starts over scalar "
-                             "parameters are lifted")
+    def _reduction_loop(self, var, start, end, body, node, cond_text) -> None:
         reduce = self._fresh(f"r_{var}")
+        hull = iteration_hull(reduce, start, end, self.extents, self.reduce_hulls)
+        if hull is None:
+            raise Unliftable("data-dependent loop", line_of(node), f"the bounds of loop '{var}' (from "
+                             f"'{text_of(node.child_by_field_name('initializer')).rstrip(';')}' while '{cond_text}') "
+                             "depend on data, or on the thread or another loop in a way whose range cannot be "
+                             "bounded; only bounds over scalar parameters, or affine in the thread's indices "
+                             "and enclosing loops, are lifted")
+        lo, hi, where = hull
         outer = dict(self.env)
         assigned = assigned_names(body)
         accumulators = [name for name, value in outer.items()
                         if name in assigned and self.types.get(name) not in (None, "ptr") and value is not None]
         if self.open_reductions and self._continues(self.open_reductions[-1], accumulators, outer):
-            self._reduction_axis(self.open_reductions[-1], var, reduce, start, end, body, node, accumulators)
+            self._reduction_axis(self.open_reductions[-1], var, reduce, (start, end), hull, body, node, accumulators)
             return
         markers = {}
         for name in accumulators:
@@ -178,6 +202,7 @@ class LoopLifter(ExpressionLifter):
         opened = _OpenReduction(markers=markers)
         self.env[var], self.types[var] = Sym("int32", reduce, "reduce"), "int32"
         self.reduce_ranges[reduce] = (start, end)
+        self.reduce_hulls[reduce] = (lo, hi)
         self.open_reductions.append(opened)
         try:
             self._statement(body)
@@ -198,18 +223,19 @@ class LoopLifter(ExpressionLifter):
                 raise Unliftable("loop-carried variable", line_of(node),
                                  f"'{name}' is updated in the loop in a way other than a sum, max or min reduction")
             inner = tuple(opened.inner.get(name, ()))
-            if symbols(term, ("reduce",)) - {reduce} - {r for r, _, _ in inner}:
+            predicate = _conjunction([where] + opened.where.get(name, []))
+            if (symbols(term, ("reduce",)) | _symbols_of(predicate, "reduce")) - {reduce} - {r for r, _, _ in inner}:
                 raise Unliftable("nested reduction", line_of(node), f"'{name}' accumulates a value reduced by an "
                                  "enclosing loop (a reduction inside a reduction over another accumulator); "
                                  "not lifted")
-            axes = axis_order(symbols(term, ("axis",)), self.origin)
+            axes = axis_order(symbols(term, ("axis",)) | _symbols_of(predicate, "axis"), self.origin)
             missing = [a for a in axes if a not in self.extents]
             if missing:
                 raise Unliftable("reduction", line_of(node), f"reduction over threads whose index has no bounds "
                                  f"guard ({', '.join(missing)})")
             dtype = marker.dtype
-            self.stages.append(Stage(expr=cast(term, dtype), reduce=reduce, lo=start, hi=end, op=op, axes=axes,
-                                     dtype=dtype, inner=inner))
+            self.stages.append(Stage(expr=cast(term, dtype), reduce=reduce, lo=lo, hi=hi, op=op, axes=axes,
+                                     dtype=dtype, inner=inner, where=predicate))
             ref = StageRef(dtype, len(self.stages) - 1, axes)
             old = outer[name]
             self.env[name] = binary("+", old, ref) if op == "sum" else Call(dtype, op, (cast(old, dtype), ref))
@@ -222,12 +248,16 @@ class LoopLifter(ExpressionLifter):
         changed yet in this iteration, adds one more axis to that reduction (`for c, kh, kw: acc += ...`)."""
         return bool(accumulators) and all(outer[name] == opened.markers.get(name) for name in accumulators)
 
-    def _reduction_axis(self, opened, var, reduce, start, end, body, node, accumulators) -> None:
+    def _reduction_axis(self, opened, var, reduce, bounds, hull, body, node, accumulators) -> None:
         outer = dict(self.env)
-        for name in accumulators:  # this axis is only for the accumulators the loop updates
-            opened.inner.setdefault(name, []).append((reduce, start, end))
+        lo, hi, where = hull
+        for name in accumulators:  # this axis (and its predicate) is only for the accumulators the loop updates
+            opened.inner.setdefault(name, []).append((reduce, lo, hi))
+            if where is not None:
+                opened.where.setdefault(name, []).append(where)
         self.env[var], self.types[var] = Sym("int32", reduce, "reduce"), "int32"
-        self.reduce_ranges[reduce] = (start, end)
+        self.reduce_ranges[reduce] = bounds
+        self.reduce_hulls[reduce] = (lo, hi)
         self._statement(body)
         after = {name: opened.settle(name, value) for name, value in self.env.items()}
         self.env = dict(outer)
@@ -260,6 +290,21 @@ class LoopLifter(ExpressionLifter):
 _MISSING = object()
 
 
+def _symbols_of(predicate, kind: str) -> set:
+    return set() if predicate is None else symbols(predicate, (kind,))
+
+
+def _conjunction(conditions: list):
+    """The predicates that are present, joined by &&; None when there are none."""
+    present = [c for c in conditions if c is not None]
+    if not present:
+        return None
+    joined = present[0]
+    for condition in present[1:]:
+        joined = binary("&&", joined, condition)
+    return joined
+
+
 def _worth_hoisting(e: Expr) -> bool:
     """A call or a float division somewhere in it, and no integer division (which could trap)."""
     found = False
@@ -286,6 +331,7 @@ class _OpenReduction:
     can only end the reduction, not be read before it ends."""
     markers: dict
     inner: dict = field(default_factory=dict)
+    where: dict = field(default_factory=dict)  # accumulator -> predicates of inner loops with varying bounds
     pending: dict = field(default_factory=dict)
 
     def pend(self, name: str, value):

@@ -15,7 +15,8 @@ class Ptr:
 
 @dataclass
 class Stage:
-    """An intermediate reduction: value[axes] = op over reduce in [lo, hi) (and `inner`) of expr;
+    """An intermediate reduction: value[axes] = op over reduce in [lo, hi) (and `inner`), where `where`
+    holds, of expr;
     or, with op "compute" (reduce, lo, hi None), value[axes] = expr: a value computed once per thread."""
     expr: Expr
     reduce: str | None
@@ -25,6 +26,9 @@ class Stage:
     axes: tuple
     dtype: str
     inner: tuple = ()  # further reduce axes nested inside `reduce`: (name, lo, hi), outermost first
+    # which iterations of [lo, hi) (and `inner`) a thread runs, where a loop's bounds depend on the thread
+    # or an enclosing loop (`t2 <= t`); None: all of them
+    where: Expr | None = None
 
 
 @dataclass

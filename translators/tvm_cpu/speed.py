@@ -76,7 +76,8 @@ def gemm_layout(lifted) -> dict | None:
     if len(lifted.stages) != 1 or len(lifted.outputs) != 1:
         return None
     stage, out = lifted.stages[0], lifted.outputs[0]
-    if stage.op != "sum" or stage.dtype != "float32" or stage.inner or len(stage.axes) != 2 or len(out.axes) != 2:
+    if stage.op != "sum" or stage.dtype != "float32" or stage.inner or stage.where is not None or len(stage.axes) != 2 \
+            or len(out.axes) != 2:
         return None
     value = out.value
     if isinstance(value, Bin) and value.op == "+" and isinstance(value.a, Const) and value.a.value == 0:

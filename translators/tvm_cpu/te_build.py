@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .ir import Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef, Sym, to_poly
 from .lift import Lifted
+from .patterns import identity
 
 
 @dataclass
@@ -85,7 +86,7 @@ def _pack_operands(te, converter, stage, extents) -> list[str]:
     """For a sum over p of `a * b` with two spatial axes (i, j), each operand read as `B[f(j) + p]`
     (unit stride along p, none along j as a whole, independent of i) gets a packed copy
     `B_packed[p, j]`; the converter reads the copy from then on. The names of the copies."""
-    if stage.op != "sum" or stage.inner or len(stage.axes) != 2 or not isinstance(stage.lo, Const) \
+    if stage.op != "sum" or stage.inner or stage.where is not None or len(stage.axes) != 2 or not isinstance(stage.lo, Const) \
             or stage.lo.value != 0 or not (isinstance(stage.expr, Bin) and stage.expr.op == "*"):
         return []
     i, j = stage.axes
@@ -128,16 +129,30 @@ def _stage(te, tirx, converter, stage, extents, k):
     shape = [extents[a] for a in stage.axes] or [1]
 
     inner = [(name, converter.expr(a, {}), converter.expr(b, {})) for name, a, b in stage.inner]
+    ranges = [(stage.reduce, lo, hi, stage.lo)] + [(name, a, b, first) for (name, a, b), (_, first, _) in
+                                                     zip(inner, stage.inner)]
 
     def fcompute(*ivs):
         # Nested reduction loops (`for c, kh, kw: acc += ...`) are one reduction over several axes.
-        rs = [te.reduce_axis((a, b), name=name) for name, a, b in [(stage.reduce, lo, hi)] + inner]
+        # A range that does not start at 0 (`p = s`, a window from t - W + 1) runs from 0 with the
+        # variable read as r + start, as MetaSchedule's loop rewrites need loops from 0.
+        rs = [te.reduce_axis((a, b) if _is_zero(first) else (0, b - a), name=name) for name, a, b, first in ranges]
         env = dict(zip(stage.axes, ivs))
-        env.update({name: r for (name, _, _), r in zip([(stage.reduce, lo, hi)] + inner, rs)})
+        env.update({name: r if _is_zero(first) else r + a for (name, a, _, first), r in zip(ranges, rs)})
         body = converter.expr(stage.expr, env)
+        if stage.where is not None:
+            # A loop bound that depends on the thread: the iterations it does not run add the reducer's
+            # identity. (create_prim_func drops a reduction's `where`, so the predicate is in the body;
+            # if_then_else, printed as `?:`, reads the skipped elements not at all.)
+            skipped = converter.expr(identity(stage.op, stage.dtype), {})
+            body = tirx.if_then_else(converter.expr(stage.where, env), body, skipped)
         return _reducer(te, tirx, stage.op, stage.dtype)(body, axis=rs if inner else rs[0])
 
     return te.compute(shape, fcompute, name=f"stage{k}")
+
+
+def _is_zero(e) -> bool:
+    return to_poly(e) == {}
 
 
 def _reducer(te, tirx, op: str, dtype: str):
