@@ -23,7 +23,7 @@ template <typename T> inline T tv_min(T a, T b) { return b < a ? b : a; }
 // expf without a library call, branch-free, so simd loops vectorise it without -ffast-math:
 // at most 1 ulp from glibc's expf over all 2^32 floats, infinities, zeros, subnormals and NaN
 // included. Cephes's reduction x = n*ln2 + r, |r| <= ln2/2, and its polynomial for exp(r).
-// Written so that -ffast-math's reassociation cannot overflow or unround it.
+// Written so that -ffast-math's reassociation cannot overflow or unround it (within 5 ulp then).
 inline float tv_bits_float(int32_t bits) { float f; std::memcpy(&f, &bits, sizeof f); return f; }
 inline int32_t tv_float_bits(float f) { int32_t bits; std::memcpy(&bits, &f, sizeof bits); return bits; }
 inline float tv_expf(float x) {
