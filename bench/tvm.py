@@ -43,6 +43,8 @@ CASES = [
     ("matmul 256^3", EXAMPLES / "matmul" / "matmul.cu", dict(m=256, n=256, k=256), True, None),
     ("matmul 512^3", EXAMPLES / "matmul" / "matmul.cu", dict(m=512, n=512, k=512), False, None),
     ("gemm template 512^3", EXAMPLES / "tiled_matmul" / "tiled_matmul.cu", dict(n=512), False, None),
+    # out = inp · weightᵀ: the weight packed first; OpenBLAS with CblasTrans
+    ("linear x·Wᵀ 512^3", KERNELS / "gemm_nt_linear.cu", dict(T=512, OC=512, C=512), False, None),
     ("row softmax 4096x1024", KERNELS / "softmax_rows.cu", dict(rows=4096, cols=1024), False, None),
     ("GELU (tanh) 4M", KERNELS / "gelu_tanh.cu", dict(n=4 * 1024 * 1024), False, None),
     # u read, v written
