@@ -71,21 +71,33 @@ _ROOTS = {"sqrtf", "sqrt", "rsqrtf", "rsqrt", "__fsqrt_rn", "__frsqrt_rn"}
 _EPS_LITERALS = 3  # the smallest few small positive literals of the kernel are eps guesses
 
 
-def propose_layer_norm(cues: Cues) -> list[Candidate]:
-    if cues.returns or len(cues.inputs) not in (1, 3) or len(cues.outputs) not in (1, 3) or len(cues.others) > 1:
-        return []
+def _normalisation(cues: Cues, counts: tuple, outputs_of, base: int):
+    """(x, what outputs_of(cues) says, eps guesses, score) when the entry looks like a normalisation
+    along rows: `counts` (inputs, outputs) in number, one float type, at most one float scalar
+    (eps) or else a small literal, a square root called; None otherwise."""
+    inputs, outputs_allowed = counts
+    if cues.returns or len(cues.inputs) not in inputs or len(cues.outputs) not in outputs_allowed \
+            or len(cues.others) > 1:
+        return None
     x = cues.inputs[0]
-    outputs = _layer_norm_outputs(cues)
+    outputs = outputs_of(cues)
     if outputs is None or not all(p.dtype == x.dtype for p in cues.inputs + cues.outputs) or x.dtype not in FLOATS:
-        return []
+        return None
     if cues.others and cues.others[0].dtype not in FLOATS:
-        return []
+        return None
     epsilons = [cues.others[0].name] if cues.others else _eps_literals(cues)
     if not epsilons or not cues.calls & _ROOTS:
-        return []  # no eps, or no square root: not a layer norm
-    score = (2 + 2 * int(bool(cues.calls & _ROOTS)) + int(cues.shared or cues.warp) - 2 * int(bool(cues.atomics))
-             - 2 * int(bool(cues.calls & EXPS)))
-    y, stats = outputs
+        return None  # no eps, or no square root: not a normalisation
+    score = (base + 2 * int(bool(cues.calls & _ROOTS)) + int(cues.shared or cues.warp)
+             - 2 * int(bool(cues.atomics)) - 2 * int(bool(cues.calls & EXPS)))
+    return x, outputs, epsilons, score
+
+
+def propose_layer_norm(cues: Cues) -> list[Candidate]:
+    signature = _normalisation(cues, ((1, 3), (1, 3)), _layer_norm_outputs, 2)
+    if signature is None:
+        return []
+    x, (y, stats), epsilons, score = signature
     affine = len(cues.inputs) == 3
     found = []
     for rank, (rows, cols) in enumerate(_row_layouts(cues, affine)):
@@ -124,20 +136,10 @@ def _layer_norm_outputs(cues: Cues):
 # Layer norm's signature without the mean; ranked one below layer norm, which is tried first.
 
 def propose_rms_norm(cues: Cues) -> list[Candidate]:
-    if cues.returns or len(cues.inputs) not in (1, 2) or len(cues.outputs) not in (1, 2) or len(cues.others) > 1:
+    signature = _normalisation(cues, ((1, 2), (1, 2)), _rms_norm_outputs, 1)
+    if signature is None:
         return []
-    x = cues.inputs[0]
-    outputs = _rms_norm_outputs(cues)
-    if outputs is None or not all(p.dtype == x.dtype for p in cues.inputs + cues.outputs) or x.dtype not in FLOATS:
-        return []
-    if cues.others and cues.others[0].dtype not in FLOATS:
-        return []
-    epsilons = [cues.others[0].name] if cues.others else _eps_literals(cues)
-    if not epsilons or not cues.calls & _ROOTS:
-        return []  # no eps, or no square root: not an RMS norm
-    score = (1 + 2 * int(bool(cues.calls & _ROOTS)) + int(cues.shared or cues.warp) - 2 * int(bool(cues.atomics))
-             - 2 * int(bool(cues.calls & EXPS)))
-    y, rstd = outputs
+    x, (y, rstd), epsilons, score = signature
     scaled = len(cues.inputs) == 2
     found = []
     for rank, (rows, cols) in enumerate(_row_layouts(cues, scaled)):
