@@ -99,17 +99,28 @@ def propose_layer_norm(cues: Cues) -> list[Candidate]:
         return []
     x, (y, stats), epsilons, score = signature
     affine = len(cues.inputs) == 3
+
+    def words(rows, cols, eps):
+        scaled = f" · {cues.inputs[1].name}[c] + {cues.inputs[2].name}[c]" if affine else ""
+        kept = "".join(f", {p.name}[r] = {'mean' if what == 'mean' else f'1 / sqrt(var + {eps})'}"
+                       for what, p in stats.items())
+        return (f"{y.name}[r, c] = ({x.name}[r, c] - mean) / sqrt(var + {eps}){scaled} over c < {cols}, "
+                f"r < {'*'.join(rows)}, row-major{kept}")
+
+    return _row_candidates("layer_norm", cues, affine, epsilons, score, words,
+                           lambda rows, cols, eps, text: _layer_norm_build(cues, rows, cols, eps, y, stats, text))
+
+
+def _row_candidates(template: str, cues: Cues, weighted: bool, epsilons: list, score: int, words_of, build_of):
+    """The best three (row layout, eps guess) candidates of a normalisation, ranked by the layout's
+    and the guess's rank; words_of(rows, cols, eps) says what each computes, build_of(rows, cols,
+    eps, words) builds it."""
     found = []
-    for rank, (rows, cols) in enumerate(_row_layouts(cues, affine)):
+    for rank, (rows, cols) in enumerate(_row_layouts(cues, weighted)):
         for guess, eps in enumerate(epsilons):
-            scaled = f" · {cues.inputs[1].name}[c] + {cues.inputs[2].name}[c]" if affine else ""
-            kept = "".join(f", {p.name}[r] = {'mean' if what == 'mean' else f'1 / sqrt(var + {eps})'}"
-                           for what, p in stats.items())
-            words = (f"{y.name}[r, c] = ({x.name}[r, c] - mean) / sqrt(var + {eps}){scaled} over c < {cols}, "
-                     f"r < {'*'.join(rows)}, row-major{kept}")
-            found.append(Candidate("layer_norm", words, score - min(rank, 1) - min(guess, 1),
-                                   lambda rows=rows, cols=cols, eps=eps, words=words:
-                                   _layer_norm_build(cues, rows, cols, eps, y, stats, words)))
+            text = words_of(rows, cols, eps)
+            found.append(Candidate(template, text, score - min(rank, 1) - min(guess, 1),
+                                   lambda rows=rows, cols=cols, eps=eps, text=text: build_of(rows, cols, eps, text)))
     return sorted(found, key=lambda c: -c.score)[:3]
 
 
@@ -141,17 +152,15 @@ def propose_rms_norm(cues: Cues) -> list[Candidate]:
         return []
     x, (y, rstd), epsilons, score = signature
     scaled = len(cues.inputs) == 2
-    found = []
-    for rank, (rows, cols) in enumerate(_row_layouts(cues, scaled)):
-        for guess, eps in enumerate(epsilons):
-            weight = f" · {cues.inputs[1].name}[c]" if scaled else ""
-            kept = f", {rstd.name}[r] = 1 / sqrt(mean square + {eps})" if rstd is not None else ""
-            words = (f"{y.name}[r, c] = {x.name}[r, c] / sqrt(mean of {x.name}[r, c]² + {eps}){weight} over "
-                     f"c < {cols}, r < {'*'.join(rows)}, row-major{kept}")
-            found.append(Candidate("rms_norm", words, score - min(rank, 1) - min(guess, 1),
-                                   lambda rows=rows, cols=cols, eps=eps, words=words:
-                                   _rms_norm_build(cues, rows, cols, eps, y, rstd, words)))
-    return sorted(found, key=lambda c: -c.score)[:3]
+
+    def words(rows, cols, eps):
+        weight = f" · {cues.inputs[1].name}[c]" if scaled else ""
+        kept = f", {rstd.name}[r] = 1 / sqrt(mean square + {eps})" if rstd is not None else ""
+        return (f"{y.name}[r, c] = {x.name}[r, c] / sqrt(mean of {x.name}[r, c]² + {eps}){weight} over "
+                f"c < {cols}, r < {'*'.join(rows)}, row-major{kept}")
+
+    return _row_candidates("rms_norm", cues, scaled, epsilons, score, words,
+                           lambda rows, cols, eps, text: _rms_norm_build(cues, rows, cols, eps, y, rstd, text))
 
 
 def _rms_norm_outputs(cues: Cues):
@@ -167,14 +176,9 @@ def _rms_norm_outputs(cues: Cues):
 def _rms_norm_build(cues: Cues, rows: tuple, cols: str, eps: str, y, rstd_param, words: str) -> Built:
     from tvm import te, tirx
 
-    sizes = size_vars(cues)
-    inputs = [flat_input(p) for p in cues.inputs]
+    sizes, inputs, R, C, epsilon, scalars = _row_operands(cues, rows, cols, eps)
     x = inputs[0]
     dtype = x.dtype
-    R, C = sizes[rows[0]], sizes[cols]
-    for name in rows[1:]:
-        R = R * sizes[name]
-    epsilon, scalars = _epsilon(cues, eps)
     count = tirx.Cast(dtype, C)
     c = te.reduce_axis((0, C), name="c")
     row_sq = te.compute((R,), lambda r: te.sum(x[r * C + c] * x[r * C + c], axis=c), name="row_sq")
@@ -193,6 +197,18 @@ def _rms_norm_build(cues: Cues, rows: tuple, cols: str, eps: str, y, rstd_param,
         blocks.append(kept.name)
     return Built(prim_func(inputs, outs, sizes, scalars), buffers, list(sizes) + [v.name for v in scalars],
                  blocks, words)
+
+
+def _row_operands(cues: Cues, rows: tuple, cols: str, eps: str):
+    """(sizes, flat inputs, row count R, column count C, eps, [eps Var] or []) of a normalisation;
+    rows may be several sizes (B, T), multiplied."""
+    sizes = size_vars(cues)
+    inputs = [flat_input(p) for p in cues.inputs]
+    R, C = sizes[rows[0]], sizes[cols]
+    for name in rows[1:]:
+        R = R * sizes[name]
+    epsilon, scalars = _epsilon(cues, eps)
+    return sizes, inputs, R, C, epsilon, scalars
 
 
 def _epsilon(cues: Cues, eps: str):
@@ -235,14 +251,9 @@ def _eps_literals(cues: Cues) -> list[str]:
 def _layer_norm_build(cues: Cues, rows: tuple, cols: str, eps: str, y, stats: dict, words: str) -> Built:
     from tvm import te, tirx
 
-    sizes = size_vars(cues)
-    inputs = [flat_input(p) for p in cues.inputs]
+    sizes, inputs, R, C, epsilon, scalars = _row_operands(cues, rows, cols, eps)
     x = inputs[0]
     dtype = x.dtype
-    R, C = sizes[rows[0]], sizes[cols]
-    for name in rows[1:]:
-        R = R * sizes[name]
-    epsilon, scalars = _epsilon(cues, eps)
     count = tirx.Cast(dtype, C)
     c1 = te.reduce_axis((0, C), name="c")
     row_sum = te.compute((R,), lambda r: te.sum(x[r * C + c1], axis=c1), name="row_sum")
