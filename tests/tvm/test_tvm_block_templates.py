@@ -47,6 +47,11 @@ RECOGNISED = [
      "out[r, c] = inp[r, c] / sqrt(mean of inp[r, c]² + 1e-6f) · weight[c] over c < C, r < B*T, row-major, "
      "rrms[r] = 1 / sqrt(mean square + 1e-6f)",
      "void rmsnorm_forward(float* out, float* rrms, const float* inp, const float* weight, int B, int T, int C)"),
+    # one thread per row, online softmax: the running sum rescaled as the running max grows (a
+    # recurrence the lifter refuses as a loop-carried variable)
+    ("online_softmax.cu", "row_softmax",
+     "probs[r, c] = softmax over c < cols of logits[r, c], r < rows, row-major",
+     "void online_softmax(const float* logits, float* probs, int rows, int cols)"),
     # in place, one block: Hillis-Steele double-buffered in shared memory, then each thread keeps
     # its left neighbour's sum (inclusive, then shifted right by one in place)
     ("block_scan_inplace.cu", "scan",

@@ -148,7 +148,7 @@ def _header(recognised, built, path: Path, build_flags: str) -> list[str]:
         f"CPU equivalent of CUDA kernel{'s' if len(kernels) > 1 else ''} "
         f"{', '.join(repr(k) for k in kernels) or '(none launched)'} (entry {recognised.host.name}, {path.name}),",
         f"recognised as the operator template '{recognised.template}': {built.formula}.",
-        "The kernel's block-level algorithm is replaced by the template's TVM TE workload,",
+        "The kernel's own algorithm is replaced by the template's TVM TE workload,",
         f"emitted as C++17 + OpenMP (build with {build_flags}); kept only because it verified against the .cu.",
         vector_width_words(),
     ]

@@ -29,7 +29,7 @@ def emit_candidate(candidate: Candidate, built: Built, cues: Cues, path: Path) -
         f"CPU equivalent of CUDA kernel{'s' if len(cues.kernels) > 1 else ''} "
         f"{', '.join(repr(k) for k in cues.kernels) or '(none launched)'} (entry {host.name}, {path.name}),",
         f"recognised as the operator template '{candidate.template}': {built.formula}.",
-        "The kernel's block-level algorithm is replaced by the template's TVM TE workload,",
+        "The kernel's own algorithm is replaced by the template's TVM TE workload,",
         "emitted as C++17 + OpenMP (build with -fopenmp); kept only because it verified against the .cu.",
         vector_width_words(),
         "Schedule:", *[f"  {d}" for d in decisions],
