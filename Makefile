@@ -18,9 +18,10 @@ setup:
 setup-dev:
 	scripts/setup.sh --dev
 
-# Every benchmark prints medians and ratios to a baseline measured in the same run.
+# Every benchmark prints medians and ratios to a baseline measured in the same run.  The TVM
+# bench tunes one small GEMM (16 trials, a few minutes the first time, then from the cache).
 bench: setup-dev
-	@for b in verify translate translate_coverage loop cuda cuda_translate lsp dataset; do \
+	@for b in verify translate translate_coverage loop cuda cuda_translate lsp dataset jax tvm; do \
 	  echo "===== bench/$$b.py"; .venv/bin/python bench/$$b.py || exit 1; done
 
 clean:
