@@ -48,6 +48,9 @@ class Settings:
     tvm_trials: int = 8
     tvm_tune_seconds: float = 300.0
     tvm_min_speedup: float = 1.05
+    # Integer sizes the TVM code is tuned and timed at ({"n": "4096"}; others 256). The verifier's
+    # cases stay free; the tuned code is verified at this shape too (docs/tvm.md, Tuning shape).
+    tvm_shape: dict[str, str] = field(default_factory=dict)
     # CUDA -> CPU with solver auto: the TVM CPU equivalent computed in the background and offered
     # beside the translation (features/tvm_alternative.py)
     tvm_offer_with_auto: bool = True
@@ -129,6 +132,7 @@ def parse_settings(section: dict[str, Any] | None, init_options: dict[str, Any] 
     settings.tvm_trials = _int(_get(data, "tvm.trials"), 8, low=0, high=1000)
     settings.tvm_tune_seconds = float(_number(_get(data, "tvm.tuneSeconds"), 300.0, low=1.0, high=86400.0))
     settings.tvm_min_speedup = float(_number(_get(data, "tvm.minSpeedup"), 1.05, low=0.0, high=1000.0))
+    settings.tvm_shape = _sizes(_get(data, "tvm.shape"))
     offer = _get(data, "tvm.offerWithAuto")
     settings.tvm_offer_with_auto = offer if isinstance(offer, bool) else True
     settings.tvm_offer_min_speedup = float(_number(_get(data, "tvm.offerMinSpeedup"), 0.5, low=0.0, high=1000.0))
@@ -167,6 +171,18 @@ def _number(value: Any, default: float, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:  # NaN
         return default
     return max(low, min(high, float(value)))
+
+
+_MAX_SIZE = 1 << 26  # 64M elements of one dimension: arrays stay within the sandbox's memory
+
+
+def _sizes(value: Any) -> dict[str, str]:
+    """{"n": 4096, ...} -> {"n": "4096"}: identifiers to positive integers; other entries are dropped."""
+    if not isinstance(value, dict):
+        return {}
+    return {name: str(size) for name, size in value.items()
+            if isinstance(name, str) and name.isidentifier() and isinstance(size, int) and not isinstance(size, bool)
+            and 1 <= size <= _MAX_SIZE}
 
 
 def _dotted(suffix: str) -> str:

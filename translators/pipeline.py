@@ -69,6 +69,9 @@ class TranslateRequest:
     tvm_tune_seconds: float | None = None  # --solver tvm: stop tuning after this many seconds
     tvm_measure: bool | None = None  # --solver tvm: time against naive translations (None: when tuning)
     tvm_fast_math: bool = False  # TVM translations: built, verified and timed with -ffast-math (docs/tvm.md)
+    # TVM translations: integer sizes to tune and time at, without pinning the verifier's cases
+    # (the editor's tvm.shape; a --value pin of the same name wins). Others are 256.
+    tvm_shape: dict[str, str] = field(default_factory=dict)
     # --solver auto: offer other solvers' translations too (translators/alternatives.py). Off for API
     # callers unless asked (an editor decides when to spend the time); the CLI asks by default.
     alternatives: bool = False

@@ -99,7 +99,8 @@ async def translate_unit(ls, uri: str, entry: str | None, target: str, solver: s
             questioner=settings.questioner, max_rounds=settings.max_rounds, llm=_llm(settings), output=output,
             verify_options=settings.verify_options(cancel=job.cancel, progress=progress),
             cancel=job.cancel, progress=progress, store=store,
-            tvm_measure=True if solver == "tvm" else None)  # the speed-up goes into the result message
+            tvm_measure=True if solver == "tvm" else None,  # the speed-up goes into the result message
+            tvm_shape=dict(settings.tvm_shape))
         return translate(request), store
 
     what = f"Translating {name} to {target.upper()}" + (" with TVM" if solver == "tvm" else "")

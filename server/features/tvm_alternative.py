@@ -100,7 +100,7 @@ def _job_spec(alternative: TvmAlternative, settings) -> dict:
     # 0 trials: the default schedule, verified and measured; no tuning, no cache (as the CLI's offer).
     return {"source": alternative.source, "entry": alternative.entry, "output": alternative.target, "trials": 0,
             "tune_seconds": None, "cases": settings.cases, "timeout": settings.timeout,
-            "toolchain": dict(settings.toolchain), "records": None}
+            "toolchain": dict(settings.toolchain), "records": None, "shape": dict(settings.tvm_shape)}
 
 
 async def _compute(ls, alternative: TvmAlternative, settings) -> None:

@@ -92,7 +92,8 @@ def after_instant_result(ls, job, outcome, *, source: Path, entry: str | None, t
 def _job_spec(offer: TvmOffer, settings) -> dict:
     return {"source": offer.source, "entry": offer.entry, "output": offer.target, "trials": settings.tvm_trials,
             "tune_seconds": settings.tvm_tune_seconds, "cases": settings.cases, "timeout": settings.timeout,
-            "toolchain": dict(settings.toolchain), "records": settings.records_path}
+            "toolchain": dict(settings.toolchain), "records": settings.records_path,
+            "shape": dict(settings.tvm_shape)}
 
 
 async def _tune(ls, offer: TvmOffer, settings) -> None:

@@ -105,6 +105,15 @@ def test_tvm_tuning_settings_defaults_bounds_and_bad_values():
     assert (bad.tvm_trials, bad.tvm_tune_seconds, bad.tvm_min_speedup) == (8, 300.0, 1.05)
 
 
+def test_tvm_shape_setting_keeps_named_positive_integer_sizes_only():
+    assert parse_settings(None).tvm_shape == {}
+    assert parse_settings({"tvm": {"shape": {"n": 4096, "rows": 64}}}).tvm_shape == {"n": "4096", "rows": "64"}
+    mixed = parse_settings({"tvm.shape": {"n": 512, "m": 0, "k": -3, "big": 1 << 40, "x": 2.5, "b": True,
+                                          "s": "64", "not a name": 8, "_ok": 1}})
+    assert mixed.tvm_shape == {"n": "512", "_ok": "1"}
+    assert parse_settings({"tvm.shape": [["n", 4096]]}).tvm_shape == {}
+
+
 def test_tvm_auto_offer_settings_defaults_and_bad_values():
     default = parse_settings(None)
     assert (default.tvm_offer_with_auto, default.tvm_offer_min_speedup) == (True, 0.5)

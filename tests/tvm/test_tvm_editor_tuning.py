@@ -65,8 +65,9 @@ async def client(lsp_client: LanguageClient, workspace: Path, tmp_path: Path):
     await lsp_client.shutdown_session()
 
 
-def tuning_config(client: LanguageClient, trials: int, min_speedup: float) -> None:
-    client.set_configuration({"trials": trials, "minSpeedup": min_speedup}, section="transverify.tvm")
+def tuning_config(client: LanguageClient, trials: int, min_speedup: float, shape: dict | None = None) -> None:
+    client.set_configuration({"trials": trials, "minSpeedup": min_speedup, "shape": shape or {}},
+                             section="transverify.tvm")
 
 
 async def tuning_progress(client: LanguageClient, seen: set, name: str = "saxpy", timeout: float = 300.0) -> str:
@@ -144,7 +145,7 @@ def assert_no_partial_records(cache: Path) -> None:
 
 
 async def test_tuning_updates_the_offer_with_the_tuned_code_and_its_speed_up(client, workspace: Path, cache: Path):
-    tuning_config(client, trials=2, min_speedup=0)
+    tuning_config(client, trials=2, min_speedup=0, shape={"n": 1000})  # tuned and timed at n = 1000
     source = workspace / "saxpy.cu"
     uri = open_file(client, source, "cuda-cpp")
     (action,) = [a for a in await code_actions(client, uri, line=8) if a.title == TITLE]
@@ -187,9 +188,9 @@ async def test_tuning_updates_the_offer_with_the_tuned_code_and_its_speed_up(cli
     assert tuned.title == f"{TITLE}: tuned, {tuned_ratio}x naive OpenMP"
     applied = await run_command(client, tuned.command)
     assert applied["status"] == "applied" and applied["verdict"] == "equivalent", applied
-    assert applied["origin"] == "tvm-tuning" and "TVM, tuned at n=256" in applied["message"]
+    assert applied["origin"] == "tvm-tuning" and "TVM, tuned at n=1000" in applied["message"]
     code = target.read_text()
-    assert "Tuned by TVM MetaSchedule at n = 256" in code and "static void saxpy_tuned(" in code
+    assert "Tuned by TVM MetaSchedule at n = 1000" in code and "static void saxpy_tuned(" in code
     titles = [lens.command.title for lens in await lenses(client, target)]
     assert f"TVM tuned (1 trial): {tuned_ratio}x naive OpenMP, " in " | ".join(titles)
     assert not any("apply" in t for t in titles), titles
@@ -200,7 +201,7 @@ async def test_tuning_updates_the_offer_with_the_tuned_code_and_its_speed_up(cli
 
     # Again, asking tuning for 1000 times the default schedule's speed-up: the cached records are
     # replayed (no MetaSchedule run), verified and timed, and the offer stays the default schedule.
-    tuning_config(client, trials=2, min_speedup=1000)
+    tuning_config(client, trials=2, min_speedup=1000, shape={"n": 1000})
     assert (await run_command(client, action.command))["status"] == "applied"
     assert target.read_text() == default_code
     token = await tuning_progress(client, seen)

@@ -19,7 +19,8 @@ With trials 0 the child makes the default schedule, verified and measured, as `-
 offers it (`--solver tvm --trials 0 --measure`; no tuning, no cache): the editor's auto offer.
 
 Job fields: source, entry, output (the path the code is meant for), trials, tune_seconds,
-cases, timeout, toolchain ({"gxx": ...}), values ({"n": "512"}: the tuning shape),
+cases, timeout, toolchain ({"gxx": ...}), values ({"n": "512"}: pinned for the verifier too, as
+--value), shape ({"n": "4096"}: tuned and timed at, the verifier's cases left free),
 records (record store path or null; nothing is recorded).
 """
 
@@ -204,7 +205,8 @@ def run_job(job: dict, cancel: threading.Event, progress: Callable[[str], None])
         source=Path(job["source"]), target="cpu", entry=job.get("entry"), solver="tvm",
         output=Path(job["output"]) if job.get("output") else None, verify_options=options, cancel=cancel,
         progress=progress, store=RecordStore.open(Path(records) if records else None, enabled=False),
-        tvm_trials=int(job["trials"]), tvm_tune_seconds=job.get("tune_seconds"), tvm_measure=True)
+        tvm_trials=int(job["trials"]), tvm_tune_seconds=job.get("tune_seconds"), tvm_measure=True,
+        tvm_shape={str(k): str(v) for k, v in (job.get("shape") or {}).items()})
     started = time.monotonic()
     outcome = translate(request)
     return {**outcome.to_dict(), "code": outcome.code, "seconds": round(time.monotonic() - started, 2)}

@@ -212,7 +212,7 @@ def solve(request, output: Path, options) -> dict:
         return {**base, "message": "--tune-seconds limits MetaSchedule tuning: give --trials N (N > 0) with it"}
     tuning = None
     if request.tvm_trials > 0:
-        tuning = Tuning(trials=request.tvm_trials, seconds=request.tvm_tune_seconds, values=dict(options.values),
+        tuning = Tuning(trials=request.tvm_trials, seconds=request.tvm_tune_seconds, values=_shape(request, options),
                         cache_dir=options.cache_dir, cancel=request.cancel, fast_math=request.tvm_fast_math)
     from .tuning import TuningCancelled, TuningFailed
 
@@ -347,6 +347,11 @@ def _recognise(request, options, refusal: Unliftable):
         return None
 
 
+def _shape(request, options) -> dict:
+    """The sizes to tune and time at: the request's shape (sizes only), under the verifier's pins."""
+    return {**request.tvm_shape, **options.values}
+
+
 def _measure(request, options, generated, tuning, recognised=None) -> dict:
     """Run times of the emitted code and the naive translations at the tuning shape (speed.py)."""
     from .bounds import tuning_values
@@ -356,7 +361,7 @@ def _measure(request, options, generated, tuning, recognised=None) -> dict:
     if request.progress:
         request.progress("timing the TVM code against naive serial and OpenMP translations")
     try:
-        values = tuning.shape if tuning is not None else tuning_values(generated.host, options.values)
+        values = tuning.shape if tuning is not None else tuning_values(generated.host, _shape(request, options))
         if recognised is not None:
             return measure(Path(request.source), generated.entry, generated.code, generated.host, None, values,
                            tuning_threads(), cancel=request.cancel, lengths=recognised.lengths_at(values),
