@@ -70,13 +70,17 @@ RECOGNISED = [
     # C = alpha * A * B + beta * C with shared tiles, sizes m, n, k, alpha/beta between the arrays
     ("block_sgemm_alpha_beta.cu", "gemm_scaled", "C (mxn) = alpha · A (mxk) · B (kxn) + beta · C, row-major",
      "void sgemm(int m, int n, int k, float alpha, const float* A, const float* B, float beta, float* C)"),
+    # the bundled example: a transpose through a padded shared tile, 32x8 threads, guarded edges
+    (EXAMPLES / "transpose" / "transpose.cu", "transpose",
+     "out[c, r] = in[r, c], in rowsxcols row-major, out colsxrows",
+     "void transpose(int rows, int cols, const float* in, float* out)"),
     # float minimum, returned: warp shuffles + an atomicCAS loop
     ("block_min_cas.cu", "min_reduction", "the return value = min over i < n of x[i]",
      "float min_value(const float* x, int n)"),
 ]
 
 
-@pytest.mark.parametrize("name,template,variant,signature", RECOGNISED, ids=[r[0][:-3] for r in RECOGNISED])
+@pytest.mark.parametrize("name,template,variant,signature", RECOGNISED, ids=[Path(r[0]).stem for r in RECOGNISED])
 def test_block_level_kernel_becomes_its_template(tv_cmd, tmp_path, name, template, variant, signature):
     out = tmp_path / "k_cpu.cpp"
     proc, report = _translate(tv_cmd, name, out)
@@ -94,6 +98,9 @@ REFUSED = [
     ("block_l2norm.cu", ("__shfl_xor_sync", 10),
      "rms_norm (y[r, c] = x[r, c] / sqrt(mean of x[r, c]² + eps) over c < cols, r < rows, row-major): "
      "not verified (outputs differ"),
+    # a transpose's signature and shared tile, written back untransposed (a copy)
+    ("block_copy_tiled.cu", ("__shared__", 5),
+     "transpose (out[c, r] = in[r, c], in rowsxcols row-major, out colsxrows): not verified (outputs differ"),
     # a suffix sum: a scan's signature and shared tree, summed from the end
     ("block_suffix_scan.cu", ("__shared__", 6),
      "scan (y[i] = sum of x[j], j <= i, over the whole array, i < n (inclusive scan)): not verified "

@@ -1,7 +1,7 @@
 """The operator template library: every template's proposals, ranked.
 
 Each family lives in its own module (`gemm.py`, `gemm_scaled.py`, `reductions.py`, `rows.py`,
-`histogram.py`, `scan.py`); this module lists them and ranks their candidates together.
+`histogram.py`, `scan.py`, `transpose.py`); this module lists them and ranks their candidates together.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from .reductions import (propose_count_reduction, propose_max_reduction, propose
                          propose_sum_reduction)
 from .rows import propose_column_softmax, propose_layer_norm, propose_rms_norm, propose_row_softmax
 from .scan import propose_scan
+from .transpose import propose_transpose
 
 __all__ = ["RESULT", "TEMPLATES", "Built", "Candidate", "propose_all"]
 
@@ -32,6 +33,7 @@ _PROPOSERS = {
     "gemm_scaled": propose_gemm_scaled,
     "column_softmax": propose_column_softmax,
     "rms_norm": propose_rms_norm,
+    "transpose": propose_transpose,
 }
 # Templates that stand in for an entry launching several kernels: a scan's second pass over the
 # block sums; layer norm (or RMS norm) written as statistics and normalisation kernels.
