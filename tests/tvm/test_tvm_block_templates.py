@@ -74,6 +74,10 @@ RECOGNISED = [
     (EXAMPLES / "transpose" / "transpose.cu", "transpose",
      "out[c, r] = in[r, c], in rowsxcols row-major, out colsxrows",
      "void transpose(int rows, int cols, const float* in, float* out)"),
+    # no shared memory: each thread moves several elements in a loop stepping by ROWS, which the
+    # lifter refuses ("for"); doubles, sizes w, h
+    ("strided_transpose.cu", "transpose", "dst[c, r] = src[r, c], src hxw row-major, dst wxh",
+     "void transpose_doubles(double* dst, const double* src, int w, int h)"),
     # float minimum, returned: warp shuffles + an atomicCAS loop
     ("block_min_cas.cu", "min_reduction", "the return value = min over i < n of x[i]",
      "float min_value(const float* x, int n)"),
