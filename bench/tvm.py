@@ -49,6 +49,11 @@ CASES = [
     ("GELU (tanh) 4M", KERNELS / "gelu_tanh.cu", dict(n=4 * 1024 * 1024), False, None),
     # u read, v written
     ("5-point stencil 2048^2", EXAMPLES / "jacobi2d" / "jacobi2d.cu", dict(ny=2048, nx=2048), False, 8 * 2048 * 2048),
+    # shared-memory tiled transpose -> the transpose template (in read, out written)
+    ("transpose template 4096^2", EXAMPLES / "transpose" / "transpose.cu", dict(rows=4096, cols=4096), False,
+     8 * 4096 * 4096),
+    # one thread per output, lifted (default schedule)
+    ("transpose 4096^2", KERNELS / "transpose_naive.cu", dict(rows=4096, cols=4096), False, 8 * 4096 * 4096),
     # x and y read, y written
     ("saxpy 16M", EXAMPLES / "saxpy" / "saxpy.cu", dict(n=16 * 1024 * 1024), False, 12 * 16 * 1024 * 1024),
 ]

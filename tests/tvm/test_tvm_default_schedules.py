@@ -45,11 +45,27 @@ def test_gemm_reading_b_along_the_reduction_packs_it_first(tv_cmd, tmp_path):
     code = out.read_text()
     header = code.split("#include", 1)[0]
     assert "weight_packed: weight copied once as [reduction][column]" in header and "register-blocked GEMM" in header
-    assert "weight_packed[((row * OC) + col)] = weight[((col * C) + row)];" in code
-    copies = _whole_tile_copies(code)
-    assert copies, code
-    for body in copies:
+    assert "16x16 blocks" in header  # the copy is a transpose: walked in blocks
+    assert re.search(r"weight_packed\[.*\] = weight\[.*\];", code)
+    gemm_tiles = [body for body in _whole_tile_copies(code) if "_local[" in body]
+    assert gemm_tiles, code
+    for body in gemm_tiles:
         assert "weight_packed[" in body and "weight[" not in body
+
+
+def test_transpose_is_walked_in_blocks(tv_cmd, tmp_path):
+    """One thread per output reading its input down a column: the loop nest walks 16x16 blocks,
+    whole blocks without bounds guards; verified with whole and edge blocks (37 = 2 * 16 + 5)."""
+    out = tmp_path / "transpose_cpu.cpp"
+    proc = _translate(tv_cmd, KERNELS / "transpose_naive.cu", out, "--value", "rows=37", "--value", "cols=20")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "verified equivalent" in proc.stdout
+    code = out.read_text()
+    assert "16x16 blocks (read down the input's columns" in code.split("#include", 1)[0]
+    copies = _whole_tile_copies(code)
+    assert len(copies) == 1, code
+    assert "std::min" not in copies[0] and "if ((" not in copies[0]
+    assert len(re.findall(r"for \(int32_t \w+ = 0; \w+ < 16; \+\+\w+\)", copies[0])) == 2
 
 
 @pytest.mark.parametrize("source,values", [

@@ -2,7 +2,8 @@
 
 Default schedule, per stage: parallelise the outermost spatial loop (a 1-D
 stage in chunks); a spatial-only stage's innermost loop is a simd loop; a
-GEMM-shaped stage gets the register-blocked schedule of gemm_schedule.py; another
+GEMM-shaped stage gets the register-blocked schedule of gemm_schedule.py, a transpose-shaped
+one the blocked walk of transpose_schedule.py; another
 reduction with two or more spatial axes computes output tiles with the
 reduction loop outside the tile, whose columns are vectorised.
 Lowering keeps loops annotated (parallel, vectorised) and expands unrolled
@@ -21,6 +22,7 @@ def default_schedule(func, block_names: list[str]):
     from tvm import s_tir
 
     from .gemm_schedule import gemm_schedule, gemm_shaped
+    from .transpose_schedule import blocked_transpose, strided_read
 
     sch = s_tir.Schedule(func)
     decisions: list[str] = []
@@ -79,7 +81,9 @@ def default_schedule(func, block_names: list[str]):
         if not reduction:
             # The printer emits `omp simd` on the whole innermost loop (any trip count), so it is
             # not split by the vector width: long simd loops, no per-vector remainder.
-            if len(loops) == 1:
+            if len(loops) == 2 and strided_read(sch, block):
+                decisions.append(blocked_transpose(sch, block, name))
+            elif len(loops) == 1:
                 outer, inner = sch.split(loops[0], [None, CHUNK])
                 sch.parallel(outer)
                 sch.vectorize(inner)

@@ -2,17 +2,15 @@
 
 In CUDA the fast form stages a tile in shared memory so that both the global read and the
 transposed write are coalesced; each thread often moves several elements of its tile column.
-On a CPU the same idea is a cache block: the emitted loops walk TILE x TILE blocks, so the
-TILE rows of the input a block reads stay in L1 while its output rows are written whole.
+On a CPU the same idea is a cache block: the default schedule walks a transpose-shaped stage in
+blocks (transpose_schedule.py).
 """
 
 from __future__ import annotations
 
-from ..gemm_schedule import FULL_TILE
 from .common import EXPS, Built, Candidate, flat_input, orders, prim_func, size_vars
 from .cues import Cues
 
-TILE = 16  # 16 floats: one 64-byte cache line per tile row
 _ORDER_HINTS = [r"rows?|m|h|height|ny|n_?rows|size_?y", r"cols?|n|w|width|nx|n_?cols|size_?x"]
 
 
@@ -39,22 +37,5 @@ def _build(cues: Cues, rows: str, cols: str, words: str) -> Built:
     y = cues.outputs[0]
     R, C = sizes[rows], sizes[cols]
     out = te.compute((C, R), lambda c, r: x[r * C + c], name=f"{y.name}_t")
-    return Built(prim_func([x], [out], sizes), {x.name: x.name, out.name: y.name}, list(sizes), [out.name], words,
-                 schedule=lambda func: _blocked(func, out.name))
-
-
-def _blocked(func, name: str):
-    """TILE x TILE blocks, rows of blocks in parallel; whole blocks run without bounds guards."""
-    from tvm import s_tir
-
-    sch = s_tir.Schedule(func)
-    block = sch.get_sblock(name)
-    c, r = sch.get_loops(block)
-    co, ci = sch.split(c, [None, TILE])
-    ro, ri = sch.split(r, [None, TILE])
-    sch.reorder(co, ro, ci, ri)
-    sch.parallel(co)
-    sch.vectorize(ri)
-    sch.annotate(ro, FULL_TILE, 1)
-    return sch.mod, [f"{name}: {TILE}x{TILE} blocks (one cache line per block row), rows of blocks parallel, "
-                     f"each block's output rows a simd loop; whole blocks run without bounds guards"]
+    # the default schedule walks it in blocks (transpose_schedule.py)
+    return Built(prim_func([x], [out], sizes), {x.name: x.name, out.name: y.name}, list(sizes), [out.name], words)
