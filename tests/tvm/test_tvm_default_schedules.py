@@ -54,14 +54,16 @@ def test_gemm_reading_b_along_the_reduction_packs_it_first(tv_cmd, tmp_path):
 
 
 def test_transpose_is_walked_in_blocks(tv_cmd, tmp_path):
-    """One thread per output reading its input down a column: the loop nest walks 16x16 blocks,
-    whole blocks without bounds guards; verified with whole and edge blocks (37 = 2 * 16 + 5)."""
+    """One thread per output reading its input down a column: the loop nest walks 16x16 blocks in
+    128x128 super-blocks, whole blocks without bounds guards; verified with whole and edge blocks
+    (37 = 2 * 16 + 5) and a second, partial super-block (130 = 128 + 2)."""
     out = tmp_path / "transpose_cpu.cpp"
-    proc = _translate(tv_cmd, KERNELS / "transpose_naive.cu", out, "--value", "rows=37", "--value", "cols=20")
+    proc = _translate(tv_cmd, KERNELS / "transpose_naive.cu", out, "--value", "rows=37", "--value", "cols=130")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "verified equivalent" in proc.stdout
     code = out.read_text()
-    assert "16x16 blocks (read down the input's columns" in code.split("#include", 1)[0]
+    header = code.split("#include", 1)[0]
+    assert "16x16 blocks (read down the input's columns" in header and "128x128 super-blocks" in header
     copies = _whole_tile_copies(code)
     assert len(copies) == 1, code
     assert "std::min" not in copies[0] and "if ((" not in copies[0]

@@ -3,8 +3,9 @@
 Walking the output row by row reads the input down a column, one cache line per element;
 on a matrix whose rows are a power of two apart those lines also compete for the same cache
 sets. Walking it in TILE x TILE blocks reads TILE lines per block column and uses each of them
-TILE times while they are still in L1, and writes each output row of a block whole. Rows of
-blocks run in parallel; the block loop is annotated FULL_TILE, so whole blocks are printed
+TILE times while they are still in L1, and writes each output row of a block whole; grouping
+the blocks in super-blocks keeps the pages touched at a time few (a row of a 4096-float matrix
+is four pages). Rows of super-blocks run in parallel; the block loop is annotated FULL_TILE, so whole blocks are printed
 without bounds guards (emit_loops.py).
 """
 
@@ -14,6 +15,7 @@ from .gemm_schedule import FULL_TILE
 from .tir_util import handle, mentions
 
 TILE = 16  # 16 floats: one 64-byte cache line per block row
+SUPER = 8  # blocks a side of a super-block: 128 rows of each matrix, few enough pages for the TLB
 
 
 def strided_read(sch, block) -> bool:
@@ -53,13 +55,18 @@ def _step(indices, var):
 
 
 def blocked_transpose(sch, block, name: str) -> str:
-    """Schedules the two-axis stage `block` in TILE x TILE blocks in place; the decision in words."""
+    """Schedules the two-axis stage `block` in TILE x TILE blocks, grouped SUPER x SUPER, in place;
+    the decision in words."""
     c, r = sch.get_loops(block)
-    co, ci = sch.split(c, [None, TILE])
-    ro, ri = sch.split(r, [None, TILE])
-    sch.reorder(co, ro, ci, ri)
-    sch.parallel(co)
+    c_super, c_block, ci = sch.split(c, [None, SUPER, TILE])
+    r_super, r_block, ri = sch.split(r, [None, SUPER, TILE])
+    sch.reorder(c_super, r_super, c_block, r_block, ci, ri)
+    # Rows of super-blocks in parallel (fusing both super-block loops would share out a narrow
+    # matrix better, but spells every index with a division and a modulo).
+    sch.parallel(c_super)
     sch.vectorize(ri)
-    sch.annotate(ro, FULL_TILE, 1)
-    return (f"{name}: {TILE}x{TILE} blocks (read down the input's columns: one cache line per block row), "
-            f"rows of blocks parallel, each block's output rows a simd loop; whole blocks run without bounds guards")
+    sch.annotate(r_block, FULL_TILE, 1)
+    side = SUPER * TILE
+    return (f"{name}: {TILE}x{TILE} blocks (read down the input's columns: one cache line per block row) "
+            f"in {side}x{side} super-blocks (fewer pages at a time), rows of super-blocks parallel, each block's "
+            f"output rows a simd loop; whole blocks run without bounds guards")
