@@ -78,6 +78,13 @@ RECOGNISED = [
     # lifter refuses ("for"); doubles, sizes w, h
     ("strided_transpose.cu", "transpose", "dst[c, r] = src[r, c], src hxw row-major, dst wxh",
      "void transpose_doubles(double* dst, const double* src, int w, int h)"),
+    # each row's arg-max: (value, index) pairs in a shared tree, one block per row
+    ("block_row_argmax.cu", "argmax",
+     "best[r] = argmax over c < cols of logits[r, c], r < rows, row-major (the first on ties)",
+     "void row_argmax(const float* logits, int* best, int rows, int cols)"),
+    # the whole array's arg-min, returned: warp shuffles of (value, index) pairs, then one thread
+    ("block_argmin_warp.cu", "argmin", "the return value = argmin over i < n of x[i] (the first on ties)",
+     "int argmin(const float* x, int n)"),
     # float minimum, returned: warp shuffles + an atomicCAS loop
     ("block_min_cas.cu", "min_reduction", "the return value = min over i < n of x[i]",
      "float min_value(const float* x, int n)"),

@@ -121,8 +121,9 @@ class Printer(LoopForms):
             buf = s.buffer
             ctype = C_TYPES[str(buf.ty.dtype)]
             elements = constant_size(buf.shape)
-            if buf.scope() == "local" and elements is not None and elements <= LOCAL_ARRAY_LIMIT:
-                # A fixed-size array (zeroed, as the vector would be) the compiler can keep in registers.
+            if elements is not None and elements <= LOCAL_ARRAY_LIMIT:
+                # A fixed-size array (zeroed, as the vector would be) the compiler can keep in
+                # registers; inside a loop, no heap allocation per iteration either.
                 name = self.fresh(buf, buf.name)
                 self.buffers.add(handle(buf))
                 self.emit(depth, f"alignas(64) {ctype} {name}[{elements}] = {{}};")

@@ -1,11 +1,12 @@
 """The operator template library: every template's proposals, ranked.
 
 Each family lives in its own module (`gemm.py`, `gemm_scaled.py`, `reductions.py`, `rows.py`,
-`histogram.py`, `scan.py`, `transpose.py`); this module lists them and ranks their candidates together.
+`histogram.py`, `scan.py`, `transpose.py`, `argmax.py`); this module lists them and ranks their candidates together.
 """
 
 from __future__ import annotations
 
+from .argmax import propose_argmax
 from .common import RESULT, Built, Candidate
 from .cues import Cues
 from .gemm import propose_gemm
@@ -34,6 +35,7 @@ _PROPOSERS = {
     "column_softmax": propose_column_softmax,
     "rms_norm": propose_rms_norm,
     "transpose": propose_transpose,
+    "argmax": propose_argmax,
 }
 # Templates that stand in for an entry launching several kernels: a scan's second pass over the
 # block sums; layer norm (or RMS norm) written as statistics and normalisation kernels.
