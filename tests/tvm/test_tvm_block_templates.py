@@ -1,5 +1,5 @@
 """Operator templates for block-level kernels beyond GEMM/sum/softmax/histogram: layer and RMS norm, scans,
-max/min and count reductions, GEMM with alpha/beta, convolutions.  Each kernel is translated the way a user does it (`translate --solver tvm`,
+max/min and count reductions, GEMM with alpha/beta, convolutions, pooling.  Each kernel is translated the way a user does it (`translate --solver tvm`,
 subprocess) and must verify against the .cu with the template named; a kernel with the same
 signature that computes something else is refused, the template tried named."""
 
@@ -83,6 +83,10 @@ RECOGNISED = [
     # and its radius parameters
     ("block_conv1d_halo.cu", "conv1d", "y[i] = Σ_a x[i+a-r] · w[a], clamped to the edge, i < n",
      "void conv1d_clamped(const float* x, const float* w, float* y, int n, int r)"),
+    # tiled max pooling: 2x2 windows at stride 2 (a macro), the input tile staged in shared memory
+    ("block_maxpool_tiled.cu", "pool2d",
+     "out[i, j] = max over a < 2, b < 2 of in[i·2+a, j·2+b], in HxW, row-major, valid windows only",
+     "void maxpool2d(const float* in, float* out, int H, int W)"),
 ]
 
 

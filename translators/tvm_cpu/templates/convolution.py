@@ -153,7 +153,7 @@ def _signature(cues: Cues):
             return None  # nothing tells the mask from the data
         mask_param, x = ranked
         extent = cues.shapes.get(mask_param.name)
-        length = _constant(extent, cues.defines) if extent else None
+        length = constant_value(extent, cues.defines) if extent else None
         mask = Mask(mask_param.name, mask_param, None, length, extent, flipped)
     sizes = cues.size_names()
     radius = named(sizes, _RADIUS)[:1]
@@ -206,13 +206,13 @@ def _span(cues: Cues, mask: Mask, radius_param, width_param, square: bool) -> Sp
             return None
     else:
         for macro, value in cues.defines.items():
-            if re.fullmatch(_MACRO_RADIUS, macro) and (radius := _constant(value, cues.defines)) is not None:
+            if re.fullmatch(_MACRO_RADIUS, macro) and (radius := constant_value(value, cues.defines)) is not None:
                 width = 2 * radius + 1
                 break
         else:
             for macro, value in cues.defines.items():
                 if re.fullmatch(_MACRO_WIDTH, macro):
-                    width = _constant(value, cues.defines)
+                    width = constant_value(value, cues.defines)
                     break
     if not width or width < 1:
         return None
@@ -236,7 +236,7 @@ def _expand(expr: str, defines: dict, depth: int = 4) -> str:
     return expr
 
 
-def _constant(expr: str | None, defines: dict) -> int | None:
+def constant_value(expr: str | None, defines: dict) -> int | None:
     """The value of an integer expression over literals and macros; None if it has other names."""
     if not expr:
         return None
@@ -351,10 +351,10 @@ def _build(cues: Cues, x, y, mask: Mask, kind: str, span: Span, order: tuple, bo
     buffers[out.name] = y.name
     blocks.append(out.op.name)
     return Built(prim_func(inputs, [out], sizes), buffers, list(sizes), blocks, words,
-                 schedule=lambda func: _schedule(func, blocks))
+                 schedule=lambda func: window_schedule(func, blocks))
 
 
-def _schedule(func, blocks: list[str]):
+def window_schedule(func, blocks: list[str]):
     """Rows in parallel; in each, the window's taps outside and the row's pixels inside (a
     contiguous loop over j: each tap is one multiply-add across the row)."""
     import tvm
@@ -368,16 +368,17 @@ def _schedule(func, blocks: list[str]):
         if name.endswith("_table"):
             decisions.append(f"{name}: the mask's literal values, once")
             continue
-        spatial = _spatial_axes(sch, block)
         sch.parallel(loops[0])
-        if spatial == 2:
+        if _spatial_axes(sch, block) == 2 and len(loops) > 2:
             sch.decompose_reduction(block, loops[1])
             taps = sch.get_loops(block)[2:]
             sch.reorder(*taps, sch.get_loops(block)[1])
             decisions.append(f"{name}: rows in parallel, each tap of the window one pass over the row "
                              "(a contiguous inner loop)")
-        else:
+        elif len(loops) > 1 and _spatial_axes(sch, block) == 1:
             decisions.append(f"{name}: outputs in parallel, the window summed in order")
+        else:
+            decisions.append(f"{name}: rows in parallel")
     return tvm.IRModule({"main": sch.mod["main"]}), decisions
 
 

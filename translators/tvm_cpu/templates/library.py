@@ -1,7 +1,8 @@
 """The operator template library: every template's proposals, ranked.
 
 Each family lives in its own module (`gemm.py`, `gemm_scaled.py`, `reductions.py`, `rows.py`,
-`histogram.py`, `scan.py`, `convolution.py`); this module lists them and ranks their candidates together.
+`histogram.py`, `scan.py`, `convolution.py`, `pooling.py`); this module lists them and ranks their
+candidates together.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from .cues import Cues
 from .gemm import propose_gemm
 from .gemm_scaled import propose_gemm_scaled
 from .histogram import propose_histogram
+from .pooling import propose_pool2d
 from .reductions import (propose_count_reduction, propose_max_reduction, propose_min_reduction,
                          propose_sum_reduction)
 from .rows import propose_column_softmax, propose_layer_norm, propose_rms_norm, propose_row_softmax
@@ -35,6 +37,7 @@ _PROPOSERS = {
     "rms_norm": propose_rms_norm,
     "conv1d": propose_conv1d,
     "conv2d": propose_conv2d,
+    "pool2d": propose_pool2d,
 }
 # Templates that stand in for an entry launching several kernels: a scan's second pass over the
 # block sums; layer norm (or RMS norm) written as statistics and normalisation kernels; a separable
