@@ -28,7 +28,7 @@ from .cues import Cues
 
 _RADIUS = r"r|rad|radius|\w*_radius|half_?\w*"
 _WIDTH = r"k|ks|ksize|kw|klen|taps|window|mask_?\w*|kernel_?\w*|filter_?\w*"
-_MASK = r"w|wt|weights?|mask\w*|m|kernel\w*|filter\w*|taps|coeffs?|k|h|c_\w*"
+_MASK = r"w|wt|weights?|mask\w*|m|kernel\w*|filter\w*|taps|coeffs?|coef\w*|k|h|f|filt\w*|c_\w*|s_?(mask|filter|w)\w*"
 _HEIGHT = r"h|height|rows?|n_?rows|ny|image_?h|img_?h|m"
 _WIDTH_OF_IMAGE = r"w|width|cols?|n_?cols|nx|image_?w|img_?w|n"
 _MACRO_RADIUS = r"\w*RADIUS\w*|R"
@@ -248,19 +248,19 @@ def constant_value(expr: str | None, defines: dict) -> int | None:
 
 def _words(kind: str, x, y, mask: Mask, span: Span, order: tuple, border: str, flipped: bool) -> str:
     r = span.words
-    last = {"constant": str(span.value - 1) if span.by == "constant" else "", "radius": f"2{r}",
+    last = {"constant": str(span.value - 1) if span.by == "constant" else "", "radius": f"2*{r}",
             "width": f"{span.value}-1"}[span.by]
-    tap = f"{last}-a" if flipped else "a"
-    tap_b = tap.replace("a", "b")
+    tap, tap_b = (f"{last}-a", f"{last}-b") if flipped else ("a", "b")
     where = _BORDER_WORDS[border]
     shift = "" if border == "valid" else f"-{r}"
+    fewer = f"-{last}" if border == "valid" else ""  # valid-only: 2r fewer outputs along each axis
     if kind == "conv1d":
         (n,) = order
-        return f"{y.name}[i] = Σ_a {x.name}[i+a{shift}] · {mask.name}[{tap}], {where}, i < {n}"
+        return f"{y.name}[i] = Σ_a {x.name}[i+a{shift}] · {mask.name}[{tap}], {where}, i < {n}{fewer}"
     h, w = order
     if kind == "conv2d":
         return (f"{y.name}[i, j] = Σ_a,b {x.name}[i+a{shift}, j+b{shift}] · {mask.name}[{tap}, {tap_b}], {where}, "
-                f"i < {h}, j < {w}, row-major")
+                f"i < {h}{fewer}, j < {w}{fewer}, row-major")
     if kind == "conv_rows":
         return f"{y.name}[i, j] = Σ_a {x.name}[i, j+a-{r}] · {mask.name}[{tap}], {where}, i < {h}, j < {w}, row-major"
     if kind == "conv_columns":
