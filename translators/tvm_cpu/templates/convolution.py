@@ -37,6 +37,7 @@ _CLAMPS = {"min", "max", "clamp", "std::min", "std::max", "umin", "umax"}
 _FLIPPED = re.compile(r"[\w)]\s*-\s*\(?\s*[a-z_]\w*\s*\)?")  # `R - j`, `(K - 1 - a) * K + ...`
 BORDERS = ("zero", "clamp", "valid")
 _BORDER_WORDS = {"zero": "zero outside", "clamp": "clamped to the edge", "valid": "valid-only output"}
+MAX_TAPS = 1025  # taps per axis a constant radius may give (a larger macro is no mask a kernel stages)
 _PROBE = 2  # a radius at which a mask extent tells a square mask (25) from a line (5)
 
 
@@ -214,7 +215,7 @@ def _span(cues: Cues, mask: Mask, radius_param, width_param, square: bool) -> Sp
                 if re.fullmatch(_MACRO_WIDTH, macro):
                     width = constant_value(value, cues.defines)
                     break
-    if not width or width < 1:
+    if not width or not 1 <= width <= MAX_TAPS:
         return None
     return Span("constant", width, str(width // 2))
 
@@ -232,6 +233,8 @@ def _expand(expr: str, defines: dict, depth: int = 4) -> str:
                           else m.group(0), expr)
         if expanded == expr:
             break
+        if len(expanded) > 2000:
+            return expanded
         expr = expanded
     return expr
 
@@ -240,8 +243,11 @@ def constant_value(expr: str | None, defines: dict) -> int | None:
     """The value of an integer expression over literals and macros; None if it has other names."""
     if not expr:
         return None
+    expanded = _expand(expr, defines)
+    if "**" in expanded or len(expanded) > 2000:  # not C integer arithmetic, or a macro blown up
+        return None
     try:
-        return int(evaluate(_expand(expr, defines), {}))
+        return int(evaluate(expanded, {}))
     except Exception:  # noqa: BLE001 - a parameter in it, or not integer arithmetic
         return None
 

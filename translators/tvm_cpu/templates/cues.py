@@ -96,7 +96,10 @@ def read_cues(path: Path, entry: str | None, shapes: dict | None = None, values:
                 shapes={k: v.replace(" ", "") for k, v in extents.items()})
     defines = _defines(tree.root_node)
     cues.defines = defines
-    declared_constants = constant_arrays(tree.root_node, host.body, {p.name: p for p in host.params})
+    try:
+        declared_constants = constant_arrays(tree.root_node, host.body, {p.name: p for p in host.params})
+    except Unliftable:  # a __constant__ declaration the table reader cannot follow: no constant cues
+        declared_constants = {}
     # Device functions the kernels call count too (a warp_sum helper holds the shuffles).
     device = {function_name(f): f for f in walk(tree.root_node)
               if f.type == "function_definition" and "__device__" in function_qualifiers(f)}

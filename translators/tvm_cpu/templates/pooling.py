@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .common import EXPS, FLOATS, Built, Candidate, flat_input, named, orders, prim_func, size_vars
-from .convolution import constant_value, window_schedule
+from .convolution import MAX_TAPS, constant_value, window_schedule
 from .cues import Cues
 
 _WINDOW = r"k|ks|ksize|kh|kw|window\w*|pool\w*|win|kernel_?\w*|filter_?\w*"
@@ -60,7 +60,8 @@ def propose_pool2d(cues: Cues) -> list[Candidate]:
 
 def _macro(cues: Cues, pattern: str) -> int | None:
     for name, value in cues.defines.items():
-        if re.fullmatch(pattern, name) and (number := constant_value(value, cues.defines)) and number > 0:
+        number = constant_value(value, cues.defines) if re.fullmatch(pattern, name) else None
+        if number is not None and 0 < number <= MAX_TAPS:
             return number
     return None
 
