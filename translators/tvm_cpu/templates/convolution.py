@@ -305,54 +305,80 @@ def _build(cues: Cues, x, y, mask: Mask, kind: str, span: Span, order: tuple, bo
     def clamp(v, extent):
         return tirx.max(tirx.min(v, extent - 1), 0)
 
-    def reader(load, H, W):
-        """At (r, c) of an H x W image (H None: 1-D): zero, clamped or plain (valid-only)."""
+    def reader(load, H, W, along_rows=True):
+        """At (r, c) of an H x W image (H None: 1-D): zero outside, clamped, or plain (valid-only).
+        along_rows False: the border along the columns only (r is always inside)."""
         def at(r, c):
             if border == "clamp":
-                return load(clamp(r, H) if H is not None else None, clamp(c, W))
+                return load(clamp(r, H) if H is not None and along_rows else r, clamp(c, W))
             if border == "zero":
-                inside = tirx.all(c >= 0, c < W) if H is None else tirx.all(r >= 0, r < H, c >= 0, c < W)
+                inside = tirx.all(c >= 0, c < W) if H is None or not along_rows else \
+                    tirx.all(r >= 0, r < H, c >= 0, c < W)
                 return tirx.if_then_else(inside, load(r, c), zero)
             return load(r, c)
         return at
+
+    def row_border(load, H):
+        """A whole row inside or out: the test is the same for every pixel of the row (C++
+        compilers take it out of the loop along the row)."""
+        def at(r, c):
+            if border == "clamp":
+                return load(clamp(r, H), c)
+            if border == "zero":
+                return tirx.if_then_else(tirx.all(r >= 0, r < H), load(r, c), zero)
+            return load(r, c)
+        return at
+
+    # Along a row the border is applied once, into a copy padded at both ends (the window sums
+    # then read it without a test per tap); valid-only output reads the input itself.
+    def padded_columns(load, H, W, name):
+        if border == "valid":
+            return load
+        at = reader(load, H, W, along_rows=False)
+        stage = te.compute((H, W + S - 1), lambda r, c: at(r, c - off), name=name)
+        blocks.append(stage.op.name)
+        return lambda r, c: stage[r, c]
 
     if kind == "conv1d":
         (N,) = (sizes[n] for n in order)
         at = reader(lambda r, c: data[c], None, N)
         a = te.reduce_axis((0, S), name="a")
         if border == "valid":
-            out = te.compute((N - S + 1,), lambda i: te.sum(at(None, i + a) * weights[tap(a)], axis=a),
+            out = te.compute((N - S + 1,), lambda i: te.sum(data[i + a] * weights[tap(a)], axis=a),
                              name=f"{y.name}_out")
         else:
-            out = te.compute((N,), lambda i: te.sum(at(None, i + a - off) * weights[tap(a)], axis=a),
-                             name=f"{y.name}_out")
+            pad = te.compute((N + S - 1,), lambda t: at(None, t - off), name=f"{x.name}_padded")
+            blocks.append(pad.op.name)
+            out = te.compute((N,), lambda i: te.sum(pad[i + a] * weights[tap(a)], axis=a), name=f"{y.name}_out")
     else:
         H, W = (sizes[n] for n in order)
-        at = reader(lambda r, c: data[r * W + c], H, W)
+        image = lambda r, c: data[r * W + c]  # noqa: E731
+        shift = 0 if border == "valid" else off
         if kind == "conv2d":
             a, b = te.reduce_axis((0, S), name="a"), te.reduce_axis((0, S), name="b")
-            if border == "valid":
-                out = te.compute((H - S + 1, W - S + 1), lambda i, j: te.sum(
-                    at(i + a, j + b) * weights[tap(a) * S + tap(b)], axis=[a, b]), name=f"{y.name}_out")
-            else:
-                out = te.compute((H, W), lambda i, j: te.sum(
-                    at(i + a - off, j + b - off) * weights[tap(a) * S + tap(b)], axis=[a, b]), name=f"{y.name}_out")
+            src = row_border(padded_columns(image, H, W, f"{x.name}_padded"), H)
+            shape = (H - S + 1, W - S + 1) if border == "valid" else (H, W)
+            out = te.compute(shape, lambda i, j: te.sum(src(i + a - shift, j + b) * weights[tap(a) * S + tap(b)],
+                                                        axis=[a, b]), name=f"{y.name}_out")
         elif kind == "conv_rows":
             a = te.reduce_axis((0, S), name="a")
-            out = te.compute((H, W), lambda i, j: te.sum(at(i, j + a - off) * weights[tap(a)], axis=a),
+            src = padded_columns(image, H, W, f"{x.name}_padded")
+            out = te.compute((H, W), lambda i, j: te.sum(src(i, j + a) * weights[tap(a)], axis=a),
                              name=f"{y.name}_out")
         elif kind == "conv_columns":
             a = te.reduce_axis((0, S), name="a")
-            out = te.compute((H, W), lambda i, j: te.sum(at(i + a - off, j) * weights[tap(a)], axis=a),
+            src = row_border(image, H)
+            out = te.compute((H, W), lambda i, j: te.sum(src(i + a - off, j) * weights[tap(a)], axis=a),
                              name=f"{y.name}_out")
         else:  # the rows pass into a temporary, then the columns pass over it
             a = te.reduce_axis((0, S), name="a")
-            rows = te.compute((H, W), lambda i, j: te.sum(at(i, j + a - off) * weights[tap(a)], axis=a),
+            src = padded_columns(image, H, W, f"{x.name}_padded")
+            rows = te.compute((H, W), lambda i, j: te.sum(src(i, j + a) * weights[tap(a)], axis=a),
                               name="rows_pass")
             blocks.append(rows.op.name)
-            at_rows = reader(lambda r, c: rows[r, c], H, W)
+            rows_src = row_border(lambda r, c: rows[r, c], H)
             a2 = te.reduce_axis((0, S), name="a")
-            out = te.compute((H, W), lambda i, j: te.sum(at_rows(i + a2 - off, j) * weights[tap(a2)], axis=a2),
+            out = te.compute((H, W), lambda i, j: te.sum(rows_src(i + a2 - off, j) * weights[tap(a2)], axis=a2),
                              name=f"{y.name}_out")
     buffers[out.name] = y.name
     blocks.append(out.op.name)
@@ -383,8 +409,11 @@ def window_schedule(func, blocks: list[str]):
                              "(a contiguous inner loop)")
         elif len(loops) > 1 and _spatial_axes(sch, block) == 1:
             decisions.append(f"{name}: outputs in parallel, the window summed in order")
+        elif name.endswith("_padded"):
+            unit = "rows" if len(loops) > 1 else "elements"
+            decisions.append(f"{name}: the border applied once, into a padded copy ({unit} in parallel)")
         else:
-            decisions.append(f"{name}: rows in parallel")
+            decisions.append(f"{name}: {'rows' if len(loops) > 1 else 'elements'} in parallel")
     return tvm.IRModule({"main": sch.mod["main"]}), decisions
 
 
