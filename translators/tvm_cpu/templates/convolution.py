@@ -160,7 +160,7 @@ def _signature(cues: Cues):
     radius = named(sizes, _RADIUS)[:1]
     width = [] if radius else named(sizes, _WIDTH)[:1]
     image = [n for n in sizes if n not in radius + width]
-    if not image or any(n not in (cues.shapes.get(x.name) or "") for n in image):
+    if not image or any(not re.search(rf"\b{n}\b", cues.shapes.get(x.name) or "") for n in image):
         return None  # the data's extent is over the image sizes
     return x, y, mask, (radius or [None])[0], (width or [None])[0], image
 
@@ -174,15 +174,16 @@ def _maskness(param, y, cues: Cues, filled_from: set) -> int:
 def _two_d_kinds(cues: Cues, mask: Mask, radius_param, width_param) -> list[tuple[str, int]]:
     """Which single-launch 2-D forms the mask's length allows, ranked by the kernel's name."""
     length = mask.length
-    if length is None and mask.extent and (radius_param or width_param):
-        try:
-            probe = _PROBE if radius_param else 2 * _PROBE + 1
-            length = evaluate(_expand(mask.extent, cues.defines), {radius_param or width_param: probe})
-            length = {(2 * _PROBE + 1) ** 2: (2 * _PROBE + 1) ** 2, 2 * _PROBE + 1: 2 * _PROBE + 1}.get(length)
-        except Exception:  # noqa: BLE001 - an extent over other parameters: every form stays possible
-            length = None
     square = length is None or math.isqrt(length) ** 2 == length
     line = length is None or length % 2 == 1
+    if length is None and mask.extent and (radius_param or width_param):
+        # The mask's extent at a radius of 2 (a width of 5): 25 for a square mask, 5 for a line.
+        try:
+            probe = _PROBE if radius_param else 2 * _PROBE + 1
+            probed = evaluate(_expand(mask.extent, cues.defines), {radius_param or width_param: probe})
+            square, line = probed == (2 * _PROBE + 1) ** 2, probed == 2 * _PROBE + 1
+        except Exception:  # noqa: BLE001 - an extent over other parameters: every form stays possible
+            pass
     name = " ".join(cues.kernels).lower()
     kinds = []
     if square:

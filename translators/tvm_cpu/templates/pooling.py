@@ -35,7 +35,8 @@ def propose_pool2d(cues: Cues) -> list[Candidate]:
     stride = named([n for n in sizes if n not in window], _STRIDE)[:1]
     image = [n for n in sizes if n not in window + stride]
     extent_x, extent_y = cues.shapes.get(x.name), cues.shapes.get(y.name)
-    if len(image) != 2 or not extent_x or any(n not in extent_x for n in image) or extent_x == extent_y:
+    if len(image) != 2 or not extent_x or extent_x == extent_y or \
+            any(not re.search(rf"\b{n}\b", extent_x) for n in image):
         return []  # pooling reads an H x W image and writes fewer outputs
     if window:
         spans = [(window[0], stride[0] if stride else window[0])]
