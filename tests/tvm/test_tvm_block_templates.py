@@ -1,5 +1,5 @@
 """Operator templates for block-level kernels beyond GEMM/sum/softmax/histogram: layer and RMS norm, scans,
-max/min and count reductions, GEMM with alpha/beta.  Each kernel is translated the way a user does it (`translate --solver tvm`,
+max/min and count reductions, GEMM with alpha/beta, convolutions, pooling.  Each kernel is translated the way a user does it (`translate --solver tvm`,
 subprocess) and must verify against the .cu with the template named; a kernel with the same
 signature that computes something else is refused, the template tried named."""
 
@@ -88,6 +88,25 @@ RECOGNISED = [
     # float minimum, returned: warp shuffles + an atomicCAS loop
     ("block_min_cas.cu", "min_reduction", "the return value = min over i < n of x[i]",
      "float min_value(const float* x, int n)"),
+    # tiled 2-D convolution: a shared tile with a halo (zero outside), a 5x5 mask in __constant__
+    # memory filled from the parameter by cudaMemcpyToSymbol, the radius a macro
+    ("block_conv2d_tiled.cu", "conv2d",
+     "out[i, j] = Σ_a,b in[i+a-2, j+b-2] · mask[a, b], zero outside, i < height, j < width, row-major",
+     "void conv2d_tiled(const float* in, const float* mask, float* out, int height, int width)"),
+    # separable convolution: rows then columns launches through a temporary, each over a shared
+    # tile with an apron, a 5-tap __constant__ table read flipped (c_taps[KERNEL_RADIUS - j])
+    ("block_conv_separable.cu", "conv_separable",
+     "dst = the columns pass of the rows pass of src, each Σ_a ·[..+a-2] · c_taps[4-a], zero outside, "
+     "h rows of w, row-major",
+     "void separable_blur(const float* src, float* dst, int w, int h)"),
+    # 1-D convolution with a halo in dynamic shared memory, reads clamped to the ends, the mask
+    # and its radius parameters
+    ("block_conv1d_halo.cu", "conv1d", "y[i] = Σ_a x[i+a-r] · w[a], clamped to the edge, i < n",
+     "void conv1d_clamped(const float* x, const float* w, float* y, int n, int r)"),
+    # tiled max pooling: 2x2 windows at stride 2 (a macro), the input tile staged in shared memory
+    ("block_maxpool_tiled.cu", "pool2d",
+     "out[i, j] = max over a < 2, b < 2 of in[i·2+a, j·2+b], in HxW, row-major, valid windows only",
+     "void maxpool2d(const float* in, float* out, int H, int W)"),
 ]
 
 
@@ -118,6 +137,11 @@ REFUSED = [
      "(outputs differ"),
     # max(0, max x): a maximum that starts from 0.  It agrees with max x whenever an element is
     # positive, so the template is verified again on all-negative inputs, where it does not.
+    # a local energy: the tiled 2-D convolution's signature, tile and __constant__ mask, but each
+    # pixel squared before it is weighted
+    ("block_conv2d_energy.cu", ("__shared__", 13),
+     "conv2d (out[i, j] = Σ_a,b in[i+a-2, j+b-2] · mask[a, b], zero outside, i < height, j < width, row-major): "
+     "not verified (outputs differ"),
     (EXAMPLES / "amax_dynamic" / "amax_dynamic_wrong_abs.cu", ("__shared__", 3),
      "max_reduction (the return value = max over i < n of x[i]): not verified (with x=-100:-1: outputs differ"),
 ]

@@ -15,6 +15,7 @@ from ....verify.cuda.parse import function_name, function_qualifiers, is_kernel_
 from ....verify.cuda.signature import HostFunction, choose_entry, read_source
 from ....verify.errors import VerifyInputError
 from ..errors import Unliftable
+from ..tables import constant_arrays
 
 _WARP = re.compile(r"^(__shfl\w*|__ballot_sync|__any_sync|__all_sync|__reduce\w*)$")
 _ATOMIC = re.compile(r"^atomic(\w+)$")
@@ -42,6 +43,11 @@ class Cues:
     block_sizes: list = field(default_factory=list)  # threads per block of each launch, where a constant
     # comparisons of an array element with a literal or a name, the element on the left: ("x", ">", "0.0f")
     comparisons: list = field(default_factory=list)
+    defines: dict = field(default_factory=dict)  # object-like macros of the file: name -> value text
+    # __constant__ arrays the kernels read -> tables.constant_arrays' answer (a table of literals, the
+    # host pointer parameter that fills it, or why neither)
+    constants: dict = field(default_factory=dict)
+    subscripts: dict = field(default_factory=dict)  # array name -> index texts of the kernels' reads of it
 
     @property
     def returns(self) -> str | None:
@@ -89,6 +95,11 @@ def read_cues(path: Path, entry: str | None, shapes: dict | None = None, values:
                 others=[p for p in host.params if not p.pointer and p.dtype != "int32"],
                 shapes={k: v.replace(" ", "") for k, v in extents.items()})
     defines = _defines(tree.root_node)
+    cues.defines = defines
+    try:
+        declared_constants = constant_arrays(tree.root_node, host.body, {p.name: p for p in host.params})
+    except Unliftable:  # a __constant__ declaration the table reader cannot follow: no constant cues
+        declared_constants = {}
     # Device functions the kernels call count too (a warp_sum helper holds the shuffles).
     device = {function_name(f): f for f in walk(tree.root_node)
               if f.type == "function_definition" and "__device__" in function_qualifiers(f)}
@@ -105,6 +116,12 @@ def read_cues(path: Path, entry: str | None, shapes: dict | None = None, values:
                 update = node.child_by_field_name("update")
                 if update is not None and _LOG_STEP.search(text_of(update).replace(" ", "")):
                     cues.log_loops += 1
+            elif node.type == "subscript_expression":
+                array = text_of(node.child_by_field_name("argument") or node.children[0])
+                index = text_of(node)[len(array):].strip()
+                cues.subscripts.setdefault(array, []).append(index[1:-1].strip() if index.startswith("[") else index)
+                if array in declared_constants:
+                    cues.constants[array] = declared_constants[array]
             elif node.type == "binary_expression" and text_of(node.child_by_field_name("operator")) == "%":
                 cues.modulo = True
             elif node.type == "binary_expression" and text_of(node.child_by_field_name("operator")) in _FLIPPED:
