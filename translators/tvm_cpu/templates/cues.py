@@ -15,6 +15,7 @@ from ....verify.cuda.parse import function_name, function_qualifiers, is_kernel_
 from ....verify.cuda.signature import HostFunction, choose_entry, read_source
 from ....verify.errors import VerifyInputError
 from ..errors import Unliftable
+from ..lift_calls import device_functions
 
 _WARP = re.compile(r"^(__shfl\w*|__ballot_sync|__any_sync|__all_sync|__reduce\w*)$")
 _ATOMIC = re.compile(r"^atomic(\w+)$")
@@ -90,8 +91,7 @@ def read_cues(path: Path, entry: str | None, shapes: dict | None = None, values:
                 shapes={k: v.replace(" ", "") for k, v in extents.items()})
     defines = _defines(tree.root_node)
     # Device functions the kernels call count too (a warp_sum helper holds the shuffles).
-    device = {function_name(f): f for f in walk(tree.root_node)
-              if f.type == "function_definition" and "__device__" in function_qualifiers(f)}
+    device = {name: helper.node for name, helper in device_functions(tree.root_node).items()}
     seen: set[str] = set()
     todo = [kernels[k] for k in launched]
     while todo:
