@@ -60,6 +60,8 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
         self.inlined_statements = 0  # statements run in helpers, bounded
         self.type_names: dict = {}  # template type parameter -> dtype, in the helper being inlined
         self.return_dtype = None  # of the helper being inlined
+        self.out_params: list[str] = []  # its reference parameters that it assigns
+        self.out_values: dict = {}  # their values where it returns
 
     # --- entry -------------------------------------------------------------
     def lift(self, name: str) -> Lifted:

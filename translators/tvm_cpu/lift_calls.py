@@ -6,10 +6,12 @@ statements in an environment of its own (the kernel's names are not visible in i
 macros and `__constant__` tables are) and gives the value of the `return` the thread reaches: an
 early `return` under an `if` makes the rest of the helper the continuation of each branch, and the
 two results a select.  A store through a pointer parameter is a store to the caller's array, merged
-across the helper's branches as the kernel's own if/else stores are.  Templates take their type
-parameters from explicit arguments (`relu<float>(x)`) or from the arguments' types.  Recursion,
-overloads, non-const reference parameters that the helper assigns and a return inside a loop are
-refused, naming the line inside the helper and the call site.
+across the helper's branches as the kernel's own if/else stores are; a reference parameter the
+helper assigns (`float& s`) is the caller's local, given its value where the helper returns.
+Templates take their type parameters from explicit arguments (`relu<float>(x)`) or from the
+arguments' types.  Recursion,
+overloads, a reference parameter the helper assigns given anything but a local of the caller, and a
+return inside a loop are refused, naming the line inside the helper and the call site.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class HelperParam:
     type_text: str  # without const/volatile
     pointer: bool
     line: int
+    out: bool = False  # a non-const reference the helper assigns: a write to the caller's local
 
 
 @dataclass
@@ -79,15 +82,12 @@ def _signature(func: Node, helper: DeviceFunction) -> None:
                 continue
             helper.why_not, helper.why_line = f"parameter '{text_of(p)}' has no name", line_of(p)
             return
-        pointer = False
+        pointer = out = False
         if target.type == "reference_declarator":
             name_node = next((c for c in target.named_children if c.type == "identifier"), None)
-            const = any(text_of(c) == "const" for c in p.children if c.type == "type_qualifier")
-            if name_node is not None and not const and text_of(name_node) in assigned:
-                helper.why_not, helper.why_line = (f"reference parameter '{text_of(name_node)}' is assigned (a write "
-                                                   "to the caller's variable)"), line_of(p)
-                return
-            target = name_node  # a reference the helper only reads is its value
+            # a reference the helper only reads is its value; one it assigns writes the caller's local
+            out = name_node is not None and text_of(name_node) in assigned
+            target = name_node
         elif target.type in ("pointer_declarator", "array_declarator"):
             pointer = True
             inner = target.child_by_field_name("declarator")
@@ -98,7 +98,7 @@ def _signature(func: Node, helper: DeviceFunction) -> None:
         if target is None or target.type != "identifier":
             helper.why_not, helper.why_line = f"parameter '{text_of(p)}' is not lifted", line_of(p)
             return
-        helper.params.append(HelperParam(text_of(target), type_text, pointer, line_of(p)))
+        helper.params.append(HelperParam(text_of(target), type_text, pointer, line_of(p), out))
 
 
 def device_functions(kernel: Node) -> dict[str, DeviceFunction]:
@@ -131,6 +131,13 @@ def device_functions(kernel: Node) -> dict[str, DeviceFunction]:
                 helper.line
         found[name] = helper
     return found
+
+
+def _selected(cond, a, b):
+    """The value on the branch the thread takes (None: unassigned on a branch)."""
+    if a is None or b is None:
+        return None
+    return a if a == b else Select(a.dtype, cond, a, cast(b, a.dtype))
 
 
 def _returns(node: Node) -> bool:
@@ -190,15 +197,28 @@ class DeviceCallLifter:
         if len(arg_nodes) != len(helper.params):
             raise Unliftable("call", call_line, f"'{name}' takes {len(helper.params)} argument(s), "
                              f"{len(arg_nodes)} given")
-        args = [self._expr(a) for a in arg_nodes]
+        outs = {}  # reference parameter -> the caller's local it writes
+        for param, arg_node in zip(helper.params, arg_nodes):
+            if param.out:
+                local = text_of(arg_node)
+                if arg_node.type != "identifier" or local not in self.env or self.types.get(local) == "ptr":
+                    raise Unliftable("reference", call_line, f"'{name}' assigns its reference parameter "
+                                     f"'{param.name}' (line {param.line}); the call passes '{local}', which is not "
+                                     "a local scalar variable")
+                outs[param.name] = local
+        # a local passed to an out parameter may still be unassigned (`float s, c; sincos2(x, s, c);`)
+        args = [None if param.out and self.env[outs[param.name]] is None else self._expr(a)
+                for param, a in zip(helper.params, arg_nodes)]
         try:
             refuse_block_level(helper.node)
             type_names = self._template_types(helper, fn_node, args, node)
             env, types = self._bound_parameters(helper, args, type_names, node)
         except Unliftable as inner:
             raise Unliftable(inner.construct, inner.line, f"{where}: {inner.message}") from None
-        saved = self.env, self.types, self.binding, self.type_names, self.return_dtype
+        saved = self.env, self.types, self.binding, self.type_names, self.return_dtype, self.out_params, \
+            self.out_values
         self.env, self.types, self.binding, self.type_names = env, types, {}, type_names
+        self.out_params, self.out_values = list(outs), {}
         self.inlining.append(name)
         self.call_lines.append(call_line)
         try:
@@ -216,7 +236,15 @@ class DeviceCallLifter:
         finally:
             self.inlining.pop()
             self.call_lines.pop()
-            self.env, self.types, self.binding, self.type_names, self.return_dtype = saved
+            written = self.out_values
+            self.env, self.types, self.binding, self.type_names, self.return_dtype, self.out_params, \
+                self.out_values = saved
+        for param, local in outs.items():
+            new = written.get(param)
+            if new is None:
+                raise Unliftable("uninitialised", call_line, f"'{name}' leaves its reference parameter '{param}' "
+                                 f"unassigned, and '{local}' had no value")
+            self.env[local] = cast(new, self.types[local])
         if value is NO_VALUE and not statement:
             raise Unliftable("call", call_line, f"'{name}' returns no value, but its value is used")
         return value
@@ -260,14 +288,17 @@ class DeviceCallLifter:
                                      "does not pass an array parameter of the kernel")
                 elem = type_names.get(param.type_text) or SCALAR_TYPES.get(param.type_text)
                 if elem != self.pointers[arg.buffer]:
-                    raise Unliftable("pointer", param.line, f"parameter '{param.name}' points to "
-                                     f"{param.type_text}, the call passes '{arg.buffer}' of {self.pointers[arg.buffer]}")
+                    raise Unliftable("pointer", param.line, f"parameter '{param.name}' points to {param.type_text}, "
+                                     f"the call passes '{arg.buffer}' of {self.pointers[arg.buffer]}")
                 env[param.name], types[param.name] = arg, "ptr"
                 continue
             dtype = type_names.get(param.type_text) or SCALAR_TYPES.get(param.type_text)
             if dtype is None:
                 raise Unliftable(param.type_text, param.line, f"parameter '{param.name}' of type "
                                  f"'{param.type_text}' is not lifted")
+            if arg is None:  # an out parameter whose local has no value yet
+                env[param.name], types[param.name] = None, dtype
+                continue
             value = self._scalar(arg, node)
             env[param.name], types[param.name] = (value if getattr(value, "kind", None) == "thread"
                                                   else cast(value, dtype)), dtype
@@ -284,6 +315,7 @@ class DeviceCallLifter:
                                  "statements (each early return copies the rest of the function); not lifted")
             if stmt.type == "return_statement":
                 value_node = stmt.named_children[0] if stmt.named_children else None
+                self._record_out_values()
                 if self.return_dtype is None:
                     if value_node is not None:
                         raise Unliftable("return", line_of(stmt), "a void function returns a value")
@@ -300,10 +332,15 @@ class DeviceCallLifter:
                 raise Unliftable("return", line_of(stmt), f"a return inside a {stmt.type.replace('_statement', '')} "
                                  "of a device function is not lifted")
             self._statement(stmt)
+        self._record_out_values()
         if self.return_dtype is not None:
             raise Unliftable("return", line_of(helper.node.child_by_field_name("body")),
                              f"'{helper.name}' can reach its end without returning a value")
         return NO_VALUE
+
+    def _record_out_values(self) -> None:
+        """The reference parameters' values where the helper returns (its locals still in scope)."""
+        self.out_values = {p: self.env.get(p) for p in self.out_params}
 
     def _early_return(self, node: Node, rest: list[Node], helper: DeviceFunction):
         """if/else where a branch returns: each branch followed by the rest, the results selected."""
@@ -311,11 +348,12 @@ class DeviceCallLifter:
         self._check_threads(cond, node)
         start_env, start_types, start_stores = dict(self.env), dict(self.types), dict(self.stores)
         then_value = self._run_helper(_statements(node.child_by_field_name("consequence")) + rest, helper)
-        then_stores = self.stores
+        then_stores, then_outs = self.stores, self.out_values
         self.env, self.types, self.stores = dict(start_env), dict(start_types), dict(start_stores)
         else_value = self._run_helper(_statements(node.child_by_field_name("alternative")) + rest, helper)
         self.env, self.types = start_env, start_types
         self.stores = self._merged_stores(cond, then_stores, self.stores)
+        self.out_values = {p: _selected(cond, then_outs.get(p), self.out_values.get(p)) for p in self.out_params}
         if then_value is NO_VALUE:
             return NO_VALUE
         if isinstance(cond, Const):

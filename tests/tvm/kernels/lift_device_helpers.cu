@@ -1,5 +1,6 @@
 // Helpers of several kinds inlined into one kernel: an fmaf lerp, a sigmoid, a template, a helper
-// with locals and early returns, helpers calling helpers, a load through a pointer parameter.
+// with locals and early returns, helpers calling helpers, a load through a pointer parameter,
+// reference parameters that the helpers assign (one of them behind an early return).
 // transverify: shape x=n, w=n, y=n, z=n
 #include <math.h>
 
@@ -29,10 +30,25 @@ __device__ float mix(const float* p, const float* q, int i, float t) {
     return lerp(a, b, sigmoid(t));
 }
 
+__device__ void sincos_scaled(float v, float k, float& s, float& c) {
+    s = k * sinf(v);
+    c = k * cosf(v);
+}
+
+__device__ void order(float& lo, float& hi) {
+    if (lo <= hi) return;
+    float t = lo;
+    lo = hi;
+    hi = t;
+}
+
 __global__ void helpers_kernel(int n, const float* x, const float* w, float t, float* y, double* z) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n) return;
-    y[i] = soft_clip(mix(x, w, i, t), -0.5f, 0.5f);
+    float s, c;
+    sincos_scaled(x[i], 0.5f, s, c);
+    order(s, c);
+    y[i] = soft_clip(mix(x, w, i, t), -0.5f, 0.5f) + (c - s);
     z[i] = relu<double>((double)x[i] - 0.25);
 }
 
