@@ -101,6 +101,7 @@ LIFTED = [
     (KERNELS / "bias_relu.cu", {}),  # broadcast, conditional expression
     (KERNELS / "clamp_partial.cu", {}),  # if without else keeps the old value
     (KERNELS / "box3d.cu", {}),  # 3-D grid, double, conditional updates of a local
+    (KERNELS / "size_t_extent.cu", {}),  # a size_t size bounding a size_t index: an int extent
 ]
 
 
@@ -112,6 +113,12 @@ def test_lifted_kernel_verifies(source, shapes, tmp_path):
     result = verify(source, candidate, VerifyOptions(shapes=shapes, cases=4))
     assert result.ok, result.message
     assert "#pragma omp parallel for" in generated.code
+
+
+def test_a_wider_size_is_read_as_an_int_extent_and_the_header_says_so():
+    generated = generate(KERNELS / "size_t_extent.cu")
+    assert "Sizes n (size_t) are read as int extents: exact for values up to 2147483647." in generated.code
+    assert "static_cast<int32_t>(n)" in generated.code
 
 
 def test_emitted_code_has_no_warnings(tmp_path):
@@ -145,8 +152,13 @@ REFUSED = [
     (KERNELS / "barrier_only.cu", "__syncthreads", 4),
     (KERNELS / "data_dependent_loop.cu", "data-dependent loop", 6),
     ("atomic", "atomicAdd", 4),
-    (KERNELS / "size_t_extent.cu", "parameter n", 6),
+    # `i < n - skip` in unsigned arithmetic: wraps around for skip > n, not an int extent
+    (KERNELS / "size_unsigned_difference.cu", "unsigned difference", 6),
     (KERNELS / "macro_constant.cu", "macro", 6),  # a macro whose value is not one operand
+    # __device__ functions: the line inside the helper is named, the call site in the message
+    (KERNELS / "device_recursion.cu", "recursion", 3),
+    (KERNELS / "device_return_in_loop.cu", "return", 2),
+    (KERNELS / "device_reference_write.cu", "reference", 8),  # an assigned reference given an array element
 ]
 
 
@@ -161,6 +173,14 @@ def test_refusals_name_construct_and_line(source, construct, line, tmp_path):
         assert info.value.construct.startswith(("__shfl", "__shared__")) and info.value.line
     else:
         assert (info.value.construct, info.value.line) == (construct, line), info.value.describe()
+
+
+@pytest.mark.parametrize("name,helper,call_line", [("device_recursion", "fact", 7),
+                                                   ("device_return_in_loop", "first_pos", 9)])
+def test_device_function_refusals_name_the_helper_and_the_call_site(name, helper, call_line):
+    with pytest.raises(Unliftable) as info:
+        generate(KERNELS / f"{name}.cu")
+    assert f"'{helper}'" in info.value.message and f"called at line {call_line}" in info.value.message
 
 
 def test_tune_seconds_needs_trials(tv_cmd, tmp_path):

@@ -62,6 +62,14 @@ CORPUS = {
     "lift_causal_rows": ["T=11"],
     # a sum from an output loop's variable to the end of the row (p = j; p < n)
     "lift_causal_suffix": ["rows=4", "n=9"],
+    # __device__ helpers inlined: fmaf lerp, sigmoid, a template, early returns, helpers calling helpers
+    "lift_device_helpers": ["n=45", "t=0.3"],
+    # a helper's reduction loop over a row pointer; a void helper storing through a pointer, returning early
+    "lift_device_rows": ["rows=7", "cols=9", "limit=0.5"],
+    # helpers in the kernel's loops: summed in a reduction, a storing helper making its loop an output axis
+    "lift_device_loops": ["n=5", "m=6"],
+    # size_t, long and unsigned sizes bounding indices and loops of their own types (int extents)
+    "lift_size_types": ["rows=6", "cols=9", "m=4"],
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 

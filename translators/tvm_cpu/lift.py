@@ -15,10 +15,10 @@ from dataclasses import replace
 from tree_sitter import Node
 
 from ...verify.cuda.parse import line_of, text_of
-from ...verify.cuda.signature import SCALAR_TYPES
 from .errors import Unliftable
 from .ir import (Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef, Sym, binary, cast, children, symbols,
                  to_poly)
+from .lift_calls import DeviceCallLifter, device_functions
 from .lift_loops import LoopLifter
 from .lifted import Lifted, Output, Ptr, Stage
 from .macros import object_macros
@@ -28,7 +28,7 @@ from .refusals import refuse_block_level
 __all__ = ["Lifted", "Output", "Ptr", "Stage", "ThreadLifter", "refuse_block_level"]
 
 
-class ThreadLifter(LoopLifter):
+class ThreadLifter(LoopLifter, DeviceCallLifter):
     def __init__(self, kernel: Node, binding: dict, scalars: dict, pointers: dict, constants: dict | None = None,
                  device_copies: set | None = None):
         """binding: kernel parameter -> host parameter; scalars/pointers: host name -> dtype;
@@ -54,6 +54,14 @@ class ThreadLifter(LoopLifter):
         self.reduce_ranges: dict = {}  # reduce symbol -> (start, end) of its loop
         self.reduce_hulls: dict = {}  # reduce symbol -> (lo, hi): fixed range holding all its loop's iterations
         self.counter = 0
+        self.device_functions = device_functions(kernel)
+        self.inlining: list[str] = []  # device functions being inlined, innermost last
+        self.call_lines: list[int] = []  # their call sites' lines
+        self.inlined_statements = 0  # statements run in helpers, bounded
+        self.type_names: dict = {}  # template type parameter -> dtype, in the helper being inlined
+        self.return_dtype = None  # of the helper being inlined
+        self.out_params: list[str] = []  # its reference parameters that it assigns
+        self.out_values: dict = {}  # their values where it returns
 
     # --- entry -------------------------------------------------------------
     def lift(self, name: str) -> Lifted:
@@ -144,7 +152,7 @@ class ThreadLifter(LoopLifter):
                     raise Unliftable("pointer", line_of(decl), f"pointer '{name}' does not point into an array parameter")
                 self.env[name], self.types[name] = value, "ptr"
                 continue
-            dtype = SCALAR_TYPES.get(base)
+            dtype = self._scalar_type(base)
             if dtype is None:
                 raise Unliftable(base, line_of(decl), f"local of type '{base}' is not lifted")
             self.types[name] = dtype
@@ -176,6 +184,9 @@ class ThreadLifter(LoopLifter):
             op = "+" if "++" in text_of(node) else "-"
             self._assign_value(arg, op, Const("int32", 1), node)
         elif node.type == "call_expression":
+            if self._device_callee(node) is not None:
+                self._device_call(node, statement=True)
+                return
             fn = text_of(node.child_by_field_name("function"))
             raise Unliftable("call", line_of(node), f"call to '{fn}' as a statement is not lifted")
         elif node.type == "comma_expression":
@@ -220,7 +231,9 @@ class ThreadLifter(LoopLifter):
                 value = binary(op, self._load(buffer, index, dtype), value)
             self._check_threads(index, node)
             self._check_threads(value, node)
-            self.stores[(buffer, index)] = (cast(value, dtype), line_of(node))
+            # a helper's store is reported at the kernel's call (the output's refusals name the kernel line)
+            line = self.call_lines[0] if self.call_lines else line_of(node)
+            self.stores[(buffer, index)] = (cast(value, dtype), line)
             return
         raise Unliftable("assignment", line_of(node), f"assignment to '{text_of(left)[:40]}' is not lifted")
 
@@ -272,6 +285,11 @@ class ThreadLifter(LoopLifter):
             else:
                 merged[name] = Select(a.dtype, cond, a, cast(b, a.dtype))
         self.env = merged
+        self.stores = self._merged_stores(cond, then_stores, else_stores)
+
+    def _merged_stores(self, cond: Expr, then_stores: dict, else_stores: dict) -> dict:
+        """The cells either branch stored: its value where its branch runs, the other branch's (or the
+        cell's old value) elsewhere."""
         stores = {}
         for key in list(then_stores) + [k for k in else_stores if k not in then_stores]:
             buffer, index = key
@@ -280,7 +298,7 @@ class ThreadLifter(LoopLifter):
             b = else_stores.get(key, (self._load(buffer, index, dtype), None))
             line = a[1] or b[1]
             stores[key] = (a[0] if a[0] == b[0] else Select(dtype, cond, a[0], b[0]), line)
-        self.stores = stores
+        return stores
 
     def _guard(self, term: Expr, node: Node) -> bool:
         """Record `axis < extent`; False if the term is not such a guard."""
@@ -296,8 +314,9 @@ class ThreadLifter(LoopLifter):
             return False
         if op == "<=":
             b = binary("+", b, Const(b.dtype, 1))
-        if b.dtype == "int64" and a.dtype == "int32":
-            # `int i < long n`: the int index reaches n only where n fits an int, so the extent is int
+        if b.dtype != "int32" and a.dtype == "int32":
+            # `i < n` with a `long`, `unsigned` or `size_t` n: extents are int32 in the workload, exact
+            # where n fits an int (the precondition the emitted header states)
             b = Cast("int32", b)
         self.extents[a.name] = b
         return True

@@ -39,6 +39,9 @@ MATH = {
 }
 
 
+FUSED = {"fmaf": "float32", "__fmaf_rn": "float32", "fma": None, "__fma_rn": "float64"}  # fused multiply-add
+
+
 NULL_POINTER = object()  # `NULL` or `nullptr`, only compared with a pointer
 
 
@@ -53,6 +56,11 @@ MATH_CONSTANTS = {"M_PI": 3.141592653589793, "M_PI_2": 1.5707963267948966, "M_PI
 
 class ExpressionLifter:
     """Expression evaluation of ThreadLifter (its env, binding, pointers, stores and loads)."""
+
+    def _scalar_type(self, text: str) -> str | None:
+        """A scalar type's dtype, a template type parameter of the device function being inlined included."""
+        text = re.sub(r"\s+", " ", re.sub(r"\b(const|volatile)\b", " ", text.replace("std::", ""))).strip()
+        return self.type_names.get(text) or SCALAR_TYPES.get(text)
 
     def _scalar(self, value, node: Node) -> Expr:
         if isinstance(value, Ptr):
@@ -118,7 +126,7 @@ class ExpressionLifter:
             value = self._expr(node.child_by_field_name("value"))
             if type_text.endswith("*") or isinstance(value, Ptr) or value is NULL_POINTER:
                 raise Unliftable("pointer cast", line_of(node), f"cast '{text_of(node)[:40]}' is not lifted")
-            dtype = SCALAR_TYPES.get(type_text.replace("const ", ""))
+            dtype = self._scalar_type(type_text)
             if dtype is None:
                 raise Unliftable("cast", line_of(node), f"cast to '{type_text}' is not lifted")
             return value if isinstance(value, Sym) and value.kind == "thread" else cast(value, dtype)
@@ -137,6 +145,11 @@ class ExpressionLifter:
         if kind == "call_expression":
             return self._call(node)
         if kind == "pointer_expression":
+            argument = node.child_by_field_name("argument")
+            if text_of(node.child_by_field_name("operator")) == "&" and argument.type == "subscript_expression" \
+                    and self._constant_table(argument) is None:
+                buffer, index, _ = self._element(argument)  # `&x[i]` is `x + i` (passed to a helper)
+                return Ptr(buffer, index)
             buffer, index, dtype = self._dereference(node)
             return self._load(buffer, index, dtype)
         raise Unliftable(kind, line_of(node), f"expression '{text_of(node)[:40]}' is not lifted")
@@ -216,11 +229,23 @@ class ExpressionLifter:
         return global_index(result)
 
     def _call(self, node: Node):
+        if self._device_callee(node) is not None:
+            return self._device_call(node)
         fn = text_of(node.child_by_field_name("function"))
         args = [self._scalar(self._expr(a), node) for a in node.child_by_field_name("arguments").named_children]
+        cast_to = self._scalar_type(fn)
+        if cast_to is not None and len(args) == 1:  # a functional cast: `float(i)`, `T(0)` in a template
+            return cast(args[0], cast_to)
+        if fn in FUSED:
+            if len(args) != 3:
+                raise Unliftable("call", line_of(node), f"'{fn}' takes 3 arguments")
+            dtype = FUSED[fn] or binary("+", binary("*", args[0], args[1]), args[2]).dtype
+            dtype = dtype if is_float(dtype) else "float64"
+            # a*b+c rounded twice; within the verifier's tolerance of the fused operation
+            return binary("+", binary("*", cast(args[0], dtype), cast(args[1], dtype)), cast(args[2], dtype))
         if fn not in MATH:
-            raise Unliftable("call", line_of(node), f"call to '{fn}' is not lifted (device functions and this "
-                             "library call are not supported)")
+            raise Unliftable("call", line_of(node), f"call to '{fn}' is not lifted (neither a __device__ function "
+                             "of the file nor a supported math function)")
         name, dtype = MATH[fn]
         want = 2 if name in ("max", "min", "pow") else 1
         if len(args) != want:

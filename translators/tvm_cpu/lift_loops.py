@@ -9,11 +9,11 @@ from tree_sitter import Node
 
 from ...verify.cuda.parse import line_of, text_of, walk
 from .errors import Unliftable
-from .ir import Bin, Call, Const, Expr, StageRef, Sym, binary, cast, children, is_float, rename, symbols, to_poly
+from .ir import Bin, Call, Cast, Const, Expr, StageRef, Sym, binary, cast, children, is_float, rename, symbols, to_poly
 from .lift_expr import ExpressionLifter
 from .loop_hull import is_fixed, iteration_hull
 from .lifted import Stage
-from .patterns import assigned_names, axis_order, contains_load, has_store, reduction
+from .patterns import assigned_names, axis_order, contains_load, has_store, reduction, strip_int_casts
 
 
 class LoopLifter(ExpressionLifter):
@@ -37,12 +37,16 @@ class LoopLifter(ExpressionLifter):
             self._restore_scope(saved)
             return
         cond = self._with_local(var, "int32", Sym("int32", f"?{var}", "probe"), lambda: self._expr(cond_node))
-        if not (isinstance(cond, Bin) and cond.op in ("<", "<=") and cond.a == Sym("int32", f"?{var}", "probe")):
+        if not (isinstance(cond, Bin) and cond.op in ("<", "<=") and
+                strip_int_casts(cond.a) == Sym("int32", f"?{var}", "probe")):
             raise Unliftable("for", line_of(node), f"loop condition '{text_of(cond_node)}' is not `{var} < end`")
         end = cond.b if cond.op == "<" else binary("+", cond.b, Const(cond.b.dtype, 1))
+        if end.dtype != "int32" and not is_float(end.dtype):
+            # a `long`/`size_t` bound: loop ranges are int32 in the workload, exact where it fits an int
+            end = Cast("int32", end)
         if text_of(update).replace(" ", "") not in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
             raise Unliftable("for", line_of(node), f"loop step '{text_of(update)}' is not `++{var}`")
-        stores = has_store(body)
+        stores = has_store(body) or self._stores_through_calls(body)  # a helper's store too
         where = None
         if stores and not is_fixed(end):
             end, where = self._causal_output_range(var, start, end, cond_node, node)

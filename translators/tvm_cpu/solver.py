@@ -85,6 +85,9 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
                                       f"{_extent_words(e)}" for a, e in lifted.extents.items()) + ".",
         vector_width_words(),
     ]
+    narrowed = _narrowed_sizes(lifted, host)
+    if narrowed:
+        header.insert(3, f"Sizes {', '.join(narrowed)} are read as int extents: exact for values up to 2147483647.")
     if tuning is None:
         signature = ("extern \"C\" " if host.extern_c else "") + \
             f"void {host.name}({', '.join(p.declaration for p in host.params)})"
@@ -154,26 +157,70 @@ def _tvm_refusal(exc: Exception, launch) -> Unliftable:
 
 
 def _int_of_long(extent) -> bool:
-    from .ir import Cast
+    """An extent read as an int from a wider or unsigned integer size (`i < n` with a `size_t n`)."""
+    from .ir import Cast, is_float
 
-    return isinstance(extent, Cast) and extent.dtype == "int32" and extent.a.dtype == "int64"
+    return isinstance(extent, Cast) and extent.dtype == "int32" and not is_float(extent.a.dtype) and \
+        extent.a.dtype not in ("int32", "bool")
 
 
 def _check_size_types(lifted, host) -> None:
-    """Loop extents are int32 in the workload; other integer types of size parameters are refused."""
+    """Extents and loop ranges are int32 in the workload. A `long`, `unsigned` or `size_t` size that
+    bounds an index (`i < n`, `k < cols`) is read as an int, exact while the bound fits an int (the
+    emitted header says so); a difference in unsigned arithmetic (`i < n - m`), which wraps around to
+    a huge bound for small sizes, and such sizes anywhere else in a range are refused."""
     from .ir import symbols
 
-    used = set()
+    used, wrapping = set(), {}
     for extent in lifted.extents.values():
-        if not _int_of_long(extent):  # a long size bounding an int index is read as an int (the guard's cast)
+        if _int_of_long(extent):  # a long size bounding an int index is read as an int (the guard's cast)
+            wrapping.update({name: extent for name in _unsigned_differences(extent.a)})
+        else:
             used |= symbols(extent, ("param",))
     for stage in lifted.stages:
         for _, lo, hi in [(stage.reduce, stage.lo, stage.hi), *stage.inner] if stage.reduce else []:
-            used |= symbols(hi, ("param",)) | symbols(lo, ("param",))
+            if _int_of_long(hi):
+                wrapping.update({name: hi for name in _unsigned_differences(hi.a)})
+            else:
+                used |= symbols(hi, ("param",))
+            used |= symbols(lo, ("param",))
     for param in host.params:
+        if param.name in wrapping:
+            bound = _extent_words(wrapping[param.name].a).replace(" + -1*", " - ")
+            raise Unliftable("unsigned difference", param.line,
+                             f"a bound '{bound}' subtracts in unsigned arithmetic ('{param.name}' is "
+                             f"{param.type_text}), where it wraps around below zero; not lifted (compute the bound "
+                             "in a signed type)")
         if param.name in used and param.dtype != "int32":
             raise Unliftable(f"parameter {param.name}", param.line,
-                             f"size parameter '{param.name}' is {param.type_text}; only int sizes are lifted")
+                             f"size parameter '{param.name}' is {param.type_text} and is used in a loop range other "
+                             "than as its bound (`i < n`); only int sizes are lifted there")
+
+
+def _unsigned_differences(e) -> set:
+    """Parameters under a subtraction or negation computed in an unsigned type."""
+    from .ir import Bin, Neg, children, symbols
+
+    found = set()
+    if isinstance(e, (Bin, Neg)) and e.dtype.startswith("uint") and (isinstance(e, Neg) or e.op == "-"):
+        found |= symbols(e, ("param",))
+    for child in children(e):
+        found |= _unsigned_differences(child)
+    return found
+
+
+def _narrowed_sizes(lifted, host) -> list[str]:
+    """The `long`/`unsigned`/`size_t` size parameters the workload reads as int extents, with their types."""
+    from .ir import symbols
+
+    bounds = list(lifted.extents.values())
+    for stage in lifted.stages:
+        bounds += [hi for _, _, hi in [(stage.reduce, stage.lo, stage.hi), *stage.inner]] if stage.reduce else []
+    names = set()
+    for bound in bounds:
+        if _int_of_long(bound):
+            names |= symbols(bound, ("param",))
+    return [f"{p.name} ({p.type_text})" for p in host.params if p.name in names and p.dtype != "int32"]
 
 
 def _axis_words(axis: str) -> str:

@@ -16,6 +16,7 @@ from ....verify.cuda.signature import HostFunction, choose_entry, read_source
 from ....verify.errors import VerifyInputError
 from ..errors import Unliftable
 from ..tables import constant_arrays
+from ..lift_calls import device_functions
 
 _WARP = re.compile(r"^(__shfl\w*|__ballot_sync|__any_sync|__all_sync|__reduce\w*)$")
 _ATOMIC = re.compile(r"^atomic(\w+)$")
@@ -101,8 +102,7 @@ def read_cues(path: Path, entry: str | None, shapes: dict | None = None, values:
     except Unliftable:  # a __constant__ declaration the table reader cannot follow: no constant cues
         declared_constants = {}
     # Device functions the kernels call count too (a warp_sum helper holds the shuffles).
-    device = {function_name(f): f for f in walk(tree.root_node)
-              if f.type == "function_definition" and "__device__" in function_qualifiers(f)}
+    device = {name: helper.node for name, helper in device_functions(tree.root_node).items()}
     seen: set[str] = set()
     todo = [kernels[k] for k in launched]
     while todo:

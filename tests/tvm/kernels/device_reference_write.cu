@@ -1,0 +1,19 @@
+__device__ void twice(float& v) {
+    v = 2.0f * v;
+}
+__global__ void k(int n, const float* x, float* y) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        y[i] = x[i];
+        twice(y[i]);
+    }
+}
+
+// transverify: shape x=n, y=n
+void entry(int n, const float* x, float* y) {
+    float *dx, *dy;
+    cudaMalloc(&dx, n * sizeof(float)); cudaMalloc(&dy, n * sizeof(float));
+    cudaMemcpy(dx, x, n * sizeof(float), cudaMemcpyHostToDevice);
+    k<<<(n + 127) / 128, 128>>>(n, dx, dy);
+    cudaMemcpy(y, dy, n * sizeof(float), cudaMemcpyDeviceToHost);
+}
