@@ -16,6 +16,7 @@ from ...verify.cuda.signature import HostFunction, choose_entry, function_signat
 from ...verify.errors import VerifyInputError
 from .errors import Unliftable
 from .lift import refuse_block_level
+from .macros import type_aliases
 from .tables import constant_arrays
 
 
@@ -51,12 +52,17 @@ def find_launch(path: Path, entry: str | None) -> KernelLaunch:
         raise Unliftable("kernel launch", line_of(launches[1]),
                          f"{host.name} launches {len(launches)} kernels; one launch per entry is lifted")
     launch = launches[0]
+    loop = _enclosing_loop(launch, host.body)
+    if loop is not None:
+        raise Unliftable("kernel launch", line_of(launch), f"{host.name} launches the kernel inside a host loop "
+                         f"(line {line_of(loop)}): the kernel runs several times (time steps, sweeps); one run of "
+                         "one launch per entry is lifted")
     name = text_of(launch.child_by_field_name("function"))
     if name not in kernels:
         raise Unliftable("kernel launch", line_of(launch), f"kernel '{name}' is not defined in this file")
     kernel = kernels[name]
     refuse_block_level(kernel)
-    kernel_params = function_signature(kernel, name, source.structs).params
+    kernel_params = function_signature(kernel, name, source.structs, type_aliases(kernel)).params
     args = launch.child_by_field_name("arguments").named_children
     if len(args) != len(kernel_params):
         raise Unliftable("kernel launch", line_of(launch), f"'{name}' takes {len(kernel_params)} arguments")
@@ -81,6 +87,14 @@ def find_launch(path: Path, entry: str | None) -> KernelLaunch:
     constants = constant_arrays(tree.root_node, host.body, host_params)
     return KernelLaunch(entry=host, kernel=kernel, kernel_name=name, binding=binding, launch_line=line_of(launch),
                         constants=constants, device_copies=set(binding.values()) - direct)
+
+
+def _enclosing_loop(node: Node, body: Node) -> Node | None:
+    while node is not None and node != body:
+        if node.type in ("for_statement", "while_statement", "do_statement", "for_range_loop"):
+            return node
+        node = node.parent
+    return None
 
 
 def _device_copies(body: Node, host_params: dict) -> dict:

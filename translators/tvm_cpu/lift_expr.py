@@ -118,7 +118,8 @@ class ExpressionLifter:
             value = self._expr(node.child_by_field_name("value"))
             if type_text.endswith("*") or isinstance(value, Ptr) or value is NULL_POINTER:
                 raise Unliftable("pointer cast", line_of(node), f"cast '{text_of(node)[:40]}' is not lifted")
-            dtype = SCALAR_TYPES.get(type_text.replace("const ", ""))
+            type_text = type_text.replace("const ", "")
+            dtype = SCALAR_TYPES.get(self.type_names.get(type_text, type_text))
             if dtype is None:
                 raise Unliftable("cast", line_of(node), f"cast to '{type_text}' is not lifted")
             return value if isinstance(value, Sym) and value.kind == "thread" else cast(value, dtype)
@@ -244,7 +245,7 @@ class ExpressionLifter:
             raise Unliftable("subscript", line_of(node), "floating-point index")
         self._check_threads(index, node)
         full = binary("+", base.offset, index) if base.offset != Const("int32", 0) else index
-        return base.buffer, canonical(full), self.pointers[base.buffer]
+        return (*self._cell(base.buffer, canonical(full), node), self.pointers[base.buffer])
 
     def _dereference(self, node: Node):
         """`*p` is `p[0]`: the element of the array parameter that `p` points at."""
@@ -255,7 +256,18 @@ class ExpressionLifter:
             raise Unliftable("*pointer", line_of(node), f"'{text_of(node)[:40]}' does not point into an array "
                              "parameter")
         self._check_threads(base.offset, node)
-        return base.buffer, canonical(base.offset), self.pointers[base.buffer]
+        return (*self._cell(base.buffer, canonical(base.offset), node), self.pointers[base.buffer])
+
+    def _cell(self, buffer: str, index: Expr, node: Node):
+        """(buffer, index) of an element; an array a loop accumulates in at one cell (a promoted cell,
+        lift_loops) must not be reached at another cell inside that loop: the cell's value there is
+        only known once the loop ends."""
+        promoted = self.promoted
+        if promoted and (buffer, index) not in promoted and any(b == buffer for b, _ in promoted):
+            raise Unliftable("in-place update", line_of(node), f"'{buffer}' is accumulated in at one cell by an "
+                             f"enclosing loop and reached at another cell ('{text_of(node)[:40]}') inside it; "
+                             "not lifted")
+        return buffer, index
 
     def _constant_table(self, node: Node) -> ConstantTable | None:
         base = node.child_by_field_name("argument")
@@ -286,6 +298,8 @@ class ExpressionLifter:
         return value
 
     def _load(self, buffer: str, index: Expr, dtype: str) -> Expr:
+        if (buffer, index) in self.promoted:
+            return self.env[self.promoted[(buffer, index)]]
         if (buffer, index) in self.stores:
             return self.stores[(buffer, index)][0]
         stored = self._stored_over_loop(buffer, index)
