@@ -70,6 +70,8 @@ CORPUS = {
     # an interior (1 .. size - 2) of a grid whose row is wider than the columns written: the border kept
     "lift_interior_stencil": [],
     "lift_column_scale": ["rows=11", "col=4"],  # one column of a matrix: stride WIDTH, offset col
+    # two launches in order: the second reads the row sums the first stored
+    "lift_two_launches": ["rows=13", "cols=40"],
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 
@@ -710,3 +712,44 @@ def test_a_launch_inside_a_host_loop_is_refused(tmp_path):
         generate(source)
     assert (info.value.construct, info.value.line) == ("kernel launch", 12), info.value.describe()
     assert "host loop (line 11)" in info.value.describe()
+
+
+def test_launches_in_order_are_static_functions_the_entry_calls_in_order():
+    code = generate(KERNELS / "lift_two_launches.cu").code
+    first, second = code.index("normalise_rows_launch1(rows, cols, x, total, y);"), \
+        code.index("normalise_rows_launch2(rows, cols, x, total, y);")
+    assert first < second and "static void normalise_rows_launch1(" in code
+    assert "row_totals" in code.splitlines()[0] and "divide_rows" in code.splitlines()[0]
+
+
+def test_several_launches_are_not_tuned():
+    from transverify.translators.tvm_cpu.solver import Tuning
+
+    with pytest.raises(Unliftable) as info:
+        generate(KERNELS / "lift_two_launches.cu", tuning=Tuning(trials=2))
+    assert (info.value.construct, info.value.line) == ("kernel launch", 25), info.value.describe()
+    assert "--trials 0" in info.value.describe()
+
+
+def test_a_launch_under_a_condition_is_refused(tmp_path):
+    source = tmp_path / "maybe.cu"
+    source.write_text(TIME_STEPS.replace("for (int t = 0; t < steps; ++t)", "if (steps > 0)"))
+    with pytest.raises(Unliftable) as info:
+        generate(source)
+    assert (info.value.construct, info.value.line) == ("kernel launch", 12), info.value.describe()
+    assert "under a condition (line 11)" in info.value.describe()
+
+
+def test_a_cell_accumulated_under_a_bound_from_the_thread_keeps_the_bound(tmp_path):
+    # p <= i % m: the reduction runs over a fixed range with the thread's bound as its predicate
+    source = tmp_path / "causal_cell.cu"
+    source.write_text(textwrap.dedent("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                y[i] = 0.0f;
+                for (int p = 0; p <= i % m; ++p) y[i] += a[p];
+            }
+        }""").lstrip("\n") + HOST)
+    (stage,) = generate(source).lifted.stages
+    assert stage.op == "sum" and stage.where is not None

@@ -65,14 +65,15 @@ class LoopLifter(ExpressionLifter):
         if text_of(update).replace(" ", "") not in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
             raise Unliftable("for", line_of(node), f"loop step '{text_of(update)}' is not `++{var}`")
         stores = has_store(body)
+        # every store of the loop is to a cell the loop does not move: an accumulator, not an output loop
+        cells = self._promote_cells(var, body) if stores else None
+        if cells is not None:
+            stores = False
         where = None
         if stores and not is_fixed(end):
             end, where = self._causal_output_range(var, start, end, cond_node, node)
         if not self.open_reductions:
             self._hoist_invariants({text_of(n) for n in walk(body) if n.type == "identifier"})
-        cells = self._promote_cells(var, body) if stores else None
-        if cells is not None:  # every store of the loop is to a cell the loop does not move: an accumulator
-            stores = False
         if stores:
             self._output_loop(var, start, end, body, node, where)
         else:
