@@ -101,12 +101,13 @@ class LoopLifter(ExpressionLifter):
                     self._dereference(target)
             except Unliftable:
                 return None  # an index naming a variable of an inner loop, or no array element
-            found.setdefault((buffer, index), (dtype, line_of(target)))
+            found.setdefault((buffer, index), (dtype, line_of(target), " ".join(text_of(target).split())))
         fresh = {}
-        for cell, (dtype, line) in found.items():
+        for cell, (dtype, line, spelling) in found.items():
             if cell in self.promoted:
                 continue  # an enclosing loop already accumulates there
-            name = self._fresh(f"{cell[0]}[cell]")  # brackets: no C local can have this name
+            # named as the source spells the cell (refusals quote it); brackets: no C local has this name
+            name = spelling if spelling not in self.env else self._fresh(f"{spelling}#")
             self.env[name], self.types[name] = self._load(cell[0], cell[1], dtype), dtype
             self.promoted[cell] = name
             fresh[cell] = line
