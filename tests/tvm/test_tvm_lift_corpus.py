@@ -70,6 +70,16 @@ CORPUS = {
     "lift_device_loops": ["n=5", "m=6"],
     # size_t, long and unsigned sizes bounding indices and loops of their own types (int extents)
     "lift_size_types": ["rows=6", "cols=9", "m=4"],
+    # C scaled by beta, then alpha * A B accumulated in the cell itself; macro sizes and element type,
+    # `int p; for (p = 0; ...)`
+    "lift_cell_gemm": [],
+    # two cells accumulated in one loop (one from 0, one from its old value), a third over a double loop
+    "lift_cell_sums": ["n=9", "m=5"],
+    # an interior (1 .. size - 2) of a grid whose row is wider than the columns written: the border kept
+    "lift_interior_stencil": [],
+    "lift_column_scale": ["rows=11", "col=4"],  # one column of a matrix: stride WIDTH, offset col
+    # two launches in order: the second reads the row sums the first stored
+    "lift_two_launches": ["rows=13", "cols=40"],
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 
@@ -480,6 +490,51 @@ REFUSED = {
                 for (int p = 0; p <= t; ++p) y[i * m + p] = a[p];
             }
         }""", "data-dependent loop", 5),
+    # A cell accumulated in by the loop is read at another cell inside it (another thread's cell).
+    "cell_read_elsewhere": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                y[i] = 0.0f;
+                for (int p = 0; p < m; ++p) y[i] += a[p] * y[p];
+            }
+        }""", "in-place update", 5),
+    # A loop variable declared before the loop holds the bound after it: not guessed.
+    "loop_variable_read_after": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float s = 0.0f;
+                int p;
+                for (p = 0; p < m; ++p) s += a[p];
+                y[i] = s * p;
+            }
+        }""", "uninitialised", 7),
+    # The loop variable must be an int: a float counter is not an index.
+    "float_loop_variable": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                float s = 0.0f;
+                float p;
+                for (p = 0; p < m; ++p) s += a[i];
+                y[i] = s;
+            }
+        }""", "for", 6),
+    # Stride 2 under columns up to 4: threads (r, c) and (r + 1, c - 2) write one cell.
+    "overlapping_strides": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int c = blockIdx.x * blockDim.x + threadIdx.x;
+            int r = blockIdx.y * blockDim.y + threadIdx.y;
+            if (r < n && c < 4) y[r * 2 + c] = a[c];
+        }""", "store index", 4),
+    # A stride that is a size parameter is not known to keep the threads' cells apart.
+    "parameter_stride": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int c = blockIdx.x * blockDim.x + threadIdx.x;
+            int r = blockIdx.y * blockDim.y + threadIdx.y;
+            if (r < n && c < 4) y[r * m + c] = a[c];
+        }""", "store index", 4),
     # Which value the macro has depends on how the file is compiled.
     "macro_under_ifdef": ("""
         #ifdef FAST
@@ -614,3 +669,95 @@ def test_refusals_name_construct_and_line(name, tmp_path):
     with pytest.raises(Unliftable) as info:
         generate(source)
     assert (info.value.construct, info.value.line) == (construct, line), info.value.describe()
+
+
+def test_cells_accumulated_in_a_loop_are_reductions_stored_once():
+    from transverify.translators.tvm_cpu.ir import Load, StageRef, children
+
+    lifted = generate(KERNELS / "lift_cell_sums.cu").lifted
+    # s and y in one loop, z over p and q: sums, the last with an inner axis
+    assert [(s.op, len(s.inner)) for s in lifted.stages] == [("sum", 0), ("sum", 0), ("sum", 1)]
+    assert [out.buffer for out in lifted.outputs] == ["s", "y", "z"]
+
+    def loads(e):
+        return ({e.buffer} if isinstance(e, Load) else set()).union(*(loads(c) for c in children(e)))
+
+    z = lifted.outputs[2].value
+    assert "z" in loads(z) and isinstance(z.b, StageRef)  # the old z[i] plus the double sum
+
+
+def test_a_store_with_constant_strides_is_an_output_over_the_cells_it_spans():
+    from transverify.translators.tvm_cpu.ir import Select
+
+    lifted = generate(KERNELS / "lift_interior_stencil.cu").lifted
+    (out,) = lifted.outputs
+    assert len(out.axes) == 1 and out.axes[0].startswith("cells_dst")
+    assert isinstance(out.value, Select)  # cells outside the interior keep the old value
+    assert "dst" in lifted.loads
+
+
+TIME_STEPS = """
+__global__ void k(int n, const float* a, float* b) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) b[i] = b[i] + a[i];
+}
+void entry(int n, int steps, const float* a, float* b) {
+    float *da, *db;
+    cudaMalloc(&da, n * sizeof(float)); cudaMalloc(&db, n * sizeof(float));
+    cudaMemcpy(da, a, n * sizeof(float), cudaMemcpyHostToDevice);
+    cudaMemcpy(db, b, n * sizeof(float), cudaMemcpyHostToDevice);
+    for (int t = 0; t < steps; ++t)
+        k<<<(n + 63) / 64, 64>>>(n, da, db);
+    cudaMemcpy(b, db, n * sizeof(float), cudaMemcpyDeviceToHost);
+}
+"""
+
+
+def test_a_launch_inside_a_host_loop_is_refused(tmp_path):
+    source = tmp_path / "steps.cu"
+    source.write_text(TIME_STEPS)
+    with pytest.raises(Unliftable) as info:
+        generate(source)
+    assert (info.value.construct, info.value.line) == ("kernel launch", 12), info.value.describe()
+    assert "host loop (line 11)" in info.value.describe()
+
+
+def test_launches_in_order_are_static_functions_the_entry_calls_in_order():
+    code = generate(KERNELS / "lift_two_launches.cu").code
+    first, second = code.index("normalise_rows_launch1(rows, cols, x, total, y);"), \
+        code.index("normalise_rows_launch2(rows, cols, x, total, y);")
+    assert first < second and "static void normalise_rows_launch1(" in code
+    assert "row_totals" in code.splitlines()[0] and "divide_rows" in code.splitlines()[0]
+
+
+def test_several_launches_are_not_tuned():
+    from transverify.translators.tvm_cpu.solver import Tuning
+
+    with pytest.raises(Unliftable) as info:
+        generate(KERNELS / "lift_two_launches.cu", tuning=Tuning(trials=2))
+    assert (info.value.construct, info.value.line) == ("kernel launch", 25), info.value.describe()
+    assert "--trials 0" in info.value.describe()
+
+
+def test_a_launch_under_a_condition_is_refused(tmp_path):
+    source = tmp_path / "maybe.cu"
+    source.write_text(TIME_STEPS.replace("for (int t = 0; t < steps; ++t)", "if (steps > 0)"))
+    with pytest.raises(Unliftable) as info:
+        generate(source)
+    assert (info.value.construct, info.value.line) == ("kernel launch", 12), info.value.describe()
+    assert "under a condition (line 11)" in info.value.describe()
+
+
+def test_a_cell_accumulated_under_a_bound_from_the_thread_keeps_the_bound(tmp_path):
+    # p <= i % m: the reduction runs over a fixed range with the thread's bound as its predicate
+    source = tmp_path / "causal_cell.cu"
+    source.write_text(textwrap.dedent("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                y[i] = 0.0f;
+                for (int p = 0; p <= i % m; ++p) y[i] += a[p];
+            }
+        }""").lstrip("\n") + HOST)
+    (stage,) = generate(source).lifted.stages
+    assert stage.op == "sum" and stage.where is not None

@@ -346,6 +346,23 @@ def emit_function(func, buffer_names: dict, scalars: list[str], signature: str, 
     return "\n".join(comment + ["", PRELUDE, signature + " {"] + body + ["}", ""])
 
 
+def emit_sequence(parts: list, entry: str, params: list, extern_c: bool, header: list[str]) -> str:
+    """One static function per launch and the entry that calls them in order.
+    parts: (function name, lowered PrimFunc, buffer names, its scalar parameter names), in launch order."""
+    declarations = ", ".join(p.declaration for p in params)
+    arguments = ", ".join(p.name for p in params)
+    unused = [f"    (void){p.name};" for p in params]  # each launch reads only some of the entry's parameters
+    comment = ["// " + line if line else "//" for line in header]
+    lines = comment + ["", PRELUDE]
+    for name, lowered, buffer_names, scalars in parts:
+        lines += [f"static void {name}({declarations}) {{", *unused, *Printer(lowered, buffer_names, scalars).body(),
+                  "}", ""]
+    linkage = "extern \"C\" " if extern_c else ""
+    lines += [f"{linkage}void {entry}({declarations}) {{", *[f"    {name}({arguments});" for name, *_ in parts],
+              "}", ""]
+    return "\n".join(lines)
+
+
 def emit_dispatch(tuned, default, buffer_names: dict, entry: str, params: list, extern_c: bool,
                   pinned: dict[str, int], header: list[str]) -> str:
     """Two static functions and the entry that picks one: the tuned schedule at its shape

@@ -1,4 +1,4 @@
-"""The entry host function of a .cu file and its one kernel launch, mapped to host parameters.
+"""The entry host function of a .cu file and its kernel launches, mapped to host parameters.
 
 Device pointers are traced back to host pointers through `cudaMemcpy(d, h, ...)`
 or `cudaMemcpy(h, d, ...)`; scalar launch arguments must be host parameters.
@@ -16,6 +16,7 @@ from ...verify.cuda.signature import HostFunction, choose_entry, function_signat
 from ...verify.errors import VerifyInputError
 from .errors import Unliftable
 from .lift import refuse_block_level
+from .macros import type_aliases
 from .tables import constant_arrays
 
 
@@ -33,6 +34,17 @@ class KernelLaunch:
 
 
 def find_launch(path: Path, entry: str | None) -> KernelLaunch:
+    """The entry's one kernel launch (refused when it launches several)."""
+    launches = find_launches(path, entry)
+    if len(launches) > 1:
+        raise Unliftable("kernel launch", launches[1].launch_line,
+                         f"{launches[0].entry.name} launches {len(launches)} kernels; one launch per entry is lifted")
+    return launches[0]
+
+
+def find_launches(path: Path, entry: str | None) -> list[KernelLaunch]:
+    """The entry's kernel launches in the order they run: each a statement of the entry's body, not
+    inside a loop or a branch, so each runs exactly once and after the one before it."""
     try:
         source = read_source(path, "cuda")
         host = choose_entry(source, entry)
@@ -47,21 +59,35 @@ def find_launch(path: Path, entry: str | None) -> KernelLaunch:
     launches = [n for n in walk(host.body) if is_kernel_launch(n)]
     if not launches:
         raise Unliftable("kernel launch", host.line, f"{host.name} launches no kernel")
-    if len(launches) > 1:
-        raise Unliftable("kernel launch", line_of(launches[1]),
-                         f"{host.name} launches {len(launches)} kernels; one launch per entry is lifted")
-    launch = launches[0]
+    host_params = {p.name: p for p in host.params}
+    copies = _device_copies(host.body, host_params)
+    constants = constant_arrays(tree.root_node, host.body, host_params)
+    found = []
+    for launch in launches:
+        loop = _enclosing_loop(launch, host.body)
+        if loop is not None:
+            raise Unliftable("kernel launch", line_of(launch), f"{host.name} launches a kernel inside a host loop "
+                             f"(line {line_of(loop)}): the kernel runs several times (time steps, sweeps); "
+                             "launches that run once each are lifted")
+        branch = _enclosing_branch(launch, host.body)
+        if branch is not None:
+            raise Unliftable("kernel launch", line_of(launch), f"{host.name} launches a kernel under a condition "
+                             f"(line {line_of(branch)}); launches that run once each are lifted")
+        found.append(_launch(launch, kernels, source, host, host_params, copies, constants))
+    return found
+
+
+def _launch(launch: Node, kernels: dict, source, host: HostFunction, host_params: dict, copies: dict,
+            constants: dict) -> KernelLaunch:
     name = text_of(launch.child_by_field_name("function"))
     if name not in kernels:
         raise Unliftable("kernel launch", line_of(launch), f"kernel '{name}' is not defined in this file")
     kernel = kernels[name]
     refuse_block_level(kernel)
-    kernel_params = function_signature(kernel, name, source.structs).params
+    kernel_params = function_signature(kernel, name, source.structs, type_aliases(kernel)).params
     args = launch.child_by_field_name("arguments").named_children
     if len(args) != len(kernel_params):
         raise Unliftable("kernel launch", line_of(launch), f"'{name}' takes {len(kernel_params)} arguments")
-    host_params = {p.name: p for p in host.params}
-    copies = _device_copies(host.body, host_params)
     binding = {}
     direct = set()
     for param, arg in zip(kernel_params, args):
@@ -78,9 +104,24 @@ def find_launch(path: Path, entry: str | None) -> KernelLaunch:
         if host_param.dtype != param.dtype:
             raise Unliftable("launch argument", line_of(arg),
                              f"'{param.name}' of '{name}' has another type than host parameter '{host_param.name}'")
-    constants = constant_arrays(tree.root_node, host.body, host_params)
     return KernelLaunch(entry=host, kernel=kernel, kernel_name=name, binding=binding, launch_line=line_of(launch),
                         constants=constants, device_copies=set(binding.values()) - direct)
+
+
+def _enclosing_loop(node: Node, body: Node) -> Node | None:
+    while node is not None and node != body:
+        if node.type in ("for_statement", "while_statement", "do_statement", "for_range_loop"):
+            return node
+        node = node.parent
+    return None
+
+
+def _enclosing_branch(node: Node, body: Node) -> Node | None:
+    while node is not None and node != body:
+        if node.type in ("if_statement", "switch_statement", "conditional_expression"):
+            return node
+        node = node.parent
+    return None
 
 
 def _device_copies(body: Node, host_params: dict) -> dict:

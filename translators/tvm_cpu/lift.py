@@ -20,8 +20,9 @@ from .ir import (Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef,
                  to_poly)
 from .lift_calls import DeviceCallLifter, device_functions
 from .lift_loops import LoopLifter
+from .layout import strided_layout
 from .lifted import Lifted, Output, Ptr, Stage
-from .macros import object_macros
+from .macros import object_macros, type_aliases
 from .patterns import assigned_names, index_like, negate, row_major_order, strip_int_casts, terms
 from .refusals import refuse_block_level
 
@@ -39,6 +40,7 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
         self.binding = binding
         self.constants = constants or {}
         self.macros = object_macros(kernel)
+        self.type_aliases = type_aliases(kernel)  # DATA_TYPE -> float (macros, typedef, using)
         self.expanding: set[str] = set()  # macros being read (one may name another)
         self.scalars = scalars
         self.pointers = pointers
@@ -46,6 +48,7 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
         self.origin: dict[str, str] = {}
         self.stages: list[Stage] = []
         self.stores: dict = {}  # (buffer, index) -> (value, line); insertion order kept
+        self.promoted: dict = {}  # (buffer, index) -> the local a loop accumulates that cell in
         self.loads: set[str] = set()
         self.env: dict = {}
         self.types: dict = {}  # local -> dtype ("ptr" for pointers)
@@ -132,6 +135,7 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
     def _declaration(self, node: Node) -> None:
         type_node = node.child_by_field_name("type")
         base = re.sub(r"\s+", " ", text_of(type_node).replace("std::", "")) if type_node is not None else "int"
+        base = self.type_aliases.get(base, base)
         if any(text_of(c) in ("static", "extern") for c in node.children if c.type == "storage_class_specifier"):
             raise Unliftable("static", line_of(node), "static local variables are not lifted")
         for decl in node.children_by_field_name("declarator"):
@@ -231,6 +235,9 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
                 value = binary(op, self._load(buffer, index, dtype), value)
             self._check_threads(index, node)
             self._check_threads(value, node)
+            if (buffer, index) in self.promoted:  # a cell an enclosing loop accumulates in (lift_loops)
+                self.env[self.promoted[(buffer, index)]] = cast(value, dtype)
+                return
             # a helper's store is reported at the kernel's call (the output's refusals name the kernel line)
             line = self.call_lines[0] if self.call_lines else line_of(node)
             self.stores[(buffer, index)] = (cast(value, dtype), line)
@@ -336,8 +343,16 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
                              "indices and loop variables")
         order = row_major_order(poly, axes, self.extents)
         if order is None:
-            raise Unliftable("store index", line, f"store index into '{buffer}' is not a row-major layout of "
-                             f"the thread's axes ({', '.join(axes) or 'none'})")
+            flat = self._fresh(f"cells_{buffer}_")
+            spanned = strided_layout(buffer, index, value, axes, self.extents, self.pointers[buffer], flat)
+            if spanned is None:
+                raise Unliftable("store index", line, f"store index into '{buffer}' is not a row-major layout of "
+                                 f"the thread's axes ({', '.join(axes) or 'none'}), nor an offset and positive "
+                                 "constant strides that keep the threads' cells apart")
+            self._check_in_place(buffer, index, value, line)
+            self.extents[flat], self.origin[flat] = spanned[0], f"cells of '{buffer}' (line {line})"
+            self.loads.add(buffer)  # cells no thread writes keep their values
+            return Output(buffer=buffer, axes=(flat,), value=spanned[1], line=line)
         self._check_in_place(buffer, index, value, line)
         return Output(buffer=buffer, axes=order, value=value, line=line)
 

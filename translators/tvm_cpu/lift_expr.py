@@ -60,6 +60,7 @@ class ExpressionLifter:
     def _scalar_type(self, text: str) -> str | None:
         """A scalar type's dtype, a template type parameter of the device function being inlined included."""
         text = re.sub(r"\s+", " ", re.sub(r"\b(const|volatile)\b", " ", text.replace("std::", ""))).strip()
+        text = self.type_aliases.get(text, text)  # DATA_TYPE -> float
         return self.type_names.get(text) or SCALAR_TYPES.get(text)
 
     def _scalar(self, value, node: Node) -> Expr:
@@ -269,7 +270,7 @@ class ExpressionLifter:
             raise Unliftable("subscript", line_of(node), "floating-point index")
         self._check_threads(index, node)
         full = binary("+", base.offset, index) if base.offset != Const("int32", 0) else index
-        return base.buffer, canonical(full), self.pointers[base.buffer]
+        return (*self._cell(base.buffer, canonical(full), node), self.pointers[base.buffer])
 
     def _dereference(self, node: Node):
         """`*p` is `p[0]`: the element of the array parameter that `p` points at."""
@@ -280,7 +281,18 @@ class ExpressionLifter:
             raise Unliftable("*pointer", line_of(node), f"'{text_of(node)[:40]}' does not point into an array "
                              "parameter")
         self._check_threads(base.offset, node)
-        return base.buffer, canonical(base.offset), self.pointers[base.buffer]
+        return (*self._cell(base.buffer, canonical(base.offset), node), self.pointers[base.buffer])
+
+    def _cell(self, buffer: str, index: Expr, node: Node):
+        """(buffer, index) of an element; an array a loop accumulates in at one cell (a promoted cell,
+        lift_loops) must not be reached at another cell inside that loop: the cell's value there is
+        only known once the loop ends."""
+        promoted = self.promoted
+        if promoted and (buffer, index) not in promoted and any(b == buffer for b, _ in promoted):
+            raise Unliftable("in-place update", line_of(node), f"'{buffer}' is accumulated in at one cell by an "
+                             f"enclosing loop and reached at another cell ('{text_of(node)[:40]}') inside it; "
+                             "not lifted")
+        return buffer, index
 
     def _constant_table(self, node: Node) -> ConstantTable | None:
         base = node.child_by_field_name("argument")
@@ -311,6 +323,8 @@ class ExpressionLifter:
         return value
 
     def _load(self, buffer: str, index: Expr, dtype: str) -> Expr:
+        if (buffer, index) in self.promoted:
+            return self.env[self.promoted[(buffer, index)]]
         if (buffer, index) in self.stores:
             return self.stores[(buffer, index)][0]
         stored = self._stored_over_loop(buffer, index)

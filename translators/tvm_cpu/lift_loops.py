@@ -13,7 +13,7 @@ from .ir import Bin, Call, Cast, Const, Expr, StageRef, Sym, binary, cast, child
 from .lift_expr import ExpressionLifter
 from .loop_hull import is_fixed, iteration_hull
 from .lifted import Stage
-from .patterns import assigned_names, axis_order, contains_load, has_store, reduction, strip_int_casts
+from .patterns import assigned_names, axis_order, contains_load, has_store, reduction, stored_targets, strip_int_casts
 
 
 class LoopLifter(ExpressionLifter):
@@ -24,15 +24,37 @@ class LoopLifter(ExpressionLifter):
         cond_node = node.child_by_field_name("condition")
         update = node.child_by_field_name("update")
         body = node.child_by_field_name("body")
-        if init is None or cond_node is None or update is None or init.type != "declaration":
+        if init is None or cond_node is None or update is None:
             raise Unliftable("for", line_of(node), "a for loop needs `int v = start; v < end; ++v` to be lifted")
-        decls = init.children_by_field_name("declarator")
-        if len(decls) != 1 or decls[0].type != "init_declarator":
-            raise Unliftable("for", line_of(node), "a for loop with several loop variables is not lifted")
-        var = text_of(decls[0].child_by_field_name("declarator"))
-        self._refuse_shadowing(var, node)
-        start = self._scalar(self._expr(decls[0].child_by_field_name("value")), node)
+        var, start_node = self._loop_variable(init, node)
+        declared = init.type == "declaration"
+        if declared:
+            self._refuse_shadowing(var, node)
+        start = self._scalar(self._expr(start_node), node)
+        if not declared:  # the loop owns the variable while it runs, as if it declared it
+            del self.env[var], self.types[var]
         saved = dict(self.env), dict(self.types)
+        self._run_for(var, start, cond_node, update, body, node, saved)
+        if not declared:
+            # C leaves the variable at the bound the loop stopped at; a later read is refused rather than guessed
+            self.env[var], self.types[var] = None, "int32"
+
+    def _loop_variable(self, init: Node, node: Node):
+        """The loop variable and its start: `int v = start` declared in the loop, or `v = start` on an
+        `int` local declared before it (`int k; for (k = 0; ...)`)."""
+        if init.type == "declaration":
+            decls = init.children_by_field_name("declarator")
+            if len(decls) != 1 or decls[0].type != "init_declarator":
+                raise Unliftable("for", line_of(node), "a for loop with several loop variables is not lifted")
+            return text_of(decls[0].child_by_field_name("declarator")), decls[0].child_by_field_name("value")
+        left = init.child_by_field_name("left") if init.type == "assignment_expression" else None
+        if left is not None and left.type == "identifier" and text_of(init.child_by_field_name("operator")) == "=" \
+                and self.types.get(text_of(left)) == "int32":
+            return text_of(left), init.child_by_field_name("right")
+        raise Unliftable("for", line_of(node), "a for loop needs `int v = start` (or `v = start` on an `int` local) "
+                         "to be lifted")
+
+    def _run_for(self, var, start, cond_node, update, body, node, saved) -> None:
         if self._grid_stride(var, start, cond_node, update, body, node):
             self._restore_scope(saved)
             return
@@ -46,7 +68,13 @@ class LoopLifter(ExpressionLifter):
             end = Cast("int32", end)
         if text_of(update).replace(" ", "") not in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
             raise Unliftable("for", line_of(node), f"loop step '{text_of(update)}' is not `++{var}`")
-        stores = has_store(body) or self._stores_through_calls(body)  # a helper's store too
+        through_calls = self._stores_through_calls(body)  # a helper's store too
+        stores = has_store(body) or through_calls
+        # every store of the loop is to a cell the loop does not move: an accumulator, not an output
+        # loop (stores inside a helper are not read for this)
+        cells = self._promote_cells(var, body) if stores and not through_calls else None
+        if cells is not None:
+            stores = False
         where = None
         if stores and not is_fixed(end):
             end, where = self._causal_output_range(var, start, end, cond_node, node)
@@ -56,7 +84,54 @@ class LoopLifter(ExpressionLifter):
             self._output_loop(var, start, end, body, node, where)
         else:
             self._reduction_loop(var, start, end, body, node, text_of(cond_node))
+        for cell, line in (cells or {}).items():
+            name = self.promoted.pop(cell)
+            self.stores[cell] = (self.env.pop(name), line)
+            self.types.pop(name)
         self._restore_scope(saved)
+
+    def _promote_cells(self, var: str, body: Node) -> dict | None:
+        """`c[i * n + j] = 0; for (k ...) c[i * n + j] += a[...] * b[...];`: a loop whose every store is to a
+        cell whose index the loop does not change accumulates in that cell as in a local. Each such cell
+        becomes a local holding its current value (what the thread stored, or the array's value) for
+        the loop, and is stored once after it; reads of the array at other cells inside the loop are
+        refused (`_element`). Returns the newly promoted cells -> the line of their first store, or
+        None when some store's index depends on the loop (a loop that stores)."""
+        changed = assigned_names(body) | {var}
+        found: dict = {}
+        for target in stored_targets(body):
+            if {text_of(n) for n in walk(target) if n.type == "identifier"} & changed:
+                return None
+            try:
+                buffer, index, dtype = self._element(target) if target.type == "subscript_expression" else \
+                    self._dereference(target)
+            except Unliftable:
+                return None  # an index naming a variable of an inner loop, or no array element
+            found.setdefault((buffer, index), (dtype, line_of(target), " ".join(text_of(target).split())))
+        fresh = {}
+        for cell, (dtype, line, spelling) in found.items():
+            if cell in self.promoted:
+                continue  # an enclosing loop already accumulates there
+            # named as the source spells the cell (refusals quote it); brackets: no C local has this name
+            name = spelling if spelling not in self.env else self._fresh(f"{spelling}#")
+            self.env[name], self.types[name] = self._load(cell[0], cell[1], dtype), dtype
+            self.promoted[cell] = name
+            fresh[cell] = line
+        return fresh
+
+    def _assigned(self, body: Node) -> set:
+        """Locals the body assigns, and the promoted cells it stores to (under their local names)."""
+        names = assigned_names(body)
+        if self.promoted:
+            for target in stored_targets(body):
+                try:
+                    buffer, index, _ = self._element(target) if target.type == "subscript_expression" else \
+                        self._dereference(target)
+                except Unliftable:
+                    continue
+                if (buffer, index) in self.promoted:
+                    names.add(self.promoted[(buffer, index)])
+        return names
 
     def _grid_stride(self, var, start, cond_node, update, body, node) -> bool:
         """`for (i = global index; i < n; i += blockDim.x * gridDim.x)`: one axis, extent n."""
@@ -193,7 +268,7 @@ class LoopLifter(ExpressionLifter):
                              "and enclosing loops, are lifted")
         lo, hi, where = hull
         outer = dict(self.env)
-        assigned = assigned_names(body)
+        assigned = self._assigned(body)
         accumulators = [name for name, value in outer.items()
                         if name in assigned and self.types.get(name) not in (None, "ptr") and value is not None]
         if self.open_reductions and self._continues(self.open_reductions[-1], accumulators, outer):

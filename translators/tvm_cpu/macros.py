@@ -69,3 +69,35 @@ def _macro(name: str, node: Node, value: Node | None) -> Macro:
         return Macro(name, line, None, f"its value '{text[:40]}' is not one operand (a literal, a name, a call or a "
                      f"parenthesised expression), so where it is pasted decides its meaning (line {line})")
     return Macro(name, line, expression, tree=tree)
+
+
+def type_aliases(kernel: Node) -> dict[str, str]:
+    """File-scope names of arithmetic types the kernel may use in place of them: `typedef float real;`,
+    `using real = float;` and `#define DATA_TYPE float`, name -> the type's spelling (`float`). A name
+    defined more than once, under a conditional, after the kernel or as anything but a scalar type is
+    left out (the lifter then names the type it does not know)."""
+    from ...verify.cuda.signature import SCALAR_TYPES
+
+    root = kernel
+    while root.parent is not None:
+        root = root.parent
+    found: dict[str, str | None] = {}
+    for node in walk(root):
+        name = spelling = None
+        if node.type == "preproc_def" and node.child_by_field_name("value") is not None:
+            name, spelling = text_of(node.child_by_field_name("name")), text_of(node.child_by_field_name("value"))
+        elif node.type == "type_definition" and len(node.children_by_field_name("declarator")) == 1:
+            name, spelling = text_of(node.child_by_field_name("declarator")), text_of(node.child_by_field_name("type"))
+        elif node.type == "alias_declaration":
+            name, spelling = text_of(node.child_by_field_name("name")), text_of(node.child_by_field_name("type"))
+        elif node.type == "preproc_call" and text_of(node.child_by_field_name("directive")) == "#undef":
+            argument = node.child_by_field_name("argument")
+            found[text_of(argument).strip() if argument is not None else ""] = None
+            continue
+        if name is None:
+            continue
+        spelling = " ".join(spelling.replace("std::", "").split())
+        usable = spelling in SCALAR_TYPES and name not in found and node.parent is not None \
+            and node.parent.type == "translation_unit" and node.start_byte < kernel.start_byte
+        found[name] = spelling if usable else None
+    return {name: spelling for name, spelling in found.items() if spelling is not None}

@@ -95,6 +95,17 @@ def axis_order(names: set, origin: dict) -> tuple:
     return tuple(grid + loops)
 
 
+def stored_targets(body: Node) -> list[Node]:
+    """The array elements (`a[i]`, `*p`) the body assigns to."""
+    targets = []
+    for node in walk(body):
+        if node.type == "assignment_expression":
+            left = node.child_by_field_name("left")
+            if left is not None and left.type in ("subscript_expression", "pointer_expression"):
+                targets.append(left)
+    return targets
+
+
 def assigned_names(body: Node) -> set[str]:
     names = set()
     for node in walk(body):

@@ -47,18 +47,21 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
     """The translation (raises Unliftable; tuning.TuningFailed/TuningCancelled with `tuning`).
     `build_flags` are the flags the header comment tells the user to build with."""
     from .emit import EmitError, emit_dispatch, emit_function
-    from .launch import find_launch
+    from .launch import find_launches
     from .lift import ThreadLifter
     from .schedule import default_schedule, lower
     from .te_build import build_prim_func
     from .vector_unit import vector_width_words
 
-    launch = find_launch(Path(path), entry)
+    launches = find_launches(Path(path), entry)
+    launch = launches[0]
     host = launch.entry
     if host.return_dtype is not None:
         raise Unliftable("return type", host.line, f"{host.name} returns a value; only void entries are lifted")
     scalars = {p.name: p.dtype for p in host.params if not p.pointer}
     pointers = {p.name: p.dtype for p in host.params if p.pointer}
+    if len(launches) > 1:
+        return _generate_sequence(path, launches, progress, tuning, build_flags)
     lifted = ThreadLifter(launch.kernel, launch.binding, scalars, pointers, launch.constants,
                           device_copies=launch.device_copies).lift(launch.kernel_name)
     for out in lifted.outputs:
@@ -149,6 +152,63 @@ def _packing_words(decision: str, packed: list[str]) -> str:
                     f"reduction), so the GEMM's simd loop over columns reads consecutive elements; "
                     + decision[len(name) + 2:])
     return decision
+
+
+def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags: str) -> Generated:
+    """Several launches that each run once, in order: each kernel is lifted, scheduled and emitted as a
+    static function with the entry's parameters, and the entry calls them in launch order, so each
+    reads the arrays as the launches before it left them (2mm's `tmp = A·B`, then `D = tmp·C`)."""
+    from .emit import EmitError, emit_sequence
+    from .lift import ThreadLifter
+    from .schedule import default_schedule, lower
+    from .te_build import build_prim_func
+    from .vector_unit import vector_width_words
+
+    host = launches[0].entry
+    if tuning is not None:
+        raise Unliftable("kernel launch", launches[1].launch_line,
+                         f"{host.name} launches {len(launches)} kernels: several launches are lifted with the "
+                         "default schedule only (--trials 0); tuning them is not supported yet")
+    scalars = {p.name: p.dtype for p in host.params if not p.pointer}
+    pointers = {p.name: p.dtype for p in host.params if p.pointer}
+    load_tvm()
+    parts, decisions, domains = [], [], []
+    for number, launch in enumerate(launches):
+        lifted = ThreadLifter(launch.kernel, launch.binding, scalars, pointers, launch.constants,
+                              device_copies=launch.device_copies).lift(launch.kernel_name)
+        for out in lifted.outputs:
+            param = next(p for p in host.params if p.name == out.buffer)
+            if param.const:
+                raise Unliftable("store", out.line, f"the kernel writes '{out.buffer}', a const input of {host.name}")
+        _check_size_types(lifted, host)
+        if progress:
+            progress(f"building the TVM workload of launch {number + 1} ({launch.kernel_name})")
+        blocks = [f"stage{k}" for k in range(len(lifted.stages))] + [f"{o.buffer}_out" for o in lifted.outputs]
+        try:
+            workload = build_prim_func(lifted, host.params)
+            mod, steps = default_schedule(workload.func, workload.packed + blocks)
+            lowered = lower(mod)
+        except Exception as exc:  # noqa: BLE001 - TVM's own checks; report them as a refusal, not a crash
+            raise _tvm_refusal(exc, launch) from None
+        parts.append((f"{host.name}_launch{number + 1}", lowered, {**workload.inputs, **workload.outputs},
+                      workload.scalars))
+        decisions += [f"launch {number + 1} ({launch.kernel_name}): {_packing_words(d, workload.packed)}"
+                      for d in steps]
+        domains.append(f"launch {number + 1} ({launch.kernel_name}, line {launch.launch_line}): "
+                       + ", ".join(f"{lifted.axis_origin.get(a, _axis_words(a))} < {_extent_words(e)}"
+                                   for a, e in lifted.extents.items()))
+    kernels = ", ".join(launch.kernel_name for launch in launches)
+    header = [
+        f"CPU equivalent of CUDA kernels {kernels} (entry {host.name}, {Path(path).name}), launched in this order,",
+        f"lifted to TVM TE and emitted as C++17 + OpenMP (build with {build_flags}).",
+        "Thread domains:", *[f"  {d}" for d in domains], vector_width_words(),
+        "Schedule:", *[f"  {d}" for d in decisions],
+    ]
+    try:
+        code = emit_sequence(parts, host.name, host.params, host.extern_c, header)
+    except EmitError as exc:
+        raise Unliftable("emission", None, str(exc)) from None
+    return Generated(code=code, kernel=kernels, entry=host.name, decisions=decisions, host=host)
 
 
 def _tvm_refusal(exc: Exception, launch) -> Unliftable:
@@ -409,6 +469,8 @@ def _measure(request, options, generated, tuning, recognised=None) -> dict:
         request.progress("timing the TVM code against naive serial and OpenMP translations")
     try:
         values = tuning.shape if tuning is not None else tuning_values(generated.host, _shape(request, options))
+        if recognised is None and generated.lifted is None:
+            return {"ms": {}, "speedup": {}, "notes": ["not measured: several kernel launches are not timed yet"]}
         if recognised is not None:
             return measure(Path(request.source), generated.entry, generated.code, generated.host, None, values,
                            tuning_threads(), cancel=request.cancel, lengths=recognised.lengths_at(values),

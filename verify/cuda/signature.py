@@ -187,12 +187,15 @@ def _in_anonymous_namespace(func: Node) -> bool:
     return False
 
 
-def function_signature(func: Node, name: str, structs: dict[str, StructType] | None = None) -> HostFunction:
-    """The parameters of any function definition (a kernel too), read as a host function's are."""
-    return _host_function(func, name, False, structs or {})
+def function_signature(func: Node, name: str, structs: dict[str, StructType] | None = None,
+                       aliases: dict[str, str] | None = None) -> HostFunction:
+    """The parameters of any function definition (a kernel too), read as a host function's are;
+    aliases: names of scalar types (`DATA_TYPE` -> `float`) read as the types they name."""
+    return _host_function(func, name, False, structs or {}, aliases or {})
 
 
-def _host_function(func: Node, name: str, extern_c: bool, structs: dict[str, StructType]) -> HostFunction:
+def _host_function(func: Node, name: str, extern_c: bool, structs: dict[str, StructType],
+                   aliases: dict[str, str] | None = None) -> HostFunction:
     declarator = func.child_by_field_name("declarator")
     problems: list[tuple[str, int, str]] = []
     return_text = _type_text(func)
@@ -210,7 +213,7 @@ def _host_function(func: Node, name: str, extern_c: bool, structs: dict[str, Str
     plist = declarator.child_by_field_name("parameters") if declarator is not None else None
     for node in (plist.children if plist is not None else []):
         if node.type == "parameter_declaration":
-            param = _param(node, problems, structs)
+            param = _param(node, problems, structs, aliases or {})
             if param is not None:
                 params.append(param)
         elif node.type in ("optional_parameter_declaration", "variadic_parameter"):
@@ -235,8 +238,9 @@ def _normalize(spelling: str) -> str:
     return spelling
 
 
-def _param(node: Node, problems: list, structs: dict[str, StructType]) -> Param | None:
+def _param(node: Node, problems: list, structs: dict[str, StructType], aliases: dict[str, str]) -> Param | None:
     base = _type_text(node)
+    base = aliases.get(base, base)
     const = any(c.type == "type_qualifier" and text_of(c) == "const" for c in node.children)
     declarator = node.child_by_field_name("declarator")
     pointer_depth = 0

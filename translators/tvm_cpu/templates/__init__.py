@@ -25,7 +25,7 @@ MAX_CANDIDATES = 4  # verifications per kernel: each one compiles and runs both 
 _BLOCK_LEVEL = re.compile(r"^(__shared__|__syncthreads\w*|__syncwarp|__shfl\w*|__ballot_sync|__any_sync|__all_sync|"
                           r"__activemask|atomic\w+|__threadfence\w*|__match\w*|__reduce\w*|data-dependent loop|loop-carried variable|"
                           r"return type|return|launch argument|while|do|break|continue|for|bounds guard)$")
-_SEVERAL_LAUNCHES = re.compile(r"launches (\d+ kernels|no kernel)")
+_SEVERAL_LAUNCHES = re.compile(r"launches (\d+ kernels|no kernel|a kernel inside a host loop|a kernel under a condition)")
 
 
 @dataclass
