@@ -115,10 +115,22 @@ def test_lifted_kernel_verifies(source, shapes, tmp_path):
     assert "#pragma omp parallel for" in generated.code
 
 
-def test_a_wider_size_is_read_as_an_int_extent_and_the_header_says_so():
+def test_a_wider_size_is_read_as_an_int_extent_and_a_larger_one_stops_the_entry(tmp_path):
     generated = generate(KERNELS / "size_t_extent.cu")
-    assert "Sizes n (size_t) are read as int extents: exact for values up to 2147483647." in generated.code
+    assert "Sizes n (size_t) are read as int extents: exact for values up to 2147483647" in generated.code
     assert "static_cast<int32_t>(n)" in generated.code
+    # Beyond the int range the entry stops with a message rather than computing a wrong result.
+    (tmp_path / "k.cpp").write_text(generated.code)
+    (tmp_path / "main.cpp").write_text("#include <cstddef>\nvoid scale(size_t n, const float* x, float* y);\n"
+                                       "int main(int argc, char**) { float v = 1; scale(argc > 1 ? 3000000000u : 1, "
+                                       "&v, &v); return v == 2 ? 0 : 3; }\n")
+    exe = tmp_path / "k"
+    built = subprocess.run(["g++", "-std=c++17", "-fopenmp", "-O1", str(tmp_path / "main.cpp"), str(tmp_path / "k.cpp"),
+                            "-o", str(exe)], capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    assert subprocess.run([str(exe)], capture_output=True, timeout=30).returncode == 0
+    over = subprocess.run([str(exe), "big"], capture_output=True, text=True, timeout=30)
+    assert over.returncode != 0 and "scale: n must be at most 2147483647" in over.stderr
 
 
 def test_emitted_code_has_no_warnings(tmp_path):

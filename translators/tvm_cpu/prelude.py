@@ -8,6 +8,8 @@ calls g++ vectorises only with it, or not at all).
 PRELUDE = """#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <vector>

@@ -7,6 +7,7 @@ pair and returns the fields of a TranslateOutcome.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -90,7 +91,8 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
     ]
     narrowed = _narrowed_sizes(lifted, host)
     if narrowed:
-        header.insert(3, f"Sizes {', '.join(narrowed)} are read as int extents: exact for values up to 2147483647.")
+        header.insert(3, f"Sizes {', '.join(f'{p.name} ({p.type_text})' for p in narrowed)} are read as int "
+                         "extents: exact for values up to 2147483647 (a larger one stops the entry with a message).")
     if tuning is None:
         signature = ("extern \"C\" " if host.extern_c else "") + \
             f"void {host.name}({', '.join(p.declaration for p in host.params)})"
@@ -99,7 +101,8 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
                                  header + ["Schedule:", *[f"  {d}" for d in decisions]])
         except EmitError as exc:
             raise Unliftable("emission", None, str(exc)) from None
-        return Generated(code=code, kernel=launch.kernel_name, entry=host.name, decisions=decisions, host=host,
+        return Generated(code=_size_check(code, host, narrowed), kernel=launch.kernel_name, entry=host.name,
+                         decisions=decisions, host=host,
                          lifted=lifted)
 
     from .bounds import array_lengths, tuning_values
@@ -137,7 +140,7 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
             failures.append(str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__)
             continue
         tuning.used_rank = rank
-        return Generated(code=code, kernel=launch.kernel_name, entry=host.name,
+        return Generated(code=_size_check(code, host, narrowed), kernel=launch.kernel_name, entry=host.name,
                          decisions=tuned_decisions + ["default schedule (other shapes):"] + decisions,
                          host=host, lifted=lifted)
     raise Unliftable("emission", None, "no tuned schedule could be emitted as C++: " + "; ".join(failures[:2]))
@@ -269,8 +272,8 @@ def _unsigned_differences(e) -> set:
     return found
 
 
-def _narrowed_sizes(lifted, host) -> list[str]:
-    """The `long`/`unsigned`/`size_t` size parameters the workload reads as int extents, with their types."""
+def _narrowed_sizes(lifted, host) -> list:
+    """The `long`/`unsigned`/`size_t` size parameters (signature Params) the workload reads as int extents."""
     from .ir import symbols
 
     bounds = list(lifted.extents.values())
@@ -280,7 +283,25 @@ def _narrowed_sizes(lifted, host) -> list[str]:
     for bound in bounds:
         if _int_of_long(bound):
             names |= symbols(bound, ("param",))
-    return [f"{p.name} ({p.type_text})" for p in host.params if p.name in names and p.dtype != "int32"]
+    return [p for p in host.params if p.name in names and p.dtype != "int32"]
+
+
+def _size_check(code: str, host, narrowed: list) -> str:
+    """The entry first checks the header's precondition: a size read as an int extent that does not
+    fit an int stops it with a message instead of computing a wrong result."""
+    if not narrowed:
+        return code
+    test = " || ".join(f"{p.name} > 2147483647" for p in narrowed)
+    names = ", ".join(p.name for p in narrowed)
+    lines = code.split("\n")
+    definition = re.compile(rf'^(extern "C" )?void {re.escape(host.name)}\(.*\) \{{$')
+    at = next(k for k, line in enumerate(lines) if definition.match(line))
+    lines[at + 1:at + 1] = [
+        f"    if ({test}) {{  // read as int extents (see the header)",
+        f'        std::fprintf(stderr, "{host.name}: {names} must be at most 2147483647 for this CPU equivalent\\n");',
+        "        std::abort();",
+        "    }"]
+    return "\n".join(lines)
 
 
 def _axis_words(axis: str) -> str:
