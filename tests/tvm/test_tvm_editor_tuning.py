@@ -248,7 +248,7 @@ async def test_cancelling_tuning_stops_its_processes_and_leaves_no_partial_recor
     tuning_config(client, trials=64, min_speedup=0)
     source = workspace / "matmul.cu"
     uri = open_file(client, source, "cuda-cpp")
-    (action,) = [a for a in await code_actions(client, uri, line=11) if a.title == TITLE]
+    (action,) = [a for a in await code_actions(client, uri, line=12) if a.title == TITLE]
     seen: set = set()
 
     # 1. The progress's cancel button, once MetaSchedule's worker is running.
