@@ -143,11 +143,13 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
 
 def _packing_words(decision: str, packed: list[str]) -> str:
     """A packed operand's schedule line, saying why the copy is there."""
+    from .gemm_schedule import tile_cols
+
     for name in packed:
         if decision.startswith(f"{name}: "):
-            operand = name[: -len("_packed")]
-            return (f"{name}: {operand} copied once as [reduction][column] (the kernel reads it along the "
-                    f"reduction), so the GEMM's simd loop over columns reads consecutive elements; "
+            operand = name[: -len("_panels")]
+            return (f"{name}: {operand} copied once into panels of {tile_cols()} columns, each [reduction][column] "
+                    f"(zeros past the last column), so each GEMM tile reads one contiguous run per reduction step; "
                     + decision[len(name) + 2:])
     return decision
 
