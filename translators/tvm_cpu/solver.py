@@ -281,10 +281,13 @@ def solve(request, output: Path, options) -> dict:
             generated = Generated(code=recognised.code, kernel=recognised.kernel, entry=recognised.entry,
                                   decisions=recognised.decisions, host=recognised.host)
         else:
-            default = generate(Path(request.source), request.entry or options.entry, progress=request.progress,
-                               build_flags=build_flags)
-            checked = _verify_code(request, default.code, output, options)
-            if checked.ok:
+            try:
+                default = generate(Path(request.source), request.entry or options.entry, progress=request.progress,
+                                   build_flags=build_flags)
+            except Unliftable:  # emitted before tuning, so not expected; the tuned result's failure stands
+                default = None
+            checked = _verify_code(request, default.code, output, options) if default is not None else None
+            if checked is not None and checked.ok:
                 not_tuned.append(note)
                 tuning, result, generated = None, checked, default
     details = ["schedule:"] + [f"  {d}" for d in generated.decisions]
