@@ -1,5 +1,5 @@
-"""The default schedules' shapes (--trials 0): register-blocked GEMM (an operand read along the
-reduction packed first), stencil interiors without the boundary select; every emitted file
+"""The default schedules' shapes (--trials 0): register-blocked GEMM (its B operand packed into
+column panels first), stencil interiors without the boundary select; every emitted file
 verified against its .cu at sizes with whole and edge tiles."""
 
 import re
