@@ -1,5 +1,5 @@
-"""The default schedules' shapes (--trials 0): register-blocked GEMM (an operand read along the
-reduction packed first), stencil interiors without the boundary select; every emitted file
+"""The default schedules' shapes (--trials 0): register-blocked GEMM (its B operand packed into
+column panels first), stencil interiors without the boundary select; every emitted file
 verified against its .cu at sizes with whole and edge tiles."""
 
 import re
@@ -35,8 +35,9 @@ def _whole_tile_copies(code: str) -> list[str]:
 
 
 def test_gemm_reading_b_along_the_reduction_packs_it_first(tv_cmd, tmp_path):
-    """A linear layer (out = inp · weightᵀ): the weight is copied once as [reduction][column], and
-    the register-blocked tiles read the copy, consecutive along their simd loop over columns."""
+    """A linear layer (out = inp · weightᵀ): the weight is copied once into column panels, each
+    [reduction][column], and the register-blocked tiles read the copy, consecutive along their
+    simd loop over columns."""
     out = tmp_path / "linear_cpu.cpp"
     proc = _translate(tv_cmd, KERNELS / "gemm_nt_linear.cu", out, "--value", "T=13", "--value", "OC=70",
                       "--value", "C=5")
@@ -44,13 +45,14 @@ def test_gemm_reading_b_along_the_reduction_packs_it_first(tv_cmd, tmp_path):
     assert "verified equivalent" in proc.stdout
     code = out.read_text()
     header = code.split("#include", 1)[0]
-    assert "weight_packed: weight copied once as [reduction][column]" in header and "register-blocked GEMM" in header
-    assert "16x16 blocks" in header  # the copy is a transpose: walked in blocks
-    assert re.search(r"weight_packed\[.*\] = weight\[.*\];", code)
-    gemm_tiles = [body for body in _whole_tile_copies(code) if "_local[" in body]
-    assert gemm_tiles, code
-    for body in gemm_tiles:
-        assert "weight_packed[" in body and "weight[" not in body
+    assert "weight_panels: weight copied once into panels of" in header and "register-blocked GEMM" in header
+    # panel, reduction index, lane: zeros past the last column (70 = two whole panels of 32 and 6 columns)
+    assert re.search(r"weight_panels\[.*\] = \(\(\(\(panel \* (32|16)\) \+ lane\) < OC\) \? "
+                     r"weight\[.*\] : 0\.0f\);", code), code
+    copies = _whole_tile_copies(code)
+    assert copies, code
+    for body in copies:
+        assert "weight_panels[" in body and "weight[" not in body
 
 
 def test_transpose_is_walked_in_blocks(tv_cmd, tmp_path):
@@ -85,13 +87,15 @@ def test_gemm_default_schedule_is_register_blocked_and_verifies(tv_cmd, tmp_path
     assert "register-blocked GEMM" in code  # the decision, in the header comment
     # the accumulators are a fixed-size local array, not a heap buffer or C itself
     assert re.search(r"alignas\(64\) float \w+_local\[\d+\] = \{\};", code)
-    assert "std::vector" not in code  # the lifted kernel's accumulator array is fused away
-    assert "_packed" not in code  # B is read along its rows already: no copy
+    assert "stage0[" not in code  # the lifted kernel's accumulator array is fused away
     copies = _whole_tile_copies(code)
     assert copies, code
     for body in copies:  # whole tiles: constant trip counts, no bounds guard
         assert "std::min" not in body and "if ((" not in body
         assert re.search(r"for \(int32_t \w+ = 0; \w+ < (16|32); \+\+\w+\)", body)
+    if source.name == "matmul.cu":  # lifted: B, read along its rows, is packed into column panels first
+        assert "B_panels: B copied once into panels of" in code
+        assert all("B_panels[" in body and "B[" not in body for body in copies)
     build = subprocess.run(["g++", "-std=c++17", "-fopenmp", "-O2", "-Wall", "-Wextra", "-c", str(out),
                             "-o", str(tmp_path / "k.o")], capture_output=True, text=True, timeout=120)
     assert build.returncode == 0 and "warning" not in build.stderr, build.stderr

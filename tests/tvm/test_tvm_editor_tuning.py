@@ -217,6 +217,33 @@ async def test_tuning_updates_the_offer_with_the_tuned_code_and_its_speed_up(cli
     assert end.message in await hover_text(client, uri, 7)
 
 
+async def test_a_failed_tuning_keeps_the_default_offer_and_says_why(client, workspace: Path, cache: Path):
+    # One second of tuning: starting MetaSchedule alone takes longer, so nothing is measured.
+    client.set_configuration({"trials": 500, "tuneSeconds": 1, "minSpeedup": 0}, section="transverify.tvm")
+    source = workspace / "matmul.cu"
+    uri = open_file(client, source, "cuda-cpp")
+    (action,) = [a for a in await code_actions(client, uri, line=11) if a.title == TITLE]
+    instant = await run_command(client, action.command)
+    assert instant["status"] == "applied" and instant["verdict"] == "equivalent", instant
+    target = workspace / "matmul_cpu.cpp"
+    default_code = target.read_text()
+
+    token = await tuning_progress(client, set(), name="matmul")
+    end = await progress_until(client, token, ended)
+    if (end.message or "").startswith(("tuned ", "tuning found nothing faster")):
+        pytest.skip("this machine measured a schedule within one second: tuning did not fail")
+    reason = "not tuned: no schedule was measured within --tune-seconds 1; give it more time"
+    assert end.message == reason, (end.message, messages(client, token))
+    assert any("keeping the default schedule" in m for m in messages(client, token)), messages(client, token)
+    # The offer stays the verified default schedule: the file is unchanged, its lens says why.
+    assert target.read_text() == default_code
+    (tvm_lens,) = [lens for lens in await lenses(client, target) if lens.command.title.startswith("TVM ")]
+    assert tvm_lens.command.title.startswith("TVM default schedule: ")
+    assert tvm_lens.command.title.endswith(f" · {reason}") and tvm_lens.command.command == ""
+    assert [a.title for a in await code_actions(client, uri, line=11) if a.title.startswith(TITLE)] == [TITLE]
+    assert not await lenses(client, source)
+
+
 async def test_cancelling_tuning_stops_its_processes_and_leaves_no_partial_records(client, workspace: Path,
                                                                                    cache: Path):
     tuning_config(client, trials=64, min_speedup=0)

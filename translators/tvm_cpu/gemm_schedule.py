@@ -17,6 +17,7 @@ from .vector_unit import widest_vector
 
 FULL_TILE = "transverify_full_tile"  # loop annotation read by the printer
 TILE_ROWS = 6
+ROW_BLOCK = 8  # row tiles per block: a block's rows of A stay in L2 while the column panels stream past
 
 
 def tile_cols() -> int:
@@ -55,23 +56,23 @@ def gemm_schedule(sch, block, name: str, fuse_consumer: bool) -> tuple[str, set[
     if fuse_consumer and (len(consumers) != 1 or len(sch.get_loops(consumers[0])) != 2):
         raise ValueError("no single elementwise consumer to fuse")
     i, j, p = sch.get_loops(block)
-    io, ii = sch.split(i, [None, rows])
+    ib, ir, ii = sch.split(i, [None, ROW_BLOCK, rows])
     jo, ji = sch.split(j, [None, cols])
-    sch.reorder(io, jo, p, ii, ji)
+    sch.reorder(ib, jo, ir, p, ii, ji)
     if fuse_consumer:
         writeback = consumers[0]
-        sch.reverse_compute_at(writeback, jo)
+        sch.reverse_compute_at(writeback, ir)
         sch.set_scope(block, 0, "local")
         handled = {sch.get(writeback).name_hint}
     else:
         writeback = sch.cache_write(block, 0, "local")
-        sch.reverse_compute_at(writeback, jo)
+        sch.reverse_compute_at(writeback, ir)
         handled = set()
-    sch.parallel(io)
+    sch.parallel(ib)
     sch.unroll(ii)
     sch.vectorize(ji)
     sch.vectorize(sch.get_loops(writeback)[-1])
-    sch.annotate(jo, FULL_TILE, 1)
+    sch.annotate(ir, FULL_TILE, 1)
     into = f", stored by {', '.join(sorted(handled))} from the tile" if handled else ""
     return (f"{name}: register-blocked GEMM, {rows}x{cols} tiles of C accumulated in a local tile "
             f"(rows unrolled, columns a simd loop){into}, reduction loop outside the tile, tile rows parallel; "

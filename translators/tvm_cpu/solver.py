@@ -45,7 +45,8 @@ class Tuning:
 
 def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning | None = None,
              build_flags: str = "-fopenmp") -> Generated:
-    """The translation (raises Unliftable; tuning.TuningFailed/TuningCancelled with `tuning`).
+    """The translation (raises Unliftable; tuning.TuningFailed/TuningCancelled with `tuning`: the
+    search failed or no record it found could be emitted).
     `build_flags` are the flags the header comment tells the user to build with."""
     from .emit import EmitError, emit_dispatch, emit_function
     from .launch import find_launches
@@ -143,16 +144,21 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
         return Generated(code=_size_check(code, host, narrowed), kernel=launch.kernel_name, entry=host.name,
                          decisions=tuned_decisions + ["default schedule (other shapes):"] + decisions,
                          host=host, lifted=lifted)
-    raise Unliftable("emission", None, "no tuned schedule could be emitted as C++: " + "; ".join(failures[:2]))
+    from .tuning import TuningFailed
+
+    # The kernel lifted and its default schedule emits: a tuning failure, not a refusal of the kernel.
+    raise TuningFailed("no tuned schedule could be emitted as C++: " + "; ".join(failures[:2]))
 
 
 def _packing_words(decision: str, packed: list[str]) -> str:
     """A packed operand's schedule line, saying why the copy is there."""
+    from .gemm_schedule import tile_cols
+
     for name in packed:
         if decision.startswith(f"{name}: "):
-            operand = name[: -len("_packed")]
-            return (f"{name}: {operand} copied once as [reduction][column] (the kernel reads it along the "
-                    f"reduction), so the GEMM's simd loop over columns reads consecutive elements; "
+            operand = name[: -len("_panels")]
+            return (f"{name}: {operand} copied once into panels of {tile_cols()} columns, each [reduction][column] "
+                    f"(zeros past the last column), so each GEMM tile reads one contiguous run per reduction step; "
                     + decision[len(name) + 2:])
     return decision
 
@@ -329,7 +335,6 @@ def solve(request, output: Path, options) -> dict:
     import dataclasses
 
     from . import INSTALL_HINT, available
-    from ...verify import verify
     from ..registry import Unsupported
 
     base = dict(code=None, exit_code=2, result=None, unsupported=[], dialogue_id=None, rounds=0,
@@ -345,11 +350,12 @@ def solve(request, output: Path, options) -> dict:
     from .tuning import TuningCancelled, TuningFailed
 
     recognised = None
-    not_tuned = []  # why a recognised template kept its default schedule despite --trials
+    not_tuned = []  # why the kernel kept its verified default schedule despite --trials
+    build_flags = emitted_build_flags(request.tvm_fast_math)
     try:
         try:
             generated = generate(Path(request.source), request.entry or options.entry, progress=request.progress,
-                                 tuning=tuning, build_flags=emitted_build_flags(request.tvm_fast_math))
+                                 tuning=tuning, build_flags=build_flags)
         except Unliftable as exc:
             recognised = _recognise(request, dataclasses.replace(options, fast_math=request.tvm_fast_math), exc)
             if recognised is None or recognised.template is None:
@@ -367,7 +373,16 @@ def solve(request, output: Path, options) -> dict:
     except TuningCancelled:
         return {**base, "message": "cancelled: tuning stopped, nothing written"}
     except TuningFailed as exc:
-        return {**base, "message": f"{request.source}: {exc}"}
+        # The kernel lifted; only the search failed: its default schedule is the translation.
+        not_tuned.append(f"not tuned: {exc}")
+        tuning = None
+        if request.progress:
+            request.progress(f"tuning failed ({_first_line(str(exc))}); keeping the default schedule")
+        try:
+            generated = generate(Path(request.source), request.entry or options.entry, progress=request.progress,
+                                 build_flags=build_flags)
+        except Unliftable:
+            return {**base, "message": f"{request.source}: {exc}"}
     if request.progress:
         request.progress("verifying the emitted C++ against the CUDA source")
     # --fast-math: the candidate is built and compared as a fast-math build (verify/cuda/build.py).
@@ -378,29 +393,33 @@ def solve(request, output: Path, options) -> dict:
         pinned = {**options.values, **{k: str(v) for k, v in tuning.shape.items()}}
         if pinned != options.values:  # else the first run is this one already
             runs.append(dataclasses.replace(options, values=pinned))
-    folder = Path(tempfile.mkdtemp(prefix="transverify-tvm-"))
-    try:
-        folder.chmod(0o755)
-        candidate = folder / output.name
-        candidate.write_text(generated.code, encoding="utf-8")
-        candidate.chmod(0o644)
-        result = recognised.result if recognised is not None else None
-        # An untuned template was verified when it was kept; a tuned one is verified on both paths.
-        for run in runs if recognised is None or tuning is not None else []:
-            result = verify(Path(request.source), candidate, run)
-            if not result.ok:
-                break
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    result = recognised.result if recognised is not None else None
+    # An untuned template was verified when it was kept; a tuned one is verified on both paths.
+    for run in runs if recognised is None or tuning is not None else []:
+        result = _verify_code(request, generated.code, output, run)
+        if not result.ok:
+            break
     cancelled = request.cancel is not None and request.cancel.is_set()
-    if recognised is not None and tuning is not None and not result.ok and not cancelled:
-        # The template's default schedule verified when it was kept: it stands, and the note says why.
-        not_tuned.append(f"not tuned: the tuned code did not verify ({_first_line(result.message)})")
-        tuning, result = None, recognised.result
-        generated = Generated(code=recognised.code, kernel=recognised.kernel, entry=recognised.entry,
-                              decisions=recognised.decisions, host=recognised.host)
+    if tuning is not None and not result.ok and not cancelled and result.stage not in ("parse", "compile_source"):
+        # The tuned code did not verify: the default schedule stands when it verifies, and the note says why.
+        note = f"not tuned: the tuned code did not verify ({_first_line(result.message)})"
+        if recognised is not None:  # verified when it was kept
+            not_tuned.append(note)
+            tuning, result = None, recognised.result
+            generated = Generated(code=recognised.code, kernel=recognised.kernel, entry=recognised.entry,
+                                  decisions=recognised.decisions, host=recognised.host)
+        else:
+            try:
+                default = generate(Path(request.source), request.entry or options.entry, progress=request.progress,
+                                   build_flags=build_flags)
+            except Unliftable:  # emitted before tuning, so not expected; the tuned result's failure stands
+                default = None
+            checked = _verify_code(request, default.code, output, options) if default is not None else None
+            if checked is not None and checked.ok:
+                not_tuned.append(note)
+                tuning, result, generated = None, checked, default
     details = ["schedule:"] + [f"  {d}" for d in generated.decisions]
-    outcome = {**base, "code": generated.code, "result": result, "rounds": 1}
+    outcome = {**base, "code": with_header_notes(generated.code, not_tuned), "result": result, "rounds": 1}
     how = "default schedule"
     if tuning is not None:
         record = tuning.record
@@ -416,10 +435,10 @@ def solve(request, output: Path, options) -> dict:
         how = f"operator template {recognised.template}" + (f", {how}" if tuning is not None else "")
         outcome["tvm"] = {"template": recognised.template, "template_variant": recognised.variant,
                           **(outcome.get("tvm") or {})}
-        if not_tuned:
-            details.extend(not_tuned)
-            outcome["tvm"]["notes"] = list(not_tuned)
-            how += ", not tuned (te.extern stage)" if "te.extern" in not_tuned[0] else f", {not_tuned[0]}"
+    if not_tuned:
+        details.extend(not_tuned)
+        outcome["tvm"] = {**(outcome.get("tvm") or {}), "notes": list(not_tuned)}
+        how += ", not tuned (te.extern stage)" if "te.extern" in not_tuned[0] else f", {not_tuned[0]}"
     if request.tvm_fast_math:
         how += ", -ffast-math"
     speed_words = ""
@@ -441,6 +460,34 @@ def solve(request, output: Path, options) -> dict:
     if result.stage in ("parse", "compile_source"):
         return {**outcome, "exit_code": 2, "code": None, "message": f"cannot verify: {result.message}"}
     return {**outcome, "exit_code": 1, "message": f"TVM translation not verified: {result.message}"}
+
+
+def _verify_code(request, code: str, output: Path, options):
+    """The verifier's result for `code` as the translation of the request's .cu."""
+    from ...verify import verify
+
+    folder = Path(tempfile.mkdtemp(prefix="transverify-tvm-"))
+    try:
+        folder.chmod(0o755)
+        candidate = folder / output.name
+        candidate.write_text(code, encoding="utf-8")
+        candidate.chmod(0o644)
+        return verify(Path(request.source), candidate, options)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def with_header_notes(code: str, notes: list[str]) -> str:
+    """`code` with `notes` (why it was not tuned) as comment lines ending its header comment."""
+    if not notes or code is None:
+        return code
+    lines = code.split("\n")
+    end = 0
+    while end < len(lines) and lines[end].startswith("//"):
+        end += 1
+    words = [f"// {_first_line(note, 300)[0].upper()}{_first_line(note, 300)[1:]}; the default schedule is kept."
+             for note in notes]
+    return "\n".join(lines[:end] + words + lines[end:])
 
 
 def _tune_recognised(request, recognised, tuning: Tuning, not_tuned: list) -> Generated | None:
@@ -503,9 +550,9 @@ def _measure(request, options, generated, tuning, recognised=None) -> dict:
         return {"ms": {}, "speedup": {}, "notes": [f"not measured: {message}"]}
 
 
-def _first_line(message: str) -> str:
+def _first_line(message: str, limit: int = 160) -> str:
     line = (message or "").strip().splitlines()[0] if (message or "").strip() else "no message"
-    return line if len(line) <= 160 else line[:157] + "..."
+    return line if len(line) <= limit else line[:limit - 3] + "..."
 
 
 def emitted_build_flags(fast_math: bool) -> str:

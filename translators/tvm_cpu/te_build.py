@@ -2,15 +2,16 @@
 
 Array parameters are flat placeholders; every output is a `te.compute` over its
 axes in row-major order, so its flat index is the store index of the kernel.
-A GEMM-shaped stage that reads an operand along the reduction (`B[j*k + p]`: C = A·Bᵀ,
-a linear layer's `x·Wᵀ`) reads it from a packed copy `B_packed[p, j]` instead, so the
-register-blocked schedule's simd loop over j reads consecutive elements.
+A GEMM-shaped stage reads its B operand (`B[p*n + j]`, or `B[j*k + p]`: C = A·Bᵀ, a linear
+layer's `x·Wᵀ`) from a copy packed in column panels, `B_panels[j / W, p, j % W]`, so each of
+the register-blocked schedule's tiles reads one contiguous run of W columns per reduction step.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .gemm_schedule import tile_cols
 from .ir import Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef, Sym, to_poly
 from .lift import Lifted
 from .patterns import identity
@@ -60,7 +61,7 @@ def build_prim_func(lifted: Lifted, params: list, values: dict | None = None, le
 
     stages, packed = [], []
     for k, stage in enumerate(lifted.stages):
-        packed += _pack_operands(te, converter, stage, extents)
+        packed += _pack_operands(te, tirx, converter, stage, extents)
         stages.append(_stage(te, tirx, converter, stage, extents, k))
         converter.stages = stages
     outputs = []
@@ -82,35 +83,50 @@ def build_prim_func(lifted: Lifted, params: list, values: dict | None = None, le
                     packed=packed)
 
 
-def _pack_operands(te, converter, stage, extents) -> list[str]:
-    """For a sum over p of `a * b` with two spatial axes (i, j), each operand read as `B[f(j) + p]`
-    (unit stride along p, none along j as a whole, independent of i) gets a packed copy
-    `B_packed[p, j]`; the converter reads the copy from then on. The names of the copies."""
+def _pack_operands(te, tirx, converter, stage, extents) -> list[str]:
+    """For a sum over p of `a * b` with two spatial axes (i, j), the operand that does not depend
+    on i (the GEMM's B) gets a packed copy in column panels, `B_panels[j / W, p, j % W]` with W
+    the GEMM tile's width: read as `B[f(j) + p]` (along the reduction: C = A·Bᵀ) or as
+    `B[g(p) + j]` (along its rows, each a stride of a whole row apart), each tile's operand is
+    then one contiguous run of W elements per reduction step. Columns past the last are zeros.
+    The converter reads the copy from then on. The names of the copies."""
     if stage.op != "sum" or stage.inner or stage.where is not None or len(stage.axes) != 2 or not isinstance(stage.lo, Const) \
             or stage.lo.value != 0 or not (isinstance(stage.expr, Bin) and stage.expr.op == "*"):
         return []
     i, j = stage.axes
+    p = stage.reduce
     names = []
     for load in (stage.expr.a, stage.expr.b):
         if not isinstance(load, Load) or load.buffer not in converter.placeholders or id(load) in converter.packed:
             continue
         poly = to_poly(load.index)
-        if poly is None or poly.get((stage.reduce,)) != 1 or (j,) in poly:
+        if poly is None or any(i in m for m in poly):
             continue
-        monomials = [m for m in poly if m != (stage.reduce,)]
-        if any(stage.reduce in m or i in m for m in monomials) or not any(j in m for m in monomials):
+        along_reduction = poly.get((p,)) == 1 and (j,) not in poly and \
+            not any(p in m for m in poly if m != (p,)) and any(j in m for m in poly)
+        along_rows = poly.get((j,)) == 1 and (p,) not in poly and \
+            not any(j in m for m in poly if m != (j,)) and any(p in m for m in poly)
+        if not (along_reduction or along_rows):
             continue
-        name = f"{load.buffer}_packed"
+        width = tile_cols()
+        name = f"{load.buffer}_panels"
         k_extent = converter.expr(stage.hi, {})
-        copy = te.compute((k_extent, extents[j]), _copy_compute(converter, load, stage.reduce, j), name=name)
-        converter.packed[id(load)] = (copy, stage.reduce, j)
+        n_extent = extents[j]
+        # (n - 1) / W + 1 panels: the form TVM derives for the panels a read over j < n touches
+        copy = te.compute((tirx.floordiv(n_extent - 1, width) + 1, k_extent, width),
+                          _panel_compute(converter, load, p, j, width, n_extent), name=name)
+        converter.packed[id(load)] = (copy, p, j, width)
         names.append(name)
     return names
 
 
-def _copy_compute(converter, load, p: str, j: str):
-    def fcompute(row, col):  # the copy's [row][col] is the operand at reduction index row, column col
-        return converter.expr(load, {p: row, j: col})
+def _panel_compute(converter, load, p: str, j: str, width: int, n_extent):
+    from tvm import tirx
+
+    def fcompute(panel, row, lane):  # panel `panel`, reduction index `row`, column panel*width + lane
+        col = panel * width + lane
+        value = converter.expr(load, {p: row, j: col})
+        return tirx.if_then_else(col < n_extent, value, tirx.const(0, value.dtype))
     return fcompute
 
 
@@ -188,8 +204,8 @@ class _Converter:
             return env[e.name]
         if isinstance(e, Load):
             if id(e) in self.packed:  # set after the copy itself was computed from the placeholder
-                copy, p, j = self.packed[id(e)]
-                return copy[env[p], env[j]]
+                copy, p, j, width = self.packed[id(e)]
+                return copy[tirx.floordiv(env[j], width), env[p], tirx.floormod(env[j], width)]
             return self.placeholders[e.buffer][self.expr(e.index, env)]
         if isinstance(e, StageRef):
             stage = self.stages[e.stage]

@@ -9,7 +9,8 @@ compiler flags candidates get beyond tune_measure's own, e.g. -ffast-math).  Rec
 what it measured.  Progress is one JSON object per line on stdout:
 {"measured": k, "trials": N, "best_ms": t}.  Running apart lets the caller stop tuning
 at once and keeps TVM's logging out of the caller's process.
-Candidates are built and timed as emitted C++ (tune_measure.py).
+Candidates are built and timed as emitted C++ (tune_measure.py); the design space is
+TVM's default CPU rules with the tiling rule guarded (tune_rules.py).
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def main(job_dir: str) -> int:
             print(json.dumps({"measured": state["measured"], "trials": trials, "best_ms": state["best"]}), flush=True)
 
     from .tune_measure import make_builder_runner
+    from .tune_rules import design_space
 
     target = Target({"kind": "llvm", "num-cores": threads})
     database = ms.database.JSONDatabase(work_dir=job["database"])
@@ -84,7 +86,7 @@ def main(job_dir: str) -> int:
     ms.tune_tir(
         mod, target, str(Path(job_dir) / "logs"), max_trials_global=trials,
         num_trials_per_iter=max(1, min(trials, 16)),
-        builder=builder, runner=runner, cost_model="xgb" if trials >= 32 else "random",
+        space=design_space(), builder=builder, runner=runner, cost_model="xgb" if trials >= 32 else "random",
         database=database, strategy=strategy,
         measure_callbacks=[*ms.measure_callback.MeasureCallback.create("default"), Progress()],
         num_tuning_cores=1, seed=int(job["seed"]),
