@@ -75,5 +75,6 @@ def gemm_schedule(sch, block, name: str, fuse_consumer: bool) -> tuple[str, set[
     sch.annotate(ir, FULL_TILE, 1)
     into = f", stored by {', '.join(sorted(handled))} from the tile" if handled else ""
     return (f"{name}: register-blocked GEMM, {rows}x{cols} tiles of C accumulated in a local tile "
-            f"(rows unrolled, columns a simd loop){into}, reduction loop outside the tile, tile rows parallel; "
+            f"(rows unrolled, columns a simd loop){into}, reduction loop outside the tile, blocks of "
+            f"{ROW_BLOCK} tile rows ({ROW_BLOCK * rows} rows of C) parallel; "
             f"whole tiles run without bounds guards, edge tiles with them"), handled
