@@ -296,3 +296,17 @@ def rename(e: Expr, old: str, new: Sym) -> Expr:
     if isinstance(e, Select):
         return Select(e.dtype, rename(e.cond, old, new), rename(e.a, old, new), rename(e.b, old, new))
     return e
+
+
+def extent_words(e) -> str:
+    """An extent as the header and the refusals spell it: a name, or a polynomial in the sizes."""
+    if isinstance(e, Sym):
+        return e.name
+    poly = to_poly(e)
+    if poly is None:
+        return "(expression)"
+    terms = []
+    for monomial, coeff in sorted(poly.items()):
+        parts = ([str(coeff)] if coeff != 1 or not monomial else []) + list(monomial)
+        terms.append("*".join(parts))
+    return " + ".join(terms) or "0"

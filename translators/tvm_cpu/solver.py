@@ -7,7 +7,6 @@ pair and returns the fields of a TranslateOutcome.
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -15,6 +14,8 @@ from pathlib import Path
 
 from . import load_tvm
 from .errors import Unliftable
+from .ir import extent_words
+from .size_types import check_size_types, narrowed_sizes, size_check
 from .tuned_trace import replay, trace_words
 
 
@@ -50,7 +51,6 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
     `build_flags` are the flags the header comment tells the user to build with."""
     from .emit import EmitError, emit_dispatch, emit_function
     from .launch import find_launches
-    from .lift import ThreadLifter
     from .schedule import default_schedule, lower
     from .te_build import build_prim_func
     from .vector_unit import vector_width_words
@@ -64,13 +64,7 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
     pointers = {p.name: p.dtype for p in host.params if p.pointer}
     if len(launches) > 1:
         return _generate_sequence(path, launches, progress, tuning, build_flags)
-    lifted = ThreadLifter(launch.kernel, launch.binding, scalars, pointers, launch.constants,
-                          device_copies=launch.device_copies).lift(launch.kernel_name)
-    for out in lifted.outputs:
-        param = next(p for p in host.params if p.name == out.buffer)
-        if param.const:
-            raise Unliftable("store", out.line, f"the kernel writes '{out.buffer}', a const input of {host.name}")
-    _check_size_types(lifted, host)
+    lifted = _lift_launch(launch, host, scalars, pointers)
     if progress:
         progress("building the TVM workload")
     blocks = [f"stage{k}" for k in range(len(lifted.stages))] + [f"{o.buffer}_out" for o in lifted.outputs]
@@ -87,10 +81,10 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
         f"CPU equivalent of CUDA kernel '{launch.kernel_name}' (entry {host.name}, {Path(path).name}),",
         f"lifted to TVM TE and emitted as C++17 + OpenMP (build with {build_flags}).",
         "Thread domain: " + ", ".join(f"{lifted.axis_origin.get(a, _axis_words(a))} < "
-                                      f"{_extent_words(e)}" for a, e in lifted.extents.items()) + ".",
+                                      f"{extent_words(e)}" for a, e in lifted.extents.items()) + ".",
         vector_width_words(),
     ]
-    narrowed = _narrowed_sizes(lifted, host)
+    narrowed = narrowed_sizes(lifted, host)
     if narrowed:
         header.insert(3, f"Sizes {', '.join(f'{p.name} ({p.type_text})' for p in narrowed)} are read as int "
                          "extents: exact for values up to 2147483647 (a larger one stops the entry with a message).")
@@ -102,7 +96,7 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
                                  header + ["Schedule:", *[f"  {d}" for d in decisions]])
         except EmitError as exc:
             raise Unliftable("emission", None, str(exc)) from None
-        return Generated(code=_size_check(code, host, narrowed), kernel=launch.kernel_name, entry=host.name,
+        return Generated(code=size_check(code, host, narrowed), kernel=launch.kernel_name, entry=host.name,
                          decisions=decisions, host=host,
                          lifted=lifted)
 
@@ -141,7 +135,7 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
             failures.append(str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__)
             continue
         tuning.used_rank = rank
-        return Generated(code=_size_check(code, host, narrowed), kernel=launch.kernel_name, entry=host.name,
+        return Generated(code=size_check(code, host, narrowed), kernel=launch.kernel_name, entry=host.name,
                          decisions=tuned_decisions + ["default schedule (other shapes):"] + decisions,
                          host=host, lifted=lifted)
     from .tuning import TuningFailed
@@ -168,7 +162,6 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     static function with the entry's parameters, and the entry calls them in launch order, so each
     reads the arrays as the launches before it left them (2mm's `tmp = A·B`, then `D = tmp·C`)."""
     from .emit import EmitError, emit_sequence
-    from .lift import ThreadLifter
     from .schedule import default_schedule, lower
     from .te_build import build_prim_func
     from .vector_unit import vector_width_words
@@ -183,13 +176,7 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     load_tvm()
     parts, decisions, domains = [], [], []
     for number, launch in enumerate(launches):
-        lifted = ThreadLifter(launch.kernel, launch.binding, scalars, pointers, launch.constants,
-                              device_copies=launch.device_copies).lift(launch.kernel_name)
-        for out in lifted.outputs:
-            param = next(p for p in host.params if p.name == out.buffer)
-            if param.const:
-                raise Unliftable("store", out.line, f"the kernel writes '{out.buffer}', a const input of {host.name}")
-        _check_size_types(lifted, host)
+        lifted = _lift_launch(launch, host, scalars, pointers)
         if progress:
             progress(f"building the TVM workload of launch {number + 1} ({launch.kernel_name})")
         blocks = [f"stage{k}" for k in range(len(lifted.stages))] + [f"{o.buffer}_out" for o in lifted.outputs]
@@ -204,7 +191,7 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
         decisions += [f"launch {number + 1} ({launch.kernel_name}): {_packing_words(d, workload.packed)}"
                       for d in steps]
         domains.append(f"launch {number + 1} ({launch.kernel_name}, line {launch.launch_line}): "
-                       + ", ".join(f"{lifted.axis_origin.get(a, _axis_words(a))} < {_extent_words(e)}"
+                       + ", ".join(f"{lifted.axis_origin.get(a, _axis_words(a))} < {extent_words(e)}"
                                    for a, e in lifted.extents.items()))
     kernels = ", ".join(launch.kernel_name for launch in launches)
     header = [
@@ -220,114 +207,29 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     return Generated(code=code, kernel=kernels, entry=host.name, decisions=decisions, host=host)
 
 
+def _lift_launch(launch, host, scalars: dict, pointers: dict):
+    """One launched kernel lifted thread by thread; refused when it writes a const input of the entry
+    or reads a size of a type it cannot (`check_size_types`)."""
+    from .lift import ThreadLifter
+
+    lifted = ThreadLifter(launch.kernel, launch.binding, scalars, pointers, launch.constants,
+                          device_copies=launch.device_copies).lift(launch.kernel_name)
+    for out in lifted.outputs:
+        param = next(p for p in host.params if p.name == out.buffer)
+        if param.const:
+            raise Unliftable("store", out.line, f"the kernel writes '{out.buffer}', a const input of {host.name}")
+    check_size_types(lifted, host)
+    return lifted
+
+
 def _tvm_refusal(exc: Exception, launch) -> Unliftable:
     first = str(exc).strip().splitlines()[-1] if str(exc).strip() else exc.__class__.__name__
     return Unliftable("TVM", launch.launch_line, f"TVM cannot build kernel '{launch.kernel_name}': {first}")
 
 
-def _int_of_long(extent) -> bool:
-    """An extent read as an int from a wider or unsigned integer size (`i < n` with a `size_t n`)."""
-    from .ir import Cast, is_float
-
-    return isinstance(extent, Cast) and extent.dtype == "int32" and not is_float(extent.a.dtype) and \
-        extent.a.dtype not in ("int32", "bool")
-
-
-def _check_size_types(lifted, host) -> None:
-    """Extents and loop ranges are int32 in the workload. A `long`, `unsigned` or `size_t` size that
-    bounds an index (`i < n`, `k < cols`) is read as an int, exact while the bound fits an int (the
-    emitted header says so); a difference in unsigned arithmetic (`i < n - m`), which wraps around to
-    a huge bound for small sizes, and such sizes anywhere else in a range are refused."""
-    from .ir import symbols
-
-    used, wrapping = set(), {}
-    for extent in lifted.extents.values():
-        if _int_of_long(extent):  # a long size bounding an int index is read as an int (the guard's cast)
-            wrapping.update({name: extent for name in _unsigned_differences(extent.a)})
-        else:
-            used |= symbols(extent, ("param",))
-    for stage in lifted.stages:
-        for _, lo, hi in [(stage.reduce, stage.lo, stage.hi), *stage.inner] if stage.reduce else []:
-            if _int_of_long(hi):
-                wrapping.update({name: hi for name in _unsigned_differences(hi.a)})
-            else:
-                used |= symbols(hi, ("param",))
-            used |= symbols(lo, ("param",))
-    for param in host.params:
-        if param.name in wrapping:
-            bound = _extent_words(wrapping[param.name].a).replace(" + -1*", " - ")
-            raise Unliftable("unsigned difference", param.line,
-                             f"a bound '{bound}' subtracts in unsigned arithmetic ('{param.name}' is "
-                             f"{param.type_text}), where it wraps around below zero; not lifted (compute the bound "
-                             "in a signed type)")
-        if param.name in used and param.dtype != "int32":
-            raise Unliftable(f"parameter {param.name}", param.line,
-                             f"size parameter '{param.name}' is {param.type_text} and is used in a loop range other "
-                             "than as its bound (`i < n`); only int sizes are lifted there")
-
-
-def _unsigned_differences(e) -> set:
-    """Parameters under a subtraction or negation computed in an unsigned type."""
-    from .ir import Bin, Neg, children, symbols
-
-    found = set()
-    if isinstance(e, (Bin, Neg)) and e.dtype.startswith("uint") and (isinstance(e, Neg) or e.op == "-"):
-        found |= symbols(e, ("param",))
-    for child in children(e):
-        found |= _unsigned_differences(child)
-    return found
-
-
-def _narrowed_sizes(lifted, host) -> list:
-    """The `long`/`unsigned`/`size_t` size parameters (signature Params) the workload reads as int extents."""
-    from .ir import symbols
-
-    bounds = list(lifted.extents.values())
-    for stage in lifted.stages:
-        bounds += [hi for _, _, hi in [(stage.reduce, stage.lo, stage.hi), *stage.inner]] if stage.reduce else []
-    names = set()
-    for bound in bounds:
-        if _int_of_long(bound):
-            names |= symbols(bound, ("param",))
-    return [p for p in host.params if p.name in names and p.dtype != "int32"]
-
-
-def _size_check(code: str, host, narrowed: list) -> str:
-    """The entry first checks the header's precondition: a size read as an int extent that does not
-    fit an int stops it with a message instead of computing a wrong result."""
-    if not narrowed:
-        return code
-    test = " || ".join(f"{p.name} > 2147483647" for p in narrowed)
-    names = ", ".join(p.name for p in narrowed)
-    lines = code.split("\n")
-    definition = re.compile(rf'^(extern "C" )?void {re.escape(host.name)}\(.*\) \{{$')
-    at = next(k for k, line in enumerate(lines) if definition.match(line))
-    lines[at + 1:at + 1] = [
-        f"    if ({test}) {{  // read as int extents (see the header)",
-        f'        std::fprintf(stderr, "{host.name}: {names} must be at most 2147483647 for this CPU equivalent\\n");',
-        "        std::abort();",
-        "    }"]
-    return "\n".join(lines)
-
-
 def _axis_words(axis: str) -> str:
     d = {"gx": "x", "gy": "y", "gz": "z"}.get(axis)
     return f"blockIdx.{d}*blockDim.{d}+threadIdx.{d}" if d else axis
-
-
-def _extent_words(e) -> str:
-    from .ir import Sym, to_poly
-
-    if isinstance(e, Sym):
-        return e.name
-    poly = to_poly(e)
-    if poly is None:
-        return "(expression)"
-    terms = []
-    for monomial, coeff in sorted(poly.items()):
-        parts = ([str(coeff)] if coeff != 1 or not monomial else []) + list(monomial)
-        terms.append("*".join(parts))
-    return " + ".join(terms) or "0"
 
 
 def solve(request, output: Path, options) -> dict:
