@@ -10,7 +10,7 @@ demo: setup
 	@cat $(DEMO_OUT)
 
 test: setup-dev
-	.venv/bin/python -m pytest -n 2 -q
+	.venv/bin/python -m pytest -n 2 -q --durations=20
 
 setup:
 	scripts/setup.sh
