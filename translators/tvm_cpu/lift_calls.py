@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from ...verify.cuda.parse import function_name, function_qualifiers, line_of, text_of, walk
+from ...verify.cuda.parse import file_root, function_name, function_qualifiers, line_of, text_of, walk
 from ...verify.cuda.signature import SCALAR_TYPES
 from .errors import Unliftable
 from .ir import Const, Select, cast
@@ -103,11 +103,8 @@ def _signature(func: Node, helper: DeviceFunction) -> None:
 
 def device_functions(kernel: Node) -> dict[str, DeviceFunction]:
     """The file's `__device__` functions with a body, by name (a name defined twice is an overload)."""
-    root = kernel
-    while root.parent is not None:
-        root = root.parent
     found: dict[str, DeviceFunction] = {}
-    for func in walk(root):
+    for func in walk(file_root(kernel)):
         if func.type != "function_definition" or func.child_by_field_name("body") is None:
             continue
         words = function_qualifiers(func)

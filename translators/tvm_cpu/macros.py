@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from ...verify.cuda.parse import line_of, parse, text_of, walk
+from ...verify.cuda.parse import file_root, line_of, parse, text_of, walk
 
 # Kinds of expression that stay one operand wherever the text is pasted.
 _OPERANDS = ("number_literal", "identifier", "call_expression", "parenthesized_expression", "true", "false")
@@ -29,9 +29,7 @@ class Macro:
 
 
 def object_macros(kernel: Node) -> dict[str, Macro]:
-    root = kernel
-    while root.parent is not None:
-        root = root.parent
+    root = file_root(kernel)
     found: dict[str, Macro] = {}
     for node in walk(root):
         if node.type == "preproc_def":
@@ -78,9 +76,7 @@ def type_aliases(kernel: Node) -> dict[str, str]:
     left out (the lifter then names the type it does not know)."""
     from ...verify.cuda.signature import SCALAR_TYPES
 
-    root = kernel
-    while root.parent is not None:
-        root = root.parent
+    root = file_root(kernel)
     found: dict[str, str | None] = {}
     for node in walk(root):
         name = spelling = None

@@ -19,7 +19,7 @@ from tree_sitter import Node
 
 from ..domains import (INFERRED, SMALL_CONSTANT, Domain, equality_domain, merge_inferred, parity_domain,
                        widened_clamp)
-from .parse import function_name, is_kernel_launch, line_of, text_of, walk
+from .parse import file_root, function_name, is_kernel_launch, line_of, text_of, walk
 from .signature import HostFunction, SourceFile
 
 _EQUALITY = ("==", "!=")
@@ -278,10 +278,7 @@ def _launched_kernels(entry: HostFunction, source: SourceFile, params: set[str])
 
 
 def _kernel_definitions(body: Node) -> dict[str, Node]:
-    root = body
-    while root.parent is not None:
-        root = root.parent
-    return {function_name(n): n for n in walk(root) if n.type == "function_definition" and function_name(n)}
+    return {function_name(n): n for n in walk(file_root(body)) if n.type == "function_definition" and function_name(n)}
 
 
 def _parameter_names(func: Node) -> list[str]:

@@ -34,6 +34,13 @@ def walk(node: Node) -> Iterator[Node]:
         stack.extend(reversed(current.children))
 
 
+def file_root(node: Node) -> Node:
+    """The translation unit a node belongs to (its file's parse tree root)."""
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
 def line_of(node: Node) -> int:
     return node.start_point[0] + 1
 

@@ -5,9 +5,9 @@ shuffles, often packed into one word for an atomic; here one TE reduction over (
 
 from __future__ import annotations
 
-from .common import EXPS, FLOATS, Built, Candidate, flat_input, orders, prim_func, size_vars
+from .common import EXPS, FLOATS, Built, Candidate, flat_input, orders, prim_func, size_vars, worst_value
 from .cues import Cues
-from .reductions import _one_value_target
+from .reductions import one_value_target
 
 _INDEX_TYPES = ("int32", "int64")
 _ROW_HINTS = [r"rows?|m|n_?rows|batch|b|n", r"cols?|n|n_?cols|dim|c|v|vocab\w*"]
@@ -23,7 +23,7 @@ def propose_argmax(cues: Cues) -> list[Candidate]:
     kinds = ("min", "max") if _says_min(cues) else ("max", "min")
     score = 2 + int(cues.shared or cues.warp) + int(bool(cues.comparisons) or bool(cues.calls & _EXTREMES))
     found = []
-    target = _one_value_target(cues)
+    target = one_value_target(cues)
     if target is not None and len(cues.sizes) == 1 and target[1] in _INDEX_TYPES:
         where = "the return value" if cues.returns else f"{target[0]}[0]"
         (n,) = cues.size_names()
@@ -65,12 +65,7 @@ def _build(cues: Cues, kind: str, rows: str | None, cols: str, target: tuple, wo
         return tirx.Select(take, new[0], kept[0]), tirx.Select(take, new[1], kept[1])
 
     def start(index_dtype, value_dtype):  # index -1 (no element yet) and the worst value
-        worst = (-float("inf") if kind == "max" else float("inf")) if value_dtype in FLOATS else None
-        if worst is None:
-            worst_value = tirx.min_value(value_dtype) if kind == "max" else tirx.max_value(value_dtype)
-        else:
-            worst_value = tirx.const(worst, value_dtype)
-        return tirx.const(-1, index_dtype), worst_value
+        return tirx.const(-1, index_dtype), worst_value(kind, value_dtype)
 
     reducer = te.comm_reducer(combine, start, name=f"arg{kind}")
     C = sizes[cols]

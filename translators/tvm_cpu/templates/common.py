@@ -81,14 +81,18 @@ def orders(names: list[str], hints: list[str]) -> list[tuple]:
     return hinted + rest
 
 
+def worst_value(kind: str, dtype: str):
+    """Where a max (min) starts: -inf (+inf) for floats, the type's lowest (highest) value for integers."""
+    from tvm import tirx
+
+    if dtype in FLOATS:
+        return tirx.const(-float("inf") if kind == "max" else float("inf"), dtype)
+    return tirx.min_value(dtype) if kind == "max" else tirx.max_value(dtype)
+
+
 def extreme_reducer(kind: str, dtype: str):
-    """A max or min reducer starting from -inf/+inf (floats) or the type's limit (integers)."""
+    """A max or min reducer starting from worst_value."""
     from tvm import te, tirx
 
-    if kind == "max":
-        combine = tirx.max
-        start = (lambda t: tirx.const(-float("inf"), t)) if dtype in FLOATS else (lambda t: tirx.min_value(t))
-    else:
-        combine = tirx.min
-        start = (lambda t: tirx.const(float("inf"), t)) if dtype in FLOATS else (lambda t: tirx.max_value(t))
-    return te.comm_reducer(lambda a, b: combine(a, b), start, name=f"{kind}_{dtype}")
+    combine = tirx.max if kind == "max" else tirx.min
+    return te.comm_reducer(lambda a, b: combine(a, b), lambda t: worst_value(kind, t), name=f"{kind}_{dtype}")

@@ -9,7 +9,7 @@ from .cues import Cues
 from .scheduling import SUM_CHUNK, SUM_LANES, parallel_scalar_sum
 
 
-def _one_value_target(cues: Cues) -> tuple[str, str] | None:
+def one_value_target(cues: Cues) -> tuple[str, str] | None:
     """Where a reduction to one value goes: (RESULT, type) for a returned value, else the one output
     array with a single element; None when the entry has another form."""
     if cues.returns:
@@ -29,7 +29,7 @@ def propose_sum_reduction(cues: Cues) -> list[Candidate]:
         return []
     if cues.atomics and not cues.atomics & {"Add", "CAS"}:
         return []  # atomicMax/Min/Exch combine partial results some other way
-    scalar = _one_value_target(cues)
+    scalar = one_value_target(cues)
     if scalar is None:
         return []
     target, dtype = scalar
@@ -139,7 +139,7 @@ def _literal(text: str) -> float:
 def propose_count_reduction(cues: Cues) -> list[Candidate]:
     if len(cues.inputs) != 1 or len(cues.sizes) != 1 or len(cues.others) > 1 or not cues.comparisons:
         return []
-    scalar = _one_value_target(cues)
+    scalar = one_value_target(cues)
     if scalar is None:
         return []
     target, dtype = scalar
@@ -192,7 +192,7 @@ def propose_min_reduction(cues: Cues) -> list[Candidate]:
 def _propose_extreme(cues: Cues, op: str, cued: bool) -> list[Candidate]:
     if not cued or len(cues.inputs) != 1 or not cues.sizes or cues.others:
         return []  # without a max/min call or atomic, the kernel reduces with something else
-    scalar = _one_value_target(cues)
+    scalar = one_value_target(cues)
     if scalar is None:
         return []
     target, dtype = scalar
