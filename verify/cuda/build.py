@@ -20,6 +20,7 @@ from .. import sandbox
 from ..cache import ArtifactCache, cache_root, content_key
 from ..diagnostics import parse_compiler_output, remap
 from ..options import VerifyOptions
+from ..pch import Header, cached_pch
 from ..result import Diagnostic
 from ..toolchain import compile_in_sandbox, find_tool, tool_version
 from .rewrite import rewrite
@@ -56,12 +57,31 @@ def _transient(text: str) -> bool:
     return any(marker in text for marker in _TRANSIENT) and not parse_compiler_output(text)
 
 
-def _compile(argv: list[str], workdir: Path, output: Path, options: VerifyOptions):
-    compiled = compile_in_sandbox(argv, workdir, output, cancel=options.cancel, timeout=options.compile_timeout)
+def _compile(argv: list[str], workdir: Path, output: Path, options: VerifyOptions, readonly: dict | None = None):
+    compiled = compile_in_sandbox(argv, workdir, output, cancel=options.cancel, timeout=options.compile_timeout,
+                                  readonly=readonly)
     if not compiled.ok and not compiled.timed_out and _transient(compiled.output):
         time.sleep(1.0)
-        compiled = compile_in_sandbox(argv, workdir, output, cancel=options.cancel, timeout=options.compile_timeout)
+        compiled = compile_in_sandbox(argv, workdir, output, cancel=options.cancel, timeout=options.compile_timeout,
+                                      readonly=readonly)
     return compiled
+
+
+def _runtime_pch(gxx: str, flags: list[str], options: VerifyOptions) -> dict[str, Path] | None:
+    """The cached precompiled runtime header for exactly these g++ flags, as the read-only file
+    to show beside the header's copy (g++ takes `<header>.gch` from the header's folder), or
+    None (not built yet: a background build starts; this compile parses the header)."""
+    if not options.use_cache:
+        return None
+    header = Header(RUNTIME_HEADER.name, runtime_header_text())
+    gch = cached_pch(gxx, tool_version(gxx), flags, ArtifactCache(cache_root(options.cache_dir)), header)
+    return {RUNTIME_HEADER.name + ".gch": gch} if gch is not None else None
+
+
+def _pch_may_have_failed(output: str) -> bool:
+    """A failed build with a PCH is built again without it unless the compiler blamed the code:
+    the header can make a build faster, never change its verdict."""
+    return "gch" in output or "precompiled" in output or not parse_compiler_output(output)
 
 
 def use_asan() -> bool:
@@ -120,6 +140,7 @@ def build_side(source: SourceFile, harness: str | None, workdirs: Workdirs, role
     files: list[str] = []
     path_map = {user_path: user_path}
     kernels = list(source.kernels)
+    pch = None
     if source.language == "cuda" and gpu:
         copy = side_dir / ("user" + source.path.suffix)
         copy.write_text(source.text)
@@ -135,8 +156,9 @@ def build_side(source: SourceFile, harness: str | None, workdirs: Workdirs, role
         (side_dir / RUNTIME_HEADER.name).write_text(runtime_header_text())
         copy.write_text(f'#include "{RUNTIME_HEADER.name}"\n' + rewritten.text)
         path_map[str(copy)] = user_path
-        argv = [find_tool("gxx", options.toolchain), *CXX_FLAGS, *build_flags,
-                "-o", str(binary), str(copy)]
+        gxx = find_tool("gxx", options.toolchain)
+        argv = [gxx, *CXX_FLAGS, *build_flags, "-o", str(binary), str(copy)]
+        pch = _runtime_pch(gxx, [*CXX_FLAGS, *build_flags], options)
     else:
         copy = side_dir / ("user" + source.path.suffix)
         copy.write_text(f'#line 1 "{user_path}"\n' + source.text)
@@ -150,7 +172,9 @@ def build_side(source: SourceFile, harness: str | None, workdirs: Workdirs, role
     argv += files
     for path in side_dir.iterdir():
         os.chmod(path, 0o644)
-    compiled = _compile(argv, side_dir, binary, options)
+    compiled = _compile(argv, side_dir, binary, options, readonly=pch)
+    if pch and not compiled.ok and not compiled.timed_out and _pch_may_have_failed(compiled.output):
+        compiled = _compile(argv, side_dir, binary, options)
     diagnostics = remap(parse_compiler_output(compiled.output), path_map, fallback=(user_path, 1))
     return Build(ok=compiled.ok, binary=compiled.binary, diagnostics=diagnostics, output=compiled.output,
                  kernels=kernels, path_map=path_map, warnings=compiled.warnings, workdir=side_dir)

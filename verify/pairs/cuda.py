@@ -123,6 +123,7 @@ class _Verification:
             self.timed("parse", started)
             self.options.report("building")
             workdir = cuda_build.Workdirs()
+            result = None
             try:
                 expected = self._reference(source, harnesses[0], plan, workdir)
                 actual = self._candidate(candidate, harnesses[1], plan, workdir)
@@ -133,9 +134,16 @@ class _Verification:
                 elif self.options.coverage and result.ok:
                     result = self._covered(result, source, candidate, harnesses, plan, workdir)
                 return result
+            except _Failure as failure:
+                result = failure.result
+                raise
             finally:
                 if self.options.keep_workdir:
-                    self.warnings.append(f"kept build directories {', '.join(map(str, workdir.paths))}")
+                    # the result is already built: the note goes into its warnings too
+                    kept = f"kept build directories {', '.join(map(str, workdir.paths))}"
+                    self.warnings.append(kept)
+                    if result is not None:
+                        result.warnings = [*result.warnings, kept]
                 else:
                     workdir.remove()
         except _Failure as failure:
