@@ -22,11 +22,18 @@ def tv_cmd() -> list[str]:
     return transverify_command()
 
 
+def session_cache_dir(tmp_path_factory) -> Path:
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "cache"
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
-    # Each test session gets its own reference cache and record store, never the user's.
+    # Each test session gets its own reference cache and record store, never the user's. Under
+    # pytest-xdist the workers share the cache (one folder above their own), as concurrent
+    # verifications of one user do: a reference or a precompiled header is built once.
     base = tmp_path_factory.getbasetemp()
-    monkeypatch.setenv("TRANSVERIFY_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("TRANSVERIFY_CACHE_DIR", str(session_cache_dir(tmp_path_factory)))
     monkeypatch.setenv("TRANSVERIFY_RECORDS", str(base / "records.sqlite"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
 

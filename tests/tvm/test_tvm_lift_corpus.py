@@ -18,6 +18,7 @@ import pytest
 
 pytest.importorskip("tvm", reason="apache-tvm (the optional 'tvm' extra) is not installed")
 
+from tests.conftest import session_cache_dir  # noqa: E402
 from transverify.translators.tvm_cpu.errors import Unliftable  # noqa: E402
 from transverify.translators.tvm_cpu.solver import generate  # noqa: E402
 
@@ -120,8 +121,9 @@ def corpus_results(tmp_path_factory):
     import os
 
     base = tmp_path_factory.mktemp("corpus")
-    session = tmp_path_factory.getbasetemp()  # the session's cache (tests/conftest.py): its PCH is reused
-    env = dict(os.environ, TRANSVERIFY_CUDA_EXECUTION="cpu", TRANSVERIFY_CACHE_DIR=str(session / "cache"),
+    session = tmp_path_factory.getbasetemp()
+    # the session's cache (tests/conftest.py): its precompiled headers are reused
+    env = dict(os.environ, TRANSVERIFY_CUDA_EXECUTION="cpu", TRANSVERIFY_CACHE_DIR=str(session_cache_dir(tmp_path_factory)),
                TRANSVERIFY_RECORDS=str(session / "records.sqlite"), XDG_CONFIG_HOME=str(session / "config"))
     jobs = []
     for name, values in CORPUS.items():
