@@ -347,19 +347,32 @@ def emit_function(func, buffer_names: dict, scalars: list[str], signature: str, 
 
 
 def emit_sequence(parts: list, entry: str, params: list, extern_c: bool, header: list[str]) -> str:
-    """One static function per launch and the entry that calls them in order.
-    parts: (function name, lowered PrimFunc, buffer names, its scalar parameter names), in launch order."""
+    """One static function per launch and the entry that calls them in order, those of a host loop
+    inside that loop. parts: (function name, lowered PrimFunc, buffer names, its scalar parameter
+    names, its parameters (the entry's, and a host loop's variable), the host loop as (line, the
+    `for (...)` header) or None), in launch order."""
     declarations = ", ".join(p.declaration for p in params)
-    arguments = ", ".join(p.name for p in params)
-    unused = [f"    (void){p.name};" for p in params]  # each launch reads only some of the entry's parameters
     comment = ["// " + line if line else "//" for line in header]
     lines = comment + ["", PRELUDE]
-    for name, lowered, buffer_names, scalars in parts:
-        lines += [f"static void {name}({declarations}) {{", *unused, *Printer(lowered, buffer_names, scalars).body(),
-                  "}", ""]
+    for name, lowered, buffer_names, scalars, own, _ in parts:
+        unused = [f"    (void){p.name};" for p in own]  # each launch reads only some of the parameters
+        lines += [f"static void {name}({', '.join(p.declaration for p in own)}) {{", *unused,
+                  *Printer(lowered, buffer_names, scalars).body(), "}", ""]
     linkage = "extern \"C\" " if extern_c else ""
-    lines += [f"{linkage}void {entry}({declarations}) {{", *[f"    {name}({arguments});" for name, *_ in parts],
-              "}", ""]
+    lines.append(f"{linkage}void {entry}({declarations}) {{")
+    current = None  # the host loop the calls are in
+    for name, _, _, _, own, loop in parts:
+        if loop != current:
+            if current is not None:
+                lines.append("    }")
+            if loop is not None:
+                lines.append(f"    {loop[1]} {{")
+            current = loop
+        indent = "        " if loop is not None else "    "
+        lines.append(f"{indent}{name}({', '.join(p.name for p in own)});")
+    if current is not None:
+        lines.append("    }")
+    lines += ["}", ""]
     return "\n".join(lines)
 
 

@@ -62,7 +62,7 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
         raise Unliftable("return type", host.line, f"{host.name} returns a value; only void entries are lifted")
     scalars = {p.name: p.dtype for p in host.params if not p.pointer}
     pointers = {p.name: p.dtype for p in host.params if p.pointer}
-    if len(launches) > 1:
+    if len(launches) > 1 or launches[0].loop is not None:
         return _generate_sequence(path, launches, progress, tuning, build_flags)
     lifted = _lift_launch(launch, host, scalars, pointers)
     if progress:
@@ -158,9 +158,12 @@ def _packing_words(decision: str, packed: list[str]) -> str:
 
 
 def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags: str) -> Generated:
-    """Several launches that each run once, in order: each kernel is lifted, scheduled and emitted as a
-    static function with the entry's parameters, and the entry calls them in launch order, so each
-    reads the arrays as the launches before it left them (2mm's `tmp = A·B`, then `D = tmp·C`)."""
+    """Several launches, or launches in a host loop, in order: each kernel is lifted, scheduled and
+    emitted as a static function with the entry's parameters (and the loop variable), and the entry
+    calls them in launch order, those of a host loop inside the same loop, so each reads the arrays
+    as the launches before it left them (2mm's `tmp = A·B`, then `D = tmp·C`; a time step's)."""
+    import dataclasses
+
     from .emit import EmitError, emit_sequence
     from .schedule import default_schedule, lower
     from .te_build import build_prim_func
@@ -168,34 +171,42 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
 
     host = launches[0].entry
     if tuning is not None:
-        raise Unliftable("kernel launch", launches[1].launch_line,
-                         f"{host.name} launches {len(launches)} kernels: several launches are lifted with the "
-                         "default schedule only (--trials 0); tuning them is not supported yet")
-    scalars = {p.name: p.dtype for p in host.params if not p.pointer}
-    pointers = {p.name: p.dtype for p in host.params if p.pointer}
+        raise Unliftable("kernel launch", launches[-1].launch_line,
+                         f"{host.name} launches {len(launches)} kernel(s)"
+                         + (" in a host loop" if any(launch.loop for launch in launches) else "")
+                         + ": such entries are lifted with the default schedule only (--trials 0); "
+                         "tuning them is not supported yet")
     load_tvm()
     parts, decisions, domains = [], [], []
     for number, launch in enumerate(launches):
-        lifted = _lift_launch(launch, host, scalars, pointers)
+        # a launch in a host loop also takes the loop variable (a time step it may read)
+        own = dataclasses.replace(host, params=[*host.params, launch.loop.param]) if launch.loop else host
+        scalars = {p.name: p.dtype for p in own.params if not p.pointer}
+        pointers = {p.name: p.dtype for p in own.params if p.pointer}
+        lifted = _lift_launch(launch, own, scalars, pointers)
         if progress:
             progress(f"building the TVM workload of launch {number + 1} ({launch.kernel_name})")
         blocks = [f"stage{k}" for k in range(len(lifted.stages))] + [f"{o.buffer}_out" for o in lifted.outputs]
         try:
-            workload = build_prim_func(lifted, host.params)
+            workload = build_prim_func(lifted, own.params)
             mod, steps = default_schedule(workload.func, workload.packed + blocks)
             lowered = lower(mod)
         except Exception as exc:  # noqa: BLE001 - TVM's own checks; report them as a refusal, not a crash
             raise _tvm_refusal(exc, launch) from None
+        loop = (launch.loop.line, launch.loop.header()) if launch.loop else None
         parts.append((f"{host.name}_launch{number + 1}", lowered, {**workload.inputs, **workload.outputs},
-                      workload.scalars))
+                      workload.scalars, own.params, loop))
         decisions += [f"launch {number + 1} ({launch.kernel_name}): {_packing_words(d, workload.packed)}"
                       for d in steps]
-        domains.append(f"launch {number + 1} ({launch.kernel_name}, line {launch.launch_line}): "
+        domains.append(f"launch {number + 1} ({launch.kernel_name}, line {launch.launch_line}"
+                       + (f", every step of the host loop of line {launch.loop.line}" if launch.loop else "") + "): "
                        + ", ".join(f"{lifted.axis_origin.get(a, _axis_words(a))} < {extent_words(e)}"
                                    for a, e in lifted.extents.items()))
     kernels = ", ".join(launch.kernel_name for launch in launches)
+    loops = sorted({(launch.loop.line, launch.loop.header()) for launch in launches if launch.loop})
     header = [
         f"CPU equivalent of CUDA kernels {kernels} (entry {host.name}, {Path(path).name}), launched in this order,",
+        *[f"those of the host loop of line {line} on every step of `{words}`," for line, words in loops],
         f"lifted to TVM TE and emitted as C++17 + OpenMP (build with {build_flags}).",
         "Thread domains:", *[f"  {d}" for d in domains], vector_width_words(),
         "Schedule:", *[f"  {d}" for d in decisions],

@@ -1,0 +1,222 @@
+"""Host loops of kernel launches in the entry (time steps, sweeps): `for (int t = 0; t < steps; t++) {
+k1<<<...>>>(...); k2<<<...>>>(...); }`.
+
+Such a loop is a statement of the entry's body (not inside another loop or a branch), counts an
+`int` up by one from a start to a bound that are integer expressions over the entry's integer
+parameters, literals and the file's object-like macros (never data), and holds nothing but kernel
+launches, synchronisations and error checks. The CPU equivalent runs the same loop around the
+lifted launches, in the same order; the loop variable is a scalar the launches may take (fdtd-2d
+passes `t` to read `_fict_[t]`). What else a loop may hold is refused, naming it and its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from ...verify.cuda.parse import is_kernel_launch, line_of, text_of, walk
+from ...verify.cuda.signature import HostFunction, Param
+from .errors import Unliftable
+from .macros import object_macros
+
+# Host calls a loop of launches may hold besides the launches: they order or check, never compute.
+_SYNC_CALLS = {"cudaDeviceSynchronize", "cudaThreadSynchronize", "cudaGetLastError", "cudaPeekAtLastError",
+               "cudaStreamSynchronize"}
+_LOOPS = ("for_statement", "while_statement", "do_statement", "for_range_loop")
+_INT_DTYPES = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"}
+_MACRO_DEPTH = 16
+# The constructs a host loop of launches is refused with (the operator templates are tried for them).
+HOST_LOOP_CONSTRUCTS = ("host loop", "trip count", "pointer swap", "cudaMemcpy", "host statement")
+
+
+@dataclass
+class HostLoop:
+    line: int
+    var: str
+    start: str  # C++ text over the entry's parameters (macros expanded)
+    op: str  # "<" or "<="
+    bound: str
+    param: Param  # the loop variable, as a scalar launches may take
+    node: Node = field(repr=False, default=None)
+
+    def header(self) -> str:
+        return f"for (int {self.var} = {self.start}; {self.var} {self.op} {self.bound}; ++{self.var})"
+
+
+def read_host_loop(loop: Node, host: HostFunction, entry: Node) -> HostLoop:
+    """The host loop `loop` of the entry `host` (its function_definition `entry`), or Unliftable."""
+    line = line_of(loop)
+    outer = loop.parent
+    while outer is not None and outer != host.body:
+        if outer.type in _LOOPS:
+            raise Unliftable("host loop", line, f"{host.name} launches kernels in nested host loops (lines "
+                             f"{line_of(outer)} and {line}); one loop of launches, not inside another, is lifted")
+        outer = outer.parent
+    if loop.type != "for_statement":
+        raise Unliftable("host loop", line, f"{host.name} launches a kernel inside a '{loop.type.split('_')[0]}' "
+                         "loop; a counted `for (int t = start; t < bound; t++)` loop of launches is lifted")
+    params = {p.name: p for p in host.params}
+    macros = object_macros(entry)
+    var, start = _initializer(loop, host, params, macros)
+    op, bound = _condition(loop, var, params, macros)
+    _update(loop, var)
+    _body(loop, host.name)
+    param = Param(name=var, type_text="int", dtype="int32", pointer=False, const=False, line=line,
+                  declaration=f"int {var}")
+    return HostLoop(line=line, var=var, start=start, op=op, bound=bound, param=param, node=loop)
+
+
+def _initializer(loop: Node, host: HostFunction, params: dict, macros: dict) -> tuple[str, str]:
+    init = loop.child_by_field_name("initializer")
+    line = line_of(loop)
+    if init is not None and init.type == "declaration":
+        declarators = init.children_by_field_name("declarator")
+        kind = text_of(init.child_by_field_name("type")).strip()
+        if len(declarators) == 1 and declarators[0].type == "init_declarator" and kind == "int":
+            name = text_of(declarators[0].child_by_field_name("declarator")).strip()
+            return _variable(name, params, line, host.name), \
+                _host_int(declarators[0].child_by_field_name("value"), params, macros, line)
+    elif init is not None and init.type == "assignment_expression" and text_of(init.child_by_field_name("operator")) == "=":
+        name = text_of(init.child_by_field_name("left")).strip()
+        if _declared_int(host.body, name, loop):
+            return _variable(name, params, line, host.name), \
+                _host_int(init.child_by_field_name("right"), params, macros, line)
+    raise Unliftable("host loop", line, f"the host loop of {host.name} does not start as `int t = start` (or `t = "
+                     "start` with `int t` declared before it); only counted loops of launches are lifted")
+
+
+def _variable(name: str, params: dict, line: int, entry: str) -> str:
+    if name in params:
+        raise Unliftable("host loop", line, f"the host loop of {entry} counts with its parameter '{name}'; "
+                         "a local loop variable is lifted")
+    return name
+
+
+def _declared_int(body: Node, name: str, loop: Node) -> bool:
+    for node in walk(body):
+        if node.type == "declaration" and node.start_byte < loop.start_byte \
+                and text_of(node.child_by_field_name("type")).strip() == "int":
+            names = [text_of(d.child_by_field_name("declarator") if d.type == "init_declarator" else d).strip()
+                     for d in node.children_by_field_name("declarator")]
+            if name in names:
+                return True
+    return False
+
+
+def _condition(loop: Node, var: str, params: dict, macros: dict) -> tuple[str, str]:
+    cond = loop.child_by_field_name("condition")
+    line = line_of(loop)
+    if cond is not None and cond.type == "binary_expression":
+        left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+        op = text_of(cond.child_by_field_name("operator"))
+        flipped = {">": "<", ">=": "<="}
+        if text_of(left).strip() == var and op in ("<", "<="):
+            return op, _host_int(right, params, macros, line)
+        if text_of(right).strip() == var and op in flipped:
+            return flipped[op], _host_int(left, params, macros, line)
+    words = text_of(cond).strip() if cond is not None else "none"
+    raise Unliftable("host loop", line, f"the host loop's condition '{words}' is not `{var} < bound` or "
+                     f"`{var} <= bound`; only counted loops of launches are lifted")
+
+
+def _update(loop: Node, var: str) -> None:
+    update = loop.child_by_field_name("update")
+    words = " ".join(text_of(update).split()) if update is not None else ""
+    if words.replace(" ", "") in (f"{var}++", f"++{var}", f"{var}+=1", f"{var}={var}+1"):
+        return
+    raise Unliftable("host loop", line_of(loop), f"the host loop steps by '{words or 'nothing'}'; "
+                     f"loops that count {var} up by one are lifted")
+
+
+def _host_int(node: Node | None, params: dict, macros: dict, line: int, depth: int = 0) -> str:
+    """An integer expression over the entry's integer parameters, literals and object-like macros,
+    as C++ text valid in the emitted file (macros replaced by their values, parenthesised)."""
+    if node is None:
+        raise Unliftable("host loop", line, "the host loop has no trip count")
+    kind = node.type
+    text = text_of(node).strip()
+    if kind == "number_literal" and text.rstrip("uUlL").isdigit():
+        return text
+    if kind == "identifier":
+        if text in params:
+            if params[text].pointer or params[text].dtype not in _INT_DTYPES:
+                raise Unliftable("trip count", line, f"the host loop's trip count reads '{text}', which is not an "
+                                 "integer parameter; counts from integer parameters, literals and macros are lifted")
+            return text
+        macro = macros.get(text)
+        if macro is not None and macro.expression is not None and depth < _MACRO_DEPTH:
+            return f"({_host_int(macro.expression, params, macros, line, depth + 1)})"
+        why = f": {macro.why}" if macro is not None and macro.why else ""
+        raise Unliftable("trip count", line, f"the host loop's trip count reads '{text}', not an integer parameter "
+                         f"or a usable macro{why}")
+    if kind == "parenthesized_expression" and node.named_child_count == 1:
+        return f"({_host_int(node.named_children[0], params, macros, line, depth)})"
+    if kind == "binary_expression" and text_of(node.child_by_field_name("operator")) in ("+", "-", "*", "/", "%"):
+        left = _host_int(node.child_by_field_name("left"), params, macros, line, depth)
+        right = _host_int(node.child_by_field_name("right"), params, macros, line, depth)
+        return f"{left} {text_of(node.child_by_field_name('operator'))} {right}"
+    if kind == "unary_expression" and text_of(node.child_by_field_name("operator")) == "-":
+        return f"-{_host_int(node.child_by_field_name('argument'), params, macros, line, depth)}"
+    raise Unliftable("trip count", line, f"the host loop's trip count '{text[:60]}' is not an integer expression "
+                     "over parameters, literals and macros (a value computed or read at run time)")
+
+
+def _body(loop: Node, entry: str) -> None:
+    body = loop.child_by_field_name("body")
+    _statements(body.named_children if body.type == "compound_statement" else [body], loop, entry)
+
+
+def _statements(nodes: list, loop: Node, entry: str) -> None:
+    for statement in nodes:
+        if statement.type == "compound_statement":  # a block of its own: the same rules inside
+            _statements(statement.named_children, loop, entry)
+        elif statement.type != "comment" and not (statement.type == "expression_statement"
+                                                  and not statement.named_children):  # `;`
+            _statement(statement, loop, entry)
+
+
+def _statement(statement: Node, loop: Node, entry: str) -> None:
+    line, at = line_of(statement), f"in the host loop of {entry} (line {line_of(loop)})"
+    call = statement.named_children[0] if statement.type == "expression_statement" and \
+        len(statement.named_children) == 1 else None
+    if call is not None and call.type == "call_expression":
+        if is_kernel_launch(call) or _is_sync(call):
+            return
+        arguments = call.child_by_field_name("arguments").named_children
+        name = text_of(call.child_by_field_name("function")).strip()
+        if len(arguments) == 1 and arguments[0].type == "call_expression" and _is_sync(arguments[0]):
+            return  # an error check wrapping a synchronisation: CUDA_CHECK(cudaDeviceSynchronize())
+        if name in ("std::swap", "swap"):
+            raise Unliftable("pointer swap", line, f"'{text_of(statement).strip()}' {at} swaps device pointers "
+                             "between steps (ping-pong buffers); not supported yet: write each step's launches "
+                             "with the buffers in order, or keep the pointers fixed")
+        if name.startswith("cudaMemcpy"):
+            raise Unliftable("cudaMemcpy", line, f"'{name}' {at}: copies inside a loop of launches are not "
+                             "supported; only launches, synchronisations and error checks are lifted there")
+    if statement.type in _LOOPS:
+        raise Unliftable("host loop", line, f"a loop {at}: nested host loops are not supported; only launches, "
+                         "synchronisations and error checks are lifted there")
+    if _swaps_pointers(statement):
+        raise Unliftable("pointer swap", line, f"'{' '.join(text_of(statement).split())}' {at} reassigns a device "
+                         "pointer between steps (ping-pong buffers); not supported yet: only launches, "
+                         "synchronisations and error checks are lifted there")
+    words = " ".join(text_of(statement).split())
+    raise Unliftable("host statement", line, f"'{words[:60]}' {at}: host code between launches is not supported; "
+                     "only launches, synchronisations and error checks are lifted there")
+
+
+def _is_sync(call: Node) -> bool:
+    return text_of(call.child_by_field_name("function")).strip() in _SYNC_CALLS
+
+
+def _swaps_pointers(statement: Node) -> bool:
+    """`tmp = a;`, `a = b;`, `float* tmp = a;`: a pointer copied from a name (the three-step swap)."""
+    if statement.type == "declaration":
+        return any(d.type == "init_declarator" and d.child_by_field_name("declarator").type == "pointer_declarator"
+                   for d in statement.children_by_field_name("declarator"))
+    expression = statement.named_children[0] if statement.type == "expression_statement" and \
+        statement.named_children else None
+    return expression is not None and expression.type == "assignment_expression" \
+        and text_of(expression.child_by_field_name("operator")) == "=" \
+        and expression.child_by_field_name("right").type == "identifier"
