@@ -27,7 +27,8 @@ def _translate(tv_cmd, source: Path, output: Path, *flags: str):
     proc = subprocess.run(tv_cmd + ["translate", str(source), "--to", "cpu", "--solver", "tvm", "--trials", "0",
                                     "--json", "--cases", "2", "-o", str(output), *flags],
                           capture_output=True, text=True, timeout=300)
-    return proc.returncode, json.loads(proc.stdout) if proc.stdout.strip().startswith("{") else proc.stdout + proc.stderr
+    text = proc.stdout.strip()
+    return proc.returncode, json.loads(text) if text.startswith("{") else proc.stdout + proc.stderr
 
 
 def test_time_steps_with_the_step_as_argument_verify(tv_cmd, tmp_path):

@@ -77,7 +77,8 @@ def _initializer(loop: Node, host: HostFunction, params: dict, macros: dict) -> 
             name = text_of(declarators[0].child_by_field_name("declarator")).strip()
             return _variable(name, params, line, host.name), \
                 _host_int(declarators[0].child_by_field_name("value"), params, macros, line)
-    elif init is not None and init.type == "assignment_expression" and text_of(init.child_by_field_name("operator")) == "=":
+    elif init is not None and init.type == "assignment_expression" \
+            and text_of(init.child_by_field_name("operator")) == "=":
         name = text_of(init.child_by_field_name("left")).strip()
         if _declared_int(host.body, name, loop):
             return _variable(name, params, line, host.name), \
