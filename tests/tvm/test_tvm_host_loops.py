@@ -83,14 +83,38 @@ void entry(int n, int steps, float* a, float* b) {
 """
 
 
-def test_cli_refuses_ping_pong_buffers_naming_the_swap(tv_cmd, tmp_path):
+def test_ping_pong_buffers_verify_after_an_odd_number_of_swaps(tv_cmd, tmp_path):
+    out = tmp_path / "heat_cpu.cpp"
+    code, result = _translate(tv_cmd, KERNELS / "hostloop_ping_pong.cu", out, "--value", "steps=3",
+                              "--value", "w=0.5")
+    assert code == 0 and result["verdict"] == "equivalent", result
+    emitted = out.read_text()
+    assert "        heat_launch1(steps, w, u_now, v_now, t);\n        std::swap(u_now, v_now);\n" in emitted
+    # without the exchange after the loop, u would hold the last step's input, not its output
+    fix = emitted.index("    if (u_now != u) {")
+    unfixed = tmp_path / "unfixed_cpu.cpp"
+    unfixed.write_text(emitted[:fix] + emitted[emitted.index("    }\n", fix) + 6:])
+    checked = verify(KERNELS / "hostloop_ping_pong.cu", unfixed,
+                     VerifyOptions(cases=2, values={"steps": "3", "w": "0.5"}))
+    assert not checked.ok and checked.stage not in ("parse", "compile_source"), checked.message
+
+
+def test_the_three_statement_swap_is_a_swap(tmp_path):
+    path = tmp_path / "swap3.cu"
+    path.write_text(PING_PONG.replace("        std::swap(da, db);\n",
+                                      "        float* tmp = da;\n        da = db;\n        db = tmp;\n"))
+    code = generate(path).code
+    assert "        std::swap(a_now, b_now);\n    }\n    if (a_now != a) {" in code, code
+
+
+def test_cli_refuses_ping_pong_buffers_not_both_copied_back(tv_cmd, tmp_path):
     source = tmp_path / "ping_pong.cu"
-    source.write_text(PING_PONG)
+    source.write_text(PING_PONG.replace("    cudaMemcpy(b, db, n * sizeof(float), cudaMemcpyDeviceToHost);\n", ""))
     code, result = _translate(tv_cmd, source, tmp_path / "ping_pong_cpu.cpp")
     assert code == 2, result
     refusal = result["unsupported"][0]
     assert (refusal["construct"], refusal["line"]) == ("pointer swap", 12), refusal
-    assert "ping-pong" in refusal["message"] and "std::swap(da, db)" in refusal["message"]
+    assert "'db' is swapped but not copied back to 'b'" in refusal["message"]
     assert not (tmp_path / "ping_pong_cpu.cpp").exists()
 
 
@@ -99,7 +123,8 @@ def _in_loop(statement: str) -> str:
 
 
 @pytest.mark.parametrize("source, construct, line, words", [
-    (_in_loop("        float* tmp = da;\n        da = db;\n        db = tmp;\n"), "pointer swap", 12, "ping-pong"),
+    (_in_loop("        da = db;\n"), "pointer swap", 12, "other than in a swap of two device pointers"),
+    (_in_loop("        std::swap(da, a);\n"), "pointer swap", 12, "'a' swapped in the host loop is not a device copy"),
     (_in_loop("        cudaMemcpy(a, da, n * sizeof(float), cudaMemcpyDeviceToHost);\n"), "cudaMemcpy", 12,
      "copies inside a loop"),
     (_in_loop("        a[0] = 1.0f;\n"), "host statement", 12, "'a[0] = 1.0f;'"),

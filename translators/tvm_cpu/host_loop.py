@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from ...verify.cuda.parse import is_kernel_launch, line_of, text_of, walk
-from ...verify.cuda.signature import HostFunction, Param
+from ...verify.cuda.signature import SCALAR_TYPES, HostFunction, Param
 from .errors import Unliftable
 from .macros import object_macros
 
@@ -31,6 +31,15 @@ HOST_LOOP_CONSTRUCTS = ("host loop", "trip count", "pointer swap", "cudaMemcpy",
 
 
 @dataclass
+class Swap:
+    """`std::swap(first, second)` or `tmp = first; first = second; second = tmp;` in a host loop."""
+    first: str
+    second: str
+    line: int
+    before: int  # how many of the loop's launches run before it in a step
+
+
+@dataclass
 class HostLoop:
     line: int
     var: str
@@ -39,6 +48,7 @@ class HostLoop:
     bound: str
     param: Param  # the loop variable, as a scalar launches may take
     node: Node = field(repr=False, default=None)
+    swaps: list[Swap] = field(default_factory=list)  # device pointers swapped between steps (ping_pong.py)
 
     def header(self) -> str:
         return f"for (int {self.var} = {self.start}; {self.var} {self.op} {self.bound}; ++{self.var})"
@@ -61,10 +71,10 @@ def read_host_loop(loop: Node, host: HostFunction, entry: Node) -> HostLoop:
     var, start = _initializer(loop, host, params, macros)
     op, bound = _condition(loop, var, params, macros)
     _update(loop, var)
-    _body(loop, host.name)
+    swaps = _body(loop, host.name)
     param = Param(name=var, type_text="int", dtype="int32", pointer=False, const=False, line=line,
                   declaration=f"int {var}")
-    return HostLoop(line=line, var=var, start=start, op=op, bound=bound, param=param, node=loop)
+    return HostLoop(line=line, var=var, start=start, op=op, bound=bound, param=param, node=loop, swaps=swaps)
 
 
 def _initializer(loop: Node, host: HostFunction, params: dict, macros: dict) -> tuple[str, str]:
@@ -76,13 +86,13 @@ def _initializer(loop: Node, host: HostFunction, params: dict, macros: dict) -> 
         if len(declarators) == 1 and declarators[0].type == "init_declarator" and kind == "int":
             name = text_of(declarators[0].child_by_field_name("declarator")).strip()
             return _variable(name, params, line, host.name), \
-                _host_int(declarators[0].child_by_field_name("value"), params, macros, line)
+                host_int(declarators[0].child_by_field_name("value"), params, macros, line)
     elif init is not None and init.type == "assignment_expression" \
             and text_of(init.child_by_field_name("operator")) == "=":
         name = text_of(init.child_by_field_name("left")).strip()
         if _declared_int(host.body, name, loop):
             return _variable(name, params, line, host.name), \
-                _host_int(init.child_by_field_name("right"), params, macros, line)
+                host_int(init.child_by_field_name("right"), params, macros, line)
     raise Unliftable("host loop", line, f"the host loop of {host.name} does not start as `int t = start` (or `t = "
                      "start` with `int t` declared before it); only counted loops of launches are lifted")
 
@@ -113,9 +123,9 @@ def _condition(loop: Node, var: str, params: dict, macros: dict) -> tuple[str, s
         op = text_of(cond.child_by_field_name("operator"))
         flipped = {">": "<", ">=": "<="}
         if text_of(left).strip() == var and op in ("<", "<="):
-            return op, _host_int(right, params, macros, line)
+            return op, host_int(right, params, macros, line)
         if text_of(right).strip() == var and op in flipped:
-            return flipped[op], _host_int(left, params, macros, line)
+            return flipped[op], host_int(left, params, macros, line)
     words = text_of(cond).strip() if cond is not None else "none"
     raise Unliftable("host loop", line, f"the host loop's condition '{words}' is not `{var} < bound` or "
                      f"`{var} <= bound`; only counted loops of launches are lifted")
@@ -130,9 +140,11 @@ def _update(loop: Node, var: str) -> None:
                      f"loops that count {var} up by one are lifted")
 
 
-def _host_int(node: Node | None, params: dict, macros: dict, line: int, depth: int = 0) -> str:
-    """An integer expression over the entry's integer parameters, literals and object-like macros,
-    as C++ text valid in the emitted file (macros replaced by their values, parenthesised)."""
+def host_int(node: Node | None, params: dict, macros: dict, line: int, depth: int = 0,
+             types: dict | None = None) -> str:
+    """An integer expression over the entry's integer parameters, literals and object-like macros
+    (and with `types`, the file's scalar type names: `sizeof(T)` of a scalar type), as C++ text valid
+    in the emitted file (macros replaced by their values, parenthesised)."""
     if node is None:
         raise Unliftable("host loop", line, "the host loop has no trip count")
     kind = node.type
@@ -147,34 +159,109 @@ def _host_int(node: Node | None, params: dict, macros: dict, line: int, depth: i
             return text
         macro = macros.get(text)
         if macro is not None and macro.expression is not None and depth < _MACRO_DEPTH:
-            return f"({_host_int(macro.expression, params, macros, line, depth + 1)})"
+            return f"({host_int(macro.expression, params, macros, line, depth + 1, types)})"
         why = f": {macro.why}" if macro is not None and macro.why else ""
         raise Unliftable("trip count", line, f"the host loop's trip count reads '{text}', not an integer parameter "
                          f"or a usable macro{why}")
+    if kind == "sizeof_expression" and types is not None:
+        named = (node.child_by_field_name("type") or node.child_by_field_name("value"))
+        spelling = text_of(named).strip().strip("()").strip() if named is not None else ""
+        spelling = types.get(spelling, spelling)
+        if spelling in SCALAR_TYPES:
+            return f"sizeof({spelling})"
     if kind == "parenthesized_expression" and node.named_child_count == 1:
-        return f"({_host_int(node.named_children[0], params, macros, line, depth)})"
+        return f"({host_int(node.named_children[0], params, macros, line, depth, types)})"
     if kind == "binary_expression" and text_of(node.child_by_field_name("operator")) in ("+", "-", "*", "/", "%"):
-        left = _host_int(node.child_by_field_name("left"), params, macros, line, depth)
-        right = _host_int(node.child_by_field_name("right"), params, macros, line, depth)
+        left = host_int(node.child_by_field_name("left"), params, macros, line, depth, types)
+        right = host_int(node.child_by_field_name("right"), params, macros, line, depth, types)
         return f"{left} {text_of(node.child_by_field_name('operator'))} {right}"
     if kind == "unary_expression" and text_of(node.child_by_field_name("operator")) == "-":
-        return f"-{_host_int(node.child_by_field_name('argument'), params, macros, line, depth)}"
+        return f"-{host_int(node.child_by_field_name('argument'), params, macros, line, depth)}"
     raise Unliftable("trip count", line, f"the host loop's trip count '{text[:60]}' is not an integer expression "
                      "over parameters, literals and macros (a value computed or read at run time)")
 
 
-def _body(loop: Node, entry: str) -> None:
+def _body(loop: Node, entry: str) -> list[Swap]:
+    """The loop's pointer swaps; any statement but a launch, a synchronisation, an error check or a
+    swap is refused."""
     body = loop.child_by_field_name("body")
-    _statements(body.named_children if body.type == "compound_statement" else [body], loop, entry)
+    flat = _flatten(body.named_children if body.type == "compound_statement" else [body])
+    swaps, launches, k = [], 0, 0
+    while k < len(flat):
+        swap, taken = _swap_at(flat, k)
+        if swap is not None:
+            swaps.append(Swap(swap[0], swap[1], line_of(flat[k]), launches))
+            k += taken
+            continue
+        _statement(flat[k], loop, entry)
+        launches += any(is_kernel_launch(n) for n in flat[k].named_children)
+        k += 1
+    return swaps
 
 
-def _statements(nodes: list, loop: Node, entry: str) -> None:
+def _flatten(nodes: list) -> list:
+    """Statements with blocks opened (`{ k1<<<...>>>(); }`), comments and empty statements dropped."""
+    flat = []
     for statement in nodes:
-        if statement.type == "compound_statement":  # a block of its own: the same rules inside
-            _statements(statement.named_children, loop, entry)
+        if statement.type == "compound_statement":
+            flat += _flatten(statement.named_children)
         elif statement.type != "comment" and not (statement.type == "expression_statement"
-                                                  and not statement.named_children):  # `;`
-            _statement(statement, loop, entry)
+                                                  and not statement.named_children):
+            flat.append(statement)
+    return flat
+
+
+def _swap_at(flat: list, k: int):
+    """((first, second), statements taken) for a swap of two names starting at flat[k], else (None, 0)."""
+    expression = _expression(flat[k])
+    if expression is not None and expression.type == "call_expression" \
+            and text_of(expression.child_by_field_name("function")).strip() in ("std::swap", "swap"):
+        arguments = expression.child_by_field_name("arguments").named_children
+        if len(arguments) == 2 and all(a.type == "identifier" for a in arguments):
+            return (text_of(arguments[0]).strip(), text_of(arguments[1]).strip()), 1
+        return None, 0
+    saved = _saved_pointer(flat[k])  # `T* tmp = a;` or `tmp = a;`
+    if saved is None or saved[1] is None or k + 2 >= len(flat):
+        return None, 0
+    temporary, first = saved
+    second = _copy(flat[k + 1], first)
+    if second is not None and _copy(flat[k + 2], second) == temporary:
+        return (first, second), 3
+    return None, 0
+
+
+def _expression(statement: Node):
+    if statement.type == "expression_statement" and len(statement.named_children) == 1:
+        return statement.named_children[0]
+    return None
+
+
+def _saved_pointer(statement: Node):
+    """(tmp, a) for `T* tmp = a;` or `tmp = a;`, else None."""
+    if statement.type == "declaration":
+        declarators = statement.children_by_field_name("declarator")
+        if len(declarators) == 1 and declarators[0].type == "init_declarator" \
+                and declarators[0].child_by_field_name("declarator").type == "pointer_declarator" \
+                and declarators[0].child_by_field_name("value").type == "identifier":
+            name = text_of(declarators[0].child_by_field_name("declarator")).lstrip("* ").strip()
+            return name, text_of(declarators[0].child_by_field_name("value")).strip()
+        return None
+    expression = _expression(statement)
+    if expression is not None and expression.type == "assignment_expression":
+        left = text_of(expression.child_by_field_name("left")).strip()
+        return left, _copy(statement, left)
+    return None
+
+
+def _copy(statement: Node, target: str) -> str | None:
+    """The name assigned to `target` in `target = name;`, else None."""
+    expression = _expression(statement)
+    if expression is None or expression.type != "assignment_expression" \
+            or text_of(expression.child_by_field_name("operator")) != "=" \
+            or text_of(expression.child_by_field_name("left")).strip() != target \
+            or expression.child_by_field_name("right").type != "identifier":
+        return None
+    return text_of(expression.child_by_field_name("right")).strip()
 
 
 def _statement(statement: Node, loop: Node, entry: str) -> None:
@@ -189,9 +276,8 @@ def _statement(statement: Node, loop: Node, entry: str) -> None:
         if len(arguments) == 1 and arguments[0].type == "call_expression" and _is_sync(arguments[0]):
             return  # an error check wrapping a synchronisation: CUDA_CHECK(cudaDeviceSynchronize())
         if name in ("std::swap", "swap"):
-            raise Unliftable("pointer swap", line, f"'{text_of(statement).strip()}' {at} swaps device pointers "
-                             "between steps (ping-pong buffers); not supported yet: write each step's launches "
-                             "with the buffers in order, or keep the pointers fixed")
+            raise Unliftable("pointer swap", line, f"'{text_of(statement).strip()}' {at} swaps something other "
+                             "than two device pointers named by variables")
         if name.startswith("cudaMemcpy"):
             raise Unliftable("cudaMemcpy", line, f"'{name}' {at}: copies inside a loop of launches are not "
                              "supported; only launches, synchronisations and error checks are lifted there")
@@ -199,9 +285,9 @@ def _statement(statement: Node, loop: Node, entry: str) -> None:
         raise Unliftable("host loop", line, f"a loop {at}: nested host loops are not supported; only launches, "
                          "synchronisations and error checks are lifted there")
     if _swaps_pointers(statement):
-        raise Unliftable("pointer swap", line, f"'{' '.join(text_of(statement).split())}' {at} reassigns a device "
-                         "pointer between steps (ping-pong buffers); not supported yet: only launches, "
-                         "synchronisations and error checks are lifted there")
+        raise Unliftable("pointer swap", line, f"'{' '.join(text_of(statement).split())}' {at} reassigns a pointer "
+                         "other than in a swap of two device pointers (`tmp = a; a = b; b = tmp;`, `std::swap(a, b)`); "
+                         "only launches, synchronisations, error checks and such swaps are lifted there")
     words = " ".join(text_of(statement).split())
     raise Unliftable("host statement", line, f"'{words[:60]}' {at}: host code between launches is not supported; "
                      "only launches, synchronisations and error checks are lifted there")

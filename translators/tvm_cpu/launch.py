@@ -33,6 +33,8 @@ class KernelLaunch:
     # the kernel sees a device allocation there, never a null pointer
     device_copies: set = field(default_factory=set)
     loop: HostLoop | None = None  # the host loop the launch runs in (host_loop.py), once per step
+    node: Node | None = None  # the launch's call expression
+    copies: dict = field(default_factory=dict)  # the entry's device pointers -> host parameters
 
 
 def find_launch(path: Path, entry: str | None) -> KernelLaunch:
@@ -111,7 +113,8 @@ def _launch(launch: Node, kernels: dict, source, host: HostFunction, host_params
             raise Unliftable("launch argument", line_of(arg),
                              f"'{param.name}' of '{name}' has another type than host parameter '{host_param.name}'")
     return KernelLaunch(entry=host, kernel=kernel, kernel_name=name, binding=binding, launch_line=line_of(launch),
-                        constants=constants, device_copies=set(binding.values()) - direct, loop=loop)
+                        constants=constants, device_copies=set(binding.values()) - direct, loop=loop,
+                        node=launch, copies=copies)
 
 
 def _enclosing_loop(node: Node, body: Node) -> Node | None:

@@ -165,6 +165,7 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     import dataclasses
 
     from .emit import EmitError, emit_sequence
+    from .ping_pong import entry_steps, read_ping_pong
     from .schedule import default_schedule, lower
     from .te_build import build_prim_func
     from .vector_unit import vector_width_words
@@ -211,8 +212,10 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
         "Thread domains:", *[f"  {d}" for d in domains], vector_width_words(),
         "Schedule:", *[f"  {d}" for d in decisions],
     ]
+    ping = read_ping_pong(launches, host, launches[0].copies)
+    steps = entry_steps(launches, [part[0] for part in parts], [part[4] for part in parts], ping)
     try:
-        code = emit_sequence(parts, host.name, host.params, host.extern_c, header)
+        code = emit_sequence(parts, host.name, host.params, host.extern_c, header, steps, ping.prologue, ping.epilogue)
     except EmitError as exc:
         raise Unliftable("emission", None, str(exc)) from None
     return Generated(code=code, kernel=kernels, entry=host.name, decisions=decisions, host=host)
