@@ -53,6 +53,13 @@ class HostLoop:
     def header(self) -> str:
         return f"for (int {self.var} = {self.start}; {self.var} {self.op} {self.bound}; ++{self.var})"
 
+    def first_and_last(self, values: dict[str, int]) -> list[dict[str, int]]:
+        """The loop variable's first and last values at the integer parameters `values` ([] when the
+        loop runs no step); Unliftable when the start or bound reads a parameter not in `values`."""
+        first = _evaluate(self.start, values, self.line)
+        last = _evaluate(self.bound, values, self.line) - (1 if self.op == "<" else 0)
+        return [{self.var: first}, {self.var: last}] if first <= last else []
+
 
 def read_host_loop(loop: Node, host: HostFunction, entry: Node) -> HostLoop:
     """The host loop `loop` of the entry `host` (its function_definition `entry`), or Unliftable."""
@@ -75,6 +82,34 @@ def read_host_loop(loop: Node, host: HostFunction, entry: Node) -> HostLoop:
     param = Param(name=var, type_text="int", dtype="int32", pointer=False, const=False, line=line,
                   declaration=f"int {var}")
     return HostLoop(line=line, var=var, start=start, op=op, bound=bound, param=param, node=loop, swaps=swaps)
+
+
+def _evaluate(text: str, values: dict[str, int], line: int) -> int:
+    """host_int's C++ text (integers, parameters, + - * / %, parentheses) at `values`, with C's
+    truncating division."""
+    import ast
+
+    def value(node) -> int:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, ast.Name) and node.id in values:
+            return int(values[node.id])
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -value(node.operand)
+        if isinstance(node, ast.BinOp):
+            a, b = value(node.left), value(node.right)
+            if isinstance(node.op, (ast.Div, ast.Mod)) and b == 0:
+                raise Unliftable("trip count", line, f"the host loop's bound '{text}' divides by zero")
+            if isinstance(node.op, ast.Div):
+                return abs(a) // abs(b) * (1 if (a < 0) == (b < 0) else -1)
+            if isinstance(node.op, ast.Mod):
+                return a - b * (abs(a) // abs(b) * (1 if (a < 0) == (b < 0) else -1))
+            ops = {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}
+            if type(node.op) in ops:
+                return ops[type(node.op)]
+        raise Unliftable("trip count", line, f"the host loop's bound '{text}' has no value at the timing shape")
+
+    return value(ast.parse(text, mode="eval").body)
 
 
 def _initializer(loop: Node, host: HostFunction, params: dict, macros: dict) -> tuple[str, str]:
@@ -150,7 +185,7 @@ def host_int(node: Node | None, params: dict, macros: dict, line: int, depth: in
     kind = node.type
     text = text_of(node).strip()
     if kind == "number_literal" and text.rstrip("uUlL").isdigit():
-        return text
+        return text.rstrip("uUlL")
     if kind == "identifier":
         if text in params:
             if params[text].pointer or params[text].dtype not in _INT_DTYPES:

@@ -27,6 +27,7 @@ class Generated:
     decisions: list[str]
     host: object = None  # the entry (verify.cuda signature)
     lifted: object = None  # lift.Lifted
+    launches: list = field(default_factory=list)  # several launches: (lift.Lifted, host loop or None) each
 
 
 @dataclass
@@ -178,7 +179,7 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
                          + ": such entries are lifted with the default schedule only (--trials 0); "
                          "tuning them is not supported yet")
     load_tvm()
-    parts, decisions, domains = [], [], []
+    parts, decisions, domains, lifts = [], [], [], []
     for number, launch in enumerate(launches):
         # a launch in a host loop also takes the loop variable (a time step it may read)
         own = dataclasses.replace(host, params=[*host.params, launch.loop.param]) if launch.loop else host
@@ -194,6 +195,7 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
             lowered = lower(mod)
         except Exception as exc:  # noqa: BLE001 - TVM's own checks; report them as a refusal, not a crash
             raise _tvm_refusal(exc, launch) from None
+        lifts.append((lifted, launch.loop))
         loop = (launch.loop.line, launch.loop.header()) if launch.loop else None
         parts.append((f"{host.name}_launch{number + 1}", lowered, {**workload.inputs, **workload.outputs},
                       workload.scalars, own.params, loop))
@@ -218,7 +220,7 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
         code = emit_sequence(parts, host.name, host.params, host.extern_c, header, steps, ping.prologue, ping.epilogue)
     except EmitError as exc:
         raise Unliftable("emission", None, str(exc)) from None
-    return Generated(code=code, kernel=kernels, entry=host.name, decisions=decisions, host=host)
+    return Generated(code=code, kernel=kernels, entry=host.name, decisions=decisions, host=host, launches=lifts)
 
 
 def _lift_launch(launch, host, scalars: dict, pointers: dict):
@@ -445,7 +447,7 @@ def _shape(request, options) -> dict:
 
 def _measure(request, options, generated, tuning, recognised=None) -> dict:
     """Run times of the emitted code and the naive translations at the tuning shape (speed.py)."""
-    from .bounds import tuning_values
+    from .bounds import sequence_lengths, tuning_values
     from .speed import measure
     from .tune_cache import tuning_threads
 
@@ -453,8 +455,10 @@ def _measure(request, options, generated, tuning, recognised=None) -> dict:
         request.progress("timing the TVM code against naive serial and OpenMP translations")
     try:
         values = tuning.shape if tuning is not None else tuning_values(generated.host, _shape(request, options))
-        if recognised is None and generated.lifted is None:
-            return {"ms": {}, "speedup": {}, "notes": ["not measured: several kernel launches are not timed yet"]}
+        if recognised is None and generated.lifted is None:  # several launches, a host loop: no GEMM to compare
+            return measure(Path(request.source), generated.entry, generated.code, generated.host, None, values,
+                           tuning_threads(), cancel=request.cancel, fast_math=request.tvm_fast_math,
+                           lengths=sequence_lengths(generated.launches, values))
         if recognised is not None:
             return measure(Path(request.source), generated.entry, generated.code, generated.host, None, values,
                            tuning_threads(), cancel=request.cancel, lengths=recognised.lengths_at(values),
