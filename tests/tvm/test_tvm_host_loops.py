@@ -153,5 +153,5 @@ def test_a_launch_under_a_condition_in_the_loop_is_refused(tmp_path):
 def test_a_host_loop_of_launches_is_not_tuned():
     with pytest.raises(Unliftable) as info:
         generate(KERNELS / "hostloop_sweeps.cu", tuning=Tuning(trials=2))
-    assert info.value.construct == "kernel launch" and "in a host loop" in info.value.describe()
+    assert info.value.construct == "kernel launch" and "launches 2 kernels inside a host loop" in info.value.describe()
     assert "--trials 0" in info.value.describe()

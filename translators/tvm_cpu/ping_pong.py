@@ -58,7 +58,7 @@ def read_ping_pong(launches: list, host, copies: dict) -> PingPong:
     macros, types = object_macros(entry), type_aliases(entry)
     first_launch = min(launch.node.start_byte for launch in launches)
     last_launch = max(launch.node.end_byte for launch in launches)
-    used = {p.name for p in host.params}
+    used = {p.name for p in host.params} | {loop.var for loop in _loops(launches)}
     for pair in dict.fromkeys(pairs.values()):
         a, b = sorted(pair, key=lambda name: copies[name])
         sizes = [_copied_back(host, copies, name, first_launch, last_launch, params, macros, types,

@@ -173,11 +173,12 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
 
     host = launches[0].entry
     if tuning is not None:
+        # the words "launches N kernels" / "a kernel inside a host loop" let the operator templates try it
+        what = f"{len(launches)} kernels" if len(launches) > 1 else "a kernel"
+        where = " inside a host loop" if any(launch.loop for launch in launches) else ""
         raise Unliftable("kernel launch", launches[-1].launch_line,
-                         f"{host.name} launches {len(launches)} kernel(s)"
-                         + (" in a host loop" if any(launch.loop for launch in launches) else "")
-                         + ": such entries are lifted with the default schedule only (--trials 0); "
-                         "tuning them is not supported yet")
+                         f"{host.name} launches {what}{where}: several launches and launches in a host loop are "
+                         "lifted with the default schedule only (--trials 0); tuning them is not supported yet")
     load_tvm()
     parts, decisions, domains, lifts = [], [], [], []
     for number, launch in enumerate(launches):
