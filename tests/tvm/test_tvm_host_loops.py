@@ -128,7 +128,8 @@ def _in_loop(statement: str) -> str:
     (_in_loop("        for (int k = 0; k < 2; ++k) step<<<1, 64>>>(n, da, db);\n"), "host loop", 12, "nested"),
     (_in_loop("        if (t % 2 == 0) cudaDeviceSynchronize();\n"), "host statement", 12, "host code"),
     (PING_PONG.replace("t < steps", "t < a[0]"), "trip count", 10, "not an integer expression"),
-    (PING_PONG.replace("int steps", "float steps"), "trip count", 10, "'steps', which is not an integer"),
+    (PING_PONG.replace("int steps", "float steps"), "trip count", 10, "'steps', which is not a signed integer"),
+    (PING_PONG.replace("int steps", "unsigned steps"), "trip count", 10, "not a signed integer parameter"),
     (PING_PONG.replace("++t)", "t += 2)"), "host loop", 10, "steps by 't += 2'"),
     (PING_PONG.replace("for (int t = 0; t < steps; ++t)", "while (steps-- > 0)"), "host loop", 10, "'while'"),
 ])

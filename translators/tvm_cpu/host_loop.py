@@ -24,7 +24,7 @@ from .macros import object_macros
 _SYNC_CALLS = {"cudaDeviceSynchronize", "cudaThreadSynchronize", "cudaGetLastError", "cudaPeekAtLastError",
                "cudaStreamSynchronize"}
 _LOOPS = ("for_statement", "while_statement", "do_statement", "for_range_loop")
-_INT_DTYPES = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"}
+_INT_DTYPES = {"int8", "int16", "int32", "int64"}  # signed: `int t < n` compares without a sign change
 _MACRO_DEPTH = 16
 # The constructs a host loop of launches is refused with (the operator templates are tried for them).
 HOST_LOOP_CONSTRUCTS = ("host loop", "trip count", "pointer swap", "cudaMemcpy", "host statement")
@@ -189,8 +189,8 @@ def host_int(node: Node | None, params: dict, macros: dict, line: int, depth: in
     if kind == "identifier":
         if text in params:
             if params[text].pointer or params[text].dtype not in _INT_DTYPES:
-                raise Unliftable("trip count", line, f"the host loop's trip count reads '{text}', which is not an "
-                                 "integer parameter; counts from integer parameters, literals and macros are lifted")
+                raise Unliftable("trip count", line, f"the host loop's trip count reads '{text}', which is not a "
+                                 "signed integer parameter; counts from such parameters, literals and macros are lifted")
             return text
         macro = macros.get(text)
         if macro is not None and macro.expression is not None and depth < _MACRO_DEPTH:
