@@ -715,13 +715,11 @@ void entry(int n, int steps, const float* a, float* b) {
 """
 
 
-def test_a_launch_inside_a_host_loop_is_refused(tmp_path):
+def test_a_launch_inside_a_host_loop_runs_in_the_same_loop(tmp_path):
     source = tmp_path / "steps.cu"
     source.write_text(TIME_STEPS)
-    with pytest.raises(Unliftable) as info:
-        generate(source)
-    assert (info.value.construct, info.value.line) == ("kernel launch", 12), info.value.describe()
-    assert "host loop (line 11)" in info.value.describe()
+    code = generate(source).code
+    assert "    for (int t = 0; t < steps; ++t) {\n        entry_launch1(n, steps, a, b, t);\n    }" in code, code
 
 
 def test_launches_in_order_are_static_functions_the_entry_calls_in_order():

@@ -123,3 +123,21 @@ def extent_value(e: Expr, values: dict[str, int]) -> int:
     except _Unbounded as exc:
         raise Unliftable("tuning shape", None, f"cannot evaluate an extent ({exc}); "
                          "give the sizes with --value NAME=N") from None
+
+
+def sequence_lengths(launches: list, values: dict[str, int]) -> dict[str, int]:
+    """Array -> elements over several lifted launches, each (lifted, host loop or None): one in a host
+    loop at its loop variable's first and last values (an index that moves with the step, `src[t]`)."""
+    lengths: dict[str, int] = {}
+    for lifted, loop in launches:
+        for at in loop.first_and_last(values) if loop is not None else [{}]:
+            shape = {**values, **at}
+            reached = dict(array_lengths(lifted, shape))
+            for out in lifted.outputs:
+                size = 1
+                for axis in out.axes:
+                    size *= max(1, extent_value(lifted.extents[axis], shape))
+                reached[out.buffer] = max(reached.get(out.buffer, 0), size)
+            for name, length in reached.items():
+                lengths[name] = max(lengths.get(name, 0), length)
+    return lengths

@@ -346,20 +346,38 @@ def emit_function(func, buffer_names: dict, scalars: list[str], signature: str, 
     return "\n".join(comment + ["", PRELUDE, signature + " {"] + body + ["}", ""])
 
 
-def emit_sequence(parts: list, entry: str, params: list, extern_c: bool, header: list[str]) -> str:
-    """One static function per launch and the entry that calls them in order.
-    parts: (function name, lowered PrimFunc, buffer names, its scalar parameter names), in launch order."""
+def emit_sequence(parts: list, entry: str, params: list, extern_c: bool, header: list[str], steps: list | None = None,
+                  prologue: tuple = (), epilogue: tuple = ()) -> str:
+    """One static function per launch and the entry that calls them in order, those of a host loop
+    inside that loop. parts: (function name, lowered PrimFunc, buffer names, its scalar parameter
+    names, its parameters (the entry's, and a host loop's variable), the host loop as (line, the
+    `for (...)` header) or None), in launch order. steps: the entry's statements as (host loop or
+    None, C++ statement), by default each part's call; prologue/epilogue: statements around them."""
     declarations = ", ".join(p.declaration for p in params)
-    arguments = ", ".join(p.name for p in params)
-    unused = [f"    (void){p.name};" for p in params]  # each launch reads only some of the entry's parameters
     comment = ["// " + line if line else "//" for line in header]
     lines = comment + ["", PRELUDE]
-    for name, lowered, buffer_names, scalars in parts:
-        lines += [f"static void {name}({declarations}) {{", *unused, *Printer(lowered, buffer_names, scalars).body(),
-                  "}", ""]
+    for name, lowered, buffer_names, scalars, own, _ in parts:
+        unused = [f"    (void){p.name};" for p in own]  # each launch reads only some of the parameters
+        lines += [f"static void {name}({', '.join(p.declaration for p in own)}) {{", *unused,
+                  *Printer(lowered, buffer_names, scalars).body(), "}", ""]
+    if steps is None:
+        steps = [(loop, f"{name}({', '.join(p.name for p in own)});") for name, _, _, _, own, loop in parts]
     linkage = "extern \"C\" " if extern_c else ""
-    lines += [f"{linkage}void {entry}({declarations}) {{", *[f"    {name}({arguments});" for name, *_ in parts],
-              "}", ""]
+    lines.append(f"{linkage}void {entry}({declarations}) {{")
+    lines += [f"    {statement}" for statement in prologue]
+    current = None  # the host loop the statements are in
+    for loop, statement in steps:
+        if loop != current:
+            if current is not None:
+                lines.append("    }")
+            if loop is not None:
+                lines.append(f"    {loop[1]} {{")
+            current = loop
+        lines.append(("        " if loop is not None else "    ") + statement)
+    if current is not None:
+        lines.append("    }")
+    lines += [f"    {statement}" for statement in epilogue]
+    lines += ["}", ""]
     return "\n".join(lines)
 
 

@@ -15,6 +15,7 @@ from ...verify.cuda.parse import function_name, function_qualifiers, is_kernel_l
 from ...verify.cuda.signature import HostFunction, choose_entry, function_signature, read_source
 from ...verify.errors import VerifyInputError
 from .errors import Unliftable
+from .host_loop import HostLoop, read_host_loop
 from .lift import refuse_block_level
 from .macros import type_aliases
 from .tables import constant_arrays
@@ -31,6 +32,9 @@ class KernelLaunch:
     # host pointer parameters every kernel argument reaches through a device copy (`cudaMemcpy(d, h, ...)`):
     # the kernel sees a device allocation there, never a null pointer
     device_copies: set = field(default_factory=set)
+    loop: HostLoop | None = None  # the host loop the launch runs in (host_loop.py), once per step
+    node: Node | None = None  # the launch's call expression
+    copies: dict = field(default_factory=dict)  # the entry's device pointers -> host parameters
 
 
 def find_launch(path: Path, entry: str | None) -> KernelLaunch:
@@ -43,8 +47,8 @@ def find_launch(path: Path, entry: str | None) -> KernelLaunch:
 
 
 def find_launches(path: Path, entry: str | None) -> list[KernelLaunch]:
-    """The entry's kernel launches in the order they run: each a statement of the entry's body, not
-    inside a loop or a branch, so each runs exactly once and after the one before it."""
+    """The entry's kernel launches in the order they run: each a statement of the entry's body, run
+    once, or of a host loop in that body (host_loop.py), run once per step; never under a branch."""
     try:
         source = read_source(path, "cuda")
         host = choose_entry(source, entry)
@@ -62,23 +66,25 @@ def find_launches(path: Path, entry: str | None) -> list[KernelLaunch]:
     host_params = {p.name: p for p in host.params}
     copies = _device_copies(host.body, host_params)
     constants = constant_arrays(tree.root_node, host.body, host_params)
+    entry_node = host.body.parent
+    loops: dict[int, HostLoop] = {}  # a loop's start byte -> the loop, read once for all its launches
     found = []
     for launch in launches:
-        loop = _enclosing_loop(launch, host.body)
-        if loop is not None:
-            raise Unliftable("kernel launch", line_of(launch), f"{host.name} launches a kernel inside a host loop "
-                             f"(line {line_of(loop)}): the kernel runs several times (time steps, sweeps); "
-                             "launches that run once each are lifted")
         branch = _enclosing_branch(launch, host.body)
         if branch is not None:
             raise Unliftable("kernel launch", line_of(launch), f"{host.name} launches a kernel under a condition "
-                             f"(line {line_of(branch)}); launches that run once each are lifted")
-        found.append(_launch(launch, kernels, source, host, host_params, copies, constants))
+                             f"(line {line_of(branch)}); launches that run once each, or on every step of a host "
+                             "loop, are lifted")
+        loop = _enclosing_loop(launch, host.body)
+        if loop is not None and loop.start_byte not in loops:
+            loops[loop.start_byte] = read_host_loop(loop, host, entry_node)
+        host_loop = loops[loop.start_byte] if loop is not None else None
+        found.append(_launch(launch, kernels, source, host, host_params, copies, constants, host_loop))
     return found
 
 
 def _launch(launch: Node, kernels: dict, source, host: HostFunction, host_params: dict, copies: dict,
-            constants: dict) -> KernelLaunch:
+            constants: dict, loop: HostLoop | None) -> KernelLaunch:
     name = text_of(launch.child_by_field_name("function"))
     if name not in kernels:
         raise Unliftable("kernel launch", line_of(launch), f"kernel '{name}' is not defined in this file")
@@ -90,6 +96,8 @@ def _launch(launch: Node, kernels: dict, source, host: HostFunction, host_params
         raise Unliftable("kernel launch", line_of(launch), f"'{name}' takes {len(kernel_params)} arguments")
     binding = {}
     direct = set()
+    if loop is not None:  # the loop variable is a scalar the launch may take (`t`, a time step)
+        host_params = {**host_params, loop.var: loop.param}
     for param, arg in zip(kernel_params, args):
         text = text_of(arg).strip()
         if text in host_params and host_params[text].pointer == param.pointer:
@@ -105,7 +113,8 @@ def _launch(launch: Node, kernels: dict, source, host: HostFunction, host_params
             raise Unliftable("launch argument", line_of(arg),
                              f"'{param.name}' of '{name}' has another type than host parameter '{host_param.name}'")
     return KernelLaunch(entry=host, kernel=kernel, kernel_name=name, binding=binding, launch_line=line_of(launch),
-                        constants=constants, device_copies=set(binding.values()) - direct)
+                        constants=constants, device_copies=set(binding.values()) - direct, loop=loop,
+                        node=launch, copies=copies)
 
 
 def _enclosing_loop(node: Node, body: Node) -> Node | None:

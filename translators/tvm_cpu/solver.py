@@ -27,6 +27,7 @@ class Generated:
     decisions: list[str]
     host: object = None  # the entry (verify.cuda signature)
     lifted: object = None  # lift.Lifted
+    launches: list = field(default_factory=list)  # several launches: (lift.Lifted, host loop or None) each
 
 
 @dataclass
@@ -62,7 +63,7 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
         raise Unliftable("return type", host.line, f"{host.name} returns a value; only void entries are lifted")
     scalars = {p.name: p.dtype for p in host.params if not p.pointer}
     pointers = {p.name: p.dtype for p in host.params if p.pointer}
-    if len(launches) > 1:
+    if len(launches) > 1 or launches[0].loop is not None:
         return _generate_sequence(path, launches, progress, tuning, build_flags)
     lifted = _lift_launch(launch, host, scalars, pointers)
     if progress:
@@ -158,53 +159,69 @@ def _packing_words(decision: str, packed: list[str]) -> str:
 
 
 def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags: str) -> Generated:
-    """Several launches that each run once, in order: each kernel is lifted, scheduled and emitted as a
-    static function with the entry's parameters, and the entry calls them in launch order, so each
-    reads the arrays as the launches before it left them (2mm's `tmp = A·B`, then `D = tmp·C`)."""
+    """Several launches, or launches in a host loop, in order: each kernel is lifted, scheduled and
+    emitted as a static function with the entry's parameters (and the loop variable), and the entry
+    calls them in launch order, those of a host loop inside the same loop, so each reads the arrays
+    as the launches before it left them (2mm's `tmp = A·B`, then `D = tmp·C`; a time step's)."""
+    import dataclasses
+
     from .emit import EmitError, emit_sequence
+    from .ping_pong import entry_steps, read_ping_pong
     from .schedule import default_schedule, lower
     from .te_build import build_prim_func
     from .vector_unit import vector_width_words
 
     host = launches[0].entry
     if tuning is not None:
-        raise Unliftable("kernel launch", launches[1].launch_line,
-                         f"{host.name} launches {len(launches)} kernels: several launches are lifted with the "
-                         "default schedule only (--trials 0); tuning them is not supported yet")
-    scalars = {p.name: p.dtype for p in host.params if not p.pointer}
-    pointers = {p.name: p.dtype for p in host.params if p.pointer}
+        # the words "launches N kernels" / "a kernel inside a host loop" let the operator templates try it
+        what = f"{len(launches)} kernels" if len(launches) > 1 else "a kernel"
+        where = " inside a host loop" if any(launch.loop for launch in launches) else ""
+        raise Unliftable("kernel launch", launches[-1].launch_line,
+                         f"{host.name} launches {what}{where}: several launches and launches in a host loop are "
+                         "lifted with the default schedule only (--trials 0); tuning them is not supported yet")
     load_tvm()
-    parts, decisions, domains = [], [], []
+    parts, decisions, domains, lifts = [], [], [], []
     for number, launch in enumerate(launches):
-        lifted = _lift_launch(launch, host, scalars, pointers)
+        # a launch in a host loop also takes the loop variable (a time step it may read)
+        own = dataclasses.replace(host, params=[*host.params, launch.loop.param]) if launch.loop else host
+        scalars = {p.name: p.dtype for p in own.params if not p.pointer}
+        pointers = {p.name: p.dtype for p in own.params if p.pointer}
+        lifted = _lift_launch(launch, own, scalars, pointers)
         if progress:
             progress(f"building the TVM workload of launch {number + 1} ({launch.kernel_name})")
         blocks = [f"stage{k}" for k in range(len(lifted.stages))] + [f"{o.buffer}_out" for o in lifted.outputs]
         try:
-            workload = build_prim_func(lifted, host.params)
+            workload = build_prim_func(lifted, own.params)
             mod, steps = default_schedule(workload.func, workload.packed + blocks)
             lowered = lower(mod)
         except Exception as exc:  # noqa: BLE001 - TVM's own checks; report them as a refusal, not a crash
             raise _tvm_refusal(exc, launch) from None
+        lifts.append((lifted, launch.loop))
+        loop = (launch.loop.line, launch.loop.header()) if launch.loop else None
         parts.append((f"{host.name}_launch{number + 1}", lowered, {**workload.inputs, **workload.outputs},
-                      workload.scalars))
+                      workload.scalars, own.params, loop))
         decisions += [f"launch {number + 1} ({launch.kernel_name}): {_packing_words(d, workload.packed)}"
                       for d in steps]
-        domains.append(f"launch {number + 1} ({launch.kernel_name}, line {launch.launch_line}): "
+        domains.append(f"launch {number + 1} ({launch.kernel_name}, line {launch.launch_line}"
+                       + (f", every step of the host loop of line {launch.loop.line}" if launch.loop else "") + "): "
                        + ", ".join(f"{lifted.axis_origin.get(a, _axis_words(a))} < {extent_words(e)}"
                                    for a, e in lifted.extents.items()))
     kernels = ", ".join(launch.kernel_name for launch in launches)
+    loops = sorted({(launch.loop.line, launch.loop.header()) for launch in launches if launch.loop})
     header = [
         f"CPU equivalent of CUDA kernels {kernels} (entry {host.name}, {Path(path).name}), launched in this order,",
+        *[f"those of the host loop of line {line} on every step of `{words}`," for line, words in loops],
         f"lifted to TVM TE and emitted as C++17 + OpenMP (build with {build_flags}).",
         "Thread domains:", *[f"  {d}" for d in domains], vector_width_words(),
         "Schedule:", *[f"  {d}" for d in decisions],
     ]
+    ping = read_ping_pong(launches, host, launches[0].copies)
+    steps = entry_steps(launches, [part[0] for part in parts], [part[4] for part in parts], ping)
     try:
-        code = emit_sequence(parts, host.name, host.params, host.extern_c, header)
+        code = emit_sequence(parts, host.name, host.params, host.extern_c, header, steps, ping.prologue, ping.epilogue)
     except EmitError as exc:
         raise Unliftable("emission", None, str(exc)) from None
-    return Generated(code=code, kernel=kernels, entry=host.name, decisions=decisions, host=host)
+    return Generated(code=code, kernel=kernels, entry=host.name, decisions=decisions, host=host, launches=lifts)
 
 
 def _lift_launch(launch, host, scalars: dict, pointers: dict):
@@ -431,7 +448,7 @@ def _shape(request, options) -> dict:
 
 def _measure(request, options, generated, tuning, recognised=None) -> dict:
     """Run times of the emitted code and the naive translations at the tuning shape (speed.py)."""
-    from .bounds import tuning_values
+    from .bounds import sequence_lengths, tuning_values
     from .speed import measure
     from .tune_cache import tuning_threads
 
@@ -439,8 +456,10 @@ def _measure(request, options, generated, tuning, recognised=None) -> dict:
         request.progress("timing the TVM code against naive serial and OpenMP translations")
     try:
         values = tuning.shape if tuning is not None else tuning_values(generated.host, _shape(request, options))
-        if recognised is None and generated.lifted is None:
-            return {"ms": {}, "speedup": {}, "notes": ["not measured: several kernel launches are not timed yet"]}
+        if recognised is None and generated.lifted is None:  # several launches, a host loop: no GEMM to compare
+            return measure(Path(request.source), generated.entry, generated.code, generated.host, None, values,
+                           tuning_threads(), cancel=request.cancel, fast_math=request.tvm_fast_math,
+                           lengths=sequence_lengths(generated.launches, values))
         if recognised is not None:
             return measure(Path(request.source), generated.entry, generated.code, generated.host, None, values,
                            tuning_threads(), cancel=request.cancel, lengths=recognised.lengths_at(values),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import load_tvm
 from ..errors import Unliftable
+from ..host_loop import HOST_LOOP_CONSTRUCTS
 from .library import MULTI_KERNEL, TEMPLATES
 
 MAX_CANDIDATES = 4  # verifications per kernel: each one compiles and runs both sides
@@ -65,6 +66,8 @@ def applies(refusal: Unliftable) -> bool:
     """Whether the lifter's refusal is one a recognised algorithm can stand in for."""
     if refusal.construct == "kernel launch" and _SEVERAL_LAUNCHES.search(refusal.message or ""):
         return True  # a scan's second pass over the block sums, or launches in a helper the entry calls
+    if refusal.construct in HOST_LOOP_CONSTRUCTS:
+        return True  # a host loop of launches the lifter cannot follow (a scan's passes over doubling strides)
     return bool(_BLOCK_LEVEL.match(refusal.construct or ""))
 
 

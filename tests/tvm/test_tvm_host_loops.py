@@ -1,0 +1,158 @@
+"""Kernel launches in a host loop (time steps, sweeps): the CPU equivalent runs the lifted launches in
+the same loop, in the same order, and verifies against the .cu; what a loop of launches may not hold
+is refused with its construct and line."""
+
+import json
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("tvm", reason="apache-tvm (the optional 'tvm' extra) is not installed")
+
+from transverify.translators.tvm_cpu.errors import Unliftable  # noqa: E402
+from transverify.translators.tvm_cpu.solver import Tuning, generate  # noqa: E402
+from transverify.verify import VerifyOptions, verify  # noqa: E402
+
+KERNELS = Path(__file__).resolve().parent / "kernels"
+
+
+@pytest.fixture(autouse=True)
+def _cpu_execution(monkeypatch):
+    monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
+
+
+def _translate(tv_cmd, source: Path, output: Path, *flags: str):
+    proc = subprocess.run(tv_cmd + ["translate", str(source), "--to", "cpu", "--solver", "tvm", "--trials", "0",
+                                    "--json", "--cases", "2", "-o", str(output), *flags],
+                          capture_output=True, text=True, timeout=300)
+    text = proc.stdout.strip()
+    return proc.returncode, json.loads(text) if text.startswith("{") else proc.stdout + proc.stderr
+
+
+def test_time_steps_with_the_step_as_argument_verify(tv_cmd, tmp_path):
+    out = tmp_path / "steps_cpu.cpp"
+    code, result = _translate(tv_cmd, KERNELS / "hostloop_steps.cu", out, "--value", "n=37", "--value", "steps=5",
+                              "--measure")
+    assert code == 0 and result["verdict"] == "equivalent", result
+    # a launch before the loop, two launches on every step (the second takes t), one after it
+    assert textwrap.dedent("""\
+        void run_steps(int n, int steps, float* u, float* v, const float* w, const float* src, float* r) {
+            run_steps_launch1(n, steps, u, v, w, src, r);
+            for (int t = 0; t < steps; ++t) {
+                run_steps_launch2(n, steps, u, v, w, src, r, t);
+                run_steps_launch3(n, steps, u, v, w, src, r, t);
+            }
+            run_steps_launch4(n, steps, u, v, w, src, r);
+        }""") in out.read_text()
+    assert "host loop of line 37" in out.read_text().split("#include", 1)[0]
+    # --measure times the whole entry (every step) against the naive translations, at the pinned sizes
+    assert result["tvm"]["shape"] == {"n": 37, "steps": 5} and result["tvm"]["ms"]["tvm"] > 0, result["tvm"]
+    assert set(result["tvm"]["ms"]) == {"tvm", "openmp", "serial"}, result["tvm"]
+
+
+def test_sweeps_to_a_macro_bound_verify(tv_cmd, tmp_path):
+    out = tmp_path / "sweeps_cpu.cpp"
+    code, result = _translate(tv_cmd, KERNELS / "hostloop_sweeps.cu", out)
+    assert code == 0 and result["verdict"] == "equivalent", result
+    # `int s; for (s = 1; s <= SWEEPS - 1; ++s)`: the macro's value in the emitted loop
+    assert "    for (int s = 1; s <= (4) - 1; ++s) {" in out.read_text()
+
+
+PING_PONG = """\
+__global__ void step(int n, const float* a, float* b) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) b[i] = 0.5f * a[i];
+}
+void entry(int n, int steps, float* a, float* b) {
+    float *da, *db;
+    cudaMalloc(&da, n * sizeof(float)); cudaMalloc(&db, n * sizeof(float));
+    cudaMemcpy(da, a, n * sizeof(float), cudaMemcpyHostToDevice);
+    cudaMemcpy(db, b, n * sizeof(float), cudaMemcpyHostToDevice);
+    for (int t = 0; t < steps; ++t) {
+        step<<<(n + 63) / 64, 64>>>(n, da, db);
+        std::swap(da, db);
+    }
+    cudaMemcpy(a, da, n * sizeof(float), cudaMemcpyDeviceToHost);
+    cudaMemcpy(b, db, n * sizeof(float), cudaMemcpyDeviceToHost);
+}
+"""
+
+
+def test_ping_pong_buffers_verify_after_an_odd_number_of_swaps(tv_cmd, tmp_path):
+    out = tmp_path / "heat_cpu.cpp"
+    code, result = _translate(tv_cmd, KERNELS / "hostloop_ping_pong.cu", out, "--value", "steps=3",
+                              "--value", "w=0.5")
+    assert code == 0 and result["verdict"] == "equivalent", result
+    emitted = out.read_text()
+    assert "        heat_launch1(steps, w, u_now, v_now, t);\n        std::swap(u_now, v_now);\n" in emitted
+    # without the exchange after the loop, u would hold the last step's input, not its output
+    fix = emitted.index("    if (u_now != u) {")
+    unfixed = tmp_path / "unfixed_cpu.cpp"
+    unfixed.write_text(emitted[:fix] + emitted[emitted.index("    }\n", fix) + 6:])
+    checked = verify(KERNELS / "hostloop_ping_pong.cu", unfixed,
+                     VerifyOptions(cases=2, values={"steps": "3", "w": "0.5"}))
+    assert not checked.ok and checked.stage not in ("parse", "compile_source"), checked.message
+
+
+def test_the_three_statement_swap_is_a_swap(tmp_path):
+    path = tmp_path / "swap3.cu"
+    path.write_text(PING_PONG.replace("        std::swap(da, db);\n",
+                                      "        float* tmp = da;\n        da = db;\n        db = tmp;\n"))
+    code = generate(path).code
+    assert "        std::swap(a_now, b_now);\n    }\n    if (a_now != a) {" in code, code
+
+
+def test_cli_refuses_ping_pong_buffers_not_both_copied_back(tv_cmd, tmp_path):
+    source = tmp_path / "ping_pong.cu"
+    source.write_text(PING_PONG.replace("    cudaMemcpy(b, db, n * sizeof(float), cudaMemcpyDeviceToHost);\n", ""))
+    code, result = _translate(tv_cmd, source, tmp_path / "ping_pong_cpu.cpp")
+    assert code == 2, result
+    refusal = result["unsupported"][0]
+    assert (refusal["construct"], refusal["line"]) == ("pointer swap", 12), refusal
+    assert "'db' is swapped but not copied back to 'b'" in refusal["message"]
+    assert not (tmp_path / "ping_pong_cpu.cpp").exists()
+
+
+def _in_loop(statement: str) -> str:
+    return PING_PONG.replace("        std::swap(da, db);\n", statement)
+
+
+@pytest.mark.parametrize("source, construct, line, words", [
+    (_in_loop("        da = db;\n"), "pointer swap", 12, "other than in a swap of two device pointers"),
+    (_in_loop("        std::swap(da, a);\n"), "pointer swap", 12, "'a' swapped in the host loop is not a device copy"),
+    (_in_loop("        cudaMemcpy(a, da, n * sizeof(float), cudaMemcpyDeviceToHost);\n"), "cudaMemcpy", 12,
+     "copies inside a loop"),
+    (_in_loop("        a[0] = 1.0f;\n"), "host statement", 12, "'a[0] = 1.0f;'"),
+    (_in_loop("        for (int k = 0; k < 2; ++k) step<<<1, 64>>>(n, da, db);\n"), "host loop", 12, "nested"),
+    (_in_loop("        if (t % 2 == 0) cudaDeviceSynchronize();\n"), "host statement", 12, "host code"),
+    (PING_PONG.replace("t < steps", "t < a[0]"), "trip count", 10, "not an integer expression"),
+    (PING_PONG.replace("int steps", "float steps"), "trip count", 10, "'steps', which is not a signed integer"),
+    (PING_PONG.replace("int steps", "unsigned steps"), "trip count", 10, "not a signed integer parameter"),
+    (PING_PONG.replace("++t)", "t += 2)"), "host loop", 10, "steps by 't += 2'"),
+    (PING_PONG.replace("for (int t = 0; t < steps; ++t)", "while (steps-- > 0)"), "host loop", 10, "'while'"),
+])
+def test_what_a_loop_of_launches_may_not_hold_is_refused(tmp_path, source, construct, line, words):
+    path = tmp_path / "loop.cu"
+    path.write_text(source)
+    with pytest.raises(Unliftable) as info:
+        generate(path)
+    assert (info.value.construct, info.value.line) == (construct, line), info.value.describe()
+    assert words in info.value.describe()
+
+
+def test_a_launch_under_a_condition_in_the_loop_is_refused(tmp_path):
+    path = tmp_path / "maybe.cu"
+    path.write_text(_in_loop("").replace("        step<<<", "        if (t > 0) step<<<"))
+    with pytest.raises(Unliftable) as info:
+        generate(path)
+    assert (info.value.construct, info.value.line) == ("kernel launch", 11), info.value.describe()
+    assert "under a condition (line 11)" in info.value.describe()
+
+
+def test_a_host_loop_of_launches_is_not_tuned():
+    with pytest.raises(Unliftable) as info:
+        generate(KERNELS / "hostloop_sweeps.cu", tuning=Tuning(trials=2))
+    assert info.value.construct == "kernel launch" and "launches 2 kernels inside a host loop" in info.value.describe()
+    assert "--trials 0" in info.value.describe()

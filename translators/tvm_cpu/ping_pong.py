@@ -1,0 +1,140 @@
+"""Ping-pong buffers: device pointers a host loop swaps between steps (`std::swap(d_a, d_b)`, `tmp =
+d_a; d_a = d_b; d_b = tmp;`), and the entry's calls of the lifted launches that follow them.
+
+The CPU equivalent computes in the host arrays themselves: `d_a` is host `a`'s array, `d_b` host
+`b`'s. A local pointer per swapped array holds the array its device name holds now; the launches
+take those pointers and the loop swaps them as the CUDA loop swaps the device pointers. After the
+last launch the entry copies each device array back to its host array (`cudaMemcpy(a, d_a, S, ...)`):
+where `d_a` then holds `b`'s array (an odd number of swaps), the two arrays' contents are exchanged
+over those S bytes. So both arrays must be copied back, with the same size, after the last launch,
+and copied nowhere between launches; otherwise the swap is refused, naming why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from ...verify.cuda.parse import line_of, text_of, walk
+from .errors import Unliftable
+from .host_loop import host_int
+from .macros import object_macros, type_aliases
+
+
+@dataclass
+class PingPong:
+    holders: dict = field(default_factory=dict)  # host pointer parameter -> the local pointer holding its array
+    prologue: list = field(default_factory=list)  # C++ statements before the first launch
+    epilogue: list = field(default_factory=list)  # ... after the last one
+    copies: dict = field(default_factory=dict)  # device pointer -> host parameter
+
+
+def read_ping_pong(launches: list, host, copies: dict) -> PingPong:
+    """The swaps of the launches' host loops checked against the entry's copies (`copies`: device
+    pointer -> host parameter), or an empty PingPong when no loop swaps pointers."""
+    swaps = [swap for loop in _loops(launches) for swap in loop.swaps]
+    found = PingPong(copies=copies)
+    if not swaps:
+        return found
+    params = {p.name: p for p in host.params}
+    pairs: dict[str, frozenset] = {}
+    for swap in swaps:
+        pair = frozenset((swap.first, swap.second))
+        for name in (swap.first, swap.second):
+            if name not in copies:
+                raise Unliftable("pointer swap", swap.line, f"'{name}' swapped in the host loop is not a device "
+                                 "copy of a host parameter (`cudaMemcpy` to or from one)")
+            if pairs.setdefault(name, pair) != pair:
+                raise Unliftable("pointer swap", swap.line, f"'{name}' is swapped with two different pointers; "
+                                 "ping-pong buffers that swap in one pair are lifted")
+        first, second = copies[swap.first], copies[swap.second]
+        if first == second or params[first].const or params[second].const \
+                or params[first].dtype != params[second].dtype:
+            raise Unliftable("pointer swap", swap.line, f"'{swap.first}' and '{swap.second}' are copies of "
+                             f"'{first}' and '{second}': ping-pong buffers of two non-const host arrays of one type "
+                             "are lifted")
+    entry = host.body.parent
+    macros, types = object_macros(entry), type_aliases(entry)
+    first_launch = min(launch.node.start_byte for launch in launches)
+    last_launch = max(launch.node.end_byte for launch in launches)
+    used = {p.name for p in host.params} | {loop.var for loop in _loops(launches)}
+    for pair in dict.fromkeys(pairs.values()):
+        a, b = sorted(pair, key=lambda name: copies[name])
+        sizes = [_copied_back(host, copies, name, first_launch, last_launch, params, macros, types,
+                              next(s.line for s in swaps if name in (s.first, s.second))) for name in (a, b)]
+        line = next(s.line for s in swaps if s.first in pair)
+        if sizes[0] != sizes[1]:
+            raise Unliftable("pointer swap", line, f"'{a}' and '{b}' are copied back with different sizes "
+                             f"({sizes[0]}, {sizes[1]}); ping-pong buffers copied back whole are lifted")
+        host_a, host_b = copies[a], copies[b]
+        for name in (host_a, host_b):
+            holder = f"{name}_now"
+            while holder in used:
+                holder += "_"
+            used.add(holder)
+            found.holders[name] = holder
+            found.prologue.append(f"auto {holder} = {name};  // the array '{_device(copies, name)}' holds now")
+        found.epilogue += [
+            f"if ({found.holders[host_a]} != {host_a}) {{  // an odd number of swaps: '{a}' holds {host_b}'s array",
+            f"    std::swap_ranges(reinterpret_cast<char*>({host_a}), reinterpret_cast<char*>({host_a}) + "
+            f"({sizes[0]}), reinterpret_cast<char*>({host_b}));",
+            "}"]
+    return found
+
+
+def entry_steps(launches: list, names: list[str], owns: list[list], ping: PingPong) -> list[tuple]:
+    """The entry's statements in order as (host loop key or None, C++ statement): each launch's call
+    (its array arguments the holders of ping-pong arrays) and the swaps between them."""
+    steps = []
+    for k, launch in enumerate(launches):
+        loop = launch.loop
+        key = (loop.line, loop.header()) if loop else None
+        position = sum(1 for other in launches[:k] if other.loop is loop) if loop else 0
+        if loop:
+            steps += [(key, _swap_call(swap, ping)) for swap in loop.swaps if swap.before == position]
+        steps.append((key, f"{names[k]}({', '.join(ping.holders.get(p.name, p.name) for p in owns[k])});"))
+        last_in_loop = loop and (k + 1 == len(launches) or launches[k + 1].loop is not loop)
+        if last_in_loop:
+            steps += [(key, _swap_call(swap, ping)) for swap in loop.swaps if swap.before > position]
+    return steps
+
+
+def _swap_call(swap, ping: PingPong) -> str:
+    return f"std::swap({ping.holders[ping.copies[swap.first]]}, {ping.holders[ping.copies[swap.second]]});"
+
+
+def _loops(launches: list) -> list:
+    return list({id(launch.loop): launch.loop for launch in launches if launch.loop}.values())
+
+
+def _device(copies: dict, host_name: str) -> str:
+    return next(device for device, name in copies.items() if name == host_name)
+
+
+def _copied_back(host, copies: dict, name: str, first_launch: int, last_launch: int, params: dict, macros: dict,
+                 types: dict, line: int) -> str:
+    """The size (C++ text, bytes) of `cudaMemcpy(host, name, size, cudaMemcpyDeviceToHost)` after the last
+    launch; refused when there is none or when `name` is copied between the launches."""
+    back = None
+    for node in walk(host.body):
+        if node.type != "call_expression" or not text_of(node.child_by_field_name("function")).startswith("cudaMemcpy"):
+            continue
+        args = node.child_by_field_name("arguments").named_children
+        if len(args) < 4 or name not in (text_of(args[0]).strip(), text_of(args[1]).strip()):
+            continue
+        if first_launch < node.start_byte < last_launch:
+            raise Unliftable("pointer swap", line_of(node), f"'{name}' is copied between the launches; ping-pong "
+                             "buffers copied only before the first launch and after the last are lifted")
+        if node.start_byte > last_launch and text_of(args[1]).strip() == name \
+                and text_of(args[3]).strip().endswith("DeviceToHost") and text_of(args[0]).strip() == copies[name]:
+            try:
+                back = host_int(args[2], params, macros, line_of(node), types=types)
+            except Unliftable:
+                raise Unliftable("pointer swap", line_of(node), f"the size '{text_of(args[2]).strip()}' '{name}' is "
+                                 "copied back with is not an expression over integer parameters, literals, macros "
+                                 "and sizeof of a scalar type") from None
+    if back is None:
+        raise Unliftable("pointer swap", line, f"'{name}' is swapped but not copied back to '{copies[name]}' after "
+                         "the last launch; ping-pong buffers that are both copied back are lifted")
+    return back
