@@ -80,6 +80,14 @@ CORPUS = {
     "lift_column_scale": ["rows=11", "col=4"],  # one column of a matrix: stride WIDTH, offset col
     # two launches in order: the second reads the row sums the first stored
     "lift_two_launches": ["rows=13", "cols=40"],
+    # bit operators in index math: a pair swap `i ^ 1`, an 8-bit reversal gather, a store at
+    # ((i >> 1) << 1) + (i & 1)
+    "lift_bits_pairs": ["n=77"],
+    # unsigned bits of signed data: a count of (v >> k) & 1u, parity by xor-folding, a hash with <<=, |=, &=
+    "lift_bits_popcount": ["n=77"],
+    "lift_bits_lanes": ["n=77"],  # lane = i & 31, warp = i >> 5 over (n + 31) / 32 warps
+    # negative data: arithmetic >> (floor) beside C's truncating / and %, a logical >> of the same bits
+    "lift_bits_signed": ["n=77"],
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 

@@ -28,6 +28,12 @@ _MATH = {"exp": "std::exp", "log": "std::log", "sqrt": "std::sqrt", "tanh": "std
          "floor": "std::floor", "ceil": "std::ceil", "trunc": "std::trunc"}
 
 
+# TIR's integer bit operators (nodes, and calls where TIR keeps them as such), C's operators over
+# operands of the same type.
+_BITS = {"LShift": "<<", "RShift": ">>", "BitwiseAnd": "&", "BitwiseOr": "|", "BitwiseXor": "^",
+         "shift_left": "<<", "shift_right": ">>", "bitwise_and": "&", "bitwise_or": "|", "bitwise_xor": "^"}
+
+
 class EmitError(Exception):
     pass
 
@@ -299,6 +305,10 @@ class Printer(LoopForms):
             return f"{fn}<{C_TYPES[dtype_of(e)]}>({self.expr(e.a)}, {self.expr(e.b)})"
         if kind == "Not":
             return f"(!{self.expr(e.a)})"
+        if kind in _BITS:
+            return _bits(f"({self.expr(e.a)} {_BITS[kind]} {self.expr(e.b)})", e)
+        if kind == "BitwiseNot":
+            return _bits(f"(~{self.expr(e.a)})", e)
         if kind == "Cast":
             return f"static_cast<{C_TYPES[dtype_of(e)]}>({self.expr(e.value)})"
         if handle(e) in self.select_outcome:  # a select a loop split has decided
@@ -323,7 +333,17 @@ class Printer(LoopForms):
             return f"{_MATH[op]}({', '.join(args)})"
         if op == "likely":
             return args[0]
+        if op in _BITS:
+            return _bits(f"({args[0]} {_BITS[op]} {args[1]})", e)
+        if op == "bitwise_not":
+            return _bits(f"(~{args[0]})", e)
         raise EmitError(f"call to '{op}' has no C++ form here")
+
+
+def _bits(text: str, e) -> str:
+    """C promotes operands narrower than int; TIR keeps their type."""
+    dtype = dtype_of(e)
+    return text if dtype in ("int32", "int64", "uint32", "uint64") else f"static_cast<{C_TYPES[dtype]}>{text}"
 
 
 def _float(value: float, dtype: str) -> str:

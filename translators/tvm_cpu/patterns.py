@@ -16,13 +16,30 @@ def number(text: str, node: Node) -> Const:
     t = text.lower().replace("'", "")
     try:
         if t.startswith("0x") and not any(c in t for c in "p."):
-            return Const("int64" if "l" in t else "int32", int(t.rstrip("ul"), 16))
+            return _integer_literal(int(t.rstrip("ul"), 16), t, True, text, node)
         if any(c in t for c in ".e") or (t.endswith("f") and not t.startswith("0x")):
             return Const("float32" if t.endswith("f") else "float64", float(t.rstrip("fl")))
-        value = int(t.rstrip("ul"), 8 if t.startswith("0") and len(t.rstrip("ul")) > 1 else 10)
-        return Const("int64" if "l" in t else "int32", value)
+        octal = t.startswith("0") and len(t.rstrip("ul")) > 1
+        return _integer_literal(int(t.rstrip("ul"), 8 if octal else 10), t, octal, text, node)
     except ValueError:
         raise Unliftable("literal", line_of(node), f"number '{text}' is not understood") from None
+
+
+def _integer_literal(value: int, t: str, not_decimal: bool, text: str, node: Node) -> Const:
+    """C's type of an integer literal: the first of its suffix's candidate types that holds the value
+    (a decimal without `u` stays signed; a hex or octal one may be unsigned: `0xFFFFFFFF`)."""
+    suffix = t[len(t.rstrip("ul")):]
+    if "u" in suffix:
+        candidates = ["uint64"] if "l" in suffix else ["uint32", "uint64"]
+    elif "l" in suffix:
+        candidates = ["int64", "uint64"] if not_decimal else ["int64"]
+    else:
+        candidates = ["int32", "uint32", "int64", "uint64"] if not_decimal else ["int32", "int64"]
+    for dtype in candidates:
+        width = int(dtype.lstrip("uint"))
+        if value < (1 << width if dtype.startswith("uint") else 1 << (width - 1)):
+            return Const(dtype, value)
+    raise Unliftable("literal", line_of(node), f"number '{text}' does not fit a 64-bit integer type")
 
 
 def global_index(e: Expr) -> Expr:

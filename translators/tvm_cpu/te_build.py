@@ -239,6 +239,9 @@ class _Converter:
                 "<": lambda: a < b, "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b,
                 "==": lambda: tvm.tirx.EQ(a, b), "!=": lambda: tvm.tirx.NE(a, b),
                 "&&": lambda: tirx.And(a, b), "||": lambda: tirx.Or(a, b),
+                "<<": lambda: tirx.shift_left(a, b), ">>": lambda: tirx.shift_right(a, b),
+                "&": lambda: tirx.bitwise_and(a, b), "|": lambda: tirx.bitwise_or(a, b),
+                "^": lambda: tirx.bitwise_xor(a, b),
             }
             return ops[e.op]()
         raise TypeError(f"no TVM form for {type(e).__name__}")
