@@ -68,6 +68,8 @@ CORPUS = {
     "lift_device_rows": ["rows=7", "cols=9", "limit=0.5"],
     # helpers in the kernel's loops: summed in a reduction, a storing helper making its loop an output axis
     "lift_device_loops": ["n=5", "m=6"],
+    # accumulators updated through helpers' reference parameters in a loop (one passed on to another helper)
+    "lift_device_accumulate": ["rows=7", "cols=9"],
     # size_t, long and unsigned sizes bounding indices and loops of their own types (int extents)
     "lift_size_types": ["rows=6", "cols=9", "m=4"],
     # C scaled by beta, then alpha * A B accumulated in the cell itself; macro sizes and element type,

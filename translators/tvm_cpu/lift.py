@@ -89,7 +89,7 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
         """A parameter the kernel assigns (`residual += C * idx;`, `n -= 1;`) is a local initialised
         with its argument, as C passes it by value; it enters the environment before any statement,
         so that loops and branches carry its changes like any other local's."""
-        for name in sorted(assigned_names(body)):
+        for name in sorted(assigned_names(body) | self._reference_targets(body)):
             if name in self.binding and name not in self.constants:
                 host = self.binding[name]
                 if host in self.pointers:

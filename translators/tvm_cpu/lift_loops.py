@@ -97,7 +97,7 @@ class LoopLifter(ExpressionLifter):
         the loop, and is stored once after it; reads of the array at other cells inside the loop are
         refused (`_element`). Returns the newly promoted cells -> the line of their first store, or
         None when some store's index depends on the loop (a loop that stores)."""
-        changed = assigned_names(body) | {var}
+        changed = assigned_names(body) | self._reference_targets(body) | {var}
         found: dict = {}
         for target in stored_targets(body):
             if {text_of(n) for n in walk(target) if n.type == "identifier"} & changed:
@@ -121,7 +121,7 @@ class LoopLifter(ExpressionLifter):
 
     def _assigned(self, body: Node) -> set:
         """Locals the body assigns, and the promoted cells it stores to (under their local names)."""
-        names = assigned_names(body)
+        names = assigned_names(body) | self._reference_targets(body)
         if self.promoted:
             for target in stored_targets(body):
                 try:
@@ -191,7 +191,7 @@ class LoopLifter(ExpressionLifter):
             self.extents[axis] = end
             self.origin[axis] = f"loop {var} (line {line_of(node)})"
         outer = dict(self.env)
-        assigned = assigned_names(body)
+        assigned = assigned_names(body) | self._reference_targets(body)
         markers = {name: Sym(self.types[name], self._fresh(f"acc:{name}:"), "acc") for name, value in outer.items()
                    if name in assigned and self.types.get(name) not in (None, "ptr") and value is not None}
         self.env.update(markers)
