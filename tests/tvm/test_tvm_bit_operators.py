@@ -1,7 +1,8 @@
-"""Shift and bitwise operators on integers, and accumulators updated through a helper's reference
-parameter: what the lifter makes of them (the kernels lift_bits_*.cu and lift_device_accumulate.cu
-are translated and verified through the CLI in test_tvm_lift_corpus.py), and the refusals of what C
-leaves undefined or the lifter cannot state, each naming its construct and line."""
+"""Shift and bitwise operators on integers (bitwise reductions too), and accumulators updated through
+a helper's reference parameter: what the lifter makes of them (the kernels lift_bits_*.cu and
+lift_device_accumulate.cu are translated and verified through the CLI in test_tvm_lift_corpus.py),
+and the refusals of what C leaves undefined or the lifter cannot state, each naming its construct
+and line."""
 
 import textwrap
 
@@ -47,9 +48,11 @@ REFUSED = {
     "compound_count": ("v <<= 40; y[i] = v;", "shift count"),
     "long_count": ("y[i] = (int)((long long)v >> 64);", "shift count"),
     "float_compound": ("float g = f[i]; g ^= 3; y[i] = (int)g;", "^"),
-    # a running xor over a row is not a sum, max or min reduction
-    "xor_accumulator": ("int h = 0; for (int j = 0; j < m; ++j) h ^= a[i * m + j]; y[i] = h;",
-                        "loop-carried variable"),
+    # a shift-and-xor hash of a row is no reduction: the order of the elements matters
+    "shift_xor_hash": ("int h = 0; for (int j = 0; j < m; ++j) h = (h << 1) ^ a[i * m + j]; y[i] = h;",
+                       "loop-carried variable"),
+    "or_then_shift": ("int h = 0; for (int j = 0; j < m; ++j) { h |= a[i * m + j]; h <<= 1; } y[i] = h;",
+                      "loop-carried variable"),
 }
 
 
@@ -85,6 +88,13 @@ def test_signed_shifts_and_truncating_division_are_printed_as_c_operators():
     assert ">> 3)" in code and "<< 2)" in code  # arithmetic >> on int32_t, as in the kernel
     assert "static_cast<uint32_t>(x[" in code  # the logical shift of the same bits
     assert "tv_floordiv<int32_t>(x[" not in code and "tv_floormod<int32_t>(x[" not in code  # C's / and %
+
+
+def test_or_and_xor_accumulators_are_bitwise_reductions():
+    stages = generate(KERNELS / "lift_bits_reduce.cu").lifted.stages
+    # u |= f, a &= f, n |= f & 0x7FF under `if (f < 0)` (0 where skipped), x ^= ..., the reversed bits
+    assert sorted((s.op, s.dtype) for s in stages) == [("and", "int32"), ("or", "int32"), ("or", "int32"),
+                                                       ("or", "uint32"), ("xor", "uint32")]
 
 
 def test_accumulators_through_reference_parameters_are_reductions():

@@ -87,7 +87,9 @@ CORPUS = {
     "lift_bits_pairs": ["n=77"],
     # unsigned bits of signed data: a count of (v >> k) & 1u, parity by xor-folding, a hash with <<=, |=, &=
     "lift_bits_popcount": ["n=77"],
-    "lift_bits_lanes": ["n=77"],  # lane = i & 31, warp = i >> 5 over (n + 31) / 32 warps
+    "lift_bits_lanes": ["n=77"],
+    # |=, &= (from ~0), ^= and an |= under an if over a row; a bit reversal of the row index with |=
+    "lift_bits_reduce": ["rows=9", "cols=7"],  # lane = i & 31, warp = i >> 5 over (n + 31) / 32 warps
     # negative data: arithmetic >> (floor) beside C's truncating / and %, a logical >> of the same bits
     "lift_bits_signed": ["n=77"],
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol

@@ -13,7 +13,7 @@ from .ir import Bin, Call, Cast, Const, Expr, StageRef, Sym, binary, cast, child
 from .lift_expr import ExpressionLifter
 from .loop_hull import is_fixed, iteration_hull
 from .lifted import Stage
-from .patterns import assigned_names, axis_order, contains_load, has_store, reduction, stored_targets, strip_int_casts
+from .patterns import assigned_names, axis_order, combined, contains_load, has_store, reduction, stored_targets, strip_int_casts
 
 
 class LoopLifter(ExpressionLifter):
@@ -255,7 +255,7 @@ class LoopLifter(ExpressionLifter):
                                  lo=Const("int32", 0), hi=end, op=op, axes=axes, dtype=dtype))
         ref = StageRef(dtype, len(self.stages) - 1, axes)
         old = self.env[name]
-        self.env[name] = binary("+", old, ref) if op == "sum" else Call(dtype, op, (cast(old, dtype), ref))
+        self.env[name] = combined(op, old, ref, dtype)
 
     def _reduction_loop(self, var, start, end, body, node, cond_text) -> None:
         reduce = self._fresh(f"r_{var}")
@@ -317,7 +317,7 @@ class LoopLifter(ExpressionLifter):
                                      dtype=dtype, inner=inner, where=predicate))
             ref = StageRef(dtype, len(self.stages) - 1, axes)
             old = outer[name]
-            self.env[name] = binary("+", old, ref) if op == "sum" else Call(dtype, op, (cast(old, dtype), ref))
+            self.env[name] = combined(op, old, ref, dtype)
         for name, value in after.items():
             if name in outer and name not in markers and value != outer[name]:
                 raise Unliftable("loop-carried variable", line_of(node), f"'{name}' changes inside a reduction loop")

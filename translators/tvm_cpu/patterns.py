@@ -6,7 +6,7 @@ from tree_sitter import Node
 
 from ...verify.cuda.parse import line_of, text_of, walk
 from .errors import Unliftable
-from .ir import (Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, Sym, binary, cast, children, contains, has_atoms,
+from .ir import (BITWISE, Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, Sym, all_ones, binary, cast, children, contains, has_atoms,
                  is_float, poly_add, poly_const, poly_mul, poly_sym, to_poly)
 
 AXIS_OF = {"x": "gx", "y": "gy", "z": "gz"}
@@ -179,8 +179,21 @@ def row_major_order(poly, axes: list, extents: dict):
     return None
 
 
+BIT_REDUCTIONS = {"|": "or", "&": "and", "^": "xor"}  # the C operator -> the reduction's name
+_BIT_OPERATOR = {name: op for op, name in BIT_REDUCTIONS.items()}
+
+
+def combined(op: str, old: Expr, result: Expr, dtype: str) -> Expr:
+    """The accumulator after a reduction: its value before the loop combined with the loop's result."""
+    if op == "sum":
+        return binary("+", old, result)
+    if op in _BIT_OPERATOR:
+        return cast(binary(_BIT_OPERATOR[op], old, result), dtype)
+    return Call(dtype, op, (cast(old, dtype), result))
+
+
 def reduction(new: Expr, marker: Sym):
-    """acc + e, acc - e, max(acc, e), min(acc, e), `if (e > acc) acc = e` -> (op, e); a conditional update
+    """acc + e, acc - e, max(acc, e), min(acc, e), `if (e > acc) acc = e`, acc | e, acc & e, acc ^ e -> (op, e); a conditional update
     `cond ? acc + e : acc` (an `if` in the loop) -> (op, cond ? e : identity); else (None, None)."""
     new = _strip_casts(new)
     if isinstance(new, Select):
@@ -191,6 +204,13 @@ def reduction(new: Expr, marker: Sym):
             return "sum", (new.b if new.op == "+" else Neg(new.b.dtype, new.b))
         if b == marker and new.op == "+" and not contains(new.a, marker):
             return "sum", new.a
+    if isinstance(new, Bin) and new.op in BITWISE and not is_float(new.dtype):
+        # `acc |= e`, `acc &= e`, `acc ^= e`: integer casts of either operand commute with them
+        a, b = _strip_casts(new.a), _strip_casts(new.b)
+        if a == marker and not contains(new.b, marker):
+            return BIT_REDUCTIONS[new.op], new.b
+        if b == marker and not contains(new.a, marker):
+            return BIT_REDUCTIONS[new.op], new.a
     if isinstance(new, Call) and new.fn in ("max", "min") and len(new.args) == 2:
         a, b = _strip_casts(new.args[0]), _strip_casts(new.args[1])
         if a == marker and not contains(new.args[1], marker):
@@ -250,9 +270,11 @@ _INT_LIMITS = {"int8": 7, "int16": 15, "int32": 31, "int64": 63}
 
 
 def identity(op: str, dtype: str) -> Const:
-    """The value that leaves a sum, max or min unchanged (a skipped update)."""
-    if op == "sum":
+    """The value that leaves a sum, max, min or bitwise reduction unchanged (a skipped update)."""
+    if op in ("sum", "or", "xor"):
         return Const(dtype, 0.0 if is_float(dtype) else 0)
+    if op == "and":
+        return all_ones(dtype)
     sign = -1 if op == "max" else 1
     if is_float(dtype):
         return Const(dtype, sign * float("inf"))

@@ -176,6 +176,10 @@ def _reducer(te, tirx, op: str, dtype: str):
     starts), so that an empty reduction leaves the initial value unchanged."""
     if op == "sum":
         return te.sum
+    if op in ("or", "and", "xor"):  # integers: identity 0, or all bits set for `and`
+        combine = {"or": tirx.bitwise_or, "and": tirx.bitwise_and, "xor": tirx.bitwise_xor}[op]
+        start = identity(op, dtype).value
+        return te.comm_reducer(lambda a, b: combine(a, b), lambda t: tirx.const(start, t), name=f"bit_{op}")
     if not dtype.startswith("float"):
         return te.max if op == "max" else te.min
     inf = float("inf") if op == "min" else -float("inf")
