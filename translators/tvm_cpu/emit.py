@@ -333,6 +333,14 @@ class Printer(LoopForms):
             return f"{_MATH[op]}({', '.join(args)})"
         if op == "likely":
             return args[0]
+        if op in ("popcount", "clz"):  # CUDA's __popc/__clz: the count of set or leading zero bits
+            width = {"uint32": "", "uint64": "ll"}.get(dtype_of(e.args[0]))
+            if width is None:
+                raise EmitError(f"'{op}' of a {dtype_of(e.args[0])} has no C++ form here")
+            bits = 32 if width == "" else 64
+            count = f"__builtin_{op}{width}({args[0]})" if op == "popcount" else \
+                f"({args[0]} == 0 ? {bits} : __builtin_clz{width}({args[0]}))"  # __builtin_clz(0) is undefined
+            return f"static_cast<{C_TYPES[dtype_of(e)]}>({count})"
         if op in _BITS:
             return _bits(f"({args[0]} {_BITS[op]} {args[1]})", e)
         if op == "bitwise_not":

@@ -39,6 +39,10 @@ MATH = {
 }
 
 
+# CUDA's integer intrinsics -> (IR function over the unsigned bits, their width); the result is an int.
+BIT_COUNTS = {"__popc": ("popcount", "uint32"), "__popcll": ("popcount", "uint64"),
+              "__clz": ("clz", "uint32"), "__clzll": ("clz", "uint64")}
+
 FUSED = {"fmaf": "float32", "__fmaf_rn": "float32", "fma": None, "__fma_rn": "float64"}  # fused multiply-add
 
 
@@ -262,6 +266,13 @@ class ExpressionLifter:
             dtype = dtype if is_float(dtype) else "float64"
             # a*b+c rounded twice; within the verifier's tolerance of the fused operation
             return binary("+", binary("*", cast(args[0], dtype), cast(args[1], dtype)), cast(args[2], dtype))
+        if fn in BIT_COUNTS:
+            name, bits = BIT_COUNTS[fn]
+            if len(args) != 1:
+                raise Unliftable("call", line_of(node), f"'{fn}' takes one argument")
+            if is_float(args[0].dtype):  # converted to an integer by value, undefined out of range
+                raise Unliftable("call", line_of(node), f"'{fn}' of a floating-point value is not lifted")
+            return cast(Call(bits, name, (cast(args[0], bits),)), "int32")
         if fn not in MATH:
             raise Unliftable("call", line_of(node), f"call to '{fn}' is not lifted (neither a __device__ function "
                              "of the file nor a supported math function)")
