@@ -7,7 +7,9 @@ macros and `__constant__` tables are) and gives the value of the `return` the th
 early `return` under an `if` makes the rest of the helper the continuation of each branch, and the
 two results a select.  A store through a pointer parameter is a store to the caller's array, merged
 across the helper's branches as the kernel's own if/else stores are; a reference parameter the
-helper assigns (`float& s`) is the caller's local, given its value where the helper returns.
+helper assigns (`float& s`), itself or through a helper it passes it to, is the caller's local,
+given its value where the helper returns; in a loop it is a loop-carried local like one the loop
+assigns (`for j: acc(s, x[j]);` is a sum, lift_loops).
 Templates take their type parameters from explicit arguments (`relu<float>(x)`) or from the
 arguments' types.  Recursion,
 overloads, a reference parameter the helper assigns given anything but a local of the caller, and a
