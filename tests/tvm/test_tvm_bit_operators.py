@@ -49,6 +49,7 @@ REFUSED = {
     "long_count": ("y[i] = (int)((long long)v >> 64);", "shift count"),
     "float_compound": ("float g = f[i]; g ^= 3; y[i] = (int)g;", "^"),
     "popc_of_float": ("y[i] = __popc(f[i]);", "call"),  # CUDA's intrinsic takes the bits of an integer
+    "brevll": ("y[i] = (int)__brevll((unsigned long long)v);", "call"),  # no form for it yet
     # a shift-and-xor hash of a row is no reduction: the order of the elements matters
     "shift_xor_hash": ("int h = 0; for (int j = 0; j < m; ++j) h = (h << 1) ^ a[i * m + j]; y[i] = h;",
                        "loop-carried variable"),

@@ -88,7 +88,8 @@ CORPUS = {
     # unsigned bits of signed data: a count of (v >> k) & 1u, parity by xor-folding, a hash with <<=, |=, &=
     "lift_bits_popcount": ["n=77"],
     "lift_bits_lanes": ["n=77"],
-    "lift_bits_intrinsics": ["rows=5", "cols=9"],  # __popc, __popcll, __clz (32 for zero), a sum of __popc
+    # __popc, __popcll, __clz (32 for zero), __ffs, __ffsll, __brev, a sum of __popc over the row
+    "lift_bits_intrinsics": ["rows=5", "cols=9"],
     # |=, &= (from ~0), ^= and an |= under an if over a row; a bit reversal of the row index with |=
     "lift_bits_reduce": ["rows=9", "cols=7"],  # lane = i & 31, warp = i >> 5 over (n + 31) / 32 warps
     # negative data: arithmetic >> (floor) beside C's truncating / and %, a logical >> of the same bits

@@ -34,6 +34,9 @@ _BITS = {"LShift": "<<", "RShift": ">>", "BitwiseAnd": "&", "BitwiseOr": "|", "B
          "shift_left": "<<", "shift_right": ">>", "bitwise_and": "&", "bitwise_or": "|", "bitwise_xor": "^"}
 
 
+_EXTERN = {"tv_brev", "__builtin_ffs", "__builtin_ffsll"}  # C functions the lifter calls (prelude)
+
+
 class EmitError(Exception):
     pass
 
@@ -322,6 +325,8 @@ class Printer(LoopForms):
 
     def call(self, e) -> str:
         op = str(e.op.name).split(".")[-1]
+        if op == "call_pure_extern" and str(e.args[0].value) in _EXTERN:  # CUDA's __brev, __ffs
+            return f"{e.args[0].value}({', '.join(self.expr(a) for a in e.args[1:])})"
         args = [self.expr(a) for a in e.args]
         if op == "if_then_else":
             return f"({args[0]} ? {args[1]} : {args[2]})"

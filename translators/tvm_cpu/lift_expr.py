@@ -43,6 +43,10 @@ MATH = {
 BIT_COUNTS = {"__popc": ("popcount", "uint32"), "__popcll": ("popcount", "uint64"),
               "__clz": ("clz", "uint32"), "__clzll": ("clz", "uint64")}
 
+# CUDA's intrinsics computed by a C function of the emitted file -> (its name, argument type, result type).
+BIT_FUNCTIONS = {"__brev": ("tv_brev", "uint32", "uint32"), "__ffs": ("__builtin_ffs", "int32", "int32"),
+                 "__ffsll": ("__builtin_ffsll", "int64", "int32")}
+
 FUSED = {"fmaf": "float32", "__fmaf_rn": "float32", "fma": None, "__fma_rn": "float64"}  # fused multiply-add
 
 
@@ -266,12 +270,15 @@ class ExpressionLifter:
             dtype = dtype if is_float(dtype) else "float64"
             # a*b+c rounded twice; within the verifier's tolerance of the fused operation
             return binary("+", binary("*", cast(args[0], dtype), cast(args[1], dtype)), cast(args[2], dtype))
-        if fn in BIT_COUNTS:
-            name, bits = BIT_COUNTS[fn]
+        if fn in BIT_COUNTS or fn in BIT_FUNCTIONS:
             if len(args) != 1:
                 raise Unliftable("call", line_of(node), f"'{fn}' takes one argument")
             if is_float(args[0].dtype):  # converted to an integer by value, undefined out of range
                 raise Unliftable("call", line_of(node), f"'{fn}' of a floating-point value is not lifted")
+            if fn in BIT_FUNCTIONS:
+                name, takes, gives = BIT_FUNCTIONS[fn]
+                return Call(gives, f"extern:{name}", (cast(args[0], takes),))
+            name, bits = BIT_COUNTS[fn]
             return cast(Call(bits, name, (cast(args[0], bits),)), "int32")
         if fn not in MATH:
             raise Unliftable("call", line_of(node), f"call to '{fn}' is not lifted (neither a __device__ function "

@@ -232,6 +232,8 @@ class _Converter:
                 return tirx.abs(args[0])
             if e.fn == "pow":
                 return tirx.power(args[0], args[1])
+            if e.fn.startswith("extern:"):  # a C function of the emitted file (`tv_brev`, `__builtin_ffs`)
+                return tirx.call_pure_extern(e.dtype, e.fn.split(":", 1)[1], *args)
             return getattr(tirx, e.fn)(args[0])
         if isinstance(e, Bin):
             a, b = self.expr(e.a, env), self.expr(e.b, env)
