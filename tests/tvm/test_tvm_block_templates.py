@@ -82,6 +82,11 @@ RECOGNISED = [
     ("block_row_argmax.cu", "argmax",
      "best[r] = argmax over c < cols of logits[r, c], r < rows, row-major (the first on ties)",
      "void row_argmax(const float* logits, int* best, int rows, int cols)"),
+    # each row's maximum and its index, both written (one reduction over (index, value) pairs)
+    ("block_row_argmax_value.cu", "argmax",
+     "top_index[r] = argmax, top[r] = max over c < cols of scores[r, c], r < rows, row-major "
+     "(the first index on ties)",
+     "void row_top(const float* scores, float* top, int* top_index, int rows, int cols)"),
     # the whole array's arg-min, returned: warp shuffles of (value, index) pairs, then one thread
     ("block_argmin_warp.cu", "argmin", "the return value = argmin over i < n of x[i] (the first on ties)",
      "int argmin(const float* x, int n)"),

@@ -69,6 +69,8 @@ CORPUS = {
     "lift_device_rows": ["rows=7", "cols=9", "limit=0.5"],
     # helpers in the kernel's loops: summed in a reduction, a storing helper making its loop an output axis
     "lift_device_loops": ["n=5", "m=6"],
+    # accumulators updated through helpers' reference parameters in a loop (one passed on to another helper)
+    "lift_device_accumulate": ["rows=7", "cols=9"],
     # size_t, long and unsigned sizes bounding indices and loops of their own types (int extents)
     "lift_size_types": ["rows=6", "cols=9", "m=4"],
     # C scaled by beta, then alpha * A B accumulated in the cell itself; macro sizes and element type,
@@ -81,6 +83,18 @@ CORPUS = {
     "lift_column_scale": ["rows=11", "col=4"],  # one column of a matrix: stride WIDTH, offset col
     # two launches in order: the second reads the row sums the first stored
     "lift_two_launches": ["rows=13", "cols=40"],
+    # bit operators in index math: a pair swap `i ^ 1`, an 8-bit reversal gather, a store at
+    # ((i >> 1) << 1) + (i & 1)
+    "lift_bits_pairs": ["n=77"],
+    # unsigned bits of signed data: a count of (v >> k) & 1u, parity by xor-folding, a hash with <<=, |=, &=
+    "lift_bits_popcount": ["n=77"],
+    "lift_bits_lanes": ["n=77"],
+    # __popc, __popcll, __clz (32 for zero), __ffs, __ffsll, __brev, a sum of __popc over the row
+    "lift_bits_intrinsics": ["rows=5", "cols=9"],
+    # |=, &= (from ~0), ^= and an |= under an if over a row; a bit reversal of the row index with |=
+    "lift_bits_reduce": ["rows=9", "cols=7"],  # lane = i & 31, warp = i >> 5 over (n + 31) / 32 warps
+    # negative data: arithmetic >> (floor) beside C's truncating / and %, a logical >> of the same bits
+    "lift_bits_signed": ["n=77"],
     "poly_constant": ["n=33"],  # examples/cuda: __constant__ coefficients filled by cudaMemcpyToSymbol
 }
 

@@ -111,6 +111,13 @@ def _interval(e: Expr, values: dict, env: dict) -> tuple[int, int]:
             return min(alo, blo), min(ahi, bhi)
         if e.op == "max":
             return max(alo, blo), max(ahi, bhi)
+    if isinstance(e, Bin) and e.op in ("<<", ">>") and isinstance(e.b, Const):
+        alo, ahi = _interval(e.a, values, env)
+        count = int(e.b.value)  # a constant count, in range (lift_expr refuses any other)
+        return (alo * 2 ** count, ahi * 2 ** count) if e.op == "<<" else (alo >> count, ahi >> count)
+    if isinstance(e, Bin) and e.op == "&" and isinstance(e.b, Const) and int(e.b.value) >= 0:
+        alo, ahi = _interval(e.a, values, env)  # a non-negative mask keeps any value in [0, mask]
+        return 0, min(ahi, int(e.b.value)) if alo >= 0 else int(e.b.value)
     if isinstance(e, (Load, StageRef)):
         raise _Unbounded("an index read from an array")
     raise _Unbounded(type(e).__name__)

@@ -28,6 +28,15 @@ _MATH = {"exp": "std::exp", "log": "std::log", "sqrt": "std::sqrt", "tanh": "std
          "floor": "std::floor", "ceil": "std::ceil", "trunc": "std::trunc"}
 
 
+# TIR's integer bit operators (nodes, and calls where TIR keeps them as such), C's operators over
+# operands of the same type.
+_BITS = {"LShift": "<<", "RShift": ">>", "BitwiseAnd": "&", "BitwiseOr": "|", "BitwiseXor": "^",
+         "shift_left": "<<", "shift_right": ">>", "bitwise_and": "&", "bitwise_or": "|", "bitwise_xor": "^"}
+
+
+_EXTERN = {"tv_brev", "__builtin_ffs", "__builtin_ffsll"}  # C functions the lifter calls (prelude)
+
+
 class EmitError(Exception):
     pass
 
@@ -299,6 +308,10 @@ class Printer(LoopForms):
             return f"{fn}<{C_TYPES[dtype_of(e)]}>({self.expr(e.a)}, {self.expr(e.b)})"
         if kind == "Not":
             return f"(!{self.expr(e.a)})"
+        if kind in _BITS:
+            return _bits(f"({self.expr(e.a)} {_BITS[kind]} {self.expr(e.b)})", e)
+        if kind == "BitwiseNot":
+            return _bits(f"(~{self.expr(e.a)})", e)
         if kind == "Cast":
             return f"static_cast<{C_TYPES[dtype_of(e)]}>({self.expr(e.value)})"
         if handle(e) in self.select_outcome:  # a select a loop split has decided
@@ -312,6 +325,8 @@ class Printer(LoopForms):
 
     def call(self, e) -> str:
         op = str(e.op.name).split(".")[-1]
+        if op == "call_pure_extern" and str(e.args[0].value) in _EXTERN:  # CUDA's __brev, __ffs
+            return f"{e.args[0].value}({', '.join(self.expr(a) for a in e.args[1:])})"
         args = [self.expr(a) for a in e.args]
         if op == "if_then_else":
             return f"({args[0]} ? {args[1]} : {args[2]})"
@@ -323,7 +338,25 @@ class Printer(LoopForms):
             return f"{_MATH[op]}({', '.join(args)})"
         if op == "likely":
             return args[0]
+        if op in ("popcount", "clz"):  # CUDA's __popc/__clz: the count of set or leading zero bits
+            width = {"uint32": "", "uint64": "ll"}.get(dtype_of(e.args[0]))
+            if width is None:
+                raise EmitError(f"'{op}' of a {dtype_of(e.args[0])} has no C++ form here")
+            bits = 32 if width == "" else 64
+            count = f"__builtin_{op}{width}({args[0]})" if op == "popcount" else \
+                f"({args[0]} == 0 ? {bits} : __builtin_clz{width}({args[0]}))"  # __builtin_clz(0) is undefined
+            return f"static_cast<{C_TYPES[dtype_of(e)]}>({count})"
+        if op in _BITS:
+            return _bits(f"({args[0]} {_BITS[op]} {args[1]})", e)
+        if op == "bitwise_not":
+            return _bits(f"(~{args[0]})", e)
         raise EmitError(f"call to '{op}' has no C++ form here")
+
+
+def _bits(text: str, e) -> str:
+    """C promotes operands narrower than int; TIR keeps their type."""
+    dtype = dtype_of(e)
+    return text if dtype in ("int32", "int64", "uint32", "uint64") else f"static_cast<{C_TYPES[dtype]}>{text}"
 
 
 def _float(value: float, dtype: str) -> str:

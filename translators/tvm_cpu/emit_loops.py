@@ -307,7 +307,8 @@ def scalar_reductions(loop, printer) -> dict[tuple[str, str], str] | None:
     return elements if loads_ok[0] else None
 
 
-_CLAUSE_OPS = {"Add": "+", "Mul": "*", "Max": "max", "Min": "min"}
+_CLAUSE_OPS = {"Add": "+", "Mul": "*", "Max": "max", "Min": "min", "BitwiseOr": "|", "BitwiseAnd": "&",
+               "BitwiseXor": "^"}
 
 
 def reduction_clauses(loop, elements: dict, printer) -> list[str] | None:
@@ -334,7 +335,7 @@ def reduction_clauses(loop, elements: dict, printer) -> list[str] | None:
             return None
         if element(value.a) == target:
             other = value.b
-        elif kind in ("Add", "Mul") and element(value.b) == target:
+        elif kind in ("Add", "Mul", "BitwiseOr", "BitwiseAnd", "BitwiseXor") and element(value.b) == target:
             other = value.a
         else:
             return None

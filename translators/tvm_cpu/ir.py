@@ -50,7 +50,7 @@ class Load(Expr):
 
 @dataclass(frozen=True)
 class Bin(Expr):
-    op: str  # + - * / % < <= > >= == != && || min max
+    op: str  # + - * / % < <= > >= == != && || min max << >> & | ^ (integers only)
     a: Expr
     b: Expr
 
@@ -91,6 +91,24 @@ class StageRef(Expr):
 
 
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
+SHIFTS = ("<<", ">>")
+BITWISE = ("&", "|", "^")
+
+
+def bit_width(dtype: str) -> int:
+    return 1 if dtype == "bool" else int(dtype.lstrip("uinfloat"))
+
+
+def all_ones(dtype: str) -> Const:
+    """The constant whose bits are all set (`~x` is `x ^ all_ones`): -1, or the largest unsigned value."""
+    return Const(dtype, (1 << bit_width(dtype)) - 1 if dtype.startswith("uint") else -1)
+
+
+def _wrapped(value: int, dtype: str) -> int:
+    """An integer converted to an integer type as C does (modulo 2^width; signed: two's complement)."""
+    width = bit_width(dtype)
+    value &= (1 << width) - 1
+    return value - (1 << width) if not dtype.startswith("uint") and value >= 1 << (width - 1) else value
 
 
 def cast(e: Expr, dtype: str) -> Expr:
@@ -101,16 +119,33 @@ def cast(e: Expr, dtype: str) -> Expr:
         if dtype == "bool":
             value = bool(value)
         elif not is_float(dtype):
-            value = int(value)
+            value = _wrapped(int(value), dtype)
         else:
             value = float(value)
         return Const(dtype, value)
     return Cast(dtype, e)
 
 
+def fold_bits(e: Bin) -> Const:
+    """A shift or bitwise operator over two constants, wrapped to its type as C computes it."""
+    a, b, width = int(e.a.value), int(e.b.value), bit_width(e.dtype)
+    if e.dtype.startswith("uint"):
+        a &= (1 << width) - 1  # `(unsigned)-1` is held as -1
+    value = {"<<": lambda: a << b, ">>": lambda: a >> b, "&": lambda: a & b, "|": lambda: a | b,
+             "^": lambda: a ^ b}[e.op]() & ((1 << width) - 1)
+    if not e.dtype.startswith("uint") and value >= 1 << (width - 1):
+        value -= 1 << width
+    return Const(e.dtype, value)
+
+
 def binary(op: str, a: Expr, b: Expr) -> Expr:
     if op in ("&&", "||"):
         return Bin("bool", op, cast(a, "bool"), cast(b, "bool"))
+    if op in SHIFTS:
+        # C: the type of the promoted left operand alone; the count (0 <= count < width, or the
+        # shift is undefined in C too) keeps its value in that type
+        dtype = promote(a.dtype, "bool")
+        return Bin(dtype, op, cast(a, dtype), cast(b, dtype))
     dtype = promote(a.dtype, b.dtype)
     a, b = cast(a, dtype), cast(b, dtype)
     if op in COMPARISONS:
@@ -165,9 +200,11 @@ def to_poly(e: Expr) -> Poly | None:
     if isinstance(e, Neg):
         p = to_poly(e.a)
         return None if p is None else {m: -c for m, c in p.items()}
-    if isinstance(e, Bin) and e.op in ("/", "%") and not is_float(e.dtype) and _over_params(e):
-        # `W / 2`, `n % 4` over sizes alone: an opaque atom, equal only to the same expression.
+    if isinstance(e, Bin) and e.op in ("/", "%") + SHIFTS + BITWISE and not is_float(e.dtype) and _over_params(e):
+        # `W / 2`, `n % 4`, `(n + 31) >> 5` over sizes alone: an opaque atom, equal only to the same expression.
         return {(f"({e!r})",): Fraction(1)}
+    if isinstance(e, Bin) and e.op in SHIFTS + ("&",) and not is_float(e.dtype):
+        return _bits_poly(e)
     if isinstance(e, Bin) and e.op in ("/", "%") and not is_float(e.dtype) and _over_params(e.b):
         # `idx / T`, `idx % T` of a thread index: atoms that recombine (`(idx / T) * T + idx % T` is `idx`).
         x, a = to_poly(e.a), to_poly(e.b)
@@ -184,8 +221,42 @@ def to_poly(e: Expr) -> Poly | None:
     return None
 
 
-# Atoms of integer divisions by sizes: name -> (op, numerator poly, denominator poly).
+# Atoms of integer divisions by sizes: name -> (op, numerator poly, denominator poly); `/` and `%`
+# truncate (C's division), `//` and `%%` floor (a right shift, a mask of the low bits).
 _DIVISIONS: dict[str, tuple] = {}
+_PARTNER = {"%": "/", "%%": "//"}
+
+
+def _power_of_two(e: Expr, width: int) -> int | None:
+    """c for a constant count 0 <= c < width."""
+    if isinstance(e, Const) and not is_float(e.dtype) and e.dtype != "bool" and 0 <= int(e.value) < width:
+        return int(e.value)
+    return None
+
+
+def _bits_poly(e: Bin) -> Poly | None:
+    """`x << c` is x * 2^c; `x >> c` is x floor-divided by 2^c and `x & (2^c - 1)` its floor modulo
+    (two's complement), atoms that recombine as `(x >> c) << c | x & (2^c - 1)` is x."""
+    width = bit_width(e.dtype)
+    if e.op == "&":
+        mask, x = (e.b, e.a) if isinstance(e.b, Const) else (e.a, e.b)
+        if not isinstance(mask, Const) or is_float(mask.dtype) or mask.dtype == "bool" or int(mask.value) <= 0:
+            return None
+        low = int(mask.value) + 1
+        c = low.bit_length() - 1
+        if low != 1 << c or c >= width - 1 or e.dtype.startswith("uint"):
+            return None  # unsigned wrap-around aside, only masks of the low bits are a modulo
+        px = to_poly(x)
+        return None if px is None else _division_atom("%%", px, poly_const(1 << c))
+    c = _power_of_two(e.b, width)
+    px = to_poly(e.a)
+    if c is None or px is None:
+        return None
+    if e.op == "<<":
+        return poly_mul(px, poly_const(1 << c))
+    if e.dtype.startswith("uint"):
+        return None
+    return _division_atom("//", px, poly_const(1 << c)) if c else px
 
 
 def _poly_key(p: Poly) -> str:
@@ -195,10 +266,10 @@ def _poly_key(p: Poly) -> str:
 def _division_atom(op: str, x: Poly, a: Poly) -> Poly:
     """`x / a` or `x % a` (C's truncating division) as an atom; `(y / b) / a` is `y / (b * a)`,
     which holds for truncating division by any non-zero b and a."""
-    if op == "/" and len(x) == 1:
+    if op in ("/", "//") and len(x) == 1:
         ((monomial, coeff),) = x.items()
         inner = _DIVISIONS.get(monomial[0]) if len(monomial) == 1 and coeff == 1 else None
-        if inner is not None and inner[0] == "/":
+        if inner is not None and inner[0] == op:
             x, a = inner[1], poly_mul(inner[2], a)
     name = f"({_poly_key(x)}) {op} ({_poly_key(a)})"
     if not name.startswith("("):
@@ -208,18 +279,19 @@ def _division_atom(op: str, x: Poly, a: Poly) -> Poly:
 
 
 def _recombine(p: Poly) -> Poly:
-    """Replace `c*r*(x / a)*a + c*r*(x % a)` by `c*r*x` (C guarantees `(x / a) * a + x % a == x`)."""
+    """Replace `c*r*(x / a)*a + c*r*(x % a)` by `c*r*x` (C guarantees `(x / a) * a + x % a == x`;
+    floor division and modulo recombine likewise)."""
     for _ in range(16):
         found = None
         for monomial, coeff in p.items():
             for name in monomial:
                 entry = _DIVISIONS.get(name)
-                if entry is None or entry[0] != "%":
+                if entry is None or entry[0] not in _PARTNER:
                     continue
                 rest = list(monomial)
                 rest.remove(name)
                 scale = {tuple(rest): coeff}
-                need = poly_mul(poly_mul(_division_atom("/", entry[1], entry[2]), entry[2]), scale)
+                need = poly_mul(poly_mul(_division_atom(_PARTNER[entry[0]], entry[1], entry[2]), entry[2]), scale)
                 if all(p.get(m) == c for m, c in need.items()):
                     found = (monomial, need, poly_mul(entry[1], scale))
                     break
@@ -242,7 +314,8 @@ def _over_params(e: Expr) -> bool:
     if isinstance(e, Cast):
         return not is_float(e.dtype) and _over_params(e.a)
     if isinstance(e, Bin):
-        return e.op in ("+", "-", "*", "/", "%") and not is_float(e.dtype) and _over_params(e.a) and _over_params(e.b)
+        return e.op in ("+", "-", "*", "/", "%") + SHIFTS + BITWISE and not is_float(e.dtype) and \
+            _over_params(e.a) and _over_params(e.b)
     return False
 
 

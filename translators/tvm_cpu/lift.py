@@ -89,7 +89,7 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
         """A parameter the kernel assigns (`residual += C * idx;`, `n -= 1;`) is a local initialised
         with its argument, as C passes it by value; it enters the environment before any statement,
         so that loops and branches carry its changes like any other local's."""
-        for name in sorted(assigned_names(body)):
+        for name in sorted(assigned_names(body) | self._reference_targets(body)):
             if name in self.binding and name not in self.constants:
                 host = self.binding[name]
                 if host in self.pointers:
@@ -205,7 +205,7 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
         self._assign_value(node.child_by_field_name("left"), op[:-1] if op != "=" else "", right, node)
 
     def _assign_value(self, left: Node, op: str, right, node: Node) -> None:
-        if op and op not in ("+", "-", "*", "/", "%"):
+        if op and op not in ("+", "-", "*", "/", "%", "<<", ">>", "&", "|", "^"):
             raise Unliftable(f"{op}=", line_of(node), f"compound assignment '{op}=' is not lifted")
         if left.type == "identifier":
             name = text_of(left)
@@ -224,7 +224,7 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
                 old = self.env[name]
                 if old is None:
                     raise Unliftable("uninitialised", line_of(node), f"'{name}' is used before it is assigned")
-                value = binary(op, old, self._scalar(right, node))
+                value = self._arithmetic(op, old, self._scalar(right, node), node)
             self.env[name] = self._store_local(name, value, node)
             return
         if left.type in ("subscript_expression", "pointer_expression"):
@@ -232,7 +232,7 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
                 self._dereference(left)
             value = self._scalar(right, node)
             if op:
-                value = binary(op, self._load(buffer, index, dtype), value)
+                value = self._arithmetic(op, self._load(buffer, index, dtype), value, node)
             self._check_threads(index, node)
             self._check_threads(value, node)
             if (buffer, index) in self.promoted:  # a cell an enclosing loop accumulates in (lift_loops)

@@ -7,7 +7,9 @@ macros and `__constant__` tables are) and gives the value of the `return` the th
 early `return` under an `if` makes the rest of the helper the continuation of each branch, and the
 two results a select.  A store through a pointer parameter is a store to the caller's array, merged
 across the helper's branches as the kernel's own if/else stores are; a reference parameter the
-helper assigns (`float& s`) is the caller's local, given its value where the helper returns.
+helper assigns (`float& s`), itself or through a helper it passes it to, is the caller's local,
+given its value where the helper returns; in a loop it is a loop-carried local like one the loop
+assigns (`for j: acc(s, x[j]);` is a sum, lift_loops).
 Templates take their type parameters from explicit arguments (`relu<float>(x)`) or from the
 arguments' types.  Recursion,
 overloads, a reference parameter the helper assigns given anything but a local of the caller, and a
@@ -41,6 +43,7 @@ class HelperParam:
     pointer: bool
     line: int
     out: bool = False  # a non-const reference the helper assigns: a write to the caller's local
+    reference: bool = False  # `T& name` (assigned or not)
 
 
 @dataclass
@@ -98,7 +101,8 @@ def _signature(func: Node, helper: DeviceFunction) -> None:
         if target is None or target.type != "identifier":
             helper.why_not, helper.why_line = f"parameter '{text_of(p)}' is not lifted", line_of(p)
             return
-        helper.params.append(HelperParam(text_of(target), type_text, pointer, line_of(p), out))
+        reference = p.child_by_field_name("declarator").type == "reference_declarator"
+        helper.params.append(HelperParam(text_of(target), type_text, pointer, line_of(p), out, reference))
 
 
 def device_functions(kernel: Node) -> dict[str, DeviceFunction]:
@@ -127,7 +131,42 @@ def device_functions(kernel: Node) -> dict[str, DeviceFunction]:
             helper.why_not, helper.why_line = f"'{name}' is overloaded (lines {found[name].line} and {helper.line})", \
                 helper.line
         found[name] = helper
+    _references_passed_on(found)
     return found
+
+
+def _references_passed_on(helpers: dict[str, DeviceFunction]) -> None:
+    """A reference parameter the helper passes on to another helper's assigned reference
+    (`void acc(float& s, float v) { add(s, v); }`) is assigned by it too."""
+    changed = True
+    while changed:
+        changed = False
+        for helper in helpers.values():
+            if helper.why_not is not None:
+                continue
+            for name in call_reference_targets(helper.node.child_by_field_name("body"), helpers):
+                param = next((p for p in helper.params if p.name == name and p.reference), None)
+                if param is not None and not param.out:  # (a const reference could not be passed on so)
+                    param.out = changed = True
+
+
+def call_reference_targets(body: Node | None, helpers: dict[str, DeviceFunction]) -> set[str]:
+    """Names passed, in `body`, to reference parameters that the called helper assigns (`acc(s, v)`
+    assigns `s`), as `s += v` would."""
+    names: set[str] = set()
+    for node in walk(body) if body is not None else []:
+        if node.type != "call_expression":
+            continue
+        fn_node = node.child_by_field_name("function")
+        if fn_node is not None and fn_node.type == "template_function":
+            fn_node = fn_node.child_by_field_name("name")
+        helper = helpers.get(text_of(fn_node)) if fn_node is not None and fn_node.type == "identifier" else None
+        if helper is None or helper.why_not is not None:
+            continue
+        for param, arg in zip(helper.params, node.child_by_field_name("arguments").named_children):
+            if param.out and arg.type == "identifier":
+                names.add(text_of(arg))
+    return names
 
 
 def _selected(cond, a, b):
@@ -161,6 +200,10 @@ class DeviceCallLifter:
             return None
         name = text_of(fn_node)
         return name if name in self.device_functions else None
+
+    def _reference_targets(self, body: Node) -> set[str]:
+        """Locals that calls in `body` assign through reference parameters (`acc(s, v)`)."""
+        return call_reference_targets(body, self.device_functions)
 
     def _stores_through_calls(self, body: Node, seen: set | None = None) -> bool:
         """Whether a helper called in `body` (or one it calls) stores to an array: a loop that calls

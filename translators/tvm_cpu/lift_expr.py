@@ -9,8 +9,8 @@ from tree_sitter import Node
 from ...verify.cuda.parse import line_of, text_of
 from ...verify.cuda.signature import SCALAR_TYPES
 from .errors import Unliftable
-from .ir import (COMPARISONS, Call, Const, Expr, Load, Neg, Not, Select, Sym, binary, cast, is_float, rename, symbols,
-                 to_poly)
+from .ir import (BITWISE, COMPARISONS, SHIFTS, Call, Const, Expr, Load, Neg, Not, Select, Sym, all_ones, binary,
+                 bit_width, cast, fold_bits, is_float, promote, rename, symbols, to_poly)
 from .lifted import Ptr
 from .tables import ConstantTable, UnknownConstant
 from .patterns import AXIS_OF, canonical, global_index, number
@@ -38,6 +38,14 @@ MATH = {
     "fminf": ("min", "float32"), "fmin": ("min", None), "min": ("min", None),
 }
 
+
+# CUDA's integer intrinsics -> (IR function over the unsigned bits, their width); the result is an int.
+BIT_COUNTS = {"__popc": ("popcount", "uint32"), "__popcll": ("popcount", "uint64"),
+              "__clz": ("clz", "uint32"), "__clzll": ("clz", "uint64")}
+
+# CUDA's intrinsics computed by a C function of the emitted file -> (its name, argument type, result type).
+BIT_FUNCTIONS = {"__brev": ("tv_brev", "uint32", "uint32"), "__ffs": ("__builtin_ffs", "int32", "int32"),
+                 "__ffsll": ("__builtin_ffsll", "int64", "int32")}
 
 FUSED = {"fmaf": "float32", "__fmaf_rn": "float32", "fma": None, "__fma_rn": "float64"}  # fused multiply-add
 
@@ -121,6 +129,12 @@ class ExpressionLifter:
                 return arg
             if op == "!":
                 return Not("bool", cast(arg, "bool"))
+            if op == "~":
+                if is_float(arg.dtype):
+                    raise Unliftable("~", line_of(node), f"'~' on a floating-point value in '{text_of(node)[:40]}'")
+                dtype = promote(arg.dtype, "bool")  # integer promotion, then every bit flipped
+                flipped = binary("^", cast(arg, dtype), all_ones(dtype))
+                return fold_bits(flipped) if isinstance(arg, Const) else flipped
             raise Unliftable(op, line_of(node), f"operator '{op}' is not lifted")
         if kind == "cast_expression":
             type_text = re.sub(r"\s+", " ", text_of(node.child_by_field_name("type")).replace("std::", "")).strip()
@@ -222,12 +236,24 @@ class ExpressionLifter:
             if op == "-" and isinstance(a, Ptr) and not isinstance(b, Ptr):
                 return Ptr(a.buffer, binary("-", a.offset, b))
             raise Unliftable("pointer arithmetic", line_of(node), f"'{text_of(node)[:40]}' is not lifted")
-        if op not in ("+", "-", "*", "/", "%", "&&", "||") + COMPARISONS:
+        if op not in ("+", "-", "*", "/", "%", "&&", "||") + COMPARISONS + SHIFTS + BITWISE:
             raise Unliftable(op, line_of(node), f"operator '{op}' is not lifted")
-        if op == "%" and (is_float(a.dtype) or is_float(b.dtype)):
-            raise Unliftable("%", line_of(node), "'%' on floating-point values")
+        return global_index(self._arithmetic(op, a, b, node))
+
+    def _arithmetic(self, op: str, a: Expr, b: Expr, node: Node) -> Expr:
+        """`a op b` with C's conversions; integer-only operators on a float, and shifts whose
+        constant count C leaves undefined, refused (an expression and a compound assignment alike)."""
+        if op in ("%",) + SHIFTS + BITWISE and (is_float(a.dtype) or is_float(b.dtype)):
+            raise Unliftable(op, line_of(node), f"'{op}' on floating-point values in '{text_of(node)[:40]}'")
         result = binary(op, a, b)
-        return global_index(result)
+        if op in SHIFTS and isinstance(b, Const):
+            width = bit_width(result.dtype)
+            if not 0 <= int(b.value) < width:
+                raise Unliftable("shift count", line_of(node), f"'{text_of(node)[:40]}' shifts a {width}-bit value "
+                                 f"by {int(b.value)} (C defines counts 0 to {width - 1} only)")
+        if op in SHIFTS + BITWISE and isinstance(result.a, Const) and isinstance(result.b, Const):
+            return fold_bits(result)  # TVM folds unsigned constants through signed values
+        return result
 
     def _call(self, node: Node):
         if self._device_callee(node) is not None:
@@ -244,6 +270,16 @@ class ExpressionLifter:
             dtype = dtype if is_float(dtype) else "float64"
             # a*b+c rounded twice; within the verifier's tolerance of the fused operation
             return binary("+", binary("*", cast(args[0], dtype), cast(args[1], dtype)), cast(args[2], dtype))
+        if fn in BIT_COUNTS or fn in BIT_FUNCTIONS:
+            if len(args) != 1:
+                raise Unliftable("call", line_of(node), f"'{fn}' takes one argument")
+            if is_float(args[0].dtype):  # converted to an integer by value, undefined out of range
+                raise Unliftable("call", line_of(node), f"'{fn}' of a floating-point value is not lifted")
+            if fn in BIT_FUNCTIONS:
+                name, takes, gives = BIT_FUNCTIONS[fn]
+                return Call(gives, f"extern:{name}", (cast(args[0], takes),))
+            name, bits = BIT_COUNTS[fn]
+            return cast(Call(bits, name, (cast(args[0], bits),)), "int32")
         if fn not in MATH:
             raise Unliftable("call", line_of(node), f"call to '{fn}' is not lifted (neither a __device__ function "
                              "of the file nor a supported math function)")

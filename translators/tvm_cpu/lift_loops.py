@@ -13,7 +13,7 @@ from .ir import Bin, Call, Cast, Const, Expr, StageRef, Sym, binary, cast, child
 from .lift_expr import ExpressionLifter
 from .loop_hull import is_fixed, iteration_hull
 from .lifted import Stage
-from .patterns import assigned_names, axis_order, contains_load, has_store, reduction, stored_targets, strip_int_casts
+from .patterns import assigned_names, axis_order, combined, contains_load, has_store, reduction, stored_targets, strip_int_casts
 
 
 class LoopLifter(ExpressionLifter):
@@ -97,7 +97,7 @@ class LoopLifter(ExpressionLifter):
         the loop, and is stored once after it; reads of the array at other cells inside the loop are
         refused (`_element`). Returns the newly promoted cells -> the line of their first store, or
         None when some store's index depends on the loop (a loop that stores)."""
-        changed = assigned_names(body) | {var}
+        changed = assigned_names(body) | self._reference_targets(body) | {var}
         found: dict = {}
         for target in stored_targets(body):
             if {text_of(n) for n in walk(target) if n.type == "identifier"} & changed:
@@ -121,7 +121,7 @@ class LoopLifter(ExpressionLifter):
 
     def _assigned(self, body: Node) -> set:
         """Locals the body assigns, and the promoted cells it stores to (under their local names)."""
-        names = assigned_names(body)
+        names = assigned_names(body) | self._reference_targets(body)
         if self.promoted:
             for target in stored_targets(body):
                 try:
@@ -191,7 +191,7 @@ class LoopLifter(ExpressionLifter):
             self.extents[axis] = end
             self.origin[axis] = f"loop {var} (line {line_of(node)})"
         outer = dict(self.env)
-        assigned = assigned_names(body)
+        assigned = assigned_names(body) | self._reference_targets(body)
         markers = {name: Sym(self.types[name], self._fresh(f"acc:{name}:"), "acc") for name, value in outer.items()
                    if name in assigned and self.types.get(name) not in (None, "ptr") and value is not None}
         self.env.update(markers)
@@ -255,7 +255,7 @@ class LoopLifter(ExpressionLifter):
                                  lo=Const("int32", 0), hi=end, op=op, axes=axes, dtype=dtype))
         ref = StageRef(dtype, len(self.stages) - 1, axes)
         old = self.env[name]
-        self.env[name] = binary("+", old, ref) if op == "sum" else Call(dtype, op, (cast(old, dtype), ref))
+        self.env[name] = combined(op, old, ref, dtype)
 
     def _reduction_loop(self, var, start, end, body, node, cond_text) -> None:
         reduce = self._fresh(f"r_{var}")
@@ -317,7 +317,7 @@ class LoopLifter(ExpressionLifter):
                                      dtype=dtype, inner=inner, where=predicate))
             ref = StageRef(dtype, len(self.stages) - 1, axes)
             old = outer[name]
-            self.env[name] = binary("+", old, ref) if op == "sum" else Call(dtype, op, (cast(old, dtype), ref))
+            self.env[name] = combined(op, old, ref, dtype)
         for name, value in after.items():
             if name in outer and name not in markers and value != outer[name]:
                 raise Unliftable("loop-carried variable", line_of(node), f"'{name}' changes inside a reduction loop")

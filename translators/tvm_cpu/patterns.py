@@ -6,7 +6,7 @@ from tree_sitter import Node
 
 from ...verify.cuda.parse import line_of, text_of, walk
 from .errors import Unliftable
-from .ir import (Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, Sym, binary, cast, children, contains, has_atoms,
+from .ir import (BITWISE, Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, Sym, all_ones, binary, cast, children, contains, has_atoms,
                  is_float, poly_add, poly_const, poly_mul, poly_sym, to_poly)
 
 AXIS_OF = {"x": "gx", "y": "gy", "z": "gz"}
@@ -16,13 +16,30 @@ def number(text: str, node: Node) -> Const:
     t = text.lower().replace("'", "")
     try:
         if t.startswith("0x") and not any(c in t for c in "p."):
-            return Const("int64" if "l" in t else "int32", int(t.rstrip("ul"), 16))
+            return _integer_literal(int(t.rstrip("ul"), 16), t, True, text, node)
         if any(c in t for c in ".e") or (t.endswith("f") and not t.startswith("0x")):
             return Const("float32" if t.endswith("f") else "float64", float(t.rstrip("fl")))
-        value = int(t.rstrip("ul"), 8 if t.startswith("0") and len(t.rstrip("ul")) > 1 else 10)
-        return Const("int64" if "l" in t else "int32", value)
+        octal = t.startswith("0") and len(t.rstrip("ul")) > 1
+        return _integer_literal(int(t.rstrip("ul"), 8 if octal else 10), t, octal, text, node)
     except ValueError:
         raise Unliftable("literal", line_of(node), f"number '{text}' is not understood") from None
+
+
+def _integer_literal(value: int, t: str, not_decimal: bool, text: str, node: Node) -> Const:
+    """C's type of an integer literal: the first of its suffix's candidate types that holds the value
+    (a decimal without `u` stays signed; a hex or octal one may be unsigned: `0xFFFFFFFF`)."""
+    suffix = t[len(t.rstrip("ul")):]
+    if "u" in suffix:
+        candidates = ["uint64"] if "l" in suffix else ["uint32", "uint64"]
+    elif "l" in suffix:
+        candidates = ["int64", "uint64"] if not_decimal else ["int64"]
+    else:
+        candidates = ["int32", "uint32", "int64", "uint64"] if not_decimal else ["int32", "int64"]
+    for dtype in candidates:
+        width = int(dtype.lstrip("uint"))
+        if value < (1 << width if dtype.startswith("uint") else 1 << (width - 1)):
+            return Const(dtype, value)
+    raise Unliftable("literal", line_of(node), f"number '{text}' does not fit a 64-bit integer type")
 
 
 def global_index(e: Expr) -> Expr:
@@ -162,8 +179,21 @@ def row_major_order(poly, axes: list, extents: dict):
     return None
 
 
+BIT_REDUCTIONS = {"|": "or", "&": "and", "^": "xor"}  # the C operator -> the reduction's name
+_BIT_OPERATOR = {name: op for op, name in BIT_REDUCTIONS.items()}
+
+
+def combined(op: str, old: Expr, result: Expr, dtype: str) -> Expr:
+    """The accumulator after a reduction: its value before the loop combined with the loop's result."""
+    if op == "sum":
+        return binary("+", old, result)
+    if op in _BIT_OPERATOR:
+        return cast(binary(_BIT_OPERATOR[op], old, result), dtype)
+    return Call(dtype, op, (cast(old, dtype), result))
+
+
 def reduction(new: Expr, marker: Sym):
-    """acc + e, acc - e, max(acc, e), min(acc, e), `if (e > acc) acc = e` -> (op, e); a conditional update
+    """acc + e, acc - e, max(acc, e), min(acc, e), `if (e > acc) acc = e`, acc | e, acc & e, acc ^ e -> (op, e); a conditional update
     `cond ? acc + e : acc` (an `if` in the loop) -> (op, cond ? e : identity); else (None, None)."""
     new = _strip_casts(new)
     if isinstance(new, Select):
@@ -174,6 +204,13 @@ def reduction(new: Expr, marker: Sym):
             return "sum", (new.b if new.op == "+" else Neg(new.b.dtype, new.b))
         if b == marker and new.op == "+" and not contains(new.a, marker):
             return "sum", new.a
+    if isinstance(new, Bin) and new.op in BITWISE and not is_float(new.dtype):
+        # `acc |= e`, `acc &= e`, `acc ^= e`: integer casts of either operand commute with them
+        a, b = _strip_casts(new.a), _strip_casts(new.b)
+        if a == marker and not contains(new.b, marker):
+            return BIT_REDUCTIONS[new.op], new.b
+        if b == marker and not contains(new.a, marker):
+            return BIT_REDUCTIONS[new.op], new.a
     if isinstance(new, Call) and new.fn in ("max", "min") and len(new.args) == 2:
         a, b = _strip_casts(new.args[0]), _strip_casts(new.args[1])
         if a == marker and not contains(new.args[1], marker):
@@ -233,9 +270,11 @@ _INT_LIMITS = {"int8": 7, "int16": 15, "int32": 31, "int64": 63}
 
 
 def identity(op: str, dtype: str) -> Const:
-    """The value that leaves a sum, max or min unchanged (a skipped update)."""
-    if op == "sum":
+    """The value that leaves a sum, max, min or bitwise reduction unchanged (a skipped update)."""
+    if op in ("sum", "or", "xor"):
         return Const(dtype, 0.0 if is_float(dtype) else 0)
+    if op == "and":
+        return all_ones(dtype)
     sign = -1 if op == "max" else 1
     if is_float(dtype):
         return Const(dtype, sign * float("inf"))

@@ -1,6 +1,6 @@
 """The C++ helpers at the top of every emitted file (an anonymous namespace, no TVM at run time).
 
-TIR's floor division and modulo, by-value max/min, and float exp and tanh written branch-free so
+TIR's floor division and modulo, by-value max/min, CUDA's bit reversal, and float exp and tanh written branch-free so
 that `omp simd` loops vectorise them without -ffast-math (std::exp and std::tanh are library
 calls g++ vectorises only with it, or not at all).
 """
@@ -22,6 +22,14 @@ template <typename T> inline T tv_floormod(T a, T b) { return a - tv_floordiv(a,
 // vectorising an omp simd loop ("data ref analysis failed"); same results ((a < b) ? b : a).
 template <typename T> inline T tv_max(T a, T b) { return a < b ? b : a; }
 template <typename T> inline T tv_min(T a, T b) { return b < a ? b : a; }
+// CUDA's __brev: the bits in reverse order.
+inline uint32_t tv_brev(uint32_t v) {
+    v = ((v >> 1) & 0x55555555u) | ((v & 0x55555555u) << 1);
+    v = ((v >> 2) & 0x33333333u) | ((v & 0x33333333u) << 2);
+    v = ((v >> 4) & 0x0F0F0F0Fu) | ((v & 0x0F0F0F0Fu) << 4);
+    v = ((v >> 8) & 0x00FF00FFu) | ((v & 0x00FF00FFu) << 8);
+    return (v >> 16) | (v << 16);
+}
 // expf without a library call, branch-free, so simd loops vectorise it without -ffast-math:
 // at most 1 ulp from glibc's expf over all 2^32 floats, infinities, zeros, subnormals and NaN
 // included. Cephes's reduction x = n*ln2 + r, |r| <= ln2/2, and its polynomial for exp(r).

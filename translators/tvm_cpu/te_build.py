@@ -176,6 +176,10 @@ def _reducer(te, tirx, op: str, dtype: str):
     starts), so that an empty reduction leaves the initial value unchanged."""
     if op == "sum":
         return te.sum
+    if op in ("or", "and", "xor"):  # integers: identity 0, or all bits set for `and`
+        combine = {"or": tirx.bitwise_or, "and": tirx.bitwise_and, "xor": tirx.bitwise_xor}[op]
+        start = identity(op, dtype).value
+        return te.comm_reducer(lambda a, b: combine(a, b), lambda t: tirx.const(start, t), name=f"bit_{op}")
     if not dtype.startswith("float"):
         return te.max if op == "max" else te.min
     inf = float("inf") if op == "min" else -float("inf")
@@ -228,6 +232,8 @@ class _Converter:
                 return tirx.abs(args[0])
             if e.fn == "pow":
                 return tirx.power(args[0], args[1])
+            if e.fn.startswith("extern:"):  # a C function of the emitted file (`tv_brev`, `__builtin_ffs`)
+                return tirx.call_pure_extern(e.dtype, e.fn.split(":", 1)[1], *args)
             return getattr(tirx, e.fn)(args[0])
         if isinstance(e, Bin):
             a, b = self.expr(e.a, env), self.expr(e.b, env)
@@ -239,6 +245,9 @@ class _Converter:
                 "<": lambda: a < b, "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b,
                 "==": lambda: tvm.tirx.EQ(a, b), "!=": lambda: tvm.tirx.NE(a, b),
                 "&&": lambda: tirx.And(a, b), "||": lambda: tirx.Or(a, b),
+                "<<": lambda: tirx.shift_left(a, b), ">>": lambda: tirx.shift_right(a, b),
+                "&": lambda: tirx.bitwise_and(a, b), "|": lambda: tirx.bitwise_or(a, b),
+                "^": lambda: tirx.bitwise_xor(a, b),
             }
             return ops[e.op]()
         raise TypeError(f"no TVM form for {type(e).__name__}")

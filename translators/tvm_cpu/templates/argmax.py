@@ -1,5 +1,5 @@
 """Arg-max and arg-min: the index of the largest (smallest) element, of the whole array or of each
-row, the first one on ties. In CUDA: (value, index) pairs reduced through shared memory or warp
+row, the first one on ties; per row, also the value itself where the kernel writes both. In CUDA: (value, index) pairs reduced through shared memory or warp
 shuffles, often packed into one word for an atomic; here one TE reduction over (index, value).
 """
 
@@ -41,7 +41,37 @@ def propose_argmax(cues: Cues) -> list[Candidate]:
                 found.append(Candidate(f"arg{kind}", words, score - min(rank, 1) - guess,
                                        lambda rows=rows, cols=cols, kind=kind, words=words:
                                        _build(cues, kind, rows, cols, (y.name, y.dtype), words)))
+    elif not cues.returns and len(cues.outputs) == 2 and len(cues.sizes) == 2:
+        pair = _value_and_index(cues.outputs, x.dtype)
+        if pair is None:
+            return found
+        v, y = pair
+        for rank, (rows, cols) in enumerate(orders(cues.size_names(), _ROW_HINTS)[:2]):
+            for guess, kind in enumerate(kinds):
+                words = (f"{y.name}[r] = arg{kind}, {v.name}[r] = {kind} over c < {cols} of {x.name}[r, c], "
+                         f"r < {rows}, row-major (the first index on ties)")
+                found.append(Candidate(f"arg{kind}", words, score - min(rank, 1) - guess,
+                                       lambda rows=rows, cols=cols, kind=kind, words=words:
+                                       _build(cues, kind, rows, cols, (y.name, y.dtype), words, v.name)))
     return found
+
+
+_INDEX_NAME = r"(?i).*(idx|index|arg|pos|where|which).*"
+
+
+def _value_and_index(outputs: list, value_dtype: str):
+    """(value output, index output) of a row arg-max that keeps both: the index is the integer output
+    (named like an index when the values are integers too), the value has the input's type."""
+    import re
+
+    indices = [o for o in outputs if o.dtype in _INDEX_TYPES]
+    if value_dtype in _INDEX_TYPES:
+        indices = [o for o in indices if re.fullmatch(_INDEX_NAME, o.name)]
+    if len(indices) != 1:
+        return None
+    (index,) = indices
+    (value,) = [o for o in outputs if o is not index]
+    return (value, index) if value.dtype == value_dtype else None
 
 
 _EXTREMES = {"fmaxf", "fminf", "fmax", "fmin", "max", "min"}
@@ -52,7 +82,9 @@ def _says_min(cues: Cues) -> bool:
     return any("min" in name.lower() for name in names) and not any("max" in name.lower() for name in names)
 
 
-def _build(cues: Cues, kind: str, rows: str | None, cols: str, target: tuple, words: str) -> Built:
+def _build(cues: Cues, kind: str, rows: str | None, cols: str, target: tuple, words: str,
+           value_name: str | None = None) -> Built:
+    """`value_name`: the output that also keeps each row's extreme value (rows only)."""
     from tvm import te, tirx
 
     sizes = size_vars(cues)
@@ -76,8 +108,12 @@ def _build(cues: Cues, kind: str, rows: str | None, cols: str, target: tuple, wo
         out = te.compute((1,), lambda z: index[z], name=f"{name}_out")
     else:
         R = sizes[rows]
-        index, _value = te.compute((R,), lambda r: reducer((tirx.Cast(index_type, c), x[r * C + c]), axis=c),
-                                   name=f"row_arg{kind}")
+        index, value = te.compute((R,), lambda r: reducer((tirx.Cast(index_type, c), x[r * C + c]), axis=c),
+                                  name=f"row_arg{kind}")
         out = te.compute((R,), lambda r: index[r], name=f"{name}_out")
+        if value_name is not None:
+            kept = te.compute((R,), lambda r: value[r], name=f"{value_name}_out")
+            return Built(prim_func([x], [out, kept], sizes), {x.name: x.name, out.name: name, kept.name: value_name},
+                         list(sizes), [index.op.name, out.name, kept.name], words)
     return Built(prim_func([x], [out], sizes), {x.name: x.name, out.name: name}, list(sizes),
                  [index.op.name, out.name], words)
