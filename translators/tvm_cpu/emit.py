@@ -17,6 +17,7 @@ from .emit_loops import (LOCAL_ARRAY_LIMIT, LoopForms, constant_size, first_iter
                          scalar_reductions, select_parts)
 from .gemm_schedule import FULL_TILE
 from .prelude import PRELUDE
+from .streaming import STREAM_PRELUDE, StreamForms, threshold_words
 from .tir_util import C_TYPES, addends, conjuncts, dtype_of, handle, mentions
 
 _BINARY = {"Add": "+", "Sub": "-", "Mul": "*", "LT": "<", "LE": "<=", "GT": ">", "GE": ">=", "EQ": "==",
@@ -32,7 +33,7 @@ class EmitError(Exception):
     pass
 
 
-class Printer(LoopForms):
+class Printer(LoopForms, StreamForms):
     def __init__(self, func, buffer_names: dict, scalars: list[str]):
         """buffer_names: PrimFunc buffer parameter name -> C pointer name."""
         self.names: dict[int, str] = {}
@@ -57,10 +58,11 @@ class Printer(LoopForms):
             else:
                 raise EmitError(f"parameter '{name}' has no host counterpart")
         self.func = func
+        self._stream_setup(func, buffer_names)
 
     def body(self) -> list[str]:
         self.stmt(self.func.body, 1)
-        return self.lines
+        return self._stream_declarations() + self.lines
 
     # --- names ---------------------------------------------------------------
     def fresh(self, obj, hint: str) -> str:
@@ -181,10 +183,7 @@ class Printer(LoopForms):
         if kind == 1:
             self.emit(depth, "#pragma omp parallel for")
             self.stats["parallel"] += 1
-        elif kind == 2:
-            self.emit(depth, "#pragma omp simd")
-            self.stats["simd"] += 1
-        elif kind not in (0, 3):
+        elif kind not in (0, 2, 3):
             raise EmitError("thread-bound loops have no CPU form")
         body, closing = s.body, []
         if kind == 2 and lo == "0":
@@ -192,15 +191,22 @@ class Printer(LoopForms):
             if guarded is not None:
                 hoisted, bounds, body = guarded
                 if hoisted:
-                    self.lines.insert(len(self.lines) - 1, "    " * depth + f"if ({' && '.join(hoisted)}) {{")
-                    self.lines[-1] = "    " + self.lines[-1]
+                    self.emit(depth, f"if ({' && '.join(hoisted)}) {{")
                     depth += 1
                     closing.append(depth - 1)
                 for bound in bounds:
                     end = f"std::min<{ctype}>({end}, {bound})"
-        self.emit(depth, f"for ({ctype} {var} = {lo}; {var} < {end}; ++{var}) {{")
-        self.stmt(body, depth + 1)
-        self.emit(depth, "}")
+
+        def plain(d: int) -> None:
+            if kind == 2:
+                self.emit(d, "#pragma omp simd")
+                self.stats["simd"] += 1
+            self.emit(d, f"for ({ctype} {var} = {lo}; {var} < {end}; ++{var}) {{")
+            self.stmt(body, d + 1)
+            self.emit(d, "}")
+
+        if not (kind == 2 and self._stream_loop(s.loop_var, ctype, lo, end, body, depth, plain)):
+            plain(depth)
         for d in closing:
             self.emit(d, "}")
 
@@ -339,11 +345,24 @@ def _float(value: float, dtype: str) -> str:
     return text + ("f" if dtype == "float32" else "")
 
 
+def _streaming_parts(printers: list, header: list[str]) -> tuple[list[str], list[str]]:
+    """The header with its streaming-stores line and the extra prelude, when a printer streamed."""
+    arrays = sorted({name for p in printers for name in p.stream_flags})
+    if not arrays:
+        return header, []
+    words = (f"Streaming stores: {', '.join(arrays)} (each cell stored once in a contiguous simd run, never read) "
+             f"written with non-temporal stores, 64 bytes at a time, when at least {threshold_words()}: "
+             "no read of each cache line before its write; plain stores below that size.")
+    at = header.index("Schedule:") if "Schedule:" in header else len(header)
+    return header[:at] + [words] + header[at:], [STREAM_PRELUDE]
+
+
 def emit_function(func, buffer_names: dict, scalars: list[str], signature: str, header: list[str]) -> str:
     printer = Printer(func, buffer_names, scalars)
     body = printer.body()
+    header, extra = _streaming_parts([printer], header)
     comment = ["// " + line if line else "//" for line in header]
-    return "\n".join(comment + ["", PRELUDE, signature + " {"] + body + ["}", ""])
+    return "\n".join(comment + ["", PRELUDE, *extra, signature + " {"] + body + ["}", ""])
 
 
 def emit_sequence(parts: list, entry: str, params: list, extern_c: bool, header: list[str]) -> str:
@@ -352,11 +371,13 @@ def emit_sequence(parts: list, entry: str, params: list, extern_c: bool, header:
     declarations = ", ".join(p.declaration for p in params)
     arguments = ", ".join(p.name for p in params)
     unused = [f"    (void){p.name};" for p in params]  # each launch reads only some of the entry's parameters
+    printers = [Printer(lowered, buffer_names, scalars) for _, lowered, buffer_names, scalars in parts]
+    bodies = [printer.body() for printer in printers]
+    header, extra = _streaming_parts(printers, header)
     comment = ["// " + line if line else "//" for line in header]
-    lines = comment + ["", PRELUDE]
-    for name, lowered, buffer_names, scalars in parts:
-        lines += [f"static void {name}({declarations}) {{", *unused, *Printer(lowered, buffer_names, scalars).body(),
-                  "}", ""]
+    lines = comment + ["", PRELUDE, *extra]
+    for (name, *_), body in zip(parts, bodies):
+        lines += [f"static void {name}({declarations}) {{", *unused, *body, "}", ""]
     linkage = "extern \"C\" " if extern_c else ""
     lines += [f"{linkage}void {entry}({declarations}) {{", *[f"    {name}({arguments});" for name, *_ in parts],
               "}", ""]
@@ -372,13 +393,15 @@ def emit_dispatch(tuned, default, buffer_names: dict, entry: str, params: list, 
     arguments = ", ".join(p.name for p in params)
     shape = " && ".join(f"{name} == {value}" for name, value in pinned.items()) or "true"
     words = ", ".join(f"{name} = {value}" for name, value in pinned.items())
-    tuned_body = Printer(tuned[0], buffer_names, tuned[1]).body()
+    tuned_printer, default_printer = Printer(tuned[0], buffer_names, tuned[1]), Printer(default[0], buffer_names, default[1])
+    tuned_body = tuned_printer.body()
     unused = [f"    (void){name};" for name in pinned]  # constants in the tuned body
-    default_body = Printer(default[0], buffer_names, default[1]).body()
+    default_body = default_printer.body()
+    header, extra = _streaming_parts([tuned_printer, default_printer], header)
     comment = ["// " + line if line else "//" for line in header]
     linkage = "extern \"C\" " if extern_c else ""
     return "\n".join(comment + [
-        "", PRELUDE,
+        "", PRELUDE, *extra,
         f"// The tuned schedule, specialised to {words}.",
         f"static void {entry}_tuned({declarations}) {{", *unused, *tuned_body, "}", "",
         "// The default schedule, for every other shape.",
