@@ -393,7 +393,8 @@ def emit_dispatch(tuned, default, buffer_names: dict, entry: str, params: list, 
     arguments = ", ".join(p.name for p in params)
     shape = " && ".join(f"{name} == {value}" for name, value in pinned.items()) or "true"
     words = ", ".join(f"{name} = {value}" for name, value in pinned.items())
-    tuned_printer, default_printer = Printer(tuned[0], buffer_names, tuned[1]), Printer(default[0], buffer_names, default[1])
+    tuned_printer = Printer(tuned[0], buffer_names, tuned[1])
+    default_printer = Printer(default[0], buffer_names, default[1])
     tuned_body = tuned_printer.body()
     unused = [f"    (void){name};" for name in pinned]  # constants in the tuned body
     default_body = default_printer.body()
