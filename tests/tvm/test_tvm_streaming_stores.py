@@ -1,7 +1,8 @@
 """Streaming (non-temporal) stores in the default schedule (--trials 0): an output stored once in a
 contiguous simd run and never read is written 64 bytes at a time by streaming stores when it is
 large; the size from which they are used comes from TRANSVERIFY_TVM_STREAM_BYTES (0 here, so
-small verified cases run the streaming path), an output that is also read (saxpy's y) never."""
+small verified cases run the streaming path), an output that is also read (saxpy's y) or a value
+computed with a math call (GELU's tanh: bound by its arithmetic) never."""
 
 import os
 import re
@@ -51,3 +52,12 @@ def test_output_read_in_place_is_not_streamed(tv_cmd, tmp_path):
     code = out.read_text()
     assert "#pragma omp simd" in code
     assert "Streaming stores" not in code and "tv_stream" not in code
+
+
+def test_value_with_a_math_call_is_not_streamed(tv_cmd, tmp_path):
+    """GELU computes tanh per element: the run is bound by its arithmetic, so it keeps plain stores."""
+    out = tmp_path / "gelu_cpu.cpp"
+    proc = _translate(tv_cmd, Path(__file__).resolve().parent / "kernels" / "gelu_tanh.cu", out, "--value", "n=1000")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    code = out.read_text()
+    assert "tv_tanhf(" in code and "tv_stream" not in code
