@@ -61,3 +61,16 @@ def test_value_with_a_math_call_is_not_streamed(tv_cmd, tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     code = out.read_text()
     assert "tv_tanhf(" in code and "tv_stream" not in code
+
+
+def test_array_a_later_launch_reads_is_not_streamed(tv_cmd, tmp_path):
+    """Two launches: `scaled` is written by the first and read by the second, so only `y` (read by
+    neither) gets streaming stores; the sequence verifies."""
+    out = tmp_path / "scale_shift_cpu.cpp"
+    proc = _translate(tv_cmd, Path(__file__).resolve().parent / "kernels" / "stream_two_launches.cu", out,
+                      "--value", "n=1000")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "verified equivalent" in proc.stdout
+    code = out.read_text()
+    assert "Streaming stores: y (" in code
+    assert "tv_stream_line(&y[" in code and "tv_stream_line(&scaled[" not in code

@@ -372,6 +372,9 @@ def emit_sequence(parts: list, entry: str, params: list, extern_c: bool, header:
     arguments = ", ".join(p.name for p in params)
     unused = [f"    (void){p.name};" for p in params]  # each launch reads only some of the entry's parameters
     printers = [Printer(lowered, buffer_names, scalars) for _, lowered, buffer_names, scalars in parts]
+    read = set().union(*(printer.read_arrays for printer in printers))
+    for printer in printers:  # an array a later launch reads is not written with streaming stores
+        printer.read_arrays = read
     bodies = [printer.body() for printer in printers]
     header, extra = _streaming_parts(printers, header)
     comment = ["// " + line if line else "//" for line in header]

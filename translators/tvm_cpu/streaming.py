@@ -103,6 +103,7 @@ class StreamForms:
         params = {handle(p): buffer_names[p.name] for p in func.params if p.name in buffer_names}
         self.param_buffers: dict[int, str] = {}
         loads: list = []
+        own: set[int] = set()  # the function's own temporaries
 
         def visit(node):
             kind = type(node).__name__
@@ -112,12 +113,15 @@ class StreamForms:
                                         if type(n).__name__ == "Var" and handle(n) in params else None)
                 if len(set(found)) == 1:
                     self.param_buffers[handle(node.buffer)] = found[0]
+            elif kind == "AllocBuffer":
+                own.add(handle(node.buffer))
             elif kind == "TensorLoad":
                 loads.append(node.source)
 
         tvm_ffi.structural_walk(func.body, visit)
-        # a load from a buffer not known to view one parameter counts as a read of every array
-        self.read_arrays = {self.param_buffers.get(handle(b), "*") for b in loads}
+        # a load from a buffer that is neither a temporary nor known to view one parameter counts
+        # as a read of every array
+        self.read_arrays = {self.param_buffers.get(handle(b), "*") for b in loads if handle(b) not in own}
         self.stream_flags: dict[str, str] = {}  # C array name -> its flag's declaration
 
     def _streamable(self, loop_var, body, trip_count: int | None) -> tuple[str, str] | None:
