@@ -200,8 +200,9 @@ SETUP
 
 def _streaming_side_by_side(cu, default, shape: dict, threads: int, reps: int) -> None:
     """The naive OpenMP translation, the TVM default code without and with streaming stores, built
-    into ONE program and called in turn (interleaved), so a load that comes and goes on a shared
-    machine falls on all three alike: medians of `reps` calls each."""
+    into ONE program and called in turn (interleaved, each round in a shuffled order, each version
+    with its own arrays), so a load that comes and goes on a shared machine falls on all three
+    alike: medians of `reps` calls each."""
     import subprocess
     import tempfile
 
@@ -216,19 +217,30 @@ def _streaming_side_by_side(cu, default, shape: dict, threads: int, reps: int) -
         for axis in out.axes:
             size *= max(1, extent_value(lifted.extents[axis], shape))
         lengths[out.buffer] = max(lengths.get(out.buffer, 0), size)
+    import re
+
     setup, arguments = _setup(host, shape, lengths)
+    names = "|".join(re.escape(p.name) for p in host.params)
+
+    def own(text: str, k: int) -> str:  # version k's own copy of every array and size
+        return re.sub(rf"\b({names})(_v)?\b", lambda m: f"{m.group(1)}_{k}{m.group(2) or ''}", text)
+
     versions = [("naive OpenMP", run_rules("cuda", "cpu", Path(cu), entry).code),
                 ("TVM without streaming stores", _without_streaming(cu).code), ("TVM with them", default.code)]
     declarations = ", ".join(p.declaration for p in host.params)
     linkage = 'extern "C" ' if host.extern_c else ""
-    calls = "\n".join(f"        {{ auto s = std::chrono::steady_clock::now(); {entry}_v{k}({arguments}); "
-                      f"t[{k}].push_back(std::chrono::duration<double, std::milli>("
-                      f"std::chrono::steady_clock::now() - s).count()); }}" for k in range(len(versions)))
-    loop = f"for (int r = 0; r <= reps; ++r) {{  // round 0 warms up\n{calls}\n" \
-           "        if (r == 0) for (auto& v : t) v.clear();\n    }"
+    calls = "\n".join(f"            case {k}: {{ auto s = std::chrono::steady_clock::now(); {entry}_v{k}"
+                      f"({own(arguments, k)}); t[{k}].push_back(std::chrono::duration<double, std::milli>("
+                      f"std::chrono::steady_clock::now() - s).count()); break; }}" for k in range(len(versions)))
+    loop = (f"int order[VERSIONS]; for (int k = 0; k < VERSIONS; ++k) order[k] = k;\n"
+            f"    for (int r = 0; r <= reps; ++r) {{  // round 0 warms up; each round in a new order\n"
+            f"        std::shuffle(order, order + VERSIONS, gen);\n"
+            f"        for (int k : order) switch (k) {{\n{calls}\n        }}\n"
+            "        if (r == 0) for (auto& v : t) v.clear();\n    }")
     declared = "\n".join(f"{linkage}void {entry}_v{k}({declarations});" for k in range(len(versions)))
-    driver = (_SIDE_BY_SIDE.replace("DECLARATIONS", declared).replace("SETUP", setup)
-              .replace("VERSIONS", str(len(versions))).replace("CALLS", loop))
+    driver = (_SIDE_BY_SIDE.replace("DECLARATIONS", declared)
+              .replace("SETUP", "\n".join(own(setup, k) for k in range(len(versions))))
+              .replace("CALLS", loop).replace("VERSIONS", str(len(versions))))
     with tempfile.TemporaryDirectory(prefix="transverify-stream-") as folder:
         objects = []
         for k, (_, code) in enumerate(versions):

@@ -34,8 +34,10 @@ class EmitError(Exception):
 
 
 class Printer(LoopForms, StreamForms):
-    def __init__(self, func, buffer_names: dict, scalars: list[str]):
-        """buffer_names: PrimFunc buffer parameter name -> C pointer name."""
+    def __init__(self, func, buffer_names: dict, scalars: list[str], streaming: bool = False):
+        """buffer_names: PrimFunc buffer parameter name -> C pointer name. With `streaming`, simd
+        runs that store an output once get a streaming-store version (streaming.py); the caller
+        then adds streaming_parts' header line and helpers to the file."""
         self.names: dict[int, str] = {}
         self.used = set(scalars) | set(buffer_names.values())
         self.lines: list[str] = []
@@ -58,6 +60,9 @@ class Printer(LoopForms, StreamForms):
             else:
                 raise EmitError(f"parameter '{name}' has no host counterpart")
         self.func = func
+        self.scalar_names = list(scalars)
+        self.open_parallel: list[int] = []  # line numbers of the enclosing `omp parallel for` pragmas
+        self.streaming = streaming
         self._stream_setup(func, buffer_names)
 
     def body(self) -> list[str]:
@@ -183,6 +188,7 @@ class Printer(LoopForms, StreamForms):
         if kind == 1:
             self.emit(depth, "#pragma omp parallel for")
             self.stats["parallel"] += 1
+            self.open_parallel.append(len(self.lines) - 1)
         elif kind not in (0, 2, 3):
             raise EmitError("thread-bound loops have no CPU form")
         body, closing = s.body, []
@@ -205,10 +211,12 @@ class Printer(LoopForms, StreamForms):
             self.stmt(body, d + 1)
             self.emit(d, "}")
 
-        if not (kind == 2 and self._stream_loop(s.loop_var, ctype, lo, end, body, depth, plain)):
+        if not (kind == 2 and self._stream_loop(s, lo, end, body, depth, plain)):
             plain(depth)
         for d in closing:
             self.emit(d, "}")
+        if kind == 1:
+            self.open_parallel.pop()
 
     def _scalar_reduction_loop(self, s, depth: int, elements: dict) -> None:
         """A loop accumulating into temporaries' elements fixed for its duration: each element
@@ -345,7 +353,7 @@ def _float(value: float, dtype: str) -> str:
     return text + ("f" if dtype == "float32" else "")
 
 
-def _streaming_parts(printers: list, header: list[str]) -> tuple[list[str], list[str]]:
+def streaming_parts(printers: list, header: list[str]) -> tuple[list[str], list[str]]:
     """The header with its streaming-stores line and the extra prelude, when a printer streamed."""
     arrays = sorted({name for p in printers for name in p.stream_flags})
     if not arrays:
@@ -358,9 +366,9 @@ def _streaming_parts(printers: list, header: list[str]) -> tuple[list[str], list
 
 
 def emit_function(func, buffer_names: dict, scalars: list[str], signature: str, header: list[str]) -> str:
-    printer = Printer(func, buffer_names, scalars)
+    printer = Printer(func, buffer_names, scalars, streaming=True)
     body = printer.body()
-    header, extra = _streaming_parts([printer], header)
+    header, extra = streaming_parts([printer], header)
     comment = ["// " + line if line else "//" for line in header]
     return "\n".join(comment + ["", PRELUDE, *extra, signature + " {"] + body + ["}", ""])
 
@@ -371,12 +379,12 @@ def emit_sequence(parts: list, entry: str, params: list, extern_c: bool, header:
     declarations = ", ".join(p.declaration for p in params)
     arguments = ", ".join(p.name for p in params)
     unused = [f"    (void){p.name};" for p in params]  # each launch reads only some of the entry's parameters
-    printers = [Printer(lowered, buffer_names, scalars) for _, lowered, buffer_names, scalars in parts]
+    printers = [Printer(lowered, buffer_names, scalars, streaming=True) for _, lowered, buffer_names, scalars in parts]
     read = set().union(*(printer.read_arrays for printer in printers))
     for printer in printers:  # an array a later launch reads is not written with streaming stores
         printer.read_arrays = read
     bodies = [printer.body() for printer in printers]
-    header, extra = _streaming_parts(printers, header)
+    header, extra = streaming_parts(printers, header)
     comment = ["// " + line if line else "//" for line in header]
     lines = comment + ["", PRELUDE, *extra]
     for (name, *_), body in zip(parts, bodies):
@@ -396,12 +404,12 @@ def emit_dispatch(tuned, default, buffer_names: dict, entry: str, params: list, 
     arguments = ", ".join(p.name for p in params)
     shape = " && ".join(f"{name} == {value}" for name, value in pinned.items()) or "true"
     words = ", ".join(f"{name} = {value}" for name, value in pinned.items())
-    tuned_printer = Printer(tuned[0], buffer_names, tuned[1])
-    default_printer = Printer(default[0], buffer_names, default[1])
+    tuned_printer = Printer(tuned[0], buffer_names, tuned[1], streaming=True)
+    default_printer = Printer(default[0], buffer_names, default[1], streaming=True)
     tuned_body = tuned_printer.body()
     unused = [f"    (void){name};" for name in pinned]  # constants in the tuned body
     default_body = default_printer.body()
-    header, extra = _streaming_parts([tuned_printer, default_printer], header)
+    header, extra = streaming_parts([tuned_printer, default_printer], header)
     comment = ["// " + line if line else "//" for line in header]
     linkage = "extern \"C\" " if extern_c else ""
     return "\n".join(comment + [

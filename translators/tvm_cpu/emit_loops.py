@@ -128,7 +128,7 @@ class LoopForms:
             if outcome is not None:
                 self.select_outcome[key] = outcome
             try:  # a streaming version beside the simd loop when it stores an output once (streaming.py)
-                if not (simd and self._stream_loop(s.loop_var, ctype, start, stop, body, d, plain)):
+                if not (simd and self._stream_loop(s, start, stop, body, d, plain)):
                     plain(d)
             finally:
                 self.select_outcome.pop(key, None)

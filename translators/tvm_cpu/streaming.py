@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from .tir_util import C_TYPES, addends, handle, mentions
+from .tir_util import C_TYPES, addends, handle, is_const, mentions
 
 LINE_BYTES = 64
 SHORT_RUN = 256  # a constant trip count below this is a tile's row, not a run worth streaming
@@ -158,14 +158,18 @@ class StreamForms:
     def _flag_name(self, array: str) -> str:
         return self.stream_flags[array].split(" = ")[0].split()[-1]
 
-    def _stream_loop(self, loop_var, ctype: str, start: str, stop: str, body, depth: int, plain) -> bool:
-        """Prints `if (flag) { streaming version } else { plain(depth + 1) }` when the loop is
-        streamable (True), else nothing (False). plain(d) prints the plain simd loop at depth d."""
-        constant = start.lstrip("-").isdigit() and stop.lstrip("-").isdigit()
-        found = self._streamable(loop_var, body, int(stop) - int(start) if constant else None)
+    def _stream_loop(self, loop, start: str, stop: str, body, depth: int, plain) -> bool:
+        """Prints `if (flag) { streaming version } else { plain(depth + 1) }` when the loop (a TIR
+        For, printed from `start` to `stop` with `body`) is streamable (True), else nothing (False).
+        plain(d) prints the plain simd loop at depth d."""
+        if not self.streaming:
+            return False
+        loop_var, ctype = loop.loop_var, C_TYPES[str(loop.loop_var.ty.dtype)]
+        found = self._streamable(loop_var, body, int(loop.extent.value) if is_const(loop.extent) else None)
         if found is None:
             return False
         array, element = found
+        self._private_sizes()
         lanes = LINE_BYTES // (4 if element == "float" else 8)
         key = handle(loop_var)
         saved = self.names.get(key)
@@ -206,6 +210,16 @@ class StreamForms:
         plain(depth + 1)
         self.emit(depth, "}")
         return True
+
+    def _private_sizes(self) -> None:
+        """The scalar parameters become firstprivate in the enclosing parallel loop: shared, each
+        read goes through a pointer that a streaming store (a may-alias vector store) could have
+        changed, so g++ reloaded them, and the index arithmetic with them, on every line."""
+        if not self.open_parallel or not self.scalar_names:
+            return
+        at = self.open_parallel[0]
+        if "firstprivate(" not in self.lines[at]:
+            self.lines[at] += f" firstprivate({', '.join(self.scalar_names)})"
 
     def _stream_declarations(self) -> list[str]:
         return ["    " + text for text in self.stream_flags.values()]
