@@ -16,7 +16,11 @@ moves its data as fast as this machine's memory allows, and no schedule can beat
 Run it twice: the second run finds the tuning records in the cache (no tuning, same code;
 the code's digest is printed to show it). With --fast-math, each kernel's TVM default code is
 also timed built with -ffast-math (as `translate --solver tvm --fast-math` verifies it), in the
-same run, and its ratio to the plain build is printed.
+same run, and its ratio to the plain build is printed. When the default code uses streaming
+(non-temporal) stores (docs/tvm.md, *Emission*), it is also timed side by side with the same
+code emitted without them and the naive OpenMP translation: one program calling the three in
+turn (medians of at least 61 calls each), which a changing load on a shared machine disturbs
+alike.
 
 Run: .venv/bin/python bench/tvm.py [--trials 16] [--tune all|matmul256|none] [--quick]
                                    [--fast-math] [--only SUBSTRING]
@@ -143,6 +147,8 @@ def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: boo
                  if row[k]]
         roof = f"; STREAM triad {triad:.1f} GB/s" if triad else ""
         print(f"{'':24} memory-bound ({moved / 1e6:.0f} MB a call): {', '.join(rates)}{roof}", flush=True)
+    if ms.get("tvm") and "template" not in name and "tv_stream_line(" in default.code:
+        _streaming_side_by_side(cu, default, shape, threads, max(reps, 61))
     if fast_math and ms.get("tvm") and "template" not in name:
         fast = measure(cu, default.entry, default.code, default.host, default.lifted, shape, threads, reps,
                        fast_math=True)["ms"].get("tvm")
@@ -153,6 +159,114 @@ def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: boo
             if openmp:
                 words.append(f"{openmp / fast:.2f}x OpenMP")
             print(f"{'':24} TVM default -ffast-math: {fast:.2f} ms ({', '.join(words)})", flush=True)
+
+
+def _without_streaming(cu):
+    """The default translation with streaming stores turned off (the threshold out of reach)."""
+    from transverify.translators.tvm_cpu.solver import generate
+    from transverify.translators.tvm_cpu.streaming import stream_threshold
+
+    saved = os.environ.get("TRANSVERIFY_TVM_STREAM_BYTES")
+    os.environ["TRANSVERIFY_TVM_STREAM_BYTES"] = str(1 << 62)
+    stream_threshold.cache_clear()
+    try:
+        return generate(cu)
+    finally:
+        if saved is None:
+            del os.environ["TRANSVERIFY_TVM_STREAM_BYTES"]
+        else:
+            os.environ["TRANSVERIFY_TVM_STREAM_BYTES"] = saved
+        stream_threshold.cache_clear()
+
+
+_SIDE_BY_SIDE = r"""
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <vector>
+DECLARATIONS
+int main(int, char** argv) {
+    const int reps = std::atoi(argv[1]);
+    std::mt19937 gen(3);
+    std::uniform_real_distribution<double> dist(-1.0, 1.0);
+SETUP
+    std::vector<double> t[VERSIONS];
+    CALLS
+    for (auto& v : t) { std::sort(v.begin(), v.end()); std::printf("%.6f\n", v[v.size() / 2]); }
+}
+"""
+
+
+def _streaming_side_by_side(cu, default, shape: dict, threads: int, reps: int) -> None:
+    """The naive OpenMP translation, the TVM default code without and with streaming stores, built
+    into ONE program and called in turn (interleaved, each round in a shuffled order, each version
+    with its own arrays), so a load that comes and goes on a shared machine falls on all three
+    alike: medians of `reps` calls each."""
+    import subprocess
+    import tempfile
+
+    from transverify.translators.registry import run_rules
+    from transverify.translators.tvm_cpu.bounds import array_lengths, extent_value
+    from transverify.translators.tvm_cpu.speed import CXX, _setup
+
+    lifted, host, entry = default.lifted, default.host, default.entry
+    lengths = dict(array_lengths(lifted, shape))
+    for out in lifted.outputs:
+        size = 1
+        for axis in out.axes:
+            size *= max(1, extent_value(lifted.extents[axis], shape))
+        lengths[out.buffer] = max(lengths.get(out.buffer, 0), size)
+    import re
+
+    setup, arguments = _setup(host, shape, lengths)
+    names = "|".join(re.escape(p.name) for p in host.params)
+
+    def own(text: str, k: int) -> str:  # version k's own copy of every array and size
+        return re.sub(rf"\b({names})(_v)?\b", lambda m: f"{m.group(1)}_{k}{m.group(2) or ''}", text)
+
+    versions = [("naive OpenMP", run_rules("cuda", "cpu", Path(cu), entry).code),
+                ("TVM without streaming stores", _without_streaming(cu).code), ("TVM with them", default.code)]
+    declarations = ", ".join(p.declaration for p in host.params)
+    linkage = 'extern "C" ' if host.extern_c else ""
+    calls = "\n".join(f"            case {k}: {{ auto s = std::chrono::steady_clock::now(); {entry}_v{k}"
+                      f"({own(arguments, k)}); t[{k}].push_back(std::chrono::duration<double, std::milli>("
+                      f"std::chrono::steady_clock::now() - s).count()); break; }}" for k in range(len(versions)))
+    loop = (f"int order[VERSIONS]; for (int k = 0; k < VERSIONS; ++k) order[k] = k;\n"
+            f"    for (int r = 0; r <= reps; ++r) {{  // round 0 warms up; each round in a new order\n"
+            f"        std::shuffle(order, order + VERSIONS, gen);\n"
+            f"        for (int k : order) switch (k) {{\n{calls}\n        }}\n"
+            "        if (r == 0) for (auto& v : t) v.clear();\n    }")
+    declared = "\n".join(f"{linkage}void {entry}_v{k}({declarations});" for k in range(len(versions)))
+    driver = (_SIDE_BY_SIDE.replace("DECLARATIONS", declared)
+              .replace("SETUP", "\n".join(own(setup, k) for k in range(len(versions))))
+              .replace("CALLS", loop).replace("VERSIONS", str(len(versions))))
+    with tempfile.TemporaryDirectory(prefix="transverify-stream-") as folder:
+        objects = []
+        for k, (_, code) in enumerate(versions):
+            (Path(folder) / f"v{k}.cpp").write_text(code)
+            built = subprocess.run([*CXX, "-fopenmp", f"-D{entry}={entry}_v{k}", "-c", f"v{k}.cpp", "-o", f"v{k}.o"],
+                                   cwd=folder, capture_output=True, text=True)
+            if built.returncode != 0:
+                print(f"{'':24} side by side: version {k} did not build", flush=True)
+                return
+            objects.append(f"v{k}.o")
+        (Path(folder) / "main.cpp").write_text(driver)
+        built = subprocess.run([*CXX, "-fopenmp", "main.cpp", *objects, "-o", "side"], cwd=folder,
+                               capture_output=True, text=True)
+        if built.returncode != 0:
+            print(f"{'':24} side by side: the driver did not build: {built.stderr[:200]}", flush=True)
+            return
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads), OMP_WAIT_POLICY="passive")
+        ran = subprocess.run([str(Path(folder) / "side"), str(reps)], capture_output=True, text=True, env=env,
+                             timeout=600)
+    if ran.returncode != 0:
+        print(f"{'':24} side by side: exit status {ran.returncode}", flush=True)
+        return
+    naive, plain, streamed = (float(x) for x in ran.stdout.split()[:3])
+    print(f"{'':24} side by side, interleaved, medians of {reps}: naive OpenMP {naive:.2f} ms, TVM without "
+          f"streaming stores {plain:.2f} ms ({naive / plain:.2f}x OpenMP), with them {streamed:.2f} ms "
+          f"({naive / streamed:.2f}x OpenMP, {plain / streamed:.2f}x without)", flush=True)
 
 
 def _template(cu):

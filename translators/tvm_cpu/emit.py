@@ -17,6 +17,7 @@ from .emit_loops import (LOCAL_ARRAY_LIMIT, LoopForms, constant_size, first_iter
                          scalar_reductions, select_parts)
 from .gemm_schedule import FULL_TILE
 from .prelude import PRELUDE
+from .streaming import STREAM_PRELUDE, StreamForms, threshold_words
 from .tir_util import C_TYPES, addends, conjuncts, dtype_of, handle, mentions
 
 _BINARY = {"Add": "+", "Sub": "-", "Mul": "*", "LT": "<", "LE": "<=", "GT": ">", "GE": ">=", "EQ": "==",
@@ -41,9 +42,11 @@ class EmitError(Exception):
     pass
 
 
-class Printer(LoopForms):
-    def __init__(self, func, buffer_names: dict, scalars: list[str]):
-        """buffer_names: PrimFunc buffer parameter name -> C pointer name."""
+class Printer(LoopForms, StreamForms):
+    def __init__(self, func, buffer_names: dict, scalars: list[str], streaming: bool = False):
+        """buffer_names: PrimFunc buffer parameter name -> C pointer name. With `streaming`, simd
+        runs that store an output once get a streaming-store version (streaming.py); the caller
+        then adds streaming_parts' header line and helpers to the file."""
         self.names: dict[int, str] = {}
         self.used = set(scalars) | set(buffer_names.values())
         self.lines: list[str] = []
@@ -66,10 +69,14 @@ class Printer(LoopForms):
             else:
                 raise EmitError(f"parameter '{name}' has no host counterpart")
         self.func = func
+        self.scalar_names = list(scalars)
+        self.open_parallel: list[int] = []  # line numbers of the enclosing `omp parallel for` pragmas
+        self.streaming = streaming
+        self._stream_setup(func, buffer_names)
 
     def body(self) -> list[str]:
         self.stmt(self.func.body, 1)
-        return self.lines
+        return self._stream_declarations() + self.lines
 
     # --- names ---------------------------------------------------------------
     def fresh(self, obj, hint: str) -> str:
@@ -190,10 +197,8 @@ class Printer(LoopForms):
         if kind == 1:
             self.emit(depth, "#pragma omp parallel for")
             self.stats["parallel"] += 1
-        elif kind == 2:
-            self.emit(depth, "#pragma omp simd")
-            self.stats["simd"] += 1
-        elif kind not in (0, 3):
+            self.open_parallel.append(len(self.lines) - 1)
+        elif kind not in (0, 2, 3):
             raise EmitError("thread-bound loops have no CPU form")
         body, closing = s.body, []
         if kind == 2 and lo == "0":
@@ -201,17 +206,26 @@ class Printer(LoopForms):
             if guarded is not None:
                 hoisted, bounds, body = guarded
                 if hoisted:
-                    self.lines.insert(len(self.lines) - 1, "    " * depth + f"if ({' && '.join(hoisted)}) {{")
-                    self.lines[-1] = "    " + self.lines[-1]
+                    self.emit(depth, f"if ({' && '.join(hoisted)}) {{")
                     depth += 1
                     closing.append(depth - 1)
                 for bound in bounds:
                     end = f"std::min<{ctype}>({end}, {bound})"
-        self.emit(depth, f"for ({ctype} {var} = {lo}; {var} < {end}; ++{var}) {{")
-        self.stmt(body, depth + 1)
-        self.emit(depth, "}")
+
+        def plain(d: int) -> None:
+            if kind == 2:
+                self.emit(d, "#pragma omp simd")
+                self.stats["simd"] += 1
+            self.emit(d, f"for ({ctype} {var} = {lo}; {var} < {end}; ++{var}) {{")
+            self.stmt(body, d + 1)
+            self.emit(d, "}")
+
+        if not (kind == 2 and self._stream_loop(s, lo, end, body, depth, plain)):
+            plain(depth)
         for d in closing:
             self.emit(d, "}")
+        if kind == 1:
+            self.open_parallel.pop()
 
     def _scalar_reduction_loop(self, s, depth: int, elements: dict) -> None:
         """A loop accumulating into temporaries' elements fixed for its duration: each element
@@ -372,11 +386,24 @@ def _float(value: float, dtype: str) -> str:
     return text + ("f" if dtype == "float32" else "")
 
 
+def streaming_parts(printers: list, header: list[str]) -> tuple[list[str], list[str]]:
+    """The header with its streaming-stores line and the extra prelude, when a printer streamed."""
+    arrays = sorted({name for p in printers for name in p.stream_flags})
+    if not arrays:
+        return header, []
+    words = (f"Streaming stores: {', '.join(arrays)} (each cell stored once in a contiguous simd run, never read) "
+             f"written with non-temporal stores, 64 bytes at a time, when at least {threshold_words()}: "
+             "no read of each cache line before its write; plain stores below that size.")
+    at = header.index("Schedule:") if "Schedule:" in header else len(header)
+    return header[:at] + [words] + header[at:], [STREAM_PRELUDE]
+
+
 def emit_function(func, buffer_names: dict, scalars: list[str], signature: str, header: list[str]) -> str:
-    printer = Printer(func, buffer_names, scalars)
+    printer = Printer(func, buffer_names, scalars, streaming=True)
     body = printer.body()
+    header, extra = streaming_parts([printer], header)
     comment = ["// " + line if line else "//" for line in header]
-    return "\n".join(comment + ["", PRELUDE, signature + " {"] + body + ["}", ""])
+    return "\n".join(comment + ["", PRELUDE, *extra, signature + " {"] + body + ["}", ""])
 
 
 def emit_sequence(parts: list, entry: str, params: list, extern_c: bool, header: list[str], steps: list | None = None,
@@ -387,12 +414,18 @@ def emit_sequence(parts: list, entry: str, params: list, extern_c: bool, header:
     `for (...)` header) or None), in launch order. steps: the entry's statements as (host loop or
     None, C++ statement), by default each part's call; prologue/epilogue: statements around them."""
     declarations = ", ".join(p.declaration for p in params)
+    printers = [Printer(lowered, buffer_names, scalars, streaming=True)
+                for _, lowered, buffer_names, scalars, _, _ in parts]
+    read = set().union(*(printer.read_arrays for printer in printers))
+    for printer in printers:  # an array a later launch reads is not written with streaming stores
+        printer.read_arrays = read
+    bodies = [printer.body() for printer in printers]
+    header, extra = streaming_parts(printers, header)
     comment = ["// " + line if line else "//" for line in header]
-    lines = comment + ["", PRELUDE]
-    for name, lowered, buffer_names, scalars, own, _ in parts:
+    lines = comment + ["", PRELUDE, *extra]
+    for (name, _, _, _, own, _), body in zip(parts, bodies):
         unused = [f"    (void){p.name};" for p in own]  # each launch reads only some of the parameters
-        lines += [f"static void {name}({', '.join(p.declaration for p in own)}) {{", *unused,
-                  *Printer(lowered, buffer_names, scalars).body(), "}", ""]
+        lines += [f"static void {name}({', '.join(p.declaration for p in own)}) {{", *unused, *body, "}", ""]
     if steps is None:
         steps = [(loop, f"{name}({', '.join(p.name for p in own)});") for name, _, _, _, own, loop in parts]
     linkage = "extern \"C\" " if extern_c else ""
@@ -423,13 +456,16 @@ def emit_dispatch(tuned, default, buffer_names: dict, entry: str, params: list, 
     arguments = ", ".join(p.name for p in params)
     shape = " && ".join(f"{name} == {value}" for name, value in pinned.items()) or "true"
     words = ", ".join(f"{name} = {value}" for name, value in pinned.items())
-    tuned_body = Printer(tuned[0], buffer_names, tuned[1]).body()
+    tuned_printer = Printer(tuned[0], buffer_names, tuned[1], streaming=True)
+    default_printer = Printer(default[0], buffer_names, default[1], streaming=True)
+    tuned_body = tuned_printer.body()
     unused = [f"    (void){name};" for name in pinned]  # constants in the tuned body
-    default_body = Printer(default[0], buffer_names, default[1]).body()
+    default_body = default_printer.body()
+    header, extra = streaming_parts([tuned_printer, default_printer], header)
     comment = ["// " + line if line else "//" for line in header]
     linkage = "extern \"C\" " if extern_c else ""
     return "\n".join(comment + [
-        "", PRELUDE,
+        "", PRELUDE, *extra,
         f"// The tuned schedule, specialised to {words}.",
         f"static void {entry}_tuned({declarations}) {{", *unused, *tuned_body, "}", "",
         "// The default schedule, for every other shape.",

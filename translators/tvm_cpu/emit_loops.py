@@ -115,18 +115,23 @@ class LoopForms:
         inner_end = f"{end} - 1" if "last" in edges else end
 
         def simd_loop(start: str, stop: str, outcome: bool | None, d: int, simd: bool = True) -> None:
-            if simd:
-                self.emit(d, "#pragma omp simd")
-                self.stats["simd"] += 1
             var = self.fresh(s.loop_var, s.loop_var.name)
-            self.emit(d, f"for ({ctype} {var} = {start}; {var} < {stop}; ++{var}) {{")
+
+            def plain(depth_: int) -> None:
+                if simd:
+                    self.emit(depth_, "#pragma omp simd")
+                    self.stats["simd"] += 1
+                self.emit(depth_, f"for ({ctype} {var} = {start}; {var} < {stop}; ++{var}) {{")
+                self.stmt(body, depth_ + 1)
+                self.emit(depth_, "}")
+
             if outcome is not None:
                 self.select_outcome[key] = outcome
-            try:
-                self.stmt(body, d + 1)
+            try:  # a streaming version beside the simd loop when it stores an output once (streaming.py)
+                if not (simd and self._stream_loop(s, start, stop, body, d, plain)):
+                    plain(d)
             finally:
                 self.select_outcome.pop(key, None)
-            self.emit(d, "}")
 
         if free:
             self.emit(depth, f"if ({' || '.join(self.expr(t) for t in free)}) {{  // the select is true throughout")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..emit import C_TYPES, Printer
+from ..emit import C_TYPES, Printer, streaming_parts
 from ..prelude import PRELUDE
 from ..vector_unit import vector_width_words
 from .cues import Cues
@@ -21,7 +21,8 @@ def emit_candidate(candidate: Candidate, built: Built, cues: Cues, path: Path) -
 
     mod, decisions = built.schedule(built.func) if built.schedule else default_schedule(built.func, built.blocks)
     lowered = lower(mod)
-    body = Printer(lowered, built.buffers, built.scalars).body()
+    printer = Printer(lowered, built.buffers, built.scalars, streaming=True)
+    body = printer.body()
     host = cues.host
     used = set(built.buffers.values()) | set(built.scalars)
     unused = [f"    (void){p.name};" for p in host.params if p.name not in used]
@@ -34,18 +35,19 @@ def emit_candidate(candidate: Candidate, built: Built, cues: Cues, path: Path) -
         vector_width_words(),
         "Schedule:", *[f"  {d}" for d in decisions],
     ]
+    header, extra = streaming_parts([printer], header)
     comment = ["// " + line if line else "//" for line in header]
     declarations = ", ".join(p.declaration for p in host.params)
     linkage = "extern \"C\" " if host.extern_c else ""
     if host.return_dtype is None:
-        return "\n".join(comment + ["", PRELUDE, f"{linkage}void {host.name}({declarations}) {{", *unused, *body,
-                                    "}", ""]), decisions
+        return "\n".join(comment + ["", PRELUDE, *extra, f"{linkage}void {host.name}({declarations}) {{", *unused,
+                                    *body, "}", ""]), decisions
     ctype = C_TYPES[host.return_dtype]
     arguments = ", ".join([p.name for p in host.params] + [RESULT])
     inner = f"{host.name}_template"
     inner_params = ", ".join([d for d in (declarations, f"{ctype}* {RESULT}") if d])
     return "\n".join(comment + [
-        "", PRELUDE,
+        "", PRELUDE, *extra,
         f"// The template's workload; the value {host.name} returns is computed into {RESULT}[0].",
         f"static void {inner}({inner_params}) {{",
         *unused, *body, "}", "",
