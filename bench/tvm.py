@@ -164,11 +164,9 @@ def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: boo
 def _without_streaming(cu):
     """The default translation with streaming stores turned off (the threshold out of reach)."""
     from transverify.translators.tvm_cpu.solver import generate
-    from transverify.translators.tvm_cpu.streaming import stream_threshold
 
     saved = os.environ.get("TRANSVERIFY_TVM_STREAM_BYTES")
     os.environ["TRANSVERIFY_TVM_STREAM_BYTES"] = str(1 << 62)
-    stream_threshold.cache_clear()
     try:
         return generate(cu)
     finally:
@@ -176,7 +174,6 @@ def _without_streaming(cu):
             del os.environ["TRANSVERIFY_TVM_STREAM_BYTES"]
         else:
             os.environ["TRANSVERIFY_TVM_STREAM_BYTES"] = saved
-        stream_threshold.cache_clear()
 
 
 _SIDE_BY_SIDE = r"""

@@ -155,12 +155,17 @@ def remove_workdir(path: Path) -> None:
         _OWNERS.pop(key, None)
 
 
-@lru_cache(maxsize=1)
 def isolation_mode() -> str:
-    """Which isolation works here: probed once per boot (a probe costs a process launch on
-    every command-line call otherwise), remembered next to the compiled-reference cache."""
+    """Which isolation works here: TRANSVERIFY_SANDBOX when set (read on each call), else probed
+    once per boot (a probe costs a process launch on every command-line call otherwise),
+    remembered next to the compiled-reference cache."""
     if os.environ.get("TRANSVERIFY_SANDBOX") in ("bwrap", "unshare", "none"):
         return os.environ["TRANSVERIFY_SANDBOX"]
+    return _probed_mode()
+
+
+@lru_cache(maxsize=1)
+def _probed_mode() -> str:
     memo = _probe_memo_path()
     try:
         remembered = memo.read_text().strip() if memo is not None else ""

@@ -19,11 +19,7 @@ def test_gpu_list_parsing():
 
 def test_forced_cpu_path(monkeypatch):
     monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
-    detect_gpu.cache_clear()
-    try:
-        assert detect_gpu(shutil.which("nvcc") or "nvcc") is None
-    finally:
-        detect_gpu.cache_clear()
+    assert detect_gpu(shutil.which("nvcc") or "nvcc") is None
 
 
 def _gpu_listed() -> bool:

@@ -1,10 +1,9 @@
-"""Operator templates for block-level kernels beyond GEMM/sum/softmax/histogram: layer and RMS norm, scans,
-max/min and count reductions, GEMM with alpha/beta, convolutions, pooling.  Each kernel is translated the way a user does it (`translate --solver tvm`,
-subprocess) and must verify against the .cu with the template named; a kernel with the same
+"""Operator templates for block-level kernels beyond GEMM/sum/softmax/histogram: layer and RMS norm,
+scans, max/min and count reductions, GEMM with alpha/beta, convolutions, pooling.  Each kernel is
+translated the way a user does it (`translate --solver tvm`, through the CLI) and must verify against the .cu with the template named; a kernel with the same
 signature that computes something else is refused, the template tried named."""
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,10 +19,9 @@ def _cpu_execution(monkeypatch):
     monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
 
 
-def _translate(tv_cmd, name, output: Path, *flags: str):
-    proc = subprocess.run(tv_cmd + ["translate", str(KERNELS / name), "--to", "cpu", "--solver", "tvm",
-                                    "-o", str(output), "--cases", "3", "--trials", "0", "--json", *flags],
-                          capture_output=True, text=True, timeout=300)
+def _translate(tv_cli, name, output: Path, *flags: str):
+    proc = tv_cli.run(["translate", str(KERNELS / name), "--to", "cpu", "--solver", "tvm",
+                       "-o", str(output), "--cases", "3", "--trials", "0", "--json", *flags], timeout=300)
     return proc, json.loads(proc.stdout)
 
 
@@ -116,9 +114,9 @@ RECOGNISED = [
 
 
 @pytest.mark.parametrize("name,template,variant,signature", RECOGNISED, ids=[Path(r[0]).stem for r in RECOGNISED])
-def test_block_level_kernel_becomes_its_template(tv_cmd, tmp_path, name, template, variant, signature):
+def test_block_level_kernel_becomes_its_template(tv_cli, tmp_path, name, template, variant, signature):
     out = tmp_path / "k_cpu.cpp"
-    proc, report = _translate(tv_cmd, name, out)
+    proc, report = _translate(tv_cli, name, out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert report["verdict"] == "equivalent" and report["solver_used"] == "tvm"
     assert (report["tvm"]["template"], report["tvm"]["template_variant"]) == (template, variant)
@@ -153,9 +151,9 @@ REFUSED = [
 
 
 @pytest.mark.parametrize("name,where,tried", REFUSED, ids=[Path(r[0]).stem for r in REFUSED])
-def test_same_signature_other_computation_is_refused(tv_cmd, tmp_path, name, where, tried):
+def test_same_signature_other_computation_is_refused(tv_cli, tmp_path, name, where, tried):
     out = tmp_path / "k_cpu.cpp"
-    proc, report = _translate(tv_cmd, name, out)
+    proc, report = _translate(tv_cli, name, out)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     [refusal] = report["unsupported"]
     assert (refusal["construct"], refusal["line"]) == where

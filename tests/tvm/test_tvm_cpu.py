@@ -24,15 +24,15 @@ def _cpu_execution(monkeypatch):
     monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
 
 
-def _translate(tv_cmd, source: Path, output: Path, *flags: str):
-    proc = subprocess.run(tv_cmd + ["translate", str(source), "--to", "cpu", "--solver", "tvm", "-o", str(output),
-                                    "--cases", "4", *flags], capture_output=True, text=True, timeout=300)
+def _translate(tv_cli, source: Path, output: Path, *flags: str):
+    proc = tv_cli.run(["translate", str(source), "--to", "cpu", "--solver", "tvm", "-o", str(output),
+                       "--cases", "4", *flags], timeout=300)
     return proc
 
 
-def test_cli_translates_saxpy_to_verified_openmp(tv_cmd, tmp_path):
+def test_cli_translates_saxpy_to_verified_openmp(tv_cli, tmp_path):
     out = tmp_path / "saxpy_cpu.cpp"
-    proc = _translate(tv_cmd, EXAMPLES / "saxpy" / "saxpy.cu", out)
+    proc = _translate(tv_cli, EXAMPLES / "saxpy" / "saxpy.cu", out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "verified equivalent" in proc.stdout
     code = out.read_text()
@@ -45,9 +45,9 @@ def test_cli_translates_saxpy_to_verified_openmp(tv_cmd, tmp_path):
     assert "// Vector width: simd loops are" in header  # ... and the vector width it was made for
 
 
-def test_cli_json_for_matmul(tv_cmd, tmp_path):
+def test_cli_json_for_matmul(tv_cli, tmp_path):
     out = tmp_path / "matmul_cpu.cpp"
-    proc = _translate(tv_cmd, EXAMPLES / "matmul" / "matmul.cu", out, "--json", "--trials", "0")
+    proc = _translate(tv_cli, EXAMPLES / "matmul" / "matmul.cu", out, "--json", "--trials", "0")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     result = json.loads(proc.stdout)
     assert result["verdict"] == "equivalent"
@@ -55,10 +55,10 @@ def test_cli_json_for_matmul(tv_cmd, tmp_path):
     assert "register-blocked GEMM" in out.read_text()  # the schedule decision is in the header comment
 
 
-def test_cli_refusal_names_construct_and_line(tv_cmd, tmp_path):
+def test_cli_refusal_names_construct_and_line(tv_cli, tmp_path):
     # A shared-memory stencil: no operator template fits its signature either.
     out = tmp_path / "stencil_cpu.cpp"
-    proc = _translate(tv_cmd, EXAMPLES / "stencil1d" / "stencil1d.cu", out, "--json")
+    proc = _translate(tv_cli, EXAMPLES / "stencil1d" / "stencil1d.cu", out, "--json")
     assert proc.returncode == 2
     result = json.loads(proc.stdout)
     assert result["unsupported"] == [{"line": 4, "construct": "__shared__", "message": result["unsupported"][0]["message"]}]
@@ -66,11 +66,10 @@ def test_cli_refusal_names_construct_and_line(tv_cmd, tmp_path):
     assert not out.exists()
 
 
-def test_cli_tvm_solver_is_for_cuda_to_cpu_only(tv_cmd, tmp_path):
+def test_cli_tvm_solver_is_for_cuda_to_cpu_only(tv_cli, tmp_path):
     source = tmp_path / "k.cpp"
     source.write_text("void f(int n, float* x) { for (int i = 0; i < n; ++i) x[i] = 0; }\n")
-    proc = subprocess.run(tv_cmd + ["translate", str(source), "--to", "cuda", "--solver", "tvm"],
-                          capture_output=True, text=True, timeout=120)
+    proc = tv_cli.run(["translate", str(source), "--to", "cuda", "--solver", "tvm"], timeout=120)
     assert proc.returncode == 2
     assert "--solver tvm translates CUDA to CPU only" in proc.stdout + proc.stderr
 
@@ -195,9 +194,9 @@ def test_device_function_refusals_name_the_helper_and_the_call_site(name, helper
     assert f"'{helper}'" in info.value.message and f"called at line {call_line}" in info.value.message
 
 
-def test_tune_seconds_needs_trials(tv_cmd, tmp_path):
+def test_tune_seconds_needs_trials(tv_cli, tmp_path):
     out = tmp_path / "saxpy_cpu.cpp"
-    proc = _translate(tv_cmd, EXAMPLES / "saxpy" / "saxpy.cu", out, "--tune-seconds", "5")
+    proc = _translate(tv_cli, EXAMPLES / "saxpy" / "saxpy.cu", out, "--tune-seconds", "5")
     assert proc.returncode == 2
     assert "--trials" in proc.stdout
     assert not out.exists()
@@ -230,24 +229,24 @@ void square(int n, const float* x, float* y) {
 """
 
 
-def test_cli_entry_chooses_the_host_function(tv_cmd, tmp_path):
+def test_cli_entry_chooses_the_host_function(tv_cli, tmp_path):
     source = tmp_path / "two.cu"
     source.write_text(TWO_ENTRIES)
     out = tmp_path / "two_cpu.cpp"
-    proc = _translate(tv_cmd, source, out, "--entry", "square")
+    proc = _translate(tv_cli, source, out, "--entry", "square")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     code = out.read_text()
     assert "void square(int n, const float* x, float* y)" in code and "void twice(" not in code
     assert "square_kernel" in code.splitlines()[0]
-    proc = _translate(tv_cmd, source, tmp_path / "none_cpu.cpp")
+    proc = _translate(tv_cli, source, tmp_path / "none_cpu.cpp")
     assert proc.returncode == 2 and "choose one with --entry NAME" in proc.stdout
 
 
-def test_measure_reports_speed_ups_over_the_naive_translations(tv_cmd, tmp_path):
+def test_measure_reports_speed_ups_over_the_naive_translations(tv_cli, tmp_path):
     from transverify.translators.tvm_cpu.speed import openblas_available
 
     out = tmp_path / "matmul_cpu.cpp"
-    proc = _translate(tv_cmd, EXAMPLES / "matmul" / "matmul.cu", out, "--json", "--measure",
+    proc = _translate(tv_cli, EXAMPLES / "matmul" / "matmul.cu", out, "--json", "--measure",
                       "--value", "m=24", "--value", "n=40", "--value", "k=8")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = json.loads(proc.stdout)["tvm"]
@@ -258,5 +257,5 @@ def test_measure_reports_speed_ups_over_the_naive_translations(tv_cmd, tmp_path)
     assert speedup["vs_openmp"] == pytest.approx(ms["openmp"] / ms["tvm"], rel=1e-2, abs=1e-3)
     # matmul is GEMM-shaped: OpenBLAS is the third baseline where it is installed
     assert ("vs_openblas" in speedup) == openblas_available()
-    plain = _translate(tv_cmd, EXAMPLES / "saxpy" / "saxpy.cu", tmp_path / "s.cpp", "--json")
+    plain = _translate(tv_cli, EXAMPLES / "saxpy" / "saxpy.cu", tmp_path / "s.cpp", "--json")
     assert "tvm" not in json.loads(plain.stdout)  # timing is asked for (or comes with tuning)

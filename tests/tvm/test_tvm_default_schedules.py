@@ -19,10 +19,9 @@ def _cpu_execution(monkeypatch):
     monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
 
 
-def _translate(tv_cmd, source: Path, output: Path, *flags: str):
-    return subprocess.run(tv_cmd + ["translate", str(source), "--to", "cpu", "--solver", "tvm", "--trials", "0",
-                                    "-o", str(output), "--cases", "2", *flags],
-                          capture_output=True, text=True, timeout=300)
+def _translate(tv_cli, source: Path, output: Path, *flags: str):
+    return tv_cli.run(["translate", str(source), "--to", "cpu", "--solver", "tvm", "--trials", "0",
+                       "-o", str(output), "--cases", "2", *flags], timeout=300)
 
 
 def _whole_tile_copies(code: str) -> list[str]:
@@ -34,12 +33,12 @@ def _whole_tile_copies(code: str) -> list[str]:
     return copies
 
 
-def test_gemm_reading_b_along_the_reduction_packs_it_first(tv_cmd, tmp_path):
+def test_gemm_reading_b_along_the_reduction_packs_it_first(tv_cli, tmp_path):
     """A linear layer (out = inp · weightᵀ): the weight is copied once into column panels, each
     [reduction][column], and the register-blocked tiles read the copy, consecutive along their
     simd loop over columns."""
     out = tmp_path / "linear_cpu.cpp"
-    proc = _translate(tv_cmd, KERNELS / "gemm_nt_linear.cu", out, "--value", "T=13", "--value", "OC=70",
+    proc = _translate(tv_cli, KERNELS / "gemm_nt_linear.cu", out, "--value", "T=13", "--value", "OC=70",
                       "--value", "C=5")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "verified equivalent" in proc.stdout
@@ -55,12 +54,12 @@ def test_gemm_reading_b_along_the_reduction_packs_it_first(tv_cmd, tmp_path):
         assert "weight_panels[" in body and "weight[" not in body
 
 
-def test_transpose_is_walked_in_blocks(tv_cmd, tmp_path):
+def test_transpose_is_walked_in_blocks(tv_cli, tmp_path):
     """One thread per output reading its input down a column: the loop nest walks 16x16 blocks in
     128x128 super-blocks, whole blocks without bounds guards; verified with whole and edge blocks
     (37 = 2 * 16 + 5) and a second, partial super-block (130 = 128 + 2)."""
     out = tmp_path / "transpose_cpu.cpp"
-    proc = _translate(tv_cmd, KERNELS / "transpose_naive.cu", out, "--value", "rows=37", "--value", "cols=130")
+    proc = _translate(tv_cli, KERNELS / "transpose_naive.cu", out, "--value", "rows=37", "--value", "cols=130")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "verified equivalent" in proc.stdout
     code = out.read_text()
@@ -77,10 +76,10 @@ def test_transpose_is_walked_in_blocks(tv_cmd, tmp_path):
     (EXAMPLES / "matmul" / "matmul.cu", ["m=13", "n=70", "k=5"]),
     (EXAMPLES / "tiled_matmul" / "tiled_matmul.cu", ["n=70"]),  # the operator template 'gemm'
 ], ids=["lifted", "template"])
-def test_gemm_default_schedule_is_register_blocked_and_verifies(tv_cmd, tmp_path, source, values):
+def test_gemm_default_schedule_is_register_blocked_and_verifies(tv_cli, tmp_path, source, values):
     out = tmp_path / "gemm_cpu.cpp"
     flags = [arg for v in values for arg in ("--value", v)]
-    proc = _translate(tv_cmd, source, out, *flags)
+    proc = _translate(tv_cli, source, out, *flags)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "verified equivalent" in proc.stdout
     code = out.read_text()
@@ -102,10 +101,10 @@ def test_gemm_default_schedule_is_register_blocked_and_verifies(tv_cmd, tmp_path
 
 
 @pytest.mark.parametrize("values", [[], ["ny=4", "nx=2"]], ids=["cases", "two-columns"])
-def test_stencil_interior_is_a_branch_free_simd_loop(tv_cmd, tmp_path, values):
+def test_stencil_interior_is_a_branch_free_simd_loop(tv_cli, tmp_path, values):
     out = tmp_path / "jacobi2d_cpu.cpp"
     flags = [arg for v in values for arg in ("--value", v)]
-    proc = _translate(tv_cmd, EXAMPLES / "jacobi2d" / "jacobi2d.cu", out, *flags)
+    proc = _translate(tv_cli, EXAMPLES / "jacobi2d" / "jacobi2d.cu", out, *flags)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     code = out.read_text()
     simd_bodies = re.findall(r"#pragma omp simd\n *for \(.*\) \{\n(.*)\n", code)

@@ -3,7 +3,6 @@ the same loop, in the same order, and verifies against the .cu; what a loop of l
 is refused with its construct and line."""
 
 import json
-import subprocess
 import textwrap
 from pathlib import Path
 
@@ -23,17 +22,16 @@ def _cpu_execution(monkeypatch):
     monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
 
 
-def _translate(tv_cmd, source: Path, output: Path, *flags: str):
-    proc = subprocess.run(tv_cmd + ["translate", str(source), "--to", "cpu", "--solver", "tvm", "--trials", "0",
-                                    "--json", "--cases", "2", "-o", str(output), *flags],
-                          capture_output=True, text=True, timeout=300)
+def _translate(tv_cli, source: Path, output: Path, *flags: str):
+    proc = tv_cli.run(["translate", str(source), "--to", "cpu", "--solver", "tvm", "--trials", "0",
+                       "--json", "--cases", "2", "-o", str(output), *flags], timeout=300)
     text = proc.stdout.strip()
     return proc.returncode, json.loads(text) if text.startswith("{") else proc.stdout + proc.stderr
 
 
-def test_time_steps_with_the_step_as_argument_verify(tv_cmd, tmp_path):
+def test_time_steps_with_the_step_as_argument_verify(tv_cli, tmp_path):
     out = tmp_path / "steps_cpu.cpp"
-    code, result = _translate(tv_cmd, KERNELS / "hostloop_steps.cu", out, "--value", "n=37", "--value", "steps=5",
+    code, result = _translate(tv_cli, KERNELS / "hostloop_steps.cu", out, "--value", "n=37", "--value", "steps=5",
                               "--measure")
     assert code == 0 and result["verdict"] == "equivalent", result
     # a launch before the loop, two launches on every step (the second takes t), one after it
@@ -52,9 +50,9 @@ def test_time_steps_with_the_step_as_argument_verify(tv_cmd, tmp_path):
     assert set(result["tvm"]["ms"]) == {"tvm", "openmp", "serial"}, result["tvm"]
 
 
-def test_sweeps_to_a_macro_bound_verify(tv_cmd, tmp_path):
+def test_sweeps_to_a_macro_bound_verify(tv_cli, tmp_path):
     out = tmp_path / "sweeps_cpu.cpp"
-    code, result = _translate(tv_cmd, KERNELS / "hostloop_sweeps.cu", out)
+    code, result = _translate(tv_cli, KERNELS / "hostloop_sweeps.cu", out)
     assert code == 0 and result["verdict"] == "equivalent", result
     # `int s; for (s = 1; s <= SWEEPS - 1; ++s)`: the macro's value in the emitted loop
     assert "    for (int s = 1; s <= (4) - 1; ++s) {" in out.read_text()
@@ -80,9 +78,9 @@ void entry(int n, int steps, float* a, float* b) {
 """
 
 
-def test_ping_pong_buffers_verify_after_an_odd_number_of_swaps(tv_cmd, tmp_path):
+def test_ping_pong_buffers_verify_after_an_odd_number_of_swaps(tv_cli, tmp_path):
     out = tmp_path / "heat_cpu.cpp"
-    code, result = _translate(tv_cmd, KERNELS / "hostloop_ping_pong.cu", out, "--value", "steps=3",
+    code, result = _translate(tv_cli, KERNELS / "hostloop_ping_pong.cu", out, "--value", "steps=3",
                               "--value", "w=0.5")
     assert code == 0 and result["verdict"] == "equivalent", result
     emitted = out.read_text()
@@ -104,10 +102,10 @@ def test_the_three_statement_swap_is_a_swap(tmp_path):
     assert "        std::swap(a_now, b_now);\n    }\n    if (a_now != a) {" in code, code
 
 
-def test_cli_refuses_ping_pong_buffers_not_both_copied_back(tv_cmd, tmp_path):
+def test_cli_refuses_ping_pong_buffers_not_both_copied_back(tv_cli, tmp_path):
     source = tmp_path / "ping_pong.cu"
     source.write_text(PING_PONG.replace("    cudaMemcpy(b, db, n * sizeof(float), cudaMemcpyDeviceToHost);\n", ""))
-    code, result = _translate(tv_cmd, source, tmp_path / "ping_pong_cpu.cpp")
+    code, result = _translate(tv_cli, source, tmp_path / "ping_pong_cpu.cpp")
     assert code == 2, result
     refusal = result["unsupported"][0]
     assert (refusal["construct"], refusal["line"]) == ("pointer swap", 12), refusal

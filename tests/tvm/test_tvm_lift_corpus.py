@@ -2,23 +2,19 @@
 `translate --to cpu --solver tvm --trials 0 --json` and its emitted C++ is verified against the .cu;
 refusals of what is still not lifted name the construct and its line.
 
-The CLI runs in two child processes that each translate half of the corpus one kernel after the
-other (`transverify.cli.main`, as the console script runs it, with stdout per kernel in a file),
-so TVM is imported twice rather than once per kernel.
+The command lines run in the test worker's long-lived CLI process (tests/support/cli_worker.py:
+`transverify.cli.main`, as the console script runs it), so TVM is imported once per worker rather
+than once per kernel.
 """
 
 import json
-import subprocess
-import sys
 import textwrap
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("tvm", reason="apache-tvm (the optional 'tvm' extra) is not installed")
 
-from tests.conftest import session_cache_dir  # noqa: E402
 from transverify.translators.tvm_cpu.errors import Unliftable  # noqa: E402
 from transverify.translators.tvm_cpu.solver import generate  # noqa: E402
 
@@ -102,69 +98,22 @@ CORPUS = {
 def _source(name: str) -> Path:
     return KERNELS / f"{name}.cu" if name.startswith("lift_") else EXAMPLES / name / f"{name}.cu"
 
-DRIVER = textwrap.dedent("""
-    import json, os, sys
-    from transverify.cli import main
-    for job in json.load(sys.stdin):
-        sys.stdout.flush()
-        saved = os.dup(1)
-        with open(job["out"], "w") as sink:
-            os.dup2(sink.fileno(), 1)
-            sys.argv = ["transverify"] + job["argv"]
-            code = 0
-            try:
-                main()
-            except SystemExit as stop:
-                code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-            sys.stdout.flush()
-            os.dup2(saved, 1)
-        os.close(saved)
-        with open(job["out"] + ".rc", "w") as rc:
-            rc.write(str(code))
-""")
-
-
-def _run_batch(jobs: list, env: dict) -> str:
-    proc = subprocess.run([sys.executable, "-c", DRIVER], input=json.dumps(jobs), capture_output=True, text=True,
-                          timeout=600, env=env)
-    return proc.stderr[-3000:] if proc.returncode else ""
-
-
-@pytest.fixture(scope="module")
-def corpus_results(tmp_path_factory):
-    import os
-
-    base = tmp_path_factory.mktemp("corpus")
-    session = tmp_path_factory.getbasetemp()
-    # the session's cache (tests/conftest.py): its precompiled headers are reused
-    env = dict(os.environ, TRANSVERIFY_CUDA_EXECUTION="cpu", TRANSVERIFY_CACHE_DIR=str(session_cache_dir(tmp_path_factory)),
-               TRANSVERIFY_RECORDS=str(session / "records.sqlite"), XDG_CONFIG_HOME=str(session / "config"))
-    jobs = []
-    for name, values in CORPUS.items():
-        argv = ["translate", str(_source(name)), "--to", "cpu", "--solver", "tvm", "--trials", "0",
-                "--json", "--cases", "4", "-o", str(base / f"{name}_cpu.cpp")]
-        for value in values:
-            argv += ["--value", value]
-        jobs.append({"name": name, "argv": argv, "out": str(base / f"{name}.json")})
-    with ThreadPoolExecutor(2) as pool:
-        errors = list(pool.map(lambda half: _run_batch(half, env), [jobs[0::2], jobs[1::2]]))
-    results = {}
-    for job in jobs:
-        out, rc = Path(job["out"]), Path(job["out"] + ".rc")
-        text = out.read_text() if out.exists() else ""
-        results[job["name"]] = (int(rc.read_text()) if rc.exists() else None, text,
-                                base / f"{job['name']}_cpu.cpp", "".join(errors))
-    return results
-
 
 def test_every_lift_kernel_is_in_the_corpus():
     assert sorted(p.stem for p in KERNELS.glob("lift_*.cu")) == sorted(n for n in CORPUS if n.startswith("lift_"))
 
 
 @pytest.mark.parametrize("name", list(CORPUS))
-def test_lift_kernel_translates_and_verifies(name, corpus_results):
-    code, text, output, errors = corpus_results[name]
-    assert code == 0, text[-3000:] + errors
+def test_lift_kernel_translates_and_verifies(name, tv_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
+    output = tmp_path / f"{name}_cpu.cpp"
+    argv = ["translate", str(_source(name)), "--to", "cpu", "--solver", "tvm", "--trials", "0", "--json",
+            "--cases", "4", "-o", str(output)]
+    for value in CORPUS[name]:
+        argv += ["--value", value]
+    proc = tv_cli.run(argv, timeout=600)
+    code, text = proc.returncode, proc.stdout
+    assert code == 0, text[-3000:] + proc.stderr[-3000:]
     result = json.loads(text)
     assert result["verdict"] == "equivalent" and result["solver_used"] == "tvm" and result["written"] is True
     emitted = output.read_text()

@@ -61,14 +61,13 @@ def test_tv_expf_and_tv_tanhf_are_within_one_and_two_ulp_of_libm(tmp_path):
 
 
 @pytest.mark.parametrize("flags", [[], ["--fast-math"]], ids=["plain", "fast-math"])
-def test_gelu_uses_tv_tanhf_in_a_simd_loop_and_verifies(tv_cmd, tmp_path, monkeypatch, flags):
+def test_gelu_uses_tv_tanhf_in_a_simd_loop_and_verifies(tv_cli, tmp_path, monkeypatch, flags):
     """Also built with -ffast-math, whose reassociation must not break the helpers (an earlier
     rounding trick, (a + c) - c, was folded away by it)."""
     monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
     out = tmp_path / "gelu_cpu.cpp"
-    proc = subprocess.run(tv_cmd + ["translate", str(KERNELS / "gelu_tanh.cu"), "--to", "cpu", "--solver", "tvm",
-                                    "--trials", "0", "--cases", "3", "--json", "-o", str(out), *flags],
-                          capture_output=True, text=True, timeout=300)
+    proc = tv_cli.run(["translate", str(KERNELS / "gelu_tanh.cu"), "--to", "cpu", "--solver", "tvm",
+                       "--trials", "0", "--cases", "3", "--json", "-o", str(out), *flags], timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert json.loads(proc.stdout)["verdict"] == "equivalent"
     code = out.read_text()

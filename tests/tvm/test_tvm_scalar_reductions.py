@@ -5,7 +5,6 @@ conservative: one case per reason to leave a loop alone."""
 
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,11 +23,10 @@ def _cpu_execution(monkeypatch):
     monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
 
 
-def _translate_verified(tv_cmd, source: Path, tmp_path: Path) -> str:
+def _translate_verified(tv_cli, source: Path, tmp_path: Path) -> str:
     out = tmp_path / f"{source.stem}_cpu.cpp"
-    proc = subprocess.run(tv_cmd + ["translate", str(source), "--to", "cpu", "--solver", "tvm", "--trials", "0",
-                                    "--cases", "3", "--json", "-o", str(out)],
-                          capture_output=True, text=True, timeout=300)
+    proc = tv_cli.run(["translate", str(source), "--to", "cpu", "--solver", "tvm", "--trials", "0",
+                       "--cases", "3", "--json", "-o", str(out)], timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert json.loads(proc.stdout)["verdict"] == "equivalent"
     return out.read_text()
@@ -44,8 +42,8 @@ def _scalar_accumulations(code: str) -> dict[str, str]:
     return found
 
 
-def test_softmax_row_maximum_and_sum_are_local_scalars(tv_cmd, tmp_path):
-    code = _translate_verified(tv_cmd, KERNELS / "softmax_rows.cu", tmp_path)
+def test_softmax_row_maximum_and_sum_are_local_scalars(tv_cli, tmp_path):
+    code = _translate_verified(tv_cli, KERNELS / "softmax_rows.cu", tmp_path)
     updates = _scalar_accumulations(code)
     assert any(u.startswith(f"tv_max<float>({a}, x[") for a, u in updates.items()), code
     assert any(u.startswith(f"({a} + tv_expf(") for a, u in updates.items()), code
@@ -54,8 +52,8 @@ def test_softmax_row_maximum_and_sum_are_local_scalars(tv_cmd, tmp_path):
     assert re.search(r"#pragma omp simd reduction\(\+:\w+_acc\)", code), code
 
 
-def test_layernorm_mean_and_variance_are_local_scalars(tv_cmd, tmp_path):
-    code = _translate_verified(tv_cmd, KERNELS / "lift_layernorm.cu", tmp_path)
+def test_layernorm_mean_and_variance_are_local_scalars(tv_cli, tmp_path):
+    code = _translate_verified(tv_cli, KERNELS / "lift_layernorm.cu", tmp_path)
     sums = [a for a, u in _scalar_accumulations(code).items() if u.startswith(f"({a} + ")]
     assert len(sums) >= 2, code
 

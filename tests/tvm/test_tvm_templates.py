@@ -4,7 +4,6 @@ template is kept only when its emitted C++ verifies against the .cu (on the CPU 
 The newer templates' CLI tests are in test_tvm_block_templates.py."""
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,15 +23,14 @@ def _cpu_execution(monkeypatch):
     monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
 
 
-def _translate(tv_cmd, source: Path, output: Path, *flags: str):
-    return subprocess.run(tv_cmd + ["translate", str(source), "--to", "cpu", "--solver", "tvm", "-o", str(output),
-                                    "--cases", "3", "--trials", "0", "--json", *flags],
-                          capture_output=True, text=True, timeout=300)
+def _translate(tv_cli, source: Path, output: Path, *flags: str):
+    return tv_cli.run(["translate", str(source), "--to", "cpu", "--solver", "tvm", "-o", str(output),
+                       "--cases", "3", "--trials", "0", "--json", *flags], timeout=300)
 
 
-def test_cli_tiled_gemm_becomes_the_gemm_template(tv_cmd, tmp_path):
+def test_cli_tiled_gemm_becomes_the_gemm_template(tv_cli, tmp_path):
     out = tmp_path / "tiled_cpu.cpp"
-    proc = _translate(tv_cmd, EXAMPLES / "tiled_matmul" / "tiled_matmul.cu", out, "--measure", "--value", "n=64")
+    proc = _translate(tv_cli, EXAMPLES / "tiled_matmul" / "tiled_matmul.cu", out, "--measure", "--value", "n=64")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = json.loads(proc.stdout)
     assert report["verdict"] == "equivalent" and report["solver_used"] == "tvm"
@@ -47,10 +45,10 @@ def test_cli_tiled_gemm_becomes_the_gemm_template(tv_cmd, tmp_path):
     assert "#pragma omp parallel for" in code and "__shared__" not in code
 
 
-def test_cli_gemm_signature_computing_a_b_transposed_is_refused(tv_cmd, tmp_path):
+def test_cli_gemm_signature_computing_a_b_transposed_is_refused(tv_cli, tmp_path):
     # Same signature and shared tiles as GEMM, but C = A * B^T: verification rejects the template.
     out = tmp_path / "bt_cpu.cpp"
-    proc = _translate(tv_cmd, KERNELS / "gemm_bt_tiled.cu", out)
+    proc = _translate(tv_cli, KERNELS / "gemm_bt_tiled.cu", out)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     report = json.loads(proc.stdout)
     [refusal] = report["unsupported"]

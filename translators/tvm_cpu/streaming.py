@@ -65,16 +65,17 @@ inline void tv_stream_fence() {
 """
 
 
-@lru_cache(maxsize=1)
 def stream_threshold() -> int:
     """Output bytes from which streaming stores are used: half this machine's L3 (its size from
-    sysfs; 32 MB when unknown), or TRANSVERIFY_TVM_STREAM_BYTES when set (a non-negative integer)."""
+    sysfs; 32 MB when unknown), or TRANSVERIFY_TVM_STREAM_BYTES when set (a non-negative integer),
+    read on each call: a long-running server sees a changed setting."""
     forced = os.environ.get("TRANSVERIFY_TVM_STREAM_BYTES", "").strip()
     if forced.isdigit():
         return int(forced)
     return l3_bytes() // 2
 
 
+@lru_cache(maxsize=1)
 def l3_bytes() -> int:
     try:
         with open("/sys/devices/system/cpu/cpu0/cache/index3/size", encoding="ascii") as f:

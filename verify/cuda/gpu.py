@@ -38,12 +38,16 @@ def parse_gpu_list(text: str) -> list[str]:
     return [m.group(1).strip() for m in re.finditer(r"^GPU \d+: (.+?)(?: \(UUID:.*)?$", text, re.MULTILINE)]
 
 
-@lru_cache(maxsize=1)
 def detect_gpu(nvcc: str | None) -> str | None:
-    """Name of a working GPU, or None."""
-    mode = os.environ.get("TRANSVERIFY_CUDA_EXECUTION", "auto")
-    if mode == "cpu" or nvcc is None:
+    """Name of a working GPU, or None (TRANSVERIFY_CUDA_EXECUTION=cpu: read on each call, so a
+    long-running server follows it; the probe itself runs once)."""
+    if os.environ.get("TRANSVERIFY_CUDA_EXECUTION", "auto") == "cpu" or nvcc is None:
         return None
+    return _probe_gpu(nvcc)
+
+
+@lru_cache(maxsize=1)
+def _probe_gpu(nvcc: str) -> str | None:
     smi = shutil.which("nvidia-smi")
     if smi is None:
         return None
