@@ -22,6 +22,18 @@ def tv_cmd() -> list[str]:
     return transverify_command()
 
 
+@pytest.fixture(scope="session")
+def tv_cli():
+    """`transverify` command lines run by one child process per test worker (tests/support/
+    cli_worker.py): the libraries a command imports (apache-tvm: seconds) are imported once,
+    not once per command. Tests of what needs a process of its own use tv_cmd."""
+    from tests.support.cli_worker import CliWorker
+
+    worker = CliWorker()
+    yield worker
+    worker.remove()
+
+
 def session_cache_dir(tmp_path_factory) -> Path:
     base = tmp_path_factory.getbasetemp()
     return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "cache"

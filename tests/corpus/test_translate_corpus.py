@@ -38,9 +38,9 @@ def _param(path: Path):
     return pytest.param(path, id=path.stem, marks=marks)
 
 
-def _translate(tv_cmd: list[str], source: Path, out: Path) -> tuple[subprocess.CompletedProcess, dict | None]:
-    argv = [*tv_cmd, "translate", str(source), "--to", "cpp", "--solver", "rules", "-o", str(out), "--json"]
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=CLI_TIMEOUT)
+def _translate(tv_cli, source: Path, out: Path) -> tuple[subprocess.CompletedProcess, dict | None]:
+    argv = ["translate", str(source), "--to", "cpp", "--solver", "rules", "-o", str(out), "--json"]
+    proc = tv_cli.run(argv, timeout=CLI_TIMEOUT)
     try:
         payload = json.loads(proc.stdout)
     except json.JSONDecodeError:
@@ -83,9 +83,9 @@ def test_corpus_size_and_manifests_agree() -> None:
 
 
 @pytest.mark.parametrize("source", [_param(p) for p in SOURCES])
-def test_translate_corpus(tv_cmd, tmp_path, source: Path) -> None:
+def test_translate_corpus(tv_cli, tmp_path, source: Path) -> None:
     out = tmp_path / f"{source.stem}.cpp"
-    proc, payload = _translate(tv_cmd, source, out)
+    proc, payload = _translate(tv_cli, source, out)
     why = f"{source.name}: {_summary(proc, payload)}"
     assert payload is not None, f"--json did not print one JSON object: {why}"
     assert "traceback" not in (proc.stdout + proc.stderr).lower(), why

@@ -8,7 +8,6 @@ translations of the .cu.
 """
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -42,10 +41,9 @@ def test_corpus_size():
 
 
 @pytest.mark.parametrize("source,candidate,expected", list(_corpus()))
-def test_corpus(tv_cmd, source, candidate, expected, monkeypatch):
+def test_corpus(tv_cli, source, candidate, expected, monkeypatch):
     monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
-    proc = subprocess.run(tv_cmd + ["verify", str(source), str(candidate), "--json", "--cases", CASES],
-                          capture_output=True, text=True, timeout=300)
+    proc = tv_cli.run(["verify", str(source), str(candidate), "--json", "--cases", CASES], timeout=300)
     result = json.loads(proc.stdout)
     assert proc.returncode == expected, result["message"]
     assert result["execution"] == "cpu-emulated"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -51,21 +50,19 @@ def _params(suffix: str, target: str):
     return [pytest.param(path, target, id=f"{path.parent.name}/{path.name}") for path in _sources(suffix)]
 
 
-def _translate(tv_cmd, source: Path, target: str, out: Path, monkeypatch) -> tuple[int, dict]:
+def _translate(tv_cli, source: Path, target: str, out: Path, monkeypatch) -> tuple[int, dict]:
     monkeypatch.setenv("TRANSVERIFY_CUDA_EXECUTION", "cpu")
     for name in ("OPENAI_BASE_URL", "TRANSVERIFY_MODEL"):
         monkeypatch.delenv(name, raising=False)
-    proc = subprocess.run(tv_cmd + ["translate", str(source), "--to", target, "-o", str(out), "--json",
-                                    "--no-capture", "--no-alternatives", "--cases", CASES]
-                          + FLAGS.get(source.name, []),
-                          capture_output=True, text=True, timeout=600)
+    proc = tv_cli.run(["translate", str(source), "--to", target, "-o", str(out), "--json",
+                       "--no-capture", "--no-alternatives", "--cases", CASES, *FLAGS.get(source.name, [])], timeout=600)
     return proc.returncode, json.loads(proc.stdout)
 
 
 @pytest.mark.parametrize("source,target", _params(".cu", "cpu") + _params(".cpp", "cuda"))
-def test_rule_translation_is_verified_or_refused_by_line(tv_cmd, tmp_path, monkeypatch, source: Path, target: str):
+def test_rule_translation_is_verified_or_refused_by_line(tv_cli, tmp_path, monkeypatch, source: Path, target: str):
     out = tmp_path / (f"{source.stem}_cpu.cpp" if target == "cpu" else f"{source.stem}.cu")
-    code, result = _translate(tv_cmd, source, target, out, monkeypatch)
+    code, result = _translate(tv_cli, source, target, out, monkeypatch)
     if source.name in REFUSED:
         assert code == 2, result["message"]
         assert result["unsupported"], result
