@@ -204,16 +204,11 @@ def _streaming_side_by_side(cu, default, shape: dict, threads: int, reps: int) -
     import tempfile
 
     from transverify.translators.registry import run_rules
-    from transverify.translators.tvm_cpu.bounds import array_lengths, extent_value
+    from transverify.translators.tvm_cpu.bounds import buffer_lengths
     from transverify.translators.tvm_cpu.speed import CXX, _setup
 
     lifted, host, entry = default.lifted, default.host, default.entry
-    lengths = dict(array_lengths(lifted, shape))
-    for out in lifted.outputs:
-        size = 1
-        for axis in out.axes:
-            size *= max(1, extent_value(lifted.extents[axis], shape))
-        lengths[out.buffer] = max(lengths.get(out.buffer, 0), size)
+    lengths = buffer_lengths(lifted, shape)
     import re
 
     setup, arguments = _setup(host, shape, lengths)

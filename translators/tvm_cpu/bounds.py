@@ -38,6 +38,18 @@ def tuning_values(host, pinned: dict[str, str]) -> dict[str, int]:
     return values
 
 
+def buffer_lengths(lifted, shape: dict) -> dict[str, int]:
+    """Array -> the elements one lifted launch reaches at `shape`: what it reads (array_lengths)
+    and the cells its outputs store."""
+    lengths = dict(array_lengths(lifted, shape))
+    for out in lifted.outputs:
+        size = 1
+        for axis in out.axes:
+            size *= max(1, extent_value(lifted.extents[axis], shape))
+        lengths[out.buffer] = max(lengths.get(out.buffer, 0), size)
+    return lengths
+
+
 def array_lengths(lifted: Lifted, values: dict[str, int]) -> dict[str, int]:
     """Array read -> elements its loads can reach at the tuning shape."""
     env = {}
@@ -139,12 +151,6 @@ def sequence_lengths(launches: list, values: dict[str, int]) -> dict[str, int]:
     for lifted, loop in launches:
         for at in loop.first_and_last(values) if loop is not None else [{}]:
             shape = {**values, **at}
-            reached = dict(array_lengths(lifted, shape))
-            for out in lifted.outputs:
-                size = 1
-                for axis in out.axes:
-                    size *= max(1, extent_value(lifted.extents[axis], shape))
-                reached[out.buffer] = max(reached.get(out.buffer, 0), size)
-            for name, length in reached.items():
+            for name, length in buffer_lengths(lifted, shape).items():
                 lengths[name] = max(lengths.get(name, 0), length)
     return lengths

@@ -111,15 +111,10 @@ def measure(source: Path, entry: str, code: str, host, lifted, values: dict[str,
     """lifted: the lifted kernel (array lengths and the GEMM layout come from it), or None with
     `lengths` (array -> elements) and `gemm` (gemm_layout's form, or None) given."""
     from ..registry import RulesUnavailable, run_rules
-    from .bounds import array_lengths, extent_value
+    from .bounds import buffer_lengths
 
     if lifted is not None:
-        lengths = dict(array_lengths(lifted, values))
-        for out in lifted.outputs:
-            size = 1
-            for axis in out.axes:
-                size *= max(1, extent_value(lifted.extents[axis], values))
-            lengths[out.buffer] = max(lengths.get(out.buffer, 0), size)
+        lengths = buffer_lengths(lifted, values)
         gemm = gemm_layout(lifted)
     setup, arguments = _setup(host, values, lengths)
     report = {"shape": dict(values), "threads": threads, "reps": reps, "ms": {}, "speedup": {}, "flags": {},
