@@ -22,6 +22,7 @@ CASES = "2"
 # Extents or pinned values the verification needs for a source (as `translate` flags).
 FLAGS = {
     "histogram.cu": ["--value", "nbins=64"],  # the kernel's shared bins hold at most 256
+    "ping_pong_steps_cu.cu": ["--value", "steps=3"],  # odd: the swapped buffers end in the other array
     "streams_axpby.cu": ["--shape", "x=n", "--shape", "y=n"],
     "block_scan.cpp": ["--shape", "x=n", "--shape", "y=n"],
     "warp_scan.cpp": ["--shape", "x=n", "--shape", "scan=n", "--shape", "total=n"],

@@ -158,10 +158,32 @@ def _address_target(node: Node) -> Node | None:
     return None
 
 
+def _reassigned(n: Node) -> set[str]:
+    """Pointer variables this node may point elsewhere: `d = ...`, `d += ...`, `++d`,
+    `std::swap(d, e)`, or `&d` handed to anything but an allocation."""
+    if n.type == "assignment_expression":
+        left = n.child_by_field_name("left")
+        return {text_of(left)} if left is not None and left.type == "identifier" else set()
+    if n.type == "update_expression":
+        target = n.child_by_field_name("argument")
+        return {text_of(target)} if target is not None and target.type == "identifier" else set()
+    if n.type == "call_expression" and (called_name(n) or "").split("::")[-1] == "swap":
+        return {text_of(a) for a in arguments(n) if a.type == "identifier"}
+    if n.type == "pointer_expression" and text_of(n).startswith("&"):
+        operand = n.child_by_field_name("argument")
+        call = n.parent.parent if n.parent is not None and n.parent.type == "argument_list" else None
+        if operand is not None and operand.type == "identifier" and (
+                call is None or call.type != "call_expression" or called_name(call) not in ALLOCATIONS):
+            return {text_of(operand)}
+    return set()
+
+
 def _aliases(func: Node, kernel_params: dict[str, list[str]]) -> dict[str, str]:
     """Device buffers that may simply be the host array they mirror: allocated once, copied only
-    from and to that one array (whole, never at an offset), never set; a buffer mirroring a
-    `const` array also reaches kernels only through `const` parameters."""
+    from and to that one array (whole, never at an offset), never set, the pointer never
+    reassigned (ping-pong buffers swapped between steps hold the other array's data by the final
+    copies); a buffer mirroring a `const` array also reaches kernels only through `const`
+    parameters."""
     from .syntax import walk
 
     body = func.child_by_field_name("body")
@@ -173,6 +195,7 @@ def _aliases(func: Node, kernel_params: dict[str, list[str]]) -> dict[str, str]:
     const_hosts = _const_pointer_params(func)
     launches: list[tuple[str, list[str]]] = []
     for n in walk(body):
+        spoiled |= _reassigned(n)
         if n.type != "call_expression":
             continue
         if is_kernel_launch(n):
