@@ -34,9 +34,31 @@ def tv_cli():
     worker.remove()
 
 
-def session_cache_dir(tmp_path_factory) -> Path:
+def session_shared_dir(tmp_path_factory) -> Path:
+    """A folder all pytest-xdist workers of this run share (the run's own folder without xdist)."""
     base = tmp_path_factory.getbasetemp()
-    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "cache"
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def computed_once(tmp_path_factory, name: str, compute):
+    """compute()'s (picklable) value, computed by the first worker that asks for it and read back
+    by the others: a module fixture under pytest-xdist runs in every worker that runs a test of
+    its module."""
+    import fcntl
+    import pickle
+
+    shared = session_shared_dir(tmp_path_factory) / f"computed-{name}.pickle"
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if shared.exists():
+            return pickle.loads(shared.read_bytes())
+        value = compute()
+        shared.write_bytes(pickle.dumps(value))
+        return value
+
+
+def session_cache_dir(tmp_path_factory) -> Path:
+    return session_shared_dir(tmp_path_factory) / "cache"
 
 
 @pytest.fixture(autouse=True)

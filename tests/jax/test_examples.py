@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import computed_once
 from transverify.translators.torch_jax import translate_file
 from transverify.verify import VerifyOptions
 from transverify.verify.torch_jax.runner import Job, verify_many
@@ -22,6 +23,10 @@ def test_there_are_at_least_forty_examples():
 
 @pytest.fixture(scope="module")
 def verified(tmp_path_factory):
+    return computed_once(tmp_path_factory, "jax-examples", lambda: _verify_examples(tmp_path_factory))
+
+
+def _verify_examples(tmp_path_factory):
     folder = tmp_path_factory.mktemp("translations")
     jobs, keys, translations = [], [], {}
     for name in NAMES:

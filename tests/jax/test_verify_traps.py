@@ -7,6 +7,7 @@ import textwrap
 
 import pytest
 
+from tests.conftest import computed_once
 from transverify.verify import VerifyOptions
 from transverify.verify.torch_jax.runner import Job, verify_many
 
@@ -274,6 +275,10 @@ CANDIDATES = {
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
+    return computed_once(tmp_path_factory, "jax-traps", lambda: _verify_traps(tmp_path_factory))
+
+
+def _verify_traps(tmp_path_factory):
     folder = tmp_path_factory.mktemp("traps")
     for name, body in SOURCES.items():
         (folder / f"{name}.py").write_text(HEADER + textwrap.dedent(body))
