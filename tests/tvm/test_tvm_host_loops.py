@@ -58,6 +58,9 @@ def test_sweeps_to_a_macro_bound_verify(tv_cli, tmp_path):
     assert "    for (int s = 1; s <= (4) - 1; ++s) {" in out.read_text()
 
 
+# the rule translator's corpus example, which the TVM lifting verifies too
+PING_PONG_EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "cuda_rules" / "ping_pong_steps_cu.cu"
+
 PING_PONG = """\
 __global__ void step(int n, const float* a, float* b) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
@@ -80,7 +83,7 @@ void entry(int n, int steps, float* a, float* b) {
 
 def test_ping_pong_buffers_verify_after_an_odd_number_of_swaps(tv_cli, tmp_path):
     out = tmp_path / "heat_cpu.cpp"
-    code, result = _translate(tv_cli, KERNELS / "hostloop_ping_pong.cu", out, "--value", "steps=3",
+    code, result = _translate(tv_cli, PING_PONG_EXAMPLE, out, "--value", "steps=3",
                               "--value", "w=0.5")
     assert code == 0 and result["verdict"] == "equivalent", result
     emitted = out.read_text()
@@ -89,7 +92,7 @@ def test_ping_pong_buffers_verify_after_an_odd_number_of_swaps(tv_cli, tmp_path)
     fix = emitted.index("    if (u_now != u) {")
     unfixed = tmp_path / "unfixed_cpu.cpp"
     unfixed.write_text(emitted[:fix] + emitted[emitted.index("    }\n", fix) + 6:])
-    checked = verify(KERNELS / "hostloop_ping_pong.cu", unfixed,
+    checked = verify(PING_PONG_EXAMPLE, unfixed,
                      VerifyOptions(cases=2, values={"steps": "3", "w": "0.5"}))
     assert not checked.ok and checked.stage not in ("parse", "compile_source"), checked.message
 
