@@ -31,28 +31,29 @@ def propose_argmax(cues: Cues) -> list[Candidate]:
             words = f"{where} = arg{kind} over i < {n} of {x.name}[i] (the first on ties)"
             found.append(Candidate(f"arg{kind}", words, score - rank,
                                    lambda kind=kind, words=words: _build(cues, kind, None, n, target, words)))
-    elif not cues.returns and len(cues.outputs) == 1 and len(cues.sizes) == 2 \
-            and cues.outputs[0].dtype in _INDEX_TYPES:
-        y = cues.outputs[0]
+    elif not cues.returns and len(cues.sizes) == 2 and len(cues.outputs) in (1, 2):
+        # each row's arg-extreme, and (two outputs) the extreme value beside it
+        if len(cues.outputs) == 1:
+            v, y = None, cues.outputs[0]
+            if y.dtype not in _INDEX_TYPES:
+                return found
+        else:
+            pair = _value_and_index(cues.outputs, x.dtype)
+            if pair is None:
+                return found
+            v, y = pair
         for rank, (rows, cols) in enumerate(orders(cues.size_names(), _ROW_HINTS)[:2]):
             for guess, kind in enumerate(kinds):
-                words = (f"{y.name}[r] = arg{kind} over c < {cols} of {x.name}[r, c], r < {rows}, row-major "
-                         f"(the first on ties)")
+                if v is None:
+                    words = (f"{y.name}[r] = arg{kind} over c < {cols} of {x.name}[r, c], r < {rows}, row-major "
+                             f"(the first on ties)")
+                else:
+                    words = (f"{y.name}[r] = arg{kind}, {v.name}[r] = {kind} over c < {cols} of {x.name}[r, c], "
+                             f"r < {rows}, row-major (the first index on ties)")
                 found.append(Candidate(f"arg{kind}", words, score - min(rank, 1) - guess,
                                        lambda rows=rows, cols=cols, kind=kind, words=words:
-                                       _build(cues, kind, rows, cols, (y.name, y.dtype), words)))
-    elif not cues.returns and len(cues.outputs) == 2 and len(cues.sizes) == 2:
-        pair = _value_and_index(cues.outputs, x.dtype)
-        if pair is None:
-            return found
-        v, y = pair
-        for rank, (rows, cols) in enumerate(orders(cues.size_names(), _ROW_HINTS)[:2]):
-            for guess, kind in enumerate(kinds):
-                words = (f"{y.name}[r] = arg{kind}, {v.name}[r] = {kind} over c < {cols} of {x.name}[r, c], "
-                         f"r < {rows}, row-major (the first index on ties)")
-                found.append(Candidate(f"arg{kind}", words, score - min(rank, 1) - guess,
-                                       lambda rows=rows, cols=cols, kind=kind, words=words:
-                                       _build(cues, kind, rows, cols, (y.name, y.dtype), words, v.name)))
+                                       _build(cues, kind, rows, cols, (y.name, y.dtype), words,
+                                              v.name if v is not None else None)))
     return found
 
 
