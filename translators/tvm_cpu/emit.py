@@ -16,6 +16,7 @@ import re
 from .emit_loops import (LOCAL_ARRAY_LIMIT, LoopForms, constant_size, first_iteration_guards, reduction_clauses,
                          scalar_reductions, select_parts)
 from .gemm_schedule import FULL_TILE
+from .parallel_work import min_work_words, parallel_min_work, parallel_work
 from .prelude import PRELUDE
 from .streaming import STREAM_PRELUDE, StreamForms, threshold_words
 from .tir_util import C_TYPES, addends, conjuncts, dtype_of, handle, mentions
@@ -195,8 +196,13 @@ class Printer(LoopForms, StreamForms):
         lo, extent = self.expr(s.min), self.expr(s.extent)
         end = extent if lo == "0" else f"{lo} + {extent}"
         if kind == 1:
-            self.emit(depth, "#pragma omp parallel for")
-            self.stats["parallel"] += 1
+            clause = self._parallel_if(s)
+            if clause is None:  # a nest of fixed size too small for threads: its loops run on one
+                self.emit(depth, f"// one thread: fewer than {parallel_min_work()} statement executions")
+                self.stats["parallel_if"] = self.stats.get("parallel_if", 0) + 1
+            else:
+                self.emit(depth, "#pragma omp parallel for" + clause)
+                self.stats["parallel"] += 1
             self.open_parallel.append(len(self.lines) - 1)
         elif kind not in (0, 2, 3):
             raise EmitError("thread-bound loops have no CPU form")
@@ -226,6 +232,20 @@ class Printer(LoopForms, StreamForms):
             self.emit(d, "}")
         if kind == 1:
             self.open_parallel.pop()
+
+    def _parallel_if(self, loop) -> str | None:
+        """` if(work >= N)`: a nest with less work than parallel_min_work() runs on one thread;
+        None: a fixed amount of work below it (no parallel loop at all)."""
+        threshold = parallel_min_work()
+        work = parallel_work(loop) if threshold > 0 else None
+        if work is None:
+            return ""
+        if type(work).__name__ == "IntImm":  # a fixed shape (a tuned schedule): decided here
+            return "" if int(work.value) >= threshold else None
+        self.stats["parallel_if"] = self.stats.get("parallel_if", 0) + 1
+        # int64 literals bare: an int64_t operand beside each keeps the arithmetic 64-bit
+        text = re.sub(r"static_cast<int64_t>\((\d+)\)", r"\1", self.expr(work))
+        return f" if({text} >= {threshold})"
 
     def _scalar_reduction_loop(self, s, depth: int, elements: dict) -> None:
         """A loop accumulating into temporaries' elements fixed for its duration: each element
@@ -398,10 +418,23 @@ def streaming_parts(printers: list, header: list[str]) -> tuple[list[str], list[
     return header[:at] + [words] + header[at:], [STREAM_PRELUDE]
 
 
+def header_parts(printers: list, header: list[str]) -> tuple[list[str], list[str]]:
+    """The header with the lines the printed bodies call for (streaming stores, the one-thread
+    threshold of small nests) and the extra prelude."""
+    header, extra = streaming_parts(printers, header)
+    if any(p.stats.get("parallel_if") for p in printers):
+        words = (f"Small launches: a parallel loop nest of fewer than {min_work_words()} statement executions "
+                 "(math calls count more) runs on one thread, where starting the threads would cost more "
+                 "than it saves.")
+        at = header.index("Schedule:") if "Schedule:" in header else len(header)
+        header = header[:at] + [words] + header[at:]
+    return header, extra
+
+
 def emit_function(func, buffer_names: dict, scalars: list[str], signature: str, header: list[str]) -> str:
     printer = Printer(func, buffer_names, scalars, streaming=True)
     body = printer.body()
-    header, extra = streaming_parts([printer], header)
+    header, extra = header_parts([printer], header)
     comment = ["// " + line if line else "//" for line in header]
     return "\n".join(comment + ["", PRELUDE, *extra, signature + " {"] + body + ["}", ""])
 
@@ -411,23 +444,45 @@ def emit_sequence(parts: list, entry: str, params: list, extern_c: bool, header:
     """One static function per launch and the entry that calls them in order, those of a host loop
     inside that loop. parts: (function name, lowered PrimFunc, buffer names, its scalar parameter
     names, its parameters (the entry's, and a host loop's variable), the host loop as (line, the
-    `for (...)` header) or None), in launch order. steps: the entry's statements as (host loop or
-    None, C++ statement), by default each part's call; prologue/epilogue: statements around them."""
+    `for (...)` header) or None[, a sequence_tuning.TunedLaunch or None]), in launch order. A tuned
+    launch's function calls its tuned schedule at the pinned shape, the default one otherwise.
+    steps: the entry's statements as (host loop or None, C++ statement), by default each part's
+    call; prologue/epilogue: statements around them."""
     declarations = ", ".join(p.declaration for p in params)
+    tuned = [part[6] if len(part) > 6 else None for part in parts]
     printers = [Printer(lowered, buffer_names, scalars, streaming=True)
-                for _, lowered, buffer_names, scalars, _, _ in parts]
-    read = set().union(*(printer.read_arrays for printer in printers))
-    for printer in printers:  # an array a later launch reads is not written with streaming stores
+                for _, lowered, buffer_names, scalars, _, _, *_ in parts]
+    tuned_printers = {k: Printer(t.lowered, t.names, t.scalars, streaming=True) for k, t in enumerate(tuned) if t}
+    every = printers + list(tuned_printers.values())
+    read = set().union(*(printer.read_arrays for printer in every))
+    for printer in every:  # an array a later launch reads is not written with streaming stores
         printer.read_arrays = read
     bodies = [printer.body() for printer in printers]
-    header, extra = streaming_parts(printers, header)
+    tuned_bodies = {k: printer.body() for k, printer in tuned_printers.items()}
+    header, extra = header_parts(every, header)
     comment = ["// " + line if line else "//" for line in header]
     lines = comment + ["", PRELUDE, *extra]
-    for (name, _, _, _, own, _), body in zip(parts, bodies):
+    for k, ((name, _, _, _, own, _, *_), body) in enumerate(zip(parts, bodies)):
         unused = [f"    (void){p.name};" for p in own]  # each launch reads only some of the parameters
-        lines += [f"static void {name}({', '.join(p.declaration for p in own)}) {{", *unused, *body, "}", ""]
+        signature = ", ".join(p.declaration for p in own)
+        if k not in tuned_bodies:
+            lines += [f"static void {name}({signature}) {{", *unused, *body, "}", ""]
+            continue
+        if not tuned[k].pinned:  # the launch reads no size: its tuned schedule serves every call
+            lines += [f"// Launch {k + 1}'s tuned schedule (it reads no integer parameter: one shape).",
+                      f"static void {name}({signature}) {{", *unused, *tuned_bodies[k], "}", ""]
+            continue
+        arguments = ", ".join(p.name for p in own)
+        shape = " && ".join(f"{n} == {v}" for n, v in tuned[k].pinned.items())
+        words = ", ".join(f"{n} = {v}" for n, v in tuned[k].pinned.items())
+        lines += [f"// Launch {k + 1}'s tuned schedule, specialised to {words}.",
+                  f"static void {name}_tuned({signature}) {{", *unused, *tuned_bodies[k], "}", "",
+                  f"static void {name}_any_shape({signature}) {{", *unused, *body, "}", "",
+                  f"static void {name}({signature}) {{",
+                  f"    if ({shape}) {{", f"        {name}_tuned({arguments});", "    } else {",
+                  f"        {name}_any_shape({arguments});", "    }", "}", ""]
     if steps is None:
-        steps = [(loop, f"{name}({', '.join(p.name for p in own)});") for name, _, _, _, own, loop in parts]
+        steps = [(loop, f"{name}({', '.join(p.name for p in own)});") for name, _, _, _, own, loop, *_ in parts]
     linkage = "extern \"C\" " if extern_c else ""
     lines.append(f"{linkage}void {entry}({declarations}) {{")
     lines += [f"    {statement}" for statement in prologue]
@@ -461,7 +516,7 @@ def emit_dispatch(tuned, default, buffer_names: dict, entry: str, params: list, 
     tuned_body = tuned_printer.body()
     unused = [f"    (void){name};" for name in pinned]  # constants in the tuned body
     default_body = default_printer.body()
-    header, extra = streaming_parts([tuned_printer, default_printer], header)
+    header, extra = header_parts([tuned_printer, default_printer], header)
     comment = ["// " + line if line else "//" for line in header]
     linkage = "extern \"C\" " if extern_c else ""
     return "\n".join(comment + [

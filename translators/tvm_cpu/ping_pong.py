@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tree_sitter import Node
 
 from ...verify.cuda.parse import line_of, text_of, walk
 from .errors import Unliftable

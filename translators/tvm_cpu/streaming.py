@@ -219,7 +219,7 @@ class StreamForms:
         if not self.open_parallel or not self.scalar_names:
             return
         at = self.open_parallel[0]
-        if "firstprivate(" not in self.lines[at]:
+        if "#pragma omp parallel" in self.lines[at] and "firstprivate(" not in self.lines[at]:
             self.lines[at] += f" firstprivate({', '.join(self.scalar_names)})"
 
     def _stream_declarations(self) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..emit import C_TYPES, Printer, streaming_parts
+from ..emit import C_TYPES, Printer, header_parts
 from ..prelude import PRELUDE
 from ..vector_unit import vector_width_words
 from .cues import Cues
@@ -35,7 +35,7 @@ def emit_candidate(candidate: Candidate, built: Built, cues: Cues, path: Path) -
         vector_width_words(),
         "Schedule:", *[f"  {d}" for d in decisions],
     ]
-    header, extra = streaming_parts([printer], header)
+    header, extra = header_parts([printer], header)
     comment = ["// " + line if line else "//" for line in header]
     declarations = ", ".join(p.declaration for p in host.params)
     linkage = "extern \"C\" " if host.extern_c else ""
