@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("tvm", reason="apache-tvm (the optional 'tvm' extra) is not installed")
 
 from transverify.translators.tvm_cpu.errors import Unliftable  # noqa: E402
-from transverify.translators.tvm_cpu.solver import Tuning, generate  # noqa: E402
+from transverify.translators.tvm_cpu.solver import generate  # noqa: E402
 from transverify.verify import VerifyOptions, verify  # noqa: E402
 
 KERNELS = Path(__file__).resolve().parent / "kernels"
@@ -150,10 +150,3 @@ def test_a_launch_under_a_condition_in_the_loop_is_refused(tmp_path):
         generate(path)
     assert (info.value.construct, info.value.line) == ("kernel launch", 11), info.value.describe()
     assert "under a condition (line 11)" in info.value.describe()
-
-
-def test_a_host_loop_of_launches_is_not_tuned():
-    with pytest.raises(Unliftable) as info:
-        generate(KERNELS / "hostloop_sweeps.cu", tuning=Tuning(trials=2))
-    assert info.value.construct == "kernel launch" and "launches 2 kernels inside a host loop" in info.value.describe()
-    assert "--trials 0" in info.value.describe()

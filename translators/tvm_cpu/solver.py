@@ -172,13 +172,6 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     from .vector_unit import vector_width_words
 
     host = launches[0].entry
-    if tuning is not None:
-        # the words "launches N kernels" / "a kernel inside a host loop" let the operator templates try it
-        what = f"{len(launches)} kernels" if len(launches) > 1 else "a kernel"
-        where = " inside a host loop" if any(launch.loop for launch in launches) else ""
-        raise Unliftable("kernel launch", launches[-1].launch_line,
-                         f"{host.name} launches {what}{where}: several launches and launches in a host loop are "
-                         "lifted with the default schedule only (--trials 0); tuning them is not supported yet")
     load_tvm()
     parts, decisions, domains, lifts = [], [], [], []
     for number, launch in enumerate(launches):
@@ -215,6 +208,8 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
         "Thread domains:", *[f"  {d}" for d in domains], vector_width_words(),
         "Schedule:", *[f"  {d}" for d in decisions],
     ]
+    if tuning is not None:
+        parts, header, decisions = _tuned_sequence(launches, parts, lifts, host, tuning, header, decisions, progress)
     ping = read_ping_pong(launches, host, launches[0].copies)
     steps = entry_steps(launches, [part[0] for part in parts], [part[4] for part in parts], ping)
     try:
@@ -222,6 +217,40 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     except EmitError as exc:
         raise Unliftable("emission", None, str(exc)) from None
     return Generated(code=code, kernel=kernels, entry=host.name, decisions=decisions, host=host, launches=lifts)
+
+
+def _tuned_sequence(launches, parts, lifts, host, tuning, header, decisions, progress):
+    """Each launch tuned at the entry's shape (sequence_tuning.py): the parts with their tuned
+    alternatives, and the header and decisions saying what each launch got."""
+    from .sequence_tuning import LaunchToTune, tune_launches
+
+    to_tune = [LaunchToTune(k + 1, launch.kernel_name, lifted, loop, part[4])
+               for k, (launch, (lifted, loop), part) in enumerate(zip(launches, lifts, parts))]
+    tuned, record = tune_launches(to_tune, host, tuning, progress)
+    tuning.record, tuning.used_rank = record, 0
+    if not any(tuned):
+        from .tuning import TuningFailed
+
+        raise TuningFailed("; ".join(f"launch {s['launch']} ({s['kernel']}): {s['note']}"
+                                     for s in record.launches if s.get("note"))[:600])
+    shape = ", ".join(f"{k} = {v}" for k, v in tuning.shape.items())
+    words = [f"Tuned by TVM MetaSchedule at {shape} ({record.trials} trials measured in all, shared among the "
+             f"launches, {record.seconds:.0f} s); a launch runs its tuned schedule when the sizes it reads have "
+             "these values, the default schedule otherwise:"]
+    tuned_decisions = []
+    for summary, result in zip(record.launches, tuned):
+        name = f"launch {summary['launch']} ({summary['kernel']})"
+        if result is None:
+            words.append(f"  {name}: default schedule, {summary['note']}")
+            continue
+        if not result.pinned:
+            words.append(f"  {name} reads no integer parameter: its tuned schedule runs at every call")
+        words += [f"  {name}: {d}" for d in result.decisions]
+        tuned_decisions += [f"{name}, tuned: {d}" for d in result.decisions]
+    at = header.index("Schedule:")
+    header = header[:at] + words + ["Default schedule:"] + header[at + 1:]
+    parts = [(*part, result) for part, result in zip(parts, tuned)]
+    return parts, header, tuned_decisions + ["default schedule (other shapes):"] + decisions
 
 
 def _lift_launch(launch, host, scalars: dict, pointers: dict):
@@ -350,6 +379,9 @@ def solve(request, output: Path, options) -> dict:
         outcome["tvm"] = {"tuning_shape": tuning.shape, "trials": record.trials, "cache_dir": record.cache_dir,
                           "tune_seconds": round(record.seconds, 2), "cached": record.cached, "stopped": record.stopped, "record_rank": tuning.used_rank,
                           "tvm_best_ms": round(record.best_ms[tuning.used_rank], 4)}
+        if getattr(record, "launches", None):  # several launches: each one's share of the run
+            outcome["tvm"]["launches"] = record.launches
+            details += [f"launch {s['launch']} ({s['kernel']}): {s['note']}" for s in record.launches if s.get("note")]
     if recognised is not None:
         how = f"operator template {recognised.template}" + (f", {how}" if tuning is not None else "")
         outcome["tvm"] = {"template": recognised.template, "template_variant": recognised.variant,
