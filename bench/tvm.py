@@ -62,6 +62,10 @@ CASES = [
     ("transpose 4096^2", KERNELS / "transpose_naive.cu", dict(rows=4096, cols=4096), False, 8 * 4096 * 4096),
     # x and y read, y written
     ("saxpy 16M", EXAMPLES / "saxpy" / "saxpy.cu", dict(n=16 * 1024 * 1024), False, 12 * 16 * 1024 * 1024),
+    # a host loop of time steps, 2 launches a step (and one before and after): 102 small launches,
+    # each below the one-thread threshold, then launches large enough for both threads
+    ("time steps 4096 x 50", KERNELS / "hostloop_steps.cu", dict(n=4096, steps=50), False, None),
+    ("time steps 1M x 10", KERNELS / "hostloop_steps.cu", dict(n=1024 * 1024, steps=10), False, None),
 ]
 
 _TRIAD = r"""
@@ -104,6 +108,7 @@ def stream_triad_gbs(threads: int) -> float | None:
 
 def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: bool = False,
              moved: int | None = None, triad: float | None = None) -> None:
+    from transverify.translators.tvm_cpu.bounds import sequence_lengths
     from transverify.translators.tvm_cpu.solver import Tuning, generate
     from transverify.translators.tvm_cpu.speed import measure
 
@@ -115,7 +120,10 @@ def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: boo
         tune = False
     else:
         default = generate(cu)
-        base = measure(cu, default.entry, default.code, default.host, default.lifted, shape, threads, reps)
+        # several launches, a host loop: arrays as long as every launch reaches
+        lengths = sequence_lengths(default.launches, shape) if default.lifted is None else None
+        base = measure(cu, default.entry, default.code, default.host, default.lifted, shape, threads, reps,
+                       lengths=lengths)
     ms = base["ms"]
     row = [ms.get("serial"), ms.get("openmp"), ms.get("tvm"), None, ms.get("openblas")]
     tuned_words = "-"
@@ -151,7 +159,7 @@ def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: boo
         _streaming_side_by_side(cu, default, shape, threads, max(reps, 61))
     if fast_math and ms.get("tvm") and "template" not in name:
         fast = measure(cu, default.entry, default.code, default.host, default.lifted, shape, threads, reps,
-                       fast_math=True)["ms"].get("tvm")
+                       lengths=lengths, fast_math=True)["ms"].get("tvm")
         if fast:
             words = [f"{ms['tvm'] / fast:.2f}x the plain build"]
             if serial:
@@ -204,11 +212,12 @@ def _streaming_side_by_side(cu, default, shape: dict, threads: int, reps: int) -
     import tempfile
 
     from transverify.translators.registry import run_rules
-    from transverify.translators.tvm_cpu.bounds import buffer_lengths
+    from transverify.translators.tvm_cpu.bounds import buffer_lengths, sequence_lengths
     from transverify.translators.tvm_cpu.speed import CXX, _setup
 
-    lifted, host, entry = default.lifted, default.host, default.entry
-    lengths = buffer_lengths(lifted, shape)
+    host, entry = default.host, default.entry
+    lengths = buffer_lengths(default.lifted, shape) if default.lifted is not None else \
+        sequence_lengths(default.launches, shape)
     import re
 
     setup, arguments = _setup(host, shape, lengths)

@@ -118,7 +118,8 @@ def test_lift_kernel_translates_and_verifies(name, tv_cli, tmp_path, monkeypatch
     assert result["verdict"] == "equivalent" and result["solver_used"] == "tvm" and result["written"] is True
     emitted = output.read_text()
     assert "lifted to TVM TE" in emitted.splitlines()[1]  # lifted thread by thread, not an operator template
-    assert "#pragma omp parallel for" in emitted
+    # fixed sizes below the one-thread threshold have no parallel loop (parallel_work.py)
+    assert "#pragma omp parallel for" in emitted or "// one thread: fewer than" in emitted
 
 
 def test_nested_reduction_is_one_reduction_over_all_axes():
@@ -691,15 +692,6 @@ def test_launches_in_order_are_static_functions_the_entry_calls_in_order():
         code.index("normalise_rows_launch2(rows, cols, x, total, y);")
     assert first < second and "static void normalise_rows_launch1(" in code
     assert "row_totals" in code.splitlines()[0] and "divide_rows" in code.splitlines()[0]
-
-
-def test_several_launches_are_not_tuned():
-    from transverify.translators.tvm_cpu.solver import Tuning
-
-    with pytest.raises(Unliftable) as info:
-        generate(KERNELS / "lift_two_launches.cu", tuning=Tuning(trials=2))
-    assert (info.value.construct, info.value.line) == ("kernel launch", 25), info.value.describe()
-    assert "--trials 0" in info.value.describe()
 
 
 def test_a_launch_under_a_condition_is_refused(tmp_path):

@@ -39,6 +39,10 @@ _BITS = {"LShift": "<<", "RShift": ">>", "BitwiseAnd": "&", "BitwiseOr": "|", "B
 _EXTERN = {"tv_brev", "__builtin_ffs", "__builtin_ffsll"}  # C functions the lifter calls (prelude)
 
 
+# A parallel nest printed in more lines than this gets OpenMP's `if` clause instead of a one-thread copy.
+COPIED_NEST_LINES = 60
+
+
 class EmitError(Exception):
     pass
 
@@ -191,21 +195,44 @@ class Printer(LoopForms, StreamForms):
             if elements:
                 self._scalar_reduction_loop(s, depth, elements)
                 return
+        if kind == 1:
+            condition = self._parallel_condition(s)
+            if condition is None:  # a nest of fixed size too small for threads: its loops run on one
+                self.emit(depth, f"// one thread: fewer than {parallel_min_work()} statement executions")
+                self.stats["parallel_if"] = self.stats.get("parallel_if", 0) + 1
+                self._for(s, depth, kind, parallel=False)
+            elif condition:  # decided at run time: a branch, as `omp parallel for if(...)` still
+                # costs a team of one (about 0.45 µs a call, as much as a small launch's work)
+                self.stats["parallel_if"] = self.stats.get("parallel_if", 0) + 1
+                start = len(self.lines)
+                self.emit(depth, f"if ({condition}) {{")
+                self._for(s, depth + 1, kind, parallel=True)
+                if len(self.lines) - start > COPIED_NEST_LINES:
+                    # a long nest (a GEMM's tiles): not printed twice; its work dwarfs the clause's cost
+                    nest = [line[4:] for line in self.lines[start + 1:]]
+                    del self.lines[start:]
+                    self.lines += [nest[0] + f" if({condition})", *nest[1:]]
+                    return
+                self.emit(depth, "} else {  // too little work for threads: the same loop on one")
+                self._for(s, depth + 1, kind, parallel=False)
+                self.emit(depth, "}")
+            else:
+                self._for(s, depth, kind, parallel=True)
+            return
+        if kind not in (0, 2, 3):
+            raise EmitError("thread-bound loops have no CPU form")
+        self._for(s, depth, kind)
+
+    def _for(self, s, depth: int, kind: int, parallel: bool = False) -> None:
+        """The loop as a C++ `for`; a parallel one (kind 1) with its pragma when `parallel`."""
         var = self.fresh(s.loop_var, s.loop_var.name)
         ctype = C_TYPES[dtype_of(s.loop_var)]
         lo, extent = self.expr(s.min), self.expr(s.extent)
         end = extent if lo == "0" else f"{lo} + {extent}"
-        if kind == 1:
-            clause = self._parallel_if(s)
-            if clause is None:  # a nest of fixed size too small for threads: its loops run on one
-                self.emit(depth, f"// one thread: fewer than {parallel_min_work()} statement executions")
-                self.stats["parallel_if"] = self.stats.get("parallel_if", 0) + 1
-            else:
-                self.emit(depth, "#pragma omp parallel for" + clause)
-                self.stats["parallel"] += 1
+        if kind == 1 and parallel:
+            self.emit(depth, "#pragma omp parallel for")
+            self.stats["parallel"] += 1
             self.open_parallel.append(len(self.lines) - 1)
-        elif kind not in (0, 2, 3):
-            raise EmitError("thread-bound loops have no CPU form")
         body, closing = s.body, []
         if kind == 2 and lo == "0":
             guarded = self._guard_as_bound(s)
@@ -230,22 +257,21 @@ class Printer(LoopForms, StreamForms):
             plain(depth)
         for d in closing:
             self.emit(d, "}")
-        if kind == 1:
+        if kind == 1 and parallel:
             self.open_parallel.pop()
 
-    def _parallel_if(self, loop) -> str | None:
-        """` if(work >= N)`: a nest with less work than parallel_min_work() runs on one thread;
-        None: a fixed amount of work below it (no parallel loop at all)."""
+    def _parallel_condition(self, loop) -> str | None:
+        """When a parallel nest runs on threads: "" always, None never (a fixed amount of work below
+        parallel_min_work()), else the C++ condition `work >= N` over the sizes."""
         threshold = parallel_min_work()
         work = parallel_work(loop) if threshold > 0 else None
         if work is None:
             return ""
         if type(work).__name__ == "IntImm":  # a fixed shape (a tuned schedule): decided here
             return "" if int(work.value) >= threshold else None
-        self.stats["parallel_if"] = self.stats.get("parallel_if", 0) + 1
         # int64 literals bare: an int64_t operand beside each keeps the arithmetic 64-bit
         text = re.sub(r"static_cast<int64_t>\((\d+)\)", r"\1", self.expr(work))
-        return f" if({text} >= {threshold})"
+        return f"{text} >= {threshold}"
 
     def _scalar_reduction_loop(self, s, depth: int, elements: dict) -> None:
         """A loop accumulating into temporaries' elements fixed for its duration: each element

@@ -89,7 +89,7 @@ def tune_launches(launches: list[LaunchToTune], host, tuning, progress=None) -> 
                 continue
             tuned = TunedLaunch(lowered, {**emit_form.inputs, **emit_form.outputs}, emit_form.scalars,
                                 pinned, trace_words(trace))
-            summary.update(record_rank=rank, tvm_best_ms=round(record.best_ms[rank], 4))
+            summary.update(record_rank=rank, tvm_best_ms=float(f"{record.best_ms[rank]:.4g}"))
             if record.stopped:
                 summary["stopped"] = record.stopped
             break

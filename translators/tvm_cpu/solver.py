@@ -378,7 +378,7 @@ def solve(request, output: Path, options) -> dict:
         details.append(f"tuning cache: {record.cache_dir}")
         outcome["tvm"] = {"tuning_shape": tuning.shape, "trials": record.trials, "cache_dir": record.cache_dir,
                           "tune_seconds": round(record.seconds, 2), "cached": record.cached, "stopped": record.stopped, "record_rank": tuning.used_rank,
-                          "tvm_best_ms": round(record.best_ms[tuning.used_rank], 4)}
+                          "tvm_best_ms": float(f"{record.best_ms[tuning.used_rank]:.4g}")}
         if getattr(record, "launches", None):  # several launches: each one's share of the run
             outcome["tvm"]["launches"] = record.launches
             details += [f"launch {s['launch']} ({s['kernel']}): {s['note']}" for s in record.launches if s.get("note")]

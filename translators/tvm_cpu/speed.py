@@ -51,14 +51,15 @@ int main(int argc, char** argv) {
 SETUP
     auto call = [&] { CALL; };
     call();
+    const int batch = BATCH;  // calls per sample: a small kernel's call is shorter than the clock's resolution
     std::vector<double> t;
     for (int r = 0; r < reps; ++r) {
         auto start = std::chrono::steady_clock::now();
-        call();
-        t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        for (int b = 0; b < batch; ++b) call();
+        t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / batch);
     }
     std::sort(t.begin(), t.end());
-    std::printf("%.6f\n", t[t.size() / 2]);
+    std::printf("%.9f\n", t[t.size() / 2]);
     return 0;
 }
 """
@@ -117,7 +118,9 @@ def measure(source: Path, entry: str, code: str, host, lifted, values: dict[str,
         lengths = buffer_lengths(lifted, values)
         gemm = gemm_layout(lifted)
     setup, arguments = _setup(host, values, lengths)
-    report = {"shape": dict(values), "threads": threads, "reps": reps, "ms": {}, "speedup": {}, "flags": {},
+    batch = calls_per_sample(lengths)
+    report = {"shape": dict(values), "threads": threads, "reps": reps, "calls_per_sample": batch, "ms": {},
+              "speedup": {}, "flags": {},
               "notes": []}
     folder = Path(tempfile.mkdtemp(prefix="transverify-speed-"))
     try:
@@ -142,11 +145,11 @@ def measure(source: Path, entry: str, code: str, host, lifted, values: dict[str,
         for name, text, flags, call, version_threads in variants:
             if cancel is not None and cancel.is_set():
                 break
-            ms, why = _time(folder / name, text, flags, setup, call, version_threads, reps)
+            ms, why = _time(folder / name, text, flags, setup, call, version_threads, reps, batch)
             if ms is None:
                 report["notes"].append(f"{name}: {why}")
             else:
-                report["ms"][name] = round(ms, 4)
+                report["ms"][name] = _rounded(ms)
                 report["flags"][name] = " ".join([*CXX[1:], *flags])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -178,10 +181,23 @@ def _setup(host, values: dict[str, int], lengths: dict[str, int]) -> tuple[str, 
     return "\n".join(lines), ", ".join(arguments)
 
 
-def _time(folder: Path, text: str, flags: list[str], setup: str, call: str, threads: int, reps: int):
+def calls_per_sample(lengths: dict[str, int]) -> int:
+    """The same for every version of a kernel: up to 64 calls a sample when the arrays are small
+    (65536 elements in all give 1), so a call of a few nanoseconds is still measured."""
+    return max(1, min(64, 65536 // max(1, sum(lengths.values()))))
+
+
+def _rounded(ms: float) -> float:
+    """Four significant digits: a small kernel's nanoseconds are not rounded away to 0 ms."""
+    return float(f"{ms:.4g}") if ms > 0 else ms
+
+
+def _time(folder: Path, text: str, flags: list[str], setup: str, call: str, threads: int, reps: int,
+          batch: int = 1):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "version.cpp").write_text(text, encoding="utf-8")
-    driver = _DRIVER.replace("PRELUDE", '#include "version.cpp"').replace("SETUP", setup).replace("CALL", call)
+    driver = _DRIVER.replace("PRELUDE", '#include "version.cpp"').replace("SETUP", setup).replace("CALL", call) \
+        .replace("BATCH", str(batch))
     (folder / "driver.cpp").write_text(driver, encoding="utf-8")
     link = [f for f in flags if f.startswith("-l")]
     compile_flags = [f for f in flags if not f.startswith("-l")]
