@@ -59,6 +59,10 @@ CORPUS = {
     "lift_causal_rows": ["T=11"],
     # a sum from an output loop's variable to the end of the row (p = j; p < n)
     "lift_causal_suffix": ["rows=4", "n=9"],
+    # attention scores whose masked cells store -inf and return before the dot product
+    "lift_causal_scores": ["B=2", "T=7", "D=5"],
+    # bare and storing early returns on data, one with an else branch; cells a branch skips keep their values
+    "lift_masked_update": ["n=53", "limit=0.3"],
     # __device__ helpers inlined: fmaf lerp, sigmoid, a template, early returns, helpers calling helpers
     "lift_device_helpers": ["n=45", "t=0.3"],
     # a helper's reduction loop over a row pointer; a void helper storing through a pointer, returning early
@@ -236,6 +240,29 @@ void entry(int n, int m, const float* a, const float* b, float* y) {
 # Each kernel would compute something else if its inner loop were read as one more axis of the outer
 # reduction (a term added once per outer step, a maximum of sums, a triangular window): all are refused.
 REFUSED = {
+    # an early return inside a loop ends the thread, not the iteration: not a masked rest of the kernel
+    "return_in_loop": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                for (int p = 0; p < m; ++p) {
+                    if (a[i * m + p] > 0.0f) return;
+                }
+                y[i] = b[i];
+            }
+        }""", "return", 5),
+    # statements after the block that returns would be skipped too
+    "return_before_later_statements": ("""
+        __global__ void k(int n, int m, const float* a, const float* b, float* y) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) {
+                if (a[i] > 0.0f) {
+                    y[i] = 1.0f;
+                    return;
+                }
+            }
+            if (i < n) y[i] = b[i];
+        }""", "return", 6),
     "after_inner_loop": ("""
         __global__ void k(int n, int m, const float* a, const float* b, float* y) {
             int i = blockIdx.x * blockDim.x + threadIdx.x;

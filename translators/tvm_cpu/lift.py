@@ -18,7 +18,7 @@ from ...verify.cuda.parse import line_of, text_of
 from .errors import Unliftable
 from .ir import (Bin, Call, Cast, Const, Expr, Load, Neg, Not, Select, StageRef, Sym, binary, cast, children, symbols,
                  to_poly)
-from .lift_calls import DeviceCallLifter, device_functions
+from .lift_calls import DeviceCallLifter, device_functions, has_return, statements_of
 from .lift_loops import LoopLifter
 from .layout import strided_layout
 from .lifted import Lifted, Output, Ptr, Stage
@@ -99,7 +99,57 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
 
     # --- statements --------------------------------------------------------
     def _block(self, node: Node) -> None:
-        for child in node.named_children:
+        self._run_all(list(node.named_children))
+
+    def _masking_return(self, node: Node) -> bool:
+        """`if (c) { ...; return; }` in the kernel's own body, not in a loop, and with nothing after the
+        blocks around it: the thread skips the rest of its work where c holds (attention's causal mask
+        `if (t2 > t) { preatt[idx] = -INFINITY; return; }`). A bounds guard's bare return is not one:
+        it bounds the domain (`_if`)."""
+        if self.call_lines or not has_return(node):
+            return False
+        then_node = node.child_by_field_name("consequence")
+        then_part = [c for c in statements_of(then_node) if c.type != "comment"]
+        if not then_part or then_part[-1].type != "return_statement":
+            return False  # a return deeper in the branch: that inner if is the one
+        body = self.kernel.child_by_field_name("body")
+        child, parent = node, node.parent
+        while parent is not None and parent != body:
+            if parent.type in ("for_statement", "while_statement", "do_statement", "for_range_loop", "switch_statement"):
+                return False
+            if parent.type == "compound_statement" and child != node and statements_of(parent)[-1:] != [child]:
+                return False
+            child, parent = parent, parent.parent
+        if parent != body or (child != node and statements_of(body)[-1:] != [child]):
+            return False
+        try:
+            cond = self._condition(self._expr(node.child_by_field_name("condition")), node)
+            self._check_threads(cond, node)
+        except Unliftable:
+            return False  # `_if` reports it as it always has
+        # a bare return is a bounds guard unless its condition reads more than the thread's indices
+        return len(then_part) > 1 or not all(self._is_guard(negate(term)) for term in terms(cond, "||"))
+
+    def _masked_rest(self, node: Node, rest: list[Node]) -> None:
+        """`if (c) { A; return; } [else { B }] REST`: A where c holds, B then REST elsewhere."""
+        cond = self._condition(self._expr(node.child_by_field_name("condition")), node)
+        then_part = [c for c in statements_of(node.child_by_field_name("consequence")) if c.type != "comment"]
+        if then_part and then_part[-1].type == "return_statement" and not then_part[-1].named_children:
+            then_part = then_part[:-1]
+        if any(has_return(stmt) for stmt in then_part):
+            raise Unliftable("return", line_of(node), "a return that does not end its branch is not lifted")
+        else_part = statements_of(node.child_by_field_name("alternative"))
+        if any(has_return(stmt) for stmt in else_part):
+            raise Unliftable("return", line_of(node), "a return on both branches of an if is not lifted")
+        self._check_threads(cond, node)
+        self._branches_run(cond, lambda: self._run_all(then_part), lambda: self._run_all(else_part + rest), node)
+
+    def _run_all(self, statements: list[Node]) -> None:
+        """Statements in order; one that returns early takes the rest as its other branch."""
+        for k, child in enumerate(statements):
+            if child.type == "if_statement" and self._masking_return(child):
+                self._masked_rest(child, statements[k + 1:])
+                return
             self._statement(child)
 
     def _statement(self, node: Node) -> None:
@@ -120,7 +170,8 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
             self._for(node)
         elif kind == "return_statement":
             raise Unliftable("return", line_of(node), "a return other than the bounds guard "
-                             "`if (i >= n) return;` is not lifted")
+                             "`if (i >= n) return;` or one ending an if branch of the kernel's body (outside "
+                             "loops, with no statement after the blocks around it) is not lifted")
         elif kind == "comment":
             return
         else:
@@ -274,12 +325,15 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
         self._branches(cond, then_node, else_node, node)
 
     def _branches(self, cond: Expr, then_node: Node, else_node: Node | None, node: Node) -> None:
+        self._branches_run(cond, lambda: self._statement(then_node),
+                           (lambda: self._statement(else_node)) if else_node is not None else (lambda: None), node)
+
+    def _branches_run(self, cond: Expr, run_then, run_else, node: Node) -> None:
         start_env, start_types, start_stores = dict(self.env), dict(self.types), dict(self.stores)
-        self._statement(then_node)
+        run_then()
         then_env, then_stores = self.env, self.stores
         self.env, self.types, self.stores = dict(start_env), dict(start_types), dict(start_stores)
-        if else_node is not None:
-            self._statement(else_node)
+        run_else()
         else_env, else_stores = self.env, self.stores
         self.types = start_types
         merged = {}
@@ -292,12 +346,12 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
             else:
                 merged[name] = Select(a.dtype, cond, a, cast(b, a.dtype))
         self.env = merged
-        self.stores = self._merged_stores(cond, then_stores, else_stores)
+        self.stores = self._merged_stores(cond, then_stores, else_stores, start_stores)
 
-    def _merged_stores(self, cond: Expr, then_stores: dict, else_stores: dict) -> dict:
+    def _merged_stores(self, cond: Expr, then_stores: dict, else_stores: dict, start_stores: dict) -> dict:
         """The cells either branch stored: its value where its branch runs, the other branch's (or the
-        cell's old value) elsewhere."""
-        stores = {}
+        cell's value before the branches) elsewhere."""
+        stores, self.stores = {}, start_stores  # a cell a branch did not store reads as before the if
         for key in list(then_stores) + [k for k in else_stores if k not in then_stores]:
             buffer, index = key
             dtype = self.pointers[buffer]
@@ -307,7 +361,15 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
             stores[key] = (a[0] if a[0] == b[0] else Select(dtype, cond, a[0], b[0]), line)
         return stores
 
-    def _guard(self, term: Expr, node: Node) -> bool:
+    def _is_guard(self, term: Expr) -> bool:
+        """Whether `_guard` would take the term as a bounds guard (nothing recorded)."""
+        saved = dict(self.extents)
+        try:
+            return self._guard(term, None)
+        finally:
+            self.extents = saved
+
+    def _guard(self, term: Expr, node: Node | None) -> bool:
         """Record `axis < extent`; False if the term is not such a guard."""
         if not isinstance(term, Bin) or term.op not in ("<", ">", "<=", ">="):
             return False

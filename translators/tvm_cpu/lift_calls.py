@@ -176,15 +176,15 @@ def _selected(cond, a, b):
     return a if a == b else Select(a.dtype, cond, a, cast(b, a.dtype))
 
 
-def _returns(node: Node) -> bool:
+def has_return(node: Node) -> bool:
     return any(n.type == "return_statement" for n in walk(node))
 
 
-def _statements(node: Node | None) -> list[Node]:
+def statements_of(node: Node | None) -> list[Node]:
     if node is None:
         return []
     if node.type == "else_clause":
-        return _statements(node.named_children[0] if node.named_children else None)
+        return statements_of(node.named_children[0] if node.named_children else None)
     return list(node.named_children) if node.type == "compound_statement" else [node]
 
 
@@ -268,7 +268,7 @@ class DeviceCallLifter:
                 self.return_dtype = self._scalar_type(helper.return_type)
                 if self.return_dtype is None:
                     raise Unliftable("return type", helper.line, f"return type '{helper.return_type}' is not lifted")
-            value = self._run_helper(_statements(helper.node.child_by_field_name("body")), helper)
+            value = self._run_helper(statements_of(helper.node.child_by_field_name("body")), helper)
         except Unliftable as inner:
             if inner.message.startswith("in __device__ function"):
                 raise  # a helper it calls already named the place
@@ -364,11 +364,11 @@ class DeviceCallLifter:
                     raise Unliftable("return", line_of(stmt), "'return;' in a function that returns a value")
                 value = self._scalar(self._expr(value_node), stmt)
                 return cast(value, self.return_dtype)
-            if stmt.type == "compound_statement" and _returns(stmt):
+            if stmt.type == "compound_statement" and has_return(stmt):
                 return self._run_helper(list(stmt.named_children) + stmts[k + 1:], helper)
-            if stmt.type == "if_statement" and _returns(stmt):
+            if stmt.type == "if_statement" and has_return(stmt):
                 return self._early_return(stmt, stmts[k + 1:], helper)
-            if _returns(stmt):
+            if has_return(stmt):
                 raise Unliftable("return", line_of(stmt), f"a return inside a {stmt.type.replace('_statement', '')} "
                                  "of a device function is not lifted")
             self._statement(stmt)
@@ -387,12 +387,12 @@ class DeviceCallLifter:
         cond = cast(self._condition(self._expr(node.child_by_field_name("condition")), node), "bool")
         self._check_threads(cond, node)
         start_env, start_types, start_stores = dict(self.env), dict(self.types), dict(self.stores)
-        then_value = self._run_helper(_statements(node.child_by_field_name("consequence")) + rest, helper)
+        then_value = self._run_helper(statements_of(node.child_by_field_name("consequence")) + rest, helper)
         then_stores, then_outs = self.stores, self.out_values
         self.env, self.types, self.stores = dict(start_env), dict(start_types), dict(start_stores)
-        else_value = self._run_helper(_statements(node.child_by_field_name("alternative")) + rest, helper)
+        else_value = self._run_helper(statements_of(node.child_by_field_name("alternative")) + rest, helper)
         self.env, self.types = start_env, start_types
-        self.stores = self._merged_stores(cond, then_stores, self.stores)
+        self.stores = self._merged_stores(cond, then_stores, self.stores, start_stores)
         self.out_values = {p: _selected(cond, then_outs.get(p), self.out_values.get(p)) for p in self.out_params}
         if then_value is NO_VALUE:
             return NO_VALUE
@@ -402,4 +402,4 @@ class DeviceCallLifter:
                                                                    else_value)
 
 
-__all__ = ["DeviceCallLifter", "DeviceFunction", "NO_VALUE", "device_functions"]
+__all__ = ["DeviceCallLifter", "DeviceFunction", "NO_VALUE", "device_functions", "has_return", "statements_of"]
