@@ -101,38 +101,38 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
     def _block(self, node: Node) -> None:
         self._run_all(list(node.named_children))
 
-    def _masking_return(self, node: Node) -> bool:
+    def _masking_return(self, node: Node) -> Expr | None:
         """`if (c) { ...; return; }` in the kernel's own body, not in a loop, and with nothing after the
         blocks around it: the thread skips the rest of its work where c holds (attention's causal mask
         `if (t2 > t) { preatt[idx] = -INFINITY; return; }`). A bounds guard's bare return is not one:
-        it bounds the domain (`_if`)."""
+        it bounds the domain (`_if`). Its condition when it is one, else None."""
         if self.call_lines or not has_return(node):
-            return False
+            return None
         then_node = node.child_by_field_name("consequence")
         then_part = [c for c in statements_of(then_node) if c.type != "comment"]
         if not then_part or then_part[-1].type != "return_statement":
-            return False  # a return deeper in the branch: that inner if is the one
+            return None  # a return deeper in the branch: that inner if is the one
         body = self.kernel.child_by_field_name("body")
         child, parent = node, node.parent
         while parent is not None and parent != body:
             if parent.type in ("for_statement", "while_statement", "do_statement", "for_range_loop", "switch_statement"):
-                return False
+                return None
             if parent.type == "compound_statement" and child != node and statements_of(parent)[-1:] != [child]:
-                return False
+                return None
             child, parent = parent, parent.parent
         if parent != body or (child != node and statements_of(body)[-1:] != [child]):
-            return False
+            return None
         try:
             cond = self._condition(self._expr(node.child_by_field_name("condition")), node)
             self._check_threads(cond, node)
         except Unliftable:
-            return False  # `_if` reports it as it always has
+            return None  # `_if` reports it as it always has
         # a bare return is a bounds guard unless its condition reads more than the thread's indices
-        return len(then_part) > 1 or not all(self._is_guard(negate(term)) for term in terms(cond, "||"))
+        masks = len(then_part) > 1 or not all(self._is_guard(negate(term)) for term in terms(cond, "||"))
+        return cond if masks else None
 
-    def _masked_rest(self, node: Node, rest: list[Node]) -> None:
+    def _masked_rest(self, node: Node, cond: Expr, rest: list[Node]) -> None:
         """`if (c) { A; return; } [else { B }] REST`: A where c holds, B then REST elsewhere."""
-        cond = self._condition(self._expr(node.child_by_field_name("condition")), node)
         then_part = [c for c in statements_of(node.child_by_field_name("consequence")) if c.type != "comment"]
         if then_part and then_part[-1].type == "return_statement" and not then_part[-1].named_children:
             then_part = then_part[:-1]
@@ -141,14 +141,14 @@ class ThreadLifter(LoopLifter, DeviceCallLifter):
         else_part = statements_of(node.child_by_field_name("alternative"))
         if any(has_return(stmt) for stmt in else_part):
             raise Unliftable("return", line_of(node), "a return on both branches of an if is not lifted")
-        self._check_threads(cond, node)
         self._branches_run(cond, lambda: self._run_all(then_part), lambda: self._run_all(else_part + rest), node)
 
     def _run_all(self, statements: list[Node]) -> None:
         """Statements in order; one that returns early takes the rest as its other branch."""
         for k, child in enumerate(statements):
-            if child.type == "if_statement" and self._masking_return(child):
-                self._masked_rest(child, statements[k + 1:])
+            cond = self._masking_return(child) if child.type == "if_statement" else None
+            if cond is not None:
+                self._masked_rest(child, cond, statements[k + 1:])
                 return
             self._statement(child)
 

@@ -23,7 +23,6 @@ left out (its reason in "notes").
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -149,7 +148,8 @@ def measure(source: Path, entry: str, code: str, host, lifted, values: dict[str,
         for name, text, flags, call, version_threads in variants:
             if cancel is not None and cancel.is_set():
                 break
-            ms, why = _time(folder / name, text, flags, setup, call, version_threads, reps, batch)
+            ms, why = _time(folder / name, text, flags, setup, call, version_threads, reps, batch,
+                            [p.name for p in host.params if p.pointer])
             if ms is None:
                 report["notes"].append(f"{name}: {why}")
             else:
@@ -197,11 +197,10 @@ def _rounded(ms: float) -> float:
 
 
 def _time(folder: Path, text: str, flags: list[str], setup: str, call: str, threads: int, reps: int,
-          batch: int = 1):
+          batch: int = 1, arrays: list[str] = ()):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "version.cpp").write_text(text, encoding="utf-8")
-    pointers = re.findall(r"^\s*\w+\* (\w+) = \w+_v\.data\(\);$", setup, re.M)
-    escape = " ".join(f'asm volatile("" : : "g"({name}) : "memory");' for name in pointers) or \
+    escape = " ".join(f'asm volatile("" : : "g"({name}) : "memory");' for name in arrays) or \
         'asm volatile("" : : : "memory");'
     driver = _DRIVER.replace("PRELUDE", '#include "version.cpp"').replace("SETUP", setup).replace("CALL", call) \
         .replace("BATCH", str(batch)).replace("ESCAPE", escape)
