@@ -56,8 +56,8 @@ class HostLoop:
     def first_and_last(self, values: dict[str, int]) -> list[dict[str, int]]:
         """The loop variable's first and last values at the integer parameters `values` ([] when the
         loop runs no step); Unliftable when the start or bound reads a parameter not in `values`."""
-        first = _evaluate(self.start, values, self.line)
-        last = _evaluate(self.bound, values, self.line) - (1 if self.op == "<" else 0)
+        first = evaluate_int(self.start, values, self.line)
+        last = evaluate_int(self.bound, values, self.line) - (1 if self.op == "<" else 0)
         return [{self.var: first}, {self.var: last}] if first <= last else []
 
 
@@ -84,7 +84,7 @@ def read_host_loop(loop: Node, host: HostFunction, entry: Node) -> HostLoop:
     return HostLoop(line=line, var=var, start=start, op=op, bound=bound, param=param, node=loop, swaps=swaps)
 
 
-def _evaluate(text: str, values: dict[str, int], line: int) -> int:
+def evaluate_int(text: str, values: dict[str, int], line: int) -> int:
     """host_int's C++ text (integers, parameters, + - * / %, parentheses) at `values`, with C's
     truncating division."""
     import ast
@@ -204,6 +204,13 @@ def host_int(node: Node | None, params: dict, macros: dict, line: int, depth: in
         spelling = types.get(spelling, spelling)
         if spelling in SCALAR_TYPES:
             return f"sizeof({spelling})"
+    if kind == "cast_expression" and types is not None:  # `(size_t)(n * sizeof(float))`
+        named = node.child_by_field_name("type")
+        spelling = " ".join(text_of(named).replace("std::", "").split()) if named is not None else ""
+        spelling = types.get(spelling, spelling)
+        if SCALAR_TYPES.get(spelling, "").startswith(("int", "uint")):
+            inner = host_int(node.child_by_field_name("value"), params, macros, line, depth, types)
+            return f"({spelling})({inner})"
     if kind == "parenthesized_expression" and node.named_child_count == 1:
         return f"({host_int(node.named_children[0], params, macros, line, depth, types)})"
     if kind == "binary_expression" and text_of(node.child_by_field_name("operator")) in ("+", "-", "*", "/", "%"):

@@ -1,7 +1,8 @@
 """The entry host function of a .cu file and its kernel launches, mapped to host parameters.
 
 Device pointers are traced back to host pointers through `cudaMemcpy(d, h, ...)`
-or `cudaMemcpy(h, d, ...)`; scalar launch arguments must be host parameters.
+or `cudaMemcpy(h, d, ...)`, or are local buffers of the entry (device_buffers.py); scalar launch
+arguments are host parameters or scalar locals the entry computes from them (entry_locals.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from tree_sitter import Node
 from ...verify.cuda.parse import function_name, function_qualifiers, is_kernel_launch, line_of, parse, text_of, walk
 from ...verify.cuda.signature import HostFunction, choose_entry, function_signature, read_source
 from ...verify.errors import VerifyInputError
+from .device_buffers import DeviceBuffers, read_device_buffers
 from .errors import Unliftable
 from .host_loop import HostLoop, read_host_loop
 from .lift import refuse_block_level
@@ -35,6 +37,7 @@ class KernelLaunch:
     loop: HostLoop | None = None  # the host loop the launch runs in (host_loop.py), once per step
     node: Node | None = None  # the launch's call expression
     copies: dict = field(default_factory=dict)  # the entry's device pointers -> host parameters
+    buffers: DeviceBuffers | None = None  # the entry's device buffers (device_buffers.py), shared by its launches
 
 
 def find_launch(path: Path, entry: str | None) -> KernelLaunch:
@@ -64,7 +67,7 @@ def find_launches(path: Path, entry: str | None) -> list[KernelLaunch]:
     if not launches:
         raise Unliftable("kernel launch", host.line, f"{host.name} launches no kernel")
     host_params = {p.name: p for p in host.params}
-    copies = _device_copies(host.body, host_params)
+    buffers = read_device_buffers(host)
     constants = constant_arrays(tree.root_node, host.body, host_params)
     entry_node = host.body.parent
     loops: dict[int, HostLoop] = {}  # a loop's start byte -> the loop, read once for all its launches
@@ -79,11 +82,11 @@ def find_launches(path: Path, entry: str | None) -> list[KernelLaunch]:
         if loop is not None and loop.start_byte not in loops:
             loops[loop.start_byte] = read_host_loop(loop, host, entry_node)
         host_loop = loops[loop.start_byte] if loop is not None else None
-        found.append(_launch(launch, kernels, source, host, host_params, copies, constants, host_loop))
+        found.append(_launch(launch, kernels, source, host, host_params, buffers, constants, host_loop))
     return found
 
 
-def _launch(launch: Node, kernels: dict, source, host: HostFunction, host_params: dict, copies: dict,
+def _launch(launch: Node, kernels: dict, source, host: HostFunction, host_params: dict, buffers: DeviceBuffers,
             constants: dict, loop: HostLoop | None) -> KernelLaunch:
     name = text_of(launch.child_by_field_name("function"))
     if name not in kernels:
@@ -103,18 +106,30 @@ def _launch(launch: Node, kernels: dict, source, host: HostFunction, host_params
         if text in host_params and host_params[text].pointer == param.pointer:
             binding[param.name] = text
             direct.add(text)
-        elif param.pointer and text in copies:
-            binding[param.name] = copies[text]
+        elif not param.pointer and buffers.scalars.take(text, param, line_of(arg)) is not None:
+            binding[param.name] = text  # a scalar local of the entry, declared the same way in the CPU equivalent
+            host_params = {**host_params, text: buffers.scalars.used[text].param}
+            direct.add(text)
+        elif param.pointer and text in buffers.copies:
+            binding[param.name] = buffers.copies[text]
+        elif param.pointer and buffers.local(text, param) is not None:
+            binding[param.name] = text  # a local array of the CPU equivalent, named as the device pointer
+            local = buffers.locals[text]
+            if local.param is None:
+                raise Unliftable("launch argument", line_of(arg), f"device buffer '{text}' is passed as '{param.name}' "
+                                 f"of '{name}', an array of {param.type_text}; local buffers of scalar types are lifted")
+            host_params = {**host_params, text: local.param}
         else:
             raise Unliftable("launch argument", line_of(arg),
-                             f"argument '{text}' of '{name}' is not a host parameter (or a device copy of one)")
+                             f"argument '{text}' of '{name}' is not a host parameter, a device copy of one or a "
+                             "device buffer the entry allocates with cudaMalloc")
         host_param = host_params[binding[param.name]]
         if host_param.dtype != param.dtype:
             raise Unliftable("launch argument", line_of(arg),
                              f"'{param.name}' of '{name}' has another type than host parameter '{host_param.name}'")
     return KernelLaunch(entry=host, kernel=kernel, kernel_name=name, binding=binding, launch_line=line_of(launch),
                         constants=constants, device_copies=set(binding.values()) - direct, loop=loop,
-                        node=launch, copies=copies)
+                        node=launch, copies=buffers.copies, buffers=buffers)
 
 
 def _enclosing_loop(node: Node, body: Node) -> Node | None:
@@ -131,23 +146,3 @@ def _enclosing_branch(node: Node, body: Node) -> Node | None:
             return node
         node = node.parent
     return None
-
-
-def _device_copies(body: Node, host_params: dict) -> dict:
-    """device pointer -> host pointer parameter, from cudaMemcpy calls in either direction."""
-    mapping: dict[str, str] = {}
-    for node in walk(body):
-        if node.type != "call_expression":
-            continue
-        fn = node.child_by_field_name("function")
-        if fn is None or text_of(fn) not in ("cudaMemcpy", "cudaMemcpyAsync"):
-            continue
-        args = [text_of(a).strip() for a in node.child_by_field_name("arguments").named_children]
-        if len(args) < 4:
-            continue
-        dst, src, kind = args[0], args[1], args[3]
-        if kind.endswith("HostToDevice") and src in host_params:
-            mapping.setdefault(dst, src)
-        elif kind.endswith("DeviceToHost") and dst in host_params:
-            mapping.setdefault(src, dst)
-    return mapping

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 
 from ...verify.cuda.parse import line_of, text_of, walk
+from .entry_locals import as_macros, constant_locals
 from .errors import Unliftable
 from .host_loop import host_int
 from .macros import object_macros, type_aliases
@@ -29,24 +30,30 @@ class PingPong:
     copies: dict = field(default_factory=dict)  # device pointer -> host parameter
 
 
-def read_ping_pong(launches: list, host, copies: dict) -> PingPong:
+def read_ping_pong(launches: list, host, copies: dict, local_params: dict | None = None) -> PingPong:
     """The swaps of the launches' host loops checked against the entry's copies (`copies`: device
-    pointer -> host parameter), or an empty PingPong when no loop swaps pointers."""
+    pointer -> host parameter) and local buffers (`local_params`: name -> Param; the local pointer
+    itself is swapped), or an empty PingPong when no loop swaps pointers."""
     swaps = [swap for loop in _loops(launches) for swap in loop.swaps]
     found = PingPong(copies=copies)
     if not swaps:
         return found
+    local_params = local_params or {}
     params = {p.name: p for p in host.params}
     pairs: dict[str, frozenset] = {}
     for swap in swaps:
         pair = frozenset((swap.first, swap.second))
         for name in (swap.first, swap.second):
-            if name not in copies:
+            if name not in copies and name not in local_params:
                 raise Unliftable("pointer swap", swap.line, f"'{name}' swapped in the host loop is not a device "
-                                 "copy of a host parameter (`cudaMemcpy` to or from one)")
+                                 "copy of a host parameter (`cudaMemcpy` to or from one) or a device buffer of the "
+                                 "entry that a launch takes")
             if pairs.setdefault(name, pair) != pair:
                 raise Unliftable("pointer swap", swap.line, f"'{name}' is swapped with two different pointers; "
                                  "ping-pong buffers that swap in one pair are lifted")
+        if swap.first in local_params or swap.second in local_params:
+            _check_local_pair(swap, copies, local_params, params)
+            continue
         first, second = copies[swap.first], copies[swap.second]
         if first == second or params[first].const or params[second].const \
                 or params[first].dtype != params[second].dtype:
@@ -54,11 +61,15 @@ def read_ping_pong(launches: list, host, copies: dict) -> PingPong:
                              f"'{first}' and '{second}': ping-pong buffers of two non-const host arrays of one type "
                              "are lifted")
     entry = host.body.parent
-    macros, types = object_macros(entry), type_aliases(entry)
+    macros, types = {**object_macros(entry), **as_macros(constant_locals(host.body))}, type_aliases(entry)
     first_launch = min(launch.node.start_byte for launch in launches)
     last_launch = max(launch.node.end_byte for launch in launches)
-    used = {p.name for p in host.params} | {loop.var for loop in _loops(launches)}
+    used = {p.name for p in host.params} | {loop.var for loop in _loops(launches)} | set(local_params)
     for pair in dict.fromkeys(pairs.values()):
+        if any(name in local_params for name in pair):
+            _local_pair(pair, found, host, copies, local_params, params, first_launch, last_launch, macros, types,
+                        swaps, used)
+            continue
         a, b = sorted(pair, key=lambda name: copies[name])
         sizes = [_copied_back(host, copies, name, first_launch, last_launch, params, macros, types,
                               next(s.line for s in swaps if name in (s.first, s.second))) for name in (a, b)]
@@ -100,7 +111,48 @@ def entry_steps(launches: list, names: list[str], owns: list[list], ping: PingPo
 
 
 def _swap_call(swap, ping: PingPong) -> str:
-    return f"std::swap({ping.holders[ping.copies[swap.first]]}, {ping.holders[ping.copies[swap.second]]});"
+    return f"std::swap({_holder(swap.first, ping)}, {_holder(swap.second, ping)});"
+
+
+def _holder(device: str, ping: PingPong) -> str:
+    """The local pointer holding the array `device` names now: a host array's holder, or the local
+    buffer's own pointer."""
+    return ping.holders[ping.copies[device]] if device in ping.copies else device
+
+
+def _check_local_pair(swap, copies: dict, local_params: dict, params: dict) -> None:
+    types = {name: (local_params[name] if name in local_params else params[copies[name]])
+             for name in (swap.first, swap.second)}
+    if types[swap.first].dtype != types[swap.second].dtype:
+        raise Unliftable("pointer swap", swap.line, f"'{swap.first}' and '{swap.second}' hold arrays of different "
+                         "types; ping-pong buffers of one type are lifted")
+    for name in (swap.first, swap.second):
+        if name in copies and params[copies[name]].const:
+            raise Unliftable("pointer swap", swap.line, f"'{name}' is a copy of '{copies[name]}', a const input; "
+                             "ping-pong buffers of non-const host arrays are lifted")
+
+
+def _local_pair(pair, found: PingPong, host, copies: dict, local_params: dict, params: dict, first_launch: int,
+                last_launch: int, macros: dict, types: dict, swaps: list, used: set) -> None:
+    """A pair with a local buffer: the local pointer is swapped itself; a host array's device copy in
+    the pair gets a holder, and after the loop, where the holder points at the local array (an odd
+    number of swaps), that array is copied to the host array as the CUDA copy back does."""
+    for name in sorted(pair):
+        if name in local_params:
+            continue
+        line = next(s.line for s in swaps if name in (s.first, s.second))
+        size = _copied_back(host, copies, name, first_launch, last_launch, params, macros, types, line)
+        host_name = copies[name]
+        holder = f"{host_name}_now"
+        while holder in used:
+            holder += "_"
+        used.add(holder)
+        found.holders[host_name] = holder
+        found.prologue.append(f"auto {holder} = {host_name};  // the array '{name}' holds now")
+        found.epilogue += [
+            f"if ({holder} != {host_name}) {{  // an odd number of swaps: '{name}' holds a local buffer's array",
+            f"    std::memcpy({host_name}, {holder}, {size});",
+            "}"]
 
 
 def _loops(launches: list) -> list:

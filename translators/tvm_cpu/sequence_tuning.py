@@ -45,10 +45,14 @@ class SequenceRecord:
     launches: list = field(default_factory=list)  # per launch: kernel, trials, seconds, cached, best ms, note
 
 
-def tune_launches(launches: list[LaunchToTune], host, tuning, progress=None) -> tuple[list, SequenceRecord]:
-    """host: the entry (verify.cuda signature). Each launch's TunedLaunch (None when it keeps its default schedule) and the run's record.
+def tune_launches(launches: list[LaunchToTune], host, tuning, progress=None,
+                  integer_locals: dict | None = None) -> tuple[list, SequenceRecord]:
+    """host: the entry (verify.cuda signature); integer_locals: the entry's integer locals the launches
+    take (entry_locals.py), pinned at their values at the tuning shape like its parameters.
+    Each launch's TunedLaunch (None when it keeps its default schedule) and the run's record.
     Raises tuning.TuningCancelled when cancelled; a failure of one launch is a note, not an error."""
     from .bounds import sequence_lengths, tuning_values
+    from .entry_locals import with_locals
     from .schedule import lower
     from .te_build import build_prim_func
     from .tuned_trace import replay, trace_words
@@ -56,6 +60,7 @@ def tune_launches(launches: list[LaunchToTune], host, tuning, progress=None) -> 
 
     host_values = tuning_values(host, tuning.values)
     tuning.shape = host_values
+    host_values = with_locals(host_values, integer_locals or {})
     share = max(1, math.ceil(tuning.trials / len(launches)))
     seconds = tuning.seconds / len(launches) if tuning.seconds is not None else None
     results, summaries, folders = [], [], []

@@ -28,6 +28,7 @@ class Generated:
     host: object = None  # the entry (verify.cuda signature)
     lifted: object = None  # lift.Lifted
     launches: list = field(default_factory=list)  # several launches: (lift.Lifted, host loop or None) each
+    integer_locals: dict = field(default_factory=dict)  # entry locals the launches read -> C++ text (entry_locals.py)
 
 
 @dataclass
@@ -63,7 +64,8 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
         raise Unliftable("return type", host.line, f"{host.name} returns a value; only void entries are lifted")
     scalars = {p.name: p.dtype for p in host.params if not p.pointer}
     pointers = {p.name: p.dtype for p in host.params if p.pointer}
-    if len(launches) > 1 or launches[0].loop is not None:
+    if len(launches) > 1 or launches[0].loop is not None or launch.buffers.locals or launch.buffers.scalars.used \
+            or _entry_statements(launches, {}):
         return _generate_sequence(path, launches, progress, tuning, build_flags)
     lifted = _lift_launch(launch, host, scalars, pointers)
     if progress:
@@ -174,9 +176,15 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     host = launches[0].entry
     load_tvm()
     parts, decisions, domains, lifts = [], [], [], []
+    # the entry's scalar locals and local buffers (device_buffers.py) that launches take: every launch's
+    # function takes them after the entry's parameters
+    buffers = launches[0].buffers
+    local_params = {name: local.param for name, local in buffers.locals.items() if local.param}
+    derived_params = [derived.param for derived in buffers.scalars.used.values() if derived.param]
     for number, launch in enumerate(launches):
         # a launch in a host loop also takes the loop variable (a time step it may read)
-        own = dataclasses.replace(host, params=[*host.params, launch.loop.param]) if launch.loop else host
+        loop_params = [launch.loop.param] if launch.loop else []
+        own = dataclasses.replace(host, params=[*host.params, *loop_params, *derived_params, *local_params.values()])
         scalars = {p.name: p.dtype for p in own.params if not p.pointer}
         pointers = {p.name: p.dtype for p in own.params if p.pointer}
         lifted = _lift_launch(launch, own, scalars, pointers)
@@ -210,13 +218,30 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     ]
     if tuning is not None:
         parts, header, decisions = _tuned_sequence(launches, parts, lifts, host, tuning, header, decisions, progress)
-    ping = read_ping_pong(launches, host, launches[0].copies)
+    ping = read_ping_pong(launches, host, launches[0].copies, local_params)
     steps = entry_steps(launches, [part[0] for part in parts], [part[4] for part in parts], ping)
+    around = _entry_statements(launches, ping.holders)
+    if launches[0].buffers.locals:
+        header.insert(header.index("Thread domains:"), "Device buffers that are not the copy of one host array are local "
+                      "arrays: " + ", ".join(f"{name} (line {local.line})"
+                                              for name, local in launches[0].buffers.locals.items()) + ".")
     try:
-        code = emit_sequence(parts, host.name, host.params, host.extern_c, header, steps, ping.prologue, ping.epilogue)
+        code = emit_sequence(parts, host.name, host.params, host.extern_c, header, steps,
+                             around.prologue + ping.prologue, around.epilogue + ping.epilogue)
     except EmitError as exc:
         raise Unliftable("emission", None, str(exc)) from None
-    return Generated(code=code, kernel=kernels, entry=host.name, decisions=decisions, host=host, launches=lifts)
+    return Generated(code=code, kernel=kernels, entry=host.name, decisions=decisions, host=host, launches=lifts,
+                     integer_locals=buffers.scalars.integer_values())
+
+
+def _entry_statements(launches: list, holders: dict):
+    """What the entry runs before its first launch and after its last for its device buffers
+    (device_buffers.entry_statements)."""
+    from .device_buffers import entry_statements
+
+    first = min(launch.node.start_byte for launch in launches)
+    last = max(launch.node.end_byte for launch in launches)
+    return entry_statements(launches[0].buffers, launches[0].entry, first, last, holders)
 
 
 def _tuned_sequence(launches, parts, lifts, host, tuning, header, decisions, progress):
@@ -226,7 +251,7 @@ def _tuned_sequence(launches, parts, lifts, host, tuning, header, decisions, pro
 
     to_tune = [LaunchToTune(k + 1, launch.kernel_name, lifted, loop, part[4])
                for k, (launch, (lifted, loop), part) in enumerate(zip(launches, lifts, parts))]
-    tuned, record = tune_launches(to_tune, host, tuning, progress)
+    tuned, record = tune_launches(to_tune, host, tuning, progress, launches[0].buffers.scalars.integer_values())
     tuning.record, tuning.used_rank = record, 0
     if not any(tuned):
         from .tuning import TuningFailed
@@ -481,6 +506,7 @@ def _shape(request, options) -> dict:
 def _measure(request, options, generated, tuning, recognised=None) -> dict:
     """Run times of the emitted code and the naive translations at the tuning shape (speed.py)."""
     from .bounds import sequence_lengths, tuning_values
+    from .entry_locals import with_locals
     from .speed import measure
     from .tune_cache import tuning_threads
 
@@ -491,7 +517,7 @@ def _measure(request, options, generated, tuning, recognised=None) -> dict:
         if recognised is None and generated.lifted is None:  # several launches, a host loop: no GEMM to compare
             return measure(Path(request.source), generated.entry, generated.code, generated.host, None, values,
                            tuning_threads(), cancel=request.cancel, fast_math=request.tvm_fast_math,
-                           lengths=sequence_lengths(generated.launches, values))
+                           lengths=sequence_lengths(generated.launches, with_locals(values, generated.integer_locals)))
         if recognised is not None:
             return measure(Path(request.source), generated.entry, generated.code, generated.host, None, values,
                            tuning_threads(), cancel=request.cancel, lengths=recognised.lengths_at(values),
