@@ -10,6 +10,8 @@ In order of precedence:
        * nested loops i < A, j < B around `x[i*B + j]`           -> (A)*(B)
        * `cudaMemcpy(d, x, E * sizeof(T), ...)` (either side)  -> E
          (also through `size_t bytes = E * sizeof(T);`)
+     where E may name integer locals set once (`int n = rows * cols;`) and object-like macros
+     (`#define N 48`), replaced by their values.
 An extent is an expression over the entry's integer scalar parameters and
 integer literals; anything else is refused with the flag to add.
 """
@@ -24,7 +26,7 @@ from tree_sitter import Node
 
 from ..errors import VerifyInputError
 from ..int_expr import evaluate_integer
-from .parse import text_of, walk
+from .parse import file_root, text_of, walk
 from .signature import HostFunction, SourceFile
 
 _COMMENT = re.compile(r"//\s*transverify:\s*(shape|value)\s+(.+)$", re.MULTILINE)
@@ -157,6 +159,8 @@ def _check_value(expr: str, flag: str, source: SourceFile, line: int) -> None:
 def _infer(fn: HostFunction, name: str, scalars: set[str]) -> str | None:
     found: set[str] = set()
     locals_init = _local_initializers(fn.body)
+    # what a found extent may name besides the scalars: integer locals set once and object-like macros
+    named = {**_object_macros(text_of(file_root(fn.body))), **_constant_locals(fn.body, locals_init)}
     for node in walk(fn.body):
         if node.type == "subscript_expression":
             array = node.child_by_field_name("argument")
@@ -171,6 +175,7 @@ def _infer(fn: HostFunction, name: str, scalars: set[str]) -> str | None:
             extent = _extent_from_memcpy(node, name, locals_init)
             if extent is not None:
                 found.add(extent)
+    found = {_expand(e, named, scalars) for e in found}
     usable = {_squash(e) for e in found if _uses_only(e, scalars)}
     if len(usable) == 1:
         return usable.pop()
@@ -246,6 +251,54 @@ def _local_initializers(body: Node) -> dict[str, str]:
             if name is not None and value is not None and name.type == "identifier":
                 found[text_of(name)] = _squash(text_of(value))
     return found
+
+
+def _constant_locals(body: Node, locals_init: dict[str, str]) -> dict[str, str]:
+    """Locals declared once with an initializer and never assigned after (`int n = rows * cols;`)."""
+    declared: dict[str, int] = {}
+    assigned = set()
+    for node in walk(body):
+        if node.type == "init_declarator":
+            target = node.child_by_field_name("declarator")
+            if target is not None and target.type == "identifier":
+                declared[text_of(target)] = declared.get(text_of(target), 0) + 1
+        elif node.type in ("assignment_expression", "update_expression"):
+            target = node.child_by_field_name("left") or node.child_by_field_name("argument")
+            if target is not None:
+                assigned.add(text_of(target).strip())
+        elif node.type == "pointer_expression" and text_of(node.child_by_field_name("operator")) == "&":
+            assigned.add(text_of(node.child_by_field_name("argument")).strip())
+    return {name: value for name, value in locals_init.items() if declared.get(name) == 1 and name not in assigned}
+
+
+_DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n]*?)[ \t]*(?://[^\n]*)?$", re.MULTILINE)
+_UNDEF = re.compile(r"^[ \t]*#[ \t]*undef[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+
+
+def _object_macros(text: str) -> dict[str, str]:
+    """`#define N 48` and other object-like macros whose value is integer arithmetic, defined once
+    and never removed (a macro defined twice, e.g. under #ifdef branches, is left out)."""
+    counts: dict[str, int] = {}
+    values: dict[str, str] = {}
+    for name, value in _DEFINE.findall(text):
+        counts[name] = counts.get(name, 0) + 1
+        if re.fullmatch(r"[\w\s()+\-*/%]+", value) \
+                and all(re.fullmatch(r"[A-Za-z_]\w*|\d+[uUlL]*", word) for word in re.findall(r"\w+", value)):
+            values[name] = re.sub(r"\b(\d+)[uUlL]+\b", r"\1", value.strip())
+    removed = set(_UNDEF.findall(text))
+    return {name: value for name, value in values.items() if counts[name] == 1 and name not in removed}
+
+
+def _expand(expr: str, named: dict[str, str], scalars: set[str], depth: int = 8) -> str:
+    """`expr` with the locals and macros it names replaced by their parenthesised values."""
+    for _ in range(depth):
+        words = set(re.findall(r"[A-Za-z_]\w*", expr)) - scalars
+        hits = words & named.keys()
+        if not hits:
+            break
+        expr = re.sub(r"[A-Za-z_]\w*", lambda m: f"({_squash(named[m.group(0)])})" if m.group(0) in hits
+                      else m.group(0), expr)
+    return expr
 
 
 _MEMCPY = ("cudaMemcpy", "cudaMemcpyAsync", "memcpy", "std::memcpy")

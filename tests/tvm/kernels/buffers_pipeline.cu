@@ -12,7 +12,6 @@ __global__ void row_sums(int rows, int cols, const float* sq, float* acc) {
     }
 }
 
-// transverify: shape x=rows*cols, energy=rows
 void row_energy(int rows, int cols, const float* x, float* energy) {
     int n = rows * cols;
     float *d_x, *d_sq, *d_acc;
