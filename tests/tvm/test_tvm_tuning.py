@@ -63,6 +63,42 @@ def test_tuned_matmul_is_verified_cached_and_replayed_in_a_new_process(tv_cmd, t
     assert (tmp_path / "second.cpp").read_text() == code  # no tuning, the same code
 
 
+def test_a_larger_budget_searches_on_from_the_cached_records(tv_cmd, tmp_path):
+    env = dict(os.environ, TRANSVERIFY_CACHE_DIR=str(tmp_path / "cache"))
+    first = _tune(tv_cmd, tmp_path / "first.cpp", env=env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = json.loads(first.stdout)["tvm"]["trials"]
+    first_code = (tmp_path / "first.cpp").read_text()
+    # a cancelled extension leaves the cached run's records as they were
+    proc = subprocess.Popen(tv_cmd + ["translate", str(MATMUL), "--to", "cpu", "--solver", "tvm",
+                                      "-o", str(tmp_path / "cancelled.cpp"), "--trials", "64", *SHAPE, "--no-measure"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        for line in proc.stderr:
+            if "searching on for 62 more" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130 and not (tmp_path / "cancelled.cpp").exists()
+    again = _tune(tv_cmd, tmp_path / "again.cpp", env=env)
+    assert json.loads(again.stdout)["tvm"]["cached"] is True
+    assert (tmp_path / "again.cpp").read_text() == first_code
+    # a budget of 4 after one of 2: the search runs on for 2 more, and the records rank together
+    more = _tune(tv_cmd, tmp_path / "more.cpp", "--trials", "4", env=env)
+    assert more.returncode == 0, more.stdout + more.stderr
+    report = json.loads(more.stdout)
+    assert report["verdict"] == "equivalent", report
+    tvm = report["tvm"]
+    assert tvm["cached"] is False and tvm["searched_on_from"] == before and before < tvm["trials"] <= before + 2, tvm
+    # the same budget again: replayed from the cache, the same code
+    replay = _tune(tv_cmd, tmp_path / "replay.cpp", "--trials", "4", env=env)
+    assert json.loads(replay.stdout)["tvm"]["cached"] is True
+    assert (tmp_path / "replay.cpp").read_text() == (tmp_path / "more.cpp").read_text()
+
+
 def test_sigterm_stops_tuning_and_its_worker(tv_cmd, tmp_path):
     cache = tmp_path / "cache"
     env = dict(os.environ, TRANSVERIFY_CACHE_DIR=str(cache))

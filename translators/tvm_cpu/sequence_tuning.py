@@ -85,6 +85,8 @@ def tune_launches(launches: list[LaunchToTune], host, tuning, progress=None,
             continue
         folders.append(record.cache_dir)
         summary.update(trials=record.trials, tune_seconds=round(record.seconds, 2), cached=record.cached)
+        if record.extended_from is not None:
+            summary["searched_on_from"] = record.extended_from
         tuned, failures = None, []
         for rank, trace in enumerate(record.traces):
             try:

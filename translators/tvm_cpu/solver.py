@@ -399,11 +399,15 @@ def solve(request, output: Path, options) -> dict:
         shape = ", ".join(f"{k}={v}" for k, v in tuning.shape.items())
         how = (f"tuned at {shape}: {record.trials} trials, "
                + ("cached record" if record.cached else f"{record.seconds:.1f} s of tuning")
+               + (f", searched on from {record.extended_from} cached" if getattr(record, "extended_from", None)
+                  else "")
                + (", stopped at the time budget" if record.stopped else ""))
         details.append(f"tuning cache: {record.cache_dir}")
         outcome["tvm"] = {"tuning_shape": tuning.shape, "trials": record.trials, "cache_dir": record.cache_dir,
                           "tune_seconds": round(record.seconds, 2), "cached": record.cached, "stopped": record.stopped, "record_rank": tuning.used_rank,
                           "tvm_best_ms": float(f"{record.best_ms[tuning.used_rank]:.4g}")}
+        if getattr(record, "extended_from", None) is not None:  # a larger budget than the cache's records had
+            outcome["tvm"]["searched_on_from"] = record.extended_from
         if getattr(record, "launches", None):  # several launches: each one's share of the run
             outcome["tvm"]["launches"] = record.launches
             details += [f"launch {s['launch']} ({s['kernel']}): {s['note']}" for s in record.launches if s.get("note")]

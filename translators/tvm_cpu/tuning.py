@@ -50,6 +50,7 @@ class Tuned:
     stopped: str | None = None  # "time budget" when --tune-seconds ended the run early
     cache_dir: str = ""
     notes: list = field(default_factory=list)
+    extended_from: int | None = None  # the cached run's measured trials this run searched on from
 
 
 def canonical_module(func):
@@ -107,9 +108,11 @@ def _cached_or_tuned(mod, folder: Path, trials: int, seconds: float | None, prog
                      flags: tuple[str, ...] = ()) -> Tuned:
     meta = _read_meta(folder)
     cached = _query(mod, folder) if meta else None
-    if cached is not None:
+    if cached is not None and trials <= int(meta.get("trials", 0)):
         return Tuned(traces=cached[0], best_ms=cached[1], cached=True, trials=int(meta.get("measured", 0)),
                      seconds=float(meta.get("seconds", 0.0)), stopped=meta.get("stopped"), cache_dir=str(folder))
+    if cached is not None:  # a larger budget than the cached run's: search on from its records
+        return _searched_on(mod, folder, meta, trials, seconds, progress, cancel, flags)
     # Records without the run's meta file are what a cancelled or killed run left: not a result.
     _discard_records(folder)
     started = time.monotonic()
@@ -124,14 +127,50 @@ def _cached_or_tuned(mod, folder: Path, trials: int, seconds: float | None, prog
         if stopped.get("reason") == "time budget":
             raise TuningFailed(f"no schedule was measured within --tune-seconds {seconds:g}; give it more time")
         raise TuningFailed(stopped.get("error") or "tuning measured no schedule that ran")
-    meta = {"measured": stopped["measured"], "seconds": round(elapsed, 2), "trials": trials, "seed": SEED,
-            "stopped": stopped.get("reason"), "cxx_flags": list(flags)}
+    _write_meta(folder, {"measured": stopped["measured"], "seconds": round(elapsed, 2), "trials": trials,
+                         "seed": SEED, "stopped": stopped.get("reason"), "cxx_flags": list(flags)})
+    return Tuned(traces=found[0], best_ms=found[1], cached=False, trials=stopped["measured"], seconds=elapsed,
+                 stopped=stopped.get("reason"), cache_dir=str(folder))
+
+
+def _searched_on(mod, folder: Path, meta: dict, trials: int, seconds: float | None, progress, cancel,
+                 flags: tuple[str, ...]) -> Tuned:
+    """A cached workload asked for more trials than its records were made with: the search runs on
+    for the difference, its evolutionary population seeded from the records in the database (with a
+    seed of its own, so it does not propose the first run's candidates again), and the records of
+    both runs rank together. A cancelled or failed extension leaves the cached records as they were."""
+    before = int(meta.get("trials", 0))
+    measured_before = int(meta.get("measured", 0))
+    more = trials - before
+    saved = {name: (folder / name).read_bytes() for name in RECORD_FILES if (folder / name).is_file()}
+    if progress:
+        progress(f"the cache holds {measured_before} measured trial(s) of this workload (a budget of {before}); "
+                 f"searching on for {more} more")
+    started = time.monotonic()
+    try:
+        stopped = _run_worker(mod, folder, more, seconds, progress, cancel, flags, seed=SEED + before)
+        found = _query(mod, folder) if not stopped.get("error") else None
+        if found is None:
+            raise TuningFailed(stopped.get("error") or "the extended search measured no schedule that ran")
+    except BaseException:
+        for name, data in saved.items():  # the cached run's records, as they were
+            (folder / name).write_bytes(data)
+        raise
+    elapsed = time.monotonic() - started
+    seconds_all = float(meta.get("seconds", 0.0)) + elapsed
+    _write_meta(folder, {**meta, "measured": measured_before + stopped["measured"], "trials": trials,
+                         "seconds": round(seconds_all, 2), "stopped": stopped.get("reason"),
+                         "extended_from": before})
+    return Tuned(traces=found[0], best_ms=found[1], cached=False, trials=measured_before + stopped["measured"],
+                 seconds=seconds_all, stopped=stopped.get("reason"), cache_dir=str(folder),
+                 extended_from=measured_before)
+
+
+def _write_meta(folder: Path, meta: dict) -> None:
     # Written last and by rename: its presence says the records are a finished run's.
     partial = folder / ".transverify_meta.json.tmp"
     partial.write_text(json.dumps(meta), encoding="utf-8")
     os.replace(partial, folder / META)
-    return Tuned(traces=found[0], best_ms=found[1], cached=False, trials=stopped["measured"], seconds=elapsed,
-                 stopped=stopped.get("reason"), cache_dir=str(folder))
 
 
 def _read_meta(folder: Path) -> dict:
@@ -166,13 +205,13 @@ def _query(mod, folder: Path):
 
 
 def _run_worker(mod, folder: Path, trials: int, seconds: float | None, progress, cancel,
-                flags: tuple[str, ...] = ()) -> dict:
+                flags: tuple[str, ...] = (), seed: int = SEED) -> dict:
     import tvm
 
     job_dir = Path(tempfile.mkdtemp(prefix="transverify-tune-"))
     try:
         (job_dir / "workload.json").write_text(tvm.ir.save_json(mod), encoding="utf-8")
-        (job_dir / "job.json").write_text(json.dumps({"trials": trials, "seed": SEED, "threads": tuning_threads(),
+        (job_dir / "job.json").write_text(json.dumps({"trials": trials, "seed": seed, "threads": tuning_threads(),
                                                       "database": str(folder), "cxx_flags": list(flags)}),
                                           encoding="utf-8")
         errors = open(job_dir / "stderr.txt", "w+b")
