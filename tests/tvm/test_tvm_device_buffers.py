@@ -99,15 +99,35 @@ def test_an_intermediate_buffer_a_memset_and_a_computed_size(tv_cli, tmp_path):
     assert not checked.ok and checked.stage not in ("parse", "compile_source", "compile_candidate"), checked.message
 
 
+def test_copies_and_sets_on_every_step_run_in_the_loop(tv_cli, tmp_path):
+    source = KERNELS / "buffers_copy_steps.cu"
+    out = tmp_path / "steps_cpu.cpp"
+    code, result = _translate(tv_cli, source, out, "--value", "steps=3", "--value", "k=0.25")
+    assert code == 0 and result["verdict"] == "equivalent", result
+    emitted = out.read_text()
+    # inside CUDA_CHECK(...), in source order among the launches of each step
+    memset = "std::memset(d_change, 0, (n * sizeof(float)));  // cudaMemset of 'd_change' (line 27)"
+    assert "    for (int t = 0; t < steps; ++t) {\n" \
+           f"        {memset}\n" \
+           "        diffuse_steps_launch1(n, steps, k, u, change, t, d_u, d_new, d_change);\n" \
+           "        diffuse_steps_launch2(n, steps, k, u, change, t, d_u, d_new, d_change);\n" \
+           "        std::memcpy(d_u, d_new, (n * sizeof(float)));  // cudaMemcpyDeviceToDevice (line 30)\n" \
+           "    }\n" in emitted, emitted
+    # without the set on each step the change would add up over the steps
+    unset = tmp_path / "unset_cpu.cpp"
+    unset.write_text(_without(emitted, memset))
+    checked = verify(source, unset, VerifyOptions(cases=2, values={"steps": "3", "k": "0.25"}))
+    assert not checked.ok and checked.stage not in ("parse", "compile_source", "compile_candidate"), checked.message
+
+
 PIPELINE = (KERNELS / "buffers_pipeline.cu").read_text()
 
 
 @pytest.mark.parametrize("source, construct, line, words", [
-    (PIPELINE.replace("    row_sums<<<", "    cudaMemset(d_sq, 0, n * sizeof(float));\n    row_sums<<<"),
-     "cudaMemset", 25, "'d_sq' is set between kernel launches"),
-    (PIPELINE.replace("    row_sums<<<", "    cudaMemcpy(energy, d_sq, rows * sizeof(float), "
-                      "cudaMemcpyDeviceToHost);\n    row_sums<<<"),
-     "cudaMemcpy", 25, "'d_sq' is copied between kernel launches"),
+    (PIPELINE.replace("    row_sums<<<", "    if (rows > 4) cudaMemset(d_sq, 0, n * sizeof(float));\n    row_sums<<<"),
+     "cudaMemset", 25, "a cudaMemset between the launches under a if (line 25)"),
+    (PIPELINE.replace("    row_sums<<<", "    cudaMemcpy(d_table, d_sq, 64, cudaMemcpyDeviceToDevice);\n    row_sums<<<"),
+     "cudaMemcpy", 25, "copied to or from a device buffer of the entry"),
     (PIPELINE.replace("cudaMalloc(&d_sq, n * sizeof(float));", "cudaMalloc(&d_sq, bytes_for(n));"),
      "cudaMalloc", 20, "the size 'bytes_for(n)' of cudaMalloc is not an integer expression"),
     (PIPELINE.replace("    int n = rows * cols;", "    int n = rows * (int)x[0];"),

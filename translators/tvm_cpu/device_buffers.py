@@ -9,8 +9,10 @@ copied between device pointers. A local buffer becomes a zero-filled local array
 size, named as the device pointer; the copies and `cudaMemset`s that fill it before the first
 launch, and the copies that read it after the last one, become `std::memcpy`/`std::memset` in the
 same order. A `cudaMemset` of a buffer that is a host array becomes a `std::memset` of that array
-(unless a later copy refills it). Copies or sets of a local buffer between launches are refused,
-naming the call and its line.
+(unless a later copy refills it). A buffer copied or set between launches is always local, and the
+copy or set runs where it is among the launches (`cudaMemcpy(d_u, d_new, S, cudaMemcpyDeviceToDevice)`
+after each time step); one under a branch or in a loop without launches is refused, naming the call
+and its line.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ class Transfer:
     value: Node | None
     line: int
     start: int  # byte offset, to place it before, between or after the launches
+    node: Node | None = None  # the call
+
+    @property
+    def call(self) -> str:
+        return "cudaMemcpy" if self.kind == "copy" else "cudaMemset"
 
 
 @dataclass
@@ -63,6 +70,7 @@ class DeviceBuffers:
     locals: dict = field(default_factory=dict)  # local buffers kernels take, by name (LocalBuffer)
     transfers: list = field(default_factory=list)
     scalars: DerivedScalars | None = None  # the scalar locals launches take (entry_locals.py)
+    region: tuple = (0, 0)  # bytes from the first launch (or its host loop) to the end of the last
 
     def local(self, name: str, kernel_param: Param | None = None) -> LocalBuffer | None:
         """The local buffer `name` (created on first use; `kernel_param`, a kernel parameter it is passed
@@ -80,11 +88,14 @@ class DeviceBuffers:
         return local
 
 
-def read_device_buffers(host: HostFunction) -> DeviceBuffers:
+def read_device_buffers(host: HostFunction, region: tuple[int, int]) -> DeviceBuffers:
+    """The entry's buffers; `region`: the bytes from the first launch (or the host loop it runs in)
+    to the last. A device pointer copied or set inside the region is never a host array's copy: the
+    host array would not hold what the device buffer holds between the launches."""
     params = {p.name: p for p in host.params}
     entry = host.body.parent
     found = DeviceBuffers(scalars=DerivedScalars(params, constant_locals(host.body), object_macros(entry),
-                                                 type_aliases(entry)))
+                                                 type_aliases(entry)), region=region)
     touches: dict[str, set] = {}  # pointer -> the pointers a copy connects it with
     for node in walk(host.body):
         if node.type == "call_expression" and not is_kernel_launch(node):
@@ -96,14 +107,15 @@ def read_device_buffers(host: HostFunction) -> DeviceBuffers:
                 dst, src = text_of(args[0]).strip(), text_of(args[1]).strip()
                 direction = text_of(args[3]).strip().rsplit("Memcpy", 1)[-1]
                 found.transfers.append(Transfer("copy", dst, src, direction, args[2], None, line_of(node),
-                                                node.start_byte))
+                                                node.start_byte, node))
                 touches.setdefault(dst, set()).add(src)
                 touches.setdefault(src, set()).add(dst)
             elif name in _SETS and len(args) >= 3:
                 found.transfers.append(Transfer("set", text_of(args[0]).strip(), "", "", args[2], args[1],
-                                                line_of(node), node.start_byte))
+                                                line_of(node), node.start_byte, node))
+    inside = {name for t in found.transfers if region[0] <= t.start < region[1] for name in (t.dst, t.src)}
     for device, others in touches.items():
-        if device in params or len(others) != 1:
+        if device in params or len(others) != 1 or device in inside:
             continue
         (host_name,) = others
         if host_name in params and params[host_name].pointer and touches.get(host_name) == {device}:
@@ -125,18 +137,23 @@ def _address_of(node: Node) -> str | None:
 class EntryStatements:
     prologue: list = field(default_factory=list)  # scalar locals, local arrays and what fills them, before the first launch
     epilogue: list = field(default_factory=list)  # copies out of local arrays after the last launch
+    steps: list = field(default_factory=list)  # (byte offset, host loop node or None, statement) among the launches
 
     def __bool__(self) -> bool:
-        return bool(self.prologue or self.epilogue)
+        return bool(self.prologue or self.epilogue or self.steps)
 
 
-def entry_statements(buffers: DeviceBuffers, host: HostFunction, first_launch: int, last_launch: int,
-                     holders: dict) -> EntryStatements:
-    """The C++ statements the entry needs around its launches for the local buffers and the sets of
-    host arrays. `holders`: host parameter -> the local pointer holding its array (ping-pong)."""
+def entry_statements(buffers: DeviceBuffers, host: HostFunction, region: tuple[int, int], holders: dict,
+                     loops: list) -> EntryStatements:
+    """The C++ statements the entry needs for the local buffers and the sets of host arrays: before
+    the launches, among them (each with the host loop it runs in, from `loops`: the launches' host
+    loops) and after them. `holders`: host parameter -> the local pointer holding its array (ping-pong)."""
     params = {p.name: p for p in host.params}
     entry = host.body.parent
     sizes = _SizeReader(host, params, object_macros(entry), type_aliases(entry))
+    for transfer in buffers.transfers:  # buffers only copies use get a local array too
+        for name in (transfer.dst, transfer.src):
+            buffers.local(name)
     found = EntryStatements(prologue=buffers.scalars.declarations())
     for local in buffers.locals.values():
         storage = f"{local.name}_storage"
@@ -147,7 +164,7 @@ def entry_statements(buffers: DeviceBuffers, host: HostFunction, first_launch: i
     before = []  # (statement, the host array a set fills or None)
     for transfer in buffers.transfers:
         involved = [name for name in (transfer.dst, transfer.src) if name in buffers.locals]
-        if transfer.start < first_launch:
+        if transfer.start < region[0]:
             if transfer.kind == "copy" and transfer.dst in buffers.copies:
                 # the host array already holds what this copy loads: a set of it before is overwritten
                 before = [(s, filled) for s, filled in before if filled != transfer.dst]
@@ -155,21 +172,38 @@ def entry_statements(buffers: DeviceBuffers, host: HostFunction, first_launch: i
             statement = _statement(transfer, buffers, params, sizes, holders={})
             if statement is not None:
                 before.append((statement, transfer.dst if transfer.kind == "set" else None))
-        elif transfer.start < last_launch:
-            if involved or (transfer.kind == "set" and transfer.dst in buffers.copies):
-                call = "cudaMemcpy" if transfer.kind == "copy" else "cudaMemset"
-                raise Unliftable(call, transfer.line, f"'{(involved or [transfer.dst])[0]}' is "
-                                 f"{'copied' if transfer.kind == 'copy' else 'set'} between kernel launches; "
-                                 "device buffers filled before the first launch and read after the last are lifted")
+        elif transfer.start < region[1]:
+            loop = _placed_in(transfer, host, loops)
+            statement = _statement(transfer, buffers, params, sizes, holders)
+            if statement is None:
+                raise Unliftable(transfer.call, transfer.line, f"'{transfer.dst}' is {transfer.call}'d between "
+                                 "kernel launches, but it is not a device buffer the entry allocates")
+            found.steps.append((transfer.start, loop, statement))
         elif transfer.kind == "copy" and involved:
             found.epilogue.append(_statement(transfer, buffers, params, sizes, holders))
     found.prologue += [statement for statement, _ in before]
     return found
 
 
+def _placed_in(transfer: Transfer, host: HostFunction, loops: list):
+    """The host loop of launches a copy or set between the launches runs in (None: the entry's body);
+    refused under a branch or in another loop."""
+    starts = {loop.node.start_byte: loop for loop in loops}
+    node, found = transfer.node.parent, None
+    while node is not None and node != host.body:
+        if node.type == "for_statement" and node.start_byte in starts and found is None:
+            found = starts[node.start_byte]
+        elif node.type not in ("call_expression", "argument_list", "expression_statement", "compound_statement"):
+            raise Unliftable(transfer.call, transfer.line, f"a {transfer.call} between the launches under a "
+                             f"{node.type.split('_')[0]} (line {line_of(node)}); copies and sets that run once, or "
+                             "on every step of a host loop of launches, are lifted")
+        node = node.parent
+    return found
+
+
 def _statement(transfer: Transfer, buffers: DeviceBuffers, params: dict, sizes, holders: dict) -> str | None:
-    """The C++ statement of a copy or set before the first launch or after the last, or None when it
-    touches no local buffer and sets no host array (a copy of a host array to its own device copy)."""
+    """The C++ statement of a copy or set, or None when it touches no local buffer and sets no host
+    array (a copy of a host array to its own device copy)."""
     def place(name: str) -> str | None:
         if name in buffers.locals:
             return name

@@ -4,7 +4,8 @@ k1<<<...>>>(...); k2<<<...>>>(...); }`.
 Such a loop is a statement of the entry's body (not inside another loop or a branch), counts an
 `int` up by one from a start to a bound that are integer expressions over the entry's integer
 parameters, literals and the file's object-like macros (never data), and holds nothing but kernel
-launches, synchronisations and error checks. The CPU equivalent runs the same loop around the
+launches, synchronisations, error checks, pointer swaps (ping_pong.py) and copies or sets of device
+buffers (device_buffers.py places them). The CPU equivalent runs the same loop around the
 lifted launches, in the same order; the loop variable is a scalar the launches may take (fdtd-2d
 passes `t` to read `_fict_[t]`). What else a loop may hold is refused, naming it and its line.
 """
@@ -23,6 +24,7 @@ from .macros import object_macros
 # Host calls a loop of launches may hold besides the launches: they order or check, never compute.
 _SYNC_CALLS = {"cudaDeviceSynchronize", "cudaThreadSynchronize", "cudaGetLastError", "cudaPeekAtLastError",
                "cudaStreamSynchronize"}
+TRANSFER_CALLS = ("cudaMemcpy", "cudaMemcpyAsync", "cudaMemset", "cudaMemsetAsync")
 _LOOPS = ("for_statement", "while_statement", "do_statement", "for_range_loop")
 _INT_DTYPES = {"int8", "int16", "int32", "int64"}  # signed: `int t < n` compares without a sign change
 _MACRO_DEPTH = 16
@@ -37,6 +39,7 @@ class Swap:
     second: str
     line: int
     before: int  # how many of the loop's launches run before it in a step
+    start: int = 0  # byte offset of its first statement, to order it among the loop's other statements
 
 
 @dataclass
@@ -232,7 +235,7 @@ def _body(loop: Node, entry: str) -> list[Swap]:
     while k < len(flat):
         swap, taken = _swap_at(flat, k)
         if swap is not None:
-            swaps.append(Swap(swap[0], swap[1], line_of(flat[k]), launches))
+            swaps.append(Swap(swap[0], swap[1], line_of(flat[k]), launches, flat[k].start_byte))
             k += taken
             continue
         _statement(flat[k], loop, entry)
@@ -320,9 +323,8 @@ def _statement(statement: Node, loop: Node, entry: str) -> None:
         if name in ("std::swap", "swap"):
             raise Unliftable("pointer swap", line, f"'{text_of(statement).strip()}' {at} swaps something other "
                              "than two device pointers named by variables")
-        if name.startswith("cudaMemcpy"):
-            raise Unliftable("cudaMemcpy", line, f"'{name}' {at}: copies inside a loop of launches are not "
-                             "supported; only launches, synchronisations and error checks are lifted there")
+        if transfer_call(call) is not None:
+            return  # a copy or set of device buffers: device_buffers.py places it among the loop's steps
     if statement.type in _LOOPS:
         raise Unliftable("host loop", line, f"a loop {at}: nested host loops are not supported; only launches, "
                          "synchronisations and error checks are lifted there")
@@ -333,6 +335,18 @@ def _statement(statement: Node, loop: Node, entry: str) -> None:
     words = " ".join(text_of(statement).split())
     raise Unliftable("host statement", line, f"'{words[:60]}' {at}: host code between launches is not supported; "
                      "only launches, synchronisations and error checks are lifted there")
+
+
+def transfer_call(call: Node) -> Node | None:
+    """The `cudaMemcpy`/`cudaMemset` call of a statement's call, also inside an error check
+    (`CUDA_CHECK(cudaMemcpy(...))`), else None."""
+    name = text_of(call.child_by_field_name("function")).strip()
+    if name in TRANSFER_CALLS:
+        return call
+    arguments = call.child_by_field_name("arguments").named_children
+    if len(arguments) == 1 and arguments[0].type == "call_expression":
+        return transfer_call(arguments[0])
+    return None
 
 
 def _is_sync(call: Node) -> bool:

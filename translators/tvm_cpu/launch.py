@@ -67,7 +67,9 @@ def find_launches(path: Path, entry: str | None) -> list[KernelLaunch]:
     if not launches:
         raise Unliftable("kernel launch", host.line, f"{host.name} launches no kernel")
     host_params = {p.name: p for p in host.params}
-    buffers = read_device_buffers(host)
+    # the launches' region: from the first launch (or the host loop it runs in) to the end of the last
+    spans = [_outermost_loop(launch, host.body) or launch for launch in launches]
+    buffers = read_device_buffers(host, (min(n.start_byte for n in spans), max(n.end_byte for n in spans)))
     constants = constant_arrays(tree.root_node, host.body, host_params)
     entry_node = host.body.parent
     loops: dict[int, HostLoop] = {}  # a loop's start byte -> the loop, read once for all its launches
@@ -138,6 +140,15 @@ def _enclosing_loop(node: Node, body: Node) -> Node | None:
             return node
         node = node.parent
     return None
+
+
+def _outermost_loop(node: Node, body: Node) -> Node | None:
+    found = None
+    while node is not None and node != body:
+        if node.type in ("for_statement", "while_statement", "do_statement", "for_range_loop"):
+            found = node
+        node = node.parent
+    return found
 
 
 def _enclosing_branch(node: Node, body: Node) -> Node | None:

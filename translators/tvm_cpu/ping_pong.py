@@ -93,21 +93,21 @@ def read_ping_pong(launches: list, host, copies: dict, local_params: dict | None
     return found
 
 
-def entry_steps(launches: list, names: list[str], owns: list[list], ping: PingPong) -> list[tuple]:
-    """The entry's statements in order as (host loop key or None, C++ statement): each launch's call
-    (its array arguments the holders of ping-pong arrays) and the swaps between them."""
-    steps = []
+def entry_steps(launches: list, names: list[str], owns: list[list], ping: PingPong, transfers: list = ()) -> list:
+    """The entry's statements in source order as (host loop key or None, C++ statement): each launch's
+    call (its array arguments the holders of ping-pong arrays), the swaps between them, and
+    `transfers`: (byte offset, host loop or None, statement) of the copies and sets among them."""
+    def key(loop):
+        return (loop.line, loop.header()) if loop else None
+
+    placed = []  # (byte offset, host loop key, statement)
     for k, launch in enumerate(launches):
-        loop = launch.loop
-        key = (loop.line, loop.header()) if loop else None
-        position = sum(1 for other in launches[:k] if other.loop is loop) if loop else 0
-        if loop:
-            steps += [(key, _swap_call(swap, ping)) for swap in loop.swaps if swap.before == position]
-        steps.append((key, f"{names[k]}({', '.join(ping.holders.get(p.name, p.name) for p in owns[k])});"))
-        last_in_loop = loop and (k + 1 == len(launches) or launches[k + 1].loop is not loop)
-        if last_in_loop:
-            steps += [(key, _swap_call(swap, ping)) for swap in loop.swaps if swap.before > position]
-    return steps
+        call = f"{names[k]}({', '.join(ping.holders.get(p.name, p.name) for p in owns[k])});"
+        placed.append((launch.node.start_byte, key(launch.loop), call))
+    for loop in _loops(launches):
+        placed += [(swap.start, key(loop), _swap_call(swap, ping)) for swap in loop.swaps]
+    placed += [(start, key(loop), statement) for start, loop, statement in transfers]
+    return [(where, statement) for _, where, statement in sorted(placed, key=lambda item: item[0])]
 
 
 def _swap_call(swap, ping: PingPong) -> str:

@@ -219,8 +219,8 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     if tuning is not None:
         parts, header, decisions = _tuned_sequence(launches, parts, lifts, host, tuning, header, decisions, progress)
     ping = read_ping_pong(launches, host, launches[0].copies, local_params)
-    steps = entry_steps(launches, [part[0] for part in parts], [part[4] for part in parts], ping)
     around = _entry_statements(launches, ping.holders)
+    steps = entry_steps(launches, [part[0] for part in parts], [part[4] for part in parts], ping, around.steps)
     if launches[0].buffers.locals:
         header.insert(header.index("Thread domains:"), "Device buffers that are not the copy of one host array are local "
                       "arrays: " + ", ".join(f"{name} (line {local.line})"
@@ -239,9 +239,8 @@ def _entry_statements(launches: list, holders: dict):
     (device_buffers.entry_statements)."""
     from .device_buffers import entry_statements
 
-    first = min(launch.node.start_byte for launch in launches)
-    last = max(launch.node.end_byte for launch in launches)
-    return entry_statements(launches[0].buffers, launches[0].entry, first, last, holders)
+    loops = list({id(launch.loop): launch.loop for launch in launches if launch.loop}.values())
+    return entry_statements(launches[0].buffers, launches[0].entry, launches[0].buffers.region, holders, loops)
 
 
 def _tuned_sequence(launches, parts, lifts, host, tuning, header, decisions, progress):

@@ -12,6 +12,7 @@ __global__ void row_sums(int rows, int cols, const float* sq, float* acc) {
     }
 }
 
+// No shape comment: the verifier reads the extents from the copies, through the local n.
 void row_energy(int rows, int cols, const float* x, float* energy) {
     int n = rows * cols;
     float *d_x, *d_sq, *d_acc;
