@@ -120,6 +120,50 @@ def test_copies_and_sets_on_every_step_run_in_the_loop(tv_cli, tmp_path):
     assert not checked.ok and checked.stage not in ("parse", "compile_source", "compile_candidate"), checked.message
 
 
+def test_scalar_arguments_written_as_expressions(tv_cli, tmp_path):
+    source = KERNELS / "buffers_arguments.cu"
+    out = tmp_path / "shifted_cpu.cpp"
+    code, result = _translate(tv_cli, source, out, "--value", "steps=3")
+    assert code == 0 and result["verdict"] == "equivalent", result
+    emitted = out.read_text()
+    # the macro's value, the loop variable plus one and the product passed as written, in the loop
+    call = "        shifted_launch1(x, y, w, steps, t, d_x, d_y, (300), t + 1, 0.5f * w);\n"
+    assert call in emitted
+    assert "static void shifted_launch1(const float* x, float* y, float w, int steps, int t, float* d_x, " \
+           "float* d_y, int32_t shift_scale_n, int32_t shift_scale_offset, float shift_scale_s) {" in emitted
+    shifted_by_t = tmp_path / "by_t_cpu.cpp"
+    shifted_by_t.write_text(emitted.replace(call, call.replace("t + 1", "t")))
+    checked = verify(source, shifted_by_t, VerifyOptions(cases=2, values={"steps": "3"}))
+    assert not checked.ok and checked.stage not in ("parse", "compile_source", "compile_candidate"), checked.message
+
+
+SAXPY_LITERALS = """\
+#define N 1000
+__global__ void saxpy(int n, float a, const float* x, float* y) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = a * x[i] + y[i];
+}
+void run(const float* x, float* y) {
+    float *d_x, *d_y;
+    cudaMalloc(&d_x, N * sizeof(float));
+    cudaMalloc(&d_y, N * sizeof(float));
+    cudaMemcpy(d_x, x, N * sizeof(float), cudaMemcpyHostToDevice);
+    cudaMemcpy(d_y, y, N * sizeof(float), cudaMemcpyHostToDevice);
+    saxpy<<<(N + 255) / 256, 256>>>(N, 2.0f, d_x, d_y);
+    cudaMemcpy(y, d_y, N * sizeof(float), cudaMemcpyDeviceToHost);
+}
+"""
+
+
+def test_a_single_launch_with_a_macro_and_a_literal_argument(tv_cli, tmp_path):
+    source = tmp_path / "saxpy.cu"
+    source.write_text(SAXPY_LITERALS)
+    out = tmp_path / "saxpy_cpu.cpp"
+    code, result = _translate(tv_cli, source, out)
+    assert code == 0 and result["verdict"] == "equivalent", result
+    assert "    run_launch1(x, y, (1000), 2.0f);\n" in out.read_text()
+
+
 PIPELINE = (KERNELS / "buffers_pipeline.cu").read_text()
 
 
@@ -133,7 +177,9 @@ PIPELINE = (KERNELS / "buffers_pipeline.cu").read_text()
     (PIPELINE.replace("    int n = rows * cols;", "    int n = rows * (int)x[0];"),
      "launch argument", 24, "local 'n' reads 'x[0]' (subscript expression)"),
     (PIPELINE.replace("    int n = rows * cols;", "    int n = rows * cols;\n    n += 1;"),
-     "launch argument", 25, "argument 'n' of 'square' is not a host parameter"),
+     "launch argument", 25, "argument 'n' reads 'n', not a scalar parameter, a local set once or a usable macro"),
+    (PIPELINE.replace("square<<<(n + 255) / 256, 256>>>(n,", "square<<<(n + 255) / 256, 256>>>((int)x[0],"),
+     "launch argument", 24, "argument '(int)x[0]' reads 'x[0]' (subscript expression)"),
     (PIPELINE.replace("    int n = rows * cols;", "    int n = rows * next_size(cols);"),
      "launch argument", 24, "local 'n' calls 'next_size'"),
     (PIPELINE.replace("cudaMalloc(&d_sq, n * sizeof(float));", ""),

@@ -71,6 +71,15 @@ class DeviceBuffers:
     transfers: list = field(default_factory=list)
     scalars: DerivedScalars | None = None  # the scalar locals launches take (entry_locals.py)
     region: tuple = (0, 0)  # bytes from the first launch (or its host loop) to the end of the last
+    named: set = field(default_factory=set)  # parameter names given to launch arguments written as expressions
+
+    def argument_name(self, stem: str, taken: dict) -> str:
+        """A parameter name for a launch argument written as an expression, unused in the entry."""
+        name = stem
+        while name in taken or name in self.allocated or name in self.scalars.locals or name in self.named:
+            name += "_"
+        self.named.add(name)
+        return name
 
     def local(self, name: str, kernel_param: Param | None = None) -> LocalBuffer | None:
         """The local buffer `name` (created on first use; `kernel_param`, a kernel parameter it is passed

@@ -107,6 +107,14 @@ class DerivedScalars:
                              "passed as one type is lifted")
         return derived
 
+    def argument(self, node: Node, kernel_param: Param, line: int, extra: frozenset) -> str:
+        """A scalar launch argument that is an expression (`N`, `2.0f`, `rows * cols`, `t + 1`) as C++
+        text the emitted entry passes at the call (`extra`: the host loop's variable)."""
+        if kernel_param.dtype not in C_TYPES:
+            raise Unliftable("launch argument", line, f"'{text_of(node)[:40]}' is passed as '{kernel_param.name}', "
+                             f"a {kernel_param.type_text}; arithmetic scalar arguments are lifted")
+        return self._text(node, line, 0, f"argument '{' '.join(text_of(node).split())[:40]}'", extra)
+
     def declarations(self) -> list[str]:
         return [d.declaration for d in sorted(self.used.values(), key=lambda d: d.line)]
 
@@ -125,16 +133,17 @@ class DerivedScalars:
         if dtype is None or dtype not in C_TYPES:
             raise Unliftable("launch argument", line, f"local '{name}' (line {local.line}) is a '{local.type_text}'; "
                              "scalar locals of arithmetic types are lifted")
-        value = self._text(local.value, line, depth + 1, name)
+        value = self._text(local.value, line, depth + 1, f"local '{name}'")
         derived = DerivedScalar(name, f"const {C_TYPES[dtype]} {name} = {value};  // line {local.line}", local.line,
                                 value, dtype)
         self.used[name] = derived
         return derived
 
-    def _text(self, node: Node, line: int, depth: int, local: str) -> str:
-        """The initializer as C++ text valid in the emitted file."""
+    def _text(self, node: Node, line: int, depth: int, subject: str, extra: frozenset = frozenset()) -> str:
+        """An initializer or argument as C++ text valid in the emitted file (`extra`: names valid there
+        as they are, a host loop's variable)."""
         if depth > _DEPTH:
-            raise Unliftable("launch argument", line, f"local '{local}' is defined through more than {_DEPTH} "
+            raise Unliftable("launch argument", line, f"{subject} is defined through more than {_DEPTH} "
                              "macros or locals")
         pieces, at = [], node.start_byte
         base = node.start_byte
@@ -143,21 +152,21 @@ class DerivedScalars:
             if not child.is_named or child.start_byte < at:
                 continue
             if child.type not in _SYNTAX:
-                raise Unliftable("launch argument", line, f"local '{local}' reads '{text_of(child)[:40]}' "
-                                 f"({child.type.replace('_', ' ')}); locals computed from scalar parameters, literals "
+                raise Unliftable("launch argument", line, f"{subject} reads '{text_of(child)[:40]}' "
+                                 f"({child.type.replace('_', ' ')}); values computed from scalar parameters, literals "
                                  "and macros are passed to launches")
             replacement = None
             if child.type == "call_expression":
                 function = text_of(child.child_by_field_name("function")).strip()
                 if function not in _CALLS:
-                    raise Unliftable("launch argument", line, f"local '{local}' calls '{function}'; locals computed "
+                    raise Unliftable("launch argument", line, f"{subject} calls '{function}'; values computed "
                                      "with arithmetic and math functions are passed to launches")
             elif child.type == "type_identifier":
                 replacement = self.types.get(text_of(child))
                 if replacement is None:
-                    raise Unliftable("launch argument", line, f"local '{local}' names the type '{text_of(child)}'")
-            elif child.type == "identifier" and not _is_call_name(child):
-                replacement = self._identifier(text_of(child), line, depth, local)
+                    raise Unliftable("launch argument", line, f"{subject} names the type '{text_of(child)}'")
+            elif child.type == "identifier" and not _is_call_name(child) and text_of(child) not in extra:
+                replacement = self._identifier(text_of(child), line, depth, subject)
             if replacement is not None:
                 pieces.append(text[at - base:child.start_byte - base].decode())
                 pieces.append(replacement)
@@ -165,20 +174,20 @@ class DerivedScalars:
         pieces.append(text[at - base:].decode())
         return "".join(pieces)
 
-    def _identifier(self, name: str, line: int, depth: int, local: str) -> str:
+    def _identifier(self, name: str, line: int, depth: int, subject: str) -> str:
         param = self.params.get(name)
         if param is not None:
             if param.pointer:
-                raise Unliftable("launch argument", line, f"local '{local}' reads the array '{name}'; locals "
+                raise Unliftable("launch argument", line, f"{subject} reads the array '{name}'; values "
                                  "computed from scalar parameters are passed to launches")
             return name
         if name in self.locals:
             return self._declare(name, line, depth).name
         macro = self.macros.get(name)
         if macro is not None and macro.expression is not None:
-            return f"({self._text(macro.expression, line, depth + 1, local)})"
+            return f"({self._text(macro.expression, line, depth + 1, subject)})"
         why = f": {macro.why}" if macro is not None and macro.why else ""
-        raise Unliftable("launch argument", line, f"local '{local}' reads '{name}', not a scalar parameter, a local "
+        raise Unliftable("launch argument", line, f"{subject} reads '{name}', not a scalar parameter, a local "
                          f"set once or a usable macro{why}")
 
 

@@ -2,7 +2,8 @@
 
 Device pointers are traced back to host pointers through `cudaMemcpy(d, h, ...)`
 or `cudaMemcpy(h, d, ...)`, or are local buffers of the entry (device_buffers.py); scalar launch
-arguments are host parameters or scalar locals the entry computes from them (entry_locals.py).
+arguments are host parameters, scalar locals the entry computes from them, or expressions over
+those, literals and macros, passed as written (entry_locals.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from tree_sitter import Node
 
 from ...verify.cuda.parse import function_name, function_qualifiers, is_kernel_launch, line_of, parse, text_of, walk
-from ...verify.cuda.signature import HostFunction, choose_entry, function_signature, read_source
+from ...verify.cuda.signature import HostFunction, Param, choose_entry, function_signature, read_source
 from ...verify.errors import VerifyInputError
 from .device_buffers import DeviceBuffers, read_device_buffers
 from .errors import Unliftable
@@ -21,6 +22,7 @@ from .host_loop import HostLoop, read_host_loop
 from .lift import refuse_block_level
 from .macros import type_aliases
 from .tables import constant_arrays
+from .tir_util import C_TYPES
 
 
 @dataclass
@@ -38,6 +40,10 @@ class KernelLaunch:
     node: Node | None = None  # the launch's call expression
     copies: dict = field(default_factory=dict)  # the entry's device pointers -> host parameters
     buffers: DeviceBuffers | None = None  # the entry's device buffers (device_buffers.py), shared by its launches
+    # scalar arguments written as expressions (`N`, `2.0f`, `t + 1`): a parameter of this launch's function
+    # each, and the C++ text the entry passes for it
+    extra_params: list = field(default_factory=list)
+    arguments: dict = field(default_factory=dict)
 
 
 def find_launch(path: Path, entry: str | None) -> KernelLaunch:
@@ -101,6 +107,7 @@ def _launch(launch: Node, kernels: dict, source, host: HostFunction, host_params
         raise Unliftable("kernel launch", line_of(launch), f"'{name}' takes {len(kernel_params)} arguments")
     binding = {}
     direct = set()
+    extra_params, arguments = [], {}
     if loop is not None:  # the loop variable is a scalar the launch may take (`t`, a time step)
         host_params = {**host_params, loop.var: loop.param}
     for param, arg in zip(kernel_params, args):
@@ -121,6 +128,18 @@ def _launch(launch: Node, kernels: dict, source, host: HostFunction, host_params
                 raise Unliftable("launch argument", line_of(arg), f"device buffer '{text}' is passed as '{param.name}' "
                                  f"of '{name}', an array of {param.type_text}; local buffers of scalar types are lifted")
             host_params = {**host_params, text: local.param}
+        elif not param.pointer:  # an expression: passed as it is written, macros replaced by their values
+            extra = frozenset({loop.var}) if loop is not None else frozenset()
+            value = buffers.scalars.argument(arg, param, line_of(arg), extra)
+            synthetic = buffers.argument_name(f"{name}_{param.name}", host_params)
+            c_type = C_TYPES[param.dtype]
+            host_params = {**host_params, synthetic: Param(name=synthetic, type_text=c_type, dtype=param.dtype,
+                                                           pointer=False, const=False, line=line_of(arg),
+                                                           declaration=f"{c_type} {synthetic}")}
+            binding[param.name] = synthetic
+            direct.add(synthetic)
+            extra_params.append(host_params[synthetic])
+            arguments[synthetic] = value
         else:
             raise Unliftable("launch argument", line_of(arg),
                              f"argument '{text}' of '{name}' is not a host parameter, a device copy of one or a "
@@ -131,7 +150,8 @@ def _launch(launch: Node, kernels: dict, source, host: HostFunction, host_params
                              f"'{param.name}' of '{name}' has another type than host parameter '{host_param.name}'")
     return KernelLaunch(entry=host, kernel=kernel, kernel_name=name, binding=binding, launch_line=line_of(launch),
                         constants=constants, device_copies=set(binding.values()) - direct, loop=loop,
-                        node=launch, copies=buffers.copies, buffers=buffers)
+                        node=launch, copies=buffers.copies, buffers=buffers, extra_params=extra_params,
+                        arguments=arguments)
 
 
 def _enclosing_loop(node: Node, body: Node) -> Node | None:

@@ -102,7 +102,8 @@ def entry_steps(launches: list, names: list[str], owns: list[list], ping: PingPo
 
     placed = []  # (byte offset, host loop key, statement)
     for k, launch in enumerate(launches):
-        call = f"{names[k]}({', '.join(ping.holders.get(p.name, p.name) for p in owns[k])});"
+        passed = (ping.holders.get(p.name, launch.arguments.get(p.name, p.name)) for p in owns[k])
+        call = f"{names[k]}({', '.join(passed)});"
         placed.append((launch.node.start_byte, key(launch.loop), call))
     for loop in _loops(launches):
         placed += [(swap.start, key(loop), _swap_call(swap, ping)) for swap in loop.swaps]

@@ -65,6 +65,7 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
     scalars = {p.name: p.dtype for p in host.params if not p.pointer}
     pointers = {p.name: p.dtype for p in host.params if p.pointer}
     if len(launches) > 1 or launches[0].loop is not None or launch.buffers.locals or launch.buffers.scalars.used \
+            or launch.extra_params \
             or _entry_statements(launches, {}):
         return _generate_sequence(path, launches, progress, tuning, build_flags)
     lifted = _lift_launch(launch, host, scalars, pointers)
@@ -184,7 +185,8 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     for number, launch in enumerate(launches):
         # a launch in a host loop also takes the loop variable (a time step it may read)
         loop_params = [launch.loop.param] if launch.loop else []
-        own = dataclasses.replace(host, params=[*host.params, *loop_params, *derived_params, *local_params.values()])
+        own = dataclasses.replace(host, params=[*host.params, *loop_params, *derived_params, *local_params.values(),
+                                                *launch.extra_params])
         scalars = {p.name: p.dtype for p in own.params if not p.pointer}
         pointers = {p.name: p.dtype for p in own.params if p.pointer}
         lifted = _lift_launch(launch, own, scalars, pointers)
@@ -231,7 +233,16 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     except EmitError as exc:
         raise Unliftable("emission", None, str(exc)) from None
     return Generated(code=code, kernel=kernels, entry=host.name, decisions=decisions, host=host, launches=lifts,
-                     integer_locals=buffers.scalars.integer_values())
+                     integer_locals=_integer_values(launches))
+
+
+def _integer_values(launches: list) -> dict:
+    """Integer values the launches take besides the entry's parameters -> their C++ text: scalar locals,
+    then arguments written as expressions (those over the loop variable have no value at a shape)."""
+    found = launches[0].buffers.scalars.integer_values()
+    for launch in launches:
+        found.update({p.name: launch.arguments[p.name] for p in launch.extra_params if p.dtype.startswith(("int", "uint"))})
+    return found
 
 
 def _entry_statements(launches: list, holders: dict):
@@ -250,7 +261,7 @@ def _tuned_sequence(launches, parts, lifts, host, tuning, header, decisions, pro
 
     to_tune = [LaunchToTune(k + 1, launch.kernel_name, lifted, loop, part[4])
                for k, (launch, (lifted, loop), part) in enumerate(zip(launches, lifts, parts))]
-    tuned, record = tune_launches(to_tune, host, tuning, progress, launches[0].buffers.scalars.integer_values())
+    tuned, record = tune_launches(to_tune, host, tuning, progress, _integer_values(launches))
     tuning.record, tuning.used_rank = record, 0
     if not any(tuned):
         from .tuning import TuningFailed
