@@ -164,6 +164,50 @@ def test_a_single_launch_with_a_macro_and_a_literal_argument(tv_cli, tmp_path):
     assert "    run_launch1(x, y, (1000), 2.0f);\n" in out.read_text()
 
 
+WRITTEN_COPY = """\
+__global__ void add_rows(int n, float* t, const float* a) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) t[i] = t[i] + a[i];
+}
+__global__ void twice(int n, const float* t, float* d) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) d[i] = 2.0f * t[i];
+}
+void two_steps(int n, float* tmp, const float* a, float* d) {
+    float *d_tmp, *d_a, *d_d;
+    cudaMalloc(&d_tmp, n * sizeof(float));
+    cudaMalloc(&d_a, n * sizeof(float));
+    cudaMalloc(&d_d, n * sizeof(float));
+    cudaMemcpy(d_tmp, tmp, n * sizeof(float), cudaMemcpyHostToDevice);
+    cudaMemcpy(d_a, a, n * sizeof(float), cudaMemcpyHostToDevice);
+    add_rows<<<(n + 63) / 64, 64>>>(n, d_tmp, d_a);
+    twice<<<(n + 63) / 64, 64>>>(n, d_tmp, d_d);
+    cudaMemcpy(d, d_d, n * sizeof(float), cudaMemcpyDeviceToHost);
+}
+"""
+
+
+@pytest.mark.parametrize("const", [False, True])
+def test_a_device_copy_written_but_never_copied_back_is_a_local_copy(tv_cli, tmp_path, const):
+    # PolyBench's 2mm writes tmp_gpu and copies back only D: the host's tmp must stay as it was
+    source = tmp_path / "two_steps.cu"
+    source.write_text(WRITTEN_COPY.replace("float* tmp,", "const float* tmp,") if const else WRITTEN_COPY)
+    out = tmp_path / "two_steps_cpu.cpp"
+    code, result = _translate(tv_cli, source, out)
+    assert code == 0 and result["verdict"] == "equivalent", result
+    emitted = out.read_text()
+    assert "    std::memcpy(d_tmp, tmp, n * sizeof(float));\n" \
+           "    two_steps_launch1(n, d_tmp, a, d);\n    two_steps_launch2(n, d_tmp, a, d);\n" in emitted
+    # the launch functions take the copy as writable even where the entry's parameter is const
+    assert "static void two_steps_launch1(int n, float* tmp, const float* a, float* d) {" in emitted
+    if not const:
+        in_place = tmp_path / "in_place_cpu.cpp"
+        in_place.write_text(emitted.replace("(n, d_tmp, a, d);", "(n, tmp, a, d);"))
+        checked = verify(source, in_place, VerifyOptions(cases=2))
+        assert not checked.ok and checked.stage not in ("parse", "compile_source", "compile_candidate"), \
+            checked.message
+
+
 PIPELINE = (KERNELS / "buffers_pipeline.cu").read_text()
 
 

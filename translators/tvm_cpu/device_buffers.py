@@ -73,6 +73,13 @@ class DeviceBuffers:
     region: tuple = (0, 0)  # bytes from the first launch (or its host loop) to the end of the last
     named: set = field(default_factory=set)  # parameter names given to launch arguments written as expressions
 
+    def not_copied_back(self) -> dict:
+        """Host array -> its device copy, for the copies never copied back to it after the launches: a
+        launch that writes one must not write the host array (the CUDA entry leaves it as it was)."""
+        back = {t.src for t in self.transfers if t.kind == "copy" and t.start >= self.region[1]
+                and self.copies.get(t.src) == t.dst}
+        return {host: device for device, host in self.copies.items() if device not in back}
+
     def argument_name(self, stem: str, taken: dict) -> str:
         """A parameter name for a launch argument written as an expression, unused in the entry."""
         name = stem
@@ -192,6 +199,31 @@ def entry_statements(buffers: DeviceBuffers, host: HostFunction, region: tuple[i
             found.epilogue.append(_statement(transfer, buffers, params, sizes, holders))
     found.prologue += [statement for statement, _ in before]
     return found
+
+
+def shadow_copies(buffers: DeviceBuffers, host: HostFunction, written: set) -> tuple[dict, list]:
+    """For each host array whose device copy a launch writes but the entry never copies back: a local
+    copy of it, loaded before the launches, that the launches take in its place. (holders: host
+    array -> the local copy's name, the prologue's statements)."""
+    params = {p.name: p for p in host.params}
+    entry = host.body.parent
+    sizes = _SizeReader(host, params, object_macros(entry), type_aliases(entry))
+    holders, prologue = {}, []
+    for host_name, device in buffers.not_copied_back().items():
+        if host_name not in written:
+            continue
+        load = next((t for t in buffers.transfers if t.kind == "copy" and t.dst == device and t.src == host_name
+                     and t.start < buffers.region[0]), None)
+        if load is None:
+            continue  # not loaded from the host array: nothing of it reaches the launches
+        size = sizes.text(load.size, load.line, "cudaMemcpy")
+        c_type = C_TYPES[params[host_name].dtype]
+        holders[host_name] = device
+        prologue += [f"std::vector<unsigned char> {device}_storage({size});  // device copy '{device}' of "
+                     f"{host_name} (line {load.line}): written, never copied back",
+                     f"{c_type}* {device} = reinterpret_cast<{c_type}*>({device}_storage.data());",
+                     f"std::memcpy({device}, {host_name}, {size});"]
+    return holders, prologue
 
 
 def _placed_in(transfer: Transfer, host: HostFunction, loops: list):

@@ -69,6 +69,9 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
             or _entry_statements(launches, {}):
         return _generate_sequence(path, launches, progress, tuning, build_flags)
     lifted = _lift_launch(launch, host, scalars, pointers)
+    if {out.buffer for out in lifted.outputs} & launch.buffers.not_copied_back().keys():
+        # it writes a device copy the entry never copies back: the entry gives it a local copy
+        return _generate_sequence(path, launches, progress, tuning, build_flags)
     if progress:
         progress("building the TVM workload")
     blocks = [f"stage{k}" for k in range(len(lifted.stages))] + [f"{o.buffer}_out" for o in lifted.outputs]
@@ -168,6 +171,7 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     as the launches before it left them (2mm's `tmp = A·B`, then `D = tmp·C`; a time step's)."""
     import dataclasses
 
+    from .device_buffers import shadow_copies
     from .emit import EmitError, emit_sequence
     from .ping_pong import entry_steps, read_ping_pong
     from .schedule import default_schedule, lower
@@ -221,6 +225,14 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     if tuning is not None:
         parts, header, decisions = _tuned_sequence(launches, parts, lifts, host, tuning, header, decisions, progress)
     ping = read_ping_pong(launches, host, launches[0].copies, local_params)
+    # device copies the launches write but the entry never copies back: the launches take a local copy
+    written = {out.buffer for lifted, _ in lifts for out in lifted.outputs}
+    shadows, shadow_prologue = shadow_copies(buffers, host, written)
+    ping.holders.update(shadows)
+    ping.prologue[:0] = shadow_prologue
+    if shadows:  # a const input's local copy is written: the launch functions take it as non-const
+        parts = [(*part[:4], [_writable(p) if p.name in shadows else p for p in part[4]], *part[5:])
+                 for part in parts]
     around = _entry_statements(launches, ping.holders)
     steps = entry_steps(launches, [part[0] for part in parts], [part[4] for part in parts], ping, around.steps)
     if launches[0].buffers.locals:
@@ -234,6 +246,17 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
         raise Unliftable("emission", None, str(exc)) from None
     return Generated(code=code, kernel=kernels, entry=host.name, decisions=decisions, host=host, launches=lifts,
                      integer_locals=_integer_values(launches))
+
+
+def _writable(param):
+    """A const pointer parameter as a non-const one (a launch writes the local copy passed for it)."""
+    import dataclasses
+
+    from .tir_util import C_TYPES
+
+    if not param.const:
+        return param
+    return dataclasses.replace(param, const=False, declaration=f"{C_TYPES[param.dtype]}* {param.name}")
 
 
 def _integer_values(launches: list) -> dict:
@@ -297,7 +320,7 @@ def _lift_launch(launch, host, scalars: dict, pointers: dict):
                           device_copies=launch.device_copies).lift(launch.kernel_name)
     for out in lifted.outputs:
         param = next(p for p in host.params if p.name == out.buffer)
-        if param.const:
+        if param.const and out.buffer not in launch.buffers.not_copied_back():
             raise Unliftable("store", out.line, f"the kernel writes '{out.buffer}', a const input of {host.name}")
     check_size_types(lifted, host)
     return lifted
