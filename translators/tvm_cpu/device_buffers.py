@@ -12,7 +12,8 @@ same order. A `cudaMemset` of a buffer that is a host array becomes a `std::mems
 (unless a later copy refills it). A buffer copied or set between launches is always local, and the
 copy or set runs where it is among the launches (`cudaMemcpy(d_u, d_new, S, cudaMemcpyDeviceToDevice)`
 after each time step); one under a branch or in a loop without launches is refused, naming the call
-and its line.
+and its line. A host array's copy that a launch writes but the entry never copies back gets a local
+copy too (`shadow_copies`): the CUDA entry leaves the host array as it was.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from tree_sitter import Node
 
 from ...verify.cuda.parse import is_kernel_launch, line_of, text_of, walk
 from ...verify.cuda.signature import HostFunction, Param
-from .errors import Unliftable
 from .entry_locals import DerivedScalars, as_macros, constant_locals
+from .errors import Unliftable
 from .host_loop import host_int
 from .macros import object_macros, type_aliases
 from .tir_util import C_TYPES
