@@ -216,13 +216,16 @@ def _nvcc_check(nvcc: str, source: SourceFile, workdirs: Workdirs, role: str, op
 
 
 def run_side(binary: Path, args: list[str], workdir: Path, options: VerifyOptions, gpu: bool,
-             reverse_threads: bool = False, writable: list[str] | None = ()) -> sandbox.RunOutcome:
+             reverse_threads: bool = False, writable: list[str] | None = (),
+             malloc_fill: int | None = None) -> sandbox.RunOutcome:
     """Run a built side; `writable` names the files in `workdir` it may write (its outputs);
     None leaves the whole folder writable (only for the instrumented source, which writes its
-    coverage counts there)."""
+    coverage counts there); `malloc_fill`: the byte the CPU layer fills cudaMalloc'ed memory with."""
     env = {"OMP_NUM_THREADS": OMP_THREADS, "ASAN_OPTIONS": ASAN_OPTIONS}
     if reverse_threads:
         env["TVCUDA_THREAD_ORDER"] = "reverse"
+    if malloc_fill is not None:
+        env["TVCUDA_MALLOC_FILL"] = str(malloc_fill)
     limits = sandbox.Limits(timeout=options.timeout, memory_mb=None if (use_asan() or gpu) else RUN_MEMORY_MB,
                             rss_mb=RUN_MEMORY_MB)
     outcome = sandbox.run([str(binary), *args], workdir, limits, env=env, cancel=options.cancel,

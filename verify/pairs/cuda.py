@@ -26,6 +26,7 @@ from ..cuda.rewrite import check_supported
 from ..cuda.runtime_errors import explain
 from ..cuda.domain_inference import infer as infer_domains
 from ..cuda.signature import SourceFile, choose_entry, check_convention, read_source
+from ..cuda import undefined_cells
 from ..coverage import COVERAGE_FLAGS, MAX_ROUNDS, Counts
 from ..domains import resolve as resolve_domains
 from ..errors import VerifyInputError
@@ -67,6 +68,7 @@ class _Verification:
         self.harness_text: str | None = None
         self.inputs: list[dict] = []
         self.domains: list[dict] = []
+        self._undefined: list = []  # per case, output -> mask of the source's undefined cells
 
     # -- result helpers ---------------------------------------------------------------------
     def result(self, verdict: str, stage: str | None, message: str, **fields) -> VerifyResult:
@@ -241,7 +243,9 @@ class _Verification:
         return self._decode(record, plan)
 
     def _load_reference(self, path: Path, plan):
-        return self._decode(json.loads(path.read_text()), plan)
+        record = json.loads(path.read_text())
+        self._undefined = undefined_cells.decode(record.get("undefined", []))
+        return self._decode(record, plan)
 
     def _decode(self, record: dict, plan):
         if plan is None:
@@ -284,7 +288,31 @@ class _Verification:
                                 diagnostics=diagnostics)
             raise self.fail(NOT_EQUIVALENT, "run", f"{side.path}: the candidate fails at run time: {message}",
                             diagnostics=diagnostics, cases=len(plan.cases) if plan else 1)
-        return {"stdout": outcome.stdout_text, "status": outcome.returncode, "outputs": data.hex() if data else ""}
+        record = {"stdout": outcome.stdout_text, "status": outcome.returncode, "outputs": data.hex() if data else ""}
+        if role == "source":
+            self._undefined = self._undefined_cells(side, build, plan, data)
+            if self._undefined:
+                record["undefined"] = undefined_cells.encode(self._undefined)
+        return record
+
+    def _undefined_cells(self, side: SourceFile, build, plan, first_data: bytes) -> list:
+        """On the CPU path, the source's output cells that change with what cudaMalloc leaves in
+        memory (undefined_cells.py): a second run under another fill byte."""
+        if side.language != CUDA or self.gpu_name or not side.kernels or plan is None:
+            return []
+        started = time.monotonic()
+        out = build.workdir / "outputs.bin"
+        out.unlink(missing_ok=True)
+        second = cuda_build.run_side(build.binary, [str(build.workdir / "cases.txt"), str(out)], build.workdir,
+                                     self.options, False, writable=[out.name],
+                                     malloc_fill=undefined_cells.SECOND_FILL)
+        self.timed("run_source", started)
+        data = out.read_bytes() if out.exists() else b""
+        if second.returncode != 0 or len(read_outputs(data, plan)) != len(plan.cases):
+            return []  # the run that counts succeeded; this one only refines the comparison
+        masks = undefined_cells.undefined_cells(read_outputs(first_data, plan), read_outputs(data, plan),
+                                                plan.outputs)
+        return masks if any(masks) else []
 
     def _build(self, side: SourceFile, harness: str | None, workdir: cuda_build.Workdirs, role: str):
         """Build the side; a .cu is also compiled by nvcc, concurrently, for its diagnostics."""
@@ -476,7 +504,12 @@ class _Verification:
             cases = 1
         else:
             cases = len(plan.cases)
+            undefined = getattr(self, "_undefined", None) or []
+            if undefined:
+                self.warnings.extend(undefined_cells.describe(undefined))
             for case, (exp, act) in enumerate(zip(expected, actual)):
+                if case < len(undefined):
+                    act = undefined_cells.mask_out(exp, act, undefined[case])
                 for output in plan.outputs:
                     left = MAX_MISMATCHES - len(mismatches)
                     if left <= 0:

@@ -459,6 +459,17 @@ inline bool reverse_order() {
     return reverse;
 }
 
+// TVCUDA_MALLOC_FILL=<byte> fills every cudaMalloc'ed buffer with that byte (0xBE by default):
+// device memory a program copies back without writing it is undefined in CUDA, and verification
+// finds such cells by running the source under two fills.
+inline int malloc_fill() {
+    static const int fill = [] {
+        const char* env = std::getenv("TVCUDA_MALLOC_FILL");
+        return env ? static_cast<int>(std::strtol(env, nullptr, 0) & 0xff) : 0xBE;
+    }();
+    return fill;
+}
+
 inline unsigned hardware_workers() {
     if (const char* env = std::getenv("TVCUDA_WORKERS")) {
         int n = std::atoi(env);
@@ -857,6 +868,7 @@ extern "C" __attribute__((weak)) const char* tvcuda_pending_error() {
 inline cudaError_t cudaMalloc(void** p, size_t bytes) {
     if (!p) return tvcuda::record(cudaErrorInvalidValue);
     *p = std::malloc(bytes ? bytes : 1);
+    if (*p) std::memset(*p, tvcuda::malloc_fill(), bytes);
     return *p ? cudaSuccess : tvcuda::record(cudaErrorMemoryAllocation);
 }
 template <class T> cudaError_t cudaMalloc(T** p, size_t bytes) { return cudaMalloc(reinterpret_cast<void**>(p), bytes); }
