@@ -142,6 +142,26 @@ def test_what_a_loop_of_launches_may_not_hold_is_refused(tmp_path, source, const
     assert words in info.value.describe()
 
 
+def test_launch_configuration_computed_in_the_loop_is_no_host_code(tv_cli, tmp_path):
+    # LU-style: the grid is recomputed on every step; the CPU equivalent's domain comes from the guards
+    source = tmp_path / "grid.cu"
+    source.write_text(_in_loop("        std::swap(da, db);\n").replace(
+        "        step<<<(n + 63) / 64, 64>>>(n, da, db);\n",
+        "        dim3 block(64);\n        grid.x = (n + block.x - 1) / block.x;\n"
+        "        step<<<grid, block>>>(n, da, db);\n").replace(
+        "    for (int t = 0;", "    dim3 grid(1, 1, 1);\n    for (int t = 0;"))
+    code, result = _translate(tv_cli, source, tmp_path / "grid_cpu.cpp", "--value", "steps=3")
+    assert code == 0 and result["verdict"] == "equivalent", result
+    # a value that a launch also takes as an argument is host code the loop computes
+    used = tmp_path / "used.cu"
+    used.write_text(_in_loop("        std::swap(da, db);\n").replace(
+        "        step<<<(n + 63) / 64, 64>>>(n, da, db);\n",
+        "        int blocks = (n + 63) / 64;\n        step<<<blocks, 64>>>(blocks * 64, da, db);\n"))
+    with pytest.raises(Unliftable) as info:
+        generate(used)
+    assert (info.value.construct, info.value.line) == ("host statement", 11), info.value.describe()
+
+
 def test_a_launch_under_a_condition_in_the_loop_is_refused(tmp_path):
     path = tmp_path / "maybe.cu"
     path.write_text(_in_loop("").replace("        step<<<", "        if (t > 0) step<<<"))

@@ -325,6 +325,8 @@ def _statement(statement: Node, loop: Node, entry: str) -> None:
                              "than two device pointers named by variables")
         if transfer_call(call) is not None:
             return  # a copy or set of device buffers: device_buffers.py places it among the loop's steps
+    if _configures_launches(statement, loop):
+        return  # the grid of a later launch (`grid.x = ...`): the CPU equivalent's domain comes from the guards
     if statement.type in _LOOPS:
         raise Unliftable("host loop", line, f"a loop {at}: nested host loops are not supported; only launches, "
                          "synchronisations and error checks are lifted there")
@@ -335,6 +337,75 @@ def _statement(statement: Node, loop: Node, entry: str) -> None:
     words = " ".join(text_of(statement).split())
     raise Unliftable("host statement", line, f"'{words[:60]}' {at}: host code between launches is not supported; "
                      "only launches, synchronisations and error checks are lifted there")
+
+
+def _configures_launches(statement: Node, loop: Node) -> bool:
+    """A declaration or assignment of launch-configuration variables only (`grid.x = (N - k) / 64;`,
+    `dim3 block(64);`, `int blocks = ...;`): names read nowhere in the entry but inside `<<<...>>>`
+    and other such statements."""
+    targets = _configured_names(statement)
+    if not targets:
+        return False
+    body = loop
+    while body.parent is not None and body.parent.type != "function_definition":
+        body = body.parent
+    return targets <= _configuration_names(body)
+
+
+def _configuration_names(body: Node) -> set:
+    """The entry's names that only configure launches: every occurrence is inside a launch's
+    `<<<...>>>` or in a declaration or assignment of such names alone (a fixpoint, so `block` may
+    size `grid`)."""
+    holders: dict[str, list] = {}  # name -> the statements (or launch configurations) it occurs in
+    candidates = set()
+    for node in walk(body):
+        if node.type in ("declaration", "expression_statement"):
+            candidates |= _configured_names(node)
+        if node.type != "identifier":
+            continue
+        holder = node.parent
+        while holder is not None and holder.type not in ("kernel_call_syntax", "expression_statement",
+                                                          "declaration", "compound_statement", "for_statement"):
+            holder = holder.parent
+        holders.setdefault(text_of(node), []).append(holder)
+    changed = True
+    while changed:
+        changed = False
+        for name in list(candidates):
+            for holder in holders.get(name, []):
+                if holder is None or holder.type in ("compound_statement", "for_statement"):
+                    ok = False
+                elif holder.type == "kernel_call_syntax":
+                    ok = True
+                else:
+                    configured = _configured_names(holder)
+                    ok = bool(configured) and configured <= candidates
+                if not ok:
+                    candidates.discard(name)
+                    changed = True
+                    break
+    return candidates
+
+
+def _configured_names(statement: Node) -> set:
+    """The names a declaration declares or an assignment statement assigns (`grid` of `grid.x = ...`),
+    or nothing for any other statement."""
+    if statement.type == "declaration":
+        names = set()
+        for declarator in statement.children_by_field_name("declarator"):
+            while declarator is not None and declarator.type not in ("identifier",):
+                declarator = declarator.child_by_field_name("declarator")
+            if declarator is None:
+                return set()
+            names.add(text_of(declarator))
+        return names
+    expression = _expression(statement)
+    if expression is None or expression.type != "assignment_expression":
+        return set()
+    target = expression.child_by_field_name("left")
+    while target.type == "field_expression":
+        target = target.child_by_field_name("argument")
+    return {text_of(target)} if target.type == "identifier" else set()
 
 
 def transfer_call(call: Node) -> Node | None:
