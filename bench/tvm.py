@@ -66,6 +66,9 @@ CASES = [
     # each below the one-thread threshold, then launches large enough for both threads
     ("time steps 4096 x 50", KERNELS / "hostloop_steps.cu", dict(n=4096, steps=50), False, None),
     ("time steps 1M x 10", KERNELS / "hostloop_steps.cu", dict(n=1024 * 1024, steps=10), False, None),
+    # device buffers with no host array: each step zeroes an accumulator (cudaMemset), runs two launches
+    # and copies the new state over the old one (cudaMemcpy device to device)
+    ("diffusion steps 1M x 10", KERNELS / "buffers_copy_steps.cu", dict(n=1024 * 1024, steps=10), False, None),
 ]
 
 _TRIAD = r"""

@@ -125,7 +125,10 @@ def _in_loop(statement: str) -> str:
     (_in_loop("        std::swap(da, a);\n"), "pointer swap", 12, "'a' swapped in the host loop is not a device copy"),
     (_in_loop("        cudaMemcpyToSymbol(table, a, 16);\n"), "host statement", 12, "'cudaMemcpyToSymbol(table, a, 16);'"),
     (_in_loop("        a[0] = 1.0f;\n"), "host statement", 12, "'a[0] = 1.0f;'"),
-    (_in_loop("        for (int k = 0; k < 2; ++k) step<<<1, 64>>>(n, da, db);\n"), "host loop", 12, "nested"),
+    (_in_loop("        for (int k = 0; k < 2; ++k) cudaDeviceSynchronize();\n"), "host loop", 12,
+     "a loop without kernel launches"),
+    (_in_loop("        for (int t = 0; t < 2; ++t) step<<<1, 64>>>(n, da, db);\n"), "host loop", 12,
+     "counts with 't', the variable of the loop around it"),
     (_in_loop("        if (t % 2 == 0) cudaDeviceSynchronize();\n"), "host statement", 12, "host code"),
     (PING_PONG.replace("t < steps", "t < a[0]"), "trip count", 10, "not an integer expression"),
     (PING_PONG.replace("int steps", "float steps"), "trip count", 10, "'steps', which is not a signed integer"),
@@ -140,6 +143,28 @@ def test_what_a_loop_of_launches_may_not_hold_is_refused(tmp_path, source, const
         generate(path)
     assert (info.value.construct, info.value.line) == (construct, line), info.value.describe()
     assert words in info.value.describe()
+
+
+def test_nested_host_loops_run_nested(tv_cli, tmp_path):
+    source = KERNELS / "hostloop_nested.cu"
+    out = tmp_path / "nested_cpu.cpp"
+    code, result = _translate(tv_cli, source, out, "--value", "iters=3", "--value", "sweeps=2")
+    assert code == 0 and result["verdict"] == "equivalent", result
+    emitted = out.read_text()
+    nest = ("    for (int it = 0; it < iters; ++it) {\n"
+            "        for (int s = 0; s < sweeps + it; ++s) {\n"
+            "            smooth_launch1(n, iters, sweeps, u_now, v_now, f, it, s);\n"
+            "            std::swap(u_now, v_now);\n"
+            "        }\n"
+            "        smooth_launch2(n, iters, sweeps, u_now, v_now, f, it, 0.5f);\n"
+            "    }\n")
+    assert nest in emitted, emitted
+    # the swap belongs to the inner loop: once a sweep, not once an iteration
+    outer_swap = tmp_path / "outer_swap_cpu.cpp"
+    outer_swap.write_text(emitted.replace(nest, nest.replace("            std::swap(u_now, v_now);\n", "").replace(
+        "        smooth_launch2(", "        std::swap(u_now, v_now);\n        smooth_launch2(")))
+    checked = verify(source, outer_swap, VerifyOptions(cases=2, values={"iters": "3", "sweeps": "2"}))
+    assert not checked.ok and checked.stage not in ("parse", "compile_source", "compile_candidate"), checked.message
 
 
 def test_launch_configuration_computed_in_the_loop_is_no_host_code(tv_cli, tmp_path):

@@ -233,8 +233,8 @@ def _placed_in(transfer: Transfer, host: HostFunction, loops: list):
     starts = {loop.node.start_byte: loop for loop in loops}
     node, found = transfer.node.parent, None
     while node is not None and node != host.body:
-        if node.type == "for_statement" and node.start_byte in starts and found is None:
-            found = starts[node.start_byte]
+        if node.type == "for_statement" and node.start_byte in starts:
+            found = found or starts[node.start_byte]  # the innermost; its key names the outer ones
         elif node.type not in ("call_expression", "argument_list", "expression_statement", "compound_statement"):
             raise Unliftable(transfer.call, transfer.line, f"a {transfer.call} between the launches under a "
                              f"{node.type.split('_')[0]} (line {line_of(node)}); copies and sets that run once, or "

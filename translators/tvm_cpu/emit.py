@@ -469,10 +469,11 @@ def emit_sequence(parts: list, entry: str, params: list, extern_c: bool, header:
                   prologue: tuple = (), epilogue: tuple = ()) -> str:
     """One static function per launch and the entry that calls them in order, those of a host loop
     inside that loop. parts: (function name, lowered PrimFunc, buffer names, its scalar parameter
-    names, its parameters (the entry's, and a host loop's variable), the host loop as (line, the
-    `for (...)` header) or None[, a sequence_tuning.TunedLaunch or None]), in launch order. A tuned
+    names, its parameters (the entry's, and the host loops' variables), the host loops it runs in as
+    ((line, the `for (...)` header), ...) from the outermost, or None[, a sequence_tuning.TunedLaunch or
+    None]), in launch order. A tuned
     launch's function calls its tuned schedule at the pinned shape, the default one otherwise.
-    steps: the entry's statements as (host loop or None, C++ statement), by default each part's
+    steps: the entry's statements as (host loops or None, C++ statement), by default each part's
     call; prologue/epilogue: statements around them."""
     declarations = ", ".join(p.declaration for p in params)
     tuned = [part[6] if len(part) > 6 else None for part in parts]
@@ -512,17 +513,22 @@ def emit_sequence(parts: list, entry: str, params: list, extern_c: bool, header:
     linkage = "extern \"C\" " if extern_c else ""
     lines.append(f"{linkage}void {entry}({declarations}) {{")
     lines += [f"    {statement}" for statement in prologue]
-    current = None  # the host loop the statements are in
+    current: tuple = ()  # the host loops the statements are in, outermost first: (line, `for` header) each
     for loop, statement in steps:
-        if loop != current:
-            if current is not None:
-                lines.append("    }")
-            if loop is not None:
-                lines.append(f"    {loop[1]} {{")
-            current = loop
-        lines.append(("        " if loop is not None else "    ") + statement)
-    if current is not None:
-        lines.append("    }")
+        chain = tuple(loop or ())
+        common = 0
+        while common < min(len(current), len(chain)) and current[common] == chain[common]:
+            common += 1
+        while len(current) > common:  # close the loops the statement is not in
+            lines.append("    " * len(current) + "}")
+            current = current[:-1]
+        for opened in chain[common:]:
+            lines.append("    " * (len(current) + 1) + f"{opened[1]} {{")
+            current += (opened,)
+        lines.append("    " * (len(current) + 1) + statement)
+    while current:
+        lines.append("    " * len(current) + "}")
+        current = current[:-1]
     lines += [f"    {statement}" for statement in epilogue]
     lines += ["}", ""]
     return "\n".join(lines)

@@ -1,7 +1,8 @@
 """Host loops of kernel launches in the entry (time steps, sweeps): `for (int t = 0; t < steps; t++) {
 k1<<<...>>>(...); k2<<<...>>>(...); }`.
 
-Such a loop is a statement of the entry's body (not inside another loop or a branch), counts an
+Such a loop is a statement of the entry's body or of another such loop (nested: red-black sweeps
+inside iterations; never under a branch), counts an
 `int` up by one from a start to a bound that are integer expressions over the entry's integer
 parameters, literals and the file's object-like macros (never data), and holds nothing but kernel
 launches, synchronisations, error checks, pointer swaps (ping_pong.py) and copies or sets of device
@@ -52,39 +53,52 @@ class HostLoop:
     param: Param  # the loop variable, as a scalar launches may take
     node: Node = field(repr=False, default=None)
     swaps: list[Swap] = field(default_factory=list)  # device pointers swapped between steps (ping_pong.py)
+    parent: "HostLoop | None" = None  # the host loop this one is nested in
 
     def header(self) -> str:
         return f"for (int {self.var} = {self.start}; {self.var} {self.op} {self.bound}; ++{self.var})"
 
+    def chain(self) -> list["HostLoop"]:
+        """The loops from the outermost to this one."""
+        return (self.parent.chain() if self.parent else []) + [self]
+
+    def key(self) -> tuple:
+        """(line, header) of each loop from the outermost to this one: where a statement runs."""
+        return tuple((loop.line, loop.header()) for loop in self.chain())
+
     def first_and_last(self, values: dict[str, int]) -> list[dict[str, int]]:
-        """The loop variable's first and last values at the integer parameters `values` ([] when the
-        loop runs no step); Unliftable when the start or bound reads a parameter not in `values`."""
-        first = evaluate_int(self.start, values, self.line)
-        last = evaluate_int(self.bound, values, self.line) - (1 if self.op == "<" else 0)
-        return [{self.var: first}, {self.var: last}] if first <= last else []
+        """The loop variables' first and last values (this loop's and its outer loops', each combination)
+        at the integer parameters `values` ([] when the loop runs no step); Unliftable when a start or
+        bound reads a parameter not in `values`."""
+        found = []
+        for outer in self.parent.first_and_last(values) if self.parent else [{}]:
+            at = {**values, **outer}
+            first = evaluate_int(self.start, at, self.line)
+            last = evaluate_int(self.bound, at, self.line) - (1 if self.op == "<" else 0)
+            if first <= last:
+                found += [{**outer, self.var: first}, {**outer, self.var: last}]
+        return found
 
 
-def read_host_loop(loop: Node, host: HostFunction, entry: Node) -> HostLoop:
-    """The host loop `loop` of the entry `host` (its function_definition `entry`), or Unliftable."""
+def read_host_loop(loop: Node, host: HostFunction, entry: Node, parent: HostLoop | None = None) -> HostLoop:
+    """The host loop `loop` of the entry `host` (its function_definition `entry`), nested in the host
+    loop `parent` (None: a statement of the entry's body), or Unliftable."""
     line = line_of(loop)
-    outer = loop.parent
-    while outer is not None and outer != host.body:
-        if outer.type in _LOOPS:
-            raise Unliftable("host loop", line, f"{host.name} launches kernels in nested host loops (lines "
-                             f"{line_of(outer)} and {line}); one loop of launches, not inside another, is lifted")
-        outer = outer.parent
     if loop.type != "for_statement":
         raise Unliftable("host loop", line, f"{host.name} launches a kernel inside a '{loop.type.split('_')[0]}' "
                          "loop; a counted `for (int t = start; t < bound; t++)` loop of launches is lifted")
     params = {p.name: p for p in host.params}
+    outer_vars = {outer.var: outer.param for outer in parent.chain()} if parent else {}
+    params.update(outer_vars)  # an inner loop's start and bound may read the outer loops' variables
     macros = object_macros(entry)
-    var, start = _initializer(loop, host, params, macros)
+    var, start = _initializer(loop, host, params, macros, set(outer_vars))
     op, bound = _condition(loop, var, params, macros)
     _update(loop, var)
     swaps = _body(loop, host.name)
     param = Param(name=var, type_text="int", dtype="int32", pointer=False, const=False, line=line,
                   declaration=f"int {var}")
-    return HostLoop(line=line, var=var, start=start, op=op, bound=bound, param=param, node=loop, swaps=swaps)
+    return HostLoop(line=line, var=var, start=start, op=op, bound=bound, param=param, node=loop, swaps=swaps,
+                    parent=parent)
 
 
 def evaluate_int(text: str, values: dict[str, int], line: int) -> int:
@@ -115,7 +129,7 @@ def evaluate_int(text: str, values: dict[str, int], line: int) -> int:
     return value(ast.parse(text, mode="eval").body)
 
 
-def _initializer(loop: Node, host: HostFunction, params: dict, macros: dict) -> tuple[str, str]:
+def _initializer(loop: Node, host: HostFunction, params: dict, macros: dict, outer: set) -> tuple[str, str]:
     init = loop.child_by_field_name("initializer")
     line = line_of(loop)
     if init is not None and init.type == "declaration":
@@ -123,19 +137,22 @@ def _initializer(loop: Node, host: HostFunction, params: dict, macros: dict) -> 
         kind = text_of(init.child_by_field_name("type")).strip()
         if len(declarators) == 1 and declarators[0].type == "init_declarator" and kind == "int":
             name = text_of(declarators[0].child_by_field_name("declarator")).strip()
-            return _variable(name, params, line, host.name), \
+            return _variable(name, params, line, host.name, outer), \
                 host_int(declarators[0].child_by_field_name("value"), params, macros, line)
     elif init is not None and init.type == "assignment_expression" \
             and text_of(init.child_by_field_name("operator")) == "=":
         name = text_of(init.child_by_field_name("left")).strip()
         if _declared_int(host.body, name, loop):
-            return _variable(name, params, line, host.name), \
+            return _variable(name, params, line, host.name, outer), \
                 host_int(init.child_by_field_name("right"), params, macros, line)
     raise Unliftable("host loop", line, f"the host loop of {host.name} does not start as `int t = start` (or `t = "
                      "start` with `int t` declared before it); only counted loops of launches are lifted")
 
 
-def _variable(name: str, params: dict, line: int, entry: str) -> str:
+def _variable(name: str, params: dict, line: int, entry: str, outer: set) -> str:
+    if name in outer:
+        raise Unliftable("host loop", line, f"the host loop of line {line} counts with '{name}', the variable of "
+                         "the loop around it; nested loops with variables of their own are lifted")
     if name in params:
         raise Unliftable("host loop", line, f"the host loop of {entry} counts with its parameter '{name}'; "
                          "a local loop variable is lifted")
@@ -327,9 +344,11 @@ def _statement(statement: Node, loop: Node, entry: str) -> None:
             return  # a copy or set of device buffers: device_buffers.py places it among the loop's steps
     if _configures_launches(statement, loop):
         return  # the grid of a later launch (`grid.x = ...`): the CPU equivalent's domain comes from the guards
+    if statement.type == "for_statement" and any(is_kernel_launch(n) for n in walk(statement)):
+        return  # a host loop of launches nested in this one, read as its own (launch.py)
     if statement.type in _LOOPS:
-        raise Unliftable("host loop", line, f"a loop {at}: nested host loops are not supported; only launches, "
-                         "synchronisations and error checks are lifted there")
+        raise Unliftable("host loop", line, f"a loop without kernel launches {at}: host loops hold launches, "
+                         "synchronisations, error checks and loops of launches")
     if _swaps_pointers(statement):
         raise Unliftable("pointer swap", line, f"'{' '.join(text_of(statement).split())}' {at} reassigns a pointer "
                          "other than in a swap of two device pointers (`tmp = a; a = b; b = tmp;`, `std::swap(a, b)`); "

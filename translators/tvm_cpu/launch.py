@@ -36,7 +36,7 @@ class KernelLaunch:
     # host pointer parameters every kernel argument reaches through a device copy (`cudaMemcpy(d, h, ...)`):
     # the kernel sees a device allocation there, never a null pointer
     device_copies: set = field(default_factory=set)
-    loop: HostLoop | None = None  # the host loop the launch runs in (host_loop.py), once per step
+    loop: HostLoop | None = None  # the innermost host loop the launch runs in (host_loop.py), once per step
     node: Node | None = None  # the launch's call expression
     copies: dict = field(default_factory=dict)  # the entry's device pointers -> host parameters
     buffers: DeviceBuffers | None = None  # the entry's device buffers (device_buffers.py), shared by its launches
@@ -86,10 +86,11 @@ def find_launches(path: Path, entry: str | None) -> list[KernelLaunch]:
             raise Unliftable("kernel launch", line_of(launch), f"{host.name} launches a kernel under a condition "
                              f"(line {line_of(branch)}); launches that run once each, or on every step of a host "
                              "loop, are lifted")
-        loop = _enclosing_loop(launch, host.body)
-        if loop is not None and loop.start_byte not in loops:
-            loops[loop.start_byte] = read_host_loop(loop, host, entry_node)
-        host_loop = loops[loop.start_byte] if loop is not None else None
+        host_loop = None  # the innermost, read with the loops around it
+        for loop in _enclosing_loops(launch, host.body):
+            if loop.start_byte not in loops:
+                loops[loop.start_byte] = read_host_loop(loop, host, entry_node, host_loop)
+            host_loop = loops[loop.start_byte]
         found.append(_launch(launch, kernels, source, host, host_params, buffers, constants, host_loop))
     return found
 
@@ -154,12 +155,14 @@ def _launch(launch: Node, kernels: dict, source, host: HostFunction, host_params
                         arguments=arguments)
 
 
-def _enclosing_loop(node: Node, body: Node) -> Node | None:
+def _enclosing_loops(node: Node, body: Node) -> list[Node]:
+    """The loops around `node` in the entry's body, the outermost first."""
+    found = []
     while node is not None and node != body:
         if node.type in ("for_statement", "while_statement", "do_statement", "for_range_loop"):
-            return node
+            found.insert(0, node)
         node = node.parent
-    return None
+    return found
 
 
 def _outermost_loop(node: Node, body: Node) -> Node | None:

@@ -98,7 +98,7 @@ def entry_steps(launches: list, names: list[str], owns: list[list], ping: PingPo
     call (its array arguments the holders of ping-pong arrays), the swaps between them, and
     `transfers`: (byte offset, host loop or None, statement) of the copies and sets among them."""
     def key(loop):
-        return (loop.line, loop.header()) if loop else None
+        return loop.key() if loop else None
 
     placed = []  # (byte offset, host loop key, statement)
     for k, launch in enumerate(launches):
@@ -157,7 +157,8 @@ def _local_pair(pair, found: PingPong, host, copies: dict, local_params: dict, p
 
 
 def _loops(launches: list) -> list:
-    return list({id(launch.loop): launch.loop for launch in launches if launch.loop}.values())
+    """Every host loop the launches run in, outer ones included."""
+    return list({id(loop): loop for launch in launches if launch.loop for loop in launch.loop.chain()}.values())
 
 
 def _device(copies: dict, host_name: str) -> str:

@@ -188,7 +188,7 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     derived_params = [derived.param for derived in buffers.scalars.used.values() if derived.param]
     for number, launch in enumerate(launches):
         # a launch in a host loop also takes the loop variable (a time step it may read)
-        loop_params = [launch.loop.param] if launch.loop else []
+        loop_params = [loop.param for loop in launch.loop.chain()] if launch.loop else []
         own = dataclasses.replace(host, params=[*host.params, *loop_params, *derived_params, *local_params.values(),
                                                 *launch.extra_params])
         scalars = {p.name: p.dtype for p in own.params if not p.pointer}
@@ -204,7 +204,7 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
         except Exception as exc:  # noqa: BLE001 - TVM's own checks; report them as a refusal, not a crash
             raise _tvm_refusal(exc, launch) from None
         lifts.append((lifted, launch.loop))
-        loop = (launch.loop.line, launch.loop.header()) if launch.loop else None
+        loop = launch.loop.key() if launch.loop else None
         parts.append((f"{host.name}_launch{number + 1}", lowered, {**workload.inputs, **workload.outputs},
                       workload.scalars, own.params, loop))
         decisions += [f"launch {number + 1} ({launch.kernel_name}): {_packing_words(d, workload.packed)}"
@@ -214,7 +214,7 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
                        + ", ".join(f"{lifted.axis_origin.get(a, _axis_words(a))} < {extent_words(e)}"
                                    for a, e in lifted.extents.items()))
     kernels = ", ".join(launch.kernel_name for launch in launches)
-    loops = sorted({(launch.loop.line, launch.loop.header()) for launch in launches if launch.loop})
+    loops = sorted({(loop.line, loop.header()) for launch in launches if launch.loop for loop in launch.loop.chain()})
     header = [
         f"CPU equivalent of CUDA kernels {kernels} (entry {host.name}, {Path(path).name}), launched in this order,",
         *[f"those of the host loop of line {line} on every step of `{words}`," for line, words in loops],
@@ -273,7 +273,7 @@ def _entry_statements(launches: list, holders: dict):
     (device_buffers.entry_statements)."""
     from .device_buffers import entry_statements
 
-    loops = list({id(launch.loop): launch.loop for launch in launches if launch.loop}.values())
+    loops = list({id(loop): loop for launch in launches if launch.loop for loop in launch.loop.chain()}.values())
     return entry_statements(launches[0].buffers, launches[0].entry, launches[0].buffers.region, holders, loops)
 
 
