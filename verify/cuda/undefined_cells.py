@@ -24,7 +24,8 @@ def undefined_cells(first: list[dict], second: list[dict], outputs: list) -> lis
             if getattr(output, "text", False):
                 continue
             left, right = np.asarray(a[output.name]), np.asarray(b[output.name])
-            if left.shape != right.shape or left.dtype != right.dtype or left.dtype.kind not in "biufc":
+            if left.shape != right.shape or left.dtype != right.dtype or left.dtype.kind not in "biufc" \
+                    or left.size == 0:
                 continue
             differ = np.ascontiguousarray(left).view(np.uint8).reshape(left.size, -1) != \
                 np.ascontiguousarray(right).view(np.uint8).reshape(right.size, -1)
