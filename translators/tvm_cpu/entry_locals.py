@@ -6,7 +6,8 @@ equivalent declares it the same way at the top of its entry (macros replaced by 
 passes it to that launch's function, which takes it as a scalar parameter of the kernel parameter's
 type. An initializer that reads anything but the entry's scalar parameters, other such locals,
 literals, usable macros, casts to scalar types and a few math functions is not used: the launch
-argument is then refused, naming what it reads.
+argument is then refused, naming what it reads. A scalar argument written as such an expression
+(`N`, `2.0f`, `t + 1` in a host loop) is passed as written (`DerivedScalars.argument`).
 """
 
 from __future__ import annotations
