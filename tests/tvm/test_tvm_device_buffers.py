@@ -208,6 +208,17 @@ def test_a_device_copy_written_but_never_copied_back_is_a_local_copy(tv_cli, tmp
             checked.message
 
 
+def test_a_set_copy_never_copied_back_leaves_its_host_array_alone(tv_cli, tmp_path):
+    # d_t is loaded from t, then zeroed and accumulated into, and only y goes back: t must not change
+    source = tmp_path / "set_copy.cu"
+    source.write_text(WRITTEN_COPY.replace(
+        "    add_rows<<<", "    cudaMemset(d_tmp, 0, n * sizeof(float));\n    add_rows<<<"))
+    out = tmp_path / "set_copy_cpu.cpp"
+    code, result = _translate(tv_cli, source, out)
+    assert code == 0 and result["verdict"] == "equivalent", result
+    assert "    std::memset(d_tmp, 0, n * sizeof(float));  // cudaMemset of 'd_tmp' (line 16)\n" in out.read_text()
+
+
 PIPELINE = (KERNELS / "buffers_pipeline.cu").read_text()
 
 

@@ -131,8 +131,11 @@ def read_device_buffers(host: HostFunction, region: tuple[int, int]) -> DeviceBu
                 found.transfers.append(Transfer("set", text_of(args[0]).strip(), "", "", args[2], args[1],
                                                 line_of(node), node.start_byte, node))
     inside = {name for t in found.transfers if region[0] <= t.start < region[1] for name in (t.dst, t.src)}
+    # a set buffer the entry never copies back is scratch: setting the host array would change it
+    back = {t.src for t in found.transfers if t.kind == "copy" and t.start >= region[1] and t.dst in params}
+    scratch = {t.dst for t in found.transfers if t.kind == "set"} - back
     for device, others in touches.items():
-        if device in params or len(others) != 1 or device in inside:
+        if device in params or len(others) != 1 or device in inside or device in scratch:
             continue
         (host_name,) = others
         if host_name in params and params[host_name].pointer and touches.get(host_name) == {device}:
