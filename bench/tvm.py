@@ -111,7 +111,6 @@ def stream_triad_gbs(threads: int) -> float | None:
 
 def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: bool = False,
              moved: int | None = None, triad: float | None = None) -> None:
-    from transverify.translators.tvm_cpu.bounds import sequence_lengths
     from transverify.translators.tvm_cpu.solver import Tuning, generate
     from transverify.translators.tvm_cpu.speed import measure
 
@@ -124,7 +123,7 @@ def run_case(name, cu, shape, tune: bool, trials: int, reps: int, fast_math: boo
     else:
         default = generate(cu)
         # several launches, a host loop: arrays as long as every launch reaches
-        lengths = sequence_lengths(default.launches, shape) if default.lifted is None else None
+        lengths = default.timing_lengths(shape) if default.lifted is None else None
         base = measure(cu, default.entry, default.code, default.host, default.lifted, shape, threads, reps,
                        lengths=lengths)
     ms = base["ms"]
@@ -215,12 +214,12 @@ def _streaming_side_by_side(cu, default, shape: dict, threads: int, reps: int) -
     import tempfile
 
     from transverify.translators.registry import run_rules
-    from transverify.translators.tvm_cpu.bounds import buffer_lengths, sequence_lengths
+    from transverify.translators.tvm_cpu.bounds import buffer_lengths
     from transverify.translators.tvm_cpu.speed import CXX, _setup
 
     host, entry = default.host, default.entry
     lengths = buffer_lengths(default.lifted, shape) if default.lifted is not None else \
-        sequence_lengths(default.launches, shape)
+        default.timing_lengths(shape)
     import re
 
     setup, arguments = _setup(host, shape, lengths)

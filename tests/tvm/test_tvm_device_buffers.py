@@ -102,8 +102,10 @@ def test_an_intermediate_buffer_a_memset_and_a_computed_size(tv_cli, tmp_path):
 def test_copies_and_sets_on_every_step_run_in_the_loop(tv_cli, tmp_path):
     source = KERNELS / "buffers_copy_steps.cu"
     out = tmp_path / "steps_cpu.cpp"
-    code, result = _translate(tv_cli, source, out, "--value", "steps=3", "--value", "k=0.25")
+    code, result = _translate(tv_cli, source, out, "--value", "steps=3", "--value", "k=0.25", "--measure")
     assert code == 0 and result["verdict"] == "equivalent", result
+    # timed: the host arrays the entry copies to and from the local buffers are as long as those buffers
+    assert set(result["tvm"]["ms"]) == {"tvm", "openmp", "serial"}, result["tvm"]
     emitted = out.read_text()
     # inside CUDA_CHECK(...), in source order among the launches of each step
     memset = "std::memset(d_change, 0, (n * sizeof(float)));  // cudaMemset of 'd_change' (line 27)"

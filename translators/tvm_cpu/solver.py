@@ -29,6 +29,20 @@ class Generated:
     lifted: object = None  # lift.Lifted
     launches: list = field(default_factory=list)  # several launches: (lift.Lifted, host loop or None) each
     integer_locals: dict = field(default_factory=dict)  # entry locals the launches read -> C++ text (entry_locals.py)
+    host_copies: dict = field(default_factory=dict)  # host array -> the local device buffers copied to or from it
+
+    def timing_lengths(self, values: dict) -> dict:
+        """Array -> elements for timing several launches at `values`: what the launches reach, and a
+        host array at least as long as a local buffer it is copied to or from (the entry copies it)."""
+        from .bounds import sequence_lengths
+        from .entry_locals import with_locals
+
+        lengths = sequence_lengths(self.launches, with_locals(values, self.integer_locals))
+        for host, devices in self.host_copies.items():
+            reach = max((lengths.get(device, 0) for device in devices), default=0)
+            if reach > lengths.get(host, 0):
+                lengths[host] = reach
+        return lengths
 
 
 @dataclass
@@ -245,7 +259,7 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     except EmitError as exc:
         raise Unliftable("emission", None, str(exc)) from None
     return Generated(code=code, kernel=kernels, entry=host.name, decisions=decisions, host=host, launches=lifts,
-                     integer_locals=_integer_values(launches))
+                     integer_locals=_integer_values(launches), host_copies=_host_copies(buffers, host))
 
 
 def _writable(param):
@@ -257,6 +271,18 @@ def _writable(param):
     if not param.const:
         return param
     return dataclasses.replace(param, const=False, declaration=f"{C_TYPES[param.dtype]}* {param.name}")
+
+
+def _host_copies(buffers, host) -> dict:
+    """Host pointer parameter -> the local device buffers a cudaMemcpy connects it with."""
+    params = {p.name for p in host.params if p.pointer}
+    found: dict = {}
+    for transfer in buffers.transfers:
+        if transfer.kind == "copy":
+            for a, b in ((transfer.dst, transfer.src), (transfer.src, transfer.dst)):
+                if a in params and b in buffers.locals:
+                    found.setdefault(a, []).append(b)
+    return found
 
 
 def _integer_values(launches: list) -> dict:
@@ -542,8 +568,7 @@ def _shape(request, options) -> dict:
 
 def _measure(request, options, generated, tuning, recognised=None) -> dict:
     """Run times of the emitted code and the naive translations at the tuning shape (speed.py)."""
-    from .bounds import sequence_lengths, tuning_values
-    from .entry_locals import with_locals
+    from .bounds import tuning_values
     from .speed import measure
     from .tune_cache import tuning_threads
 
@@ -554,7 +579,7 @@ def _measure(request, options, generated, tuning, recognised=None) -> dict:
         if recognised is None and generated.lifted is None:  # several launches, a host loop: no GEMM to compare
             return measure(Path(request.source), generated.entry, generated.code, generated.host, None, values,
                            tuning_threads(), cancel=request.cancel, fast_math=request.tvm_fast_math,
-                           lengths=sequence_lengths(generated.launches, with_locals(values, generated.integer_locals)))
+                           lengths=generated.timing_lengths(values))
         if recognised is not None:
             return measure(Path(request.source), generated.entry, generated.code, generated.host, None, values,
                            tuning_threads(), cancel=request.cancel, lengths=recognised.lengths_at(values),
