@@ -79,12 +79,7 @@ def read_ping_pong(launches: list, host, copies: dict, local_params: dict | None
                              f"({sizes[0]}, {sizes[1]}); ping-pong buffers copied back whole are lifted")
         host_a, host_b = copies[a], copies[b]
         for name in (host_a, host_b):
-            holder = f"{name}_now"
-            while holder in used:
-                holder += "_"
-            used.add(holder)
-            found.holders[name] = holder
-            found.prologue.append(f"auto {holder} = {name};  // the array '{_device(copies, name)}' holds now")
+            _hold(name, _device(copies, name), found, used)
         found.epilogue += [
             f"if ({found.holders[host_a]} != {host_a}) {{  // an odd number of swaps: '{a}' holds {host_b}'s array",
             f"    std::swap_ranges(reinterpret_cast<char*>({host_a}), reinterpret_cast<char*>({host_a}) + "
@@ -144,16 +139,23 @@ def _local_pair(pair, found: PingPong, host, copies: dict, local_params: dict, p
         line = next(s.line for s in swaps if name in (s.first, s.second))
         size = _copied_back(host, copies, name, first_launch, last_launch, params, macros, types, line)
         host_name = copies[name]
-        holder = f"{host_name}_now"
-        while holder in used:
-            holder += "_"
-        used.add(holder)
-        found.holders[host_name] = holder
-        found.prologue.append(f"auto {holder} = {host_name};  // the array '{name}' holds now")
+        holder = _hold(host_name, name, found, used)
         found.epilogue += [
             f"if ({holder} != {host_name}) {{  // an odd number of swaps: '{name}' holds a local buffer's array",
             f"    std::memcpy({host_name}, {holder}, {size});",
             "}"]
+
+
+def _hold(host_name: str, device: str, found: PingPong, used: set) -> str:
+    """A local pointer, unused in the entry, holding the array the device pointer names now (at
+    first the host array): its name, declared in the prologue."""
+    holder = f"{host_name}_now"
+    while holder in used:
+        holder += "_"
+    used.add(holder)
+    found.holders[host_name] = holder
+    found.prologue.append(f"auto {holder} = {host_name};  // the array '{device}' holds now")
+    return holder
 
 
 def _loops(launches: list) -> list:
