@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from ...verify.cuda.parse import line_of, text_of, walk
+from ...verify.cuda.parse import line_of, locals_set_once, text_of, walk
 from ...verify.cuda.signature import SCALAR_TYPES, Param
 from .errors import Unliftable
 from .macros import Macro
@@ -55,26 +55,12 @@ class DerivedScalar:
 
 def constant_locals(body: Node) -> dict[str, ScalarLocal]:
     """Locals of the entry declared with an initializer and never assigned after."""
-    declared: dict[str, ScalarLocal] = {}
-    assigned = set()
-    for node in walk(body):
-        if node.type == "init_declarator":
-            target = node.child_by_field_name("declarator")
-            value = node.child_by_field_name("value")
-            if target is not None and target.type == "identifier" and value is not None:
-                name = text_of(target)
-                if name in declared:
-                    assigned.add(name)
-                kind = node.parent.child_by_field_name("type") if node.parent is not None else None
-                declared[name] = ScalarLocal(name, text_of(kind).strip() if kind is not None else "", value,
-                                             line_of(node))
-        elif node.type in ("assignment_expression", "update_expression"):
-            target = node.child_by_field_name("left") or node.child_by_field_name("argument")
-            if target is not None:
-                assigned.add(text_of(target).strip())
-        elif node.type == "pointer_expression" and text_of(node.child_by_field_name("operator")) == "&":
-            assigned.add(text_of(node.child_by_field_name("argument")).strip())  # may be written through
-    return {name: local for name, local in declared.items() if name not in assigned}
+    found = {}
+    for name, node in locals_set_once(body).items():
+        kind = node.parent.child_by_field_name("type") if node.parent is not None else None
+        found[name] = ScalarLocal(name, text_of(kind).strip() if kind is not None else "",
+                                  node.child_by_field_name("value"), line_of(node))
+    return found
 
 
 def as_macros(locals_: dict[str, ScalarLocal]) -> dict[str, Macro]:

@@ -26,7 +26,7 @@ from tree_sitter import Node
 
 from ..errors import VerifyInputError
 from ..int_expr import evaluate_integer
-from .parse import file_root, text_of, walk
+from .parse import file_root, locals_set_once, text_of, walk
 from .signature import HostFunction, SourceFile
 
 _COMMENT = re.compile(r"//\s*transverify:\s*(shape|value)\s+(.+)$", re.MULTILINE)
@@ -160,7 +160,9 @@ def _infer(fn: HostFunction, name: str, scalars: set[str]) -> str | None:
     found: set[str] = set()
     locals_init = _local_initializers(fn.body)
     # what a found extent may name besides the scalars: integer locals set once and object-like macros
-    named = {**_object_macros(text_of(file_root(fn.body))), **_constant_locals(fn.body, locals_init)}
+    named = {**_object_macros(text_of(file_root(fn.body))),
+             **{name: _squash(text_of(node.child_by_field_name("value")))
+                for name, node in locals_set_once(fn.body).items()}}
     for node in walk(fn.body):
         if node.type == "subscript_expression":
             array = node.child_by_field_name("argument")
@@ -251,24 +253,6 @@ def _local_initializers(body: Node) -> dict[str, str]:
             if name is not None and value is not None and name.type == "identifier":
                 found[text_of(name)] = _squash(text_of(value))
     return found
-
-
-def _constant_locals(body: Node, locals_init: dict[str, str]) -> dict[str, str]:
-    """Locals declared once with an initializer and never assigned after (`int n = rows * cols;`)."""
-    declared: dict[str, int] = {}
-    assigned = set()
-    for node in walk(body):
-        if node.type == "init_declarator":
-            target = node.child_by_field_name("declarator")
-            if target is not None and target.type == "identifier":
-                declared[text_of(target)] = declared.get(text_of(target), 0) + 1
-        elif node.type in ("assignment_expression", "update_expression"):
-            target = node.child_by_field_name("left") or node.child_by_field_name("argument")
-            if target is not None:
-                assigned.add(text_of(target).strip())
-        elif node.type == "pointer_expression" and text_of(node.child_by_field_name("operator")) == "&":
-            assigned.add(text_of(node.child_by_field_name("argument")).strip())
-    return {name: value for name, value in locals_init.items() if declared.get(name) == 1 and name not in assigned}
 
 
 _DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n]*?)[ \t]*(?://[^\n]*)?$", re.MULTILINE)

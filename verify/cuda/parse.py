@@ -75,3 +75,26 @@ def enclosing_function(node: Node) -> Node | None:
     while current is not None and current.type != "function_definition":
         current = current.parent
     return current
+
+
+def locals_set_once(body: Node) -> dict[str, Node]:
+    """Name -> init_declarator of the locals in `body` declared once with an initializer and never
+    assigned, incremented or taken the address of after (`int n = rows * cols;`): values fixed by
+    their declaration."""
+    declared: dict[str, Node] = {}
+    changed = set()
+    for node in walk(body):
+        if node.type == "init_declarator":
+            target = node.child_by_field_name("declarator")
+            if target is not None and target.type == "identifier" and node.child_by_field_name("value") is not None:
+                name = text_of(target)
+                if name in declared:
+                    changed.add(name)
+                declared[name] = node
+        elif node.type in ("assignment_expression", "update_expression"):
+            target = node.child_by_field_name("left") or node.child_by_field_name("argument")
+            if target is not None:
+                changed.add(text_of(target).strip())
+        elif node.type == "pointer_expression" and text_of(node.child_by_field_name("operator")) == "&":
+            changed.add(text_of(node.child_by_field_name("argument")).strip())  # may be written through
+    return {name: node for name, node in declared.items() if name not in changed}
