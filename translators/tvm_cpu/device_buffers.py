@@ -81,6 +81,17 @@ class DeviceBuffers:
                 and self.copies.get(t.src) == t.dst}
         return {host: device for device, host in self.copies.items() if device not in back}
 
+    def host_copies(self, host: HostFunction) -> dict:
+        """Host pointer parameter -> the local buffers a cudaMemcpy connects it with."""
+        params = {p.name for p in host.params if p.pointer}
+        found: dict = {}
+        for transfer in self.transfers:
+            if transfer.kind == "copy":
+                for a, b in ((transfer.dst, transfer.src), (transfer.src, transfer.dst)):
+                    if a in params and b in self.locals:
+                        found.setdefault(a, []).append(b)
+        return found
+
     def argument_name(self, stem: str, taken: dict) -> str:
         """A parameter name for a launch argument written as an expression, unused in the entry."""
         name = stem
@@ -203,6 +214,14 @@ def entry_statements(buffers: DeviceBuffers, host: HostFunction, region: tuple[i
             found.epilogue.append(_statement(transfer, buffers, params, sizes, holders))
     found.prologue += [statement for statement, _ in before]
     return found
+
+
+def launch_statements(launches: list, holders: dict) -> EntryStatements:
+    """entry_statements for the entry of `launches` (launch.KernelLaunch, one entry's)."""
+    from .host_loop import host_loops
+
+    buffers = launches[0].buffers
+    return entry_statements(buffers, launches[0].entry, buffers.region, holders, host_loops(launches))
 
 
 def shadow_copies(buffers: DeviceBuffers, host: HostFunction, written: set) -> tuple[dict, list]:

@@ -197,3 +197,14 @@ def with_locals(values: dict[str, int], integer_locals: dict[str, str]) -> dict[
         except (Unliftable, SyntaxError, ValueError):
             continue
     return found
+
+
+def integer_values(launches: list) -> dict[str, str]:
+    """Integer values the launches (launch.KernelLaunch) take besides the entry's parameters -> their
+    C++ text: scalar locals, then arguments written as expressions (those over a loop variable have no
+    value at a shape)."""
+    found = launches[0].buffers.scalars.integer_values()
+    for launch in launches:
+        found.update({p.name: launch.arguments[p.name] for p in launch.extra_params
+                      if p.dtype.startswith(("int", "uint"))})
+    return found

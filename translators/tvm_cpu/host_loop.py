@@ -80,6 +80,11 @@ class HostLoop:
         return found
 
 
+def host_loops(launches: list) -> list[HostLoop]:
+    """Every host loop the launches (launch.KernelLaunch) run in, outer ones included, each once."""
+    return list({id(loop): loop for launch in launches if launch.loop for loop in launch.loop.chain()}.values())
+
+
 def read_host_loop(loop: Node, host: HostFunction, entry: Node, parent: HostLoop | None = None) -> HostLoop:
     """The host loop `loop` of the entry `host` (its function_definition `entry`), nested in the host
     loop `parent` (None: a statement of the entry's body), or Unliftable."""

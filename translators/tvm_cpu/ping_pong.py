@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ...verify.cuda.parse import line_of, text_of, walk
 from .entry_locals import as_macros, constant_locals
 from .errors import Unliftable
-from .host_loop import host_int
+from .host_loop import host_int, host_loops
 from .macros import object_macros, type_aliases
 
 
@@ -34,7 +34,7 @@ def read_ping_pong(launches: list, host, copies: dict, local_params: dict | None
     """The swaps of the launches' host loops checked against the entry's copies (`copies`: device
     pointer -> host parameter) and local buffers (`local_params`: name -> Param; the local pointer
     itself is swapped), or an empty PingPong when no loop swaps pointers."""
-    swaps = [swap for loop in _loops(launches) for swap in loop.swaps]
+    swaps = [swap for loop in host_loops(launches) for swap in loop.swaps]
     found = PingPong(copies=copies)
     if not swaps:
         return found
@@ -64,7 +64,7 @@ def read_ping_pong(launches: list, host, copies: dict, local_params: dict | None
     macros, types = {**object_macros(entry), **as_macros(constant_locals(host.body))}, type_aliases(entry)
     first_launch = min(launch.node.start_byte for launch in launches)
     last_launch = max(launch.node.end_byte for launch in launches)
-    used = {p.name for p in host.params} | {loop.var for loop in _loops(launches)} | set(local_params)
+    used = {p.name for p in host.params} | {loop.var for loop in host_loops(launches)} | set(local_params)
     for pair in dict.fromkeys(pairs.values()):
         if any(name in local_params for name in pair):
             _local_pair(pair, found, host, copies, local_params, params, first_launch, last_launch, macros, types,
@@ -100,7 +100,7 @@ def entry_steps(launches: list, names: list[str], owns: list[list], ping: PingPo
         passed = (ping.holders.get(p.name, launch.arguments.get(p.name, p.name)) for p in owns[k])
         call = f"{names[k]}({', '.join(passed)});"
         placed.append((launch.node.start_byte, key(launch.loop), call))
-    for loop in _loops(launches):
+    for loop in host_loops(launches):
         placed += [(swap.start, key(loop), _swap_call(swap, ping)) for swap in loop.swaps]
     placed += [(start, key(loop), statement) for start, loop, statement in transfers]
     return [(where, statement) for _, where, statement in sorted(placed, key=lambda item: item[0])]
@@ -156,11 +156,6 @@ def _hold(host_name: str, device: str, found: PingPong, used: set) -> str:
     found.holders[host_name] = holder
     found.prologue.append(f"auto {holder} = {host_name};  // the array '{device}' holds now")
     return holder
-
-
-def _loops(launches: list) -> list:
-    """Every host loop the launches run in, outer ones included."""
-    return list({id(loop): loop for launch in launches if launch.loop for loop in launch.loop.chain()}.values())
 
 
 def _device(copies: dict, host_name: str) -> str:

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import load_tvm
+from .device_buffers import launch_statements, shadow_copies
+from .entry_locals import integer_values
 from .errors import Unliftable
+from .host_loop import host_loops
 from .ir import extent_words
 from .size_types import check_size_types, narrowed_sizes, size_check
 from .tuned_trace import replay, trace_words
@@ -80,7 +83,7 @@ def generate(path: Path, entry: str | None = None, progress=None, tuning: Tuning
     pointers = {p.name: p.dtype for p in host.params if p.pointer}
     if len(launches) > 1 or launches[0].loop is not None or launch.buffers.locals or launch.buffers.scalars.used \
             or launch.extra_params \
-            or _entry_statements(launches, {}):
+            or launch_statements(launches, {}):
         return _generate_sequence(path, launches, progress, tuning, build_flags)
     lifted = _lift_launch(launch, host, scalars, pointers)
     if {out.buffer for out in lifted.outputs} & launch.buffers.not_copied_back().keys():
@@ -185,7 +188,6 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     as the launches before it left them (2mm's `tmp = A·B`, then `D = tmp·C`; a time step's)."""
     import dataclasses
 
-    from .device_buffers import shadow_copies
     from .emit import EmitError, emit_sequence
     from .ping_pong import entry_steps, read_ping_pong
     from .schedule import default_schedule, lower
@@ -228,7 +230,7 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
                        + ", ".join(f"{lifted.axis_origin.get(a, _axis_words(a))} < {extent_words(e)}"
                                    for a, e in lifted.extents.items()))
     kernels = ", ".join(launch.kernel_name for launch in launches)
-    loops = sorted({(loop.line, loop.header()) for launch in launches if launch.loop for loop in launch.loop.chain()})
+    loops = sorted({(loop.line, loop.header()) for loop in host_loops(launches)})
     header = [
         f"CPU equivalent of CUDA kernels {kernels} (entry {host.name}, {Path(path).name}), launched in this order,",
         *[f"those of the host loop of line {line} on every step of `{words}`," for line, words in loops],
@@ -247,7 +249,7 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     if shadows:  # a const input's local copy is written: the launch functions take it as non-const
         parts = [(*part[:4], [_writable(p) if p.name in shadows else p for p in part[4]], *part[5:])
                  for part in parts]
-    around = _entry_statements(launches, ping.holders)
+    around = launch_statements(launches, ping.holders)
     steps = entry_steps(launches, [part[0] for part in parts], [part[4] for part in parts], ping, around.steps)
     if launches[0].buffers.locals:
         header.insert(header.index("Thread domains:"), "Device buffers that are not the copy of one host array are local "
@@ -259,7 +261,7 @@ def _generate_sequence(path: Path, launches: list, progress, tuning, build_flags
     except EmitError as exc:
         raise Unliftable("emission", None, str(exc)) from None
     return Generated(code=code, kernel=kernels, entry=host.name, decisions=decisions, host=host, launches=lifts,
-                     integer_locals=_integer_values(launches), host_copies=_host_copies(buffers, host))
+                     integer_locals=integer_values(launches), host_copies=buffers.host_copies(host))
 
 
 def _writable(param):
@@ -273,36 +275,6 @@ def _writable(param):
     return dataclasses.replace(param, const=False, declaration=f"{C_TYPES[param.dtype]}* {param.name}")
 
 
-def _host_copies(buffers, host) -> dict:
-    """Host pointer parameter -> the local device buffers a cudaMemcpy connects it with."""
-    params = {p.name for p in host.params if p.pointer}
-    found: dict = {}
-    for transfer in buffers.transfers:
-        if transfer.kind == "copy":
-            for a, b in ((transfer.dst, transfer.src), (transfer.src, transfer.dst)):
-                if a in params and b in buffers.locals:
-                    found.setdefault(a, []).append(b)
-    return found
-
-
-def _integer_values(launches: list) -> dict:
-    """Integer values the launches take besides the entry's parameters -> their C++ text: scalar locals,
-    then arguments written as expressions (those over the loop variable have no value at a shape)."""
-    found = launches[0].buffers.scalars.integer_values()
-    for launch in launches:
-        found.update({p.name: launch.arguments[p.name] for p in launch.extra_params if p.dtype.startswith(("int", "uint"))})
-    return found
-
-
-def _entry_statements(launches: list, holders: dict):
-    """What the entry runs before its first launch and after its last for its device buffers
-    (device_buffers.entry_statements)."""
-    from .device_buffers import entry_statements
-
-    loops = list({id(loop): loop for launch in launches if launch.loop for loop in launch.loop.chain()}.values())
-    return entry_statements(launches[0].buffers, launches[0].entry, launches[0].buffers.region, holders, loops)
-
-
 def _tuned_sequence(launches, parts, lifts, host, tuning, header, decisions, progress):
     """Each launch tuned at the entry's shape (sequence_tuning.py): the parts with their tuned
     alternatives, and the header and decisions saying what each launch got."""
@@ -310,7 +282,7 @@ def _tuned_sequence(launches, parts, lifts, host, tuning, header, decisions, pro
 
     to_tune = [LaunchToTune(k + 1, launch.kernel_name, lifted, loop, part[4])
                for k, (launch, (lifted, loop), part) in enumerate(zip(launches, lifts, parts))]
-    tuned, record = tune_launches(to_tune, host, tuning, progress, _integer_values(launches))
+    tuned, record = tune_launches(to_tune, host, tuning, progress, integer_values(launches))
     tuning.record, tuning.used_rank = record, 0
     if not any(tuned):
         from .tuning import TuningFailed
