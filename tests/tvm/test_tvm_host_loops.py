@@ -167,6 +167,26 @@ def test_nested_host_loops_run_nested(tv_cli, tmp_path):
     assert not checked.ok and checked.stage not in ("parse", "compile_source", "compile_candidate"), checked.message
 
 
+ADD_AT = """\
+__global__ void add_at(int n, float* u, int where) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) u[i] = u[i] + where;
+}
+"""
+
+
+def test_an_argument_may_read_every_enclosing_loop_variable(tv_cli, tmp_path):
+    source = tmp_path / "nested_argument.cu"
+    source.write_text(ADD_AT + PING_PONG.replace(
+        "        step<<<(n + 63) / 64, 64>>>(n, da, db);\n",
+        "        step<<<(n + 63) / 64, 64>>>(n, da, db);\n"
+        "        for (int s = 0; s < 2; ++s) add_at<<<(n + 63) / 64, 64>>>(n, db, t * 2 + s);\n"))
+    out = tmp_path / "nested_argument_cpu.cpp"
+    code, result = _translate(tv_cli, source, out, "--value", "steps=3")
+    assert code == 0 and result["verdict"] == "equivalent", result
+    assert "            entry_launch2(n, steps, a_now, b_now, t, s, t * 2 + s);\n" in out.read_text()
+
+
 def test_launch_configuration_computed_in_the_loop_is_no_host_code(tv_cli, tmp_path):
     # LU-style: the grid is recomputed on every step; the CPU equivalent's domain comes from the guards
     source = tmp_path / "grid.cu"

@@ -74,7 +74,7 @@ def find_launches(path: Path, entry: str | None) -> list[KernelLaunch]:
         raise Unliftable("kernel launch", host.line, f"{host.name} launches no kernel")
     host_params = {p.name: p for p in host.params}
     # the launches' region: from the first launch (or the host loop it runs in) to the end of the last
-    spans = [_outermost_loop(launch, host.body) or launch for launch in launches]
+    spans = [(_enclosing_loops(launch, host.body) or [launch])[0] for launch in launches]
     buffers = read_device_buffers(host, (min(n.start_byte for n in spans), max(n.end_byte for n in spans)))
     constants = constant_arrays(tree.root_node, host.body, host_params)
     entry_node = host.body.parent
@@ -130,7 +130,7 @@ def _launch(launch: Node, kernels: dict, source, host: HostFunction, host_params
                                  f"of '{name}', an array of {param.type_text}; local buffers of scalar types are lifted")
             host_params = {**host_params, text: local.param}
         elif not param.pointer:  # an expression: passed as it is written, macros replaced by their values
-            extra = frozenset({loop.var}) if loop is not None else frozenset()
+            extra = frozenset(outer.var for outer in loop.chain()) if loop is not None else frozenset()
             value = buffers.scalars.argument(arg, param, line_of(arg), extra)
             synthetic = buffers.argument_name(f"{name}_{param.name}", host_params)
             c_type = C_TYPES[param.dtype]
@@ -161,15 +161,6 @@ def _enclosing_loops(node: Node, body: Node) -> list[Node]:
     while node is not None and node != body:
         if node.type in ("for_statement", "while_statement", "do_statement", "for_range_loop"):
             found.insert(0, node)
-        node = node.parent
-    return found
-
-
-def _outermost_loop(node: Node, body: Node) -> Node | None:
-    found = None
-    while node is not None and node != body:
-        if node.type in ("for_statement", "while_statement", "do_statement", "for_range_loop"):
-            found = node
         node = node.parent
     return found
 
