@@ -26,12 +26,12 @@ from ...verify.cuda.parse import is_kernel_launch, line_of, text_of, walk
 from ...verify.cuda.signature import HostFunction, Param
 from .entry_locals import DerivedScalars, as_macros, constant_locals
 from .errors import Unliftable
-from .host_loop import host_int
+from .host_loop import TRANSFER_CALLS, host_int
 from .macros import object_macros, type_aliases
 from .tir_util import C_TYPES
 
-_COPIES = ("cudaMemcpy", "cudaMemcpyAsync")
-_SETS = ("cudaMemset", "cudaMemsetAsync")
+_COPIES = tuple(call for call in TRANSFER_CALLS if "Memcpy" in call)
+_SETS = tuple(call for call in TRANSFER_CALLS if "Memset" in call)
 
 
 @dataclass

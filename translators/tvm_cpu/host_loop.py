@@ -39,8 +39,7 @@ class Swap:
     first: str
     second: str
     line: int
-    before: int  # how many of the loop's launches run before it in a step
-    start: int = 0  # byte offset of its first statement, to order it among the loop's other statements
+    start: int  # byte offset of its first statement: it runs in source order among the loop's statements
 
 
 @dataclass
@@ -249,19 +248,18 @@ def host_int(node: Node | None, params: dict, macros: dict, line: int, depth: in
 
 
 def _body(loop: Node, entry: str) -> list[Swap]:
-    """The loop's pointer swaps; any statement but a launch, a synchronisation, an error check or a
-    swap is refused."""
+    """The loop's pointer swaps; any statement but a launch, a synchronisation, an error check, a
+    swap, a copy or set of device buffers, launch configuration or a nested loop of launches is refused."""
     body = loop.child_by_field_name("body")
     flat = _flatten(body.named_children if body.type == "compound_statement" else [body])
-    swaps, launches, k = [], 0, 0
+    swaps, k = [], 0
     while k < len(flat):
         swap, taken = _swap_at(flat, k)
         if swap is not None:
-            swaps.append(Swap(swap[0], swap[1], line_of(flat[k]), launches, flat[k].start_byte))
+            swaps.append(Swap(swap[0], swap[1], line_of(flat[k]), flat[k].start_byte))
             k += taken
             continue
         _statement(flat[k], loop, entry)
-        launches += any(is_kernel_launch(n) for n in flat[k].named_children)
         k += 1
     return swaps
 
