@@ -301,18 +301,22 @@ class _Verification:
         if side.language != CUDA or self.gpu_name or not side.kernels or plan is None:
             return []
         started = time.monotonic()
-        out = build.workdir / "outputs.bin"
-        out.unlink(missing_ok=True)
-        second = cuda_build.run_side(build.binary, [str(build.workdir / "cases.txt"), str(out)], build.workdir,
-                                     self.options, False, writable=[out.name],
-                                     malloc_fill=undefined_cells.SECOND_FILL)
+        second, data = self._rerun_cases(build, malloc_fill=undefined_cells.SECOND_FILL)
         self.timed("run_source", started)
-        data = out.read_bytes() if out.exists() else b""
         if second.returncode != 0 or len(read_outputs(data, plan)) != len(plan.cases):
             return []  # the run that counts succeeded; this one only refines the comparison
         masks = undefined_cells.undefined_cells(read_outputs(first_data, plan), read_outputs(data, plan),
                                                 plan.outputs)
         return masks if any(masks) else []
+
+    def _rerun_cases(self, build, **how):
+        """Run a built CPU-path side on its case file again (`how`: run_side's reverse_threads or
+        malloc_fill); its outcome and the outputs it wrote."""
+        out = build.workdir / "outputs.bin"
+        out.unlink(missing_ok=True)
+        outcome = cuda_build.run_side(build.binary, [str(build.workdir / "cases.txt"), str(out)], build.workdir,
+                                      self.options, False, writable=[out.name], **how)
+        return outcome, (out.read_bytes() if out.exists() else b"")
 
     def _build(self, side: SourceFile, harness: str | None, workdir: cuda_build.Workdirs, role: str):
         """Build the side; a .cu is also compiled by nvcc, concurrently, for its diagnostics."""
@@ -391,11 +395,7 @@ class _Verification:
             differences = compare_stdout(first.stdout_text, second.stdout_text)
             data = b""
         else:
-            out = build.workdir / "outputs.bin"
-            out.unlink(missing_ok=True)
-            second = cuda_build.run_side(build.binary, [str(build.workdir / "cases.txt"), str(out)], build.workdir,
-                                         self.options, False, reverse_threads=True, writable=[out.name])
-            data = out.read_bytes() if out.exists() else b""
+            second, data = self._rerun_cases(build, reverse_threads=True)
             differences = []
         self.timed("race_check", started)
         failure = self._run_failure(second, build, data, plan)
